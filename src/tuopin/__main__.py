@@ -1,0 +1,5 @@
+import sys
+
+from tuopin.cli import main
+
+sys.exit(main())

@@ -1,0 +1,89 @@
+"""The one scoping layer: what each account may see. Pages, API and exports all start here.
+
+A role sees households through exactly one of these rules; a role with no rule sees nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from tuopin.apps.geo.models import Level, Region
+from tuopin.apps.registry.models import Household, HouseholdYear, Person, PersonYear
+
+from .models import Role
+
+
+def _active_pairings(on: dt.date | None = None) -> Q:
+    on = on or dt.date.today()
+    return Q(cadre_pairings__start__lte=on) & (Q(cadre_pairings__end__isnull=True) | Q(cadre_pairings__end__gte=on))
+
+
+def households_visible_to(user) -> QuerySet[Household]:
+    qs = Household.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    role = user.role
+    if role == Role.COUNTY_ADMIN:
+        return qs.filter(_region_filter(user.region, "village")) if user.region else qs
+    if role == Role.COMMANDER and user.region:
+        return qs.filter(township=user.region)
+    if role == Role.FIRST_SECRETARY and user.region:
+        return qs.filter(village=user.region)
+    if role == Role.CADRE and user.cadre_id:
+        return qs.filter(_active_pairings(), cadre_pairings__cadre_id=user.cadre_id).distinct()
+    if role == Role.EVALUATOR:
+        from tuopin.apps.evaluation.models import SampledHousehold
+
+        return qs.filter(pk__in=SampledHousehold.objects.values("household_id"))
+    # Departments see the gaps of their domain ([3]); administrators of the system never see households.
+    return qs.none()
+
+
+def _region_filter(region: Region, field: str) -> Q:
+    """Households (or villages) under `region`, matched on the 12-digit code prefix of its level."""
+    prefix = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6, Level.TOWNSHIP: 9}.get(region.level)
+    if prefix is None:
+        return Q(**{field: region})
+    return Q(**{f"{field}__code__startswith": region.code[:prefix]})
+
+
+def persons_visible_to(user) -> QuerySet[Person]:
+    return Person.objects.filter(household__in=households_visible_to(user).values("pk"))
+
+
+def household_years_visible_to(user) -> QuerySet[HouseholdYear]:
+    return HouseholdYear.objects.filter(household__in=households_visible_to(user).values("pk"))
+
+
+def person_years_visible_to(user) -> QuerySet[PersonYear]:
+    return PersonYear.objects.filter(person__household__in=households_visible_to(user).values("pk"))
+
+
+def regions_visible_to(user) -> QuerySet[Region]:
+    """Regions whose pages and figures the account may open."""
+    qs = Region.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    role = user.role
+    if role in (Role.COUNTY_ADMIN, Role.DEPARTMENT, Role.EVALUATOR):
+        return qs if not user.region else qs.filter(
+            Q(pk__in=[a.pk for a in user.region.ancestors()]) | Q(pk=user.region.pk) | _region_filter(user.region, "parent")
+            | _descendant_villages(user.region)
+        )
+    if role == Role.COMMANDER and user.region:
+        return qs.filter(Q(pk=user.region.pk) | Q(parent=user.region) | Q(parent__parent=user.region))
+    if role == Role.FIRST_SECRETARY and user.region:
+        return qs.filter(Q(pk=user.region.pk) | Q(parent=user.region))
+    if role == Role.CADRE:
+        return qs.filter(pk__in=households_visible_to(user).values("village_id"))
+    return qs.none()
+
+
+def _descendant_villages(region: Region) -> Q:
+    return Q(parent__parent=region) | Q(parent__parent__parent=region)
+
+
+def may_edit_household(user, household: Household) -> bool:
+    return user.may_edit_registry and households_visible_to(user).filter(pk=household.pk).exists()

@@ -1,0 +1,77 @@
+"""Accountability: responsibility lists, tasks, visits, assessments (S4, S16, S18, S2 veto)."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Level(models.TextChoices):  # the six levels of responsibility lists
+    TOWNSHIP_LEADER = "township_leader", "包乡领导"
+    PAIRED_UNIT = "paired_unit", "包保部门"
+    WORK_TEAM = "work_team", "驻村工作队"
+    FIRST_SECRETARY = "first_secretary", "第一书记"
+    TOWNSHIP = "township", "乡镇"
+    VILLAGE = "village", "村"
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", "待办"
+    DONE = "done", "已完成"
+    CLOSED_BY_SYNC = "resolved", "差距已消除"
+
+
+class ResponsibilityItem(models.Model):  # 责任清单事项
+    level = models.CharField(max_length=20, choices=Level.choices)
+    region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+")
+    owner_unit = models.ForeignKey("organisation.Unit", null=True, blank=True, on_delete=models.PROTECT)
+    owner_cadre = models.ForeignKey("organisation.Cadre", null=True, blank=True, on_delete=models.PROTECT)
+    content = models.TextField()
+    deadline = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    evidence = models.TextField(blank=True)
+
+
+class Task(models.Model):  # 任务: "4+4" templates and tasks made from gaps
+    kind = models.CharField(max_length=20, help_text="unit4 / cadre4 / gap / visit_followup / rectification")
+    template = models.CharField(max_length=40, blank=True)
+    household = models.ForeignKey("registry.Household", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="tasks")
+    village = models.ForeignKey("geo.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    indicator = models.CharField(max_length=40, blank=True, help_text="the gap's indicator, for gap tasks")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    owner_unit = models.ForeignKey("organisation.Unit", null=True, blank=True, on_delete=models.PROTECT)
+    owner_cadre = models.ForeignKey("organisation.Cadre", null=True, blank=True, on_delete=models.PROTECT)
+    title = models.CharField(max_length=200)
+    due = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN, db_index=True)
+    closed_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+
+class TaskEvidence(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="evidence")
+    text = models.TextField(blank=True)
+    photo = models.FileField(upload_to="tasks/%Y/", blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+
+class Visit(models.Model):  # "1+1" 走访
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="visits")
+    cadre = models.ForeignKey("organisation.Cadre", on_delete=models.PROTECT, related_name="visits")
+    on = models.DateField()
+    found = models.TextField("发现问题", blank=True)
+    done = models.TextField("帮办事项", blank=True)
+    trip = models.CharField(max_length=40, blank=True, help_text="a 1×5 group's shared trip")
+
+
+class Assessment(models.Model):  # 考核
+    period = models.CharField(max_length=16, help_text="e.g. 2018 or 2018H1")
+    subject_kind = models.CharField(max_length=12, help_text="cadre / unit / work_team / township")
+    subject_id = models.PositiveBigIntegerField()
+    score = models.DecimalField(max_digits=5, decimal_places=1)
+    result = models.CharField(max_length=12, help_text="excellent / good / pass / fail")
+    commander_suggestion = models.TextField(blank=True)
+    vetoed = models.BooleanField(default=False)
+    vetoed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    veto_reason = models.TextField(blank=True)

@@ -1,0 +1,93 @@
+"""Organisation: units, cadres, the leading group, war zones, work teams, pairings (S1–S3, S15, S17)."""
+
+from django.db import models
+
+
+class Period(models.Model):
+    """A responsibility that holds from `start` to `end` (open-ended while `end` is empty)."""
+
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class UnitKind(models.TextChoices):
+    PARTY_GOV = "party_gov", "党政机关"
+    DEPARTMENT = "department", "县直部门"
+    ENTERPRISE = "enterprise", "企事业单位"
+    TOWNSHIP = "township", "乡镇"
+
+
+class Unit(models.Model):  # 单位
+    name = models.CharField(max_length=80, unique=True)
+    kind = models.CharField(max_length=16, choices=UnitKind.choices)
+    # Departments hold social data and receive the gaps of their domain (education, health …).
+    domain = models.CharField(max_length=32, blank=True, help_text="education / health / civil_affairs / …")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cadre(models.Model):  # 干部
+    name = models.CharField(max_length=32)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cadres")
+    post = models.CharField("职务", max_length=40, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    is_county_leader = models.BooleanField("县级领导", default=False)
+
+    class Meta:
+        ordering = ["unit__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit}）"
+
+
+class SpecialGroup(models.Model):  # 专项小组 of the leading group (领导小组)
+    name = models.CharField(max_length=60, unique=True)
+    remit = models.TextField("职责", blank=True)
+    leader = models.ForeignKey(Cadre, null=True, on_delete=models.PROTECT, related_name="groups_led")
+    deputy = models.ForeignKey(Cadre, null=True, on_delete=models.PROTECT, related_name="groups_deputised")
+    member_units = models.ManyToManyField(Unit, blank=True, related_name="special_groups")
+
+
+class WarZone(models.Model):  # 战区: one per rural township
+    township = models.OneToOneField("geo.Region", on_delete=models.PROTECT, related_name="war_zone")
+    # Jointly responsible commanders (捆绑同责): the county leader in charge and the Party secretary.
+    county_leader = models.ForeignKey(Cadre, null=True, on_delete=models.PROTECT, related_name="zones_led")
+    party_secretary = models.ForeignKey(Cadre, null=True, on_delete=models.PROTECT, related_name="zones_secretary")
+
+
+class WorkTeam(Period):  # 驻村工作队
+    village = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="work_teams")
+    unit = models.ForeignKey(Unit, null=True, on_delete=models.PROTECT, related_name="work_teams")
+
+
+class WorkTeamMember(Period):
+    team = models.ForeignKey(WorkTeam, on_delete=models.CASCADE, related_name="members")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="team_memberships")
+    is_first_secretary = models.BooleanField("第一书记", default=False)
+
+
+class UnitVillagePairing(Period):  # 单位包村
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="village_pairings")
+    village = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="unit_pairings")
+
+
+class CadreHouseholdPairing(Period):  # 干部包户 (帮扶责任人)
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="household_pairings")
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="cadre_pairings")
+
+    class Meta:
+        indexes = [models.Index(fields=["cadre", "end"]), models.Index(fields=["household", "end"])]
+
+
+class MutualGroup(models.Model):  # "1×5": five cadres, one vehicle
+    name = models.CharField(max_length=60)
+    township = models.ForeignKey("geo.Region", null=True, on_delete=models.PROTECT, related_name="+")
+    vehicle = models.CharField("车辆", max_length=20, blank=True)
+    members = models.ManyToManyField(Cadre, related_name="mutual_groups")

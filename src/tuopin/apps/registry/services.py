@@ -1,0 +1,236 @@
+"""Writes to the registry. Each service validates, writes in one transaction and audits.
+
+Naming: <entity>_<action>(*, keyword arguments). Views, API and commands call these and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tuopin.apps.audit.services import audit_change, diff, snapshot
+from tuopin.common import idnumber
+
+from . import choices as c
+from .models import MONEY_FIELDS, Household, HouseholdYear, Person, StatusEvent
+
+
+class StaleEdit(Exception):
+    """Somebody saved the record after this edit read it."""
+
+    def __init__(self, instance, read_version: int):
+        who = instance.updated_by.get_username() if getattr(instance, "updated_by", None) else "system"
+        when = timezone.localtime(instance.updated_at).strftime("%Y-%m-%d %H:%M") if instance.updated_at else "?"
+        super().__init__(
+            f"This record was changed by {who} at {when} (version {instance.version}, you edited version "
+            f"{read_version}); reload it and apply your change again."
+        )
+        self.instance = instance
+
+
+HOUSEHOLD_EDITABLE = ("attribute", "primary_cause", "other_causes", "phone", "address", "cultivated_land_mu",
+                      "housing_area_m2")
+PERSON_EDITABLE = ("name", "sex", "birth_date", "relation", "ethnicity", "education", "school_status",
+                   "chronic_illness", "serious_illness", "disabled", "disability_grade", "labour_ability",
+                   "work_status", "work_months", "phone", "id_number")
+HOUSEHOLD_YEAR_EDITABLE = tuple(f for f, _ in MONEY_FIELDS) + (
+    "members", "production_cost_fen", "housing_grade", "renovation", "renovation_year", "renovation_cost_fen",
+    "water_litres_per_day", "water_quality_ok", "water_minutes", "water_cut_days", "water_short_area",
+    "food_clothing_secure", "income_expected_stable",
+)
+
+
+def check_id_number(*, raw: object, sex: str | None = None, birth_date: dt.date | None = None,
+                    exclude_person: Person | None = None) -> str:
+    """A normalised, valid, unused ID number consistent with the recorded sex and birth date."""
+    try:
+        parsed = idnumber.parse(raw)
+    except idnumber.IDNumberError as exc:
+        raise ValidationError({"id_number": str(exc)}) from None
+    errors = {}
+    if sex and parsed.sex != sex:
+        errors["sex"] = f"sex {sex} does not match the ID number ({parsed.sex})"
+    if birth_date and parsed.birth_date != birth_date:
+        errors["birth_date"] = f"birth date {birth_date} does not match the ID number ({parsed.birth_date})"
+    clash = Person.objects.filter(id_number=parsed.value).select_related("household")
+    if exclude_person is not None:
+        clash = clash.exclude(pk=exclude_person.pk)
+    other = clash.first()
+    if other is not None:
+        errors["id_number"] = f"ID number is already used by {other.name} in household {other.household.number}"
+    if errors:
+        raise ValidationError(errors)
+    return parsed.value
+
+
+def _locked(model, pk: int, version: int):
+    instance = model.objects.select_for_update().select_related("updated_by").get(pk=pk)
+    if instance.version != version:
+        raise StaleEdit(instance, version)
+    return instance
+
+
+def _apply(instance, fields: dict, allowed: tuple[str, ...], *, by, source: str) -> dict:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError(f"these fields cannot be edited here: {', '.join(sorted(unknown))}")
+    before = snapshot(instance, fields)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    return before
+
+
+def _save(instance, before: dict, fields: dict, *, by, source: str, summary: str = ""):
+    changes = diff(before, snapshot(instance, fields))
+    if not changes:
+        return instance
+    instance.full_clean(validate_unique=False, validate_constraints=False)
+    instance.version += 1
+    instance.updated_by = by
+    instance.save()
+    audit_change(actor=by, action="update", instance=instance, changes=changes, source=source, summary=summary)
+    return instance
+
+
+@transaction.atomic
+def household_update(*, household: Household, version: int, by, source: str = "web", **fields) -> Household:
+    instance = _locked(Household, household.pk, version)
+    before = _apply(instance, fields, HOUSEHOLD_EDITABLE, by=by, source=source)
+    return _save(instance, before, fields, by=by, source=source, summary=f"household {instance.number}")
+
+
+@transaction.atomic
+def person_update(*, person: Person, version: int, by, source: str = "web", **fields) -> Person:
+    instance = _locked(Person, person.pk, version)
+    before = _apply(instance, fields, PERSON_EDITABLE, by=by, source=source)
+    instance.id_number = check_id_number(raw=instance.id_number, sex=instance.sex, birth_date=instance.birth_date,
+                                         exclude_person=instance)
+    fields = {**fields, "id_number": instance.id_number}
+    return _save(instance, before, fields, by=by, source=source, summary=f"person {instance.number}")
+
+
+@transaction.atomic
+def household_year_update(*, record: HouseholdYear, version: int, by, source: str = "web",
+                          **fields) -> HouseholdYear:
+    instance = _locked(HouseholdYear, record.pk, version)
+    for name, value in fields.items():
+        if name.endswith("_fen") and value is not None and int(value) < 0 and name != "production_cost_fen":
+            raise ValidationError({name: "an income line cannot be negative"})
+    before = _apply(instance, fields, HOUSEHOLD_YEAR_EDITABLE, by=by, source=source)
+    if instance.members < 1:
+        raise ValidationError({"members": "a household has at least one member"})
+    instance.compute_income()
+    tracked = {**fields, "net_income_fen": None, "per_capita_net_income_fen": None}
+    return _save(instance, before | snapshot(record, ("net_income_fen", "per_capita_net_income_fen")), tracked,
+                 by=by, source=source, summary=f"household {instance.household.number} year {instance.year}")
+
+
+@transaction.atomic
+def person_create(*, household: Household, by, source: str = "web", **fields) -> Person:
+    fields["id_number"] = check_id_number(raw=fields.get("id_number"), sex=fields.get("sex"),
+                                          birth_date=fields.get("birth_date"))
+    person = Person(household=household, updated_by=by, **fields)
+    person.full_clean()
+    person.save()
+    audit_change(actor=by, action="create", instance=person, source=source,
+                 changes={k: [None, v] for k, v in snapshot(person, fields).items()},
+                 summary=f"person {person.number} joins household {household.number}")
+    return person
+
+
+@transaction.atomic
+def status_event_record(*, household: Household, kind: str, year: int, effective_on: dt.date, by,
+                        reason: str = "", source: str = "web", related: Household | None = None) -> StatusEvent:
+    """A status change that needs no procedure (a death, a removal, a split) or an announced outcome."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    event = StatusEvent.objects.create(
+        household=household, kind=kind, year=year, stage=c.Stage.ANNOUNCED, effective_on=effective_on,
+        persons=household.members.filter(active=True).count(), reason=reason, related_household=related,
+        created_by=by,
+    )
+    new_status = c.STATUS_AFTER_EVENT.get(kind)
+    if new_status is not None:
+        before = snapshot(household, ("status", "closed", "exit_year", "is_registered"))
+        household.status = new_status
+        household.closed = kind == c.EventKind.NATURAL_DECREASE
+        household.is_registered = new_status != c.PovertyStatus.NOT_REGISTERED
+        if kind == c.EventKind.EXITED:
+            household.exit_year = year
+        if kind == c.EventKind.IDENTIFIED and not household.identified_year:
+            household.identified_year = year
+        household.version += 1
+        household.updated_by = by
+        household.save()
+        audit_change(actor=by, action=f"event:{kind}", instance=household, source=source,
+                     changes=diff(before, snapshot(household, before)), summary=reason or kind)
+    return event
+
+
+@transaction.atomic
+def person_leave(*, person: Person, on: dt.date, reason: str, by, source: str = "web") -> Person:
+    """A member leaves the household (死亡, 出嫁, 迁出, 错评): kept on file, inactive.
+
+    When the last member of a registered household leaves, the household is closed (自然减少).
+    """
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not person.active:
+        raise ValidationError(f"{person.name} has already left the household")
+    before = snapshot(person, ("active", "left_on", "left_reason"))
+    person.active, person.left_on, person.left_reason = False, on, reason
+    person.version += 1
+    person.updated_by = by
+    person.save()
+    audit_change(actor=by, action="leave", instance=person, changes=diff(before, snapshot(person, before)),
+                 source=source, summary=reason)
+    household = person.household
+    if household.is_registered and not household.members.filter(active=True).exists():
+        status_event_record(household=household, kind=c.EventKind.NATURAL_DECREASE, year=on.year,
+                            effective_on=on, by=by, reason=f"last member left: {reason}", source=source)
+    return person
+
+
+@transaction.atomic
+def household_split(*, household: Household, persons: list[Person], new_number: str, head: Person, by,
+                    on: dt.date, source: str = "web") -> Household:
+    """分户: some members form a new household; both keep the registration status."""
+    if head not in persons:
+        raise ValidationError("the new household's head must be one of the members who move")
+    if any(p.household_id != household.pk for p in persons):
+        raise ValidationError("only members of this household can be split off")
+    if household.members.filter(active=True).exclude(pk__in=[p.pk for p in persons]).count() == 0:
+        raise ValidationError("a split must leave at least one member in the original household")
+    new = Household.objects.create(
+        number=new_number, village=household.village, natural_village=household.natural_village,
+        township=household.township, is_registered=household.is_registered, attribute=household.attribute,
+        status=household.status, identified_year=household.identified_year, primary_cause=household.primary_cause,
+        split_from=household, updated_by=by,
+    )
+    Person.objects.filter(pk__in=[p.pk for p in persons]).update(household=new)
+    Person.objects.filter(pk=head.pk).update(relation=c.Relation.HEAD)
+    audit_change(actor=by, action="create", instance=new, source=source,
+                 changes={"split_from": [None, household.number], "members": [None, [p.number for p in persons]]},
+                 summary=f"split from {household.number}")
+    status_event_record(household=household, kind=c.EventKind.SPLIT, year=on.year, effective_on=on, by=by,
+                        related=new, reason=f"members moved to {new_number}", source=source)
+    return new
+
+
+@transaction.atomic
+def household_merge(*, source_household: Household, into: Household, by, on: dt.date,
+                    source: str = "web") -> Household:
+    """并户: every active member moves into another household; the source is closed."""
+    if source_household.pk == into.pk:
+        raise ValidationError("a household cannot be merged into itself")
+    moved = list(source_household.members.filter(active=True).values_list("number", flat=True))
+    source_household.members.filter(active=True).update(household=into, relation=c.Relation.OTHER)
+    Household.objects.filter(pk=source_household.pk).update(merged_into=into, closed=True,
+                                                            version=source_household.version + 1)
+    audit_change(actor=by, action="merge", instance=source_household, source=source,
+                 changes={"merged_into": [None, into.number], "members": [moved, []]},
+                 summary=f"merged into {into.number}")
+    status_event_record(household=source_household, kind=c.EventKind.MERGED, year=on.year, effective_on=on,
+                        by=by, related=into, reason=f"merged into {into.number}", source=source)
+    return into
