@@ -17,6 +17,8 @@ MONEY_FIELDS = (
     ("family_planning_fen", "计划生育金"),
     ("eco_compensation_fen", "生态补偿金"),
     ("other_transfer_fen", "其他转移性收入"),
+    # Files that give only 人均纯收入 (the national person-level export) land here, un-itemised.
+    ("unitemised_income_fen", "未分项纯收入"),
 )
 
 
@@ -118,6 +120,7 @@ class HouseholdYear(Versioned):  # 户年度信息: income lines, housing, water
     family_planning_fen = models.BigIntegerField(default=0)
     eco_compensation_fen = models.BigIntegerField(default=0)
     other_transfer_fen = models.BigIntegerField(default=0)
+    unitemised_income_fen = models.BigIntegerField(default=0)
     production_cost_fen = models.BigIntegerField("生产经营性支出", default=0)
     # Derived by the service on every save: the household's net income (纯收入), total and per head.
     net_income_fen = models.BigIntegerField(default=0)
