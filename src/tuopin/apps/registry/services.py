@@ -73,7 +73,7 @@ def _locked(model, pk: int, version: int):
     return instance
 
 
-def _apply(instance, fields: dict, allowed: tuple[str, ...], *, by, source: str) -> dict:
+def _apply(instance, fields: dict, allowed: tuple[str, ...]) -> dict:
     unknown = set(fields) - set(allowed)
     if unknown:
         raise ValidationError(f"these fields cannot be edited here: {', '.join(sorted(unknown))}")
@@ -98,14 +98,14 @@ def _save(instance, before: dict, fields: dict, *, by, source: str, summary: str
 @transaction.atomic
 def household_update(*, household: Household, version: int, by, source: str = "web", **fields) -> Household:
     instance = _locked(Household, household.pk, version)
-    before = _apply(instance, fields, HOUSEHOLD_EDITABLE, by=by, source=source)
+    before = _apply(instance, fields, HOUSEHOLD_EDITABLE)
     return _save(instance, before, fields, by=by, source=source, summary=f"household {instance.number}")
 
 
 @transaction.atomic
 def person_update(*, person: Person, version: int, by, source: str = "web", **fields) -> Person:
     instance = _locked(Person, person.pk, version)
-    before = _apply(instance, fields, PERSON_EDITABLE, by=by, source=source)
+    before = _apply(instance, fields, PERSON_EDITABLE)
     instance.id_number = check_id_number(raw=instance.id_number, sex=instance.sex, birth_date=instance.birth_date,
                                          exclude_person=instance)
     fields = {**fields, "id_number": instance.id_number}
@@ -119,13 +119,14 @@ def household_year_update(*, record: HouseholdYear, version: int, by, source: st
     for name, value in fields.items():
         if name.endswith("_fen") and value is not None and int(value) < 0 and name != "production_cost_fen":
             raise ValidationError({name: "an income line cannot be negative"})
-    before = _apply(instance, fields, HOUSEHOLD_YEAR_EDITABLE, by=by, source=source)
+    derived = ("net_income_fen", "per_capita_net_income_fen")
+    before = snapshot(instance, derived) | _apply(instance, fields, HOUSEHOLD_YEAR_EDITABLE)
     if instance.members < 1:
         raise ValidationError({"members": "a household has at least one member"})
     instance.compute_income()
-    tracked = {**fields, "net_income_fen": None, "per_capita_net_income_fen": None}
-    return _save(instance, before | snapshot(record, ("net_income_fen", "per_capita_net_income_fen")), tracked,
-                 by=by, source=source, summary=f"household {instance.household.number} year {instance.year}")
+    tracked = {**fields, **dict.fromkeys(derived)}
+    return _save(instance, before, tracked, by=by, source=source,
+                 summary=f"household {instance.household.number} year {instance.year}")
 
 
 @transaction.atomic

@@ -1,0 +1,116 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tuopin.apps.audit.models import AuditEvent
+from tuopin.apps.registry import choices as c
+from tuopin.apps.registry import services
+from tuopin.apps.registry.models import Household, HouseholdYear, Person, StatusEvent
+from tuopin.common import idnumber
+
+
+@pytest.fixture
+def admin(county):
+    return county["accounts"]["county_admin"]
+
+
+def test_household_year_edit_derives_income_and_audits_old_and_new(county, admin):
+    record = HouseholdYear.objects.get(household=county["households"][1], year=2018)
+    assert record.members == 4 and record.per_capita_net_income_fen == 200_000
+    updated = services.household_year_update(record=record, version=record.version, by=admin,
+                                             wage_income_fen=1_000_000, production_cost_fen=200_000)
+    assert updated.version == 2
+    assert updated.net_income_fen == 800_000 and updated.per_capita_net_income_fen == 200_000
+    event = AuditEvent.objects.get(action="update", entity="registry.householdyear")
+    assert event.actor_name == "county_admin"
+    assert event.changes["wage_income_fen"] == [800_000, 1_000_000]
+    assert event.changes["production_cost_fen"] == [0, 200_000]
+
+
+def test_stale_edit_is_refused_with_who_and_when(county, admin):
+    record = HouseholdYear.objects.get(household=county["households"][0], year=2018)
+    services.household_year_update(record=record, version=1, by=admin, wage_income_fen=123)
+    with pytest.raises(services.StaleEdit, match=r"changed by county_admin at .* \(version 2, you edited version 1\)"):
+        services.household_year_update(record=record, version=1, by=admin, wage_income_fen=456)
+    assert HouseholdYear.objects.get(pk=record.pk).wage_income_fen == 123
+
+
+def test_unchanged_save_writes_no_version_and_no_audit(county, admin):
+    hh = county["households"][0]
+    services.household_update(household=hh, version=hh.version, by=admin, phone=hh.phone)
+    assert Household.objects.get(pk=hh.pk).version == 1
+    assert not AuditEvent.objects.filter(action="update").exists()
+
+
+def test_person_id_number_must_match_sex_and_birth_date(county, admin):
+    p = Person.objects.filter(household=county["households"][0]).first()
+    female = idnumber.make("220821", p.birth_date, 77, "F")
+    with pytest.raises(ValidationError) as err:
+        services.person_update(person=p, version=p.version, by=admin, id_number=female)
+    assert "sex" in err.value.message_dict
+
+
+def test_a_second_use_of_an_id_number_names_the_other_household(county, admin):
+    first = Person.objects.filter(household=county["households"][0]).first()
+    second = Person.objects.filter(household=county["households"][3]).first()
+    with pytest.raises(ValidationError) as err:
+        services.person_update(person=second, version=second.version, by=admin, id_number=first.id_number,
+                               sex=first.sex, birth_date=first.birth_date)
+    assert county["households"][0].number in err.value.message_dict["id_number"][0]
+
+
+def test_person_id_number_normalised_on_save(county, admin):
+    p = Person.objects.filter(household=county["households"][0]).first()
+    raw = idnumber.make("220821", p.birth_date, 501, p.sex)
+    saved = services.person_update(person=p, version=p.version, by=admin, id_number=f"  {raw.lower()} ")
+    assert saved.id_number == raw
+
+
+def test_death_of_the_last_member_closes_the_household(county, admin):
+    hh = county["households"][0]
+    members = list(hh.members.all())
+    for person in members:
+        services.person_leave(person=person, on=dt.date(2017, 6, 1), reason="死亡", by=admin)
+    hh.refresh_from_db()
+    assert hh.closed and hh.status == c.PovertyStatus.CLOSED
+    event = StatusEvent.objects.get(household=hh, kind=c.EventKind.NATURAL_DECREASE)
+    assert event.effective_on == dt.date(2017, 6, 1) and event.stage == c.Stage.ANNOUNCED
+    with pytest.raises(ValidationError, match="already left"):
+        services.person_leave(person=members[0], on=dt.date(2017, 6, 2), reason="死亡", by=admin)
+
+
+def test_split_moves_members_and_records_the_event(county, admin):
+    hh = county["households"][1]
+    movers = list(hh.members.order_by("number"))[1:3]
+    new = services.household_split(household=hh, persons=movers, head=movers[0], new_number="220821100201099",
+                                   by=admin, on=dt.date(2018, 3, 1))
+    assert set(new.members.values_list("pk", flat=True)) == {p.pk for p in movers}
+    assert new.members.get(pk=movers[0].pk).relation == c.Relation.HEAD
+    assert new.split_from == hh and new.status == hh.status
+    assert StatusEvent.objects.filter(household=hh, kind=c.EventKind.SPLIT, related_household=new).exists()
+    with pytest.raises(ValidationError, match="at least one member"):
+        services.household_split(household=hh, persons=list(hh.members.all()), head=hh.members.first(),
+                                 new_number="220821100201098", by=admin, on=dt.date(2018, 3, 1))
+
+
+def test_merge_moves_everyone_and_closes_the_source(county, admin):
+    source, target = county["households"][0], county["households"][1]
+    services.household_merge(source_household=source, into=target, by=admin, on=dt.date(2018, 5, 1))
+    source.refresh_from_db()
+    assert source.closed and source.merged_into == target
+    assert target.members.count() == 6 and not source.members.exists()
+    assert AuditEvent.objects.filter(action="merge", entity_id=str(source.pk)).exists()
+
+
+def test_announced_exit_and_return_update_the_cached_status(county, admin):
+    hh = county["households"][0]
+    services.status_event_record(household=hh, kind=c.EventKind.EXITED, year=2018,
+                                 effective_on=dt.date(2018, 12, 20), by=admin)
+    hh.refresh_from_db()
+    assert hh.status == c.PovertyStatus.EXITED and hh.exit_year == 2018
+    services.status_event_record(household=hh, kind=c.EventKind.RETURNED, year=2019,
+                                 effective_on=dt.date(2019, 8, 1), by=admin, reason="因病返贫")
+    hh.refresh_from_db()
+    assert hh.status == c.PovertyStatus.RETURNED
+    assert StatusEvent.objects.get(household=hh, kind=c.EventKind.EXITED).persons == 2
