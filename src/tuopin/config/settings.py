@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "tuopin.apps.accounts",
     "tuopin.apps.audit",
     "tuopin.apps.geo",
@@ -114,7 +115,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Production serves collected files; the demo profile serves straight from the package (finders).
+STATIC_ROOT = VAR_DIR / "static" if PRODUCTION else None
 MEDIA_ROOT = VAR_DIR / "evidence"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -156,6 +158,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Registry of targeted poverty alleviation: regions, households, persons, yearly records.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 LOGGING = {

@@ -44,8 +44,11 @@ HOUSEHOLD_YEAR_EDITABLE = tuple(f for f, _ in MONEY_FIELDS) + (
 
 
 def check_id_number(*, raw: object, sex: str | None = None, birth_date: dt.date | None = None,
-                    exclude_person: Person | None = None) -> str:
-    """A normalised, valid, unused ID number consistent with the recorded sex and birth date."""
+                    exclude_person: Person | None = None, viewer=None) -> str:
+    """A normalised, valid, unused ID number consistent with the recorded sex and birth date.
+
+    A clash names the other household — unless `viewer` is given and may not see it, so that an edit
+    cannot be used to find out who holds an ID number."""
     try:
         parsed = idnumber.parse(raw)
     except idnumber.IDNumberError as exc:
@@ -60,14 +63,20 @@ def check_id_number(*, raw: object, sex: str | None = None, birth_date: dt.date 
         clash = clash.exclude(pk=exclude_person.pk)
     other = clash.first()
     if other is not None:
-        errors["id_number"] = f"ID number is already used by {other.name} in household {other.household.number}"
+        from tuopin.apps.accounts.scoping import households_visible_to
+
+        if viewer is None or households_visible_to(viewer).filter(pk=other.household_id).exists():
+            errors["id_number"] = f"ID number is already used by {other.name} in household {other.household.number}"
+        else:
+            errors["id_number"] = "ID number is already registered in a household outside your scope; ask the county office"
     if errors:
         raise ValidationError(errors)
     return parsed.value
 
 
 def _locked(model, pk: int, version: int):
-    instance = model.objects.select_for_update().select_related("updated_by").get(pk=pk)
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer join to updated_by.
+    instance = model.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=pk)
     if instance.version != version:
         raise StaleEdit(instance, version)
     return instance
@@ -107,7 +116,7 @@ def person_update(*, person: Person, version: int, by, source: str = "web", **fi
     instance = _locked(Person, person.pk, version)
     before = _apply(instance, fields, PERSON_EDITABLE)
     instance.id_number = check_id_number(raw=instance.id_number, sex=instance.sex, birth_date=instance.birth_date,
-                                         exclude_person=instance)
+                                         exclude_person=instance, viewer=by)
     fields = {**fields, "id_number": instance.id_number}
     return _save(instance, before, fields, by=by, source=source, summary=f"person {instance.number}")
 
@@ -132,7 +141,7 @@ def household_year_update(*, record: HouseholdYear, version: int, by, source: st
 @transaction.atomic
 def person_create(*, household: Household, by, source: str = "web", **fields) -> Person:
     fields["id_number"] = check_id_number(raw=fields.get("id_number"), sex=fields.get("sex"),
-                                          birth_date=fields.get("birth_date"))
+                                          birth_date=fields.get("birth_date"), viewer=by)
     person = Person(household=household, updated_by=by, **fields)
     person.full_clean()
     person.save()

@@ -1,0 +1,95 @@
+"""What every registry endpoint shares: the scoped queryset, paging, the write permission, the mapping of
+service errors to HTTP, and the audit of refused writes.
+
+Views stay thin: reads start from `tuopin.apps.accounts.scoping` (so an object outside the account's scope
+is a 404, on lists and details alike) and writes call the registry services with `source="api"`.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from tuopin.apps.audit.services import audit_event
+from tuopin.apps.registry.services import StaleEdit
+
+from .filters import ParamFilter
+
+
+class RegistryPagination(LimitOffsetPagination):
+    # A cap, so that one request cannot pull a whole county's roster; exports go through `tuopin export`.
+    default_limit = 50
+    max_limit = 500
+
+
+class MayEditRegistry(BasePermission):
+    """Reading is for every authenticated account (scoping decides what it sees); editing needs an editor role."""
+
+    message = "Your role may read registry records but not edit them."
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return bool(request.user and request.user.is_authenticated and request.user.may_edit_registry)
+
+
+class ConflictSerializer(serializers.Serializer):
+    """The body of a 409: the service's message and the version now stored."""
+
+    detail = serializers.CharField()
+    current_version = serializers.IntegerField()
+
+
+class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """List and retrieve over `scope(user)`; subclasses name the scope function and their filters."""
+
+    model = None  # the model listed, for the audit line of a refused write
+    scope = None  # a function user -> QuerySet from tuopin.apps.accounts.scoping
+    related: tuple[str, ...] = ()  # select_related paths the serializer reads
+    filter_params: tuple = ()
+    filter_backends = [ParamFilter]
+    pagination_class = RegistryPagination
+    permission_classes = [IsAuthenticated, MayEditRegistry]
+
+    def get_queryset(self):
+        qs = type(self).scope(self.request.user)
+        return qs.select_related(*self.related) if self.related else qs
+
+    def permission_denied(self, request, message=None, code=None):
+        # A refused write by a signed-in account is worth a line in the audit trail (ASVS V16: failed authz).
+        if request.user and request.user.is_authenticated and request.method not in SAFE_METHODS:
+            audit_event(actor=request.user, action="refused", source="api",
+                        entity=self.model._meta.label_lower if self.model is not None else "",
+                        entity_id=str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")),
+                        summary=f"{request.method} {request.path}: {message or 'permission denied'}")
+        super().permission_denied(request, message=message, code=code)
+
+
+class EditMixin:
+    """PATCH through a registry service: the body names the `version` it read; stale → 409, invalid → 400."""
+
+    edit_serializer_class: type[serializers.Serializer]
+
+    def edit(self, instance, *, version: int, by, changes: dict):
+        """Call the service; subclasses implement it."""
+        raise NotImplementedError
+
+    def partial_update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        form = self.edit_serializer_class(instance, data=request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        changes = dict(form.validated_data)
+        version = changes.pop("version")
+        try:
+            updated = self.edit(instance, version=version, by=request.user, changes=changes)
+        except StaleEdit as exc:
+            return Response({"detail": str(exc), "current_version": exc.instance.version},
+                            status=status.HTTP_409_CONFLICT)
+        except DjangoValidationError as exc:
+            raise ValidationError(serializers.as_serializer_error(exc)) from None
+        fresh = self.get_queryset().get(pk=updated.pk)
+        return Response(self.get_serializer(fresh).data)
