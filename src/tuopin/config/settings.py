@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "tuopin.apps.audit",
     "tuopin.apps.geo",
     "tuopin.apps.registry",
+    "tuopin.apps.assessment",
     "tuopin.apps.organisation",
     "tuopin.apps.assistance",
     "tuopin.apps.policy",

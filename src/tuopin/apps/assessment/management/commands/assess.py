@@ -1,0 +1,85 @@
+"""`tuopin assess`: the year's figures under CONTRACTS.md's definitions, from the live registry or a snapshot."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
+
+from tuopin import rules, standards
+from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
+from tuopin.apps.accounts.models import Role
+from tuopin.apps.accounts.scoping import regions_visible_to
+from tuopin.apps.geo.models import Level, Region
+from tuopin.engine import duckdb_runner
+
+from ... import services
+
+LEVELS = ("province", "city", "county", "township", "village")
+
+
+class Command(AccountCommand):
+    help = "Assess a year against the standard: incidence, exits, eligible households, village exit, FGT."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--county", metavar="CODE", help="12-digit code of the county (or a township)")
+        parser.add_argument("--data", metavar="DIR", help="a snapshot folder (Parquet) instead of the live registry")
+        parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+        parser.add_argument("--level", choices=LEVELS, help="the level of the areas listed under the top")
+        parser.add_argument("--json", action="store_true", help="print the JSON object of CONTRACTS.md")
+        parser.add_argument("--save", action="store_true", help="keep the inputs and results as an immutable snapshot")
+
+    def handle(self, *args, **o):
+        user = self.acting_user(o)
+        if user.role not in (Role.COUNTY_ADMIN, Role.COMMANDER, Role.EVALUATOR, Role.DEPARTMENT):
+            raise CommandError(f"the role {user.get_role_display()} does not assess", returncode=EXIT_USAGE)
+        if o["engine"] == "spark":
+            raise CommandError("the Spark engine is not available in this release; use --engine duckdb",
+                               returncode=EXIT_USAGE)
+        try:
+            if o["data"]:
+                summary = self._from_folder(o)
+            else:
+                region = self._region(o, user)
+                if o["save"]:
+                    summary = services.assessment_save(year=o["year"], region=region, by=user).summary
+                else:
+                    summary, _ = services.assess(year=o["year"], region=region, child_level=o["level"])
+        except ValidationError as exc:
+            raise InputRefused("; ".join(exc.messages)) from None
+        if o["json"]:
+            self.stdout.write(json.dumps(summary, ensure_ascii=False))
+        else:
+            self._print(summary)
+
+    def _region(self, o, user) -> Region:
+        if not o["county"]:
+            region = services.default_scope()
+        else:
+            region = Region.objects.filter(code=o["county"]).first()
+            if region is None:
+                raise CommandError(f"no region with code {o['county']}", returncode=EXIT_USAGE)
+        if not regions_visible_to(user).filter(pk=region.pk).exists():
+            raise CommandError(f"{region} is outside the scope of {user.username}", returncode=EXIT_USAGE)
+        return region
+
+    def _from_folder(self, o) -> dict:
+        """A whole snapshot folder: the top is the data set (the nation), listed by province unless --level."""
+        level = o["level"] or "province"
+        params = rules.parameters(standards.load("000000"), o["year"])
+        con = duckdb_runner.connect()
+        duckdb_runner.register_parquet(con, o["data"], year=o["year"])
+        result = duckdb_runner.run(con, params, year=o["year"], levels=("nation", level) if level != "village"
+                                   else ("nation",))
+        return services.summarise(result, scope_level="nation", scope_code=None, child_level=level)
+
+    def _print(self, s: dict) -> None:
+        self.stdout.write(f"{s['scope']['name']} {s['year']}: rural population {s['rural_population']:,}, "
+                          f"poor persons {s['poor_persons']:,}, incidence {s['incidence']:.4%}")
+        self.stdout.write(f"exited {s['households_exited']:,} households / {s['persons_exited']:,} persons; "
+                          f"eligible {s['households_eligible']:,}; poor villages meeting the exit standard "
+                          f"{s['poor_villages_meeting_exit']}/{s['poor_villages']}")
+        self.stdout.write("gaps of poor households: " + ", ".join(f"{k} {v:,}" for k, v in s["gaps"].items()))

@@ -1,0 +1,163 @@
+"""Assessing a year: the live registry (or a snapshot folder) through the rules, into figures and gaps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from tuopin import rules, standards
+from tuopin.apps.audit.services import audit_event
+from tuopin.apps.geo.models import Level, Region
+from tuopin.engine import duckdb_runner
+from tuopin.engine.duckdb_runner import Result
+
+from . import live_inputs
+from .models import AssessmentRun
+
+COUNTS = ("rural_population", "poor_persons", "poor_households", "households_exited", "persons_exited",
+          "households_eligible", "villages_total", "poor_villages", "poor_villages_meeting_exit")
+CHILD_LEVEL = {Level.PROVINCE: "city", Level.CITY: "county", Level.COUNTY: "township", Level.TOWNSHIP: "village"}
+
+
+def default_scope() -> Region:
+    counties = list(Region.objects.filter(level=Level.COUNTY)[:2])
+    if len(counties) != 1:
+        raise ValidationError("name the county to assess (--county CODE): the registry holds "
+                              f"{'no' if not counties else 'several'} counties")
+    return counties[0]
+
+
+def assess(*, year: int, region: Region | None = None, child_level: str | None = None) -> tuple[dict, Result]:
+    """Assess the year for a county or township from the live registry; returns (summary, raw result)."""
+    summary, result, _ = _run(year=year, region=region or default_scope(), child_level=child_level)
+    return summary, result
+
+
+def _run(*, year: int, region: Region, child_level: str | None):
+    if region.level not in (Level.COUNTY, Level.TOWNSHIP):
+        raise ValidationError(f"{region} is a {region.get_level_display()}: assess a county or a township")
+    child_level = child_level or CHILD_LEVEL[region.level]
+    params = rules.parameters(standards.load(region.code), year)
+    inputs = live_inputs.read(year=year, region_code=region.code)
+    con = duckdb_runner.connect()
+    duckdb_runner.register_arrow(con, inputs)
+    levels = tuple(dict.fromkeys(lvl for lvl in (region.level, child_level) if lvl != "village"))
+    result = duckdb_runner.run(con, params, year=year, levels=levels)
+    summary = summarise(result, scope_level=region.level, scope_code=int(region.code), child_level=child_level)
+    return summary, result, inputs
+
+
+def summarise(result: Result, *, scope_level: str, scope_code: int | None, child_level: str) -> dict:
+    """The `tuopin assess --json` object (CONTRACTS.md) from a run's roll-ups."""
+    names = _names()
+    top_rows = result.areas[scope_level].to_pylist()
+    top = next((r for r in top_rows if scope_code is None or r["code"] == scope_code), None)
+    if top is None:
+        raise ValidationError(f"no village population figures for {result.year} in this scope: nothing to assess")
+    summary = {"year": result.year,
+               "scope": {"code": f"{top['code']:012d}", "name": names.get(top["code"], "全国" if top["code"] == 0 else ""),
+                         "level": scope_level},
+               **_figures(top), "gaps": gaps_by_indicator(result)}
+    if child_level == "village":
+        children = [_village(r, names) for r in result.village_result.to_pylist()
+                    if scope_code is None or _within(r["village_code"], scope_code)]
+    else:
+        children = [_area(r, names) for r in result.areas[child_level].to_pylist()]
+    summary[_plural(child_level)] = children
+    return summary
+
+
+def gaps_by_indicator(result: Result) -> dict[str, int]:
+    """Gap rows per indicator, over the households poor at the end of the year."""
+    poor = result.household_result.filter(pc.field("poor_at_end"))["household_id"]
+    gaps = result.household_gaps.filter(pc.is_in(result.household_gaps["household_id"], poor))
+    counted = dict.fromkeys(rules.INDICATORS, 0)
+    for row in gaps.group_by("indicator").aggregate([("household_id", "count")]).to_pylist():
+        counted[row["indicator"]] = row["household_id_count"]
+    return counted
+
+
+def _within(code: int, scope_code: int) -> bool:
+    digits, scope = f"{code:012d}", f"{scope_code:012d}".rstrip("0")
+    return digits.startswith(scope)
+
+
+def _figures(row: dict) -> dict:
+    figures = {k: int(row[k] or 0) for k in COUNTS}
+    figures["incidence"] = row["incidence"] if row["incidence"] is not None else 0.0
+    figures["fgt"] = {"p0": row.get("p0") or 0.0, "p1": row.get("p1") or 0.0, "p2": row.get("p2") or 0.0}
+    return figures
+
+
+def _area(row: dict, names: dict) -> dict:
+    return {"code": f"{row['code']:012d}", "name": names.get(row["code"], ""), **_figures(row)}
+
+
+def _village(row: dict, names: dict) -> dict:
+    meets = bool(row["incidence_ok"] and row["clinic_ok"] and row["road_ok"] and row["water_ok"]
+                 and row["collective_income_ok"])
+    return {"code": f"{row['village_code']:012d}", "name": names.get(row["village_code"], ""),
+            "rural_population": int(row["population"]), "poor_persons": int(row["poor_persons"]),
+            "incidence": row["incidence"] or 0.0, "households_exited": int(row["households_exited"]),
+            "persons_exited": int(row["persons_exited"]), "households_eligible": int(row["households_eligible"]),
+            "is_poor_village": bool(row["is_poor_village"]), "meets_exit_standard": meets,
+            "checks": {k: bool(row[k]) for k in ("incidence_ok", "clinic_ok", "road_ok", "water_ok",
+                                                   "collective_income_ok")}}
+
+
+def _plural(level: str) -> str:
+    return {"city": "cities", "county": "counties", "township": "townships", "village": "villages",
+            "province": "provinces"}[level]
+
+
+def _names() -> dict[int, str]:
+    return {int(code): name for code, name in Region.objects.values_list("code", "name")}
+
+
+def explain_household(*, household_id: int, year: int, region_code: str) -> list[dict]:
+    """Why has this household not met the standard? The same rule text, inputs limited to the household."""
+    params = rules.parameters(standards.load(region_code), year)
+    con = duckdb_runner.connect(threads=1)
+    duckdb_runner.register_arrow(con, live_inputs.read(year=year, household_ids=[household_id]))
+    return duckdb_runner.explain(con, params).to_pylist()
+
+
+@transaction.atomic
+def assessment_save(*, year: int, region: Region | None = None, by) -> AssessmentRun:
+    """Keep the year's inputs and results as they are today, read-only, with their digest."""
+    region = region or default_scope()
+    summary, result, inputs = _run(year=year, region=region, child_level=None)
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    folder = Path(settings.VAR_DIR) / "assessments" / str(year) / f"{region.code}-{stamp}"
+    folder.mkdir(parents=True)
+    for name, table in inputs.items():
+        pq.write_table(table, folder / f"input-{name}.parquet")
+    for name in ("household_gaps", "household_result", "village_result"):
+        pq.write_table(getattr(result, name), folder / f"result-{name}.parquet")
+    (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    digest = folder_digest(folder)
+    for path in folder.iterdir():
+        os.chmod(path, 0o444)
+    run = AssessmentRun.objects.create(year=year, scope_code=region.code, scope_name=region.name, created_by=by,
+                                       summary=summary, folder=str(folder), sha256=digest)
+    audit_event(actor=by, action="assessment_save", entity="assessment.assessmentrun", entity_id=str(run.pk),
+                source="cli", summary=f"{region.name} {year}: snapshot {digest[:12]}")
+    return run
+
+
+def folder_digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(folder.iterdir()):
+        if path.is_file():
+            h.update(path.name.encode())
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()

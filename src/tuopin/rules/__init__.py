@@ -1,0 +1,89 @@
+"""The assessment rules: SQL text written once, run by every engine, explained from the same text.
+
+Each file in `sql/` is one SELECT over the snapshot tables (see `tuopin.engine.snapshot`) and over the
+results of the files before it, named after the file. `${name}` placeholders are filled with literals from
+the standards in force (never from user input). The dialect is a small, ANSI-leaning subset of DuckDB's
+that sqlglot transpiles to Spark: CTEs, CASE, COALESCE, window ROW_NUMBER, UNION ALL, CAST, YEAR/MONTH/DAY.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from string import Template
+
+from tuopin.standards import Standards
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+# Household rules, in the order they run; each result is a table named after its file.
+HOUSEHOLD_RULES = ("household_status", "household_gaps", "household_result", "exits", "village_result")
+AREA_RULES = ("area_result", "fgt")
+
+# Area keys: the code of the area a village belongs to, as an integer expression over village_result.
+AREA_KEYS = {
+    "village": "village_code",
+    "township": "township_code",
+    "county": "county_code",
+    "city": "CAST(FLOOR(county_code / 100000000) AS BIGINT) * 100000000",
+    "province": "CAST(FLOOR(county_code / 10000000000) AS BIGINT) * 10000000000",
+    "nation": "CAST(0 AS BIGINT)",
+}
+INDICATORS = ("income", "food_clothing", "education", "medical", "housing", "water")
+
+
+def text(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def literal(value) -> str:
+    """A parameter as an SQL literal. Only numbers, dates and tuples of them: rules take no user text."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return f"DATE '{value.isoformat()}'"
+    if isinstance(value, (tuple, list)):
+        if all(isinstance(v, str) for v in value):
+            if not all(v.isalnum() for v in value):
+                raise ValueError(f"rule parameter values must be plain codes: {value!r}")
+            return "(" + ", ".join(f"'{v}'" for v in value) + ")"
+        return "(" + ", ".join(literal(v) for v in value) + ")"
+    raise TypeError(f"unsupported rule parameter: {value!r}")
+
+
+def parameters(standards: Standards, year: int) -> dict[str, str]:
+    household = standards.section("household")
+    water = standards.section("water")
+    village = standards.section("village_exit")
+    month, day = (int(x) for x in household["school_age_on"].split("-"))
+    values = {
+        "year": year,
+        "year_start": dt.date(year, 1, 1),
+        "year_end": dt.date(year, 12, 31),
+        "previous_year_end": dt.date(year - 1, 12, 31),
+        "line_fen": standards.poverty_line_fen(year),
+        "line_yuan": standards.poverty_line_yuan(year),
+        "school_age_min": household["compulsory_school_age"][0],
+        "school_age_max": household["compulsory_school_age"][1],
+        "school_age_on": month * 100 + day,
+        "school_ok_codes": tuple(household["school_ok_codes"]),
+        "safe_housing_grades": tuple(household["safe_housing_grades"]),
+        "water_from_year": household["water_from_year"],
+        "water_litres": water["litres_per_person_day"],
+        "water_litres_short": water["litres_per_person_day_water_short"],
+        "water_minutes": water["trip_minutes"],
+        "water_cut_days": water["cut_days_per_year"],
+        "village_incidence": village["incidence_below"],
+        "village_incidence_west": village["incidence_below_west"],
+        "collective_income_min_fen": int(village["collective_income_yuan_at_least"] * 100),
+    }
+    return {k: literal(v) for k, v in values.items()}
+
+
+def render(name: str, params: dict[str, str], *, area: str | None = None) -> str:
+    values = dict(params)
+    if area is not None:
+        values["area_key"] = AREA_KEYS[area]
+    return Template(text(name)).substitute(values)

@@ -1,0 +1,67 @@
+-- 短板清单: one row per household and failing indicator of 两不愁三保障 and income, with the reason.
+-- value / threshold carry the figures behind the reason (fen, or a count of persons).
+-- Income: a household meets the standard when net_income_fen > line_fen × members (CONTRACTS.md).
+SELECT household_id,
+       'income' AS indicator,
+       '人均纯收入' || CAST(CAST(FLOOR(per_capita_net_income_fen / 100) AS BIGINT) AS VARCHAR)
+           || '元，未超过扶贫标准${line_yuan}元' AS reason,
+       net_income_fen AS value,
+       ${line_fen} * members AS threshold
+FROM households_yearly
+WHERE year = ${year} AND NOT (net_income_fen > ${line_fen} * members)
+
+UNION ALL
+-- 不愁吃、不愁穿
+SELECT household_id, 'food_clothing', '吃穿未得到保障', CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
+FROM households_yearly
+WHERE year = ${year} AND NOT food_clothing_secure
+
+UNION ALL
+-- 义务教育: every child aged ${school_age_min}–${school_age_max} at the start of the school year in school,
+-- taught at home (送教上门) or medically exempt.
+SELECT py.household_id, 'education',
+       CAST(COUNT(*) AS VARCHAR) || '名${school_age_min}至${school_age_max}岁儿童未在校（义务教育未保障）',
+       COUNT(*), CAST(0 AS BIGINT)
+FROM persons_yearly py
+JOIN persons p ON p.person_id = py.person_id
+WHERE py.year = ${year}
+  AND ${year} - YEAR(p.birth_date)
+      - CASE WHEN MONTH(p.birth_date) * 100 + DAY(p.birth_date) > ${school_age_on} THEN 1 ELSE 0 END
+      BETWEEN ${school_age_min} AND ${school_age_max}
+  AND COALESCE(py.school_status, 0) NOT IN ${school_ok_codes}
+GROUP BY py.household_id
+
+UNION ALL
+-- 基本医疗: every member in basic medical insurance and serious-illness insurance.
+SELECT household_id, 'medical',
+       CAST(COUNT(*) AS VARCHAR) || '人未参加基本医疗保险或大病保险（基本医疗未保障）',
+       COUNT(*), CAST(0 AS BIGINT)
+FROM persons_yearly
+WHERE year = ${year} AND NOT (COALESCE(basic_medical, FALSE) AND COALESCE(serious_illness_insurance, FALSE))
+GROUP BY household_id
+
+UNION ALL
+-- 住房安全: grades C and D are unsafe until renovated.
+SELECT household_id, 'housing',
+       '住房为' || housing_grade || '级危房，尚未改造（住房安全未保障）',
+       CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
+FROM households_yearly
+WHERE year = ${year} AND housing_grade NOT IN ${safe_housing_grades} AND COALESCE(renovation, '') = ''
+
+UNION ALL
+-- 饮水安全 (part of the standard from ${water_from_year}): quantity, quality, convenience, reliability.
+SELECT household_id, 'water',
+       CASE
+           WHEN water_litres_per_day < CASE WHEN water_short_area THEN ${water_litres_short} ELSE ${water_litres} END
+               THEN '人均日供水' || CAST(water_litres_per_day AS VARCHAR) || '升，不足标准'
+           WHEN NOT water_quality_ok THEN '水质不达标'
+           WHEN water_minutes > ${water_minutes} THEN '取水往返' || CAST(water_minutes AS VARCHAR) || '分钟，超过${water_minutes}分钟'
+           ELSE '年断水' || CAST(water_cut_days AS VARCHAR) || '天，超过${water_cut_days}天'
+       END || '（饮水安全未保障）',
+       CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
+FROM households_yearly
+WHERE year = ${year} AND ${year} >= ${water_from_year}
+  AND (water_litres_per_day < CASE WHEN water_short_area THEN ${water_litres_short} ELSE ${water_litres} END
+       OR NOT water_quality_ok
+       OR water_minutes > ${water_minutes}
+       OR water_cut_days > ${water_cut_days})
