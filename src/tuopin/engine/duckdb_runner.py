@@ -65,10 +65,10 @@ def run(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, year: int,
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {rules.render(name, params)}")
     areas = {}
     for level in levels:
-        area = rules.render("area_result", params, area=level)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE area_{level} AS {rules.render('area_result', params, area=level)}")
         fgt = rules.render("fgt", params, area=level)
         areas[level] = con.sql(
-            f"SELECT a.*, f.p0, f.p1, f.p2 FROM ({area}) a LEFT JOIN ({fgt}) f ON f.code = a.code ORDER BY a.code"
+            f"SELECT a.*, f.p0, f.p1, f.p2 FROM area_{level} a LEFT JOIN ({fgt}) f ON f.code = a.code ORDER BY a.code"
         ).to_arrow_table()
     return Result(
         year=year,
@@ -84,3 +84,8 @@ def explain(con: duckdb.DuckDBPyConnection, params: dict[str, str]) -> pa.Table:
     for name in ("household_status", "household_gaps"):
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {rules.render(name, params)}")
     return con.sql("SELECT * FROM household_gaps ORDER BY household_id, indicator").to_arrow_table()
+
+
+def county_exit(con: duckdb.DuckDBPyConnection, params: dict[str, str]) -> pa.Table:
+    """三率一度 for the evaluation rounds registered on `con`; run() must have rolled up to the county."""
+    return con.sql(rules.render(rules.COUNTY_EXIT_RULE, params)).to_arrow_table()

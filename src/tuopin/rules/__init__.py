@@ -19,6 +19,8 @@ SQL_DIR = Path(__file__).parent / "sql"
 # Household rules, in the order they run; each result is a table named after its file.
 HOUSEHOLD_RULES = ("household_status", "household_gaps", "household_result", "exits", "village_result")
 AREA_RULES = ("area_result", "fgt")
+# Needs an evaluation round's tables and the county roll-up (area_county).
+COUNTY_EXIT_RULE = "county_exit"
 
 # Area keys: the code of the area a village belongs to, as an integer expression over village_result.
 AREA_KEYS = {
@@ -57,6 +59,7 @@ def parameters(standards: Standards, year: int) -> dict[str, str]:
     household = standards.section("household")
     water = standards.section("water")
     village = standards.section("village_exit")
+    county = standards.section("county_exit")
     month, day = (int(x) for x in household["school_age_on"].split("-"))
     values = {
         "year": year,
@@ -78,6 +81,11 @@ def parameters(standards: Standards, year: int) -> dict[str, str]:
         "village_incidence": village["incidence_below"],
         "village_incidence_west": village["incidence_below_west"],
         "collective_income_min_fen": int(village["collective_income_yuan_at_least"] * 100),
+        "county_incidence": county["comprehensive_incidence_below"],
+        "county_incidence_west": county["comprehensive_incidence_below_west"],
+        "wrong_exit_rate": county["wrong_exit_rate_below"],
+        "omission_rate": county["omission_rate_below"],
+        "recognition": county["recognition_at_least"],
     }
     return {k: literal(v) for k, v in values.items()}
 

@@ -3,14 +3,14 @@
 -- its clinic, doctor, road, water and collective income meet theirs.
 WITH by_village AS (
     SELECT village_code,
-           SUM(CASE WHEN poor_at_end THEN members ELSE 0 END) AS poor_persons,
-           SUM(CASE WHEN poor_at_end THEN 1 ELSE 0 END) AS poor_households,
-           SUM(CASE WHEN eligible THEN 1 ELSE 0 END) AS households_eligible
+           CAST(SUM(CASE WHEN poor_at_end THEN members ELSE 0 END) AS BIGINT) AS poor_persons,
+           CAST(SUM(CASE WHEN poor_at_end THEN 1 ELSE 0 END) AS BIGINT) AS poor_households,
+           CAST(SUM(CASE WHEN eligible THEN 1 ELSE 0 END) AS BIGINT) AS households_eligible
     FROM household_result
     GROUP BY village_code
 ),
 exited AS (
-    SELECT village_code, COUNT(*) AS households_exited, SUM(persons) AS persons_exited
+    SELECT village_code, COUNT(*) AS households_exited, CAST(SUM(persons) AS BIGINT) AS persons_exited
     FROM exits
     GROUP BY village_code
 )
