@@ -9,6 +9,7 @@ import dj_database_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TUOPIN_VAR", Path.cwd() / "var")).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file, reports and snapshots live here
 ENV = os.environ.get("TUOPIN_ENV", "demo")
 PRODUCTION = ENV == "production"
 
