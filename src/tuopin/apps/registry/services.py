@@ -151,6 +151,27 @@ def person_create(*, household: Household, by, source: str = "web", **fields) ->
     return person
 
 
+# The household fields that cache its status events (decision 0005); audited when an event changes them.
+CACHED_STATUS_FIELDS = ("status", "closed", "exit_year", "is_registered")
+
+
+def _apply_announced_status(household: Household, *, kind: str, year: int) -> bool:
+    """Set the household's cached status for an announced event of `kind` (in memory, not saved).
+
+    False when the kind changes no status (分户, 并户). Shared with the exit procedure (procedure.py)."""
+    new_status = c.STATUS_AFTER_EVENT.get(kind)
+    if new_status is None:
+        return False
+    household.status = new_status
+    household.closed = kind == c.EventKind.NATURAL_DECREASE
+    household.is_registered = new_status != c.PovertyStatus.NOT_REGISTERED
+    if kind == c.EventKind.EXITED:
+        household.exit_year = year
+    if kind == c.EventKind.IDENTIFIED and not household.identified_year:
+        household.identified_year = year
+    return True
+
+
 @transaction.atomic
 def status_event_record(*, household: Household, kind: str, year: int, effective_on: dt.date, by,
                         reason: str = "", source: str = "web", related: Household | None = None) -> StatusEvent:
@@ -161,16 +182,8 @@ def status_event_record(*, household: Household, kind: str, year: int, effective
         persons=household.members.filter(active=True).count(), reason=reason, related_household=related,
         created_by=by,
     )
-    new_status = c.STATUS_AFTER_EVENT.get(kind)
-    if new_status is not None:
-        before = snapshot(household, ("status", "closed", "exit_year", "is_registered"))
-        household.status = new_status
-        household.closed = kind == c.EventKind.NATURAL_DECREASE
-        household.is_registered = new_status != c.PovertyStatus.NOT_REGISTERED
-        if kind == c.EventKind.EXITED:
-            household.exit_year = year
-        if kind == c.EventKind.IDENTIFIED and not household.identified_year:
-            household.identified_year = year
+    before = snapshot(household, CACHED_STATUS_FIELDS)
+    if _apply_announced_status(household, kind=kind, year=year):
         household.version += 1
         household.updated_by = by
         household.save()

@@ -1,0 +1,176 @@
+"""The exit procedures of a poor village (贫困村退出) and of a county (贫困县摘帽), as services.
+
+Stages (《关于建立贫困退出机制的意见》 2016 and the provinces' rules built on it; decision 0502):
+
+    village: 村申请 applied → 乡镇审核 township review → 乡镇内公示 public notice → 县级审定 county approval → 公告
+    county:  县级申请 applied → 市级初审 city review → 省级核查 province verification (with the third-party
+             evaluation, 第三方评估) → 社会公示 public notice → 公告 (the province announces: 摘帽)
+
+The same rules as a household's procedure (procedure.py): no stage skipped, dates never backwards, the notice runs
+its minimum length and the stage after it waits for its end and for every objection to be settled; a refusal
+needs a reason and ends the procedure, and a later application starts a new one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tuopin.apps.audit.services import audit_change, diff, snapshot
+from tuopin.apps.geo.models import Level, Region
+
+from .models_procedure import (
+    CLOSED_AREA_STAGES,
+    AreaExit,
+    AreaExitStep,
+    AreaKind,
+    AreaNoticeObjection,
+    AreaStage,
+)
+from .procedure import actor_name, check_arguments, next_stage, notice_days, stage_label, timing_errors
+
+S = AreaStage
+STAGE_ORDERS = {
+    AreaKind.VILLAGE: [S.APPLIED, S.TOWNSHIP_REVIEW, S.PUBLIC_NOTICE, S.COUNTY_APPROVAL, S.ANNOUNCED],
+    AreaKind.COUNTY: [S.APPLIED, S.CITY_REVIEW, S.PROVINCE_VERIFICATION, S.PUBLIC_NOTICE, S.ANNOUNCED],
+}
+
+# The village's notice (乡镇内公示) runs as long as a household's; the province's notice of a county its own length.
+NOTICE_DAYS_KEY = {AreaKind.VILLAGE: "public_notice_days", AreaKind.COUNTY: "county_public_notice_days"}
+
+
+def _kind_for(region: Region) -> str:
+    if region.level == Level.VILLAGE:
+        if not region.is_poor_village:
+            raise ValidationError(f"{region.name} is not a registered poor village (贫困村); it has no exit to make")
+        return AreaKind.VILLAGE
+    if region.level == Level.COUNTY:
+        return AreaKind.COUNTY
+    raise ValidationError(f"{region.name} is a {region.get_level_display()}: only a poor village or a county exits")
+
+
+@transaction.atomic
+def area_exit_propose(*, region: Region, year: int, by, on: dt.date, note: str = "", by_name: str = "",
+                      source: str = "web") -> AreaExit:
+    """Open the exit procedure of a poor village or a county with its application (申请).
+
+    Applying again while the year's procedure is open returns it unchanged; after a refusal a new one starts."""
+    region = Region.objects.select_for_update().get(pk=region.pk)
+    kind = _kind_for(region)
+    if on.year < year:
+        raise ValidationError(f"an exit on {year} data is applied for in {year} or later, not on {on}")
+    if on > timezone.localdate():
+        raise ValidationError(f"an application is recorded once it is made; {on} is in the future")
+    live = AreaExit.objects.filter(region=region).exclude(stage=S.REFUSED).order_by("year").last()
+    if live is not None:
+        if live.stage == S.ANNOUNCED:
+            raise ValidationError(f"{region.name} has already exited (announced {live.effective_on})")
+        if live.year == year:
+            return live
+        raise ValidationError(f"{region.name} has an open exit procedure for {live.year}; finish or refuse it first")
+    procedure = AreaExit.objects.create(region=region, kind=kind, year=year, stage=S.APPLIED, created_by=by)
+    AreaExitStep.objects.create(procedure=procedure, stage=S.APPLIED, on=on, by=by, by_name=actor_name(by, by_name),
+                                note=note.strip())
+    audit_change(actor=by, action="create", instance=procedure, source=source,
+                 changes={"kind": [None, kind], "year": [None, year], "stage": [None, S.APPLIED]},
+                 summary=f"{AreaKind(kind).label}: {region.name} applies on {on} ({year} data)")
+    return procedure
+
+
+def _province_verification_errors(procedure: AreaExit, evaluation_round) -> list[str]:
+    if evaluation_round is None:
+        return ["the province verification rests on a third-party evaluation (第三方评估): name its evaluation round"]
+    if evaluation_round.county_id != procedure.region_id or evaluation_round.data_year != procedure.year:
+        return [f"evaluation round {evaluation_round.name!r} is not on this county's {procedure.year} data"]
+    return []
+
+
+@transaction.atomic
+def area_exit_advance(*, procedure: AreaExit, stage: str, by, on: dt.date, passed: bool = True, note: str = "",
+                      ends_on: dt.date | None = None, by_name: str = "", evaluation_round=None,
+                      source: str = "web") -> AreaExit:
+    """Record the next stage of a village's or county's exit procedure; a refusal (passed=False) ends it."""
+    procedure = AreaExit.objects.select_for_update().select_related("region").get(pk=procedure.pk)
+    order = STAGE_ORDERS[AreaKind(procedure.kind)]
+    check_arguments(stage=stage, order=order, on=on, passed=passed, note=note, ends_on=ends_on,
+                    notice_stage=S.PUBLIC_NOTICE, choices=S)
+    if procedure.stage in CLOSED_AREA_STAGES:
+        raise ValidationError(f"{procedure.region.name}: the exit procedure has ended "
+                              f"({stage_label(procedure.stage, S)})")
+    expected = next_stage(procedure.stage, order)
+    if stage != expected:
+        raise ValidationError(f"{procedure.region.name}: the next stage is {stage_label(expected, S)}, not "
+                              f"{stage_label(stage, S)}: a stage of the exit procedure cannot be skipped")
+    steps = list(procedure.steps.order_by("on", "id"))
+    notice = next((s for s in steps if s.stage == S.PUBLIC_NOTICE), None)
+    unresolved = notice.objections.filter(resolved_on__isnull=True).count() if notice else 0
+    errors = timing_errors(stage=stage, on=on, passed=passed, ends_on=ends_on,
+                           previous_on=steps[-1].on if steps else on, notice_stage=S.PUBLIC_NOTICE, notice=notice,
+                           unresolved=unresolved, min_days=notice_days(procedure.region.code, NOTICE_DAYS_KEY[procedure.kind]),
+                           after_notice=next_stage(S.PUBLIC_NOTICE, order), choices=S)
+    if stage == S.PROVINCE_VERIFICATION and passed:
+        errors += _province_verification_errors(procedure, evaluation_round)
+    if errors:
+        raise ValidationError([f"{procedure.region.name}: {e}" for e in errors])
+
+    AreaExitStep.objects.create(procedure=procedure, stage=stage, on=on, ends_on=ends_on, by=by,
+                                by_name=actor_name(by, by_name), passed=passed, note=note.strip(),
+                                evaluation_round=evaluation_round)
+    before = snapshot(procedure, ("stage", "effective_on", "reason"))
+    if not passed:
+        procedure.stage, procedure.reason = S.REFUSED, note.strip()[:200]
+    else:
+        procedure.stage = stage
+        if stage == S.ANNOUNCED:
+            procedure.effective_on = on
+    procedure.save(update_fields=["stage", "effective_on", "reason"])
+    audit_change(actor=by, action=f"{procedure.kind}_exit:{stage}", instance=procedure, source=source,
+                 changes=diff(before, snapshot(procedure, before)),
+                 summary=f"{procedure.region.name}: {S(stage).label} {'passed' if passed else 'refused'} on {on}"
+                         + (f" — {note.strip()}" if note.strip() else ""))
+    return procedure
+
+
+@transaction.atomic
+def area_notice_objection_record(*, step: AreaExitStep, received_on: dt.date, content: str, by,
+                                 source: str = "web") -> AreaNoticeObjection:
+    """An objection to a village's or county's public notice; the next stage waits until it is resolved."""
+    step = AreaExitStep.objects.select_related("procedure__region").get(pk=step.pk)
+    procedure = AreaExit.objects.select_for_update().get(pk=step.procedure_id)
+    if step.stage != S.PUBLIC_NOTICE:
+        raise ValidationError("objections are recorded against a public notice (公示)")
+    if procedure.stage != S.PUBLIC_NOTICE:
+        raise ValidationError(f"the notice of {step.procedure.region.name} is over "
+                              f"(the procedure is at {stage_label(procedure.stage, S)})")
+    if not content.strip():
+        raise ValidationError("an objection needs its content")
+    if received_on < step.on or received_on > timezone.localdate():
+        raise ValidationError(f"an objection is received between the notice's start ({step.on}) and today")
+    objection = AreaNoticeObjection.objects.create(step=step, received_on=received_on, content=content.strip())
+    audit_change(actor=by, action="create", instance=objection, source=source,
+                 changes={"received_on": [None, received_on.isoformat()], "content": [None, objection.content]},
+                 summary=f"objection to the exit notice of {step.procedure.region.name}")
+    return objection
+
+
+@transaction.atomic
+def area_notice_objection_resolve(*, objection: AreaNoticeObjection, resolution: str, on: dt.date, by,
+                                  source: str = "web") -> AreaNoticeObjection:
+    objection = AreaNoticeObjection.objects.select_for_update().select_related("step__procedure__region").get(
+        pk=objection.pk)
+    if objection.resolved_on is not None:
+        raise ValidationError(f"this objection was already resolved on {objection.resolved_on}")
+    if not resolution.strip():
+        raise ValidationError("a resolution needs its text (how the objection was checked and settled)")
+    if on < objection.received_on or on > timezone.localdate():
+        raise ValidationError(f"an objection is resolved between its receipt ({objection.received_on}) and today")
+    before = snapshot(objection, ("resolution", "resolved_on"))
+    objection.resolution, objection.resolved_on = resolution.strip(), on
+    objection.save(update_fields=["resolution", "resolved_on"])
+    audit_change(actor=by, action="update", instance=objection, source=source,
+                 changes=diff(before, snapshot(objection, before)),
+                 summary=f"objection resolved: exit notice of {objection.step.procedure.region.name}")
+    return objection

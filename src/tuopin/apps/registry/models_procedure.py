@@ -1,0 +1,80 @@
+"""The exit procedures of a poor village (贫困村退出) and of a county (贫困县摘帽).
+
+A household's exit is a `StatusEvent` with its `ProcedureStep`s (models.py). A village or a county is not a
+household, so its procedure has models of its own, shaped the same way: one row per procedure, one row per
+stage (who, when, passed, note), objections to its public notice. Stage orders and sources are in
+`area_procedure.py` and docs/decisions/0502.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class AreaKind(models.TextChoices):
+    VILLAGE = "village", "贫困村退出"
+    COUNTY = "county", "贫困县摘帽"
+
+
+class AreaStage(models.TextChoices):  # 村/县退出程序环节
+    APPLIED = "applied", "申请"  # the village's (村申请) or county's (县级申请) application
+    TOWNSHIP_REVIEW = "township_review", "乡镇审核"
+    CITY_REVIEW = "city_review", "市级初审"
+    PROVINCE_VERIFICATION = "province_verification", "省级核查"  # incl. the third-party evaluation (第三方评估)
+    PUBLIC_NOTICE = "public_notice", "公示"
+    COUNTY_APPROVAL = "county_approval", "县级审定"
+    ANNOUNCED = "announced", "公告"
+    REFUSED = "refused", "退回"
+
+
+CLOSED_AREA_STAGES = (AreaStage.ANNOUNCED, AreaStage.REFUSED)
+
+
+class AreaExit(models.Model):  # 贫困村退出 / 贫困县摘帽 procedure
+    region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="exit_procedures")
+    kind = models.CharField(max_length=10, choices=AreaKind.choices)
+    year = models.PositiveSmallIntegerField(help_text="the data year the exit is assessed on")
+    stage = models.CharField(max_length=24, choices=AreaStage.choices, default=AreaStage.APPLIED)
+    # The announcement date (公告): the date the village or county counts as out of poverty.
+    effective_on = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True, help_text="why the procedure was refused")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["region__code", "year", "id"]
+        constraints = [
+            # One live (open or announced) procedure per region and year; refused ones stay as history.
+            models.UniqueConstraint(fields=["region", "year"], condition=~Q(stage="refused"),
+                                    name="area_exit_one_live_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.region_id} {self.year} ({self.stage})"
+
+
+class AreaExitStep(models.Model):  # one stage of a village/county procedure: who, when, outcome
+    procedure = models.ForeignKey(AreaExit, on_delete=models.CASCADE, related_name="steps")
+    stage = models.CharField(max_length=24, choices=AreaStage.choices)
+    on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True, help_text="end of the public notice")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    by_name = models.CharField(max_length=64, blank=True)
+    passed = models.BooleanField(default=True)
+    note = models.TextField(blank=True)
+    # The county's province verification rests on a third-party evaluation round (第三方评估).
+    evaluation_round = models.ForeignKey("evaluation.EvaluationRound", null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["procedure", "on", "id"]
+
+
+class AreaNoticeObjection(models.Model):  # 公示异议 to a village's or county's notice
+    step = models.ForeignKey(AreaExitStep, on_delete=models.CASCADE, related_name="objections")
+    received_on = models.DateField()
+    content = models.TextField()
+    resolution = models.TextField(blank=True)
+    resolved_on = models.DateField(null=True, blank=True)

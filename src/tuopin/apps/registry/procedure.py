@@ -1,0 +1,395 @@
+"""The household exit procedure (贫困户退出程序), as services.
+
+    proposed (拟定) → 民主评议 democratic review → 村内公示 public notice → 乡镇审核 township review
+                    → 县级审定 county approval → 公告 announcement
+
+The assessment engine finds the eligible households; `exit_propose` opens one `StatusEvent(kind=exited)` per
+household; `exit_advance` records each following stage as a `ProcedureStep` (who, when, passed, note). No stage
+can be skipped, dates never go backwards, the notice runs at least the standard number of days and the township
+review waits for its end and for every objection to be resolved. A refusal ends the procedure (stage `refused`);
+the announcement is the status event that counts as the exit (CONTRACTS.md: households_exited). Decisions
+0500–0503 say why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, Q
+from django.utils import timezone
+
+from tuopin.apps.audit.services import audit_batch, audit_change, diff, snapshot
+from tuopin.standards import load as load_standards
+
+from . import choices as c
+from .bulk import insert_rows
+from .models import Household, NoticeObjection, Person, ProcedureStep, StatusEvent
+from .services import CACHED_STATUS_FIELDS, _apply_announced_status
+
+CLOSED_STAGES = (c.Stage.ANNOUNCED, c.Stage.REFUSED)
+CHUNK = 2000  # ids per IN (…) list: far below SQLite's and PostgreSQL's parameter limits
+
+
+# --- rules shared with the village and county procedures (area_procedure.py) ---------------------------------
+
+def actor_name(by, by_name: str = "") -> str:
+    """Who signed the stage: the name given (a body such as 村两委, or the official) or the account's name."""
+    if by_name.strip():
+        return by_name.strip()[:64]
+    if by is None:
+        return "system"
+    return (by.get_full_name() or by.get_username())[:64]
+
+
+def stage_label(stage: str, choices=c.Stage) -> str:
+    return f"{choices(stage).label} ({stage})"
+
+
+def next_stage(current: str, order: Sequence[str]) -> str | None:
+    index = list(order).index(current)
+    return order[index + 1] if index + 1 < len(order) else None
+
+
+def check_arguments(*, stage: str, order: Sequence[str], on: dt.date, passed: bool, note: str,
+                    ends_on: dt.date | None, notice_stage: str, choices=c.Stage) -> None:
+    """Checks that need no database: the same for every event of a batch."""
+    if stage not in order[1:]:
+        raise ValidationError(f"'{stage}' is not a stage this procedure records; its stages are "
+                              f"{' → '.join(map(str, order))} (a refusal is a stage with passed=False)")
+    if on > timezone.localdate():
+        raise ValidationError(f"a stage is recorded once it has happened; {on} is in the future")
+    if not passed and not note.strip():
+        raise ValidationError("a refusal needs a reason (note)")
+    if not passed and stage == order[-1]:
+        raise ValidationError(f"an announcement cannot be refused; refuse at {stage_label(order[-2], choices)}")
+    if ends_on is not None and stage != notice_stage:
+        raise ValidationError("only a public notice has an end date (ends_on)")
+    if stage == notice_stage and passed and ends_on is None:
+        raise ValidationError("a public notice needs its end date (ends_on)")
+
+
+def notice_days(region_code: str, key: str = "public_notice_days") -> int:
+    """The minimum length of a public notice in force for this region (standards: [procedure])."""
+    return int(load_standards(region_code).section("procedure")[key])
+
+
+def timing_errors(*, stage: str, on: dt.date, passed: bool, ends_on: dt.date | None, previous_on: dt.date,
+                  notice_stage: str, notice, unresolved: int, min_days: int, after_notice: str,
+                  choices=c.Stage) -> list[str]:
+    """Date and notice rules for recording `stage` after a step dated `previous_on`.
+
+    `notice` is the procedure's notice step (or None), `after_notice` the stage that must wait for its end."""
+    errors = []
+    if on < previous_on:
+        errors.append(f"dates cannot go backwards: the previous stage was recorded on {previous_on}, not before {on}")
+    if stage == notice_stage and passed and ends_on is not None:
+        days = (ends_on - on).days + 1  # counted inclusively: the 1st to the 7th is 7 days
+        if days < min_days:
+            errors.append(f"a public notice runs at least {min_days} days; {on} to {ends_on} is {days}")
+    if stage == after_notice and notice is not None:
+        if notice.ends_on and on <= notice.ends_on:
+            errors.append(f"{stage_label(stage, choices)} cannot start before the public notice has ended "
+                          f"({notice.ends_on})")
+        if unresolved:
+            errors.append(f"{unresolved} objection(s) to the public notice are unresolved")
+    return errors
+
+
+def _insert_steps(event_ids: list[int], *, stage: str, on: dt.date, ends_on: dt.date | None, by_id: int | None,
+                  by_name: str, passed: bool, note: str) -> None:
+    insert_rows(ProcedureStep, ("event_id", "stage", "on", "ends_on", "by_id", "by_name", "passed", "note"),
+                ((eid, stage, on, ends_on, by_id, by_name, passed, note) for eid in event_ids))
+
+
+def _chunks(ids: list, size: int = CHUNK):
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+# --- proposal ------------------------------------------------------------------------------------------------
+
+@dataclass
+class Proposal:
+    """What `exit_propose` did with each household of the list."""
+
+    created: list[StatusEvent] = field(default_factory=list)
+    already_open: list[StatusEvent] = field(default_factory=list)  # re-proposed: the open procedure stands
+    refused: dict[int, str] = field(default_factory=dict)  # household id → reason
+
+
+@transaction.atomic
+def exit_propose(*, household_ids: Iterable[int], year: int, by, on: dt.date, by_name: str = "",
+                 source: str = "web") -> Proposal:
+    """Open an exit procedure (拟退出) for each listed household that is poor today.
+
+    A household that already has an open exit procedure for the year keeps it (idempotent); one that is not poor
+    (or closed, or unknown) is refused with a reason, and the rest go ahead. One batch audit event."""
+    if on.year != year:
+        raise ValidationError(f"an exit for {year} is proposed in {year}, not on {on}")
+    if on > timezone.localdate():
+        raise ValidationError(f"a proposal is recorded once it is made; {on} is in the future")
+    ids = list(dict.fromkeys(int(i) for i in household_ids))
+    result, numbers, to_create = Proposal(), {}, []
+    for part in _chunks(ids):
+        # Lock the households: two offices proposing the same list at once must not open two procedures.
+        rows = Household.objects.select_for_update().filter(pk__in=part).values_list("id", "number", "status", "closed")
+        found = {row[0]: row for row in rows}
+        open_events = {e.household_id: e for e in StatusEvent.objects.filter(
+            household_id__in=part, kind=c.EventKind.EXITED, year=year).exclude(stage__in=CLOSED_STAGES)}
+        for hid in part:
+            row = found.get(hid)
+            if row is None:
+                result.refused[hid] = "no such household"
+                continue
+            _, number, status, closed = row
+            numbers[hid] = number
+            if hid in open_events:
+                result.already_open.append(open_events[hid])
+            elif closed or status not in c.POOR_STATUSES:
+                label = "closed (销户)" if closed else c.PovertyStatus(status).label
+                result.refused[hid] = f"household {number} is not poor: {label}"
+            else:
+                to_create.append(hid)
+    name, by_id = actor_name(by, by_name), getattr(by, "pk", None)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())  # as the ORM would store it (naive UTC on SQLite)
+    for part in _chunks(to_create):
+        # Tuples, not model instances (decision 0006). Under the household locks, the open exit events of these
+        # households for the year are exactly the ones just inserted.
+        insert_rows(StatusEvent, ("household_id", "kind", "year", "stage", "persons", "reason", "created_at",
+                                  "created_by_id"),
+                    ((hid, c.EventKind.EXITED, year, c.Stage.PROPOSED, 0, "", now, by_id) for hid in part))
+        events = list(StatusEvent.objects.filter(household_id__in=part, kind=c.EventKind.EXITED, year=year,
+                                                 stage=c.Stage.PROPOSED).order_by("id"))
+        _insert_steps([e.pk for e in events], stage=c.Stage.PROPOSED, on=on, ends_on=None, by_id=by_id,
+                      by_name=name, passed=True, note="")
+        result.created.extend(events)
+    audit_batch(
+        actor=by, action="exit:proposed", entity="registry.statusevent", source=source,
+        batch={"year": year, "on": on.isoformat(), "by_name": name,
+               "created": [[e.pk, numbers[e.household_id]] for e in result.created],
+               "already_open": [[e.pk, numbers[e.household_id]] for e in result.already_open],
+               "refused": {str(k): v for k, v in result.refused.items()}},
+        summary=f"{len(result.created)} households proposed for exit in {year}; "
+                f"{len(result.already_open)} already open, {len(result.refused)} refused",
+    )
+    return result
+
+
+# --- advancing a stage ---------------------------------------------------------------------------------------
+
+@dataclass
+class _Notice:
+    pk: int
+    ends_on: dt.date | None
+
+
+@dataclass
+class _Advanced:
+    event: StatusEvent
+    household: Household
+    before: dict  # the event's stage, effective_on, persons, reason before
+    household_before: dict | None  # the household's cached status before an announcement
+
+
+def _advance(event_ids: list[int], *, stage: str, by, on: dt.date, passed: bool, note: str,
+             ends_on: dt.date | None, by_name: str) -> list[_Advanced]:
+    """Validate every event, then write all of them or none. The caller audits."""
+    check_arguments(stage=stage, order=c.STAGE_ORDER, on=on, passed=passed, note=note, ends_on=ends_on,
+                    notice_stage=c.Stage.PUBLIC_NOTICE)
+    events: dict[int, StatusEvent] = {}
+    for part in _chunks(event_ids):
+        # Locks the events (and their households) so that two offices cannot record the same stage twice and an
+        # objection cannot slip in while the township review is being recorded.
+        events.update((e.pk, e) for e in StatusEvent.objects.select_for_update(of=("self", "household"))
+                      .select_related("household__village").filter(pk__in=part))
+    missing = [i for i in event_ids if i not in events]
+    if missing:
+        raise ValidationError(f"no such exit procedure: {', '.join(map(str, missing))}")
+    last_on, notices = {}, {}
+    for part in _chunks(event_ids):
+        steps = ProcedureStep.objects.filter(event_id__in=part).order_by()
+        last_on.update(steps.values_list("event_id").annotate(Max("on")))
+        notices.update((eid, _Notice(pk, ends_on)) for eid, pk, ends_on in steps.filter(
+            stage=c.Stage.PUBLIC_NOTICE).values_list("event_id", "id", "ends_on"))
+    unresolved = {}
+    for part in _chunks([n.pk for n in notices.values()]):
+        unresolved.update(NoticeObjection.objects.filter(step_id__in=part, resolved_on__isnull=True)
+                          .values_list("step__event_id").annotate(n=Count("id")).order_by())
+    errors = []
+    for eid in event_ids:
+        event = events[eid]
+        hh = event.household
+        problems = []
+        if event.kind != c.EventKind.EXITED:
+            problems.append(f"this is a {event.get_kind_display()} event, not an exit procedure")
+        elif event.stage in CLOSED_STAGES:
+            problems.append(f"its exit procedure for {event.year} has ended ({stage_label(event.stage)})")
+        else:
+            expected = next_stage(event.stage, c.STAGE_ORDER)
+            if stage != expected:
+                problems.append(f"the next stage is {stage_label(expected)}, not {stage_label(stage)}: "
+                                "a stage of the exit procedure cannot be skipped")
+            else:
+                problems += timing_errors(
+                    stage=stage, on=on, passed=passed, ends_on=ends_on, previous_on=last_on.get(eid, on),
+                    notice_stage=c.Stage.PUBLIC_NOTICE, notice=notices.get(eid), unresolved=unresolved.get(eid, 0),
+                    min_days=notice_days(hh.village.code), after_notice=c.Stage.TOWNSHIP_REVIEW)
+            if hh.closed or hh.status not in c.POOR_STATUSES:
+                problems.append(f"the household is no longer poor ({hh.get_status_display()})")
+            if stage == c.Stage.ANNOUNCED and on.year != event.year:
+                problems.append(f"an exit for {event.year} is announced in {event.year}, not on {on}; "
+                                f"refuse it and propose it again for {on.year}")
+        errors += [f"household {hh.number}: {p}" for p in problems]
+    if errors:
+        raise ValidationError(errors)
+
+    _insert_steps(event_ids, stage=stage, on=on, ends_on=ends_on, by_id=getattr(by, "pk", None),
+                  by_name=actor_name(by, by_name), passed=passed, note=note.strip())
+    persons = _members_on(list({events[eid].household_id for eid in event_ids}), on) \
+        if stage == c.Stage.ANNOUNCED else {}
+    done, event_rows, household_rows = [], {}, {}
+    for eid in event_ids:
+        event = events[eid]
+        before = snapshot(event, _EVENT_FIELDS)
+        household_before = None
+        if not passed:
+            event.stage, event.reason = c.Stage.REFUSED, note.strip()[:200]
+        else:
+            event.stage = stage
+            if stage == c.Stage.ANNOUNCED:
+                event.effective_on, event.persons = on, persons.get(event.household_id, 0)
+                hh = event.household
+                household_before = snapshot(hh, CACHED_STATUS_FIELDS)
+                _apply_announced_status(hh, kind=c.EventKind.EXITED, year=event.year)
+                hh.version += 1
+                hh.updated_by = by
+                household_rows.setdefault(_values(hh, _HOUSEHOLD_FIELDS), []).append(hh.pk)
+        event_rows.setdefault(_values(event, _EVENT_FIELDS), []).append(eid)
+        done.append(_Advanced(event, event.household, before, household_before))
+    # Every event of a batch ends with the same values (persons aside), so the writes are a few UPDATE … WHERE id IN
+    # statements, grouped by value — bulk_update's per-row CASE expressions cost seconds per thousand rows.
+    for values, ids in event_rows.items():
+        for part in _chunks(ids):
+            StatusEvent.objects.filter(pk__in=part).update(**dict(values))
+    for values, ids in household_rows.items():
+        for part in _chunks(ids):
+            Household.objects.filter(pk__in=part).update(**dict(values), version=F("version") + 1, updated_by=by,
+                                                         updated_at=timezone.now())
+    return done
+
+
+_EVENT_FIELDS = ("stage", "effective_on", "persons", "reason")
+_HOUSEHOLD_FIELDS = (*CACHED_STATUS_FIELDS, "identified_year")
+
+
+def _values(instance, fields) -> tuple:
+    return tuple((f, getattr(instance, f)) for f in fields)
+
+
+def _members_on(household_ids: list[int], on: dt.date) -> dict[int, int]:
+    """Members of each household on a date: active today, or left after that date."""
+    counts = {}
+    for part in _chunks(household_ids):
+        counts.update(Person.objects.filter(household_id__in=part).filter(Q(active=True) | Q(left_on__gt=on))
+                      .values_list("household_id").annotate(n=Count("id")).order_by())
+    return counts
+
+
+def _event_id(event) -> int:
+    return event.pk if isinstance(event, StatusEvent) else int(event)
+
+
+@transaction.atomic
+def exit_advance(*, event: StatusEvent, stage: str, by, on: dt.date, passed: bool = True, note: str = "",
+                 ends_on: dt.date | None = None, by_name: str = "", source: str = "web") -> StatusEvent:
+    """Record the next stage of one household's exit procedure; a refusal (passed=False) ends it."""
+    [done] = _advance([_event_id(event)], stage=stage, by=by, on=on, passed=passed, note=note, ends_on=ends_on,
+                      by_name=by_name)
+    ev = done.event
+    verb = "passed" if passed else "refused"
+    audit_change(actor=by, action=f"exit:{stage}", instance=ev, source=source,
+                 changes=diff(done.before, snapshot(ev, done.before)),
+                 summary=f"household {done.household.number}: {c.Stage(stage).label} {verb} on {on}"
+                         + (f" — {note.strip()}" if note.strip() else ""))
+    if done.household_before is not None:
+        # The same record status_event_record leaves when an announced event changes the household's status.
+        audit_change(actor=by, action=f"event:{c.EventKind.EXITED}", instance=done.household, source=source,
+                     changes=diff(done.household_before, snapshot(done.household, done.household_before)),
+                     summary=f"exit announced on {on}")
+    return ev
+
+
+@transaction.atomic
+def exit_advance_many(*, events: Iterable, stage: str, by, on: dt.date, passed: bool = True, note: str = "",
+                      ends_on: dt.date | None = None, by_name: str = "", source: str = "web") -> list[StatusEvent]:
+    """The same stage for many households at once (a county office's batch): all of them or none.
+
+    Every household that cannot take the stage is named in the error; nothing is written then."""
+    ids = list(dict.fromkeys(_event_id(e) for e in events))
+    if not ids:
+        raise ValidationError("no exit procedures given")
+    done = _advance(ids, stage=stage, by=by, on=on, passed=passed, note=note, ends_on=ends_on, by_name=by_name)
+    audit_batch(
+        actor=by, action=f"exit:{stage}", entity="registry.statusevent", source=source,
+        batch={"stage": stage, "on": on.isoformat(), "ends_on": ends_on.isoformat() if ends_on else None,
+               "passed": passed, "note": note.strip(), "by_name": actor_name(by, by_name),
+               "events": [{"event": d.event.pk, "household": d.household.number,
+                           "changes": diff(d.before, snapshot(d.event, d.before))} for d in done],
+               "households": {d.household.number: diff(d.household_before, snapshot(d.household, d.household_before))
+                              for d in done if d.household_before is not None}},
+        summary=f"{len(done)} households: {c.Stage(stage).label} {'passed' if passed else 'refused'} on {on}",
+    )
+    return [d.event for d in done]
+
+
+# --- objections to the public notice (公示异议) -----------------------------------------------------------------
+
+@transaction.atomic
+def notice_objection_record(*, step: ProcedureStep, received_on: dt.date, content: str, by,
+                            source: str = "web") -> NoticeObjection:
+    """An objection received during a household's public notice; it blocks the township review until resolved."""
+    step = ProcedureStep.objects.select_related("event__household").get(pk=step.pk)
+    event = StatusEvent.objects.select_for_update().get(pk=step.event_id)
+    if step.stage != c.Stage.PUBLIC_NOTICE:
+        raise ValidationError("objections are recorded against a public notice (村内公示)")
+    if event.stage != c.Stage.PUBLIC_NOTICE:
+        raise ValidationError(f"the notice of household {step.event.household.number} is over "
+                              f"(the procedure is at {stage_label(event.stage)})")
+    if not content.strip():
+        raise ValidationError("an objection needs its content")
+    if received_on < step.on:
+        raise ValidationError(f"the notice started on {step.on}; an objection cannot be received on {received_on}")
+    if received_on > timezone.localdate():
+        raise ValidationError(f"{received_on} is in the future")
+    objection = NoticeObjection.objects.create(step=step, received_on=received_on, content=content.strip())
+    audit_change(actor=by, action="create", instance=objection, source=source,
+                 changes={"received_on": [None, received_on.isoformat()], "content": [None, objection.content]},
+                 summary=f"objection to the notice of household {step.event.household.number}")
+    return objection
+
+
+@transaction.atomic
+def notice_objection_resolve(*, objection: NoticeObjection, resolution: str, on: dt.date, by,
+                             source: str = "web") -> NoticeObjection:
+    """How an objection was settled (核实结果); an upheld objection is followed by a refusal at township review."""
+    objection = NoticeObjection.objects.select_for_update().select_related("step__event__household").get(
+        pk=objection.pk)
+    if objection.resolved_on is not None:
+        raise ValidationError(f"this objection was already resolved on {objection.resolved_on}")
+    if not resolution.strip():
+        raise ValidationError("a resolution needs its text (how the objection was checked and settled)")
+    if on < objection.received_on:
+        raise ValidationError(f"the objection was received on {objection.received_on}; it cannot be resolved on {on}")
+    if on > timezone.localdate():
+        raise ValidationError(f"{on} is in the future")
+    before = snapshot(objection, ("resolution", "resolved_on"))
+    objection.resolution, objection.resolved_on = resolution.strip(), on
+    objection.save(update_fields=["resolution", "resolved_on"])
+    audit_change(actor=by, action="update", instance=objection, source=source,
+                 changes=diff(before, snapshot(objection, before)),
+                 summary=f"objection resolved for household {objection.step.event.household.number}")
+    return objection
