@@ -13,14 +13,47 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuopin.config.settings")
-    from django.core.management import execute_from_command_line
+    import django
+    from django.core.management import ManagementUtility
+    from django.core.management.base import CommandError, handle_default_options
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-") or argv[0] == "help":
+        return _exit_code(lambda: ManagementUtility(["tuopin", *argv]).execute())
+    django.setup()
+    command = ManagementUtility(["tuopin", *argv]).fetch_command(argv[0])
+    # Django's run_from_argv, less its closing of every database connection at the end: a test calling
+    # main() keeps its transaction, and a process that exits closes them anyway.
+    parser = command.create_parser("tuopin", argv[0])
     try:
-        execute_from_command_line(["tuopin", *argv])
-    except SystemExit as exc:  # argparse and CommandError exit through here with their code
-        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+        options = parser.parse_args(argv[1:])
+    except SystemExit as exc:
+        return _code(exc)
+    cmd_options = vars(options)
+    args = cmd_options.pop("args", ())
+    handle_default_options(options)
+    try:
+        command.execute(*args, **cmd_options)
+    except CommandError as exc:
+        if cmd_options.get("traceback"):
+            raise
+        command.stderr.write(f"{exc.__class__.__name__}: {exc}")
+        return exc.returncode
+    except SystemExit as exc:
+        return _code(exc)
     return 0
+
+
+def _exit_code(run) -> int:
+    try:
+        run()
+    except SystemExit as exc:
+        return _code(exc)
+    return 0
+
+
+def _code(exc: SystemExit) -> int:
+    return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
 
 
 if __name__ == "__main__":

@@ -91,7 +91,9 @@ def _database() -> dict:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
-        db["TEST"] = {"NAME": os.environ.get("TUOPIN_TEST_SQLITE")}  # None: in memory
+        # A file, not memory: the engine's ADBC reader opens its own connection, which must find the
+        # test database too. One file per process, so parallel runs do not share it.
+        db["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     return db
 
 
