@@ -126,9 +126,12 @@ def _names() -> dict[int, str]:
 def explain_household(*, household_id: int, year: int, region_code: str) -> list[dict]:
     """Why has this household not met the standard? The same rule text, inputs limited to the household."""
     params = rules.parameters(standards.load(region_code), year)
-    con = duckdb_runner.connect(threads=1)
-    duckdb_runner.register_arrow(con, live_inputs.read(year=year, household_ids=[household_id]))
-    return duckdb_runner.explain(con, params).to_pylist()
+    con = duckdb_runner.session()
+    try:
+        duckdb_runner.register_arrow(con, live_inputs.read(year=year, household_ids=[household_id]))
+        return duckdb_runner.explain(con, params).to_pylist()
+    finally:
+        con.close()
 
 
 @transaction.atomic
