@@ -25,6 +25,8 @@ class Unit(models.Model):  # 单位
     kind = models.CharField(max_length=16, choices=UnitKind.choices)
     # Departments hold social data and receive the gaps of their domain (education, health …).
     domain = models.CharField(max_length=32, blank=True, help_text="education / health / civil_affairs / …")
+    # The region a township government (乡镇人民政府) answers for: routed gaps owned by "township" land here.
+    region = models.ForeignKey("geo.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["name"]

@@ -1,0 +1,61 @@
+"""The whole demo county, once: the seed's headline figures from the database (slow: a few minutes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db.models import Sum
+
+from tuopin.apps.geo.models import Region, VillageYear
+from tuopin.apps.organisation.models import (CadreHouseholdPairing, SpecialGroup, Unit, UnitVillagePairing,
+                                             WorkTeamMember)
+from tuopin.apps.registry.models import HouseholdYear, StatusEvent
+from tuopin.synth.load import demo_build
+
+
+def _poor_households_at_end(year: int) -> set[int]:
+    end, state = dt.date(year, 12, 31), {}
+    for hid, kind in (StatusEvent.objects.filter(stage="announced", effective_on__lte=end)
+                      .order_by("effective_on", "id").values_list("household_id", "kind")):
+        state[hid] = kind
+    return {hid for hid, kind in state.items() if kind in ("identified", "returned")}
+
+
+def _incidence(year: int) -> float:
+    poor = _poor_households_at_end(year)
+    persons = HouseholdYear.objects.filter(year=year, household_id__in=poor).aggregate(n=Sum("members"))["n"]
+    return persons / VillageYear.objects.filter(year=year).aggregate(n=Sum("population"))["n"]
+
+
+@pytest.mark.slow
+def test_the_full_county_has_the_seed_figures(db, settings, tmp_path):
+    settings.DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.json"
+    demo_build(seed=1)
+
+    villages = Region.objects.filter(level="village")
+    assert villages.count() == 141 and villages.filter(is_poor_village=True).count() == 82
+    assert len(_poor_households_at_end(2015)) == 18_884
+    exits = StatusEvent.objects.filter(kind="exited", stage="announced", year__in=(2016, 2017, 2018))
+    assert exits.count() == 18_827
+    assert exits.aggregate(n=Sum("persons"))["n"] == 35_972
+    assert round(_incidence(2015), 3) == 0.209
+    assert round(_incidence(2018), 4) == 0.0006
+
+    active = CadreHouseholdPairing.objects.filter(end__isnull=True)
+    assert active.values("cadre").distinct().count() == 8_935
+    assert active.count() == 18_884
+    assert SpecialGroup.objects.count() == 28 and Unit.objects.filter(kind="department").count() == 27
+    assert UnitVillagePairing.objects.values("unit").distinct().count() == 189
+    assert WorkTeamMember.objects.filter(is_first_secretary=True).count() == 115
+    assert WorkTeamMember.objects.filter(is_first_secretary=False).count() == 302
+    renovated = HouseholdYear.objects.filter(year=2018, renovation_year__range=(2016, 2018))
+    assert renovated.count() >= 12_000
+
+    # Every poor village is below 2 % incidence at the end of 2018, with all its facts.
+    poor_by_village = dict(HouseholdYear.objects.filter(year=2018, household_id__in=_poor_households_at_end(2018))
+                           .values("household__village__code").annotate(n=Sum("members"))
+                           .values_list("household__village__code", "n"))
+    for row in VillageYear.objects.filter(year=2018, village__is_poor_village=True).select_related("village"):
+        assert poor_by_village.get(row.village.code, 0) / row.population < 0.02
+        assert row.has_clinic and row.has_qualified_doctor and row.road_hardened and row.safe_water
