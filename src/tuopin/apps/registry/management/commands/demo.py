@@ -45,8 +45,21 @@ class Command(BaseCommand):
         result = demo_build(seed=seed, scale=scale)
         path = write_accounts_file(result["accounts"], settings.DEMO_ACCOUNTS_FILE)
         self._summary(result, path)
+        self._assess()
         if not no_serve:
             call_command("serve")
+
+    def _assess(self) -> None:
+        """The engine's view of every year of the demo, from the data just written."""
+        from tuopin.apps.assessment.services import assess
+
+        self.stdout.write("assessed by the engine (CONTRACTS.md definitions):")
+        for year in range(2015, 2021):
+            s, _ = assess(year=year)
+            self.stdout.write(
+                f"  {year}: incidence {s['incidence']:.2%} ({s['poor_persons']:,} of {s['rural_population']:,}), "
+                f"exited {s['households_exited']:,} households / {s['persons_exited']:,} persons, poor villages "
+                f"meeting the exit standard {s['poor_villages_meeting_exit']}/{s['poor_villages']}")
 
     def _summary(self, result: dict, path) -> None:
         c, h, s = result["counts"], result["headline"], result["seconds"]
