@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     command = ManagementUtility(["tuopin", *argv]).fetch_command(argv[0])
     # Django's run_from_argv, less its closing of every database connection at the end: a test calling
     # main() keeps its transaction, and a process that exits closes them anyway.
+    command._called_from_command_line = True  # argparse errors exit 2 instead of raising
     parser = command.create_parser("tuopin", argv[0])
     try:
         options = parser.parse_args(argv[1:])

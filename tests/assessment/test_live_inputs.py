@@ -1,27 +1,27 @@
-"""The two readers of the live registry (ADBC outside a transaction, Django's connection inside one) give
-the same tables, and the assessment the same figures."""
+"""The live registry read into Arrow: typed like the snapshot layout, scoped, and seeing the transaction."""
 
-import pytest
-from django.db import transaction
+import datetime as dt
 
-from tests.factories import small_county
-from tuopin.apps.assessment import live_inputs, services
+import pyarrow as pa
+
+from tuopin.apps.assessment import live_inputs
+from tuopin.apps.registry.models import HouseholdYear
 
 
-@pytest.mark.django_db(transaction=True)
-def test_adbc_and_django_readers_agree():
-    small_county()
-    assert live_inputs._adbc_ready()
-    outside = live_inputs.read(year=2018, region_code="220821000000")
-    with transaction.atomic():
-        assert not live_inputs._adbc_ready()
-        inside = live_inputs.read(year=2018, region_code="220821000000")
-    assert set(outside) == set(live_inputs.COLUMNS)
-    for name in outside:
-        assert outside[name].sort_by(outside[name].column_names[0]).equals(
-            inside[name].sort_by(inside[name].column_names[0])), name
-    assert outside["households_yearly"].num_rows == 4 and outside["persons"].num_rows == 10
-    assert services.assess(year=2018)[0]["poor_persons"] == 8
+def test_tables_have_the_rules_columns_and_types(county):
+    tables = live_inputs.read(year=2018, region_code="220821000000")
+    assert set(tables) == set(live_inputs.COLUMNS)
+    hy = tables["households_yearly"]
+    assert hy.schema.field("food_clothing_secure").type == pa.bool_()
+    assert hy.schema.field("village_code").type == pa.int64()
+    assert sorted(hy["members"].to_pylist()) == [2, 2, 2, 4]
+    assert set(hy["renovation"].to_pylist()) == {""}
+    events = tables["status_events"]
+    assert events["effective_on"].to_pylist() == [dt.date(2015, 10, 1)] * 3
+    assert tables["persons"].num_rows == 10 and tables["persons"].schema.field("birth_date").type == pa.date32()
+    villages = tables["villages_yearly"].to_pylist()
+    assert {v["village_code"]: (v["population"], v["is_poor_village"]) for v in villages} == {
+        220821100201: (6, True), 220821100202: (4, False), 220821200201: (4, True)}
 
 
 def test_scope_limits_every_table(county):
@@ -29,3 +29,17 @@ def test_scope_limits_every_table(county):
     assert tables["villages_yearly"]["village_code"].to_pylist() == [220821200201]
     assert tables["households_yearly"]["household_id"].to_pylist() == [county["households"][3].pk]
     assert tables["persons_yearly"].num_rows == 2 and tables["status_events"].num_rows == 1
+
+
+def test_uncommitted_writes_of_the_transaction_are_seen(county):
+    HouseholdYear.objects.filter(household=county["households"][0]).update(net_income_fen=-5, renovation="rebuild")
+    tables = live_inputs.read(year=2018, household_ids=[county["households"][0].pk])
+    row = tables["households_yearly"].to_pylist()[0]
+    assert (row["net_income_fen"], row["renovation"]) == (-5, "rebuild")
+    assert "villages_yearly" not in tables
+
+
+def test_an_empty_year_gives_empty_typed_tables(county):
+    tables = live_inputs.read(year=1999, region_code="220821000000")
+    assert tables["households_yearly"].num_rows == 0
+    assert tables["households_yearly"].schema.field("members").type == pa.int16()

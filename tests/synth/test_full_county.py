@@ -49,6 +49,18 @@ def test_the_full_county_has_the_seed_figures(db, settings, tmp_path):
     assert UnitVillagePairing.objects.values("unit").distinct().count() == 189
     assert WorkTeamMember.objects.filter(is_first_secretary=True).count() == 115
     assert WorkTeamMember.objects.filter(is_first_secretary=False).count() == 302
+    # The seed's outcomes, as the assessment engine computes them from the data (issue [2]).
+    from tuopin.apps.assessment.services import assess
+
+    by_year = {year: assess(year=year)[0] for year in range(2015, 2019)}
+    assert abs(by_year[2015]["incidence"] - 0.209) <= 0.0005
+    assert abs(by_year[2018]["incidence"] - 0.0006) <= 0.0005
+    assert sum(by_year[y]["households_exited"] for y in (2016, 2017, 2018)) == 18_827
+    assert sum(by_year[y]["persons_exited"] for y in (2016, 2017, 2018)) == 35_972
+    assert by_year[2018]["poor_villages"] == 82 and by_year[2018]["poor_villages_meeting_exit"] == 82
+    for year in (2016, 2017, 2018):  # every exit announced in a year was eligible in that year
+        assert by_year[year]["households_eligible"] >= by_year[year]["households_exited"]
+
     renovated = HouseholdYear.objects.filter(year=2018, renovation_year__range=(2016, 2018))
     assert renovated.count() >= 12_000
 

@@ -2,6 +2,17 @@ import pytest
 from django.urls import reverse
 
 
+@pytest.fixture(autouse=True)
+def _fresh_figures_cache():
+    """The engine's figures are cached under the latest audit event's id; a rolled-back test can leave the same id
+    behind for the next test with other rows, so every test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def live_county(transactional_db):
     """The small county for live-server (browser) tests: the server thread must see committed rows.

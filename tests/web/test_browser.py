@@ -37,8 +37,8 @@ def log_in(page, live_server, username: str) -> None:
 def test_drill_down_edit_and_switch_language(page, live_server, live_county, tmp_path):
     log_in(page, live_server, "county_admin")
     page.wait_for_selector("h1:has-text('镇赉县')")
-    page.wait_for_selector(".chart[data-drawn='true'] svg")
-    assert page.locator(".card").first.inner_text().startswith("4")
+    page.wait_for_selector(".chart[data-drawn='true'] canvas")
+    assert page.locator("[data-figure='poor_persons']").inner_text().startswith("8")
     shot(page, tmp_path, "county.png")
 
     page.click("table.data a:has-text('镇赉镇')")
@@ -102,3 +102,26 @@ def test_household_page_fits_a_phone(browser, live_server, live_county, tmp_path
         page.screenshot(path=str(tmp_path / "phone.png"), full_page=False)
     finally:
         context.close()
+
+
+def test_dashboard_draws_its_charts(page, live_server, live_county, tmp_path):
+    """The county dashboard over 2015–2020: the incidence line, the exits by township and the gaps, on canvas."""
+    from tests.web.yearly import county_over_years
+
+    county_over_years(live_county)
+    log_in(page, live_server, "county_admin")
+    page.wait_for_selector("h1:has-text('镇赉县')")
+    assert page.locator("#id_year").input_value() == "2020"  # the latest year with village records
+    page.select_option("#id_year", "2018")  # the picker submits itself
+    page.wait_for_url("**/?year=2018")
+    for chart in ("chart-incidence", "chart-exits", "chart-gaps"):
+        page.wait_for_selector(f"[data-chart='{chart}'][data-drawn='true'] canvas")
+    assert page.locator(".chart canvas").count() == 3
+    sizes = page.evaluate("() => [...document.querySelectorAll('.chart canvas')].map(c => c.width * c.height)")
+    assert all(size > 10_000 for size in sizes), sizes
+    assert page.locator("[data-figure='incidence']").inner_text() == "4.40%"
+    shot(page, tmp_path, "dashboard.png")
+    page.click("table.data a:has-text('镇赉镇')")
+    page.wait_for_selector("h1:has-text('镇赉镇')")
+    page.wait_for_selector("[data-chart='chart-exits'][data-drawn='true'] canvas")
+    assert page.locator("#id_year").input_value() == "2018"  # the drill-down keeps the year

@@ -13,8 +13,8 @@ from tuopin.apps.registry.models import ProcedureStep
 pytestmark = pytest.mark.django_db
 
 
-def chart_data(html: str) -> dict:
-    match = re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', html, re.S)
+def chart_data(html: str, chart_id: str = "chart-data") -> dict:
+    match = re.search(rf'<script id="{chart_id}" type="application/json">(.*?)</script>', html, re.S)
     return json.loads(match.group(1))
 
 
@@ -40,33 +40,27 @@ def test_wrong_password_is_refused(client, county):
     assert response.status_code == 200 and not response.wsgi_request.user.is_authenticated
 
 
-def test_county_page_counts_and_chart(login, county):
+def test_county_page_is_the_dashboard_of_the_latest_year(login, county):
     response = login(county["accounts"]["county_admin"]).get(url("region", county["county"].pk))
-    headline = response.context["headline"]
-    counts = headline.counts
-    # 4 households (one not registered) with 2 + 4 + 2 + 2 members; three registered and still poor.
-    assert (counts.households, counts.persons) == (4, 10)
-    assert (counts.registered_households, counts.registered_persons) == (3, 8)
-    assert (counts.poor_households, counts.poor_persons) == (3, 8)
-    assert (headline.poor_villages, headline.villages) == (2, 3)
-    assert {(row.status, row.households, row.persons) for row in headline.statuses} == {
-        (c.PovertyStatus.POOR, 3, 8), (c.PovertyStatus.NOT_REGISTERED, 1, 2)}
-    data = chart_data(response.content.decode())
-    assert data["categories"] == ["镇赉镇", "建平乡"]
-    assert data["series"][0]["data"] == [6, 2]
-    assert data["series"][0]["name"] == "建档立卡人口"
+    assert response.templates[0].name == "web/dashboard.html"
+    assert response.context["year"] == 2018 and response.context["years"] == [2018]
+    summary = response.context["summary"]
+    # 14 persons in the villages' records; households 1, 2 and 4 (2 + 4 + 2 members) still poor at the end of 2018.
+    assert (summary["rural_population"], summary["poor_persons"], summary["poor_households"]) == (14, 8, 3)
+    assert [row.name for row in response.context["children"]] == ["镇赉镇", "建平乡"]
     html = response.content.decode()
     assert "vendor/echarts/echarts.min.js" in html
-    assert url("region", county["townships"][0].pk) in html
+    assert f'{url("region", county["townships"][0].pk)}?year=2018' in html
+    assert chart_data(html, "chart-incidence")["categories"] == ["2018"]
 
 
 def test_township_and_village_drill_down(login, county):
     client = login(county["accounts"]["county_admin"])
     t1 = county["townships"][0]
     response = client.get(url("region", t1.pk))
-    rows = {row.region.name: row.counts for row in response.context["children"]}
-    assert (rows["西岗村"].households, rows["西岗村"].persons, rows["西岗村"].registered_persons) == (2, 6, 6)
-    assert (rows["东岗村"].households, rows["东岗村"].registered_households) == (1, 0)
+    rows = {row.name: row.figures for row in response.context["children"]}
+    assert (rows["西岗村"]["rural_population"], rows["西岗村"]["poor_persons"]) == (6, 6)
+    assert (rows["东岗村"]["rural_population"], rows["东岗村"]["poor_persons"]) == (4, 0)
     village = county["villages"][0]
     response = client.get(url("region", village.pk))
     html = response.content.decode()

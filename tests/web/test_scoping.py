@@ -40,7 +40,7 @@ def test_commander_sees_only_their_zone(login, county):
     assert client.get(url("region", county["county"].pk)).status_code == 404
     assert client.get(url("household", county["households"][3].pk)).status_code == 404
     response = client.get(url("region", t1.pk))
-    assert response.context["headline"].counts.households == 3
+    assert response.context["summary"]["scope"]["code"] == t1.code
     assert [row.region.name for row in response.context["children"]] == ["西岗村", "东岗村"]
     # The county appears in the path as plain text: it is not theirs to open.
     assert url("region", county["county"].pk) not in response.content.decode()
@@ -54,14 +54,17 @@ def test_first_secretary_sees_only_their_village(login, county):
 
 
 def test_county_figures_follow_the_account_scope(login, county):
-    """The same township counted by the county admin and by a cadre: each sees their own households."""
+    """A village counted by the first secretary and by a cadre: the cadre counts only their own households and
+    sees none of the village's area figures (its incidence, its gap list)."""
     t1 = county["townships"][0]
-    admin_counts = login(county["accounts"]["county_admin"]).get(url("region", t1.pk)).context["headline"].counts
-    assert admin_counts.households == 3
-    client = login(county["accounts"]["cadre"])
     village = county["villages"][0]
+    secretary = login(county["accounts"]["first_secretary"]).get(url("region", village.pk))
+    assert secretary.context["headline"].counts.households == 2
+    assert secretary.context["readiness"].row["rural_population"] == 6
+    client = login(county["accounts"]["cadre"])
     response = client.get(url("region", village.pk))
     assert response.context["headline"].counts.households == 1
+    assert "readiness" not in response.context
     assert client.get(url("region", t1.pk)).status_code == 404
 
 

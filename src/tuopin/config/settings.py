@@ -91,9 +91,7 @@ def _database() -> dict:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
-        # A file, not memory: the engine's ADBC reader opens its own connection, which must find the
-        # test database too. One file per process, so parallel runs do not share it.
-        db["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+
     return db
 
 

@@ -29,22 +29,8 @@ REGISTRY_MODELS = {
 MONITORING_COLUMNS = ("id", "household_id", "case_type", "risk", "channel", "identified_on", "note")
 
 
-def write_rows(model, columns, rows) -> int:
-    """Bulk INSERT through the registry's helper; on PostgreSQL, COPY (executemany there costs a round
-    trip per row and would take minutes for the county's 1.5 million yearly rows)."""
-    if connection.vendor != "postgresql":
-        return insert_rows(model, columns, rows)
-    table = connection.ops.quote_name(model._meta.db_table)
-    cols = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    return len(rows)
-
-
 def _load(model, columns, rows, *, seed: int, scale: float) -> int:
-    n = write_rows(model, columns, rows)
+    n = insert_rows(model, columns, rows)
     ids = [rows[0][0], rows[-1][0]] if rows else []
     audit_batch(actor=None, action="demo_build", entity=model._meta.label_lower, source="demo",
                 batch={"seed": seed, "scale": scale, "rows": n, "id_range": ids},

@@ -28,3 +28,20 @@ def forbidden(request, *, entity: str = "", entity_id="") -> PermissionDenied:
 def is_administrator(user) -> bool:
     """System, security and audit administrators (三员分立) see no household data at all."""
     return user.role in ADMINISTRATIVE_ROLES
+
+
+# Roles whose scope is a whole area: they see the engine's figures of the areas they may open. A pairing cadre
+# sees single households, so an area's figures (incidence, a village's gap list) are not theirs (decision 0601).
+AREA_ROLES = ("county_admin", "commander", "first_secretary", "department", "evaluator")
+
+
+def sees_area_figures(user) -> bool:
+    return user.role in AREA_ROLES
+
+
+# The village public-notice list (公示名单) is posted by those who run the village's procedure.
+NOTICE_ROLES = ("county_admin", "commander", "first_secretary")
+
+
+def may_print_notice_list(user) -> bool:
+    return user.role in NOTICE_ROLES

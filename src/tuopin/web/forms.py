@@ -245,3 +245,62 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = _("Account")
         self.fields["password"].label = _("Password")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
+
+
+# --- exit procedure work pages ---------------------------------------------------------------------------------
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProposeForm(forms.Form):
+    """Propose the chosen (or all listed) eligible households for exit: 拟退出."""
+
+    year = forms.IntegerField(widget=forms.HiddenInput, min_value=2000, max_value=2100)
+    on = forms.DateField(label=_("Date"), widget=_DateInput())
+    by_name = forms.CharField(label=_("Decided by"), max_length=64, required=False,
+                              help_text=_("The body that decided, e.g. the village committee; empty: your name."))
+    all = forms.BooleanField(label=_("All households in the list"), required=False)
+
+
+class StageForm(forms.Form):
+    """One stage for the chosen procedures; the decision button says passed or sent back."""
+
+    year = forms.IntegerField(widget=forms.HiddenInput, min_value=2000, max_value=2100)
+    stage = forms.CharField(widget=forms.HiddenInput)
+    on = forms.DateField(label=_("Date"), widget=_DateInput())
+    ends_on = forms.DateField(label=_("Notice ends on"), widget=_DateInput(), required=False)
+    by_name = forms.CharField(label=_("Decided by"), max_length=64, required=False,
+                              help_text=_("The body that decided, e.g. the township Party committee; empty: your name."))
+    note = forms.CharField(label=_("Note or reason"), required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("Required when sending households back."))
+    all = forms.BooleanField(label=_("All households at this stage"), required=False)
+
+    def __init__(self, *args, stage: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stage = stage
+        if stage != "public_notice":
+            del self.fields["ends_on"]
+
+    def clean(self):
+        data = super().clean()
+        if self.data.get("decision") == "refuse" and not (data.get("note") or "").strip():
+            self.add_error("note", _("Sending households back needs the reason."))
+        if self.stage == "public_notice" and self.data.get("decision") != "refuse" and not data.get("ends_on"):
+            self.add_error("ends_on", _("A public notice needs its end date."))
+        return data
+
+
+class ObjectionForm(forms.Form):
+    received_on = forms.DateField(label=_("Received on"), widget=_DateInput())
+    content = forms.CharField(label=_("Objection"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ResolveForm(forms.Form):
+    on = forms.DateField(label=_("Resolved on"), widget=_DateInput())
+    resolution = forms.CharField(label=_("How it was checked and settled"), max_length=2000,
+                                 widget=forms.Textarea(attrs={"rows": 2}))

@@ -173,3 +173,22 @@ def choices(enum: str, *, blank=None) -> list[tuple[str, object]]:
     """
     items = list(LABELS[enum].items())
     return [("", blank)] + items if blank is not None else items
+
+# The engine's indicators (rules.INDICATORS): 两不愁三保障 and income, as a household's gap list names them.
+INDICATOR_LABELS = {
+    "income": p("indicator", "income"),
+    "food_clothing": p("indicator", "food and clothing"),
+    "education": p("indicator", "compulsory education"),
+    "medical": p("indicator", "basic medical care"),
+    "housing": p("indicator", "safe housing"),
+    "water": p("indicator", "safe drinking water"),
+}
+
+# The checks of a poor village's exit (贫困村退出), as the engine's village_result names them.
+CHECK_LABELS = {
+    "incidence_ok": p("village check", "poverty incidence"),
+    "clinic_ok": p("village check", "clinic with a qualified doctor"),
+    "road_ok": p("village check", "hardened road"),
+    "water_ok": p("village check", "safe drinking water"),
+    "collective_income_ok": p("village check", "village collective income"),
+}

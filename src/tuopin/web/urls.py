@@ -12,9 +12,23 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("regions/<int:pk>/", views.region, name="region"),
+    path("regions/<int:pk>/trend/", views.region_trend, name="region_trend"),
     path("households/<int:pk>/", views.household, name="household"),
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("household-years/<int:pk>/edit/", views.household_year_edit, name="household_year_edit"),
     path("search/", views.search, name="search"),
+    # Documents: codes, keys and years in the path, never a name or an ID number.
+    path("regions/<int:pk>/report-<int:year>.xlsx", views.area_report_xlsx, name="area_report_xlsx"),
+    path("regions/<int:pk>/report-<int:year>.pdf", views.area_report_pdf, name="area_report_pdf"),
+    path("regions/<int:pk>/notice-list-<int:year>.pdf", views.notice_list_pdf, name="notice_list_pdf"),
+    path("households/<int:pk>/file.pdf", views.household_file_pdf, name="household_file_pdf"),
+    # The household exit procedure: lists by stage, batch actions, one procedure with its objections.
+    path("procedures/", views.procedures, name="procedures"),
+    path("procedures/propose/", views.procedure_propose, name="procedure_propose"),
+    path("procedures/advance/", views.procedure_advance, name="procedure_advance"),
+    path("procedures/<int:pk>/", views.procedure_event, name="procedure_event"),
+    path("procedures/<int:pk>/objections/", views.objection_record, name="objection_record"),
+    path("procedures/<int:pk>/objections/<int:objection_pk>/resolve/", views.objection_resolve,
+         name="objection_resolve"),
 ]

@@ -37,7 +37,61 @@ def households_visible_to(user) -> QuerySet[Household]:
         from tuopin.apps.evaluation.models import SampledHousehold
 
         return qs.filter(pk__in=SampledHousehold.objects.values("household_id"))
-    # Departments see the gaps of their domain ([3]); administrators of the system never see households.
+    if role == Role.DEPARTMENT and user.department_id:
+        # A department sees, read-only, the households with an open gap task of its domain routed to it.
+        return qs.filter(pk__in=_open_gap_tasks(user.department_id).values("household_id"))
+    # Administrators of the system never see households.
+    return qs.none()
+
+
+def _open_gap_tasks(unit_id: int):
+    from tuopin.apps.assistance.models import Task, TaskStatus
+
+    return Task.objects.filter(kind="gap", status=TaskStatus.OPEN, owner_unit_id=unit_id, household__isnull=False)
+
+
+def tasks_visible_to(user):
+    """Tasks the account may see: the county admin all (in its county); a commander those of the villages in
+    the zone; a first secretary its village's; a cadre its own and those of its households; a department the
+    tasks owned by its unit. Evaluators and the three administrators: none."""
+    from tuopin.apps.assistance.models import Task
+
+    qs = Task.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    role = user.role
+    if role == Role.COUNTY_ADMIN:
+        return qs.filter(_region_filter(user.region, "village")) if user.region else qs
+    if role == Role.COMMANDER and user.region:
+        return qs.filter(village__parent=user.region)
+    if role == Role.FIRST_SECRETARY and user.region:
+        return qs.filter(village=user.region)
+    if role == Role.CADRE and user.cadre_id:
+        mine = Household.objects.filter(_active_pairings(), cadre_pairings__cadre_id=user.cadre_id).values("pk")
+        return qs.filter(Q(owner_cadre_id=user.cadre_id) | Q(household__in=mine))
+    if role == Role.DEPARTMENT and user.department_id:
+        return qs.filter(owner_unit_id=user.department_id)
+    return qs.none()
+
+
+def visits_visible_to(user):
+    """Visits ("1+1") by the same rules as households, except that a cadre sees the visits it made and those
+    to its households, and a department none (a visit's notes are about the family, not the department's gap)."""
+    from tuopin.apps.assistance.models import Visit
+
+    qs = Visit.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    role = user.role
+    if role == Role.COUNTY_ADMIN:
+        return qs.filter(_region_filter(user.region, "household__village")) if user.region else qs
+    if role == Role.COMMANDER and user.region:
+        return qs.filter(household__township=user.region)
+    if role == Role.FIRST_SECRETARY and user.region:
+        return qs.filter(household__village=user.region)
+    if role == Role.CADRE and user.cadre_id:
+        mine = Household.objects.filter(_active_pairings(), cadre_pairings__cadre_id=user.cadre_id).values("pk")
+        return qs.filter(Q(cadre_id=user.cadre_id) | Q(household__in=mine))
     return qs.none()
 
 

@@ -1,20 +1,21 @@
-"""The live registry as the engine's input tables: SQL straight into Arrow, only the columns the rules
-read and only the year they assess.
+"""The live registry as the engine's input tables: only the columns the rules read, only the year they
+assess, straight into Arrow.
 
-Two executors run the same SQL. ADBC (Arrow Database Connectivity: SQLite and PostgreSQL drivers) hands
-back Arrow columns without a Python object per value — several times faster, and what keeps a county's
-assessment within its budget — but it opens its own connection, which sees only committed rows. So inside
-a transaction (a test, an import being validated, a save) the rows come through Django's own connection
-instead, which sees what the transaction sees.
+The database writes the rows as delimited text itself — SQLite with group_concat, PostgreSQL with COPY —
+and Arrow's CSV reader parses them in C: no Python object per value, which is what keeps a county's
+assessment within its budget. It runs on Django's own connection, so it sees exactly what the current
+transaction sees (a test's rows, an import being validated). ADBC's drivers were faster still to write
+but bundle their own SQLite library, and two SQLite libraries in one process break each other's file
+locks (sqlite.org/howtocorrupt.html §2.2.1): see docs/decisions/0009.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from contextlib import contextmanager
+import io
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from django.db import connection
 
 from tuopin.apps.geo.models import Level, Region, VillageYear
@@ -100,15 +101,10 @@ def read(*, year: int, region_code: str | None = None, household_ids: list[int] 
     `region_code` limits them to a county or township; `household_ids` to a few households (an
     explanation), in which case villages are left out.
     """
-    villages = _villages(region_code)
-    # A few households come faster through the open connection than through a new ADBC one.
-    if household_ids is None and _adbc_ready():
-        with _adbc_connection() as adbc:
-            return _read(year, household_ids, villages, region_code, lambda sql: _fetch_adbc(adbc, sql))
-    return _read(year, household_ids, villages, region_code, _fetch_django)
+    return _read(year, household_ids, _villages(region_code), region_code)
 
 
-def _read(year, household_ids, villages, region_code, fetch) -> dict[str, pa.Table]:
+def _read(year, household_ids, villages, region_code) -> dict[str, pa.Table]:
     tables = {}
     for name, columns in COLUMNS.items():
         if household_ids is not None and name == "villages_yearly":
@@ -120,11 +116,7 @@ def _read(year, household_ids, villages, region_code, fetch) -> dict[str, pa.Tab
             where.append(f"h.id IN ({', '.join(str(int(pk)) for pk in household_ids)})")
         elif region_code:
             where.append(f"{VILLAGE_OF[name]} IN ({', '.join(str(pk) for pk in villages['id'].to_pylist())})")
-        sql = f"SELECT {', '.join(expr for _, _, expr in columns)} {FROM[name]}"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        table = fetch(sql).rename_columns([c for c, _, _ in columns])
-        table = table.cast(pa.schema([(c, t) for c, t, _ in columns]))
+        table = _fetch(columns, FROM[name] + (" WHERE " + " AND ".join(where) if where else ""))
         tables[name] = _place(table, villages) if name in PLACED else table
     return tables
 
@@ -166,55 +158,32 @@ def _prefix(code: str) -> str:
     return code
 
 
-def _adbc_ready() -> bool:
-    if connection.in_atomic_block:
-        return False
-    if connection.vendor == "sqlite":
-        return not connection.is_in_memory_db()
-    return connection.vendor == "postgresql"
+SEP = "\x1f"  # ASCII unit separator: no value the rules read can contain it
 
 
-@contextmanager
-def _adbc_connection():
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        import adbc_driver_sqlite.dbapi as adbc
-
-        conn = adbc.connect(str(settings["NAME"]))
+def _fetch(columns, source: str) -> pa.Table:
+    exprs = [expr for _, _, expr in columns]
+    if connection.vendor == "postgresql":
+        sql = (f"COPY (SELECT {', '.join(exprs)} {source}) TO STDOUT "
+               f"WITH (FORMAT csv, DELIMITER E'\\x1f', NULL '')")
+        buffer = io.BytesIO()
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for block in copy:
+                buffer.write(block)
+        data = buffer.getvalue()
     else:
-        import adbc_driver_postgresql.dbapi as adbc
-
-        user = settings.get("USER") or ""
-        auth = f"{user}:{settings['PASSWORD']}" if settings.get("PASSWORD") else user
-        conn = adbc.connect(f"postgresql://{auth}@{settings.get('HOST') or 'localhost'}:"
-                            f"{settings.get('PORT') or 5432}/{settings['NAME']}")
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
-def _fetch_adbc(conn, sql: str) -> pa.Table:
-    with conn.cursor() as cursor:
-        cursor.execute(sql)
-        return cursor.fetch_arrow_table()
-
-
-def _fetch_django(sql: str) -> pa.Table:
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        names = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()
-    columns = list(zip(*rows)) if rows else [()] * len(names)
-    # SQLite hands back dates as ISO text and booleans as 0/1: the cast in read() types them.
-    return pa.table([_array(list(col)) for col in columns], names=names)
-
-
-def _array(values: list) -> pa.Array:
-    """An Arrow array with its type named: pyarrow's own inference probes optional packages (pandas,
-    dateutil) on every call, which costs more than the rows of an explanation."""
-    sample = next((v for v in values if v is not None), None)
-    for kind, typ in ((bool, pa.bool_()), (int, pa.int64()), (str, pa.string()), (dt.date, pa.date32())):
-        if isinstance(sample, kind):
-            return pa.array(values, typ)
-    return pa.array(values, pa.null()) if sample is None else pa.array(values)
+        line = " || char(31) || ".join(f"COALESCE(CAST({e} AS TEXT), '')" for e in exprs)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT group_concat({line}, char(10)) {source}")
+            text = cursor.fetchone()[0]
+        data = (text + "\n").encode() if text else b""
+    schema = pa.schema([(name, typ) for name, typ, _ in columns])
+    if not data:
+        return schema.empty_table()
+    return pacsv.read_csv(
+        io.BytesIO(data),
+        read_options=pacsv.ReadOptions(column_names=schema.names),
+        parse_options=pacsv.ParseOptions(delimiter=SEP),
+        convert_options=pacsv.ConvertOptions(column_types=schema, true_values=["1", "t", "true"],
+                                             false_values=["0", "f", "false"], strings_can_be_null=False),
+    ).cast(schema)

@@ -17,6 +17,8 @@ class TaskStatus(models.TextChoices):
     OPEN = "open", "待办"
     DONE = "done", "已完成"
     CLOSED_BY_SYNC = "resolved", "差距已消除"
+    # The gap is still there but routed to someone else now (a new pairing cadre, a new paired unit).
+    HANDED_OVER = "handed", "已移交"
 
 
 class ResponsibilityItem(models.Model):  # 责任清单事项
@@ -28,6 +30,8 @@ class ResponsibilityItem(models.Model):  # 责任清单事项
     deadline = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     evidence = models.TextField(blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(null=True, blank=True)
 
 
 class Task(models.Model):  # 任务: "4+4" templates and tasks made from gaps
@@ -45,6 +49,14 @@ class Task(models.Model):  # 任务: "4+4" templates and tasks made from gaps
     status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN, db_index=True)
     closed_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # The identity a generated task is found again by: "gap|<household>|<indicator>|u<unit>" (or c<cadre>),
+    # "unit4|<year>|<pairing>|<template>" … — re-running a generator or the sync never duplicates a task.
+    key = models.CharField(max_length=96, null=True, blank=True, unique=True)
+    opened_on = models.DateField(null=True, blank=True, help_text="created or last reopened")
+    detail = models.TextField(blank=True, default="", db_default="",
+                              help_text="the gap's reason, or what the task asks for")
+    item = models.ForeignKey(ResponsibilityItem, null=True, blank=True, on_delete=models.SET_NULL, db_index=False,
+                             related_name="tasks", help_text="the responsibility list item it serves")
 
 
 class TaskEvidence(models.Model):
@@ -62,6 +74,10 @@ class Visit(models.Model):  # "1+1" 走访
     found = models.TextField("发现问题", blank=True)
     done = models.TextField("帮办事项", blank=True)
     trip = models.CharField(max_length=40, blank=True, help_text="a 1×5 group's shared trip")
+    mutual_group = models.ForeignKey("organisation.MutualGroup", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="visits")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
 
 
 class Assessment(models.Model):  # 考核
@@ -75,3 +91,44 @@ class Assessment(models.Model):  # 考核
     vetoed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
     veto_reason = models.TextField(blank=True)
+    # What the formula gave before any veto (a veto caps `result` at fail; this stays as computed).
+    computed_result = models.CharField(max_length=12, blank=True, default="", db_default="")
+    components = models.JSONField(default=dict, blank=True, help_text="the figures behind the score")
+    vetoed_at = models.DateTimeField(null=True, blank=True)
+
+
+class TaskEventKind(models.TextChoices):
+    OPENED = "opened", "生成"
+    CLOSED = "closed", "差距消除"
+    HANDED_OVER = "handed", "移交"
+    REOPENED = "reopened", "重新打开"
+    COMPLETED = "completed", "完成"
+
+
+class TaskEvent(models.Model):  # 任务记录: a task's history — who (or the sync) opened, closed, reopened it
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=TaskEventKind.choices)
+    at = models.DateTimeField()
+    # Not indexed: a sync writes tens of thousands of events at once, and nobody looks them up by account.
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+", db_index=False)
+    by_name = models.CharField(max_length=150, blank=True, help_text="the account, or 'sync'")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["task", "at", "id"]
+
+
+class AssessmentEvent(models.Model):  # 考核记录: scores, the commander's proposals (建议) and vetoes (否决)
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, help_text="scored / proposal / veto")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    by_name = models.CharField(max_length=150, blank=True)
+    note = models.TextField(blank=True)
+    result_before = models.CharField(max_length=12, blank=True)
+    result_after = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["assessment", "at", "id"]

@@ -57,3 +57,48 @@ def administrator(user) -> bool:
     from ..access import is_administrator
 
     return bool(getattr(user, "is_authenticated", False)) and is_administrator(user)
+
+
+@register.filter
+def indicator(name: str) -> str:
+    """An engine indicator (income, food_clothing, …) in the reader's language."""
+    return str(labels.INDICATOR_LABELS.get(name, name))
+
+
+@register.filter
+def check_label(name: str) -> str:
+    """A village exit check (incidence_ok, clinic_ok, …) in the reader's language."""
+    return str(labels.CHECK_LABELS.get(name, name))
+
+
+@register.filter
+def percent(fraction, places: int = 2) -> str:
+    """An unrounded fraction from the engine as a percentage: 0.000603 → 0.06%."""
+    if fraction is None or fraction == "":
+        return "—"
+    return f"{float(fraction) * 100:.{int(places)}f}%"
+
+
+@register.filter
+def ratio(value, places: int = 4) -> str:
+    """FGT indices are shown as plain numbers with a few decimals."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value):.{int(places)}f}"
+
+
+@register.filter
+def text_for(value: str, user) -> str:
+    """Free text (notes, objections) with any ID or mobile number in it masked for roles that may not see them."""
+    from tuopin.common.masking import mask_text
+
+    value = value or ""
+    return value if getattr(user, "may_see_id_numbers", False) else mask_text(value)
+
+
+@register.filter
+def works_procedures(user) -> bool:
+    """Roles that propose exits and record their stages: the county office, commanders, first secretaries."""
+    from ..views.procedures import PROPOSE_ROLES
+
+    return bool(getattr(user, "is_authenticated", False)) and user.role in PROPOSE_ROLES

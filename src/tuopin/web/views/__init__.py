@@ -1,5 +1,17 @@
+from .documents import area_report_pdf, area_report_xlsx, household_file_pdf, notice_list_pdf
 from .edit import household_edit, household_year_edit, person_edit
-from .pages import home, household, region
+from .pages import home, household, region, region_trend
+from .procedures import (
+    objection_record,
+    objection_resolve,
+    procedure_advance,
+    procedure_event,
+    procedure_propose,
+    procedures,
+)
 from .search import search
 
-__all__ = ["home", "region", "household", "household_edit", "person_edit", "household_year_edit", "search"]
+__all__ = ["home", "region", "region_trend", "household", "household_edit", "person_edit", "household_year_edit", "search",
+           "area_report_xlsx", "area_report_pdf", "notice_list_pdf", "household_file_pdf",
+           "procedures", "procedure_propose", "procedure_advance", "procedure_event", "objection_record",
+           "objection_resolve"]

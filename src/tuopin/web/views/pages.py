@@ -9,10 +9,13 @@ from django.utils.translation import gettext as _
 
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.geo.models import Level, Region
+from tuopin.apps.registry import choices as c
 from tuopin.apps.registry import selectors as registry
 from tuopin.apps.registry.models import MONEY_FIELDS, Household
 
-from ..access import is_administrator, not_found
+from .. import figures
+from ..access import is_administrator, may_print_notice_list, not_found, sees_area_figures
+from . import dashboard
 
 PAGE_SIZE = 50
 
@@ -47,18 +50,44 @@ def region(request, pk: int):
         place = geo.visible_region(user, pk)
     except Region.DoesNotExist:
         raise not_found(request, entity="geo.region", entity_id=pk) from None
+    context = {"region": place, "crumbs": geo.breadcrumbs(user, place), "area_figures": sees_area_figures(user)}
+    if place.level in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE):
+        year, years = figures.chosen_year(place, request.GET.get("year"))
+        context.update(year=year, years=years)
+    if place.level in (Level.COUNTY, Level.TOWNSHIP) and sees_area_figures(user):
+        context.update(dashboard.context(user, place, context["year"], context["years"]))
+        return render(request, "web/dashboard.html", context)
     overview = registry.region_overview(user, place)
-    context = {
-        "region": place,
-        "crumbs": geo.breadcrumbs(user, place),
-        "headline": overview.headline,
-        "children": overview.children,
-        "chart": _chart(overview.children) if overview.children else None,
-    }
+    context.update(headline=overview.headline, children=overview.children,
+                   chart=_chart(overview.children) if overview.children else None)
     if place.level == Level.VILLAGE:
         rows = registry.village_household_rows(user, place)
         context["page"] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        if sees_area_figures(user) and context["year"] is not None:
+            context["readiness"] = figures.village_readiness(user, place, context["year"])
+        context["may_print_notice"] = may_print_notice_list(user)
+        return render(request, "web/village.html", context)
     return render(request, "web/region.html", context)
+
+
+@login_required
+def region_trend(request, pk: int):
+    """The trend charts of a county or township: fetched by the dashboard when the years were not cached yet,
+    or a page of their own without JavaScript."""
+    user = request.user
+    try:
+        place = geo.visible_region(user, pk)
+    except Region.DoesNotExist:
+        raise not_found(request, entity="geo.region", entity_id=pk) from None
+    if place.level not in (Level.COUNTY, Level.TOWNSHIP) or not sees_area_figures(user):
+        raise not_found(request, entity="geo.region", entity_id=pk)
+    year, years = figures.chosen_year(place, request.GET.get("year"))
+    trend = dashboard.trend_context(place, year, years) if year else None
+    if trend is None:
+        raise not_found(request, entity="geo.region", entity_id=pk)
+    context = {"region": place, "crumbs": geo.breadcrumbs(user, place), "year": year, **trend}
+    fragment = request.headers.get("X-Requested-With") == "fetch"
+    return render(request, "web/_trend.html" if fragment else "web/trend.html", context)
 
 
 @login_required
@@ -72,6 +101,8 @@ def household(request, pk: int):
     years = list(reversed(file.years))  # oldest on the left, like the paper form
     lines = [f for f, _label in MONEY_FIELDS] + ["production_cost_fen", "net_income_fen", "per_capita_net_income_fen"]
     income_rows = [(f, [getattr(y, f) for y in years]) for f in lines]
+    record_years = sorted(y.year for y in file.years)
+    year = _asked_year(request, record_years)
     return render(request, "web/household.html", {
         "household": found,
         "file": file,
@@ -79,4 +110,38 @@ def household(request, pk: int):
         "income_rows": income_rows,
         "crumbs": geo.breadcrumbs(user, found.village),
         "can_edit": user.may_edit_registry,
+        "year": year,
+        "record_years": record_years,
+        "indicators": figures.household_indicators(found, year) if year else None,
+        "tracker": exit_tracker(file.events),
     })
+
+
+def _asked_year(request, years: list[int]) -> int | None:
+    """The year asked for (?year=) if the household has a record for it, else its latest record's year."""
+    try:
+        asked = int(request.GET.get("year", ""))
+    except ValueError:
+        asked = None
+    return asked if asked in years else (years[-1] if years else None)
+
+
+def exit_tracker(events) -> dict | None:
+    """The stages of the household's latest exit procedure (脱贫程序): done, refused, next or still to come."""
+    exits = [e for e in events if e.kind == c.EventKind.EXITED]
+    if not exits:
+        return None
+    event = max(exits, key=lambda e: (e.year, e.pk))
+    steps = {step.stage: step for step in event.steps.all()}
+    refused = next((s for s in event.steps.all() if not s.passed), None)
+    stages, waiting = [], event.stage not in (c.Stage.ANNOUNCED, c.Stage.REFUSED)
+    for stage in c.STAGE_ORDER:
+        step = steps.get(stage)
+        if step is not None:
+            state = "done" if step.passed else "refused"
+        elif waiting:
+            state, waiting = "next", False
+        else:
+            state = "pending"
+        stages.append({"stage": stage, "state": state, "step": step})
+    return {"event": event, "stages": stages, "refused": refused}

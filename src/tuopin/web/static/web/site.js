@@ -13,5 +13,9 @@
         toggle.setAttribute("aria-expanded", open ? "true" : "false");
       });
     }
+    // The year picker shows the chosen year at once; without JavaScript its button does the same.
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+      select.addEventListener("change", function () { select.form.submit(); });
+    });
   });
 })();

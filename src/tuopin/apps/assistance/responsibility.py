@@ -1,0 +1,70 @@
+"""Responsibility lists at six levels (责任清单: 包乡领导, 包保部门, 驻村工作队, 第一书记, 乡镇, 村):
+items with an owner, a deadline, a status and evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tuopin.apps.audit.services import audit_change, diff, snapshot
+from tuopin.apps.geo.models import Level as GeoLevel
+from tuopin.apps.geo.models import Region
+
+from .models import Level, ResponsibilityItem, TaskStatus
+
+# The region each level's list belongs to, and who may own its items.
+LEVEL_REGION = {
+    Level.TOWNSHIP_LEADER: GeoLevel.TOWNSHIP, Level.TOWNSHIP: GeoLevel.TOWNSHIP,
+    Level.PAIRED_UNIT: GeoLevel.VILLAGE, Level.WORK_TEAM: GeoLevel.VILLAGE,
+    Level.FIRST_SECRETARY: GeoLevel.VILLAGE, Level.VILLAGE: GeoLevel.VILLAGE,
+}
+# "unit", "cadre", or None where the region itself (the village committee) owns the item.
+LEVEL_OWNER = {
+    Level.TOWNSHIP_LEADER: "cadre", Level.TOWNSHIP: "unit", Level.PAIRED_UNIT: "unit", Level.WORK_TEAM: "unit",
+    Level.FIRST_SECRETARY: "cadre", Level.VILLAGE: None,
+}
+FIELDS = ("level", "region", "owner_unit", "owner_cadre", "content", "deadline", "status")
+
+
+@transaction.atomic
+def responsibility_item_create(*, level: str, region: Region, content: str, by, owner_unit=None, owner_cadre=None,
+                               deadline: dt.date | None = None, source: str = "web") -> ResponsibilityItem:
+    if level not in Level.values:
+        raise ValidationError({"level": f"unknown level {level!r}"})
+    if region.level != LEVEL_REGION[level]:
+        raise ValidationError({"region": f"a {Level(level).label} list belongs to a {LEVEL_REGION[level]}, "
+                                         f"not to {region}"})
+    need = LEVEL_OWNER[level]
+    if need == "unit" and (owner_unit is None or owner_cadre is not None):
+        raise ValidationError({"owner_unit": f"a {Level(level).label} item is owned by a unit"})
+    if need == "cadre" and (owner_cadre is None or owner_unit is not None):
+        raise ValidationError({"owner_cadre": f"a {Level(level).label} item is owned by a cadre"})
+    if not content.strip():
+        raise ValidationError({"content": "say what the item asks for"})
+    item = ResponsibilityItem.objects.create(level=level, region=region, owner_unit=owner_unit,
+                                             owner_cadre=owner_cadre, content=content.strip(), deadline=deadline,
+                                             created_at=timezone.now())
+    audit_change(actor=by, action="create", instance=item, source=source,
+                 summary=f"{Level(level).label}: {content[:80]}",
+                 changes={k: [None, v] for k, v in snapshot(item, FIELDS).items()})
+    return item
+
+
+@transaction.atomic
+def responsibility_item_complete(*, item: ResponsibilityItem, evidence: str, by, on: dt.date | None = None,
+                                 source: str = "web") -> ResponsibilityItem:
+    item = ResponsibilityItem.objects.select_for_update().get(pk=item.pk)
+    if item.status != TaskStatus.OPEN:
+        raise ValidationError("the item is already completed")
+    if not evidence.strip():
+        raise ValidationError({"evidence": "say what was done (the evidence)"})
+    before = snapshot(item, ("status", "evidence", "completed_on"))
+    item.status, item.evidence = TaskStatus.DONE, evidence.strip()
+    item.completed_on = on or timezone.localdate()
+    item.save(update_fields=["status", "evidence", "completed_on"])
+    audit_change(actor=by, action="complete", instance=item, source=source, summary=f"item {item.pk} completed",
+                 changes=diff(before, snapshot(item, ("status", "evidence", "completed_on"))))
+    return item

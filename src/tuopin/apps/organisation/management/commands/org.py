@@ -1,0 +1,88 @@
+"""`tuopin org [--on DATE] [--json]`: the organisation's counts (CONTRACTS.md).
+
+`tuopin org import FILE [--report PATH] --as USER`: the 帮扶责任人 list (units, cadres, pairings), all or nothing.
+`tuopin org after-exit [--on DATE] [--json]`: what was dropped after an exit (四个不摘).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import CommandError
+
+from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
+
+PRINTED_PROBLEMS = 200
+
+
+class Command(AccountCommand):
+    help = "Organisation counts as of a date; `org import FILE` loads pairings; `org after-exit` checks 四个不摘."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("action", nargs="?", choices=["import", "after-exit"], help="what to do (default: counts)")
+        parser.add_argument("file", nargs="?", help="for import: the .xlsx or .csv file")
+        parser.add_argument("--on", help="the date the counts hold on (YYYY-MM-DD, default today)")
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+        parser.add_argument("--report", help="for import: where to write the problem report CSV")
+
+    def handle(self, *args, action, file, on, json: bool, report, **options):
+        try:
+            day = dt.date.fromisoformat(on) if on else None
+        except ValueError:
+            raise CommandError(f"--on {on!r} is not a date (YYYY-MM-DD)", returncode=EXIT_USAGE) from None
+        if action == "import":
+            return self._import(file, report, options)
+        if action == "after-exit":
+            return self._after_exit(day, json)
+        from tuopin.apps.organisation.selectors import org_counts
+
+        counts = org_counts(day)
+        if json:
+            self.stdout.write(_dumps(counts))
+        else:
+            for key, value in counts.items():
+                self.stdout.write(f"{key:32} {value}")
+
+    def _import(self, file, report, options):
+        from tuopin.apps.organisation.importer import org_import
+
+        if not file:
+            raise CommandError("name the file: tuopin org import FILE", returncode=EXIT_USAGE)
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"no such file: {file}", returncode=EXIT_USAGE)
+        user = self.acting_user(options)
+        try:
+            result = org_import(path=path, by=user, report=Path(report) if report else None)
+        except PermissionDenied as exc:
+            raise InputRefused(str(exc)) from None
+        if not result.ok:
+            for problem in result.problems[:PRINTED_PROBLEMS]:
+                self.stderr.write(problem.masked(user.may_see_id_numbers).line())
+            sys.stderr.flush()
+            raise InputRefused(f"import refused: {len(result.problems)} problem(s) in {result.file}, nothing was "
+                               f"written; report: {result.report}")
+        self.stdout.write(f"{result.file}: {result.rows} rows imported")
+        for key, value in result.counts.items():
+            self.stdout.write(f"  {key}: {value}")
+
+    def _after_exit(self, day, as_json):
+        from tuopin.apps.organisation.after_exit import after_exit_check
+
+        flags = after_exit_check(on=day)
+        if as_json:
+            self.stdout.write(_dumps({"flags": [asdict(f) for f in flags], "count": len(flags)}))
+            return
+        for f in flags:
+            self.stdout.write(f"{f.kind:18} {f.region_code} {f.household_number or '-':18} {f.reason}")
+        self.stdout.write(f"{len(flags)} flag(s)")
+
+
+def _dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, default=lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v))

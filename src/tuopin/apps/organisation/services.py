@@ -1,0 +1,206 @@
+"""Writes to the organisation: units, cadres, pairings with their periods, work teams, 1×5 groups, war zones.
+
+Ending a pairing or a membership sets its `end`; nothing is deleted, so "who was responsible on a date" can
+always be answered (selectors.responsible_cadres). Each service validates, writes in one transaction, audits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from tuopin.apps.audit.services import audit_change, diff, snapshot
+from tuopin.apps.geo.models import Level, Region
+
+from .models import (Cadre, CadreHouseholdPairing, MutualGroup, Unit, UnitKind, UnitVillagePairing, WarZone, WorkTeam,
+                     WorkTeamMember)
+
+MUTUAL_GROUP_SIZE = 5  # "1×5": five cadres, one vehicle
+
+
+def _created(instance, fields, *, by, source, summary):
+    audit_change(actor=by, action="create", instance=instance, source=source, summary=summary,
+                 changes={k: [None, v] for k, v in snapshot(instance, fields).items()})
+    return instance
+
+
+def _check_period(start: dt.date, end: dt.date | None) -> None:
+    if end is not None and end < start:
+        raise ValidationError({"end": f"the period ends ({end}) before it starts ({start})"})
+
+
+def _overlaps(qs, start: dt.date, end: dt.date | None):
+    """Rows of `qs` whose period shares at least one day with [start, end]."""
+    qs = qs.filter(Q(end__isnull=True) | Q(end__gte=start))
+    return qs if end is None else qs.filter(start__lte=end)
+
+
+@transaction.atomic
+def unit_create(*, name: str, kind: str, by, domain: str = "", region: Region | None = None,
+                source: str = "web") -> Unit:
+    if kind not in UnitKind.values:
+        raise ValidationError({"kind": f"unknown unit kind {kind!r}"})
+    unit = Unit(name=name.strip(), kind=kind, domain=domain, region=region)
+    unit.full_clean()
+    unit.save()
+    return _created(unit, ("name", "kind", "domain", "region"), by=by, source=source, summary=f"unit {unit.name}")
+
+
+@transaction.atomic
+def cadre_create(*, name: str, unit: Unit, by, post: str = "", phone: str = "", is_county_leader: bool = False,
+                 source: str = "web") -> Cadre:
+    cadre = Cadre(name=name.strip(), unit=unit, post=post, phone=phone, is_county_leader=is_county_leader)
+    cadre.full_clean()
+    cadre.save()
+    return _created(cadre, ("name", "unit", "post", "phone", "is_county_leader"), by=by, source=source,
+                    summary=f"cadre {cadre.name} of {unit.name}")
+
+
+# ---- pairings ---------------------------------------------------------------------------------------
+
+@transaction.atomic
+def cadre_household_pairing_create(*, cadre: Cadre, household, start: dt.date, by, end: dt.date | None = None,
+                                   source: str = "web") -> CadreHouseholdPairing:
+    """干部包户: the cadre answers for the household from `start` (to `end`, or until ended)."""
+    _check_period(start, end)
+    if _overlaps(CadreHouseholdPairing.objects.filter(cadre=cadre, household=household), start, end).exists():
+        raise ValidationError(f"{cadre.name} is already paired with household {household.number} in that period")
+    pairing = CadreHouseholdPairing.objects.create(cadre=cadre, household=household, start=start, end=end)
+    return _created(pairing, ("cadre", "household", "start", "end"), by=by, source=source,
+                    summary=f"{cadre.name} pairs with household {household.number} from {start}")
+
+
+@transaction.atomic
+def unit_village_pairing_create(*, unit: Unit, village: Region, start: dt.date, by, end: dt.date | None = None,
+                                source: str = "web") -> UnitVillagePairing:
+    """单位包村: the unit answers for the village from `start`."""
+    _check_period(start, end)
+    if village.level != Level.VILLAGE:
+        raise ValidationError({"village": f"{village} is not an administrative village"})
+    if _overlaps(UnitVillagePairing.objects.filter(unit=unit, village=village), start, end).exists():
+        raise ValidationError(f"{unit.name} is already paired with {village.name} in that period")
+    pairing = UnitVillagePairing.objects.create(unit=unit, village=village, start=start, end=end)
+    return _created(pairing, ("unit", "village", "start", "end"), by=by, source=source,
+                    summary=f"{unit.name} pairs with {village.name} from {start}")
+
+
+@transaction.atomic
+def period_end(*, instance, end: dt.date, by, reason: str = "", source: str = "web"):
+    """End a pairing, a work team or a membership on `end` (inclusive). It stays on file as history."""
+    instance = type(instance).objects.select_for_update().get(pk=instance.pk)
+    if instance.end is not None and instance.end <= end:
+        raise ValidationError(f"already ended on {instance.end}")
+    _check_period(instance.start, end)
+    before = snapshot(instance, ("end",))
+    instance.end = end
+    instance.save(update_fields=["end"])
+    audit_change(actor=by, action="end", instance=instance, changes=diff(before, snapshot(instance, ("end",))),
+                 source=source, summary=reason or f"ended on {end}")
+    return instance
+
+
+# Named for what they do, one home for the rule.
+pairing_end = period_end
+
+
+@transaction.atomic
+def cadre_household_handover(*, household, to: Cadre, on: dt.date, by, reason: str = "",
+                             source: str = "web") -> CadreHouseholdPairing:
+    """换人: the household's pairings in force end the day before `on`, and `to` takes over from `on` —
+    responsibility passes from hand to hand, never left empty."""
+    for pairing in CadreHouseholdPairing.objects.filter(household=household, start__lt=on).filter(
+            Q(end__isnull=True) | Q(end__gte=on)).exclude(cadre=to):
+        period_end(instance=pairing, end=on - dt.timedelta(days=1), by=by, source=source,
+                   reason=reason or f"handed over to {to.name}")
+    return cadre_household_pairing_create(cadre=to, household=household, start=on, by=by, source=source)
+
+
+# ---- work teams (驻村工作队) and first secretaries ----------------------------------------------------------
+
+@transaction.atomic
+def work_team_create(*, village: Region, unit: Unit | None, start: dt.date, by, end: dt.date | None = None,
+                     source: str = "web") -> WorkTeam:
+    _check_period(start, end)
+    if village.level != Level.VILLAGE:
+        raise ValidationError({"village": f"{village} is not an administrative village"})
+    if _overlaps(WorkTeam.objects.filter(village=village), start, end).exists():
+        raise ValidationError(f"{village.name} already has a work team in that period")
+    team = WorkTeam.objects.create(village=village, unit=unit, start=start, end=end)
+    return _created(team, ("village", "unit", "start", "end"), by=by, source=source,
+                    summary=f"work team for {village.name} from {start}")
+
+
+@transaction.atomic
+def work_team_member_add(*, team: WorkTeam, cadre: Cadre, start: dt.date, by, end: dt.date | None = None,
+                         first_secretary: bool = False, source: str = "web") -> WorkTeamMember:
+    """Dispatch (选派) a cadre to the team for a period; a team has one first secretary at a time."""
+    _check_period(start, end)
+    if start < team.start or (team.end and (end is None or end > team.end)):
+        raise ValidationError("the dispatch period must lie within the team's period "
+                              f"({team.start} – {team.end or 'open'})")
+    if _overlaps(WorkTeamMember.objects.filter(cadre=cadre), start, end).exists():
+        raise ValidationError(f"{cadre.name} is already dispatched to a work team in that period")
+    if first_secretary and _overlaps(team.members.filter(is_first_secretary=True), start, end).exists():
+        raise ValidationError(f"the team of {team.village.name} already has a first secretary in that period")
+    member = WorkTeamMember.objects.create(team=team, cadre=cadre, start=start, end=end,
+                                           is_first_secretary=first_secretary)
+    return _created(member, ("team", "cadre", "start", "end", "is_first_secretary"), by=by, source=source,
+                    summary=f"{cadre.name} dispatched to {team.village.name}"
+                            + (" as first secretary" if first_secretary else ""))
+
+
+# ---- 1×5 mutual groups --------------------------------------------------------------------------------
+
+def _check_group_members(cadres: list[Cadre]) -> None:
+    ids = {c.pk for c in cadres}
+    if len(ids) != MUTUAL_GROUP_SIZE:
+        raise ValidationError({"members": f"a 1×5 mutual group has exactly {MUTUAL_GROUP_SIZE} different cadres, "
+                                          f"not {len(ids)}"})
+
+
+@transaction.atomic
+def mutual_group_create(*, name: str, members: list[Cadre], by, township: Region | None = None, vehicle: str = "",
+                        source: str = "web") -> MutualGroup:
+    _check_group_members(members)
+    group = MutualGroup.objects.create(name=name, township=township, vehicle=vehicle)
+    group.members.set(members)
+    audit_change(actor=by, action="create", instance=group, source=source, summary=f"mutual group {name}",
+                 changes={"name": [None, name], "vehicle": [None, vehicle],
+                          "members": [None, sorted(c.pk for c in members)]})
+    return group
+
+
+@transaction.atomic
+def mutual_group_set_members(*, group: MutualGroup, members: list[Cadre], by, source: str = "web") -> MutualGroup:
+    _check_group_members(members)
+    before = sorted(group.members.values_list("pk", flat=True))
+    group.members.set(members)
+    audit_change(actor=by, action="update", instance=group, source=source, summary=f"mutual group {group.name}",
+                 changes={"members": [before, sorted(c.pk for c in members)]})
+    return group
+
+
+# ---- war zones (战区) ------------------------------------------------------------------------------------
+
+@transaction.atomic
+def war_zone_set_commanders(*, township: Region, county_leader: Cadre, party_secretary: Cadre, by,
+                            source: str = "web") -> WarZone:
+    """The zone's two jointly responsible commanders (捆绑同责): the county leader in charge and the
+    township's Party secretary."""
+    if township.level != Level.TOWNSHIP:
+        raise ValidationError({"township": f"{township} is not a township: each war zone is one township"})
+    if not county_leader.is_county_leader:
+        raise ValidationError({"county_leader": f"{county_leader.name} is not a county leader (县级领导)"})
+    if county_leader.pk == party_secretary.pk:
+        raise ValidationError("the two commanders are two different people")
+    zone, created = WarZone.objects.select_for_update().get_or_create(township=township)
+    fields = ("county_leader", "party_secretary")
+    before = {} if created else snapshot(zone, fields)
+    zone.county_leader, zone.party_secretary = county_leader, party_secretary
+    zone.save()
+    audit_change(actor=by, action="create" if created else "update", instance=zone, source=source,
+                 changes=diff(before, snapshot(zone, fields)), summary=f"war zone {township.name}")
+    return zone

@@ -1,0 +1,60 @@
+"""The export service: national layout (xlsx, csv) or the snapshot layout (parquet), scoped and audited.
+
+    registry_export(user=…, fmt="xlsx", out=Path(…), year=2018, unmasked=False) -> ExportResult
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from tuopin.apps.audit.services import audit_event
+
+from . import export as national
+from .importer import no_cyclic_gc
+from .snapshot_export import write_parquet
+
+FORMATS = ("xlsx", "csv", "parquet")
+
+
+class ExportRefused(Exception):
+    """The account may not have what it asked for (unmasked ID numbers)."""
+
+
+@dataclass
+class ExportResult:
+    fmt: str
+    out: Path
+    year: int | None
+    rows: int
+    masked: bool
+
+
+def registry_export(*, user, fmt: str, out: Path, year: int | None = None, unmasked: bool = False) -> ExportResult:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt}")
+    if unmasked and not user.may_see_id_numbers:
+        raise ExportRefused(f"account {user.get_username()} ({user.get_role_display()}) may not see full ID and "
+                            "phone numbers; export without --unmasked")
+    out = Path(out)
+    with no_cyclic_gc():
+        rows, year = _write(user=user, fmt=fmt, out=out, year=year, unmasked=unmasked)
+    with transaction.atomic():
+        audit_event(actor=user, action="export", source="cli", entity="registry.person",
+                    summary=f"export {fmt} {out.name} year {year or 'all'}: {rows} persons, "
+                            f"{'unmasked' if unmasked else 'masked'} ID and phone numbers")
+    return ExportResult(fmt=fmt, out=out, year=year, rows=rows, masked=not unmasked)
+
+
+def _write(*, user, fmt: str, out: Path, year: int | None, unmasked: bool) -> tuple[int, int | None]:
+    if fmt == "parquet":
+        manifest = write_parquet(user=user, out=out, year=year, unmasked=unmasked)
+        rows = manifest["tables"]["persons"]["rows"]
+    else:
+        year = year or national.default_year(user) or dt.date.today().year
+        rows_iter = national.export_rows(user=user, year=year, unmasked=unmasked)
+        rows = (national.write_xlsx if fmt == "xlsx" else national.write_csv)(out, rows_iter)
+    return rows, year

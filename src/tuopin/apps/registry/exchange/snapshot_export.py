@@ -1,0 +1,125 @@
+"""The registry, as the account sees it, into the snapshot tables of `tuopin.engine.snapshot`.
+
+Codes, not labels: numeric codes become narrow integers ("01" → 1), the empty code of 在校生状况 and
+务工状况 becomes 0, other empty codes become null. Phone numbers stay out of the snapshot (no rule
+needs them); ID numbers are masked unless asked for by an account that may see them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+
+import pyarrow as pa
+
+from tuopin.apps.accounts.scoping import (household_years_visible_to, households_visible_to,
+                                          person_years_visible_to, persons_visible_to, regions_visible_to)
+from tuopin.apps.geo.models import LEVEL_DEPTH, Level, VillageYear
+from tuopin.common.masking import mask_id
+from tuopin.engine import snapshot as snap
+
+from .. import choices as c
+from ..models import StatusEvent
+
+
+def _int(code: str | None) -> int | None:
+    return int(code) if code else None
+
+
+def _table(name: str, rows: list[dict]) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=snap.schema_of(name))
+
+
+def snapshot_tables(*, user, year: int | None = None, unmasked: bool = False) -> dict[str, pa.Table]:
+    years = {"year": year} if year else {}
+    regions = regions_visible_to(user)
+    households = households_visible_to(user)
+    tables = {
+        "regions": _table("regions", [
+            {"code": int(r["code"]), "parent_code": _int(r["parent__code"]), "name": r["name"],
+             "level": LEVEL_DEPTH[r["level"]], "kind": r["kind"], "is_rural": r["is_rural"],
+             "is_poor_village": r["is_poor_village"], "poor_village_since": r["poor_village_since"], "west": r["west"]}
+            for r in regions.values("code", "parent__code", "name", "level", "kind", "is_rural", "is_poor_village",
+                                    "poor_village_since", "west")]),
+        "villages_yearly": _table("villages_yearly", [
+            {**r, "village_code": int(r.pop("village__code")), "township_code": int(r.pop("village__parent__code")),
+             "county_code": int(r.pop("village__parent__parent__code")), "is_poor_village": r.pop("village__is_poor_village"),
+             "west": r.pop("village__west")}
+            for r in VillageYear.objects.filter(village__in=regions.filter(level=Level.VILLAGE), **years).values(
+                "village__code", "village__parent__code", "village__parent__parent__code", "year", "population",
+                "households", "has_clinic", "has_qualified_doctor", "road_hardened", "safe_water",
+                "collective_income_fen", "village__is_poor_village", "village__west")]),
+    }
+    place = {}
+    rows = []
+    for h in households.values("id", "number", "township__parent__code", "township__code", "village__code",
+                               "natural_village__code", "is_registered", "attribute", "status", "identified_year",
+                               "exit_year", "primary_cause", "other_causes", "cultivated_land_mu", "housing_area_m2",
+                               "closed"):
+        geo = {"county_code": int(h["township__parent__code"]), "township_code": int(h["township__code"]),
+               "village_code": int(h["village__code"])}
+        place[h["id"]] = geo
+        rows.append({"household_id": h["id"], "number": h["number"], **geo,
+                     "natural_village_code": _int(h["natural_village__code"]), "is_registered": h["is_registered"],
+                     "attribute": int(h["attribute"]), "status": _int(h["status"]),
+                     "identified_year": h["identified_year"], "exit_year": h["exit_year"],
+                     "primary_cause": _int(h["primary_cause"]), "other_causes": h["other_causes"],
+                     "cultivated_land_mu": float(h["cultivated_land_mu"]), "housing_area_m2": float(h["housing_area_m2"]),
+                     "closed": h["closed"]})
+    tables["households"] = _table("households", rows)
+
+    events = list(StatusEvent.objects.filter(household__in=households.values("pk")).order_by("effective_on", "id")
+                  .values("id", "household_id", "kind", "year", "stage", "effective_on", "persons",
+                          "related_household_id"))
+    tables["status_events"] = _table("status_events", [{**e, "event_id": e.pop("id")} for e in events])
+    status_at = _status_at_year_end(events)
+
+    yearly = []
+    for r in household_years_visible_to(user).filter(**years).values(
+            "household_id", "year", "members", *snap.INCOME_LINES, "production_cost_fen", "net_income_fen",
+            "per_capita_net_income_fen", "housing_grade", "renovation", "renovation_year", "renovation_cost_fen",
+            "water_litres_per_day", "water_quality_ok", "water_minutes", "water_cut_days", "water_short_area",
+            "food_clothing_secure", "income_expected_stable"):
+        yearly.append({**r, **place[r["household_id"]], "status": status_at(r["household_id"], r["year"])})
+    tables["households_yearly"] = _table("households_yearly", yearly)
+
+    id_out = (lambda x: x) if unmasked else mask_id
+    tables["persons"] = _table("persons", [
+        {**p, "person_id": p.pop("id"), "id_number": id_out(p["id_number"]), "relation": int(p["relation"]),
+         "ethnicity": int(p["ethnicity"]), "education": _int(p["education"]), "school_status": _int(p["school_status"]) or 0,
+         "labour_ability": int(p["labour_ability"]), "work_status": _int(p["work_status"]) or 0}
+        for p in persons_visible_to(user).values(
+            "id", "household_id", "number", "id_number", "name", "sex", "birth_date", "relation", "ethnicity",
+            "education", "school_status", "chronic_illness", "serious_illness", "disabled", "disability_grade",
+            "labour_ability", "work_status", "work_months", "active", "left_on")])
+    tables["persons_yearly"] = _table("persons_yearly", [
+        {**r, "household_id": r.pop("person__household_id"), "school_status": _int(r["school_status"]) or 0}
+        for r in person_years_visible_to(user).filter(**years).values(
+            "person_id", "person__household_id", "year", "school_status", "basic_medical",
+            "serious_illness_insurance", "medical_assistance", "family_doctor", "pension_insurance", "dibao", "tekun",
+            "work_months")])
+    return tables
+
+
+def _status_at_year_end(events: list[dict]):
+    """status(household, Y): the status left by its latest announced event dated on or before Y-12-31."""
+    by_household = defaultdict(list)
+    for e in events:
+        after = c.STATUS_AFTER_EVENT.get(e["kind"])
+        if e["stage"] == c.Stage.ANNOUNCED and e["effective_on"] and after is not None:
+            by_household[e["household_id"]].append((e["effective_on"], after))
+
+    def status(household_id: int, year: int) -> int | None:
+        end, current = dt.date(year, 12, 31), None
+        for on, after in by_household.get(household_id, ()):
+            if on > end:
+                break
+            current = after
+        return _int(current)
+    return status
+
+
+def write_parquet(*, user, out: Path, year: int | None, unmasked: bool) -> dict:
+    tables = snapshot_tables(user=user, year=year, unmasked=unmasked)
+    return snap.write_snapshot(out, tables, masked=not unmasked)

@@ -1,0 +1,23 @@
+"""Cells written to spreadsheets: text that a spreadsheet would run as a formula is neutralised.
+
+OWASP's CSV/formula injection (ASVS 1.2.10): a cell whose text starts with = + - @ (or a tab or carriage
+return, which some programs skip before looking) is prefixed with an apostrophe, so Excel, WPS and
+LibreOffice show it as text. Numbers, dates and booleans pass through unchanged: -5 stays a number.
+Every xlsx the web app writes goes through `safe_cell` (or `safe_row`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_row(values: Iterable[Any]) -> list[Any]:
+    return [safe_cell(v) for v in values]

@@ -1,0 +1,244 @@
+"""The engine's figures for pages and documents: `assessment.services.assess`, cached per write.
+
+Assessing a county's year takes about a second, so each (scope, year) summary is kept in Django's cache
+under a key that also names the latest write in the audit trail: every write leaves an audit event, so any
+change to the registry makes a new key and the next page assesses afresh (decision 0600). Nothing here
+computes a figure of its own: counts, incidence, FGT, village checks and gaps all come from the rule text.
+
+Figures are aggregates of an area; the per-household gap lists are limited to the households the account
+may see (`accounts.scoping`), like every other read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow.compute as pc
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+
+from tuopin import rules, standards
+from tuopin.apps.accounts.scoping import households_visible_to
+from tuopin.apps.assessment import services as assessment
+from tuopin.apps.audit.models import AuditEvent
+from tuopin.apps.geo.models import Level, Region, VillageYear
+from tuopin.apps.registry import choices as c
+from tuopin.apps.registry.models import Household, Person
+
+INDICATORS = rules.INDICATORS  # income, food_clothing, education, medical, housing, water
+VILLAGE_CHECKS = ("incidence_ok", "clinic_ok", "road_ok", "water_ok", "collective_income_ok")
+# Audit actions that change no row: they must not throw away the cached figures.
+READ_ACTIONS = ("export", "access_refused", "login", "logout", "login_failed")
+CACHE_SECONDS = 24 * 3600  # a bound on memory; the write marker is what keeps figures true
+_CODE_DIGITS = {Level.COUNTY: 6, Level.TOWNSHIP: 9}
+
+
+def write_marker() -> int:
+    """The id of the latest audit event that records a write (0 before the first one).
+
+    Read before assessing: figures computed after it are at least as new as the key says."""
+    return (AuditEvent.objects.exclude(action__in=READ_ACTIONS).order_by("-id")
+            .values_list("id", flat=True).first()) or 0
+
+
+def _villages_under(region: Region):
+    if region.level == Level.VILLAGE:
+        return Region.objects.filter(pk=region.pk)
+    return Region.objects.filter(level=Level.VILLAGE, code__startswith=region.code[:_CODE_DIGITS[region.level]])
+
+
+def years_with_records(region: Region) -> list[int]:
+    """Years in which the villages of the area have their yearly record (the engine's denominator)."""
+    return list(VillageYear.objects.filter(village__in=_villages_under(region)).order_by("year")
+                .values_list("year", flat=True).distinct())
+
+
+def chosen_year(region: Region, asked) -> tuple[int | None, list[int]]:
+    """The year a page shows: the one asked for if the area has records for it, else the latest."""
+    years = years_with_records(region)
+    try:
+        year = int(asked)
+    except (TypeError, ValueError):
+        year = None
+    if year not in years:
+        year = years[-1] if years else None
+    return year, years
+
+
+def area_figures(region: Region, year: int) -> dict | None:
+    """The year's figures of a county or township, from the cache or from one run of the engine.
+
+    {"summary": the `tuopin assess --json` object (with "gaps"), "villages": one dict per village,
+     "gaps_by_village": {village code: {indicator: households}},
+     "gap_rows": {village code: [(household id, indicator, reason), …]} (township scope only),
+     "eligible": {village code: [household id, …]} (poor in the year and no gap: 拟退出 candidates)}
+    Gaps are those of households poor at the end of the year (the 短板清单 the county works on).
+    None when the area has no village records for the year.
+    """
+    key = _key(region, year, write_marker())
+    found = cache.get(key)
+    if found is None:
+        found = _assess(region, year)
+        cache.set(key, found, CACHE_SECONDS)
+    return found or None
+
+
+def _key(region: Region, year: int, marker: int) -> str:
+    return f"tuopin:figures:{region.code}:{year}:{marker}"
+
+
+def _assess(region: Region, year: int) -> dict:
+    try:
+        summary, result = assessment.assess(year=year, region=region)
+    except ValidationError:
+        return {}  # no village figures for the year: cached too, until the next write
+    villages = summary["villages"] if region.level == Level.TOWNSHIP else assessment.summarise(
+        result, scope_level=region.level, scope_code=int(region.code), child_level="village")["villages"]
+    poor = result.household_result.filter(pc.field("poor_at_end")).select(["household_id", "village_code"])
+    village_of = dict(zip(poor["household_id"].to_pylist(), poor["village_code"].to_pylist()))
+    gaps = result.household_gaps.filter(pc.is_in(result.household_gaps["household_id"], poor["household_id"]))
+    by_village: dict[str, dict[str, int]] = {}
+    rows: dict[str, list] = {}
+    for hid, indicator, reason in zip(*(gaps[col].to_pylist() for col in ("household_id", "indicator", "reason"))):
+        code = f"{village_of[hid]:012d}"
+        counts = by_village.setdefault(code, dict.fromkeys(INDICATORS, 0))
+        counts[indicator] += 1
+        if region.level == Level.TOWNSHIP:
+            rows.setdefault(code, []).append((hid, indicator, reason))
+    eligible: dict[str, list[int]] = {}
+    ready = result.household_result.filter(pc.field("eligible"))
+    for hid, code in zip(ready["household_id"].to_pylist(), ready["village_code"].to_pylist()):
+        eligible.setdefault(f"{code:012d}", []).append(hid)
+    return {"summary": summary, "villages": villages, "gaps_by_village": by_village, "gap_rows": rows,
+            "eligible": eligible}
+
+
+def trend(region: Region, years: list[int]) -> list[dict]:
+    """One entry per year with records: the area's summary (for the incidence line and exits by area)."""
+    out = []
+    for year in years:
+        figures = area_figures(region, year)
+        if figures:
+            out.append(figures["summary"])
+    return out
+
+
+def cached_trend(region: Region, years: list[int]) -> list[dict] | None:
+    """The trend if every year's figures are in the cache already, else None (the page then loads it apart)."""
+    marker = write_marker()
+    keys = {_key(region, year, marker): year for year in years}
+    found = cache.get_many(list(keys))
+    if len(found) < len(keys):
+        return None
+    return [found[key]["summary"] for key in keys if found[key]]
+
+
+# --- a village's exit readiness ------------------------------------------------------------------------------
+
+@dataclass
+class Check:
+    name: str  # one of VILLAGE_CHECKS
+    passed: bool
+    value: object  # the figure behind it (a fraction, a yes/no, fen)
+    threshold: object
+
+
+@dataclass
+class GapRow:
+    household: Household  # with .head_name
+    indicator: str
+    reason: str
+
+
+@dataclass
+class VillageReadiness:  # 贫困村退出 readiness for one year
+    year: int
+    row: dict  # the engine's village dict (see assessment.services._village)
+    record: VillageYear
+    checks: list[Check]
+    gaps: list[GapRow]  # households poor at the end of the year, only those the account may see
+
+    @property
+    def meets(self) -> bool:
+        return self.row["meets_exit_standard"]
+
+    @property
+    def failing(self) -> list[Check]:
+        return [check for check in self.checks if not check.passed]
+
+
+def village_readiness(user, village: Region, year: int) -> VillageReadiness | None:
+    township = village.parent
+    figures = area_figures(township, year)
+    row = next((v for v in (figures or {}).get("villages", []) if v["code"] == village.code), None)
+    if row is None:
+        return None
+    record = VillageYear.objects.get(village=village, year=year)
+    exit_rules = standards.load(village.code).section("village_exit")
+    incidence_line = exit_rules["incidence_below_west" if village.west else "incidence_below"]
+    ok = row["checks"]
+    checks = [
+        Check("incidence_ok", ok["incidence_ok"], row["incidence"], incidence_line),
+        Check("clinic_ok", ok["clinic_ok"], (record.has_clinic, record.has_qualified_doctor), None),
+        Check("road_ok", ok["road_ok"], record.road_hardened, None),
+        Check("water_ok", ok["water_ok"], record.safe_water, None),
+        Check("collective_income_ok", ok["collective_income_ok"], record.collective_income_fen,
+              int(exit_rules["collective_income_yuan_at_least"] * 100)),
+    ]
+    return VillageReadiness(year, row, record, checks, _gap_rows(user, figures["gap_rows"].get(village.code, [])))
+
+
+def _gap_rows(user, rows: list) -> list[GapRow]:
+    ids = {hid for hid, _, _ in rows}
+    visible = households_visible_to(user).filter(pk__in=ids).values("pk")
+    households = _with_heads(visible)
+    return [GapRow(households[hid], indicator, reason) for hid, indicator, reason in rows if hid in households]
+
+
+def _with_heads(visible) -> dict[int, Household]:
+    households = {h.pk: h for h in Household.objects.filter(pk__in=visible).select_related("village")}
+    heads = dict(Person.objects.filter(household_id__in=households, relation=c.Relation.HEAD, active=True)
+                 .order_by("id").values_list("household_id", "name"))
+    for pk, household in households.items():
+        household.head_name = heads.get(pk, "")
+    return households
+
+
+# --- one household's indicators ------------------------------------------------------------------------------
+
+@dataclass
+class IndicatorRow:
+    indicator: str
+    applies: bool  # water joins the standard in a later year
+    passed: bool
+    reasons: list[str]
+
+
+def household_indicators(household: Household, year: int) -> list[IndicatorRow]:
+    """Each indicator of 两不愁三保障 and income for the year, with the rule text's reasons when it fails."""
+    gaps = assessment.explain_household(household_id=household.pk, year=year, region_code=household.village.code)
+    water_from = standards.load(household.village.code).section("household")["water_from_year"]
+    reasons: dict[str, list[str]] = {}
+    for gap in gaps:
+        reasons.setdefault(gap["indicator"], []).append(gap["reason"])
+    return [IndicatorRow(name, name != "water" or year >= water_from, name not in reasons, reasons.get(name, []))
+            for name in INDICATORS]
+
+
+# --- exit candidates (拟退出) --------------------------------------------------------------------------------
+
+def exit_candidates(user, region: Region, year: int):
+    """Households the engine finds eligible to exit in the year (poor during it, no gap), under `region`, that the
+    account may see, are poor today and have no exit procedure open for the year; with .head_name."""
+    from tuopin.apps.registry.models import StatusEvent
+    from tuopin.apps.registry.procedure import CLOSED_STAGES
+
+    scope = region.parent if region.level == Level.VILLAGE else region
+    found = area_figures(scope, year) or {}
+    eligible = found.get("eligible", {})
+    ids = eligible.get(region.code, []) if region.level == Level.VILLAGE else \
+        [hid for hids in eligible.values() for hid in hids]
+    open_now = StatusEvent.objects.filter(kind=c.EventKind.EXITED, year=year).exclude(stage__in=CLOSED_STAGES)
+    households = (households_visible_to(user).filter(pk__in=ids, closed=False, status__in=c.POOR_STATUSES)
+                  .exclude(pk__in=open_now.values("household_id")).values("pk"))
+    return sorted(_with_heads(households).values(), key=lambda h: h.number)
