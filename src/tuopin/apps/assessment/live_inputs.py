@@ -101,24 +101,21 @@ def read(*, year: int, region_code: str | None = None, household_ids: list[int] 
     `region_code` limits them to a county or township; `household_ids` to a few households (an
     explanation), in which case villages are left out.
     """
-    return _read(year, household_ids, _villages(region_code), region_code)
-
-
-def _read(year, household_ids, villages, region_code) -> dict[str, pa.Table]:
-    tables = {}
-    for name, columns in COLUMNS.items():
+    villages = _villages(region_code)
+    queries = {}
+    for name in COLUMNS:
         if household_ids is not None and name == "villages_yearly":
             continue
-        where, params = [], []
+        where = []
         if name in ("villages_yearly", "households_yearly", "persons_yearly"):
             where.append(f"y.year = {int(year)}")
         if household_ids is not None:
             where.append(f"h.id IN ({', '.join(str(int(pk)) for pk in household_ids)})")
         elif region_code:
             where.append(f"{VILLAGE_OF[name]} IN ({', '.join(str(pk) for pk in villages['id'].to_pylist())})")
-        table = _fetch(columns, FROM[name] + (" WHERE " + " AND ".join(where) if where else ""))
-        tables[name] = _place(table, villages) if name in PLACED else table
-    return tables
+        queries[name] = FROM[name] + (" WHERE " + " AND ".join(where) if where else "")
+    fetched = {name: _fetch(COLUMNS[name], source) for name, source in queries.items()}
+    return {name: _place(table, villages) if name in PLACED else table for name, table in fetched.items()}
 
 
 def _villages(region_code: str | None) -> pa.Table:
@@ -172,7 +169,8 @@ def _fetch(columns, source: str) -> pa.Table:
                 buffer.write(block)
         data = buffer.getvalue()
     else:
-        line = " || char(31) || ".join(f"COALESCE(CAST({e} AS TEXT), '')" for e in exprs)
+        # one printf per row: a third faster than concatenating the columns (NULL prints as empty)
+        line = f"printf('{SEP.join(['%s'] * len(exprs))}', {', '.join(exprs)})"
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT group_concat({line}, char(10)) {source}")
             text = cursor.fetchone()[0]
