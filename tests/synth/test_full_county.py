@@ -61,6 +61,15 @@ def test_the_full_county_has_the_seed_figures(db, settings, tmp_path):
     for year in (2016, 2017, 2018):  # every exit announced in a year was eligible in that year
         assert by_year[year]["households_eligible"] >= by_year[year]["households_exited"]
 
+    # The county passes 三率一度 in the 2019 evaluation round on 2018 data.
+    from tuopin.apps.evaluation.models import EvaluationRound
+    from tuopin.apps.evaluation.services import county_exit_result
+
+    round_ = EvaluationRound.objects.get(held_in=2019, data_year=2018)
+    result = county_exit_result(round_)
+    assert result["passes"], result
+    assert result["exited_sampled"] > 0 and result["non_registered"] > 0 and result["surveyed_households"] > 0
+
     renovated = HouseholdYear.objects.filter(year=2018, renovation_year__range=(2016, 2018))
     assert renovated.count() >= 12_000
 

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import docs, views
+from . import accountability, docs, views
 
 app_name = "api"
 
@@ -14,6 +14,8 @@ router.register("households", views.HouseholdViewSet, basename="household")
 router.register("persons", views.PersonViewSet, basename="person")
 router.register("household-years", views.HouseholdYearViewSet, basename="household-year")
 router.register("person-years", views.PersonYearViewSet, basename="person-year")
+router.register("tasks", accountability.TaskViewSet, basename="task")
+router.register("visits", accountability.VisitViewSet, basename="visit")
 
 urlpatterns = [
     path("schema/", docs.SchemaView.as_view(), name="schema"),

@@ -80,9 +80,12 @@ def demo_build(*, seed: int, scale: float = 1.0) -> dict:
             return adapt(timezone.make_aware(dt.datetime(day.year, day.month, day.day, 9), tz))
 
         reg = build_registry(seed, scale, region_id=region_id, stamp=stamp, stamp_of=stamp_of)
+        tables, exits = _defer_exits(reg.tables)
         counts = {}
-        for name, (columns, rows) in reg.tables.items():
+        for name, (columns, rows) in tables.items():
             counts[name] = _load(REGISTRY_MODELS[name], columns, rows, seed=seed, scale=scale)
+        for name, n in _exit_on_the_engines_proposals(exits, seed=seed, scale=scale).items():
+            counts[name] += n
         counts["monitoringcase"] = _load(MonitoringCase, MONITORING_COLUMNS, _monitoring_rows(reg), seed=seed,
                                          scale=scale)
         t1 = time.perf_counter()
@@ -107,6 +110,7 @@ def demo_build(*, seed: int, scale: float = 1.0) -> dict:
                         om.SpecialGroup.member_units.through, om.WarZone, om.WorkTeam, om.WorkTeamMember,
                         om.UnitVillagePairing, om.CadreHouseholdPairing, om.MutualGroup,
                         om.MutualGroup.members.through)
+        _evaluation_round(seed)
         t2 = time.perf_counter()
         accounts = create_demo_accounts(reg=reg, org=org, region_id=region_id, seed=seed)
     t3 = time.perf_counter()
@@ -115,6 +119,76 @@ def demo_build(*, seed: int, scale: float = 1.0) -> dict:
         "seconds": {"registry": t1 - t0, "organisation": t2 - t1, "accounts": t3 - t2, "total": t3 - t0},
         "headline": headline(reg),
     }
+
+
+EXIT_YEARS = (2016, 2017, 2018)
+
+
+def _defer_exits(tables: dict) -> tuple[dict, dict]:
+    """Split the 2016–2018 exit procedures off the tables: they are written year by year, on the engine's
+    proposals, once the data they rest on is in the database."""
+    ev_cols, ev_rows = tables["statusevent"]
+    st_cols, st_rows = tables["procedurestep"]
+    kind, year, event = ev_cols.index("kind"), ev_cols.index("year"), st_cols.index("event_id")
+    deferred = {r[0]: r for r in ev_rows if r[kind] == "exited" and r[year] in EXIT_YEARS}
+    kept = dict(tables)
+    kept["statusevent"] = (ev_cols, [r for r in ev_rows if r[0] not in deferred])
+    kept["procedurestep"] = (st_cols, [r for r in st_rows if r[event] not in deferred])
+    exits = {"events": (ev_cols, list(deferred.values())),
+             "steps": (st_cols, [r for r in st_rows if r[event] in deferred])}
+    return kept, exits
+
+
+def _exit_on_the_engines_proposals(exits: dict, *, seed: int, scale: float) -> dict[str, int]:
+    """For each year, the assessment engine proposes the households that meet the standard; the story's
+    exits of that year go through their procedure (the steps it planned) only if the engine proposed them.
+    A planned exit the engine does not find eligible stops the build: the data and the rules disagree."""
+    from tuopin.apps.assessment.services import assess
+
+    ev_cols, ev_rows = exits["events"]
+    st_cols, st_rows = exits["steps"]
+    household, year_ix, event_ix = ev_cols.index("household_id"), ev_cols.index("year"), st_cols.index("event_id")
+    written = {"statusevent": 0, "procedurestep": 0}
+    for year in EXIT_YEARS:
+        _, result = assess(year=year)
+        proposed = set(result.household_result.filter(result.household_result["eligible"])["household_id"].to_pylist())
+        planned = [r for r in ev_rows if r[year_ix] == year]
+        refused = [r[household] for r in planned if r[household] not in proposed]
+        if refused:
+            raise RuntimeError(f"{len(refused)} exits planned for {year} are not eligible by the rules "
+                               f"(households {refused[:5]} …)")
+        ids = {r[0] for r in planned}
+        written["statusevent"] += insert_rows(StatusEvent, ev_cols, planned)
+        written["procedurestep"] += insert_rows(ProcedureStep, st_cols, [r for r in st_rows if r[event_ix] in ids])
+        audit_batch(actor=None, action="exit_procedure", entity="registry.statusevent", source="demo",
+                    batch={"year": year, "proposed": len(proposed), "announced": len(planned), "seed": seed,
+                           "scale": scale},
+                    summary=f"{year}: {len(proposed)} households proposed by the engine, {len(planned)} exits "
+                            f"announced after democratic review, notice, township review and county approval")
+    return written
+
+
+def _evaluation_round(seed: int) -> None:
+    """The 2019 third-party evaluation on 2018 data (S22): the sample is drawn by the evaluation service;
+    the evaluators' findings are what the engine suggests for each sampled household (the visit confirms
+    the data), and the satisfaction survey asks every sampled household, nearly all of them approving."""
+    import random
+
+    from django.db.models import F
+
+    from tuopin.apps.evaluation.models import SampledHousehold
+    from tuopin.apps.evaluation.services import evaluation_round_create, round_survey_record
+
+    county = Region.objects.get(level="county")
+    round_ = evaluation_round_create(county=county, data_year=2018, held_in=2019, name="2019年贫困县退出第三方评估",
+                                     by=None, seed=seed)
+    SampledHousehold.objects.filter(round=round_).update(finding=F("suggested"), checked_on=dt.date(2019, 7, 15))
+    surveyed = round_.households.count()
+    approving = surveyed - random.Random(seed).randint(0, max(surveyed // 30, 1))
+    round_survey_record(round_=round_, surveyed=surveyed, approving=approving, by=None)
+    audit_batch(actor=None, action="evaluation_findings", entity="evaluation.sampledhousehold", source="demo",
+                batch={"round": round_.pk, "households": surveyed, "seed": seed},
+                summary=f"{round_.name}: findings recorded for {surveyed} sampled households")
 
 
 def _monitoring_rows(reg: Registry) -> list[tuple]:

@@ -192,3 +192,24 @@ CHECK_LABELS = {
     "water_ok": p("village check", "safe drinking water"),
     "collective_income_ok": p("village check", "village collective income"),
 }
+
+# Task statuses and task history (assistance.models), in the page's language.
+TASK_STATUS_LABELS = {
+    "open": p("TaskStatus", "open"),
+    "done": p("TaskStatus", "done"),
+    "resolved": p("TaskStatus", "gap closed"),
+    "handed": p("TaskStatus", "handed over"),
+}
+TASK_EVENT_LABELS = {
+    "opened": p("TaskEvent", "opened"),
+    "closed": p("TaskEvent", "closed: the gap disappeared"),
+    "handed": p("TaskEvent", "handed over"),
+    "reopened": p("TaskEvent", "reopened"),
+    "completed": p("TaskEvent", "completed"),
+}
+RESULT_LABELS = {
+    "excellent": p("assessment", "excellent"),
+    "good": p("assessment", "good"),
+    "pass": p("assessment", "pass"),
+    "fail": p("assessment", "fail"),
+}

@@ -31,4 +31,14 @@ urlpatterns = [
     path("procedures/<int:pk>/objections/", views.objection_record, name="objection_record"),
     path("procedures/<int:pk>/objections/<int:objection_pk>/resolve/", views.objection_resolve,
          name="objection_resolve"),
+    # Accountability: tasks, visits, the zone and county boards (decision 0800).
+    path("tasks/", views.task_list, name="tasks"),
+    path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("tasks/<int:pk>/complete/", views.task_complete, name="task_complete"),
+    path("households/<int:pk>/visit/", views.visit_record, name="visit_record"),
+    path("zone/", views.zone_home, name="zone_home"),
+    path("zones/<int:pk>/", views.zone_board, name="zone_board"),
+    path("accountability/", views.county_board, name="county_board"),
+    path("assessments/<int:pk>/propose/", views.assessment_propose, name="assessment_propose"),
+    path("assessments/<int:pk>/veto/", views.assessment_veto, name="assessment_veto"),
 ]

@@ -44,11 +44,17 @@ def evaluation_round_create(*, county: Region, data_year: int, held_in: int, nam
     exited_by_end = _exited_by(dt.date(data_year, 12, 31))
     members = dict(HouseholdYear.objects.filter(year=data_year, household__village__in=drawn)
                    .values_list("household_id", "members"))
+    in_village: dict[int, list[tuple[int, bool]]] = {}
+    for pk, village_id, registered in (Household.objects.filter(village__in=drawn, pk__in=members.keys())
+                                       .order_by("number").values_list("pk", "village_id", "is_registered")):
+        in_village.setdefault(village_id, []).append((pk, registered))
+    population = dict(VillageYear.objects.filter(village__in=drawn, year=data_year)
+                      .values_list("village_id", "population"))
     samples = []
     for village in sorted(drawn, key=lambda v: v.code):
-        in_village = Household.objects.filter(village=village, pk__in=members).order_by("number")
-        exited = [h for h in in_village.filter(pk__in=exited_by_end).values_list("pk", flat=True)]
-        others = list(in_village.filter(is_registered=False).values_list("pk", flat=True))
+        households = in_village.get(village.pk, [])
+        exited = [pk for pk, _ in households if pk in exited_by_end]
+        others = [pk for pk, registered in households if not registered]
         for pk in rng.sample(exited, min(len(exited), exited_per_village)):
             samples.append(SampledHousehold(round=round_, household_id=pk, kind=SampleKind.EXITED,
                                             persons=members[pk],
@@ -57,10 +63,9 @@ def evaluation_round_create(*, county: Region, data_year: int, held_in: int, nam
             samples.append(SampledHousehold(round=round_, household_id=pk, kind=SampleKind.NON_REGISTERED,
                                             persons=members[pk],
                                             suggested=Finding.OMITTED if pk in failing["income"] else Finding.OK))
-        registered_persons = sum(members[pk] for pk in in_village.filter(is_registered=True).values_list("pk", flat=True))
-        population = VillageYear.objects.filter(village=village, year=data_year).values_list("population", flat=True)
-        SampledVillage.objects.create(round=round_, village=village,
-                                      non_registered_persons=max((population.first() or 0) - registered_persons, 0))
+        registered_persons = sum(members[pk] for pk, registered in households if registered)
+        SampledVillage.objects.create(round=round_, village=village, non_registered_persons=max(
+            population.get(village.pk, 0) - registered_persons, 0))
     SampledHousehold.objects.bulk_create(samples)
     audit_batch(actor=by, action="evaluation_sample", entity="evaluation.evaluationround", source="web",
                 batch={"round": round_.pk, "villages": [v.code for v in drawn], "households": len(samples),

@@ -102,3 +102,38 @@ def works_procedures(user) -> bool:
     from ..views.procedures import PROPOSE_ROLES
 
     return bool(getattr(user, "is_authenticated", False)) and user.role in PROPOSE_ROLES
+
+
+@register.filter
+def task_status(value: str) -> str:
+    return str(labels.TASK_STATUS_LABELS.get(value, value))
+
+
+@register.filter
+def task_event(value: str) -> str:
+    return str(labels.TASK_EVENT_LABELS.get(value, value))
+
+
+@register.filter
+def result_label(value: str) -> str:
+    return str(labels.RESULT_LABELS.get(value, value or "—"))
+
+
+@register.filter
+def works_tasks(user) -> bool:
+    """Roles with a task list: the county office, commanders, first secretaries, cadres, departments."""
+    from tuopin.apps.assistance.tasks import WORKING_ROLES
+
+    return bool(getattr(user, "is_authenticated", False)) and user.role in WORKING_ROLES
+
+
+@register.filter
+def commands_zone(user) -> bool:
+    from ..accountability import zone_of
+
+    return bool(getattr(user, "is_authenticated", False)) and zone_of(user) is not None
+
+
+@register.filter
+def county_office(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.role == "county_admin"

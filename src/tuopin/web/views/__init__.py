@@ -10,8 +10,11 @@ from .procedures import (
     procedures,
 )
 from .search import search
+from .tasks import task_complete, task_detail, task_list, visit_record
+from .boards import assessment_propose, assessment_veto, county_board, zone_board, zone_home
 
 __all__ = ["home", "region", "region_trend", "household", "household_edit", "person_edit", "household_year_edit", "search",
            "area_report_xlsx", "area_report_pdf", "notice_list_pdf", "household_file_pdf",
            "procedures", "procedure_propose", "procedure_advance", "procedure_event", "objection_record",
-           "objection_resolve"]
+           "objection_resolve", "task_list", "task_detail", "task_complete", "visit_record", "zone_home",
+           "zone_board", "county_board", "assessment_propose", "assessment_veto"]

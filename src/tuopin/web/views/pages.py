@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuopin.apps.geo import selectors as geo
@@ -13,7 +14,7 @@ from tuopin.apps.registry import choices as c
 from tuopin.apps.registry import selectors as registry
 from tuopin.apps.registry.models import MONEY_FIELDS, Household
 
-from .. import figures
+from .. import accountability, figures
 from ..access import is_administrator, may_print_notice_list, not_found, sees_area_figures
 from . import dashboard
 
@@ -29,7 +30,9 @@ def home(request):
     if region is not None:
         return redirect("web:region", pk=region.pk)
     page = Paginator(registry.my_household_rows(user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "web/home.html", {"page": page, "role": user.role})
+    # A pairing cadre works from cards (phone-sized): open tasks with due dates and the last visit per household.
+    cards = accountability.household_cards(user, page.object_list) if user.role == "cadre" else None
+    return render(request, "web/home.html", {"page": page, "role": user.role, "cards": cards})
 
 
 def _chart(rows) -> dict:
@@ -114,7 +117,18 @@ def household(request, pk: int):
         "record_years": record_years,
         "indicators": figures.household_indicators(found, year) if year else None,
         "tracker": exit_tracker(file.events),
+        **_work(user, found),
     })
+
+
+def _work(user, household) -> dict:
+    """The household's open tasks and recent visits, as far as the account may see them (decision 0800)."""
+    from tuopin.apps.assistance.selectors import visits_for
+    from tuopin.apps.assistance.visits import VISIT_ROLES
+
+    return {"open_tasks": accountability.filtered_tasks(user, status="open", household=household)[:20],
+            "visits": visits_for(user, household=household)[:5],
+            "may_visit": user.role in VISIT_ROLES, "today": timezone.localdate()}
 
 
 def _asked_year(request, years: list[int]) -> int | None:

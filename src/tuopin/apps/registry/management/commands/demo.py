@@ -60,6 +60,15 @@ class Command(BaseCommand):
                 f"  {year}: incidence {s['incidence']:.2%} ({s['poor_persons']:,} of {s['rural_population']:,}), "
                 f"exited {s['households_exited']:,} households / {s['persons_exited']:,} persons, poor villages "
                 f"meeting the exit standard {s['poor_villages_meeting_exit']}/{s['poor_villages']}")
+        from tuopin.apps.evaluation.models import EvaluationRound
+        from tuopin.apps.evaluation.services import county_exit_result
+
+        for round_ in EvaluationRound.objects.all():
+            r = county_exit_result(round_)
+            self.stdout.write(
+                f"  {round_.name} ({round_.data_year} data): 综合贫困发生率 {r['comprehensive_incidence']:.2%}, "
+                f"错退率 {r['wrong_exit_rate'] or 0:.2%}, 漏评率 {r['omission_rate'] or 0:.2%}, "
+                f"群众认可度 {r['recognition'] or 0:.1%} — {'passes' if r['passes'] else 'fails'}")
 
     def _summary(self, result: dict, path) -> None:
         c, h, s = result["counts"], result["headline"], result["seconds"]

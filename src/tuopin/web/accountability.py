@@ -1,0 +1,177 @@
+"""Reads behind the accountability pages: a cadre's household cards, task filters, the zone and county boards.
+
+Every function taking `user` starts from the scoping layer (`tasks_visible_to`, `visits_visible_to`,
+`households_visible_to`); the assistance selectors and scoring reports do the counting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from tuopin.apps.accounts.models import Role
+from tuopin.apps.accounts.scoping import tasks_visible_to, visits_visible_to
+from tuopin.apps.assistance import scoring
+from tuopin.apps.assistance.models import Assessment, Task, TaskStatus, Visit
+from tuopin.apps.assistance.selectors import overdue_tasks
+from tuopin.apps.geo.models import Level, Region
+from tuopin.apps.organisation.models import Unit, WorkTeam
+from tuopin.apps.organisation.selectors import zone_townships_commanded_by
+
+from .figures import INDICATORS
+
+CARD_TASKS = 5  # open tasks shown per household on the phone page; the task list has the rest
+
+
+@dataclass
+class HouseholdCard:  # one household on "my households": what is due and when it was last visited
+    household: object
+    tasks: list = field(default_factory=list)
+    open_count: int = 0
+    overdue_count: int = 0
+    last_visit: Visit | None = None
+
+
+def household_cards(user, households) -> list[HouseholdCard]:
+    """Cards for a page of households: open tasks (soonest due first) and the last visit, in two queries."""
+    households = list(households)
+    ids = [h.pk for h in households]
+    cards = {h.pk: HouseholdCard(h) for h in households}
+    today = timezone.localdate()
+    for task in (tasks_visible_to(user).filter(household_id__in=ids, status=TaskStatus.OPEN)
+                 .order_by("due", "pk")):
+        card = cards[task.household_id]
+        card.open_count += 1
+        card.overdue_count += bool(task.due and task.due < today)
+        if len(card.tasks) < CARD_TASKS:
+            card.tasks.append(task)
+    for visit in visits_visible_to(user).filter(household_id__in=ids).select_related("cadre").order_by("on", "pk"):
+        cards[visit.household_id].last_visit = visit  # ascending: the last one written wins
+    return [cards[pk] for pk in ids]
+
+
+# ---- task lists -----------------------------------------------------------------------------------------
+
+STATUSES = tuple(TaskStatus.values)
+
+
+def parse_owner(raw: str) -> tuple[str, int] | None:
+    """`u12` (a unit) or `c34` (a cadre): database ids, never a name."""
+    raw = (raw or "").strip()
+    if len(raw) > 1 and raw[0] in "uc" and raw[1:].isdigit():
+        return raw[0], int(raw[1:])
+    return None
+
+
+def filtered_tasks(user, *, status: str = "", overdue: bool = False, indicator: str = "", owner: str = "",
+                   household=None) -> QuerySet[Task]:
+    """The account's tasks narrowed by the list's filters; unknown filter values are ignored, never widen."""
+    qs = tasks_visible_to(user)
+    if status in STATUSES:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = overdue_tasks(qs)
+    if indicator in INDICATORS:
+        qs = qs.filter(indicator=indicator)
+    parsed = parse_owner(owner)
+    if parsed is not None:
+        qs = qs.filter(**{"owner_unit_id" if parsed[0] == "u" else "owner_cadre_id": parsed[1]})
+    if household is not None:
+        qs = qs.filter(household=household)
+    return qs.select_related("household", "village", "owner_unit", "owner_cadre").order_by("due", "pk")
+
+
+def task_for(user, pk: int) -> Task:
+    return tasks_visible_to(user).select_related("household", "village", "owner_unit", "owner_cadre").get(pk=pk)
+
+
+def visit_for(user, pk: int) -> Visit:
+    return visits_visible_to(user).select_related("household", "cadre").get(pk=pk)
+
+
+# ---- assessments: who may read and act on which ---------------------------------------------------------
+
+def latest_period() -> str:
+    """The newest assessed period, else the current year."""
+    found = Assessment.objects.order_by("-period").values_list("period", flat=True).first()
+    return found or str(timezone.localdate().year)
+
+
+def chosen_period(asked) -> str:
+    try:
+        scoring.period_range(asked)
+        return asked
+    except Exception:  # noqa: BLE001 — any unreadable ?period= falls back to the latest
+        return latest_period()
+
+
+def _townships_under(region: Region | None) -> set[int] | None:
+    if region is None:
+        return None
+    if region.level == Level.TOWNSHIP:
+        return {region.pk}
+    prefix = region.code[:6] if region.level == Level.COUNTY else region.code[:4]
+    return set(Region.objects.filter(level=Level.TOWNSHIP, code__startswith=prefix).values_list("pk", flat=True))
+
+
+def assessment_for(user, pk: int) -> Assessment:
+    """A unit's or work team's assessment the account may act on: the county office for the townships under its
+    region, a commander for its zones. Anything else is Assessment.DoesNotExist (a 404 on the page)."""
+    assessment = Assessment.objects.select_related("vetoed_by").get(pk=pk, subject_kind__in=scoring.VETOABLE)
+    zones = scoring.zone_townships_of(assessment)
+    if user.role == Role.COUNTY_ADMIN:
+        allowed = _townships_under(user.region)
+        if allowed is None or zones & allowed:
+            return assessment
+    elif set(zone_townships_commanded_by(user)) & zones:
+        return assessment
+    raise Assessment.DoesNotExist
+
+
+@dataclass
+class Row:  # one assessed unit or work team on a board
+    assessment: Assessment
+    name: str
+    kind: str  # unit / work_team
+
+
+def zone_assessments(township: Region, period: str) -> list[Row]:
+    """Scores of the units paired in the zone during the period and of the zone's work teams, worst first."""
+    start, end = scoring.period_range(period)
+    units = Unit.objects.filter(Q(village_pairings__start__lte=end)
+                                & (Q(village_pairings__end__isnull=True) | Q(village_pairings__end__gte=start)),
+                                village_pairings__village__parent=township).distinct()
+    unit_names = dict(units.values_list("pk", "name"))
+    teams = {t.pk: t for t in WorkTeam.objects.filter(village__parent=township).select_related("village", "unit")}
+    rows = []
+    for a in (Assessment.objects.filter(period=period)
+              .filter(Q(subject_kind="unit", subject_id__in=unit_names) | Q(subject_kind="work_team",
+                                                                              subject_id__in=teams))
+              .select_related("vetoed_by")):
+        if a.subject_kind == "unit":
+            rows.append(Row(a, unit_names[a.subject_id], "unit"))
+        else:
+            team = teams[a.subject_id]
+            rows.append(Row(a, f"{team.village.name} · {team.unit.name}", "work_team"))
+    return sorted(rows, key=lambda r: (float(r.assessment.score), r.name))
+
+
+def vetoes(period: str) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(period=period, vetoed=True).select_related("vetoed_by").order_by("vetoed_at")
+
+
+def zone_of(user) -> Region | None:
+    """The township a commander's board shows: its role's region, or the first zone its cadre commands."""
+    if user.role == Role.COMMANDER and user.region_id and user.region.level == Level.TOWNSHIP:
+        return user.region
+    ids = zone_townships_commanded_by(user)
+    return Region.objects.filter(pk__in=ids).order_by("code").first() if ids else None
+
+
+def may_open_zone(user, township: Region) -> bool:
+    if user.role == Role.COUNTY_ADMIN:
+        allowed = _townships_under(user.region)
+        return allowed is None or township.pk in allowed
+    return township.pk in zone_townships_commanded_by(user)

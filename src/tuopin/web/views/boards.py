@@ -1,0 +1,162 @@
+"""The commander's zone board (战区) and the county accountability board, with the proposal and veto forms.
+
+Who may act is the scoring service's rule (decision 0713); the pages only decide what to show: a zone board to
+its commanders and the county office, the county board to the county office. Outside that: 404 for a zone or
+an assessment (it hides whether it exists), 403 for the county board.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tuopin.apps.accounts.scoping import tasks_visible_to
+from tuopin.apps.assistance import scoring, services
+from tuopin.apps.assistance.models import Assessment
+from tuopin.apps.assistance.selectors import overdue_by_owner
+from tuopin.apps.geo import selectors as geo
+from tuopin.apps.geo.models import Level, Region
+
+from .. import accountability as acc
+from .. import figures
+from ..access import forbidden, not_found
+from ..task_forms import ProposalForm, VetoForm
+
+BOARD_ROWS = 50
+
+
+@login_required
+def zone_home(request):
+    zone = acc.zone_of(request.user)
+    if zone is None:
+        raise forbidden(request, entity="geo.region")
+    return redirect("web:zone_board", pk=zone.pk)
+
+
+@login_required
+def zone_board(request, pk: int):
+    user = request.user
+    township = Region.objects.filter(pk=pk, level=Level.TOWNSHIP).first()
+    if township is None or not acc.may_open_zone(user, township):
+        raise not_found(request, entity="geo.region", entity_id=pk)
+    year, years = figures.chosen_year(township, request.GET.get("year"))
+    area = figures.area_figures(township, year) if year else None
+    villages = sorted((area or {}).get("villages", []),
+                      key=lambda v: (v["meets_exit_standard"], -v["incidence"], v["name"]))
+    ids = dict(Region.objects.filter(parent=township).values_list("code", "pk"))
+    for v in villages:
+        v["pk"] = ids.get(v["code"])
+    period = acc.chosen_period(request.GET.get("period"))
+    zone_tasks = tasks_visible_to(user).filter(village__parent=township)
+    return render(request, "web/zone_board.html", {
+        "township": township, "crumbs": geo.breadcrumbs(user, township) if _opens(user, township) else [],
+        "year": year, "years": years, "villages": villages,
+        "overdue": _overdue_in(user, township)[:BOARD_ROWS],
+        "open_tasks": zone_tasks.filter(status="open").count(),
+        "period": period, "rows": acc.zone_assessments(township, period),
+        "proposal_form": ProposalForm(), "veto_form": VetoForm(),
+    })
+
+
+def _opens(user, region) -> bool:
+    from tuopin.apps.accounts.scoping import regions_visible_to
+
+    return regions_visible_to(user).filter(pk=region.pk).exists()
+
+
+def _overdue_in(user, township) -> list[dict]:
+    """Overdue tasks by owner, counted over the zone's tasks only (a county admin sees the whole county)."""
+    from django.db.models import Count
+
+    from tuopin.apps.assistance.selectors import overdue_tasks
+
+    rows = (overdue_tasks(tasks_visible_to(user).filter(village__parent=township))
+            .values("owner_unit__name", "owner_cadre__name", "owner_unit_id", "owner_cadre_id")
+            .annotate(n=Count("pk")).order_by("-n"))
+    return [{"owner": r["owner_unit__name"] or r["owner_cadre__name"],
+             "key": f"u{r['owner_unit_id']}" if r["owner_unit_id"] else f"c{r['owner_cadre_id']}",
+             "overdue": r["n"]} for r in rows]
+
+
+@login_required
+def county_board(request):
+    user = request.user
+    if user.role != "county_admin":
+        raise forbidden(request, entity="assistance.assessment")
+    period = acc.chosen_period(request.GET.get("period"))
+    units, cadres = scoring.unit_report(period=period), scoring.cadre_report(period=period)
+    return render(request, "web/county_board.html", {
+        "period": period, "units": units[:BOARD_ROWS * 2], "cadres": cadres[:BOARD_ROWS * 2],
+        "unit_total": len(units), "cadre_total": len(cadres), "vetoes": _veto_rows(period),
+        "overdue": overdue_by_owner(user)[:BOARD_ROWS],
+    })
+
+
+def _veto_rows(period: str) -> list[dict]:
+    from tuopin.apps.organisation.models import Unit, WorkTeam
+
+    found = list(acc.vetoes(period))
+    units = dict(Unit.objects.filter(pk__in=[a.subject_id for a in found if a.subject_kind == "unit"])
+                 .values_list("pk", "name"))
+    teams = {t.pk: f"{t.village.name} · {t.unit.name if t.unit else ''}" for t in
+             WorkTeam.objects.filter(pk__in=[a.subject_id for a in found if a.subject_kind == "work_team"])
+             .select_related("village", "unit")}
+    return [{"assessment": a, "name": units.get(a.subject_id) if a.subject_kind == "unit" else teams.get(a.subject_id)}
+            for a in found]
+
+
+def _assessment(request, pk: int) -> Assessment:
+    try:
+        return acc.assessment_for(request.user, pk)
+    except Assessment.DoesNotExist:
+        raise not_found(request, entity="assistance.assessment", entity_id=pk) from None
+
+
+def _back(request, assessment) -> str:
+    zone = acc.zone_of(request.user)
+    if request.user.role == "county_admin" or zone is None:
+        return reverse("web:county_board") + f"?period={assessment.period}"
+    return reverse("web:zone_board", args=[zone.pk]) + f"?period={assessment.period}"
+
+
+@login_required
+@require_POST
+def assessment_propose(request, pk: int):
+    assessment = _assessment(request, pk)
+    form = ProposalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the proposal."))
+        return redirect(_back(request, assessment))
+    try:
+        services.assessment_propose(assessment=assessment, text=form.cleaned_data["text"], by=request.user)
+    except PermissionDenied:
+        raise forbidden(request, entity="assistance.assessment", entity_id=pk) from None
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Proposal recorded."))
+    return redirect(_back(request, assessment))
+
+
+@login_required
+@require_POST
+def assessment_veto(request, pk: int):
+    assessment = _assessment(request, pk)
+    form = VetoForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A veto needs a reason."))
+        return redirect(_back(request, assessment))
+    try:
+        services.assessment_veto(assessment=assessment, reason=form.cleaned_data["reason"], by=request.user)
+    except PermissionDenied:
+        raise forbidden(request, entity="assistance.assessment", entity_id=pk) from None
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Veto recorded: the result is now fail."))
+    return redirect(_back(request, assessment))
