@@ -32,7 +32,7 @@ def browser():
 def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     pg = context.new_page()
-    pg.set_default_timeout(15_000)
+    pg.set_default_timeout(30_000)  # a loaded 2-core machine computes first figures slowly
     yield pg
     context.close()
 
