@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
-.PHONY: demo test test-pg setup system-deps bench clean
+.PHONY: demo test test-pg setup system-deps bench clean bundle fuzz
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -30,6 +30,18 @@ test-pg: $(STAMP) system-deps
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Offline install for a county intranet: every wheel tuopin needs, and an installer that uses no registry.
+bundle: $(STAMP)
+	rm -rf dist/wheelhouse && mkdir -p dist/wheelhouse
+	$(BIN)/pip wheel -q -w dist/wheelhouse -c constraints.txt .
+	cp constraints.txt dist/wheelhouse/constraints.txt
+	cp scripts/install.sh dist/install.sh && chmod +x dist/install.sh
+	@echo "dist/wheelhouse ($$(ls dist/wheelhouse | wc -l) files) and dist/install.sh written"
+
+# The long fuzzing run of the importer (not part of `make test`).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -p no:cacheprovider tests/exchange/test_hostile_properties.py
 
 clean:
 	rm -rf $(VENV) var

@@ -33,16 +33,37 @@ def main(argv: list[str] | None = None) -> int:
     cmd_options = vars(options)
     args = cmd_options.pop("args", ())
     handle_default_options(options)
+    code = 1  # an exception that escapes is "anything else"
     try:
         command.execute(*args, **cmd_options)
+        code = 0
     except CommandError as exc:
+        code = exc.returncode
         if cmd_options.get("traceback"):
             raise
         command.stderr.write(f"{exc.__class__.__name__}: {exc}")
-        return exc.returncode
     except SystemExit as exc:
-        return _code(exc)
-    return 0
+        code = _code(exc)
+    finally:
+        _audit_command(argv, cmd_options.get("as_user"), code)
+    return code
+
+
+def _audit_command(argv: list[str], username: str | None, code: int) -> None:
+    """Every command run goes into the audit trail, its arguments masked (等保2.0: audit of every user)."""
+    from django.db import DatabaseError
+
+    from tuopin.common.masking import mask_text
+
+    try:
+        from tuopin.apps.accounts.models import User
+        from tuopin.apps.audit.services import audit_event
+
+        actor = User.objects.filter(username=username).first() if username else None
+        audit_event(actor=actor, action="command", source="cli",
+                    summary=f"tuopin {mask_text(' '.join(argv))} → exit {code}")
+    except DatabaseError:
+        pass  # no database yet (before `tuopin migrate`) or it is unreachable: nothing to record into
 
 
 def _exit_code(run) -> int:

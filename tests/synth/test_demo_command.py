@@ -40,7 +40,12 @@ def test_demo_builds_the_county_with_one_account_per_role_and_audits_each_table(
     assert (accounts_file.stat().st_mode & 0o777) == 0o600
     for row in rows:
         assert set(row) == {"role", "username", "password", "totp_secret", "scope"}
-        assert row["username"] == row["role"] and row["totp_secret"] is None and len(row["password"]) >= 16
+        assert row["username"] == row["role"] and len(row["password"]) >= 16
+        # Administrative roles carry a TOTP secret for an authenticator app; the others none (decision 0903).
+        needs_code = row["role"] in ("county_admin", "system_admin", "security_admin", "audit_admin")
+        assert (row["totp_secret"] is not None) == needs_code
+        if needs_code:
+            assert User.objects.get(username=row["username"]).totp_secret == row["totp_secret"]
         user = User.objects.get(username=row["username"])
         assert user.role == row["role"] and user.check_password(row["password"])
     assert User.objects.count() == len(Role.values)  # only the demo accounts have passwords

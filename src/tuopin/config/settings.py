@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # login throttling and lockout (decision 0900)
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -43,11 +44,13 @@ INSTALLED_APPS = [
     "tuopin.apps.projects",
     "tuopin.apps.monitoring",
     "tuopin.apps.evaluation",
+    "tuopin.apps.durability",
     "tuopin.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tuopin.web.csp.ContentSecurityPolicyMiddleware",  # before whitenoise: static files get it too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -57,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tuopin.web.middleware.NoStoreMiddleware",
+    "tuopin.apps.accounts.middleware.IdleTimeoutMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tuopin.config.urls"
@@ -107,7 +112,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "tuopin.apps.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
+# Argon2id first (decision 0900); the others only verify hashes made before and are upgraded on login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# The throttling backend first: a locked-out username+IP is refused before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "tuopin.apps.accounts.backends.ThrottlingBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("TUOPIN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.5  # hours: a lockout lifts by itself after 30 minutes
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tuopin.web.views.login.locked_out"
+AXES_VERBOSE = False
+# Roles that must give a TOTP code after the password (decision 0903).
+TOTP_REQUIRED_ROLES = ["county_admin", "system_admin", "security_admin", "audit_admin"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -132,7 +157,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = False
 
-SESSION_COOKIE_AGE = 12 * 3600
+SESSION_COOKIE_AGE = 12 * 3600  # absolute lifetime: the cookie is not renewed on activity
+SESSION_IDLE_TIMEOUT = 30 * 60  # seconds without a request before the session ends
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -171,6 +197,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Imports: files above this size are refused before they are opened (decision 0953).
+IMPORT_MAX_MB = int(os.environ.get("TUOPIN_IMPORT_MAX_MB", "50"))
 
 # Accounts created by `tuopin demo`; only they get real password hashes.
 DEMO_ACCOUNTS_FILE = VAR_DIR / "demo-accounts.json"

@@ -9,7 +9,10 @@ import string
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
+
+from tuopin.apps.accounts import totp
 
 from tuopin.apps.accounts.models import Role, User
 from tuopin.apps.audit.services import audit_batch
@@ -64,8 +67,10 @@ def create_demo_accounts(*, reg, org, region_id: dict, seed: int) -> list[dict]:
         hashes = list(pool.map(make_password, passwords))
     rows = []
     for (role, links, scope), password, hashed in zip(specs, passwords, hashes):
-        User.objects.create(username=str(role), role=role, password=hashed, **links)
-        rows.append({"role": str(role), "username": str(role), "password": password, "totp_secret": None,
+        # The administrative roles log in with a second factor: a random secret for an authenticator app.
+        secret = totp.new_secret() if str(role) in settings.TOTP_REQUIRED_ROLES else ""
+        User.objects.create(username=str(role), role=role, password=hashed, totp_secret=secret, **links)
+        rows.append({"role": str(role), "username": str(role), "password": password, "totp_secret": secret or None,
                      "scope": scope})
     audit_batch(actor=None, action="demo_build", entity="accounts.user", source="demo",
                 batch={"seed": seed, "rows": len(rows), "usernames": [r["username"] for r in rows]},

@@ -2,14 +2,21 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
-from .forms import LoginForm
+from .views import administration
+from .views import login as login_views
 
 app_name = "web"
 # Households, persons and yearly records are addressed by primary key only: never by ID number or name.
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", authentication_form=LoginForm,
-                                                redirect_authenticated_user=True), name="login"),
+    path("login/", login_views.LoginView.as_view(), name="login"),
+    path("login/code/", login_views.login_code, name="login_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # 三员分立: accounts (system administrator), roles and scopes (security), audit trail (audit).
+    path("admin/accounts/", administration.accounts, name="admin_accounts"),
+    path("admin/accounts/<int:pk>/disable/", administration.account_disable, name="admin_account_disable"),
+    path("admin/roles/", administration.roles, name="admin_roles"),
+    path("admin/roles/<int:pk>/", administration.role_edit, name="admin_role_edit"),
+    path("admin/audit/", administration.audit_trail, name="admin_audit"),
     path("", views.home, name="home"),
     path("regions/<int:pk>/", views.region, name="region"),
     path("regions/<int:pk>/trend/", views.region_trend, name="region_trend"),

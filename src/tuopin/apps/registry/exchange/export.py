@@ -94,7 +94,7 @@ def _cell(column: L.Column, value: Any) -> Any:
     out = column.fmt(value)
     if out == "":
         return None
-    return L.escape(out) if column.text else out
+    return L.escape(out)  # every column, not only free text: a label or a code is text too
 
 
 # Columns where the empty code is a value with a label (非在校生, 无, 未建档, 未改造).

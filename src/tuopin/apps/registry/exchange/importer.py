@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -68,6 +69,15 @@ def no_cyclic_gc():
             gc.enable()
 
 
+def _crash_drill_pause() -> None:
+    """Test-only: tests/durability/test_import_crash.py sets TUOPIN_TEST_IMPORT_PAUSE to a marker path, waits for
+    the marker (every row written, nothing committed) and kills the process there."""
+    marker = os.environ.get("TUOPIN_TEST_IMPORT_PAUSE")
+    if marker:
+        Path(marker).touch()
+        time.sleep(120)
+
+
 def registry_import(*, path: Path, year: int, by, dry_run: bool = False, report: Path | None = None,
                     today: dt.date | None = None) -> ImportResult:
     with no_cyclic_gc():
@@ -107,6 +117,7 @@ def _import(*, path: Path, year: int, by, dry_run: bool, report: Path | None, to
     if result.ok and not dry_run:
         with transaction.atomic():
             written = apply_plan(plan, by=by, reason=f"import {path.name} ({year})")
+            _crash_drill_pause()
             audit_batch(
                 actor=by, action="import", entity="registry.household", source="import",
                 summary=f"import {path.name} for {year}: " + ", ".join(f"{k} {v}" for k, v in result.counts.items()),

@@ -16,12 +16,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
 from tuopin.common.money import fen_to_yuan, yuan_to_fen
+from tuopin.common.spreadsheet import FORMULA_START, safe_cell
 
 from . import vocab as v
 
 # Where a column's value lives.
 GEO, HOUSEHOLD, HOUSEHOLD_YEAR, PERSON, PERSON_YEAR = "geo", "household", "household_year", "person", "person_year"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _EXCEL_EXACT = 2 ** 53
 
 
@@ -42,13 +42,11 @@ def cell_text(raw: Any) -> str:
 
 def unescape(text: str) -> str:
     """Undo the export's formula guard: a leading apostrophe before = + - @ (OWASP CSV injection)."""
-    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "=+-@" else text
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START else text
 
 
-def escape(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+# The one formula guard of every spreadsheet tuopin writes (tuopin.common.spreadsheet).
+escape = safe_cell
 
 
 # ---- readers of one non-blank cell -------------------------------------------------------------------

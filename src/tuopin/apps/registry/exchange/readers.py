@@ -13,14 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .guard import UnreadableFile, check_file
 from .layout import canonical_header
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _HEADER_SCAN = 10
-
-
-class UnreadableFile(Exception):
-    """The file cannot be read as a workbook or CSV at all."""
+__all__ = ["UnreadableFile", "Sheet", "read"]
 
 
 @dataclass
@@ -34,6 +32,8 @@ class Sheet:
 
 def read(path: Path) -> Sheet:
     suffix = path.suffix.lower()
+    if suffix == ".csv" or suffix in WORKBOOK_SUFFIXES:
+        check_file(path)  # size, type by content, zip bomb, XML entities: before any parser sees the file
     if suffix == ".csv":
         return _from_grid(path.name, "", _csv_grid(path))
     if suffix in WORKBOOK_SUFFIXES:

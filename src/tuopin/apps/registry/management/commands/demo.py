@@ -41,7 +41,11 @@ class Command(BaseCommand):
                 raise CommandError(
                     "the database already holds data; `tuopin demo --reset` empties every table and rebuilds "
                     "the demo county (this deletes everything in it)", returncode=EXIT_USAGE)
-            call_command("flush", interactive=False, verbosity=0)
+            call_command("flush", interactive=False, verbosity=0)  # lifts the audit triggers (decision 0905)
+            from tuopin.apps.audit.services import audit_event
+
+            audit_event(actor=None, action="reset", source="cli",
+                        summary="database emptied by `tuopin demo --reset` before rebuilding the demo county")
         result = demo_build(seed=seed, scale=scale)
         path = write_accounts_file(result["accounts"], settings.DEMO_ACCOUNTS_FILE)
         self._summary(result, path)

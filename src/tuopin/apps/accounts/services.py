@@ -1,0 +1,65 @@
+"""Writes on accounts (三员分立): the system administrator creates and disables accounts, the security
+administrator changes roles and scopes. Each write is one transaction and one audit event."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from tuopin.apps.audit.services import audit_change, diff, snapshot
+
+from .models import Role, User
+
+SCOPE_FIELDS = ("role", "region_id", "cadre_id", "department_id")
+
+
+def end_sessions(account: User) -> int:
+    """Delete every live session of the account (db sessions carry the user id only inside the data)."""
+    ended = [s.session_key for s in Session.objects.filter(expire_date__gt=timezone.now())
+             if s.get_decoded().get("_auth_user_id") == str(account.pk)]
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)
+
+
+@transaction.atomic
+def account_disable(*, account: User, by: User | None, source: str = "web") -> int:
+    """Disable the account and end all its sessions at once; returns how many sessions were ended."""
+    account.is_active = False
+    account.save(update_fields=["is_active"])
+    ended = end_sessions(account)
+    audit_change(actor=by, action="account_disable", instance=account, changes={"is_active": [True, False]},
+                 source=source, summary=f"disabled account {account.username}; {ended} session(s) ended")
+    return ended
+
+
+@transaction.atomic
+def account_create(*, username: str, password: str, role: str, by: User | None, source: str = "web") -> User:
+    """A new account with no scope yet: the security administrator gives it one (三员分立)."""
+    account = User(username=username, role=role)
+    validate_password(password, account)
+    account.set_password(password)
+    account.full_clean(exclude=["password"])
+    account.save()
+    audit_change(actor=by, action="account_create", instance=account,
+                 changes={"username": [None, username], "role": [None, role]}, source=source,
+                 summary=f"created account {username} ({role})")
+    return account
+
+
+@transaction.atomic
+def account_set_scope(*, account: User, by: User | None, role: str, region=None, cadre=None, department=None,
+                      source: str = "web") -> User:
+    """Change an account's role and the region / cadre / department it works on."""
+    if role not in Role.values:
+        raise ValueError(f"unknown role {role!r}")
+    before = snapshot(account, SCOPE_FIELDS)
+    account.role, account.region, account.cadre, account.department = role, region, cadre, department
+    account.save(update_fields=["role", "region", "cadre", "department"])
+    changes = diff(before, snapshot(account, SCOPE_FIELDS))
+    if changes:
+        end_sessions(account)  # a narrowed scope applies at once, not at the next login
+    audit_change(actor=by, action="account_scope", instance=account, changes=changes, source=source,
+                 summary=f"role and scope of {account.username}")
+    return account

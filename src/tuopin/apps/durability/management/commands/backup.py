@@ -1,0 +1,28 @@
+"""`tuopin backup --out FILE`: the database, the evidence files and a manifest, in one file (system administrator only)."""
+
+from pathlib import Path
+
+from tuopin.apps.accounts.commands import AccountCommand, InputRefused
+from tuopin.apps.accounts.models import Role
+from tuopin.apps.durability.services import backup_create
+
+
+class Command(AccountCommand):
+    help = "Back up the database and the evidence files into FILE (plus FILE.manifest.json)."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--out", required=True, type=Path)
+
+    def handle(self, *args, out, **options):
+        user = self.acting_user(options)
+        if user.role != Role.SYSTEM_ADMIN:
+            raise InputRefused(f"{user.username} is a {user.get_role_display()}: only the system administrator "
+                               "backs up")
+        if not out.parent.is_dir():
+            raise InputRefused(f"{out.parent} is not a folder")
+        result = backup_create(actor=user, out=out)
+        m = result.manifest
+        rows = sum(t["rows"] for t in m["tables"].values())
+        self.stdout.write(f"{out}: {m['engine']} backup, {len(m['tables'])} tables, {rows} rows, "
+                          f"{len(m['evidence'])} evidence files, sha256 {m['sha256']}")

@@ -1,0 +1,121 @@
+"""三员分立 pages: the system administrator's accounts, the security administrator's roles and scopes, the
+audit administrator's read-only audit trail. Each page is 403 (audited) for every other role; each write
+goes through an accounts service, which audits it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from tuopin.apps.accounts import services
+from tuopin.apps.accounts.models import Role, User
+from tuopin.apps.audit import selectors as audit
+from tuopin.apps.geo.models import Region
+from tuopin.apps.organisation.models import Cadre, Unit
+
+from ..access import forbidden
+
+
+def _only(request, role: str) -> None:
+    if request.user.role != role:
+        raise forbidden(request, entity="accounts.user")
+
+
+class AccountCreateForm(forms.Form):
+    username = forms.CharField(label=gettext_lazy("Account"), max_length=150)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput)
+
+
+@login_required
+def accounts(request):
+    _only(request, Role.SYSTEM_ADMIN)
+    form = AccountCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if User.objects.filter(username=data["username"]).exists():
+            form.add_error("username", _("An account with this name exists."))
+        else:
+            try:
+                services.account_create(username=data["username"], password=data["password"], role=data["role"],
+                                        by=request.user)
+            except ValidationError as exc:
+                form.add_error("password", exc)
+            else:
+                messages.success(request, _("Account created."))
+                return redirect("web:admin_accounts")
+    rows = User.objects.order_by("username").only("username", "role", "is_active", "last_login")
+    return render(request, "web/admin_accounts.html", {"accounts": rows, "form": form})
+
+
+@login_required
+@require_POST
+def account_disable(request, pk: int):
+    _only(request, Role.SYSTEM_ADMIN)
+    target = get_object_or_404(User, pk=pk)
+    if target == request.user:
+        messages.error(request, _("An administrator cannot disable their own account."))
+    elif target.is_active:
+        services.account_disable(account=target, by=request.user)
+        messages.success(request, _("Account disabled; its sessions have ended."))
+    return redirect("web:admin_accounts")
+
+
+class ScopeForm(forms.Form):
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    region = forms.ModelChoiceField(label=gettext_lazy("Region"), required=False,
+                                    queryset=Region.objects.order_by("code"))
+    cadre = forms.ModelChoiceField(label=gettext_lazy("Cadre"), required=False, queryset=Cadre.objects.order_by("pk"))
+    department = forms.ModelChoiceField(label=gettext_lazy("Department"), required=False,
+                                        queryset=Unit.objects.order_by("pk"))
+
+
+@login_required
+def roles(request):
+    _only(request, Role.SECURITY_ADMIN)
+    rows = User.objects.order_by("username").select_related("region", "department")
+    return render(request, "web/admin_roles.html", {"accounts": rows})
+
+
+@login_required
+def role_edit(request, pk: int):
+    _only(request, Role.SECURITY_ADMIN)
+    target = get_object_or_404(User, pk=pk)
+    initial = {"role": target.role, "region": target.region_id, "cadre": target.cadre_id,
+               "department": target.department_id}
+    form = ScopeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.account_set_scope(account=target, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Role and scope saved."))
+        return redirect("web:admin_roles")
+    return render(request, "web/admin_role_edit.html", {"target": target, "form": form})
+
+
+class AuditFilterForm(forms.Form):
+    user = forms.CharField(label=gettext_lazy("Account"), required=False)
+    action = forms.CharField(label=gettext_lazy("Action"), required=False)
+    entity = forms.CharField(label=gettext_lazy("Entity"), required=False)
+    since = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@login_required
+def audit_trail(request):
+    """Read-only: the page has no form that writes, and the table refuses UPDATE and DELETE anyway."""
+    _only(request, Role.AUDIT_ADMIN)
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = audit.events(**{k: v for k, v in filters.items() if v})
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(request, "web/admin_audit.html", {
+        "form": form, "page": page, "events": [audit.as_row(e) for e in page.object_list],
+        "today": dt.date.today()})

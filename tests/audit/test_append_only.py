@@ -1,0 +1,88 @@
+"""No UPDATE or DELETE on the audit trail, by the ORM or by raw SQL, on SQLite and PostgreSQL (issue [4] item 3).
+
+Run on PostgreSQL too: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test_auth pytest tests/audit
+"""
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+
+from tests.factories import account
+from tuopin.apps.audit.models import AuditEvent
+from tuopin.apps.audit.services import audit_event
+
+
+@pytest.fixture
+def event(db):
+    return audit_event(actor=None, action="export", summary="an export")
+
+
+def _refused(run):
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic():
+            run()
+
+
+def test_orm_update_is_refused(event):
+    event.summary = "rewritten"
+    _refused(lambda: event.save())
+    _refused(lambda: AuditEvent.objects.filter(pk=event.pk).update(summary="rewritten"))
+    assert AuditEvent.objects.get(pk=event.pk).summary == "an export"
+
+
+def test_orm_delete_is_refused(event):
+    _refused(lambda: event.delete())
+    _refused(lambda: AuditEvent.objects.all().delete())
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def _raw(sql, *params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_raw_sql_update_and_delete_are_refused(event):
+    _refused(lambda: _raw("UPDATE audit_auditevent SET summary = 'x' WHERE id = %s", event.pk))
+    _refused(lambda: _raw("DELETE FROM audit_auditevent WHERE id = %s", event.pk))
+    assert AuditEvent.objects.get(pk=event.pk).summary == "an export"
+
+
+def test_deleting_an_account_with_audit_records_is_refused(db):
+    # SET NULL on the actor would rewrite the records: accounts are disabled, never deleted.
+    user = account("cadre1", "cadre")
+    audit_event(actor=user, action="login", summary="login")
+    _refused(lambda: user.delete())
+
+
+def test_inserts_still_work(event):
+    audit_event(actor=None, action="export", summary="another")
+    assert AuditEvent.objects.count() == 2
+
+
+def test_triggers_hold_against_truncate_and_replica_role(event):
+    if connection.vendor == "postgresql":
+        # The demo build runs as replica (no ordinary triggers); these are ENABLE ALWAYS.
+        def truncate():
+            _raw("SET CONSTRAINTS ALL IMMEDIATE")  # settle the deferred foreign-key checks of the insert
+            _raw("TRUNCATE audit_auditevent CASCADE")
+
+        _refused(truncate)
+
+        def as_replica():
+            _raw("SET LOCAL session_replication_role = replica")
+            _raw("DELETE FROM audit_auditevent")
+
+        _refused(as_replica)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditevent'")
+            assert {r[0] for r in cursor.fetchall()} == {"audit_no_update", "audit_no_delete"}
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_flush_still_empties_the_database_and_keeps_the_triggers(transactional_db):
+    audit_event(actor=None, action="export", summary="an export")
+    call_command("flush", interactive=False, verbosity=0)
+    assert AuditEvent.objects.count() == 0
+    event = audit_event(actor=None, action="export", summary="after the flush")
+    _refused(lambda: AuditEvent.objects.filter(pk=event.pk).delete())

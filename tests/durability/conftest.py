@@ -1,0 +1,95 @@
+"""Helpers for the durability tests: each database is a real one (a SQLite file, or a PostgreSQL database
+when DATABASE_URL names one) driven through the `tuopin` command in child processes, as an operator would."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TUOPIN = str(ROOT / ".venv" / "bin" / "tuopin")
+
+BUILD = """
+import django, json
+django.setup()
+from django.conf import settings
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from tests.factories import small_county
+from tuopin.apps.audit.services import audit_event
+c = small_county()
+audit_event(actor=c["accounts"]["county_admin"], action="update", summary="a change before the backup")
+photo = settings.MEDIA_ROOT / "visits" / "2018" / "photo-1.jpg"
+photo.parent.mkdir(parents=True, exist_ok=True)
+photo.write_bytes(b"\\xff\\xd8\\xff\\xe0 not really a jpeg " * 50)
+"""
+
+SUMMARY = """
+import django, json
+django.setup()
+from django.db import connection
+from tuopin.apps.durability.services import database_summary
+from tuopin.apps.audit.models import AuditEvent
+s = database_summary()
+audit = [e.summary for e in AuditEvent.objects.order_by("id")] if "audit_auditevent" in s else []
+print(json.dumps({"tables": s, "audit": audit}))
+"""
+
+
+class Site:
+    """One installation: its own var folder and database."""
+
+    def __init__(self, var: Path, database_url: str | None):
+        self.var = var
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("TUOPIN_", "DJANGO_"))}
+        self.env.pop("DATABASE_URL", None)
+        self.env.update(TUOPIN_VAR=str(var), DJANGO_SETTINGS_MODULE="tuopin.config.settings",
+                        PYTHONPATH=str(ROOT))
+        if database_url:
+            self.env["DATABASE_URL"] = database_url
+
+    def python(self, code: str) -> subprocess.CompletedProcess:
+        run = subprocess.run([sys.executable, "-c", code], env=self.env, cwd=ROOT, capture_output=True, text=True,
+                             timeout=300)
+        assert run.returncode == 0, run.stderr
+        return run
+
+    def tuopin(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([TUOPIN, *args], env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+    def build(self):
+        self.python(BUILD)
+
+    def summary(self) -> dict:
+        return json.loads(self.python(SUMMARY).stdout.strip().splitlines()[-1])
+
+
+def _pg(url: str | None, name: str) -> str | None:
+    if not url or not url.startswith("postgres"):
+        return None
+    base, _, _ = url.rpartition("/")
+    admin = base + "/postgres"
+    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
+        subprocess.run(["psql", admin, "-qc", sql], check=True, capture_output=True)
+    return f"{base}/{name}"
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """make_site("a") → a Site with an empty database (PostgreSQL when DATABASE_URL names a server)."""
+    url = os.environ.get("DATABASE_URL")
+    made = []
+
+    def make(name: str) -> Site:
+        made.append(name)
+        return Site(tmp_path / name, _pg(url, f"test_dur_{name}"))
+
+    yield make
+    if url and url.startswith("postgres"):
+        base = url.rpartition("/")[0]
+        for name in made:
+            subprocess.run(["psql", base + "/postgres", "-qc", f'DROP DATABASE IF EXISTS "test_dur_{name}" WITH (FORCE)'],
+                           capture_output=True)
