@@ -1,0 +1,132 @@
+"""Load: concurrent users browsing household pages, village pages and dashboards (issue [4] item 9).
+
+    TUOPIN_VAR=/tmp/bench .venv/bin/tuopin demo --reset --no-serve          # once
+    TUOPIN_VAR=/tmp/bench .venv/bin/tuopin serve --port 8000 &              # the server under test
+    TUOPIN_VAR=/tmp/bench .venv/bin/python benchmarks/load.py --users 50 --seconds 120
+
+Every user logs in (the commander of 镇赉镇: a zone of ~10,000 households) before the measured window,
+then loops: a page (household 60 %, village 25 %, township dashboard 15 %), a think time of 1–5 s. The
+traffic goes only to the loopback address given. Prints requests, errors and latency percentiles.
+Target: p95 ≤ 300 ms and no errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import statistics
+import threading
+import time
+import urllib.parse
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuopin.config.settings")
+
+
+def page_urls(username: str) -> dict[str, list[str]]:
+    import django
+
+    django.setup()
+    from tuopin.apps.accounts.models import User
+    from tuopin.apps.accounts.scoping import households_visible_to
+
+    user = User.objects.get(username=username)
+    households = list(households_visible_to(user).values_list("pk", flat=True)[:5000])
+    villages = list(user.region.children.values_list("pk", flat=True))
+    return {"household": [f"/households/{pk}/" for pk in households],
+            "village": [f"/regions/{pk}/" for pk in villages],
+            "dashboard": [f"/regions/{user.region.pk}/"]}
+
+
+class Client:
+    def __init__(self, host: str, port: int):
+        self.conn = http.client.HTTPConnection(host, port, timeout=60)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: str | None = None, headers: dict | None = None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key] = rest.split(";", 1)[0]
+        return response.status, data
+
+    def login(self, username: str, password: str) -> None:
+        status, page = self.request("GET", "/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password})
+        status, _ = self.request("POST", "/login/", body, {"Content-Type": "application/x-www-form-urlencoded",
+                                                           "Referer": "http://127.0.0.1/login/"})
+        if status != 302:
+            raise RuntimeError(f"login failed with HTTP {status}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument("--account", default="commander")
+    args = parser.parse_args()
+    if not args.host.startswith("127.") and args.host != "localhost":
+        raise SystemExit("load goes to the loopback address only")
+    from django.conf import settings
+
+    urls = page_urls(args.account)
+    accounts = json.loads(settings.DEMO_ACCOUNTS_FILE.read_text(encoding="utf-8"))
+    password = next(a["password"] for a in accounts if a["username"] == args.account)
+    clients = []
+    for _ in range(args.users):
+        client = Client(args.host, args.port)
+        client.login(args.account, password)
+        clients.append(client)
+    # warm the figures cache once, as a county office opening the dashboard in the morning would
+    clients[0].request("GET", urls["dashboard"][0])
+
+    results: list[tuple[str, float, int]] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + args.seconds
+
+    def user(client: Client, seed: int) -> None:
+        rng = random.Random(seed)
+        time.sleep(rng.uniform(0, 5))
+        while time.monotonic() < stop:
+            kind = rng.choices(("household", "village", "dashboard"), (60, 25, 15))[0]
+            start = time.perf_counter()
+            try:
+                status, _ = client.request("GET", rng.choice(urls[kind]))
+            except (OSError, http.client.HTTPException):
+                status = 0
+                client.conn.close()
+            with lock:
+                results.append((kind, time.perf_counter() - start, status))
+            time.sleep(rng.uniform(1, 5))
+
+    threads = [threading.Thread(target=user, args=(c, i)) for i, c in enumerate(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print(f"{args.users} users, {args.seconds} s, account {args.account}")
+    print("| pages | requests | errors | p50 ms | p95 ms | p99 ms | max ms |\n| --- | --- | --- | --- | --- | --- | --- |")
+    for kind in ("household", "village", "dashboard", None):
+        rows = [r for r in results if kind is None or r[0] == kind]
+        if not rows:
+            continue
+        times = sorted(r[1] * 1000 for r in rows)
+        q = statistics.quantiles(times, n=100) if len(times) > 1 else times * 99
+        errors = sum(1 for r in rows if r[2] != 200)
+        print(f"| {kind or 'all'} | {len(rows)} | {errors} | {q[49]:.0f} | {q[94]:.0f} | {q[98]:.0f} | {times[-1]:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
