@@ -18,7 +18,6 @@ SQL_DIR = Path(__file__).parent / "sql"
 
 # Household rules, in the order they run; each result is a table named after its file.
 HOUSEHOLD_RULES = ("household_status", "household_gaps", "household_result", "exits", "village_result")
-AREA_RULES = ("area_result", "fgt")
 # Needs an evaluation round's tables and the county roll-up (area_county).
 COUNTY_EXIT_RULE = "county_exit"
 
