@@ -8,15 +8,16 @@ needs them); ID numbers are masked unless asked for by an account that may see t
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from pathlib import Path
 
 import pyarrow as pa
 
+from tuopin import rules
 from tuopin.apps.accounts.scoping import (household_years_visible_to, households_visible_to,
                                           person_years_visible_to, persons_visible_to, regions_visible_to)
 from tuopin.apps.geo.models import LEVEL_DEPTH, Level, VillageYear
 from tuopin.common.masking import mask_id
+from tuopin.engine import duckdb_runner
 from tuopin.engine import snapshot as snap
 
 from .. import choices as c
@@ -73,7 +74,6 @@ def snapshot_tables(*, user, year: int | None = None, unmasked: bool = False) ->
                   .values("id", "household_id", "kind", "year", "stage", "effective_on", "persons",
                           "related_household_id"))
     tables["status_events"] = _table("status_events", [{**e, "event_id": e.pop("id")} for e in events])
-    status_at = _status_at_year_end(events)
 
     yearly = []
     for r in household_years_visible_to(user).filter(**years).values(
@@ -81,7 +81,10 @@ def snapshot_tables(*, user, year: int | None = None, unmasked: bool = False) ->
             "per_capita_net_income_fen", "housing_grade", "renovation", "renovation_year", "renovation_cost_fen",
             "water_litres_per_day", "water_quality_ok", "water_minutes", "water_cut_days", "water_short_area",
             "food_clothing_secure", "income_expected_stable"):
-        yearly.append({**r, **place[r["household_id"]], "status": status_at(r["household_id"], r["year"])})
+        yearly.append({**r, **place[r["household_id"]]})
+    status_at = _status_at_year_end(tables["status_events"], {r["year"] for r in yearly})
+    for r in yearly:
+        r["status"] = status_at(r["household_id"], r["year"])
     tables["households_yearly"] = _table("households_yearly", yearly)
 
     id_out = (lambda x: x) if unmasked else mask_id
@@ -102,21 +105,21 @@ def snapshot_tables(*, user, year: int | None = None, unmasked: bool = False) ->
     return tables
 
 
-def _status_at_year_end(events: list[dict]):
-    """status(household, Y): the status left by its latest announced event dated on or before Y-12-31."""
-    by_household = defaultdict(list)
-    for e in events:
-        after = c.STATUS_AFTER_EVENT.get(e["kind"])
-        if e["stage"] == c.Stage.ANNOUNCED and e["effective_on"] and after is not None:
-            by_household[e["household_id"]].append((e["effective_on"], after))
+def _status_at_year_end(events: pa.Table, years: set[int]):
+    """status(household, Y) for the exported yearly rows, from the engine's own rule (household_status.sql)
+    over the exported events, so the column and the assessment cannot disagree."""
+    con = duckdb_runner.session()
+    con.register("status_events", events)
+    kinds = {}
+    for year in years:
+        sql = rules.render("household_status", {"year_end": rules.literal(dt.date(year, 12, 31)),
+                                                "previous_year_end": rules.literal(dt.date(year - 1, 12, 31))})
+        kinds.update(((hid, year), kind) for hid, kind in con.sql(f"SELECT household_id, kind_at_end FROM ({sql})").fetchall())
+    con.close()
 
     def status(household_id: int, year: int) -> int | None:
-        end, current = dt.date(year, 12, 31), None
-        for on, after in by_household.get(household_id, ()):
-            if on > end:
-                break
-            current = after
-        return _int(current)
+        kind = kinds.get((household_id, year))
+        return _int(c.STATUS_AFTER_EVENT[kind]) if kind else None
     return status
 
 
