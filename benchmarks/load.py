@@ -1,13 +1,16 @@
 """Load: concurrent users browsing household pages, village pages and dashboards (issue [4] item 9).
 
-    TUOPIN_VAR=/tmp/bench .venv/bin/tuopin demo --reset --no-serve          # once
-    TUOPIN_VAR=/tmp/bench .venv/bin/tuopin serve --port 8000 &              # the server under test
-    TUOPIN_VAR=/tmp/bench .venv/bin/python benchmarks/load.py --users 50 --seconds 120
+    TUOPIN_VAR=/tmp/bench .venv/bin/tuopin demo --reset --no-serve                           # once
+    TUOPIN_VAR=/tmp/bench .venv/bin/python benchmarks/load.py --serve --workers 3 --users 50 --seconds 120
+
+`--serve` starts `tuopin serve` (gunicorn, as `make demo` serves) on the port for the run and stops it after;
+without it the script drives a server already listening there. PostgreSQL: the same line with DATABASE_URL set.
 
 Every user logs in (the commander of 镇赉镇: a zone of ~10,000 households) before the measured window,
 then loops: a page (household 60 %, village 25 %, township dashboard 15 %), a think time of 1–5 s. The
-traffic goes only to the loopback address given. Prints requests, errors and latency percentiles.
-Target: p95 ≤ 300 ms and no errors.
+traffic goes only to the loopback address given. Prints requests, errors and latency percentiles, the load
+average, and — with `--serve` — the CPU the server's processes spent per request (a figure that depends far
+less on what else the machine is doing than the latencies do). Target: p95 ≤ 300 ms and no errors.
 """
 
 from __future__ import annotations
@@ -18,10 +21,14 @@ import json
 import os
 import random
 import re
+import signal
 import statistics
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuopin.config.settings")
 
@@ -69,6 +76,39 @@ class Client:
             raise RuntimeError(f"login failed with HTTP {status}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (gunicorn's master and workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that ended meanwhile
+        if stat.parent.name == str(pid) or fields[1] == str(pid):  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def serve(port: int, workers: int) -> subprocess.Popen:
+    """`tuopin serve` on the port, waited for until it answers."""
+    server = subprocess.Popen([sys.executable, "-m", "tuopin", "serve", "--port", str(port), "--workers", str(workers)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"tuopin serve exited with code {server.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/login/")
+            conn.getresponse().read()
+            return server
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit("tuopin serve did not answer within 120 s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
@@ -76,9 +116,24 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--account", default="commander")
+    parser.add_argument("--serve", action="store_true", help="start `tuopin serve` for the run and stop it after")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers with --serve")
     args = parser.parse_args()
     if not args.host.startswith("127.") and args.host != "localhost":
         raise SystemExit("load goes to the loopback address only")
+    server = serve(args.port, args.workers) if args.serve else None
+    try:
+        run(args, server)
+    finally:
+        if server is not None:
+            server.send_signal(signal.SIGTERM)  # gunicorn's graceful stop
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+def run(args, server: subprocess.Popen | None) -> None:
     from django.conf import settings
 
     urls = page_urls(args.account)
@@ -94,6 +149,9 @@ def main() -> None:
 
     results: list[tuple[str, float, int]] = []
     lock = threading.Lock()
+    load_before = os.getloadavg()
+    server_cpu = cpu_seconds(server.pid) if server else None
+    own_cpu = time.process_time()
     stop = time.monotonic() + args.seconds
 
     def user(client: Client, seed: int) -> None:
@@ -116,14 +174,26 @@ def main() -> None:
         t.start()
     for t in threads:
         t.join()
-    print(f"{args.users} users, {args.seconds} s, account {args.account}")
+    if server:
+        server_cpu = cpu_seconds(server.pid) - server_cpu
+    own_cpu = time.process_time() - own_cpu
+    load_after = os.getloadavg()
+    from django.db import connection
+
+    print(f"{args.users} users, {args.seconds} s, account {args.account}, {connection.vendor}"
+          + (f", tuopin serve with {args.workers} gunicorn workers" if server else ""))
+    print(f"load average (1 min) {load_before[0]:.2f} before, {load_after[0]:.2f} after; "
+          f"{os.cpu_count()} CPUs; load generator CPU {own_cpu:.1f} s")
+    if server:
+        print(f"server CPU {server_cpu:.1f} s = {server_cpu * 1000 / max(len(results), 1):.1f} ms per request"
+              + (" (PostgreSQL's own processes not counted)" if connection.vendor == "postgresql" else ""))
     print("| pages | requests | errors | p50 ms | p95 ms | p99 ms | max ms |\n| --- | --- | --- | --- | --- | --- | --- |")
     for kind in ("household", "village", "dashboard", None):
         rows = [r for r in results if kind is None or r[0] == kind]
         if not rows:
             continue
         times = sorted(r[1] * 1000 for r in rows)
-        q = statistics.quantiles(times, n=100) if len(times) > 1 else times * 99
+        q = statistics.quantiles(times, n=100, method="inclusive") if len(times) > 1 else times * 99
         errors = sum(1 for r in rows if r[2] != 200)
         print(f"| {kind or 'all'} | {len(rows)} | {errors} | {q[49]:.0f} | {q[94]:.0f} | {q[98]:.0f} | {times[-1]:.0f} |")
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages the tests and documents need: the browser for UI tests, CJK fonts for pages and PDFs,
-# pango and harfbuzz for WeasyPrint.
+# pango and harfbuzz for WeasyPrint, Java for Spark.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
@@ -8,6 +8,8 @@ fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 # WeasyPrint (PDF documents) lays text out with pango and subsets fonts with harfbuzz.
 ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset.so.0" || need+=(libharfbuzz-subset0)
+# The Spark engine (PySpark, local mode in the tests) runs on a JVM: Java 17 or later.
+command -v java >/dev/null || need+=(openjdk-17-jre-headless)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "missing Debian packages: ${need[*]} (install them as root: apt-get install ${need[*]})" >&2

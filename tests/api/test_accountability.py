@@ -54,7 +54,7 @@ def test_task_list_is_scoped_and_filtered(as_, tasks):
 def test_task_completion_over_the_api(as_, tasks):
     cadre = as_("cadre")
     assert cadre.post(f"/api/tasks/{tasks['mine'].pk}/complete/", {}, format="json").status_code == 400
-    response = cadre.post(f"/api/tasks/{tasks['mine'].pk}/complete/", {"text": "已打扫"}, format="json")
+    response = cadre.post(f"/api/tasks/{tasks['mine'].pk}/complete/", {"text": "已打扫", "version": 1}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "done"
     assert [e["kind"] for e in response.json()["history"]] == ["opened", "completed"]
     assert cadre.post(f"/api/tasks/{tasks['zhao'].pk}/complete/", {"text": "x"}, format="json").status_code == 404

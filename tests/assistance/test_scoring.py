@@ -25,13 +25,23 @@ def test_periods():
 
 def test_the_formula_uses_the_weights_that_apply():
     cfg = config.scoring()
-    counts = {"due": 4, "on_time": 3, "overdue": 1, "gap_tasks": 0, "gaps_closed": 0, "visits": 2,
-              "visits_expected": 4.0}
+    counts = {"due": 4, "on_time": 3, "overdue": 1, "accountable": 4, "gap_tasks": 0, "gaps_closed": 0,
+              "visits": 2, "visits_expected": 4.0}
     score, rates = score_of(counts, cfg)
-    # on_time 0.75 × 40 + visits 0.5 × 30, over the 70 points that apply, minus 2 for the overdue task
+    # on_time 0.75 × 40 + visits 0.5 × 30, over the 70 points that apply, minus 0.5 a percent for 1 of 4 overdue
     assert rates == {"on_time": 0.75, "visits": 0.5}
-    assert score == round(100 * (0.75 * 40 + 0.5 * 30) / 70 - 2, 1)
+    assert score == round(100 * (0.75 * 40 + 0.5 * 30) / 70 - 12.5, 1)
     assert score_of({k: 0 for k in counts}, cfg) == (None, {})
+
+
+def test_the_overdue_penalty_follows_the_share_not_the_count():
+    """Sixteen overdue tasks cost a township answering for two thousand less than one costs a cadre with four."""
+    cfg = config.scoring()
+    township = {"due": 2000, "on_time": 1984, "overdue": 16, "accountable": 2000, "gap_tasks": 0, "gaps_closed": 0,
+                "visits": 0, "visits_expected": 0.0}
+    assert score_of(township, cfg)[0] == round(100 * 1984 / 2000 - 0.5 * 0.8, 1)
+    lax = {**township, "on_time": 1000, "overdue": 1000}  # half overdue: the penalty stops at its maximum
+    assert score_of(lax, cfg)[0] == round(100 * 1000 / 2000 - 20, 1)
 
 
 @pytest.fixture

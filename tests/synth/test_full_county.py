@@ -80,3 +80,43 @@ def test_the_full_county_has_the_seed_figures(db, settings, tmp_path):
     for row in VillageYear.objects.filter(year=2018, village__is_poor_village=True).select_related("village"):
         assert poor_by_village.get(row.village.code, 0) / row.population < 0.02
         assert row.has_clinic and row.has_qualified_doctor and row.road_hardened and row.safe_water
+
+    # The accountability work (decision 0717): scores from a plausible year of tasks and visits.
+    _check_the_demo_work()
+
+    # DuckDB and Spark agree on every household and every area of the county (issue [5]): in 2015 (the most
+    # poor households and gaps), 2018 (the last exits, the county's exit) and 2020 (returns and monitoring).
+    # Each year costs a Spark run of ~20 s and CI runs this test twice; the fast suite covers other years.
+    from tests.engine.agreement import assert_export_agrees
+
+    results = assert_export_agrees(tmp_path / "snapshot", (2015, 2018, 2020))
+    assert sum(results[2018].village_result["households_exited"].to_pylist()) == by_year[2018]["households_exited"]
+    assert results[2015].household_result.num_rows > 18_000 and results[2015].household_gaps.num_rows > 10_000
+
+
+def _check_the_demo_work() -> None:
+    from collections import Counter
+
+    from django.db.models import Exists, OuterRef, Q
+
+    from tuopin.apps.assistance.models import Assessment, Task, Visit
+
+    results = Counter(Assessment.objects.filter(period="2018", subject_kind="cadre").values_list("result", flat=True))
+    cadres = sum(results.values())
+    assert cadres >= 8_900  # every pairing cadre scored
+    assert 0.90 <= (cadres - results["fail"]) / cadres <= 0.99, results  # most pass or better, a few fail
+    assert results["excellent"] and results["good"] and results["pass"]
+
+    in_2018 = CadreHouseholdPairing.objects.filter(Q(end__isnull=True) | Q(end__gte=dt.date(2018, 1, 1)),
+                                                   start__lte=dt.date(2018, 12, 31))
+    per_household = Visit.objects.filter(on__year=2018).count() / in_2018.count()
+    assert 3.5 <= per_household <= 4.0, per_household  # "1+1": about one visit a quarter
+    paired_on_the_day = CadreHouseholdPairing.objects.filter(
+        cadre=OuterRef("cadre"), household=OuterRef("household"), start__lte=OuterRef("on")).filter(
+        Q(end__isnull=True) | Q(end__gte=OuterRef("on")))
+    assert not Visit.objects.filter(on__year=2018).exclude(Exists(paired_on_the_day)).exists()
+    paired = CadreHouseholdPairing.objects.filter(cadre=OuterRef("owner_cadre"), household=OuterRef("household"))
+    assert not Task.objects.filter(owner_cadre__isnull=False).exclude(Exists(paired)).exists()
+    # What is still open at the end is the gaps of households still poor at the end of 2020.
+    still_open = set(Task.objects.filter(kind="gap", status="open").values_list("household_id", flat=True))
+    assert still_open and still_open <= _poor_households_at_end(2020)

@@ -85,7 +85,7 @@ def test_cadre_completes_a_task_with_text_and_photo(login, work, settings, tmp_p
     client = login(work["accounts"]["cadre"])
     task = work["mine"]
     photo = SimpleUploadedFile("../../etc/x.png", PNG, content_type="image/png")
-    response = client.post(url("task_complete", task.pk), {"text": "已打扫", "photo": photo})
+    response = client.post(url("task_complete", task.pk), {"text": "已打扫", "photo": photo, "version": task.version})
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.status == "done"

@@ -105,7 +105,8 @@ def test_household_page_fits_a_phone(browser, live_server, live_county, tmp_path
 
 
 def test_dashboard_draws_its_charts(page, live_server, live_county, tmp_path):
-    """The county dashboard over 2015–2020: the incidence line, the exits by township and the gaps, on canvas."""
+    """The county dashboard over 2015–2020: the incidence line, the exits by township, the gaps and the
+    multidimensional measure's contributions, on canvas."""
     from tests.web.yearly import county_over_years
 
     county_over_years(live_county)
@@ -115,9 +116,9 @@ def test_dashboard_draws_its_charts(page, live_server, live_county, tmp_path):
     page.wait_for_load_state("load")  # the picker's script is in place before it is used
     with page.expect_navigation(url="**/?year=2018", timeout=60_000):  # the first figures of a year are computed
         page.select_option("#id_year", "2018")  # the picker submits itself
-    for chart in ("chart-incidence", "chart-exits", "chart-gaps"):
+    for chart in ("chart-incidence", "chart-exits", "chart-gaps", "chart-mpi"):
         page.wait_for_selector(f"[data-chart='{chart}'][data-drawn='true'] canvas")
-    assert page.locator(".chart canvas").count() == 3
+    assert page.locator(".chart canvas").count() == 4
     sizes = page.evaluate("() => [...document.querySelectorAll('.chart canvas')].map(c => c.width * c.height)")
     assert all(size > 10_000 for size in sizes), sizes
     assert page.locator("[data-figure='incidence']").inner_text() == "4.40%"

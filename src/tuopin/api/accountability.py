@@ -24,7 +24,9 @@ from tuopin.apps.assistance.visits import VISIT_ROLES, FollowUp
 from tuopin.apps.organisation.models import Cadre
 from tuopin.apps.registry.models import Household
 
-from .base import ScopedReadViewSet
+from tuopin.apps.registry.services import StaleEdit
+
+from .base import ConflictSerializer, ScopedReadViewSet
 from .filters import Param, region_params
 from .serializers import MaskedTextField
 
@@ -49,12 +51,14 @@ class TaskSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True, help_text="open (待办), done (已完成), resolved (the gap "
                                    "disappeared), handed (handed over to a new owner)")
     overdue = serializers.SerializerMethodField()
+    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
+                                              help_text="account that saved the current version (empty: as generated)")
 
     class Meta:
         model = Task
         fields = ["id", "kind", "template", "household", "village", "indicator", "year", "owner_unit",
                   "owner_unit_name", "owner_cadre", "owner_cadre_name", "title", "detail", "due", "status",
-                  "opened_on", "closed_on", "version", "overdue"]
+                  "opened_on", "closed_on", "version", "updated_at", "updated_by", "overdue"]
         read_only_fields = fields
 
     def get_overdue(self, task) -> bool:
@@ -70,6 +74,8 @@ class TaskDetailSerializer(TaskSerializer):
 
 
 class TaskCompleteSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text="the version of the task the client read; a task "
+                                       "changed since (by a person or the sync) is refused with 409")
     text = serializers.CharField(required=False, allow_blank=True, max_length=2000,
                                  help_text="the evidence in words; a text, a photo or both")
     photo = serializers.FileField(required=False, help_text="JPEG or PNG, at most 5 MB (checked by its bytes)")
@@ -114,7 +120,7 @@ class TaskViewSet(ScopedReadViewSet):
 
     model = Task
     scope = scoping.tasks_visible_to
-    related = ("village", "owner_unit", "owner_cadre")
+    related = ("village", "owner_unit", "owner_cadre", "updated_by")
     serializer_class = TaskSerializer
     permission_classes = [IsAuthenticated]  # completing is for owners of any working role; the service decides
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -146,7 +152,9 @@ class TaskViewSet(ScopedReadViewSet):
                    responses={200: TaskDetailSerializer, 400: OpenApiResponse(description="no evidence, a photo "
                               "that is not JPEG or PNG, or a task that is not open"),
                               403: OpenApiResponse(description="not the account's task to complete"),
-                              404: NOT_FOUND})
+                              404: NOT_FOUND,
+                              409: OpenApiResponse(ConflictSerializer, description="the task changed since the "
+                                                   "client read it: who changed it, when, and the current version")})
     @action(detail=True, methods=["post"], filter_backends=[])
     def complete(self, request, pk=None):
         task = self.get_object()
@@ -156,7 +164,11 @@ class TaskViewSet(ScopedReadViewSet):
         form.is_valid(raise_exception=True)
         try:
             services.task_complete(task=task, by=request.user, text=form.validated_data.get("text", ""),
-                                   photo=form.validated_data.get("photo"), source="api")
+                                   photo=form.validated_data.get("photo"), version=form.validated_data["version"],
+                                   source="api")
+        except StaleEdit as exc:
+            return Response({"detail": str(exc), "current_version": exc.instance.version},
+                            status=status.HTTP_409_CONFLICT)
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
         except DjangoValidationError as exc:

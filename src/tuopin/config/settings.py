@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tuopin.web.middleware.NoStoreMiddleware",
     "tuopin.apps.accounts.middleware.IdleTimeoutMiddleware",
+    "tuopin.apps.accounts.middleware.EnrolmentRequiredMiddleware",  # decision 0908
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -89,8 +90,8 @@ def _database() -> dict:
     db = dj_database_url.parse(url, conn_max_age=60)
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # WAL + busy timeout + IMMEDIATE transactions: several server processes can write
-        # without "database is locked" (CONTRACTS.md).
-        db["CONN_MAX_AGE"] = 0
+        # without "database is locked" (CONTRACTS.md). Each worker keeps its connection like PostgreSQL's
+        # (conn_max_age above): opening one and parsing the schema again cost ~4 ms a request (decision 0957).
         db["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
@@ -133,6 +134,11 @@ AXES_LOCKOUT_CALLABLE = "tuopin.web.views.login.locked_out"
 AXES_VERBOSE = False
 # Roles that must give a TOTP code after the password (decision 0903).
 TOTP_REQUIRED_ROLES = ["county_admin", "system_admin", "security_admin", "audit_admin"]
+# An account of those roles with no secret yet may, after its password, only enrol one (decision 0908). On in
+# production; the demo's accounts of those roles come with a secret, and tests log in without one.
+TOTP_ENROL_FIRST = PRODUCTION or os.environ.get("TUOPIN_TOTP_ENROL_FIRST", "") == "1"
+# Seconds an import waits for another import on the same database before it is refused (decision 0907).
+IMPORT_LOCK_WAIT = int(os.environ.get("TUOPIN_IMPORT_WAIT", "600"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

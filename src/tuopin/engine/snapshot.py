@@ -3,6 +3,7 @@
     DIR/<table>/year=YYYY/part-00000.parquet   yearly tables (year comes from the path, hive style)
     DIR/<table>/part-00000.parquet             the others
     DIR/_snapshot.json                         layout version, tables, years, row counts, masking
+    DIR/derived/<rule>/year=YYYY/part-*.parquet  per-household rule rows, under their text's hash (derived.py)
 
 Written by `tuopin export --format parquet`, `tuopin synth` and `tuopin assess --save`; read by DuckDB
 (`read_parquet('DIR/t/*/*.parquet', hive_partitioning = true)`) and Spark alike. Designed for 30 million
@@ -138,6 +139,9 @@ def write_snapshot(directory: str | Path, tables: Mapping[str, pa.Table], *, mas
     manifest_path = root / "_snapshot.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"tables": {}}
     manifest.update({"layout_version": LAYOUT_VERSION, "masked": masked})
+    if tables:  # derived tables describe the tables as they were (engine/derived.py)
+        from .derived import drop
+        drop(root, manifest)
     for name, data in tables.items():
         if name not in SCHEMAS:
             raise ValueError(f"unknown snapshot table {name}; known: {', '.join(SCHEMAS)}")

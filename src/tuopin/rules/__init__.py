@@ -17,9 +17,23 @@ from tuopin.standards import Standards
 SQL_DIR = Path(__file__).parent / "sql"
 
 # Household rules, in the order they run; each result is a table named after its file.
-HOUSEHOLD_RULES = ("household_status", "household_gaps", "household_result", "exits", "village_result")
+HOUSEHOLD_RULES = ("household_status", "household_person_facts", "household_gaps", "household_result", "exits",
+                   "village_result")
+# The rules that yield one household's gaps and result (the live registry's narrowed runs use these).
+GAP_RULES = ("household_status", "household_person_facts", "household_gaps", "household_result")
+# Rules whose rows are per household and read only the snapshot's own tables and the rules before them: a
+# snapshot may carry their output already computed, under the hash of the rendered texts
+# (tuopin.engine.derived, decision 1002). In the order they run.
+DERIVED_RULES = ("household_status", "household_person_facts", "household_gaps", "household_result", "exits",
+                 "mpi_scores")
 # Needs an evaluation round's tables and the county roll-up (area_county).
 COUNTY_EXIT_RULE = "county_exit"
+# Alkire–Foster over the registry, after the household rules: the weights, units and deprivations (views over
+# the household results), then each unit's score (a table); `MPI_AREA_RULE` runs per area level like `fgt`.
+# `tuopin mpi` registers its own mpi_units / mpi_deprivations / mpi_weights and runs the same two files.
+MPI_INPUT_RULES = ("mpi_weights", "mpi_units", "mpi_deprivations")
+MPI_SCORE_RULE = "mpi_scores"
+MPI_AREA_RULE = "mpi"
 
 # Area keys: the code of the area a village belongs to, as an integer expression over village_result.
 AREA_KEYS = {
@@ -70,6 +84,12 @@ def parameters(standards: Standards, year: int) -> dict[str, str]:
         "school_age_min": household["compulsory_school_age"][0],
         "school_age_max": household["compulsory_school_age"][1],
         "school_age_on": month * 100 + day,
+        # The same ages as a birth-date range (a plain date comparison, pushed into the Parquet scan):
+        # aged at least min on the day when born on or before it min years earlier, at most max when born
+        # after the day max + 1 years earlier.
+        "school_born_from": dt.date(year - household["compulsory_school_age"][1] - 1, month, day)
+        + dt.timedelta(days=1),
+        "school_born_to": dt.date(year - household["compulsory_school_age"][0], month, day),
         "school_ok_codes": tuple(household["school_ok_codes"]),
         "safe_housing_grades": tuple(household["safe_housing_grades"]),
         "water_from_year": household["water_from_year"],
@@ -85,8 +105,28 @@ def parameters(standards: Standards, year: int) -> dict[str, str]:
         "wrong_exit_rate": county["wrong_exit_rate_below"],
         "omission_rate": county["omission_rate_below"],
         "recognition": county["recognition_at_least"],
+        **mpi_parameters(standards),
     }
     return {k: literal(v) for k, v in values.items()}
+
+
+def mpi_parameters(standards: Standards) -> dict[str, float]:
+    """k and one weight per indicator of the registry's Alkire–Foster measure ([mpi] in the standards)."""
+    from . import mpi
+
+    section = standards.section("mpi")
+    weights = section["weights"]
+    if set(weights) != set(INDICATORS):
+        raise mpi.ParameterError([f"standards of {standards.jurisdiction}: [mpi.weights] must name exactly "
+                                  f"{', '.join(INDICATORS)}"])
+    weights, k = mpi.check(weights, section["k"], where=f"standards of {standards.jurisdiction}, [mpi]")
+    return {"mpi_k": k, **{f"mpi_weight_{name}": weights[name] for name in INDICATORS}}
+
+
+def placeholders(name: str) -> list[str]:
+    """The parameters a rule's text names, sorted."""
+    return sorted({m.group("named") or m.group("braced") for m in Template.pattern.finditer(text(name))
+                   if m.group("named") or m.group("braced")})
 
 
 def render(name: str, params: dict[str, str], *, area: str | None = None) -> str:

@@ -181,3 +181,23 @@ def school_class(u: float) -> int:
 _PATH_U = (0.1, 0.4, 0.55, 0.65, 0.9)
 SCHOOL = tuple(tuple(tuple(school_status_for(age, u, severe) for age in range(131)) for severe in (False, True))
                for u in _PATH_U)
+
+
+# ---- The accountability work 2016–2020 (synth/work.py, decision 0717) ----------------------------------------
+# The office's calendar: (month, day) in each year.
+FIRST_GAP_LIST_ON = (1, 15)   # the 2015 gaps become tasks once the pairings are in force (1 January 2016)
+TEMPLATES_ON = (3, 1)         # the year's "4+4" handed out after the Spring Festival
+YEAR_END_SYNC_ON = (12, 28)   # the year's gaps re-read after its exits are announced (5–26 December)
+ASSESSED_ON = (12, 20)        # the year's assessment, on the year's work before its gaps are re-read
+WORK_YEARS = (2016, 2017, 2018, 2019, 2020)  # visits and gap tasks every year (四个不摘)
+ASSESSED_YEARS = (2016, 2017, 2018)
+TEMPLATE_YEARS = ()  # the "4+4" handed out (≈ 76,000 tasks a year)
+
+# How diligent an owner is: (visits a year to each paired household, share of tasks done by their due date,
+# share done late; the rest left open), weight. Most cadres visit quarterly ("1+1") and finish nearly all.
+CADRE_WORK = (((4, 0.99, 0.008), 76), ((4, 0.96, 0.03), 14), ((3, 0.98, 0.015), 6.5), ((2, 0.85, 0.10), 2),
+              ((1, 0.60, 0.20), 1.5))
+# A unit (a department, a paired unit, a township government) does not visit: its cadres' visits count for it.
+UNIT_WORK = (((0, 0.99, 0.01), 70), ((0, 0.97, 0.025), 22), ((0, 0.93, 0.05), 8))
+# A visit in a quarter is the cadre's 1×5 group's shared trip (one vehicle) this often; otherwise on its own.
+VISIT_ON_GROUP_TRIP = 0.7

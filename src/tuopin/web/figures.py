@@ -4,6 +4,8 @@ Assessing a county's year takes about a second, so each (scope, year) summary is
 under a key that also names the latest write in the audit trail: every write leaves an audit event, so any
 change to the registry makes a new key and the next page assesses afresh (decision 0600). Nothing here
 computes a figure of its own: counts, incidence, FGT, village checks and gaps all come from the rule text.
+A township's run also keeps every household's gap rows under the same kind of key: the household page reads
+them there instead of running the rules on the household again (decision 0955).
 
 Figures are aggregates of an area; the per-household gap lists are limited to the households the account
 may see (`accounts.scoping`), like every other read.
@@ -75,16 +77,25 @@ def area_figures(region: Region, year: int) -> dict | None:
     Gaps are those of households poor at the end of the year (the 短板清单 the county works on).
     None when the area has no village records for the year.
     """
-    key = _key(region, year, write_marker())
+    marker = write_marker()
+    key = _key(region, year, marker)
     found = cache.get(key)
     if found is None:
         found = _assess(region, year)
+        if "household_gaps" in found:
+            # A township's every household's gap rows, apart: the household page reads them instead of running the
+            # rules again, and the dashboard does not unpickle them on every view.
+            cache.set(_gaps_key(region.code, year, marker), found.pop("household_gaps"), CACHE_SECONDS)
         cache.set(key, found, CACHE_SECONDS)
     return found or None
 
 
 def _key(region: Region, year: int, marker: int) -> str:
     return f"tuopin:figures:{region.code}:{year}:{marker}"
+
+
+def _gaps_key(code: str, year: int, marker: int) -> str:
+    return f"tuopin:household-gaps:{code}:{year}:{marker}"
 
 
 def _assess(region: Region, year: int) -> dict:
@@ -109,8 +120,18 @@ def _assess(region: Region, year: int) -> dict:
     ready = result.household_result.filter(pc.field("eligible"))
     for hid, code in zip(ready["household_id"].to_pylist(), ready["village_code"].to_pylist()):
         eligible.setdefault(f"{code:012d}", []).append(hid)
-    return {"summary": summary, "villages": villages, "gaps_by_village": by_village, "gap_rows": rows,
-            "eligible": eligible}
+    found = {"summary": summary, "villages": villages, "gaps_by_village": by_village, "gap_rows": rows,
+             "eligible": eligible}
+    if region.level == Level.TOWNSHIP:  # a county's would be megabytes to unpickle per page: explain is cheaper
+        found["household_gaps"] = _by_household(result.household_gaps)
+    return found
+
+
+def _by_household(gaps) -> dict[int, list[tuple[str, str]]]:
+    out: dict[int, list[tuple[str, str]]] = {}
+    for hid, indicator, reason in zip(*(gaps[col].to_pylist() for col in ("household_id", "indicator", "reason"))):
+        out.setdefault(hid, []).append((indicator, reason))
+    return out
 
 
 def trend(region: Region, years: list[int]) -> list[dict]:
@@ -215,14 +236,26 @@ class IndicatorRow:
 
 
 def household_indicators(household: Household, year: int) -> list[IndicatorRow]:
-    """Each indicator of 两不愁三保障 and income for the year, with the rule text's reasons when it fails."""
-    gaps = assessment.explain_household(household_id=household.pk, year=year, region_code=household.village.code)
+    """Each indicator of 两不愁三保障 and income for the year, with the rule text's reasons when it fails.
+
+    The rules judge a household on its own rows only, so the gap rows of its township's run, when that run is
+    cached for the latest write, are the household's; otherwise the rules run on the household alone."""
+    gaps = _cached_household_gaps(household, year)
+    if gaps is None:
+        gaps = [(gap["indicator"], gap["reason"]) for gap in assessment.explain_household(
+            household_id=household.pk, year=year, region_code=household.village.code)]
     water_from = standards.load(household.village.code).section("household")["water_from_year"]
     reasons: dict[str, list[str]] = {}
-    for gap in gaps:
-        reasons.setdefault(gap["indicator"], []).append(gap["reason"])
+    for indicator, reason in gaps:
+        reasons.setdefault(indicator, []).append(reason)
     return [IndicatorRow(name, name != "water" or year >= water_from, name not in reasons, reasons.get(name, []))
             for name in INDICATORS]
+
+
+def _cached_household_gaps(household: Household, year: int) -> list[tuple[str, str]] | None:
+    """The household's (indicator, reason) rows from the cached run of its township, or None."""
+    by_household = cache.get(_gaps_key(household.township.code, year, write_marker()))
+    return None if by_household is None else by_household.get(household.pk, [])
 
 
 # --- exit candidates (拟退出) --------------------------------------------------------------------------------

@@ -38,6 +38,9 @@ class VisitForm(forms.Form):  # 走访: a few fields a cadre fills in on a phone
 
 
 class CompleteForm(forms.Form):  # 完成: evidence is a text, a photo, or both
+    # The task's version when the page was shown: a task changed since is refused (optimistic locking).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1,
+                                 error_messages={"required": _("The page is out of date: reload it.")})
     text = forms.CharField(label=_("Evidence"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3}))
     photo = forms.FileField(label=_("Photo (JPEG or PNG, at most 5 MB)"), required=False,

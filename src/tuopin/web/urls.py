@@ -4,6 +4,7 @@ from django.urls import path
 from . import views
 from .views import administration
 from .views import login as login_views
+from .views import second_factor as second_factor_views
 
 app_name = "web"
 # Households, persons and yearly records are addressed by primary key only: never by ID number or name.
@@ -17,6 +18,9 @@ urlpatterns = [
     path("admin/roles/", administration.roles, name="admin_roles"),
     path("admin/roles/<int:pk>/", administration.role_edit, name="admin_role_edit"),
     path("admin/audit/", administration.audit_trail, name="admin_audit"),
+    path("admin/lockouts/", administration.lockouts_page, name="admin_lockouts"),
+    path("admin/lockouts/<int:pk>/release/", administration.lockout_release, name="admin_lockout_release"),
+    path("account/second-factor/", second_factor_views.totp_enrol, name="totp_enrol"),
     path("", views.home, name="home"),
     path("regions/<int:pk>/", views.region, name="region"),
     path("regions/<int:pk>/trend/", views.region_trend, name="region_trend"),

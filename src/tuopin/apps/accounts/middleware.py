@@ -10,7 +10,10 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
 
+MUST_ENROL = "tuopin_must_enrol"
 LOGIN_AT = "tuopin_login_at"
 LAST_SEEN = "tuopin_last_seen"
 # Write the session at most once a minute just to move the last-seen time.
@@ -35,4 +38,20 @@ class IdleTimeoutMiddleware:
                 session.setdefault(LOGIN_AT, login_at)
                 if now - last_seen >= _TOUCH_EVERY or LAST_SEEN not in session:
                     session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class EnrolmentRequiredMiddleware:
+    """An account whose role requires the second factor but that has none yet logs in with its password only to
+    enrol one (decision 0908): until it has, every page but the enrolment page and logging out sends it there."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and request.session.get(MUST_ENROL):
+            allowed = (reverse("web:totp_enrol"), reverse("web:logout"), "/i18n/", settings.STATIC_URL)
+            if not request.path.startswith(allowed):
+                return redirect("web:totp_enrol")
         return self.get_response(request)

@@ -35,6 +35,8 @@ class User(AbstractUser):
     department = models.ForeignKey("organisation.Unit", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     totp_secret = models.CharField(max_length=64, blank=True)
+    # The last TOTP time step accepted: a code of that step or an earlier one is refused (no replay).
+    totp_last_step = models.BigIntegerField(null=True, blank=True)
 
     @property
     def may_see_id_numbers(self) -> bool:

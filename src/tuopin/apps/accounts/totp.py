@@ -38,14 +38,28 @@ def code_at(secret: str, at: float | None = None) -> str:
     return hotp(_key(secret), int((time.time() if at is None else at) // STEP))
 
 
-def verify(secret: str, code: str, at: float | None = None, window: int = 1) -> bool:
-    """True when `code` matches the step of `at` or one step either side (clock drift of phones)."""
+def matching_step(secret: str, code: str, at: float | None = None, window: int = 1) -> int | None:
+    """The time step `code` belongs to — the step of `at` or one either side (clock drift of phones) — or None.
+
+    The caller remembers the step it accepted, so that a code is good once (see accounts.second_factor)."""
     code = (code or "").strip().replace(" ", "")
     if not secret or len(code) != DIGITS or not code.isdigit():
-        return False
+        return None
     key, now = _key(secret), int((time.time() if at is None else at) // STEP)
-    return any(hmac.compare_digest(hotp(key, now + d), code) for d in range(-window, window + 1))
+    found = None
+    for step in range(now - window, now + window + 1):  # every step compared: no early exit to time
+        if hmac.compare_digest(hotp(key, step), code):
+            found = step if found is None else found
+    return found
+
+
+def verify(secret: str, code: str, at: float | None = None, window: int = 1) -> bool:
+    """True when `code` matches the step of `at` or one step either side (clock drift of phones)."""
+    return matching_step(secret, code, at, window) is not None
 
 
 def provisioning_uri(secret: str, username: str, issuer: str = "tuopin") -> str:
-    return f"otpauth://totp/{issuer}:{username}?secret={secret}&issuer={issuer}"
+    from urllib.parse import quote
+
+    label = quote(f"{issuer}:{username}", safe=":@")
+    return f"otpauth://totp/{label}?secret={secret}&issuer={quote(issuer)}&algorithm=SHA1&digits={DIGITS}&period={STEP}"

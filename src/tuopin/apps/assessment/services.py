@@ -19,6 +19,7 @@ from tuopin.apps.audit.services import audit_event
 from tuopin.apps.geo.models import Level, Region
 from tuopin.engine import duckdb_runner
 from tuopin.engine.duckdb_runner import Result
+from tuopin.engine.mpi import by_code
 
 from . import live_inputs
 from .models import AssessmentRun
@@ -36,29 +37,46 @@ def default_scope() -> Region:
     return counties[0]
 
 
-def assess(*, year: int, region: Region | None = None, child_level: str | None = None) -> tuple[dict, Result]:
-    """Assess the year for a county or township from the live registry; returns (summary, raw result)."""
-    summary, result, _ = _run(year=year, region=region or default_scope(), child_level=child_level)
+def assess(*, year: int, region: Region | None = None, child_level: str | None = None,
+           engine: str = "duckdb") -> tuple[dict, Result]:
+    """Assess the year for a county or township from the live registry; returns (summary, raw result).
+    `engine="spark"` runs the same rules on the process's local Spark session (docs/spark.md)."""
+    summary, result, _ = _run(year=year, region=region or default_scope(), child_level=child_level, engine=engine)
     return summary, result
 
 
-def _run(*, year: int, region: Region, child_level: str | None):
+def _runner(engine: str):
+    if engine == "spark":
+        from tuopin.engine import spark_runner  # imported on demand: it starts a JVM
+
+        return spark_runner
+    return duckdb_runner
+
+
+def _run(*, year: int, region: Region, child_level: str | None, engine: str = "duckdb"):
     if region.level not in (Level.COUNTY, Level.TOWNSHIP):
         raise ValidationError(f"{region} is a {region.get_level_display()}: assess a county or a township")
     child_level = child_level or CHILD_LEVEL[region.level]
     params = rules.parameters(standards.load(region.code), year)
     inputs = live_inputs.read(year=year, region_code=region.code)
-    con = duckdb_runner.connect()
-    duckdb_runner.register_arrow(con, inputs)
+    runner = _runner(engine)
+    con = runner.connect()
+    runner.register_arrow(con, inputs)
     levels = tuple(dict.fromkeys(lvl for lvl in (region.level, child_level) if lvl != "village"))
-    result = duckdb_runner.run(con, params, year=year, levels=levels)
+    result = runner.run(con, params, year=year, levels=levels)
     summary = summarise(result, scope_level=region.level, scope_code=int(region.code), child_level=child_level)
     return summary, result, inputs
 
 
-def summarise(result: Result, *, scope_level: str, scope_code: int | None, child_level: str) -> dict:
-    """The `tuopin assess --json` object (CONTRACTS.md) from a run's roll-ups."""
-    names = _names()
+def summarise(result: Result, *, scope_level: str, scope_code: int | None, child_level: str,
+              names: dict[int, str] | None = None) -> dict:
+    """The `tuopin assess --json` object (CONTRACTS.md) from a run's roll-ups; area names from the
+    database unless given (a snapshot folder brings its own regions)."""
+    names = _names() if names is None else names
+    mpi = {level: by_code(table, rules.INDICATORS) for level, table in result.mpi.items()}
+    k = None
+    if mpi:  # for an area the engine found no registered household in
+        k = rules.mpi_parameters(standards.load(f"{scope_code:012d}" if scope_code else "000000"))["mpi_k"]
     top_rows = result.areas[scope_level].to_pylist()
     top = next((r for r in top_rows if scope_code is None or r["code"] == scope_code), None)
     if top is None:
@@ -67,23 +85,39 @@ def summarise(result: Result, *, scope_level: str, scope_code: int | None, child
                "scope": {"code": f"{top['code']:012d}", "name": names.get(top["code"], "全国" if top["code"] == 0 else ""),
                          "level": scope_level},
                **_figures(top), "gaps": gaps_by_indicator(result)}
+    _add_mpi(summary, mpi.get(scope_level), top["code"], k)
     if child_level == "village":
         children = [_village(r, names) for r in result.village_result.to_pylist()
                     if scope_code is None or _within(r["village_code"], scope_code)]
     else:
-        children = [_area(r, names) for r in result.areas[child_level].to_pylist()]
+        children = [_add_mpi(_area(r, names), mpi.get(child_level), r["code"], k)
+                    for r in result.areas[child_level].to_pylist()]
     summary[_plural(child_level)] = children
     return summary
 
 
 def gaps_by_indicator(result: Result) -> dict[str, int]:
     """Gap rows per indicator, over the households poor at the end of the year."""
+    if result.gaps_of_poor:  # counted by the engine (a national run brings no per-household rows)
+        return {name: int(result.gaps_of_poor.get(name, 0)) for name in rules.INDICATORS}
     poor = result.household_result.filter(pc.field("poor_at_end"))["household_id"]
     gaps = result.household_gaps.filter(pc.is_in(result.household_gaps["household_id"], poor))
     counted = dict.fromkeys(rules.INDICATORS, 0)
     for row in gaps.group_by("indicator").aggregate([("household_id", "count")]).to_pylist():
         counted[row["indicator"]] = row["household_id_count"]
     return counted
+
+
+def _add_mpi(figures: dict, by_area: dict | None, code: int, k: float) -> dict:
+    """The area's Alkire–Foster measures under `mpi` (an engine that computed none leaves the key out)."""
+    if by_area is not None:
+        found = by_area.get(code)
+        if found is None:  # no household on the registry in the area: nobody is deprived
+            found = {"H": 0.0, "A": 0.0, "M0": 0.0, "k": k,
+                     "censored_headcount": dict.fromkeys(rules.INDICATORS, 0.0),
+                     "contribution": dict.fromkeys(rules.INDICATORS, 0.0)}
+        figures["mpi"] = {key: found[key] for key in ("H", "A", "M0", "k", "censored_headcount", "contribution")}
+    return figures
 
 
 def _within(code: int, scope_code: int) -> bool:
@@ -135,10 +169,10 @@ def explain_household(*, household_id: int, year: int, region_code: str) -> list
 
 
 @transaction.atomic
-def assessment_save(*, year: int, region: Region | None = None, by) -> AssessmentRun:
+def assessment_save(*, year: int, region: Region | None = None, by, engine: str = "duckdb") -> AssessmentRun:
     """Keep the year's inputs and results as they are today, read-only, with their digest."""
     region = region or default_scope()
-    summary, result, inputs = _run(year=year, region=region, child_level=None)
+    summary, result, inputs = _run(year=year, region=region, child_level=None, engine=engine)
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
     folder = Path(settings.VAR_DIR) / "assessments" / str(year) / f"{region.code}-{stamp}"
     folder.mkdir(parents=True)

@@ -49,6 +49,10 @@ class Task(models.Model):  # 任务: "4+4" templates and tasks made from gaps
     status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN, db_index=True)
     closed_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Who saved the current version and when (null: as generated; the sync leaves `updated_by` empty).
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", db_index=False)
     # The identity a generated task is found again by: "gap|<household>|<indicator>|u<unit>" (or c<cadre>),
     # "unit4|<year>|<pairing>|<template>" … — re-running a generator or the sync never duplicates a task.
     key = models.CharField(max_length=96, null=True, blank=True, unique=True)

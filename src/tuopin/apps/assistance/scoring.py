@@ -70,14 +70,19 @@ def score_of(counts: dict, cfg: dict) -> tuple[float | None, dict]:
     if not weights or not sum(weights.values()):
         return None, rates
     base = 100 * sum(weights[k] * rates[k] for k in weights) / sum(weights.values())
-    penalty = min(counts["overdue"] * float(cfg["penalties"]["overdue_each"]), float(cfg["penalties"]["overdue_max"]))
+    # The penalty follows the share of the subject's tasks that are overdue, so a township answering for two
+    # thousand tasks is not failed by the sixteen a cadre with four would be (decision 0712).
+    accountable = counts.get("accountable") or max(counts["due"], counts["overdue"])
+    overdue_percent = 100 * counts["overdue"] / accountable if accountable else 0.0
+    penalty = min(overdue_percent * float(cfg["penalties"]["overdue_points_per_percent"]),
+                  float(cfg["penalties"]["overdue_max"]))
     return round(max(0.0, base - penalty), 1), {k: round(v, 4) for k, v in rates.items()}
 
 
 # ---- gathering the counts ----------------------------------------------------------------------------
 
 def _empty() -> dict:
-    return {"due": 0, "on_time": 0, "overdue": 0, "gap_tasks": 0, "gaps_closed": 0, "visits": 0,
+    return {"due": 0, "on_time": 0, "overdue": 0, "accountable": 0, "gap_tasks": 0, "gaps_closed": 0, "visits": 0,
             "visits_expected": 0.0}
 
 
@@ -125,15 +130,18 @@ def gather(period: str) -> dict[tuple[str, int], dict]:
         closed_by_owner_or_gap = status in (TaskStatus.DONE, TaskStatus.CLOSED_BY_SYNC)
         for subject in subjects(unit_id, cadre_id, village_id):
             c = counts[subject]
-            if due and start <= due <= end:
-                c["due"] += 1
-                if closed_by_owner_or_gap and closed_on and closed_on <= due:
-                    c["on_time"] += 1
-            if due and due < as_of and status != TaskStatus.HANDED_OVER and (closed_on is None or closed_on > as_of):
-                c["overdue"] += 1
+            due_in_period = bool(due and start <= due <= end)
+            overdue = bool(due and due < as_of and status != TaskStatus.HANDED_OVER
+                           and (closed_on is None or closed_on > as_of))
+            c["due"] += due_in_period
+            c["on_time"] += due_in_period and closed_by_owner_or_gap and bool(closed_on) and closed_on <= due
+            c["overdue"] += overdue
+            c["accountable"] += due_in_period or overdue
             if kind == "gap" and (closed_on is None or closed_on >= start):
                 c["gap_tasks"] += 1
-                if status == TaskStatus.CLOSED_BY_SYNC and closed_on and start <= closed_on <= end:
+                # Closed: resolved by the sync, or done by its owner and not reopened since (the sync reopens a
+                # done task whose gap remains, so a task still done is one whose gap went).
+                if closed_by_owner_or_gap and closed_on and start <= closed_on <= end:
                     c["gaps_closed"] += 1
 
     # Visits against the households each subject answered for in the period.

@@ -74,7 +74,7 @@ def gap_rows(*, year: int, region: Region) -> list[tuple[int, int, str, str]]:
     params = rules.parameters(standards.load(region.code), year)
     con = duckdb_runner.connect()
     duckdb_runner.register_arrow(con, live_inputs.read(year=year, region_code=region.code, household_ids=ids))
-    for name in ("household_status", "household_gaps", "household_result"):
+    for name in rules.GAP_RULES:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {rules.render(name, params)}")
     rows = con.sql("SELECT g.household_id, r.village_code, g.indicator, g.reason FROM household_gaps g "
                    "JOIN household_result r ON r.household_id = g.household_id WHERE r.poor_at_end "
@@ -243,6 +243,8 @@ def tasks_sync(*, year: int, by, region: Region | None = None, today: dt.date | 
     out.seconds["plan"] = round(time.perf_counter() - started, 2)
 
     by_id = by.pk if by else None
+    # A version the sync moves says who ran it and when, so a stale completion names them (optimistic locking).
+    stamp = {"updated_at": now_db, "updated_by": by_id}
     events, new_ids = [], []
     if plan.new_rows:
         plan.new_rows.sort(key=lambda row: row[11])  # in key order: the unique index on `key` grows at its end
@@ -251,15 +253,15 @@ def tasks_sync(*, year: int, by, region: Region | None = None, today: dt.date | 
         new_ids = list(Task.objects.filter(pk__gt=last, kind=GAP).values_list("pk", flat=True))
         # The gap's reason is on the task (detail); the event only dates it.
         events += [(pk, TaskEventKind.OPENED, now_db, by_id, SYNC, "") for pk in new_ids]
-    _update(plan.close, {"status": TaskStatus.CLOSED_BY_SYNC, "closed_on": today_db})
+    _update(plan.close, {"status": TaskStatus.CLOSED_BY_SYNC, "closed_on": today_db, **stamp})
     events += [(pk, TaskEventKind.CLOSED, now_db, by_id, SYNC, f"{year}年评估：差距已消除") for pk in plan.close]
-    _update(plan.handed, {"status": TaskStatus.HANDED_OVER, "closed_on": today_db})
+    _update(plan.handed, {"status": TaskStatus.HANDED_OVER, "closed_on": today_db, **stamp})
     events += [(pk, TaskEventKind.HANDED_OVER, now_db, by_id, SYNC, "责任人已变更，任务移交") for pk in plan.handed]
     reopened = []
     for days, rows in plan.reopen.items():
         due = ops.adapt_datefield_value(today + dt.timedelta(days=days))
         _update([pk for pk, _ in rows], {"status": TaskStatus.OPEN, "closed_on": None, "opened_on": today_db,
-                                         "year": year, "due": due})
+                                         "year": year, "due": due, **stamp})
         events += [(pk, TaskEventKind.REOPENED, now_db, by_id, SYNC, reason) for pk, reason in rows]
         reopened += [pk for pk, _ in rows]
     _update(plan.refresh, {"year": year}, bump=False)

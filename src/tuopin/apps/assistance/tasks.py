@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from tuopin.apps.accounts.models import Role
@@ -20,6 +20,7 @@ from tuopin.apps.geo.models import Region
 from tuopin.apps.organisation.models import CadreHouseholdPairing, UnitVillagePairing
 from tuopin.apps.organisation.selectors import code_prefix, in_force
 from tuopin.apps.registry.bulk import insert_rows
+from tuopin.common.versioning import locked, stamp
 
 from . import config
 from .evidence import checked_photo
@@ -65,9 +66,12 @@ def task_create(*, kind: str, title: str, by, household=None, village: Region | 
 
 @transaction.atomic
 def task_complete(*, task: Task, by, text: str = "", photo=None, on: dt.date | None = None,
-                  source: str = "web") -> Task:
-    """完成: the owner reports the task done, with evidence (a text, a photo, or both)."""
-    task = Task.objects.select_for_update().get(pk=task.pk)
+                  version: int | None = None, source: str = "web") -> Task:
+    """完成: the owner reports the task done, with evidence (a text, a photo, or both).
+
+    `version` is the version the page or client read: a task the sync or someone else changed since is refused
+    with StaleEdit (who, when), even if it is open again (decision 0906)."""
+    task = locked(Task, task.pk, version)
     if not may_work_on(by, task):
         raise PermissionDenied("this task is not yours to complete")
     if task.status != TaskStatus.OPEN:
@@ -78,9 +82,7 @@ def task_complete(*, task: Task, by, text: str = "", photo=None, on: dt.date | N
     _evidence(task=task, by=by, text=text, photo=photo, required=True)
     before = snapshot(task, ("status", "closed_on"))
     task.status, task.closed_on = TaskStatus.DONE, on
-    task.version = F("version") + 1
-    task.save(update_fields=["status", "closed_on", "version"])
-    task.refresh_from_db()
+    task.save(update_fields=["status", "closed_on", *stamp(task, by)])
     task_event(task=task, kind=TaskEventKind.COMPLETED, by=by, note=text[:500])
     audit_change(actor=by, action="complete", instance=task, source=source, summary=f"task: {task.title}",
                  changes=diff(before, snapshot(task, ("status", "closed_on"))))

@@ -21,7 +21,8 @@ _HOME_LEVEL = {Role.COUNTY_ADMIN: Level.COUNTY, Role.COMMANDER: Level.TOWNSHIP, 
 
 def visible_region(user, pk: int) -> Region:
     """The region with this primary key, if the account may open it; Region.DoesNotExist otherwise."""
-    return regions_visible_to(user).select_related("parent").get(pk=pk)
+    # Down to the province in the same query: the page's breadcrumbs walk the ancestors (Region.ancestors).
+    return regions_visible_to(user).select_related("parent__parent__parent__parent").get(pk=pk)
 
 
 def child_regions(user, region: Region) -> QuerySet[Region]:

@@ -23,10 +23,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from tuopin.apps.accounts.models import Role
 from tuopin.apps.accounts.scoping import households_visible_to
 from tuopin.apps.audit.services import audit_batch
+from tuopin.apps.registry.exchange.import_lock import import_lock
 from tuopin.apps.registry.exchange.report import Problem, default_path, write_report
 
 from .models import Cadre, CadreHouseholdPairing, Unit, UnitKind
@@ -220,9 +223,15 @@ def _resolve_cadres(rows: list[Row], out: OrgImportResult) -> dict[tuple[str, st
 # ---- writing ------------------------------------------------------------------------------------------
 
 def org_import(*, path: Path, by, report: Path | None = None, source: str = "cli") -> OrgImportResult:
-    out = OrgImportResult(file=path.name)
     if getattr(by, "role", None) not in IMPORT_ROLES:
         raise PermissionDenied("only the county office or a war-zone commander imports pairings")
+    # Checked and written under the database's import lock, like the registry import (decision 0907).
+    with import_lock(what=f"{path.name} by {by.get_username()}"):
+        return _org_import(path=path, by=by, report=report, source=source)
+
+
+def _org_import(*, path: Path, by, report: Path | None, source: str) -> OrgImportResult:
+    out = OrgImportResult(file=path.name)
     try:
         rows = _check_rows(path, by, out)
     except UnreadableFile as exc:
@@ -238,6 +247,12 @@ def org_import(*, path: Path, by, report: Path | None = None, source: str = "cli
         return out
     out.counts = _write(rows, cadres, by=by, source=source, file=path.name)
     return out
+
+
+def _save_end(pairing: CadreHouseholdPairing, by) -> None:
+    # F(): the row was read without a lock; a web edit saved in between still sees its version moved on.
+    CadreHouseholdPairing.objects.filter(pk=pairing.pk).update(end=pairing.end, version=F("version") + 1,
+                                                                updated_by=by, updated_at=timezone.now())
 
 
 @transaction.atomic
@@ -274,13 +289,13 @@ def _write(rows: list[Row], cadres: dict, *, by, source: str, file: str) -> dict
             for other in open_by_household[r.household_id]:
                 if other.cadre_id != cadre.pk and other.start < r.start and other.end is None:
                     other.end = r.start - dt.timedelta(days=1)
-                    other.save(update_fields=["end"])
+                    _save_end(other, by)
                     counts["pairings_handed_over"] += 1
                     written.append(("ended", other.pk, other.end.isoformat()))
             new.append(CadreHouseholdPairing(cadre=cadre, household_id=r.household_id, start=r.start, end=r.end))
         elif pairing.end != r.end:
             pairing.end = r.end
-            pairing.save(update_fields=["end"])
+            _save_end(pairing, by)
             counts["pairings_updated"] += 1
             written.append(("updated", pairing.pk, r.end.isoformat() if r.end else None))
     created = CadreHouseholdPairing.objects.bulk_create(new, batch_size=2_000)

@@ -1,9 +1,24 @@
 """Organisation: units, cadres, the leading group, war zones, work teams, pairings (S1–S3, S15, S17)."""
 
+from django.conf import settings
 from django.db import models
 
 
-class Period(models.Model):
+class Tracked(models.Model):
+    """Optimistic locking (as registry.Versioned): an edit names the version it read; a stale one is refused with
+    who saved the record last and when. Null `updated_*` means "as created or imported in bulk"; `db_default`
+    lets the bulk loaders (synth, imports) insert rows without naming these columns."""
+
+    version = models.PositiveIntegerField(default=1, db_default=1)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", db_index=False)
+
+    class Meta:
+        abstract = True
+
+
+class Period(Tracked):
     """A responsibility that holds from `start` to `end` (open-ended while `end` is empty)."""
 
     start = models.DateField()
@@ -57,7 +72,7 @@ class SpecialGroup(models.Model):  # 专项小组 of the leading group (领导�
     member_units = models.ManyToManyField(Unit, blank=True, related_name="special_groups")
 
 
-class WarZone(models.Model):  # 战区: one per rural township
+class WarZone(Tracked):  # 战区: one per rural township
     township = models.OneToOneField("geo.Region", on_delete=models.PROTECT, related_name="war_zone")
     # Jointly responsible commanders (捆绑同责): the county leader in charge and the Party secretary.
     county_leader = models.ForeignKey(Cadre, null=True, on_delete=models.PROTECT, related_name="zones_led")
@@ -88,7 +103,7 @@ class CadreHouseholdPairing(Period):  # 干部包户 (帮扶责任人)
         indexes = [models.Index(fields=["cadre", "end"]), models.Index(fields=["household", "end"])]
 
 
-class MutualGroup(models.Model):  # "1×5": five cadres, one vehicle
+class MutualGroup(Tracked):  # "1×5": five cadres, one vehicle
     name = models.CharField(max_length=60)
     township = models.ForeignKey("geo.Region", null=True, on_delete=models.PROTECT, related_name="+")
     vehicle = models.CharField("车辆", max_length=20, blank=True)

@@ -2,6 +2,8 @@
 
 Ending a pairing or a membership sets its `end`; nothing is deleted, so "who was responsible on a date" can
 always be answered (selectors.responsible_cadres). Each service validates, writes in one transaction, audits.
+Edits of an existing record take the `version` the caller read: a stale one is refused with StaleEdit, naming
+who saved the record last and when (decision 0906); `version=None` for callers with no earlier read.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.db.models import Q
 
 from tuopin.apps.audit.services import audit_change, diff, snapshot
 from tuopin.apps.geo.models import Level, Region
+from tuopin.common.versioning import locked, stamp
 
 from .models import (Cadre, CadreHouseholdPairing, MutualGroup, Unit, UnitKind, UnitVillagePairing, WarZone, WorkTeam,
                      WorkTeamMember)
@@ -88,15 +91,15 @@ def unit_village_pairing_create(*, unit: Unit, village: Region, start: dt.date, 
 
 
 @transaction.atomic
-def period_end(*, instance, end: dt.date, by, reason: str = "", source: str = "web"):
+def period_end(*, instance, end: dt.date, by, version: int | None = None, reason: str = "", source: str = "web"):
     """End a pairing, a work team or a membership on `end` (inclusive). It stays on file as history."""
-    instance = type(instance).objects.select_for_update().get(pk=instance.pk)
+    instance = locked(type(instance), instance.pk, version)
     if instance.end is not None and instance.end <= end:
         raise ValidationError(f"already ended on {instance.end}")
     _check_period(instance.start, end)
     before = snapshot(instance, ("end",))
     instance.end = end
-    instance.save(update_fields=["end"])
+    instance.save(update_fields=["end", *stamp(instance, by)])
     audit_change(actor=by, action="end", instance=instance, changes=diff(before, snapshot(instance, ("end",))),
                  source=source, summary=reason or f"ended on {end}")
     return instance
@@ -174,10 +177,13 @@ def mutual_group_create(*, name: str, members: list[Cadre], by, township: Region
 
 
 @transaction.atomic
-def mutual_group_set_members(*, group: MutualGroup, members: list[Cadre], by, source: str = "web") -> MutualGroup:
+def mutual_group_set_members(*, group: MutualGroup, members: list[Cadre], by, version: int | None = None,
+                             source: str = "web") -> MutualGroup:
+    group = locked(MutualGroup, group.pk, version)
     _check_group_members(members)
     before = sorted(group.members.values_list("pk", flat=True))
     group.members.set(members)
+    group.save(update_fields=stamp(group, by))
     audit_change(actor=by, action="update", instance=group, source=source, summary=f"mutual group {group.name}",
                  changes={"members": [before, sorted(c.pk for c in members)]})
     return group
@@ -187,7 +193,7 @@ def mutual_group_set_members(*, group: MutualGroup, members: list[Cadre], by, so
 
 @transaction.atomic
 def war_zone_set_commanders(*, township: Region, county_leader: Cadre, party_secretary: Cadre, by,
-                            source: str = "web") -> WarZone:
+                            version: int | None = None, source: str = "web") -> WarZone:
     """The zone's two jointly responsible commanders (捆绑同责): the county leader in charge and the
     township's Party secretary."""
     if township.level != Level.TOWNSHIP:
@@ -197,9 +203,13 @@ def war_zone_set_commanders(*, township: Region, county_leader: Cadre, party_sec
     if county_leader.pk == party_secretary.pk:
         raise ValidationError("the two commanders are two different people")
     zone, created = WarZone.objects.select_for_update().get_or_create(township=township)
+    if not created:
+        zone = locked(WarZone, zone.pk, version)
     fields = ("county_leader", "party_secretary")
     before = {} if created else snapshot(zone, fields)
     zone.county_leader, zone.party_secretary = county_leader, party_secretary
+    if not created:
+        stamp(zone, by)
     zone.save()
     audit_change(actor=by, action="create" if created else "update", instance=zone, source=source,
                  changes=diff(before, snapshot(zone, fields)), summary=f"war zone {township.name}")

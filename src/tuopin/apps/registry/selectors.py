@@ -161,7 +161,9 @@ def my_household_rows(user) -> QuerySet[Household]:
 
 def household_for(user, pk: int) -> Household:
     """The household with this primary key if the account may see it; Household.DoesNotExist otherwise."""
-    return households_visible_to(user).select_related("village", "township", "natural_village", "updated_by").get(pk=pk)
+    # The village's ancestors come in the same query: the page's breadcrumbs walk them (Region.ancestors).
+    return households_visible_to(user).select_related(
+        "village__parent__parent__parent__parent", "township", "natural_village", "updated_by").get(pk=pk)
 
 
 def _in_scope(user, record, household_id: int):

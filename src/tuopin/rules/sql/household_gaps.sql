@@ -18,27 +18,20 @@ WHERE year = ${year} AND NOT food_clothing_secure
 
 UNION ALL
 -- 义务教育: every child aged ${school_age_min}–${school_age_max} at the start of the school year in school,
--- taught at home (送教上门) or medically exempt.
-SELECT py.household_id, 'education',
-       CAST(COUNT(*) AS VARCHAR) || '名${school_age_min}至${school_age_max}岁儿童未在校（义务教育未保障）',
-       COUNT(*), CAST(0 AS BIGINT)
-FROM persons_yearly py
-JOIN persons p ON p.person_id = py.person_id
-WHERE py.year = ${year}
-  AND ${year} - YEAR(p.birth_date)
-      - CASE WHEN MONTH(p.birth_date) * 100 + DAY(p.birth_date) > ${school_age_on} THEN 1 ELSE 0 END
-      BETWEEN ${school_age_min} AND ${school_age_max}
-  AND COALESCE(py.school_status, 0) NOT IN ${school_ok_codes}
-GROUP BY py.household_id
+-- taught at home (送教上门) or medically exempt (counted per household by household_person_facts).
+SELECT household_id, 'education',
+       CAST(children_out_of_school AS VARCHAR) || '名${school_age_min}至${school_age_max}岁儿童未在校（义务教育未保障）',
+       children_out_of_school, CAST(0 AS BIGINT)
+FROM household_person_facts
+WHERE children_out_of_school > 0
 
 UNION ALL
--- 基本医疗: every member in basic medical insurance and serious-illness insurance.
+-- 基本医疗: every member in basic medical insurance and serious-illness insurance (household_person_facts).
 SELECT household_id, 'medical',
-       CAST(COUNT(*) AS VARCHAR) || '人未参加基本医疗保险或大病保险（基本医疗未保障）',
-       COUNT(*), CAST(0 AS BIGINT)
-FROM persons_yearly
-WHERE year = ${year} AND NOT (COALESCE(basic_medical, FALSE) AND COALESCE(serious_illness_insurance, FALSE))
-GROUP BY household_id
+       CAST(members_uninsured AS VARCHAR) || '人未参加基本医疗保险或大病保险（基本医疗未保障）',
+       members_uninsured, CAST(0 AS BIGINT)
+FROM household_person_facts
+WHERE members_uninsured > 0
 
 UNION ALL
 -- 住房安全: grades C and D are unsafe until renovated.

@@ -59,8 +59,11 @@ def build(region, year: int, found: dict, history: list[dict]) -> bytes:
         [_("Poverty gap P1"), fgt["p1"]],
         [_("Squared poverty gap P2"), fgt["p2"]],
     ]
+    shares = _mpi_rows(summary, rows)
     sheet = _sheet(book, _("Summary"), [_("Figure"), _("Value")], rows, first=True)
     sheet.cell(row=2 + 3 + len(COUNT_KEYS), column=2).number_format = PERCENT  # the incidence row
+    for index in shares:  # rows[index] is on sheet row index + 2, below the heading
+        sheet.cell(row=2 + index, column=2).number_format = PERCENT
     start = sheet.max_row + 2
     sheet.cell(row=start, column=1, value=safe_cell(_("Poverty incidence by year"))).font = Font(bold=True)
     for offset, past in enumerate(history, start=1):
@@ -98,3 +101,21 @@ def build(region, year: int, found: dict, history: list[dict]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _mpi_rows(summary: dict, rows: list) -> list[int]:
+    """Alkire–Foster H, A, M0, k and each indicator's censored headcount and share of M0, appended to the
+    summary rows; returns the indexes of the share rows (shown as percentages)."""
+    mpi = summary.get("mpi")
+    if not mpi:
+        return []
+    rows += [[_("Headcount ratio H"), mpi["H"]], [_("Intensity A"), mpi["A"]],
+             [_("Adjusted headcount ratio M0"), mpi["M0"]], [_("Poverty cut-off k"), mpi["k"]]]
+    shares = []
+    for key in figures.INDICATORS:
+        name = labels.INDICATOR_LABELS[key]
+        rows.append([_("Censored headcount ratio: %(indicator)s") % {"indicator": name},
+                     mpi["censored_headcount"][key]])
+        rows.append([_("Contribution to M0: %(indicator)s") % {"indicator": name}, mpi["contribution"][key]])
+        shares.append(len(rows) - 1)
+    return shares

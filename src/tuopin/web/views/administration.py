@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tuopin.apps.accounts import services
+from tuopin.apps.accounts import lockouts, services
 from tuopin.apps.accounts.models import Role, User
 from tuopin.apps.audit import selectors as audit
 from tuopin.apps.geo.models import Region
@@ -119,3 +119,24 @@ def audit_trail(request):
     return render(request, "web/admin_audit.html", {
         "form": form, "page": page, "events": [audit.as_row(e) for e in page.object_list],
         "today": dt.date.today()})
+
+
+@login_required
+def lockouts_page(request):
+    """The security administrator's list of login lockouts (django-axes), each with a release button."""
+    _only(request, Role.SECURITY_ADMIN)
+    return render(request, "web/admin_lockouts.html", {"attempts": lockouts.locked_out()})
+
+
+@login_required
+@require_POST
+def lockout_release(request, pk: int):
+    _only(request, Role.SECURITY_ADMIN)
+    attempt = lockouts.locked_out().filter(pk=pk).first()
+    if attempt is None:
+        messages.error(request, _("That lock has already been lifted."))
+    else:
+        lockouts.lockout_release(attempt=attempt, by=request.user)
+        messages.success(request, _("Lock released: %(username)s can log in from %(address)s again.") % {
+            "username": attempt.username, "address": attempt.ip_address or "-"})
+    return redirect("web:admin_lockouts")

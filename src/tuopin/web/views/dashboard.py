@@ -53,13 +53,22 @@ def trend_charts(place: Region, summary: dict, history: list[dict]) -> dict:
 
 
 def _gap_chart(summary: dict) -> dict:
-    return {
+    charts = {
         "gaps": {
             "kind": "hbars", "categories": [str(labels.INDICATOR_LABELS[k]) for k in figures.INDICATORS],
             "series": [{"name": _("Poor households with the gap"),
                         "data": [summary["gaps"].get(k, 0) for k in figures.INDICATORS]}],
         },
     }
+    if "mpi" in summary:  # each indicator's share of M0 (Alkire–Foster), in percent
+        charts["mpi"] = {
+            "kind": "hbars", "percent": True,
+            "categories": [str(labels.INDICATOR_LABELS[k]) for k in figures.INDICATORS],
+            "series": [{"name": _("Contribution to M0"),
+                        "data": [round(summary["mpi"]["contribution"].get(k, 0.0) * 100, 2)
+                                 for k in figures.INDICATORS]}],
+        }
+    return charts
 
 
 def context(user, place: Region, year: int | None, years: list[int]) -> dict:
@@ -85,6 +94,8 @@ def context(user, place: Region, year: int | None, years: list[int]) -> dict:
         "trend_deferred": history is None,
         "lagging": [(villages.get(v["code"]), v, [k for k, ok in v["checks"].items() if not ok]) for v in lagging],
         "gap_rows": [(k, summary["gaps"].get(k, 0)) for k in figures.INDICATORS],
+        "mpi_rows": [(k, summary["mpi"]["censored_headcount"][k], summary["mpi"]["contribution"][k])
+                     for k in figures.INDICATORS] if "mpi" in summary else [],
     }
 
 

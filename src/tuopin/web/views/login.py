@@ -15,7 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tuopin.apps.accounts import totp
+from tuopin.apps.accounts import second_factor
+from tuopin.apps.accounts.middleware import MUST_ENROL
 from tuopin.apps.accounts.models import User
 from tuopin.apps.audit.services import audit_event
 
@@ -42,7 +43,12 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         user = form.get_user()
         if not user.totp_secret:
-            return super().form_valid(form)
+            response = super().form_valid(form)
+            if second_factor.required_for(user) and settings.TOTP_ENROL_FIRST:
+                # First login of an account that must have a second factor: enrol it before anything else.
+                self.request.session[MUST_ENROL] = True
+                return redirect("web:totp_enrol")
+            return response
         self.request.session.cycle_key()
         self.request.session[PENDING] = user.pk
         self.request.session[PENDING_AT] = int(time.time())
@@ -63,7 +69,8 @@ def login_code(request):
         return redirect("web:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if totp.verify(user.totp_secret, form.cleaned_data["code"]):
+        outcome = second_factor.code_accept(account=user, code=form.cleaned_data["code"])
+        if outcome == second_factor.ACCEPTED:
             target = session.get(PENDING_NEXT) or settings.LOGIN_REDIRECT_URL
             backend = session.get(PENDING_BACKEND)
             for key in (PENDING, PENDING_AT, PENDING_NEXT, PENDING_BACKEND):
@@ -72,9 +79,12 @@ def login_code(request):
             if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
                 target = settings.LOGIN_REDIRECT_URL
             return redirect(target)
+        replayed = outcome == second_factor.REPLAYED
         audit_event(actor=user, action="login_failed", entity="accounts.user", entity_id=str(user.pk),
-                    summary=f"wrong second-factor code from {request.META.get('REMOTE_ADDR', '-')}")
-        form.add_error("code", _("The code is not right. Enter the code the app shows now."))
+                    summary=f"{'reused' if replayed else 'wrong'} second-factor code from "
+                            f"{request.META.get('REMOTE_ADDR', '-')}")
+        form.add_error("code", _("This code has already been used. Wait for the app to show the next one.")
+                       if replayed else _("The code is not right. Enter the code the app shows now."))
     return render(request, "web/login_code.html", {"form": form})
 
 

@@ -20,10 +20,12 @@ from tuopin.apps.geo import selectors as geo
 from tuopin.apps.organisation.selectors import responsible_cadres
 from tuopin.apps.registry import selectors as registry
 from tuopin.apps.registry.models import Household
+from tuopin.apps.registry.services import StaleEdit
 
 from .. import accountability as acc
 from ..access import forbidden, not_found
 from ..task_forms import CompleteForm, TaskFilterForm, VisitForm
+from .edit import stale_message
 
 PAGE_SIZE = 50
 
@@ -68,7 +70,7 @@ def task_detail(request, pk: int):
         task = acc.task_for(user, pk)
     except Task.DoesNotExist:
         raise not_found(request, entity="assistance.task", entity_id=pk) from None
-    return _task_page(request, task, CompleteForm())
+    return _task_page(request, task, CompleteForm(initial={"version": task.version}))
 
 
 def _task_page(request, task, form, status=200):
@@ -101,7 +103,19 @@ def task_complete(request, pk: int):
     if form.is_valid():
         try:
             services.task_complete(task=task, by=user, text=form.cleaned_data["text"],
-                                   photo=form.cleaned_data.get("photo"), source="web")
+                                   photo=form.cleaned_data.get("photo"), version=form.cleaned_data["version"],
+                                   source="web")
+        except StaleEdit as exc:
+            # The person's text stays in the form, which now carries the current version: they see the task as
+            # it is now and submit again on purpose.
+            data = request.POST.copy()
+            data["version"] = str(exc.instance.version)
+            form = CompleteForm(data, request.FILES)
+            form.is_valid()
+            form.add_error(None, stale_message(exc, int(request.POST["version"])))
+            if request.FILES:
+                form.add_error("photo", _("Attach the photo again: a browser does not keep a chosen file."))
+            return _task_page(request, exc.instance, form, status=409)
         except PermissionDenied:
             raise forbidden(request, entity="assistance.task", entity_id=pk) from None
         except ValidationError as exc:

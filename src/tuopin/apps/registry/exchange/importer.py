@@ -21,6 +21,7 @@ from django.db import transaction
 
 from tuopin.apps.audit.services import audit_batch
 
+from .import_lock import import_lock
 from .parse import parse_sheet
 from .plan import build_plan
 from .readers import UnreadableFile, read
@@ -81,7 +82,11 @@ def _crash_drill_pause() -> None:
 def registry_import(*, path: Path, year: int, by, dry_run: bool = False, report: Path | None = None,
                     today: dt.date | None = None) -> ImportResult:
     with no_cyclic_gc():
-        return _import(path=Path(path), year=year, by=by, dry_run=dry_run, report=report, today=today)
+        if dry_run:  # reads only: no need to wait for a running import
+            return _import(path=Path(path), year=year, by=by, dry_run=dry_run, report=report, today=today)
+        # Plan and write under the database's import lock: a second import plans from the first one's result.
+        with import_lock(what=f"{Path(path).name} by {by.get_username() if by else 'system'}"):
+            return _import(path=Path(path), year=year, by=by, dry_run=dry_run, report=report, today=today)
 
 
 def _import(*, path: Path, year: int, by, dry_run: bool, report: Path | None, today: dt.date | None) -> ImportResult:

@@ -8,6 +8,7 @@ needs them); ID numbers are masked unless asked for by an account that may see t
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,6 +19,7 @@ from tuopin.apps.accounts.scoping import (household_years_visible_to, households
 from tuopin.apps.geo.models import LEVEL_DEPTH, Level, VillageYear
 from tuopin.common.masking import mask_id
 from tuopin.engine import duckdb_runner
+from tuopin.engine import derived
 from tuopin.engine import snapshot as snap
 
 from .. import choices as c
@@ -125,4 +127,8 @@ def _status_at_year_end(events: pa.Table, years: set[int]):
 
 def write_parquet(*, user, out: Path, year: int | None, unmasked: bool) -> dict:
     tables = snapshot_tables(user=user, year=year, unmasked=unmasked)
-    return snap.write_snapshot(out, tables, masked=not unmasked)
+    manifest = snap.write_snapshot(out, tables, masked=not unmasked)
+    # The per-household rules' rows for every year the folder holds, by the engine's own rule text
+    # (decision 1002): `tuopin assess --data` reads them instead of running those rules.
+    derived.write(out, manifest["tables"].get("households_yearly", {}).get("years", []))
+    return json.loads((Path(out) / "_snapshot.json").read_text())  # with what derived.write recorded

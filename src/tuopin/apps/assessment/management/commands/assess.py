@@ -12,7 +12,8 @@ from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefus
 from tuopin.apps.accounts.models import Role
 from tuopin.apps.accounts.scoping import regions_visible_to
 from tuopin.apps.geo.models import Level, Region
-from tuopin.engine import duckdb_runner
+from tuopin.engine import duckdb_runner, spark_runner
+from tuopin.engine.spark_runner import SparkUnavailable
 
 from ... import services
 
@@ -36,20 +37,21 @@ class Command(AccountCommand):
         user = self.acting_user(o)
         if user.role not in (Role.COUNTY_ADMIN, Role.COMMANDER, Role.EVALUATOR, Role.DEPARTMENT):
             raise CommandError(f"the role {user.get_role_display()} does not assess", returncode=EXIT_USAGE)
-        if o["engine"] == "spark":
-            raise CommandError("the Spark engine is not available in this release; use --engine duckdb",
-                               returncode=EXIT_USAGE)
         try:
             if o["data"]:
                 summary = self._from_folder(o)
             else:
                 region = self._region(o, user)
                 if o["save"]:
-                    summary = services.assessment_save(year=o["year"], region=region, by=user).summary
+                    summary = services.assessment_save(year=o["year"], region=region, by=user,
+                                                       engine=o["engine"]).summary
                 else:
-                    summary, _ = services.assess(year=o["year"], region=region, child_level=o["level"])
+                    summary, _ = services.assess(year=o["year"], region=region, child_level=o["level"],
+                                                 engine=o["engine"])
         except ValidationError as exc:
             raise InputRefused("; ".join(exc.messages)) from None
+        except SparkUnavailable as exc:
+            raise CommandError(str(exc)) from None
         if o["json"]:
             self.stdout.write(json.dumps(summary, ensure_ascii=False))
         else:
@@ -70,11 +72,19 @@ class Command(AccountCommand):
         """A whole snapshot folder: the top is the data set (the nation), listed by province unless --level."""
         level = o["level"] or "province"
         params = rules.parameters(standards.load("000000"), o["year"])
-        con = duckdb_runner.connect()
+        if o["engine"] == "spark":
+            con = spark_runner.connect()
+            spark_runner.register_parquet(con, o["data"], year=o["year"])
+            result = spark_runner.run(con, params, year=o["year"], levels=("nation", level) if level != "village"
+                                      else ("nation",), households=False)
+            return services.summarise(result, scope_level="nation", scope_code=None, child_level=level,
+                                      names=spark_runner.region_names(con, LEVELS.index(level)))
+        con = duckdb_runner.connect_for_folder()
         duckdb_runner.register_parquet(con, o["data"], year=o["year"])
         result = duckdb_runner.run(con, params, year=o["year"], levels=("nation", level) if level != "village"
-                                   else ("nation",))
-        return services.summarise(result, scope_level="nation", scope_code=None, child_level=level)
+                                   else ("nation",), households=False, folder=o["data"])
+        return services.summarise(result, scope_level="nation", scope_code=None, child_level=level,
+                                  names=duckdb_runner.region_names(con, LEVELS.index(level)))
 
     def _print(self, s: dict) -> None:
         self.stdout.write(f"{s['scope']['name']} {s['year']}: rural population {s['rural_population']:,}, "

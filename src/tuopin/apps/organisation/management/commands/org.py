@@ -51,6 +51,7 @@ class Command(AccountCommand):
 
     def _import(self, file, report, options):
         from tuopin.apps.organisation.importer import org_import
+        from tuopin.apps.registry.exchange.import_lock import ImportBusy
 
         if not file:
             raise CommandError("name the file: tuopin org import FILE", returncode=EXIT_USAGE)
@@ -62,6 +63,8 @@ class Command(AccountCommand):
             result = org_import(path=path, by=user, report=Path(report) if report else None)
         except PermissionDenied as exc:
             raise InputRefused(str(exc)) from None
+        except ImportBusy as exc:
+            raise CommandError(str(exc), returncode=1) from None
         if not result.ok:
             for problem in result.problems[:PRINTED_PROBLEMS]:
                 self.stderr.write(problem.masked(user.may_see_id_numbers).line())

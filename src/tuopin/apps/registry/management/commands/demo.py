@@ -87,4 +87,8 @@ class Command(BaseCommand):
           f"exited; end 2018 incidence {h['incidence_2018']:.2%} ({h['poor_persons_2018']} persons)")
         w(f"  organisation: {c['unit']} units, {c['cadre']:,} cadres, {c['cadrehouseholdpairing']:,} household "
           f"pairings, {c['workteam']} work teams, {c['mutualgroup']:,} mutual groups")
+        work = result["work"]["counts"]
+        w(f"  work 2016–2020 ({s['work']:.1f} s): {work.get('visits', 0):,} visits, {work.get('tasks_created', 0):,} "
+          f"gap tasks, {work.get('tasks_done', 0):,} reported done, {work.get('assessments', 0):,} assessments "
+          f"2016–2018")
         w(f"  accounts ({len(result['accounts'])}, one per role): {path}")

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
+from tuopin.apps.registry.exchange.import_lock import ImportBusy
 from tuopin.apps.registry.exchange.importer import registry_import
 
 PRINTED_PROBLEMS = 200  # the report holds every one; a terminal is not the place for 170,000 lines
@@ -33,8 +34,11 @@ class Command(AccountCommand):
             raise CommandError(f"no such file: {file}", returncode=EXIT_USAGE)
         if not 1980 <= year <= 2100:
             raise CommandError(f"--year {year} is not a plausible year", returncode=EXIT_USAGE)
-        result = registry_import(path=path, year=year, by=user, dry_run=dry_run,
-                                 report=Path(report) if report else None)
+        try:
+            result = registry_import(path=path, year=year, by=user, dry_run=dry_run,
+                                     report=Path(report) if report else None)
+        except ImportBusy as exc:
+            raise CommandError(str(exc), returncode=1) from None
         if result.ignored_columns:
             self.stdout.write(f"columns not in the layout, ignored: {', '.join(result.ignored_columns)}")
         if not result.ok:

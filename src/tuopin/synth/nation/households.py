@@ -1,0 +1,216 @@
+"""Registered households of a chunk of villages: who they are, their status story (status events), and
+their yearly records (income lines, housing, water, food). Gap shares differ for poor and other households
+so that the rules find realistic 短板 (docs/decisions/1000-…)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from tuopin.engine.snapshot import HOUSEHOLDS, HOUSEHOLDS_YEARLY, INCOME_LINES, STATUS_EVENTS
+
+from . import dates
+from .geography import EAST, PROVINCES, Geography
+from .text import digits, pick, strings
+
+FIRST_YEAR, LAST_YEAR = 2014, 2020
+NEVER = 9999
+SIZES, SIZE_P = np.arange(1, 9), np.array([0.17, 0.27, 0.22, 0.18, 0.10, 0.04, 0.015, 0.005])  # mean ≈ 2.9
+ATTRIBUTES, ATTRIBUTE_P = np.array([1, 4, 6]), np.array([0.68, 0.26, 0.06])   # 一般 低保 特困供养
+IDENTIFIED, IDENTIFIED_P = np.arange(2014, 2018), np.array([0.86, 0.05, 0.05, 0.04])
+EXIT, EXIT_P = np.arange(2014, 2021), np.array([0.12, 0.16, 0.17, 0.17, 0.18, 0.13, 0.07])
+CAUSE_P = np.array([0.40, 0.06, 0.08, 0.03, 0.04, 0.02, 0.12, 0.14, 0.08, 0.01, 0.02])  # 因病 … 自身动力不足
+OTHER_CAUSES = ["", "", "", "7", "9", "8", "7,9", "1,9", "5", "9,10"]
+RETURN_SHARE, RE_EXIT_SHARE, MONITOR_SHARE = 0.02, 0.6, 0.015
+DEATH_SHARE_SINGLE, MISIDENTIFIED_SHARE = 0.08, 0.012
+# Share of households with a gap in each indicator: (poor at the end of the year, the others).
+GAP = {"food": (0.02, 0.001), "housing": (0.06, 0.002), "water": (0.05, 0.004), "medical": (0.03, 0.002),
+       "education": (0.015, 0.001)}
+KIND_CODES = ["identified", "exited", "returned", "exited", "monitoring_in", "natural_decrease", "misidentified"]
+STATUS_AFTER = {0: 0, 1: 1, 2: 3, 3: 1, 4: 5, 5: 9, 6: -1}   # event slot -> 脱贫属性 code (-1: not registered)
+
+
+@dataclass
+class Chunk:
+    """One chunk's households, kept for the persons that follow."""
+
+    household_id: np.ndarray
+    village: np.ndarray            # index into the geography's villages
+    number: np.ndarray             # 户编号 as an (n, 17) byte matrix
+    members: np.ndarray
+    attribute: np.ndarray
+    present: dict                  # year -> bool mask: a yearly record exists
+    status: dict                   # year -> 脱贫属性 at the end of the year (-1 none)
+    gaps: dict                     # year -> {indicator: bool mask}
+    death_on: np.ndarray           # day number of the sole member's death, or -1
+
+
+def story(geo: Geography, v0: int, v1: int, first_id: int, rng: np.random.Generator):
+    """Households of villages v0..v1 with their status events; returns (Chunk, households, status_events)."""
+    village = np.repeat(np.arange(v0, v1), geo.households[v0:v1])
+    n = len(village)
+    hid = first_id + np.arange(n, dtype=np.int64)
+    starts = np.cumsum(geo.households[v0:v1]) - geo.households[v0:v1]
+    serial = np.arange(n) - np.repeat(starts, geo.households[v0:v1]) + 1
+    number = np.hstack([digits(geo.village_code[village], 12), digits(serial, 5)])
+
+    attribute = rng.choice(ATTRIBUTES, size=n, p=ATTRIBUTE_P)
+    members = rng.choice(SIZES, size=n, p=SIZE_P)
+    members[attribute == 6] = np.minimum(members[attribute == 6], rng.integers(1, 3, size=(attribute == 6).sum()))
+
+    ident = rng.choice(IDENTIFIED, size=n, p=IDENTIFIED_P)
+    exit1 = np.maximum(rng.choice(EXIT, size=n, p=EXIT_P), np.where(ident > 2014, ident + 1, ident))
+    exit1 = np.where(exit1 > LAST_YEAR, NEVER, exit1)
+    u = rng.random(n)
+    mis = np.where((u < MISIDENTIFIED_SHARE) & (ident <= 2016), ident + 1, NEVER)
+    dies = (members == 1) & (rng.random(n) < DEATH_SHARE_SINGLE) & (mis == NEVER)
+    death = np.where(dies, np.minimum(ident + 1 + rng.integers(0, 5, size=n), LAST_YEAR), NEVER)
+    exit1 = np.where((mis < NEVER) | (death <= exit1), NEVER, exit1)
+    returned = np.where((exit1 < LAST_YEAR) & (u > 1 - RETURN_SHARE) & (death == NEVER), exit1 + 1, NEVER)
+    exit2 = np.where((returned < LAST_YEAR) & (rng.random(n) < RE_EXIT_SHARE), returned + 1, NEVER)
+    monitored = np.where((exit1 <= 2019) & (returned == NEVER) & (death == NEVER)
+                         & (rng.random(n) < MONITOR_SHARE), LAST_YEAR, NEVER)
+
+    # Event slots in the order they happen within a household; event_id = household_id × 8 + slot keeps
+    # "later events have higher ids" without counting across chunks.
+    slots = [
+        (ident, dates.in_year(ident, 90, 250, rng)),                    # identified: April–early September
+        (exit1, dates.in_year(exit1, 273, 364, rng)),                   # exited: announced Oct–Dec
+        (returned, dates.in_year(returned, 59, 240, rng)),              # returned: Mar–Aug
+        (exit2, dates.in_year(exit2, 273, 364, rng)),
+        (monitored, dates.in_year(np.minimum(monitored, LAST_YEAR), 150, 330, rng)),
+        (death, dates.in_year(np.minimum(death, LAST_YEAR), 0, 240, rng)),
+        (mis, dates.in_year(np.minimum(mis, LAST_YEAR), 150, 270, rng)),
+    ]
+    # natural_decrease and misidentified share slot 5/6; exited before a death keeps its date order.
+    status = {}
+    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+        s = np.full(n, -1, dtype=np.int8)
+        for slot, (years, _) in enumerate(slots):
+            s = np.where(years <= year, STATUS_AFTER[slot], s)
+        status[year] = s
+    events = _events(hid, members, slots)
+
+    households = pa.table({
+        "household_id": hid, "number": strings(number),
+        "county_code": geo.county_code[village], "township_code": geo.township_code[village],
+        "village_code": geo.village_code[village], "natural_village_code": pa.nulls(n, pa.int64()),
+        "is_registered": mis == NEVER, "attribute": attribute.astype(np.int8),
+        "status": pa.array(status[LAST_YEAR], mask=status[LAST_YEAR] < 0),
+        "identified_year": ident.astype(np.int16),
+        "exit_year": pa.array(np.where(exit2 < NEVER, exit2, exit1).astype(np.int16),
+                              mask=np.minimum(exit1, exit2) == NEVER),
+        "primary_cause": rng.choice(np.arange(1, 12), size=n, p=CAUSE_P).astype(np.int8),
+        "other_causes": pick(OTHER_CAUSES, rng.integers(0, len(OTHER_CAUSES), size=n)),
+        "cultivated_land_mu": np.round(rng.gamma(2.0, 2.5, size=n), 1),
+        "housing_area_m2": np.round(rng.uniform(35, 140, size=n), 1),
+        "closed": death < NEVER,
+    }, schema=HOUSEHOLDS)
+    present = {y: (ident <= y) & (death > y) & (mis > y) for y in range(FIRST_YEAR, LAST_YEAR + 1)}
+    chunk = Chunk(household_id=hid, village=village, number=number, members=members, attribute=attribute,
+                  present=present, status=status, gaps={},
+                  death_on=np.where(death < NEVER, slots[5][1], -1))
+    return chunk, households, events
+
+
+def _events(hid, members, slots) -> pa.Table:
+    parts = [(np.flatnonzero(years < NEVER), slot, years, on) for slot, (years, on) in enumerate(slots)]
+    idx = np.concatenate([p[0] for p in parts])
+    slot = np.concatenate([np.full(len(p[0]), p[1]) for p in parts])
+    year = np.concatenate([p[2][p[0]] for p in parts])
+    on = np.concatenate([p[3][p[0]] for p in parts])
+    event_id = hid[idx] * 8 + slot
+    order = np.argsort(event_id, kind="stable")
+    idx, slot, year, on, event_id = idx[order], slot[order], year[order], on[order], event_id[order]
+    n = len(idx)
+    return pa.table({
+        "event_id": event_id, "household_id": hid[idx], "kind": pick(KIND_CODES, slot),
+        "year": year.astype(np.int16), "stage": pick(["announced"], np.zeros(n, dtype=np.int32)),
+        "effective_on": pa.array(on.astype(np.int32), type=pa.date32()),
+        "persons": members[idx].astype(np.int16), "related_household_id": pa.nulls(n, pa.int64()),
+    }, schema=STATUS_EVENTS)
+
+
+def yearly(geo: Geography, chunk: Chunk, year: int, line_fen: int, rng: np.random.Generator) -> pa.Table:
+    """The households' records for `year` (those present), and the year's gap flags kept on the chunk."""
+    keep = np.flatnonzero(chunk.present[year])
+    n = len(keep)
+    village = chunk.village[keep]
+    members = chunk.members[keep].astype(np.int64)
+    status = chunk.status[year][keep]
+    poor = (status == 0) | (status == 3)
+    gaps = {k: rng.random(n) < np.where(poor, p, q) for k, (p, q) in GAP.items()}
+    chunk.gaps[year] = {k: _spread(v, keep, len(chunk.household_id)) for k, v in gaps.items()}
+
+    # Per-capita net income relative to the line: most poor households below it, a few already above
+    # (they wait for next year's announcement); the others above it, a few fallen below.
+    province = np.array([p[0] for p in PROVINCES])[geo.province[village]]
+    level = np.where(geo.west[village], 0.85, np.where(np.isin(province, list(EAST)), 1.2, 1.0))
+    u = rng.random(n)
+    ratio = np.where(poor, np.where(u < 0.88, rng.uniform(0.45, 0.99, n), rng.uniform(1.01, 1.3, n)),
+                     np.where(u < 0.015, rng.uniform(0.7, 0.99, n),
+                              np.exp(rng.normal(np.log(1.9 * level), 0.35, n))))
+    ratio = np.where(~poor & (u >= 0.015), np.maximum(ratio, 1.01), ratio)
+    net = np.floor(ratio * line_fen * members).astype(np.int64)
+    cost = np.floor(net * rng.uniform(0.03, 0.2, n)).astype(np.int64)
+    lines = _income_lines(net + cost, chunk.attribute[keep], rng)
+    housing = _housing(gaps["housing"], year, rng)
+    water = _water(gaps["water"], rng)
+    return pa.table({
+        "household_id": chunk.household_id[keep], "county_code": geo.county_code[village],
+        "township_code": geo.township_code[village], "village_code": geo.village_code[village],
+        "status": pa.array(status, mask=status < 0), "members": members.astype(np.int16),
+        **lines, "production_cost_fen": cost, "net_income_fen": net,
+        "per_capita_net_income_fen": net // members,
+        **housing, **water,
+        "food_clothing_secure": ~gaps["food"],
+        "income_expected_stable": rng.random(n) < np.where(poor, 0.6, 0.95),
+    }, schema=HOUSEHOLDS_YEARLY)
+
+
+def _spread(values: np.ndarray, keep: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros(n, dtype=bool)
+    out[keep] = values
+    return out
+
+
+def _income_lines(gross: np.ndarray, attribute: np.ndarray, rng) -> dict:
+    """Split gross income (fen) over the income lines; the wage line takes the rounding remainder."""
+    n = len(gross)
+    alpha = np.array([4.5, 2.5, 0.2, 0.3, 0.01, 0.01, 0.8, 0.1, 0.2, 0.4, 0.01])
+    shares = rng.gamma(np.broadcast_to(alpha, (n, len(alpha))))
+    shares[:, 4] += np.where(attribute == 4, 1.2, 0.0)    # 低保金
+    shares[:, 5] += np.where(attribute == 6, 3.0, 0.0)    # 特困供养金
+    shares[:, 10] = 0.0                                   # itemised: nothing unitemised
+    shares /= shares.sum(axis=1, keepdims=True)
+    fen = np.floor(shares * gross[:, None]).astype(np.int64)
+    fen[:, 0] += gross - fen.sum(axis=1)
+    return {name: fen[:, i] for i, name in enumerate(INCOME_LINES)}
+
+
+def _housing(gap: np.ndarray, year: int, rng) -> dict:
+    n = len(gap)
+    grade = np.where(gap, rng.choice([2, 3], size=n, p=[0.6, 0.4]),
+                     rng.choice([0, 1, 2, 3], size=n, p=[0.58, 0.30, 0.08, 0.04]))
+    unsafe_done = ~gap & (grade >= 2)
+    kind = np.where(unsafe_done, np.where(grade == 2, 1, rng.choice([2, 3, 4], size=n, p=[0.3, 0.5, 0.2])), 0)
+    cost = np.where(unsafe_done, rng.integers(50, 400, size=n) * 10_000, 0)
+    return {"housing_grade": pick(["A", "B", "C", "D"], grade),
+            "renovation": pick(["", "repair", "reinforce", "rebuild", "relocate"], kind),
+            "renovation_year": pa.array(np.where(unsafe_done, year - rng.integers(0, 3, size=n), 0).astype(np.int16),
+                                        mask=~unsafe_done),
+            "renovation_cost_fen": pa.array(cost.astype(np.int64), mask=~unsafe_done)}
+
+
+def _water(gap: np.ndarray, rng) -> dict:
+    n = len(gap)
+    short = rng.random(n) < 0.1
+    facet = np.where(gap, rng.integers(0, 4, size=n), -1)   # quantity, quality, trip, cuts
+    litres = np.where(facet == 0, np.where(short, rng.integers(8, 20, n), rng.integers(15, 35, n)),
+                      rng.integers(40, 150, n))
+    return {"water_litres_per_day": litres.astype(np.int16), "water_quality_ok": facet != 1,
+            "water_minutes": np.where(facet == 2, rng.integers(21, 90, n), rng.integers(0, 16, n)).astype(np.int16),
+            "water_cut_days": np.where(facet == 3, rng.integers(37, 120, n), rng.integers(0, 20, n)).astype(np.int16),
+            "water_short_area": short}
