@@ -127,3 +127,13 @@ def test_assess_command_prints_the_contract_json(county, capsys):
                         "poor_villages_meeting_exit", "fgt", "townships"}
     assert main(["assess", "--year", "2018", "--json", "--as", "commander", "--county", "220821200000"]) == 2
     assert main(["assess", "--year", "2018", "--as", "cadre"]) == 2
+
+
+def test_assess_command_prints_the_figures_for_a_person(county, capsys):
+    """Without --json: the same figures as the JSON, in lines a person reads, the multidimensional measure too."""
+    assert main(["assess", "--year", "2018", "--json", "--as", "county_admin"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert main(["assess", "--year", "2018", "--as", "county_admin"]) == 0
+    out = capsys.readouterr().out
+    assert f"poor persons {figures['poor_persons']:,}, incidence {figures['incidence']:.4%}" in out
+    assert f"M0 {figures['mpi']['M0']:.4f}" in out and "Alkire–Foster" in out

@@ -93,3 +93,8 @@ class Command(AccountCommand):
                           f"eligible {s['households_eligible']:,}; poor villages meeting the exit standard "
                           f"{s['poor_villages_meeting_exit']}/{s['poor_villages']}")
         self.stdout.write("gaps of poor households: " + ", ".join(f"{k} {v:,}" for k, v in s["gaps"].items()))
+        if "mpi" in s:
+            m = s["mpi"]
+            self.stdout.write(f"multidimensional (Alkire–Foster, k = {m['k']:.4g}): H {m['H']:.4%}, A {m['A']:.4%}, "
+                              f"M0 {m['M0']:.4f}; contributions " + ", ".join(
+                                  f"{k} {v:.1%}" for k, v in m["contribution"].items()))
