@@ -11,7 +11,7 @@ from tuopin import rules, standards
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
 from tuopin.apps.accounts.models import Role
 from tuopin.apps.accounts.scoping import regions_visible_to
-from tuopin.apps.geo.models import Level, Region
+from tuopin.apps.geo.models import Region
 from tuopin.engine import duckdb_runner, spark_runner
 from tuopin.engine.spark_runner import SparkUnavailable
 
