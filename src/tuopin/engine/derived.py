@@ -25,6 +25,7 @@ from pathlib import Path
 
 from tuopin import rules, standards
 
+from .ranges import household_conditions
 from .snapshot import ROW_GROUP, SCHEMAS
 
 log = logging.getLogger(__name__)
@@ -100,11 +101,7 @@ def sources(folder: str | Path, params: dict[str, str], year: int) -> dict[str, 
 
 def within(sql: str, households: tuple[int | None, int | None] | None) -> str:
     """A derived table's SQL limited to a range of household ids (tuopin.engine.ranges)."""
-    if not households:
-        return sql
-    low, high = households
-    where = ([f"household_id >= {int(low)}"] if low is not None else []) + (
-        [f"household_id <= {int(high)}"] if high is not None else [])
+    where = household_conditions(households)
     return f"SELECT * FROM ({sql}) WHERE {' AND '.join(where)}" if where else sql
 
 

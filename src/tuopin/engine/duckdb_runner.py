@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from tuopin import rules
 
+from .ranges import household_conditions
 from .snapshot import YEARLY
 
 INPUT_TABLES = ("regions", "villages_yearly", "households", "households_yearly", "persons", "persons_yearly",
@@ -98,10 +99,8 @@ def register_parquet(con: duckdb.DuckDBPyConnection, directory: str | Path, *, y
                 where.append(f"year IN ({year - 1}, {year})")
         else:
             src = f"read_parquet('{folder.as_posix()}/*.parquet')"
-        if households and name in HOUSEHOLD_KEYED:
-            low, high = households
-            where += ([f"household_id >= {int(low)}"] if low is not None else []) + (
-                [f"household_id <= {int(high)}"] if high is not None else [])
+        if name in HOUSEHOLD_KEYED:
+            where += household_conditions(households)
         condition = f" WHERE {' AND '.join(where)}" if where else ""
         con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {src}{condition}")
 

@@ -21,6 +21,15 @@ PER_HOUSEHOLD_RULES = ("household_status", "household_person_facts", "household_
 RANGE_HOUSEHOLDS = 1_000_000
 
 
+def household_conditions(households: tuple[int | None, int | None] | None) -> list[str]:
+    """SQL conditions limiting `household_id` to a range (low, high; None = open on that side)."""
+    if not households:
+        return []
+    low, high = households
+    return ([f"household_id >= {int(low)}"] if low is not None else []) + (
+        [f"household_id <= {int(high)}"] if high is not None else [])
+
+
 def id_ranges(con: duckdb.DuckDBPyConnection, year: int) -> list[tuple[int | None, int | None]]:
     """Ranges of about RANGE_HOUSEHOLDS households with a yearly record; the first and last are open, so
     that every household id falls in exactly one range."""
@@ -57,9 +66,7 @@ def household_rules(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, f
     con.execute(f"CREATE OR REPLACE TEMP TABLE all_household_gaps AS {rules.render('household_gaps', params)}")
     for k, households in enumerate(ranges):
         register_parquet(con, folder, year=year, households=households)
-        low, high = households
-        within = " AND ".join(([f"household_id >= {int(low)}"] if low is not None else [])
-                              + ([f"household_id <= {int(high)}"] if high is not None else []))
+        within = " AND ".join(household_conditions(households))
         con.execute(f"CREATE OR REPLACE TEMP VIEW household_gaps AS SELECT * FROM all_household_gaps WHERE {within}")
         con.execute(f"CREATE OR REPLACE TEMP VIEW household_status AS {status(households)}")
         result = rules.render("household_result", params)
