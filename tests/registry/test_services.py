@@ -114,3 +114,25 @@ def test_announced_exit_and_return_update_the_cached_status(county, admin):
     hh.refresh_from_db()
     assert hh.status == c.PovertyStatus.RETURNED
     assert StatusEvent.objects.get(household=hh, kind=c.EventKind.EXITED).persons == 2
+
+
+def test_a_name_only_edit_records_no_id_number_change(county, admin):
+    """The service checks and normalises the ID number on every edit; an edit that does not send it (a role that
+    may not see it, or a PATCH of the name) must not record [None, number] — a change that did not happen."""
+    p = Person.objects.filter(household=county["households"][0]).first()
+    commander = county["accounts"]["commander"]
+    services.person_update(person=p, version=p.version, by=commander, name="王新名")
+    event = AuditEvent.objects.get(action="update", entity="registry.person")
+    assert event.changes == {"name": [p.name, "王新名"]}
+    assert p.id_number not in str(event.changes)
+
+
+def test_a_stored_number_normalised_by_an_edit_is_a_real_change(county, admin):
+    p = Person.objects.filter(household=county["households"][0]).first()
+    with_x = next(n for n in (idnumber.make("220821", p.birth_date, k, p.sex) for k in range(2, 999))
+                  if n.endswith("X"))
+    Person.objects.filter(pk=p.pk).update(id_number=with_x.lower())  # as an old file may have left it
+    p.refresh_from_db()
+    services.person_update(person=p, version=p.version, by=admin, work_months=p.work_months + 1)
+    changes = AuditEvent.objects.get(action="update", entity="registry.person").changes
+    assert changes["id_number"] == [with_x.lower(), with_x] and set(changes) == {"id_number", "work_months"}

@@ -114,7 +114,11 @@ def household_update(*, household: Household, version: int, by, source: str = "w
 @transaction.atomic
 def person_update(*, person: Person, version: int, by, source: str = "web", **fields) -> Person:
     instance = _locked(Person, person.pk, version)
+    stored_id_number = instance.id_number
     before = _apply(instance, fields, PERSON_EDITABLE)
+    # The number is always checked and normalised, so it is always compared: its old value must be in `before`
+    # even when the edit did not send it, or the diff would record [None, number] — a change that did not happen.
+    before.setdefault("id_number", stored_id_number)
     instance.id_number = check_id_number(raw=instance.id_number, sex=instance.sex, birth_date=instance.birth_date,
                                          exclude_person=instance, viewer=by)
     fields = {**fields, "id_number": instance.id_number}
