@@ -130,7 +130,7 @@ def test_a_name_only_edit_records_no_id_number_change(county, admin):
 def test_a_stored_number_normalised_by_an_edit_is_a_real_change(county, admin):
     p = Person.objects.filter(household=county["households"][0]).first()
     with_x = next(n for n in (idnumber.make("220821", p.birth_date, k, p.sex) for k in range(2, 999))
-                  if n.endswith("X"))
+                  if n.endswith("X") and not Person.objects.filter(id_number=n).exists())
     Person.objects.filter(pk=p.pk).update(id_number=with_x.lower())  # as an old file may have left it
     p.refresh_from_db()
     services.person_update(person=p, version=p.version, by=admin, work_months=p.work_months + 1)

@@ -21,13 +21,15 @@ from tuopin.web import figures
 pytestmark = pytest.mark.django_db
 
 # Session, account, its region, the household (with its village's ancestors), members, yearly records, events,
-# their steps, pairings, breadcrumbs, the write marker, open tasks, visits.
-HOUSEHOLD_QUERIES = 13
+# their steps, pairings, breadcrumbs, the write marker, open tasks, visits; the INSERT of the request's `read` audit
+# event (decision 1152: one per request, whatever the page read).
+HOUSEHOLD_QUERIES = 14
 # … and the villages and five input tables the rules read when no run of the township is cached.
 HOUSEHOLD_QUERIES_UNCACHED = HOUSEHOLD_QUERIES + 6
 # Session, account, its region, the village (with its ancestors), breadcrumbs, years, counts, list count,
-# the write marker, the village's yearly record, the list page; the gap list's households and heads.
-VILLAGE_QUERIES = 13
+# the write marker, the village's yearly record, the list page; the gap list's households and heads; the INSERT of
+# the request's `read` audit event (decision 1152).
+VILLAGE_QUERIES = 14
 # Session, account, its region, the township (with its ancestors), breadcrumbs, years, the write marker (twice:
 # figures, trend), the child regions (the lagging villages' regions too when there are any; not in 2020).
 DASHBOARD_QUERIES = 9

@@ -30,7 +30,7 @@ from tuopin.apps.registry.models import Household, Person
 INDICATORS = rules.INDICATORS  # income, food_clothing, education, medical, housing, water
 VILLAGE_CHECKS = ("incidence_ok", "clinic_ok", "road_ok", "water_ok", "collective_income_ok")
 # Audit actions that change no row: they must not throw away the cached figures.
-READ_ACTIONS = ("export", "access_refused", "login", "logout", "login_failed")
+READ_ACTIONS = ("export", "access_refused", "login", "logout", "login_failed", "read")
 CACHE_SECONDS = 24 * 3600  # a bound on memory; the write marker is what keeps figures true
 _CODE_DIGITS = {Level.COUNTY: 6, Level.TOWNSHIP: 9}
 

@@ -1,4 +1,5 @@
-"""The audit trail: every write, as who / when / what / old and new values."""
+"""The audit trail: every write, as who / when / from where / what / old and new values; reads of personal
+data as one event per request (decision 1152)."""
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,9 @@ class AuditEvent(models.Model):
     # A bulk load is one event: its summary and the keys of the rows it wrote.
     batch = models.JSONField(default=dict, blank=True)
     source = models.CharField(max_length=16, default="web", help_text="web / api / cli / import / demo")
+    # The client's address when the event was written while serving a request (decision 1151); as axes sees
+    # it (REMOTE_ADDR unless axes is told about a proxy). None for commands and older events.
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
     summary = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from tuopin.apps.audit.context import ReadAudited
+
 from . import choices as c
 
 MONEY_FIELDS = (
@@ -22,6 +24,8 @@ MONEY_FIELDS = (
 )
 
 
+# Household, Person and their yearly records are personal data: each instance loaded while a request is served
+# is recorded in that request's `read` audit event (ReadAudited, decision 1152).
 class Versioned(models.Model):
     """Optimistic locking: every edit names the version it read; a stale one is refused."""
 
@@ -35,7 +39,7 @@ class Versioned(models.Model):
         abstract = True
 
 
-class Household(Versioned):  # 户
+class Household(ReadAudited, Versioned):  # 户
     number = models.CharField("户编号", max_length=24, unique=True)
     village = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="households")
     natural_village = models.ForeignKey(
@@ -68,7 +72,7 @@ class Household(Versioned):  # 户
         return self.number
 
 
-class Person(Versioned):  # 人
+class Person(ReadAudited, Versioned):  # 人
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
     number = models.CharField("人编号", max_length=28, unique=True)
     id_number = models.CharField("证件号码", max_length=18, unique=True)
@@ -106,7 +110,7 @@ class Person(Versioned):  # 人
         return "、".join(parts) or "健康"
 
 
-class HouseholdYear(Versioned):  # 户年度信息: income lines, housing, water
+class HouseholdYear(ReadAudited, Versioned):  # 户年度信息: income lines, housing, water
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="years")
     year = models.PositiveSmallIntegerField()
     members = models.PositiveSmallIntegerField("人数")
@@ -147,7 +151,7 @@ class HouseholdYear(Versioned):  # 户年度信息: income lines, housing, water
         self.per_capita_net_income_fen = self.net_income_fen // self.members if self.members else 0
 
 
-class PersonYear(Versioned):  # 人年度信息: schooling, insurance, social protection
+class PersonYear(ReadAudited, Versioned):  # 人年度信息: schooling, insurance, social protection
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="years")
     year = models.PositiveSmallIntegerField()
     school_status = models.CharField(max_length=2, choices=c.SchoolStatus.choices, blank=True)

@@ -106,18 +106,20 @@ class AuditFilterForm(forms.Form):
     entity = forms.CharField(label=gettext_lazy("Entity"), required=False)
     since = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ip_address = forms.GenericIPAddressField(label=gettext_lazy("IP address"), required=False)
 
 
 @login_required
 def audit_trail(request):
-    """Read-only: the page has no form that writes, and the table refuses UPDATE and DELETE anyway."""
+    """Read-only: the page has no form that writes, and the table refuses UPDATE and DELETE anyway. Who, when,
+    from where, what and to which record — never personal values (audit.selectors, decision 1151)."""
     _only(request, Role.AUDIT_ADMIN)
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = audit.events(**{k: v for k, v in filters.items() if v})
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     return render(request, "web/admin_audit.html", {
-        "form": form, "page": page, "events": [audit.as_row(e) for e in page.object_list],
+        "form": form, "page": page, "events": [audit.as_page_row(e) for e in page.object_list],
         "today": dt.date.today()})
 
 

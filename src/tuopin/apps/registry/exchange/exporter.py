@@ -11,7 +11,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from tuopin.apps.audit.services import audit_event
+from tuopin.apps.audit.context import reading
+from tuopin.apps.audit.services import audit_event, read_batch
 
 from . import export as national
 from .importer import no_cyclic_gc
@@ -40,12 +41,14 @@ def registry_export(*, user, fmt: str, out: Path, year: int | None = None, unmas
         raise ExportRefused(f"account {user.get_username()} ({user.get_role_display()}) may not see full ID and "
                             "phone numbers; export without --unmasked")
     out = Path(out)
-    with no_cyclic_gc():
+    # The households and persons written into the file go into the export's own event (decision 1152).
+    with no_cyclic_gc(), reading() as read:
         rows, year = _write(user=user, fmt=fmt, out=out, year=year, unmasked=unmasked)
     with transaction.atomic():
         audit_event(actor=user, action="export", source="cli", entity="registry.person",
                     summary=f"export {fmt} {out.name} year {year or 'all'}: {rows} persons, "
-                            f"{'unmasked' if unmasked else 'masked'} ID and phone numbers")
+                            f"{'unmasked' if unmasked else 'masked'} ID and phone numbers",
+                    batch=read_batch(read))
     return ExportResult(fmt=fmt, out=out, year=year, rows=rows, masked=not unmasked)
 
 

@@ -16,6 +16,7 @@ import pyarrow as pa
 from tuopin import rules
 from tuopin.apps.accounts.scoping import (household_years_visible_to, households_visible_to,
                                           person_years_visible_to, persons_visible_to, regions_visible_to)
+from tuopin.apps.audit.context import note_read
 from tuopin.apps.geo.models import LEVEL_DEPTH, Level, VillageYear
 from tuopin.common.masking import mask_id
 from tuopin.engine import duckdb_runner
@@ -71,6 +72,7 @@ def snapshot_tables(*, user, year: int | None = None, unmasked: bool = False) ->
                      "cultivated_land_mu": float(h["cultivated_land_mu"]), "housing_area_m2": float(h["housing_area_m2"]),
                      "closed": h["closed"]})
     tables["households"] = _table("households", rows)
+    note_read("registry.household", place)  # for the export's audit event (decision 1152)
 
     events = list(StatusEvent.objects.filter(household__in=households.values("pk")).order_by("effective_on", "id")
                   .values("id", "household_id", "kind", "year", "stage", "effective_on", "persons",
@@ -90,14 +92,16 @@ def snapshot_tables(*, user, year: int | None = None, unmasked: bool = False) ->
     tables["households_yearly"] = _table("households_yearly", yearly)
 
     id_out = (lambda x: x) if unmasked else mask_id
-    tables["persons"] = _table("persons", [
+    persons = [
         {**p, "person_id": p.pop("id"), "id_number": id_out(p["id_number"]), "relation": int(p["relation"]),
          "ethnicity": int(p["ethnicity"]), "education": _int(p["education"]), "school_status": _int(p["school_status"]) or 0,
          "labour_ability": int(p["labour_ability"]), "work_status": _int(p["work_status"]) or 0}
         for p in persons_visible_to(user).values(
             "id", "household_id", "number", "id_number", "name", "sex", "birth_date", "relation", "ethnicity",
             "education", "school_status", "chronic_illness", "serious_illness", "disabled", "disability_grade",
-            "labour_ability", "work_status", "work_months", "active", "left_on")])
+            "labour_ability", "work_status", "work_months", "active", "left_on")]
+    note_read("registry.person", [p["person_id"] for p in persons])
+    tables["persons"] = _table("persons", persons)
     tables["persons_yearly"] = _table("persons_yearly", [
         {**r, "household_id": r.pop("person__household_id"), "school_status": _int(r["school_status"]) or 0}
         for r in person_years_visible_to(user).filter(**years).values(

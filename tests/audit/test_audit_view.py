@@ -1,0 +1,129 @@
+"""What the audit administrator sees (decision 1151): who, when, from which address, what and to which record —
+never a personal value, on the page `/admin/audit/` and in `tuopin audit --json` alike. The values stay stored."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from tests.factories import PASSWORD
+from tests.web.conftest import url
+from tests.web.test_edit import person_data, year_form_data
+from tuopin import cli
+from tuopin.apps.audit.models import AuditEvent
+from tuopin.apps.audit.selectors import as_row
+from tuopin.apps.registry.models import Person
+from tuopin.common import idnumber
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = "10.1.2.3"
+
+
+def _edits(county):
+    """The county office edits a household, a member and a yearly record through the pages, from ADDRESS."""
+    admin = county["accounts"]["county_admin"]
+    household = county["households"][0]
+    person = household.members.first()
+    record = household.years.get()
+    client = Client(REMOTE_ADDR=ADDRESS)
+    client.force_login(admin)
+    new_id = next(n for n in (idnumber.make("220821", person.birth_date, k, person.sex) for k in range(990, 1, -1))
+                  if not Person.objects.filter(id_number=n).exists())
+    assert client.post(url("household_edit", household.pk), {
+        "version": "1", "attribute": household.attribute, "primary_cause": household.primary_cause,
+        "other_causes": [], "phone": "13987654321", "address": "西岗村秘密三组", "cultivated_land_mu": "12.5",
+        "housing_area_m2": "60"}).status_code == 302
+    assert client.post(url("person_edit", person.pk),
+                       person_data(person, name="赵秘密", id_number=new_id, phone="13612345678")).status_code == 302
+    assert client.post(url("household_year_edit", record.pk),
+                       year_form_data(record, wage_income_yuan="8765.43")).status_code == 302
+    assert client.get(url("household", household.pk)).status_code == 200
+    secrets = ["西岗村秘密三组", "13987654321", "987654321", "赵秘密", person.name, new_id, person.id_number,
+               new_id[-4:], "13612345678", "876543", "8,765.43", household.address or "西岗村秘密三组"]
+    return admin, household, person, record, [s for s in secrets if s]
+
+
+def _auditor_page(county, **params) -> str:
+    client = Client()
+    client.force_login(county["accounts"]["audit_admin"])
+    response = client.get("/admin/audit/", params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_audit_page_shows_who_what_where_and_which_record_but_no_value(county):
+    admin, household, person, record, secrets = _edits(county)
+    page = _auditor_page(county)
+    for secret in secrets:
+        assert secret not in page, secret
+    # Who, from where, what, to which record.
+    assert page.count(ADDRESS) >= 4  # three edits and the page read
+    assert f"registry.household#{household.pk}" in page and f"registry.person#{person.pk}" in page
+    assert f"registry.householdyear#{record.pk}" in page
+    assert "address" in page and "phone" in page and "name" in page and "id_number" in page  # field names
+    assert "wage_income_fen" in page
+    # The read of the household's page, with the ids it read.
+    assert f"registry.household (1): {household.pk}" in page
+    # The values are still stored for whoever may see the record.
+    stored = AuditEvent.objects.get(action="update", entity="registry.person").changes
+    assert stored["name"][1] == "赵秘密"
+
+
+def test_tuopin_audit_json_gives_the_same_view(county, capsys):
+    _admin, household, person, _record, secrets = _edits(county)
+    assert cli.main(["audit", "--as", county["accounts"]["audit_admin"].username, "--json"]) == 0
+    out = capsys.readouterr().out
+    for secret in secrets:
+        assert secret not in out, secret
+    rows = [json.loads(line) for line in out.splitlines()]
+    edit = next(r for r in rows if r["action"] == "update" and r["entity"] == "registry.person")
+    assert edit["ip_address"] == ADDRESS and edit["user"] == "county_admin" and edit["entity_id"] == str(person.pk)
+    assert set(edit["fields"]) >= {"name", "id_number", "phone"} and "changes" not in edit and edit["summary"] == ""
+    read = next(r for r in rows if r["action"] == "read")
+    assert read["records"]["registry.household"] == [household.pk] and read["ip_address"] == ADDRESS
+
+
+def test_account_changes_keep_their_values_for_the_auditor(county):
+    security = county["accounts"]["security_admin"]
+    client = Client(REMOTE_ADDR="10.9.9.9")
+    client.force_login(security)
+    target = county["accounts"]["evaluator"]
+    assert client.post(f"/admin/roles/{target.pk}/", {"role": "cadre"}).status_code == 302
+    row = as_row(AuditEvent.objects.get(action="account_scope"))
+    assert row["changes"]["role"] == ["evaluator", "cadre"] and row["ip_address"] == "10.9.9.9"
+    assert row["summary"] == f"role and scope of {target.username}"
+
+
+def test_bulk_events_show_counts_not_text(county):
+    from tuopin.apps.audit.services import audit_batch
+
+    audit_batch(actor=None, action="exit:township_review", entity="registry.statusevent", source="web",
+                batch={"stage": "township_review", "note": "张三家情况特殊", "by_name": "李四", "passed": True,
+                       "events": [{"event": 1, "household": "220821100001"}], "year": 2018},
+                summary="1 households: passed — 张三")
+    row = as_row(AuditEvent.objects.get(action="exit:township_review"))
+    assert row["batch"] == {"passed": True, "events": 1, "year": 2018} and row["summary"] == ""
+    assert "张三" not in json.dumps(row, ensure_ascii=False) and "李四" not in json.dumps(row, ensure_ascii=False)
+
+
+def test_logins_and_failures_carry_the_address(county):
+    client = Client(REMOTE_ADDR="10.4.4.4")
+    user = county["accounts"]["cadre"]
+    client.post("/login/", {"username": user.username, "password": "wrong-password-1"})
+    client.post("/login/", {"username": user.username, "password": PASSWORD})
+    assert set(AuditEvent.objects.filter(action__in=("login", "login_failed")).values_list("ip_address", flat=True)) \
+        == {"10.4.4.4"}
+
+
+def test_filter_by_address(county):
+    _edits(county)
+    page = _auditor_page(county, ip_address=ADDRESS)
+    assert "registry.person#" in page
+    assert "registry.person#" not in _auditor_page(county, ip_address="10.0.0.99")
+
+
+def test_events_written_outside_a_request_have_no_address(county):
+    from tuopin.apps.audit.services import audit_event
+
+    assert audit_event(actor=None, action="backup", summary="x", source="cli").ip_address is None
