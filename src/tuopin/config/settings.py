@@ -133,6 +133,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tuopin.web.views.login.locked_out"
 AXES_VERBOSE = False
+# The second step's code is a login parameter axes records for failed attempts: never stored in clear.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+# Wrong codes after one password step before the password must be given again (decision 1150); every wrong code
+# also counts towards AXES_FAILURE_LIMIT, with the wrong passwords, and a new password step does not reset that.
+TOTP_CODE_ATTEMPTS = int(os.environ.get("TUOPIN_TOTP_CODE_ATTEMPTS", "3"))
 # Roles that must give a TOTP code after the password (decision 0903).
 TOTP_REQUIRED_ROLES = ["county_admin", "system_admin", "security_admin", "audit_admin"]
 # An account of those roles with no secret yet may, after its password, only enrol one (decision 0908). On in

@@ -34,10 +34,14 @@ def on_login(sender, request, user, **kwargs):
 
 
 @receiver(user_login_failed, dispatch_uid="tuopin_audit_login_failed")
-def on_login_failed(sender, credentials, request=None, **kwargs):
+def on_login_failed(sender, credentials, request=None, second_factor: str = "", **kwargs):
+    """A wrong password, or (`second_factor` = wrong / reused / locked) a code refused at the second step, which
+    the login view signals so that django-axes counts it too (decision 1150)."""
     username = str(credentials.get("username") or "")[:150]
     account = _account(username)
-    audit_event(actor=account, action="login_failed", summary=f"failed login as {username!r} from {_client(request)}",
+    summary = (f"{second_factor} second-factor code from {_client(request)}" if second_factor
+               else f"failed login as {username!r} from {_client(request)}")
+    audit_event(actor=account, action="login_failed", summary=summary,
                 entity="accounts.user" if account else "", entity_id=str(account.pk) if account else "")
 
 
