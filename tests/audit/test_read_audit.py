@@ -137,3 +137,23 @@ def test_tuopin_export_parquet_too(county, tmp_path):
     event = AuditEvent.objects.get(action="export", source="cli")
     assert _ids(event, "registry.household") == sorted(h.pk for h in county["households"])
     assert _ids(event, "registry.person") == sorted(Person.objects.values_list("pk", flat=True))
+
+
+def test_reads_do_not_move_the_figures_cache_marker_and_it_is_one_index_lookup(county):
+    from django.db import connection
+
+    from tuopin.apps.audit import marker
+    from tuopin.apps.audit.services import audit_event
+    from tuopin.web.figures import write_marker
+
+    before = write_marker()
+    _client(county["accounts"]["commander"]).get(url("household", county["households"][0].pk))
+    audit_event(actor=None, action="login", summary="x")
+    assert _reads() and write_marker() == before
+    changed = audit_event(actor=None, action="update", summary="a write")
+    assert write_marker() == changed.pk
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + marker.query("sqlite"))
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "USING INDEX audit_write_marker" in plan or "USING COVERING INDEX audit_write_marker" in plan

@@ -22,25 +22,25 @@ from django.core.exceptions import ValidationError
 from tuopin import rules, standards
 from tuopin.apps.accounts.scoping import households_visible_to
 from tuopin.apps.assessment import services as assessment
-from tuopin.apps.audit.models import AuditEvent
+from tuopin.apps.audit.marker import NO_WRITE_ACTIONS, latest_write_id
 from tuopin.apps.geo.models import Level, Region, VillageYear
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.models import Household, Person
 
 INDICATORS = rules.INDICATORS  # income, food_clothing, education, medical, housing, water
 VILLAGE_CHECKS = ("incidence_ok", "clinic_ok", "road_ok", "water_ok", "collective_income_ok")
-# Audit actions that change no row: they must not throw away the cached figures.
-READ_ACTIONS = ("export", "access_refused", "login", "logout", "login_failed", "read")
+# Audit actions that change no row: they must not throw away the cached figures (audit.marker keeps the list).
+READ_ACTIONS = NO_WRITE_ACTIONS
 CACHE_SECONDS = 24 * 3600  # a bound on memory; the write marker is what keeps figures true
 _CODE_DIGITS = {Level.COUNTY: 6, Level.TOWNSHIP: 9}
 
 
 def write_marker() -> int:
-    """The id of the latest audit event that records a write (0 before the first one).
+    """The id of the latest audit event that records a write (0 before the first one): one lookup in a partial
+    index however many reads follow it (audit.marker).
 
     Read before assessing: figures computed after it are at least as new as the key says."""
-    return (AuditEvent.objects.exclude(action__in=READ_ACTIONS).order_by("-id")
-            .values_list("id", flat=True).first()) or 0
+    return latest_write_id()
 
 
 def _villages_under(region: Region):
