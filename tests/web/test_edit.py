@@ -58,7 +58,7 @@ def test_stale_version_shows_the_message_and_changes_nothing(login, county):
     assert "未保存" in html and "commander" in html and "第 1 版" in html
     record.refresh_from_db()
     assert record.wage_income_fen == 700000 and record.version == 2
-    assert AuditEvent.objects.filter(entity="registry.householdyear").count() == 1  # only the commander's
+    assert AuditEvent.objects.filter(entity="registry.householdyear", action="update").count() == 1  # the commander's
 
 
 def test_invalid_values_are_shown_next_to_their_fields(login, county):
@@ -130,7 +130,7 @@ def test_county_admin_sees_and_edits_the_id_number(login, county):
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.id_number == new_id
-    assert AuditEvent.objects.get(entity="registry.person").changes["id_number"][1] == new_id
+    assert AuditEvent.objects.get(entity="registry.person", action="update").changes["id_number"][1] == new_id
 
 
 def test_id_number_errors_are_explained(login, county):
