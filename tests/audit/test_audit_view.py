@@ -127,3 +127,11 @@ def test_events_written_outside_a_request_have_no_address(county):
     from tuopin.apps.audit.services import audit_event
 
     assert audit_event(actor=None, action="backup", summary="x", source="cli").ip_address is None
+
+
+def test_the_plain_listing_names_the_address_and_fields(county, capsys):
+    _edits(county)
+    assert cli.main(["audit", "--as", county["accounts"]["audit_admin"].username]) == 0
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if " update " in line and "registry.person#" in line)
+    assert ADDRESS in line and "fields: id_number, name, phone" in line and "赵秘密" not in out

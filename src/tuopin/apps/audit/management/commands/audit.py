@@ -1,5 +1,6 @@
 """`tuopin audit [--since DATE] [--user NAME] --json`: the audit trail as JSON Lines, for the audit
-administrator only (三员分立). `at` is ISO 8601 with +08:00; ID and phone numbers are masked."""
+administrator only (三员分立). `at` is ISO 8601 with +08:00. Each event as `audit.selectors.as_row` gives it:
+who, when, from which address, what and to which record — no personal values (decision 1151)."""
 
 from __future__ import annotations
 
@@ -43,8 +44,10 @@ class Command(AccountCommand):
             if json:
                 self.stdout.write(_json(row))
             else:
-                self.stdout.write(f"{row['at']}  {row['user']:<16} {row['action']:<16} "
-                                  f"{row['entity']}#{row['entity_id']}  {row['summary']}")
+                fields = f"  fields: {', '.join(row['fields'])}" if row["fields"] else ""
+                records = "".join(f"  {entity}: {len(ids)} id ranges" for entity, ids in row.get("records", {}).items())
+                self.stdout.write(f"{row['at']}  {row['user']:<16} {row['ip_address'] or '-':<15} {row['action']:<16} "
+                                  f"{row['entity']}#{row['entity_id']}  {row['summary']}{fields}{records}")
 
 
 def _json(row: dict) -> str:
