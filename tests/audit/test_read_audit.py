@@ -157,3 +157,22 @@ def test_reads_do_not_move_the_figures_cache_marker_and_it_is_one_index_lookup(c
             cursor.execute("EXPLAIN QUERY PLAN " + marker.query("sqlite"))
             plan = " ".join(str(row[-1]) for row in cursor.fetchall())
         assert "USING INDEX audit_write_marker" in plan or "USING COVERING INDEX audit_write_marker" in plan
+
+
+def test_a_read_that_cannot_be_recorded_is_not_shown(county, monkeypatch):
+    """Fail closed: if the read event cannot be written (a locked SQLite file past its busy timeout, a lost
+    connection), the person gets an error, not the data."""
+    from django.db import OperationalError
+
+    from tuopin.apps.audit import middleware
+
+    def locked(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(middleware, "audit_read", locked)
+    client = Client(raise_request_exception=False)
+    client.force_login(county["accounts"]["county_admin"])
+    household = county["households"][0]
+    response = client.get(url("household", household.pk))
+    assert response.status_code == 500
+    assert household.members.first().name not in response.content.decode()

@@ -28,8 +28,10 @@ class ReadCollector:
         self.ids: dict[str, set[int]] = {}
 
     def add(self, entity: str, pk) -> None:
-        if pk is not None:
-            self.ids.setdefault(entity, set()).add(pk)
+        ids = self.ids.get(entity)
+        if ids is None:
+            ids = self.ids[entity] = set()
+        ids.add(pk)
 
     def add_many(self, entity: str, pks: Iterable) -> None:
         self.ids.setdefault(entity, set()).update(pk for pk in pks if pk is not None)
@@ -89,7 +91,7 @@ class ReadAudited:
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         collector = _reads.get()
-        if collector is not None:
+        if collector is not None and instance.pk is not None:
             collector.add(cls._meta.label_lower, instance.pk)
         return instance
 
