@@ -7,9 +7,9 @@
 
 Django's test client, one request after the other, as the county administrator (second factor not involved:
 `force_login`), after a warm-up: household pages of random households (the township's figures cached, as in
-the load benchmark), then `/api/persons/?limit=100` at random offsets. Two clients take turns, one with the
-project's middleware, one without AuditContextMiddleware (no read collected, no read event written), so the
-machine's load weighs on both alike; against the older code there is only the second. Prints the median and
+the load benchmark), then `/api/persons/?limit=100` at random offsets. Two clients take turns on the same
+URLs, one with the project's middleware, one without AuditContextMiddleware (no read collected, no read event
+written), so the machine's load weighs on both alike; against the older code there is only the second. Prints the median and
 mean CPU time of the process (SQLite runs inside it, so its work is counted, and the figure depends little on
 the machine's load) and the median wall time, with the queries per request and the read events written.
 
@@ -82,12 +82,13 @@ def main() -> None:
             stats = {v: {"cpu": [], "wall": [], "queries": [], "reads": 0} for v in clients}
             order = list(clients.items())
             for i in range(args.requests + 5):
-                for variant, client in (order if i % 2 else order[::-1]):  # each variant first every other time
+                url = path()  # the same record for both variants, each first every other time
+                for variant, client in (order if i % 2 else order[::-1]):
                     reads = AuditEvent.objects.filter(action="read").count()
                     connection.queries_log.clear()  # the log keeps 9,000 queries: counts would read 0 past that
                     with CaptureQueriesContext(connection) as captured:
                         start, start_wall = time.process_time(), time.perf_counter()
-                        response = client.get(path())
+                        response = client.get(url)
                         cpu, wall = time.process_time() - start, time.perf_counter() - start_wall
                     if response.status_code != 200:
                         raise SystemExit(f"{kind}: HTTP {response.status_code}")
