@@ -86,3 +86,31 @@ def test_flush_still_empties_the_database_and_keeps_the_triggers(transactional_d
     assert AuditEvent.objects.count() == 0
     event = audit_event(actor=None, action="export", summary="after the flush")
     _refused(lambda: AuditEvent.objects.filter(pk=event.pk).delete())
+
+
+def test_the_address_column_and_the_marker_index_keep_the_table_append_only(transactional_db):
+    """Migrations 0003 (a nullable column) and 0004 (a partial index) applied to a table that already holds
+    events: the events stay, and UPDATE and DELETE are still refused — the new column included."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(target):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate([("audit", target)])
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("audit")[0][1]
+    migrate("0002_append_only_triggers")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO audit_auditevent (at, actor_name, action, entity, entity_id, changes, batch, "
+                           "source, summary) VALUES (CURRENT_TIMESTAMP, 'system', 'export', '', '', '{}', '{}', "
+                           "'cli', 'before 0003')")
+    finally:
+        migrate(latest)
+    old = AuditEvent.objects.get(summary="before 0003")
+    assert old.ip_address is None
+    _refused(lambda: AuditEvent.objects.filter(pk=old.pk).update(ip_address="10.0.0.1"))
+    _refused(lambda: AuditEvent.objects.filter(pk=old.pk).delete())
+    new = audit_event(actor=None, action="export", summary="after 0004")
+    _refused(lambda: _raw("UPDATE audit_auditevent SET ip_address = '10.0.0.2' WHERE id = %s", new.pk))
+    assert AuditEvent.objects.filter(summary__in=("before 0003", "after 0004")).count() == 2
