@@ -18,7 +18,7 @@ from rest_framework import serializers
 
 from tuopin.apps.accounts.scoping import persons_visible_to
 from tuopin.apps.registry.models import Household, HouseholdYear, Person
-from tuopin.apps.registry.services import HOUSEHOLD_EDITABLE, HOUSEHOLD_YEAR_EDITABLE, PERSON_EDITABLE
+from tuopin.apps.registry.services import HOUSEHOLD_EDITABLE, HOUSEHOLD_YEAR_EDITABLE, ID_HELD_ELSEWHERE, PERSON_EDITABLE
 from tuopin.common import idnumber
 from tuopin.common.masking import mask_id, mask_phone
 
@@ -96,9 +96,7 @@ class PersonEditSerializer(EditSerializer):
         if other is not None:
             user = self.context["request"].user
             if not persons_visible_to(user).filter(pk=other.pk).exists():
-                raise serializers.ValidationError(
-                    "this ID number is already registered to a person outside your area; "
-                    "ask the county poverty alleviation office (扶贫办) to resolve it")
+                raise serializers.ValidationError(ID_HELD_ELSEWHERE)
         return value
 
 

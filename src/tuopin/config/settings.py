@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tuopin.web.middleware.NoStoreMiddleware",
+    "tuopin.web.access.RefusalAuditMiddleware",  # decision 1100
     "tuopin.apps.accounts.middleware.IdleTimeoutMiddleware",
     "tuopin.apps.accounts.middleware.EnrolmentRequiredMiddleware",  # decision 0908
     "axes.middleware.AxesMiddleware",

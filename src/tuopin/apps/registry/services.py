@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.services import audit_change, diff, snapshot
 from tuopin.common import idnumber
 
@@ -43,6 +44,11 @@ HOUSEHOLD_YEAR_EDITABLE = tuple(f for f, _ in MONEY_FIELDS) + (
 )
 
 
+# An ID number held outside the account's area: the same words from every door (form, API, import), naming no
+# household, so that an edit cannot be used to find out who holds a number (decision 1103).
+ID_HELD_ELSEWHERE = "refused: this ID number cannot be recorded here; ask the county poverty alleviation office (扶贫办)"
+
+
 def check_id_number(*, raw: object, sex: str | None = None, birth_date: dt.date | None = None,
                     exclude_person: Person | None = None, viewer=None) -> str:
     """A normalised, valid, unused ID number consistent with the recorded sex and birth date.
@@ -68,7 +74,7 @@ def check_id_number(*, raw: object, sex: str | None = None, birth_date: dt.date 
         if viewer is None or households_visible_to(viewer).filter(pk=other.household_id).exists():
             errors["id_number"] = f"ID number is already used by {other.name} in household {other.household.number}"
         else:
-            errors["id_number"] = "ID number is already registered in a household outside your scope; ask the county office"
+            errors["id_number"] = ID_HELD_ELSEWHERE
     if errors:
         raise ValidationError(errors)
     return parsed.value
@@ -107,6 +113,7 @@ def _save(instance, before: dict, fields: dict, *, by, source: str, summary: str
 @transaction.atomic
 def household_update(*, household: Household, version: int, by, source: str = "web", **fields) -> Household:
     instance = _locked(Household, household.pk, version)
+    require(by, Action.EDIT_REGISTRY, instance)
     before = _apply(instance, fields, HOUSEHOLD_EDITABLE)
     return _save(instance, before, fields, by=by, source=source, summary=f"household {instance.number}")
 
@@ -114,6 +121,7 @@ def household_update(*, household: Household, version: int, by, source: str = "w
 @transaction.atomic
 def person_update(*, person: Person, version: int, by, source: str = "web", **fields) -> Person:
     instance = _locked(Person, person.pk, version)
+    require(by, Action.EDIT_REGISTRY, instance.household)
     before = _apply(instance, fields, PERSON_EDITABLE)
     instance.id_number = check_id_number(raw=instance.id_number, sex=instance.sex, birth_date=instance.birth_date,
                                          exclude_person=instance, viewer=by)
@@ -125,6 +133,7 @@ def person_update(*, person: Person, version: int, by, source: str = "web", **fi
 def household_year_update(*, record: HouseholdYear, version: int, by, source: str = "web",
                           **fields) -> HouseholdYear:
     instance = _locked(HouseholdYear, record.pk, version)
+    require(by, Action.EDIT_YEARLY_RECORD, instance.household)
     for name, value in fields.items():
         if name.endswith("_fen") and value is not None and int(value) < 0 and name != "production_cost_fen":
             raise ValidationError({name: "an income line cannot be negative"})
@@ -140,6 +149,7 @@ def household_year_update(*, record: HouseholdYear, version: int, by, source: st
 
 @transaction.atomic
 def person_create(*, household: Household, by, source: str = "web", **fields) -> Person:
+    require(by, Action.EDIT_REGISTRY, household)
     fields["id_number"] = check_id_number(raw=fields.get("id_number"), sex=fields.get("sex"),
                                           birth_date=fields.get("birth_date"), viewer=by)
     person = Person(household=household, updated_by=by, **fields)
@@ -176,6 +186,7 @@ def _apply_announced_status(household: Household, *, kind: str, year: int) -> bo
 def status_event_record(*, household: Household, kind: str, year: int, effective_on: dt.date, by,
                         reason: str = "", source: str = "web", related: Household | None = None) -> StatusEvent:
     """A status change that needs no procedure (a death, a removal, a split) or an announced outcome."""
+    require(by, Action.EDIT_REGISTRY, household)
     household = Household.objects.select_for_update().get(pk=household.pk)
     event = StatusEvent.objects.create(
         household=household, kind=kind, year=year, stage=c.Stage.ANNOUNCED, effective_on=effective_on,
@@ -199,6 +210,7 @@ def person_leave(*, person: Person, on: dt.date, reason: str, by, source: str = 
     When the last member of a registered household leaves, the household is closed (自然减少).
     """
     person = Person.objects.select_for_update().get(pk=person.pk)
+    require(by, Action.EDIT_REGISTRY, person.household)
     if not person.active:
         raise ValidationError(f"{person.name} has already left the household")
     before = snapshot(person, ("active", "left_on", "left_reason"))
@@ -219,6 +231,7 @@ def person_leave(*, person: Person, on: dt.date, reason: str, by, source: str = 
 def household_split(*, household: Household, persons: list[Person], new_number: str, head: Person, by,
                     on: dt.date, source: str = "web") -> Household:
     """分户: some members form a new household; both keep the registration status."""
+    require(by, Action.EDIT_REGISTRY, household)
     if head not in persons:
         raise ValidationError("the new household's head must be one of the members who move")
     if any(p.household_id != household.pk for p in persons):
@@ -245,6 +258,8 @@ def household_split(*, household: Household, persons: list[Person], new_number: 
 def household_merge(*, source_household: Household, into: Household, by, on: dt.date,
                     source: str = "web") -> Household:
     """并户: every active member moves into another household; the source is closed."""
+    require(by, Action.EDIT_REGISTRY, source_household)
+    require(by, Action.EDIT_REGISTRY, into)
     if source_household.pk == into.pk:
         raise ValidationError("a household cannot be merged into itself")
     moved = list(source_household.members.filter(active=True).values_list("number", flat=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import pgettext
 
+from tuopin.apps.accounts.permissions import Action, may
 from tuopin.common.masking import mask_id, mask_phone
 from tuopin.common.money import fen_to_yuan
 
@@ -99,9 +100,7 @@ def text_for(value: str, user) -> str:
 @register.filter
 def works_procedures(user) -> bool:
     """Roles that propose exits and record their stages: the county office, commanders, first secretaries."""
-    from ..views.procedures import PROPOSE_ROLES
-
-    return bool(getattr(user, "is_authenticated", False)) and user.role in PROPOSE_ROLES
+    return may(user, Action.PROPOSE_EXIT)
 
 
 @register.filter
@@ -122,9 +121,7 @@ def result_label(value: str) -> str:
 @register.filter
 def works_tasks(user) -> bool:
     """Roles with a task list: the county office, commanders, first secretaries, cadres, departments."""
-    from tuopin.apps.assistance.tasks import WORKING_ROLES
-
-    return bool(getattr(user, "is_authenticated", False)) and user.role in WORKING_ROLES
+    return may(user, Action.WORK_ON_TASKS)
 
 
 @register.filter
@@ -136,4 +133,4 @@ def commands_zone(user) -> bool:
 
 @register.filter
 def county_office(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role == "county_admin"
+    return may(user, Action.COUNTY_BOARD)

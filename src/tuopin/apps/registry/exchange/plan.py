@@ -17,12 +17,13 @@ from typing import Any, Iterable
 from django.db import connection
 from django.db.models import Max
 
-from tuopin.apps.accounts.models import Role
+from tuopin.apps.accounts.permissions import Action, may, refusal
 from tuopin.apps.accounts.scoping import households_visible_to, persons_visible_to, regions_visible_to
 from tuopin.apps.geo.models import Level, Region
 
 from .. import choices as c
 from ..models import MONEY_FIELDS, Household, HouseholdYear, Person, PersonYear, StatusEvent
+from ..services import ID_HELD_ELSEWHERE
 from . import layout as L
 from . import status as st
 from .parse import ParsedFile
@@ -111,10 +112,10 @@ def _plain(value: Any) -> Any:
 
 def build_plan(parsed: ParsedFile, *, year: int, user, today: dt.date | None = None) -> Plan:
     plan = Plan(year=year, today=today or dt.date.today())
-    if not user.may_edit_registry:
+    reason = refusal(user, Action.IMPORT_REGISTRY)
+    if reason:
         parsed.problems.append(Problem(None, "", user.get_username(),
-                                       f"the account {user.get_username()} ({user.get_role_display()}) "
-                                       "may not change the registry"))
+                                       f"the account {user.get_username()} may not change the registry: {reason}"))
         return plan
     if not all(parsed.has(h) for h in L.REQUIRED_HEADERS) or not parsed.households:
         return plan  # the header problems are reported; rows cannot be matched without those columns
@@ -160,17 +161,17 @@ class _Planner:
             out[row["number"]] = row
         return out
 
-    def _id_holders(self) -> dict[str, tuple[str, str]]:
-        """{ID number: (人编号, 户编号)} of the registry's persons holding an ID number given in the file."""
+    def _id_holders(self) -> dict[str, tuple[str, str, int]]:
+        """{ID number: (人编号, 户编号, household id)} of the registry's persons holding an ID number given in the file."""
         q = connection.ops.quote_name
         person, household = q(Person._meta.db_table), q(Household._meta.db_table)
         out = {}
         with connection.cursor() as cursor:
             for part in chunks(pid.value for pid in self.p.ids if pid is not None):
-                cursor.execute(f"SELECT p.number, p.id_number, h.number FROM {person} p JOIN {household} h "
+                cursor.execute(f"SELECT p.number, p.id_number, h.number, h.id FROM {person} p JOIN {household} h "
                                f"ON h.id = p.household_id WHERE p.id_number IN ({', '.join(['%s'] * len(part))})", part)
-                for number, idn, hh in cursor.fetchall():
-                    out[idn] = (number, hh)
+                for number, idn, hh, hh_id in cursor.fetchall():
+                    out[idn] = (number, hh, hh_id)
         return out
 
     def _visible(self, household_ids: set[int]) -> set[int]:
@@ -182,7 +183,7 @@ class _Planner:
     def _creatable(self, village_ids: set[int]) -> set[int]:
         """Villages where this account may register households: those it sees, except for a pairing cadre,
         whose scope is the households paired with them (a new household has no pairing yet)."""
-        if self.user.role == Role.CADRE:
+        if not may(self.user, Action.REGISTER_HOUSEHOLD):
             return set()
         out = set()
         for part in chunks(village_ids):
@@ -437,6 +438,7 @@ class _Planner:
     def _persons_plan(self) -> None:
         p, col, plan = self.p, self.col, self.plan
         holders = self._id_holders()
+        holders_seen = self._visible({h[2] for h in holders.values()})
         in_file = {n for n in col["人编号"] if n is not None}
         n = len(p.excel_rows)
         grades_given = "残疾等级" in col
@@ -454,14 +456,16 @@ class _Planner:
                 continue
             old = old_persons.get(number)
             if old is not None and old["household_id"] not in visible:
-                p.problem(i, "人编号", f"person {number} belongs to household {old['household']}, outside the "
-                                    f"scope of account {self.user.get_username()}")
+                p.problem(i, "人编号", f"refused: person {number} is not in the area of account "
+                                    f"{self.user.get_username()}; ask the county poverty alleviation office (扶贫办)")
                 continue
             if pid is not None:
                 holder = holders.get(pid.value)
                 if holder and holder[0] != number and holder[0] not in in_file:
+                    # Name the holder only to an account that may see it (decision 1103).
                     p.problem(i, "证件号码", f"already belongs to person {holder[0]} of household {holder[1]} "
-                                          f"(this row: household {household})")
+                                          f"(this row: household {household})" if holder[2] in holders_seen
+                              else ID_HELD_ELSEWHERE)
             if household in skipped or pid is None or None in (health, name, relation, ethnicity, labour):
                 continue
             if not grades_given:  # the column is absent: keep what the registry has
