@@ -164,8 +164,8 @@ def test_a_household_year_edit_recomputes_the_income_in_fen(api, county):
 
 def test_a_negative_income_line_is_refused_naming_the_field(api, county):
     record = HouseholdYear.objects.get(household=_h1(county))
-    response = api("cadre").patch(f"/api/household-years/{record.pk}/", {"version": 1, "wage_income_fen": -5},
-                                  format="json")
+    response = api("first_secretary").patch(f"/api/household-years/{record.pk}/",
+                                            {"version": 1, "wage_income_fen": -5}, format="json")
     assert response.status_code == 400 and "negative" in response.json()["wage_income_fen"][0]
     record.refresh_from_db()
     assert record.version == 1
@@ -190,3 +190,13 @@ def test_a_session_write_without_the_csrf_token_is_refused(county):
     assert response.status_code == 403 and "CSRF" in response.json()["detail"]
     h1.refresh_from_db()
     assert h1.version == 1
+
+
+def test_a_pairing_cadre_does_not_edit_the_yearly_figures_it_is_scored_on(api, county):
+    # Decision 1101: income, housing and water are recorded by the village, township and county office.
+    record = HouseholdYear.objects.get(household=_h1(county))
+    response = api("cadre").patch(f"/api/household-years/{record.pk}/", {"version": 1, "wage_income_fen": 500_000},
+                                  format="json")
+    assert response.status_code == 403
+    record.refresh_from_db()
+    assert record.version == 1
