@@ -34,12 +34,14 @@ def test_birth_dates_in_changes_and_batches_keep_only_their_year(db, capsys):
                               changes={"id_number": ["220821197005010013", "220821197108090773"],
                                        "birth_date": ["1970-05-01", "1971-08-09"]})
     AuditEvent.objects.create(actor=cadre, actor_name="cadre1", action="import", entity="registry.person",
-                              batch={"persons": {"updated": {"220821100201001001": {"birth_date": ["1970-05-01", None]}}}})
+                              batch={"persons": {"updated": {"220821100201001001": {
+                                  "birth_date": ["1970-05-01", None]}}}})
     assert cli.main(["audit", "--as", "auditor", "--json"]) == 0
     rows = {r["action"]: r for r in _lines(capsys)}
     assert rows["update"]["changes"] == {"id_number": ["220821********0013", "220821********0773"],
                                          "birth_date": ["1970-**-**", "1971-**-**"]}
-    assert "1970-05-01" not in json.dumps(rows["import"]["batch"]) and "1970-**-**" in json.dumps(rows["import"]["batch"])
+    batch = json.dumps(rows["import"]["batch"])
+    assert "1970-05-01" not in batch and "1970-**-**" in batch
 
 
 def test_audit_filters_by_user_and_since(db, capsys):

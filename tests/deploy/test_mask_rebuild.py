@@ -66,7 +66,7 @@ def test_an_age_that_changes_on_the_birthday_would_give_the_date_away():
     assert real in rebuild.rebuilt(mask_id(real), windows)
 
 
-def test_a_masked_snapshot_keeps_a_dozen_or_more_numbers_per_mask():
+def test_a_masked_snapshot_date_leaves_several_numbers_per_mask():
     # The masked snapshot's date: the year and its side of 1 September, the one fact the school-age rule needs.
     for birth in (dt.date(1970, 5, 1), dt.date(2012, 9, 1), dt.date(2012, 9, 2), dt.date(2012, 12, 31)):
         real = _real(birth)
@@ -186,7 +186,8 @@ def _exports(user, tmp_path) -> dict[str, list[dict]]:
                 first, last = _snapshot_window(row["birth_date"])
                 row["birth_date"] = f"{first}..{last}"
         if table:
-            out[f"parquet {path.relative_to(folder)}"] = rebuild.table_records(list(table[0]), [r.values() for r in table])
+            out[f"parquet {path.relative_to(folder)}"] = rebuild.table_records(list(table[0]),
+                                                                               [r.values() for r in table])
     return out
 
 
