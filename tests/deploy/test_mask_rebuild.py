@@ -78,6 +78,7 @@ def test_a_masked_snapshot_date_leaves_several_numbers_per_mask():
 # --- what each account receives ------------------------------------------------------------------------------
 
 ROLES = ("commander", "cadre", "evaluator", "audit_admin")
+PHONE = "13857926468"  # shown as 138****6468
 
 
 @pytest.fixture
@@ -93,6 +94,12 @@ def registry(county, monkeypatch):
     services.person_update(person=member, version=member.version, by=county["accounts"]["county_admin"],
                            id_number=idnumber.make("220821", born, 61, member.sex), birth_date=born)
     county["retired_ids"] = [old_id]
+    # Phone numbers everywhere a page may show one: the household's, a member's, the pairing cadre's.
+    h1.phone = PHONE
+    h1.save()
+    h1.members.update(phone=PHONE)
+    county["cadre"].phone = PHONE
+    county["cadre"].save()
     county["pdf_html"] = pages = []
     real = pdf_module.render_to_string
 
@@ -206,6 +213,7 @@ def test_no_masked_id_number_can_be_rebuilt(client, registry, tmp_path, role):
     for name, records in responses.items():
         text = json.dumps(records, ensure_ascii=False, default=str)
         assert not [n for n in real_ids if n in text], (role, name)  # and no number in full
+        assert PHONE[:7] not in text and PHONE[3:] not in text, (role, name)  # nor the hidden digits with others
         for record in records:
             for masked in rebuild.masked_ids(record):
                 facts[masked][name] |= rebuild.facts(record, today=dt.date.today())
@@ -215,6 +223,8 @@ def test_no_masked_id_number_can_be_rebuilt(client, registry, tmp_path, role):
     assert expected <= set(facts), (role, expected - set(facts))
     if role == "audit_admin":
         assert {mask_id(n) for n in registry["retired_ids"]} <= set(facts)
+    else:
+        assert "138****6468" in json.dumps(responses, ensure_ascii=False, default=str)
     # Masks of no real number are left out: an 18-digit person number (人编号) masked by mask_text looks the same.
     given_away = {}
     for masked, by_response in facts.items():
