@@ -118,8 +118,8 @@ def household_update(*, household: Household, version: int, by, source: str = "w
 def person_update(*, person: Person, version: int, by, source: str = "web", **fields) -> Person:
     instance = _locked(Person, person.pk, version)
     if fields.get("id_number") and "birth_date" not in fields:
-        # GB 11643: the number carries the birth date, so a corrected number brings its own. This is how an
-        # account that may not see ID numbers (nor so birth dates) corrects one (decision 1110).
+        # GB 11643: the number carries the birth date, so a corrected number brings its own. It is the only
+        # way an account that may see neither ID numbers nor birth dates corrects a birth date (decision 1110).
         try:
             fields = {**fields, "birth_date": idnumber.parse(fields["id_number"]).birth_date}
         except idnumber.IDNumberError:
