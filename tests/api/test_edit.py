@@ -1,5 +1,7 @@
 """PATCH goes through the registry services: version check (409), validation (400), audit (source "api")."""
 
+import datetime as dt
+
 import pytest
 
 from tuopin.apps.audit.models import AuditEvent
@@ -137,13 +139,34 @@ def test_a_masked_value_sent_back_is_unchanged_and_another_masked_value_is_refus
     shown = client.get(f"/api/persons/{person.pk}/").json()
     assert shown["phone"] == "138****5678"
     echo = client.patch(f"/api/persons/{person.pk}/", {"version": 1, "phone": shown["phone"],
-                                                       "id_number": shown["id_number"], "work_months": 3},
+                                                       "id_number": shown["id_number"],
+                                                       "birth_date": shown["birth_date"], "work_months": 3},
                         format="json")
     assert echo.status_code == 200, echo.content
     person.refresh_from_db()
     assert (person.phone, person.work_months, person.version) == ("13812345678", 3, 2)
     other = client.patch(f"/api/persons/{person.pk}/", {"version": 2, "phone": "139****0000"}, format="json")
     assert other.status_code == 400 and "masked" in other.json()["phone"][0]
+
+
+def test_a_masked_account_may_not_send_a_birth_date_but_a_new_id_number_brings_one(api, county):
+    person = _h1(county).members.get(sex="M")
+    client = api("cadre")
+    # Refused whatever the date: a right one accepted and a wrong one refused would tell the hidden digits.
+    for sent in ("1999-01-01", person.birth_date.isoformat()):
+        refused = client.patch(f"/api/persons/{person.pk}/", {"version": 1, "birth_date": sent}, format="json")
+        assert refused.status_code == 400 and "id_number" in refused.json()["birth_date"][0]
+        assert person.birth_date.isoformat() not in refused.content.decode()
+    new = idnumber.make("220821", dt.date(1971, 8, 9), 55, "M")
+    response = client.patch(f"/api/persons/{person.pk}/", {"version": 1, "id_number": new}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["birth_date"] == "1971-**-**" and response.json()["birth_year"] == 1971
+    person.refresh_from_db()
+    assert (person.id_number, person.birth_date) == (new, dt.date(1971, 8, 9))
+    # The county office may still send both, checked against each other.
+    admin = api("county_admin").patch(f"/api/persons/{person.pk}/", {"version": 2, "birth_date": "1971-08-10"},
+                                      format="json")
+    assert admin.status_code == 400 and "1971-08-09" in admin.json()["birth_date"][0]
 
 
 def test_a_household_year_edit_recomputes_the_income_in_fen(api, county):

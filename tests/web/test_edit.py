@@ -1,12 +1,15 @@
 """Edit pages: money in yuan, stored in fen; stale versions refused; every edit audited; errors by the field."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from tests.web.conftest import url
 from tuopin.apps.accounts.models import User
 from tuopin.apps.audit.models import AuditEvent
+from tuopin.apps.audit.selectors import as_row
 from tuopin.apps.registry import services
 from tuopin.apps.registry.models import HouseholdYear, Person
 from tuopin.common import idnumber
@@ -72,8 +75,6 @@ def test_invalid_values_are_shown_next_to_their_fields(login, county):
 
 
 def test_service_errors_land_on_the_yuan_field():
-    from django.core.exceptions import ValidationError
-
     record = HouseholdYear(members=1, version=1)
     user = type("U", (), {"may_see_id_numbers": True})()
     form = HouseholdYearForm({"version": "1"}, instance=record, user=user)
@@ -114,6 +115,8 @@ def test_person_form_never_shows_a_hidden_id_number(login, county):
     client = login(county["accounts"]["commander"])
     html = client.get(url("person_edit", person.pk)).content.decode()
     assert person.id_number not in html and "13812345678" not in html and "138****5678" in html
+    assert person.birth_date.isoformat() not in html  # the number's hidden digits (decision 1110)
+    assert 'name="birth_date" value="1970-**-**"' in html and "disabled" in html.split('name="birth_date"')[1][:80]
     response = client.post(url("person_edit", person.pk), person_data(person, work_months="6"))
     assert response.status_code == 302
     person.refresh_from_db()
@@ -121,15 +124,47 @@ def test_person_form_never_shows_a_hidden_id_number(login, county):
     assert person.id_number == idnumber.parse(person.id_number).value
 
 
+def test_a_masked_editor_changes_the_birth_date_only_through_the_id_number(login, county):
+    person = county["households"][0].members.first()
+    client = login(county["accounts"]["commander"])
+    # A birth date sent anyway is ignored, right or wrong: no answer may tell whether it was right.
+    for sent in ("1999-01-01", person.birth_date.isoformat()):
+        response = client.post(url("person_edit", person.pk), person_data(person, birth_date=sent, work_months="3"))
+        assert response.status_code == 302
+        person.refresh_from_db()
+        assert person.birth_date == dt.date(1970, 5, 1)
+    # A corrected ID number brings its birth date, and the edit is audited with both (masked when read).
+    new_id = idnumber.make("220821", dt.date(1971, 8, 9), 77, person.sex)
+    response = client.post(url("person_edit", person.pk), person_data(person, id_number=new_id))
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.id_number, person.birth_date) == (new_id, dt.date(1971, 8, 9))
+    event = AuditEvent.objects.filter(entity="registry.person").latest("id")
+    assert event.changes["birth_date"] == ["1970-05-01", "1971-08-09"]
+    assert as_row(event)["changes"]["birth_date"] == ["1970-**-**", "1971-**-**"]
+
+
+def test_a_mismatch_never_quotes_the_recorded_birth_date_to_a_masked_editor(county):
+    person = county["households"][0].members.first()
+    other_day = idnumber.make("220821", dt.date(1971, 8, 9), 77, person.sex)
+    for user, quoted in ((county["accounts"]["commander"], False), (county["accounts"]["county_admin"], True)):
+        with pytest.raises(ValidationError) as err:
+            services.person_update(person=person, version=1, by=user, id_number=other_day,
+                                   birth_date=person.birth_date)
+        assert ("1970-05-01" in str(err.value)) is quoted
+
+
 def test_county_admin_sees_and_edits_the_id_number(login, county):
     person = county["households"][0].members.first()
     client = login(county["accounts"]["county_admin"])
     assert person.id_number in client.get(url("person_edit", person.pk)).content.decode()
-    new_id = idnumber.make("220821", person.birth_date, 77, person.sex)
-    response = client.post(url("person_edit", person.pk), person_data(person, id_number=new_id))
+    # A birth date no factory person has: the factories' sequence numbers cannot make the same number.
+    new_id = idnumber.make("220821", dt.date(1971, 8, 9), 77, person.sex)
+    response = client.post(url("person_edit", person.pk), person_data(person, id_number=new_id,
+                                                                      birth_date="1971-08-09"))
     assert response.status_code == 302
     person.refresh_from_db()
-    assert person.id_number == new_id
+    assert (person.id_number, person.birth_date) == (new_id, dt.date(1971, 8, 9))
     assert AuditEvent.objects.get(entity="registry.person").changes["id_number"][1] == new_id
 
 

@@ -6,7 +6,9 @@ Three rules of their own (docs/decisions/0401-api-writes.md):
   reason, never silently ignored;
 - a masked value sent back unchanged (a client echoing what it read) is dropped, so it can never overwrite
   the real number; any other value containing `*` is refused;
-- an ID number already used by a person outside the account's scope is refused without naming that person.
+- an ID number already used by a person outside the account's scope is refused without naming that person;
+- an account that may not see ID numbers may not send a birth date (the number's hidden digits, decision
+  1110): a corrected `id_number` brings its own.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from tuopin.apps.accounts.scoping import persons_visible_to
 from tuopin.apps.registry.models import Household, HouseholdYear, Person
 from tuopin.apps.registry.services import HOUSEHOLD_EDITABLE, HOUSEHOLD_YEAR_EDITABLE, ID_HELD_ELSEWHERE, PERSON_EDITABLE
 from tuopin.common import idnumber
-from tuopin.common.masking import mask_id, mask_phone
+from tuopin.common.masking import mask_birth_date, mask_id, mask_phone
 
 from .serializers import MONEY_HELP
 
@@ -76,13 +78,26 @@ class PersonEditSerializer(EditSerializer):
     # Declared so that ModelSerializer adds no unique validator of its own: the service checks the number
     # (GB 11643 checksum, sex and birth date, uniqueness) and says why it refuses.
     id_number = serializers.CharField(required=False, max_length=32,
-                                      help_text="resident ID number (身份证号), 18 characters, the full number")
-    masked = {"id_number": mask_id, "phone": mask_phone}
+                                      help_text="resident ID number (身份证号), 18 characters, the full number; "
+                                                "a new number also sets birth_date unless birth_date is sent")
+    masked = {"id_number": mask_id, "phone": mask_phone, "birth_date": mask_birth_date}
 
     class Meta:
         model = Person
         fields = ("version", *PERSON_EDITABLE)
-        extra_kwargs = _optional(PERSON_EDITABLE)
+        extra_kwargs = _optional(PERSON_EDITABLE) | {"birth_date": {
+            "required": False, "help_text": "date of birth (出生日期), checked against the ID number; only for "
+                                            "accounts that may see full ID numbers (others send a new id_number)"}}
+
+    def to_internal_value(self, data):
+        data = super().to_internal_value(data)
+        user = self.context["request"].user
+        if "birth_date" in data and not user.may_see_id_numbers:
+            # Refused whatever the date, right or wrong: an answer that differed would tell the hidden digits.
+            raise serializers.ValidationError({"birth_date": [
+                "the date of birth is part of the ID number (GB 11643) and this account may not see it; "
+                "send the corrected id_number, which brings its own date of birth"]})
+        return data
 
     def validate_id_number(self, value: str) -> str:
         try:

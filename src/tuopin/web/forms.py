@@ -18,7 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from tuopin.apps.registry import selectors
 from tuopin.common import idnumber
-from tuopin.common.masking import mask_id, mask_phone
+from tuopin.common.masking import mask_birth_date, mask_id, mask_phone
 from tuopin.common.money import fen_to_yuan, yuan_to_fen
 
 from .labels import MONEY_LABELS, choices
@@ -155,6 +155,23 @@ class PersonForm(VersionedForm):  # 人基本信息
                     "work_status", "work_months")
     sensitive_fields = ("id_number", "phone")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.hides_identifiers:
+            # The birth date is the masked ID number's hidden middle (GB 11643): shown as its year only, and
+            # not edited on its own — a typed ID number brings its birth date (services.person_update).
+            # Disabled: whatever a request sends for it is ignored; it never reaches the service.
+            self.model_fields = tuple(name for name in self.model_fields if name != "birth_date")
+            self.fields["birth_date"] = forms.CharField(
+                label=_("Date of birth"), required=False, disabled=True,
+                help_text=_("Part of the ID number: typing a new ID number changes it."))
+
+    def initial_from(self, instance) -> dict:
+        initial = super().initial_from(instance)
+        if self.hides_identifiers:
+            initial["birth_date"] = mask_birth_date(instance.birth_date)
+        return initial
+
     def clean_id_number(self) -> str:
         raw = self.cleaned_data.get("id_number", "")
         if not raw and self.hides_identifiers:
@@ -181,7 +198,7 @@ class PersonForm(VersionedForm):  # 人基本信息
             return data
         if data.get("sex") and data["sex"] != parsed.sex:
             self.add_error("sex", _("The sex does not match the ID number."))
-        if data.get("birth_date") and data["birth_date"] != parsed.birth_date:
+        if not self.hides_identifiers and data.get("birth_date") and data["birth_date"] != parsed.birth_date:
             self.add_error("birth_date", _("The date of birth does not match the ID number."))
         return data
 

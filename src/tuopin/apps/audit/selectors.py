@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tuopin.common.masking import mask_text
+from tuopin.common.masking import mask_birth_date, mask_text
 
 from .models import AuditEvent
 
@@ -31,18 +31,28 @@ def events(*, since: dt.date | None = None, until: dt.date | None = None, user: 
     return qs.order_by("-at", "-id")
 
 
-def _masked(value: Any) -> Any:
+def _masked(value: Any, key: str = "") -> Any:
+    if key == "birth_date":  # the masked ID number's hidden digits (decision 1110); stored as ISO text
+        return [_masked(v, key) for v in value] if isinstance(value, list) else _birth_date(value)
     if isinstance(value, str):
         return mask_text(value)
     if isinstance(value, list):
         return [_masked(v) for v in value]
     if isinstance(value, dict):
-        return {k: _masked(v) for k, v in value.items()}
+        return {k: _masked(v, k) for k, v in value.items()}
     return value
 
 
+def _birth_date(value: Any) -> Any:
+    try:
+        return mask_birth_date(dt.date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return mask_text(value) if isinstance(value, str) else value
+
+
 def as_row(event: AuditEvent) -> dict:
-    """One event as plain data: `at` in ISO 8601 with the +08:00 offset, ID and phone numbers masked."""
+    """One event as plain data: `at` in ISO 8601 with the +08:00 offset, ID and phone numbers and birth dates
+    masked (the audit administrator may not see ID numbers)."""
     return {
         "id": event.pk,
         "at": timezone.localtime(event.at).isoformat(),

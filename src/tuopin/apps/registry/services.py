@@ -63,7 +63,10 @@ def check_id_number(*, raw: object, sex: str | None = None, birth_date: dt.date 
     if sex and parsed.sex != sex:
         errors["sex"] = f"sex {sex} does not match the ID number ({parsed.sex})"
     if birth_date and parsed.birth_date != birth_date:
-        errors["birth_date"] = f"birth date {birth_date} does not match the ID number ({parsed.birth_date})"
+        # Either date is the hidden middle of an ID number: quoted only to a viewer who may see ID numbers.
+        shown = viewer is None or getattr(viewer, "may_see_id_numbers", False)
+        errors["birth_date"] = (f"birth date {birth_date} does not match the ID number ({parsed.birth_date})"
+                                if shown else "the birth date does not match the ID number")
     clash = Person.objects.filter(id_number=parsed.value).select_related("household")
     if exclude_person is not None:
         clash = clash.exclude(pk=exclude_person.pk)
@@ -122,6 +125,13 @@ def household_update(*, household: Household, version: int, by, source: str = "w
 def person_update(*, person: Person, version: int, by, source: str = "web", **fields) -> Person:
     instance = _locked(Person, person.pk, version)
     require(by, Action.EDIT_REGISTRY, instance.household)
+    if fields.get("id_number") and "birth_date" not in fields:
+        # GB 11643: the number carries the birth date, so a corrected number brings its own. It is the only
+        # way an account that may see neither ID numbers nor birth dates corrects a birth date (decision 1110).
+        try:
+            fields = {**fields, "birth_date": idnumber.parse(fields["id_number"]).birth_date}
+        except idnumber.IDNumberError:
+            pass  # check_id_number below says why the number is refused
     before = _apply(instance, fields, PERSON_EDITABLE)
     instance.id_number = check_id_number(raw=instance.id_number, sex=instance.sex, birth_date=instance.birth_date,
                                          exclude_person=instance, viewer=by)
