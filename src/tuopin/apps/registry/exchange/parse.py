@@ -14,6 +14,7 @@ from typing import Any
 
 from tuopin.common import idnumber
 
+from .. import validation as V
 from . import layout as L
 from .readers import Sheet
 from .report import Problem
@@ -143,16 +144,16 @@ def _parse_ids(parsed: ParsedFile) -> None:
             continue
         try:
             # Any number from a workbook cell went through a float: its last digits are gone.
-            pid = idnumber.parse(float(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else raw,
-                                 today=today)
-        except idnumber.IDNumberError as exc:
+            pid = V.parse_id_number(float(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else raw,
+                                    today=today)
+        except V.Refused as exc:
             parsed.problem(i, "证件号码", str(exc))
             ids.append(None)
             continue
-        if sexes is not None and sexes[i] is not None and sexes[i] != pid.sex:
-            parsed.problem(i, "性别", f"does not match the ID number (which gives {'男' if pid.sex == 'M' else '女'})")
-        if births is not None and births[i] is not None and births[i] != pid.birth_date:
-            parsed.problem(i, "出生日期", f"does not match the ID number (which gives {pid.birth_date.isoformat()})")
+        disagree = V.id_number_agreement(pid, sex=sexes[i] if sexes is not None else None,
+                                         birth=births[i] if births is not None else None)
+        for name, reason in disagree.items():
+            parsed.problem(i, "性别" if name == "sex" else "出生日期", str(reason))
         ids.append(pid)
     parsed.ids = ids
 

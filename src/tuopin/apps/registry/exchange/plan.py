@@ -22,6 +22,7 @@ from tuopin.apps.accounts.scoping import households_visible_to, persons_visible_
 from tuopin.apps.geo.models import Level, Region
 
 from .. import choices as c
+from .. import validation as V
 from ..models import MONEY_FIELDS, Household, HouseholdYear, Person, PersonYear, StatusEvent
 from . import layout as L
 from . import status as st
@@ -472,8 +473,8 @@ class _Planner:
                  "serious_illness": health[1], "disabled": health[2], "disability_grade": grade,
                  "labour_ability": labour, "work_status": work or "", "work_months": months or 0,
                  "phone": phone or ""}
-            if grade is not None and not health[2]:
-                p.problem(i, "残疾等级", "given for a person whose 健康状况 does not include 残疾")
+            for reason in V.disability_agreement(disabled=health[2], grade=grade).values():
+                p.problem(i, "残疾等级", str(reason))
             if old is None:
                 plan.persons.append(Change(number, None, t))
             else:
