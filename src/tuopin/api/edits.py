@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
@@ -56,6 +57,15 @@ class EditSerializer(serializers.ModelSerializer):
             if "decimal_places" in kwargs:  # two decimals at most is the rule's to say
                 kwargs["max_digits"] = kwargs["decimal_places"] = None
         return field_class, kwargs
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            if name in self.rules:
+                # Presence and NUL characters are the rules' to refuse too, in their words.
+                field.error_messages["blank"] = validation.EMPTY
+                field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+        return fields
 
     def validate(self, attrs):
         values = {name: value for name, value in attrs.items() if name != "version"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -48,6 +49,11 @@ class VersionedForm(forms.Form):
         self.hides_identifiers = not user.may_see_id_numbers
         kwargs.setdefault("initial", self.initial_from(instance))
         super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name in self.rules:
+                # Presence and NUL characters are the rules' to refuse too, in their words.
+                field.error_messages["required"] = validation.EMPTY
+                field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
         if self.hides_identifiers:
             for name in self.sensitive_fields:
                 current = getattr(instance, name)

@@ -237,18 +237,26 @@ def area(limit: Decimal) -> Rule:
 _INVISIBLE = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp"))  # controls, zero-width and direction marks, separators
 
 
+def formula(value: str) -> bool:
+    """Formula-like (tuopin.common.spreadsheet), also behind the apostrophe the export writes before such text:
+    the import takes that apostrophe off, so `'=1+2` is refused alike through every door."""
+    return formula_like(value) or (value.startswith("'") and formula_like(value[1:]))
+
+
 def text(limit: int, *, required: bool = False) -> Rule:
-    """One line of free text (a name, an address, a reason): never formula-like, no control characters."""
+    """One line of free text (a name, an address, a reason): never formula-like, no control characters.
+
+    The formula guard comes before the length: the import's reading of `'=…` is one character shorter."""
     def rule(value):
         value = "" if value is None else str(value)
         if required and not value.strip():
             raise Refused(EMPTY)
-        if len(value) > limit:
-            raise Refused(say(TOO_LONG, {"limit": limit}))
+        if formula(value):
+            raise Refused(FORMULA)
         if any(unicodedata.category(ch) in _INVISIBLE for ch in value):
             raise Refused(CONTROL)
-        if formula_like(value):
-            raise Refused(FORMULA)
+        if len(value) > limit:
+            raise Refused(say(TOO_LONG, {"limit": limit}))
         return value
     return rule
 
@@ -263,12 +271,12 @@ def key(limit: int) -> Rule:
         value = "" if value is None else str(value)
         if not value:
             raise Refused(EMPTY)
+        if formula(value):
+            raise Refused(FORMULA)
         if len(value) > limit:
             raise Refused(say(TOO_LONG, {"limit": limit}))
         if not _KEY.fullmatch(value):
             raise Refused(KEY_CHARACTERS)
-        if formula_like(value):
-            raise Refused(FORMULA)
         return value
     return rule
 
@@ -287,7 +295,7 @@ def phone(value: Any) -> str:
     value = "" if value is None else str(value)
     if not value:
         return value
-    if formula_like(value):
+    if formula(value):
         raise Refused(FORMULA)
     if len(value) > PHONE_MAX or not (_MOBILE.fullmatch(value) or _LANDLINE.fullmatch(value)):
         raise Refused(PHONE)

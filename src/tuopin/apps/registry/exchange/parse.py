@@ -122,7 +122,7 @@ def _parse_column(parsed: ParsedFile, column: L.Column) -> list[Any]:
     if failed or blank:
         for i, value in enumerate(out):
             if value is None and blank:
-                parsed.problem(i, column.header, "required: the cell is empty")
+                parsed.problem(i, column.header, str(V.EMPTY))
             elif type(value) is _Failed:
                 parsed.problem(i, column.header, str(value))
                 out[i] = None
@@ -139,7 +139,7 @@ def _parse_ids(parsed: ParsedFile) -> None:
     today = dt.date.today()
     for i, raw in enumerate(raws):
         if raw is None or (isinstance(raw, str) and not raw.strip()):
-            parsed.problem(i, "证件号码", "required: the cell is empty")
+            parsed.problem(i, "证件号码", str(V.EMPTY))
             ids.append(None)
             continue
         try:
@@ -195,7 +195,7 @@ def _agree(parsed: ParsedFile, hh: FileHousehold, header: str, values: list[Any]
             parsed.problem(i, header, f"differs from row {parsed.excel_rows[source]} of the same household "
                                       f"{hh.number} ({L.cell_text(parsed.raw[header][source])!r})")
     if value is None and L.BY_HEADER[header].required and not any(L.cell_text(parsed.raw[header][i]) for i in hh.rows):
-        parsed.problem(hh.rows[0], header, "required: the cell is empty")
+        parsed.problem(hh.rows[0], header, str(V.EMPTY))
     hh.values[header] = value
 
 

@@ -278,6 +278,8 @@ class _Planner:
                                   [x["id"] for x in self.old_p.values()], PERSON_YEAR_FIELDS)
         self.skipped: set[str] = set()
         self.income_given = p.has(L.INCOME_HEADERS[0])
+        # Rows whose income cells were refused: their 人均纯收入 is not compared with lines that are not there.
+        self.income_refused = {pr.row for pr in p.problems if pr.column in L.INCOME_HEADERS}
         self.year_headers = [h for h in ("危房户", "饮水安全", "饮水困难") + tuple(
             c.header for c, _ in L.HOUSEHOLD_YEAR_EXTENSION[len(L.INCOME_COLUMNS):]) if p.has(h)]
         for hh in p.households.values():
@@ -390,7 +392,9 @@ class _Planner:
                 t["unitemised_income_fen"] = per_capita * members
         t["net_income_fen"] = _net(t)
         t["per_capita_net_income_fen"] = t["net_income_fen"] // members
-        if itemised and per_capita is not None and abs(t["per_capita_net_income_fen"] - per_capita) > PER_CAPITA_TOLERANCE_FEN:
+        refused = self.income_refused and any(p.excel_rows[i] in self.income_refused for i in hh.rows)
+        if itemised and per_capita is not None and not refused and \
+                abs(t["per_capita_net_income_fen"] - per_capita) > PER_CAPITA_TOLERANCE_FEN:
             p.problem(first, "人均纯收入", f"does not agree with the income columns (net income ÷ 人数 = "
                                         f"{L.f_money(t['per_capita_net_income_fen'])})")
         for column, name in L.HOUSEHOLD_YEAR_EXTENSION[len(L.INCOME_COLUMNS):]:
