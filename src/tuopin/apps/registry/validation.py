@@ -17,6 +17,7 @@ same words. `clean(rules, values)` runs a table of rules and raises one Django V
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -68,10 +69,10 @@ TRANSFER_MAX_YUAN = 1_000_000
 # Transfers are set by policy: the highest rural 低保 standard of 2020 was about 15,000 yuan a person a year,
 # 特困供养 about 1.3 times that, the rural basic pension a few thousand, 计划生育奖扶 about 1,000, dividends of
 # 资产收益扶贫 a few thousand a household. A million for thirty members is out of reach on every transfer line.
-PER_CAPITA_MAX_YUAN = 1_000_000  # 人均纯收入 of a national file: a thousand times the poverty line
+PER_CAPITA_MAX_YUAN = 1_000_000  # 人均纯收入 of a national file: 250 times the 2020 poverty line
 MEMBERS_MIN, MEMBERS_MAX = 1, 30  # 人数: rural households of more than 15 are rare; 30 leaves room
 UNITEMISED_MAX_YUAN = PER_CAPITA_MAX_YUAN * MEMBERS_MAX  # a national file's 人均纯收入 × 人数 lands here (0201)
-RENOVATION_COST_MAX_YUAN = 1_000_000  # reference costs 5,000–25,000 (standards); relocation some 60,000 a person
+RENOVATION_COST_MAX_YUAN = 1_000_000  # reference costs 5,000–25,000 (standards); relocation about 60,000 a person
 
 MONEY_MAX_YUAN = {
     "wage_income_fen": MARKET_INCOME_MAX_YUAN,
@@ -135,7 +136,7 @@ ID_INVALID = _("is not a valid resident ID number")
 EXCEL_NUMBER = _("was stored as a number by Excel and its last digits are lost; format the column as text")
 ID_REASONS = {  # tuopin.common.idnumber's refusals by code
     "excel": EXCEL_NUMBER,
-    "empty": _("must not be empty"),
+    "empty": EMPTY,
     "legacy": _("is an old 15-digit number; give the 18-digit ID number"),
     "length": _("must have 18 characters, not %(length)s"),
     "shape": _("must be 17 digits followed by a digit or X"),
@@ -160,8 +161,8 @@ WHAT = {
 def _integer(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, (float, Decimal)) and not isinstance(value, bool):
-        if value != value or value in (float("inf"), float("-inf")) or (isinstance(value, Decimal) and not value.is_finite()):
+    if isinstance(value, (float, Decimal)):
+        if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
             raise Refused(NOT_A_NUMBER)
         if value != int(value):
             raise Refused(NOT_WHOLE)
@@ -235,8 +236,6 @@ def area(limit: Decimal) -> Rule:
 
 
 _INVISIBLE = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp"))  # controls, zero-width and direction marks, separators
-
-
 _SUSPECT_FIRST = frozenset(FORMULA_START) | {"'"}
 
 
