@@ -6,7 +6,8 @@ import pytest
 
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.registry.models import Household, HouseholdYear, Person
-from tuopin.apps.registry.services import ID_HELD_ELSEWHERE, household_update
+from tuopin.apps.registry.services import household_update
+from tuopin.apps.registry.validation import ID_TAKEN_ELSEWHERE
 from tuopin.common import idnumber
 
 from .util import BLIND
@@ -94,7 +95,7 @@ def test_an_invalid_id_number_is_refused_with_its_reason(api, county):
     response = api("county_admin").patch(f"/api/persons/{person.pk}/", {"version": 1, "id_number": bad},
                                          format="json")
     assert response.status_code == 400
-    assert "check digit" in response.json()["id_number"][0]
+    assert response.json()["id_number"] == [f"校验码是 {bad[17]}，应为 {person.id_number[17]}，请重新核对号码"]
     person.refresh_from_db()
     assert person.version == 1 and person.id_number != bad
 
@@ -127,7 +128,7 @@ def test_an_id_number_used_outside_the_scope_is_refused_without_naming_the_perso
                                   format="json")
     assert response.status_code == 400
     message = response.json()["id_number"][0]
-    assert message == ID_HELD_ELSEWHERE and theirs.name not in message
+    assert message == str(ID_TAKEN_ELSEWHERE) and "管辖范围以外" in message and theirs.name not in message
     assert theirs.household.number not in message
 
 
@@ -189,7 +190,7 @@ def test_a_negative_income_line_is_refused_naming_the_field(api, county):
     record = HouseholdYear.objects.get(household=_h1(county))
     response = api("first_secretary").patch(f"/api/household-years/{record.pk}/",
                                             {"version": 1, "wage_income_fen": -5}, format="json")
-    assert response.status_code == 400 and "negative" in response.json()["wage_income_fen"][0]
+    assert response.status_code == 400 and response.json()["wage_income_fen"] == ["不能为负数"]
     record.refresh_from_db()
     assert record.version == 1
 

@@ -248,13 +248,3 @@ def household_search(user, text: str) -> SearchResult:
     rows = list(found.order_by("household__number", "relation", "number")[: SEARCH_LIMIT + 1])
     return SearchResult(kind, rows[:SEARCH_LIMIT], len(rows) > SEARCH_LIMIT)
 
-
-def id_number_in_use(value: str, *, exclude_person: Person | None = None) -> bool:
-    """Whether another person already holds this ID number (anywhere: ID numbers are unique nationally).
-
-    Says only yes or no, so an edit page never names a person outside the editor's scope.
-    """
-    qs = Person.objects.filter(id_number=value)
-    if exclude_person is not None:
-        qs = qs.exclude(pk=exclude_person.pk)
-    return qs.exists()

@@ -16,6 +16,7 @@ from tuopin.apps.audit.services import audit_change, diff, snapshot
 from tuopin.common import idnumber
 
 from . import choices as c
+from . import validation
 from .models import MONEY_FIELDS, Household, HouseholdYear, Person, StatusEvent
 
 
@@ -44,29 +45,19 @@ HOUSEHOLD_YEAR_EDITABLE = tuple(f for f, _ in MONEY_FIELDS) + (
 )
 
 
-# An ID number held outside the account's area: the same words from every door (form, API, import), naming no
-# household, so that an edit cannot be used to find out who holds a number (decision 1103).
-ID_HELD_ELSEWHERE = "refused: this ID number cannot be recorded here; ask the county poverty alleviation office (扶贫办)"
-
-
 def check_id_number(*, raw: object, sex: str | None = None, birth_date: dt.date | None = None,
                     exclude_person: Person | None = None, viewer=None) -> str:
     """A normalised, valid, unused ID number consistent with the recorded sex and birth date.
 
     A clash names the other household — unless `viewer` is given and may not see it, so that an edit
-    cannot be used to find out who holds an ID number."""
+    cannot be used to find out who holds an ID number. The reasons are the validation layer's."""
     try:
-        parsed = idnumber.parse(raw)
-    except idnumber.IDNumberError as exc:
-        raise ValidationError({"id_number": str(exc)}) from None
-    errors = {}
-    if sex and parsed.sex != sex:
-        errors["sex"] = f"sex {sex} does not match the ID number ({parsed.sex})"
-    if birth_date and parsed.birth_date != birth_date:
-        # Either date is the hidden middle of an ID number: quoted only to a viewer who may see ID numbers.
-        shown = viewer is None or getattr(viewer, "may_see_id_numbers", False)
-        errors["birth_date"] = (f"birth date {birth_date} does not match the ID number ({parsed.birth_date})"
-                                if shown else "the birth date does not match the ID number")
+        parsed = validation.parse_id_number(raw)
+    except validation.Refused as exc:
+        raise ValidationError({"id_number": [exc.message]}) from None
+    # Either date is the hidden middle of an ID number: quoted only to a viewer who may see ID numbers (1110).
+    shown = viewer is None or getattr(viewer, "may_see_id_numbers", False)
+    errors = validation.id_number_agreement(parsed, sex=sex, birth=birth_date, quote_date=shown)
     clash = Person.objects.filter(id_number=parsed.value).select_related("household")
     if exclude_person is not None:
         clash = clash.exclude(pk=exclude_person.pk)
@@ -75,11 +66,12 @@ def check_id_number(*, raw: object, sex: str | None = None, birth_date: dt.date 
         from tuopin.apps.accounts.scoping import households_visible_to
 
         if viewer is None or households_visible_to(viewer).filter(pk=other.household_id).exists():
-            errors["id_number"] = f"ID number is already used by {other.name} in household {other.household.number}"
+            errors["id_number"] = validation.say(validation.ID_TAKEN, {"name": other.name,
+                                                                       "household": other.household.number})
         else:
-            errors["id_number"] = ID_HELD_ELSEWHERE
+            errors["id_number"] = validation.ID_TAKEN_ELSEWHERE
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError({name: [reason] for name, reason in errors.items()})
     return parsed.value
 
 
@@ -91,10 +83,12 @@ def _locked(model, pk: int, version: int):
     return instance
 
 
-def _apply(instance, fields: dict, allowed: tuple[str, ...]) -> dict:
+def _apply(instance, fields: dict, allowed: tuple[str, ...], rules: dict) -> dict:
+    """Check the fields against the validation layer's rules and set them (normalised) on the instance."""
     unknown = set(fields) - set(allowed)
     if unknown:
         raise ValidationError(f"these fields cannot be edited here: {', '.join(sorted(unknown))}")
+    fields.update(validation.clean(rules, fields))
     before = snapshot(instance, fields)
     for name, value in fields.items():
         setattr(instance, name, value)
@@ -113,11 +107,19 @@ def _save(instance, before: dict, fields: dict, *, by, source: str, summary: str
     return instance
 
 
+def _check_person(person: Person) -> None:
+    """The rules that look at the whole record (grade and 残疾); sex and birth date against the ID number are
+    checked with its uniqueness, in check_id_number."""
+    errors = validation.disability_agreement(disabled=person.disabled, grade=person.disability_grade)
+    if errors:
+        raise ValidationError({name: [reason] for name, reason in errors.items()})
+
+
 @transaction.atomic
 def household_update(*, household: Household, version: int, by, source: str = "web", **fields) -> Household:
     instance = _locked(Household, household.pk, version)
     require(by, Action.EDIT_REGISTRY, instance)
-    before = _apply(instance, fields, HOUSEHOLD_EDITABLE)
+    before = _apply(instance, fields, HOUSEHOLD_EDITABLE, validation.HOUSEHOLD)
     return _save(instance, before, fields, by=by, source=source, summary=f"household {instance.number}")
 
 
@@ -132,7 +134,8 @@ def person_update(*, person: Person, version: int, by, source: str = "web", **fi
             fields = {**fields, "birth_date": idnumber.parse(fields["id_number"]).birth_date}
         except idnumber.IDNumberError:
             pass  # check_id_number below says why the number is refused
-    before = _apply(instance, fields, PERSON_EDITABLE)
+    before = _apply(instance, fields, PERSON_EDITABLE, validation.PERSON)
+    _check_person(instance)
     instance.id_number = check_id_number(raw=instance.id_number, sex=instance.sex, birth_date=instance.birth_date,
                                          exclude_person=instance, viewer=by)
     fields = {**fields, "id_number": instance.id_number}
@@ -144,13 +147,8 @@ def household_year_update(*, record: HouseholdYear, version: int, by, source: st
                           **fields) -> HouseholdYear:
     instance = _locked(HouseholdYear, record.pk, version)
     require(by, Action.EDIT_YEARLY_RECORD, instance.household)
-    for name, value in fields.items():
-        if name.endswith("_fen") and value is not None and int(value) < 0 and name != "production_cost_fen":
-            raise ValidationError({name: "an income line cannot be negative"})
     derived = ("net_income_fen", "per_capita_net_income_fen")
-    before = snapshot(instance, derived) | _apply(instance, fields, HOUSEHOLD_YEAR_EDITABLE)
-    if instance.members < 1:
-        raise ValidationError({"members": "a household has at least one member"})
+    before = snapshot(instance, derived) | _apply(instance, fields, HOUSEHOLD_YEAR_EDITABLE, validation.HOUSEHOLD_YEAR)
     instance.compute_income()
     tracked = {**fields, **dict.fromkeys(derived)}
     return _save(instance, before, tracked, by=by, source=source,
@@ -160,6 +158,8 @@ def household_year_update(*, record: HouseholdYear, version: int, by, source: st
 @transaction.atomic
 def person_create(*, household: Household, by, source: str = "web", **fields) -> Person:
     require(by, Action.EDIT_REGISTRY, household)
+    fields.update(validation.clean(validation.PERSON, fields))
+    _check_person(Person(**{k: v for k, v in fields.items() if k in PERSON_EDITABLE}))
     fields["id_number"] = check_id_number(raw=fields.get("id_number"), sex=fields.get("sex"),
                                           birth_date=fields.get("birth_date"), viewer=by)
     person = Person(household=household, updated_by=by, **fields)
@@ -219,6 +219,7 @@ def person_leave(*, person: Person, on: dt.date, reason: str, by, source: str = 
 
     When the last member of a registered household leaves, the household is closed (自然减少).
     """
+    reason = validation.clean(validation.PERSON, {"left_reason": reason})["left_reason"]
     person = Person.objects.select_for_update().get(pk=person.pk)
     require(by, Action.EDIT_REGISTRY, person.household)
     if not person.active:
@@ -242,6 +243,7 @@ def household_split(*, household: Household, persons: list[Person], new_number: 
                     on: dt.date, source: str = "web") -> Household:
     """分户: some members form a new household; both keep the registration status."""
     require(by, Action.EDIT_REGISTRY, household)
+    validation.clean({"number": validation.HOUSEHOLD_NUMBER}, {"number": new_number})
     if head not in persons:
         raise ValidationError("the new household's head must be one of the members who move")
     if any(p.household_id != household.pk for p in persons):

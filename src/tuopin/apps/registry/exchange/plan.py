@@ -22,8 +22,8 @@ from tuopin.apps.accounts.scoping import households_visible_to, persons_visible_
 from tuopin.apps.geo.models import Level, Region
 
 from .. import choices as c
+from .. import validation as V
 from ..models import MONEY_FIELDS, Household, HouseholdYear, Person, PersonYear, StatusEvent
-from ..services import ID_HELD_ELSEWHERE
 from . import layout as L
 from . import status as st
 from .parse import ParsedFile
@@ -278,6 +278,8 @@ class _Planner:
                                   [x["id"] for x in self.old_p.values()], PERSON_YEAR_FIELDS)
         self.skipped: set[str] = set()
         self.income_given = p.has(L.INCOME_HEADERS[0])
+        # Rows whose income cells were refused: their 人均纯收入 is not compared with lines that are not there.
+        self.income_refused = {pr.row for pr in p.problems if pr.column in L.INCOME_HEADERS}
         self.year_headers = [h for h in ("危房户", "饮水安全", "饮水困难") + tuple(
             c.header for c, _ in L.HOUSEHOLD_YEAR_EXTENSION[len(L.INCOME_COLUMNS):]) if p.has(h)]
         for hh in p.households.values():
@@ -390,7 +392,9 @@ class _Planner:
                 t["unitemised_income_fen"] = per_capita * members
         t["net_income_fen"] = _net(t)
         t["per_capita_net_income_fen"] = t["net_income_fen"] // members
-        if itemised and per_capita is not None and abs(t["per_capita_net_income_fen"] - per_capita) > PER_CAPITA_TOLERANCE_FEN:
+        refused = self.income_refused and any(p.excel_rows[i] in self.income_refused for i in hh.rows)
+        if itemised and per_capita is not None and not refused and \
+                abs(t["per_capita_net_income_fen"] - per_capita) > PER_CAPITA_TOLERANCE_FEN:
             p.problem(first, "人均纯收入", f"does not agree with the income columns (net income ÷ 人数 = "
                                         f"{L.f_money(t['per_capita_net_income_fen'])})")
         for column, name in L.HOUSEHOLD_YEAR_EXTENSION[len(L.INCOME_COLUMNS):]:
@@ -463,9 +467,8 @@ class _Planner:
                 holder = holders.get(pid.value)
                 if holder and holder[0] != number and holder[0] not in in_file:
                     # Name the holder only to an account that may see it (decision 1103).
-                    p.problem(i, "证件号码", f"already belongs to person {holder[0]} of household {holder[1]} "
-                                          f"(this row: household {household})" if holder[2] in holders_seen
-                              else ID_HELD_ELSEWHERE)
+                    p.problem(i, "证件号码", V.say(V.ID_TAKEN, {"name": holder[0], "household": holder[1]})
+                              if holder[2] in holders_seen else V.ID_TAKEN_ELSEWHERE)
             if household in skipped or pid is None or None in (health, name, relation, ethnicity, labour):
                 continue
             if not grades_given:  # the column is absent: keep what the registry has
@@ -476,8 +479,8 @@ class _Planner:
                  "serious_illness": health[1], "disabled": health[2], "disability_grade": grade,
                  "labour_ability": labour, "work_status": work or "", "work_months": months or 0,
                  "phone": phone or ""}
-            if grade is not None and not health[2]:
-                p.problem(i, "残疾等级", "given for a person whose 健康状况 does not include 残疾")
+            for reason in V.disability_agreement(disabled=health[2], grade=grade).values():
+                p.problem(i, "残疾等级", str(reason))
             if old is None:
                 plan.persons.append(Change(number, None, t))
             else:
