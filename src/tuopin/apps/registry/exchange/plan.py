@@ -467,8 +467,9 @@ class _Planner:
                 holder = holders.get(pid.value)
                 if holder and holder[0] != number and holder[0] not in in_file:
                     # Name the holder only to an account that may see it (decision 1103).
-                    p.problem(i, "证件号码", V.say(V.ID_TAKEN, {"name": holder[0], "household": holder[1]})
-                              if holder[2] in holders_seen else V.ID_TAKEN_ELSEWHERE)
+                    p.problem(i, "证件号码", f"{V.say(V.ID_TAKEN, {'name': holder[0], 'household': holder[1]})}"
+                                          f"（本行：户 {household}）" if holder[2] in holders_seen
+                              else V.ID_TAKEN_ELSEWHERE)
             if household in skipped or pid is None or None in (health, name, relation, ethnicity, labour):
                 continue
             if not grades_given:  # the column is absent: keep what the registry has
