@@ -128,7 +128,7 @@ def test_an_id_number_used_outside_the_scope_is_refused_without_naming_the_perso
                                   format="json")
     assert response.status_code == 400
     message = response.json()["id_number"][0]
-    assert message == str(ID_TAKEN_ELSEWHERE) and "管辖范围以外" in message and theirs.name not in message
+    assert message == str(ID_TAKEN_ELSEWHERE) and "县扶贫办" in message and theirs.name not in message
     assert theirs.household.number not in message
 
 

@@ -201,7 +201,7 @@ def test_an_id_number_held_outside_the_scope_is_refused_without_naming_anyone(lo
     client = login(county["accounts"]["commander"])
     data = person_data(mine, id_number=theirs.id_number, birth_date=theirs.birth_date.isoformat())
     form = client.post(url("person_edit", mine.pk), data).context["form"]
-    assert form.errors["id_number"] == ["该身份证号码已登记在您管辖范围以外的人员名下，请联系县扶贫办处理"]
+    assert form.errors["id_number"] == ["该身份证号码已登记，不能在此录入；请联系县扶贫办核实处理"]
     assert theirs.name not in str(form.errors) and theirs.household.number not in str(form.errors)
     mine.refresh_from_db()
     assert mine.version == 1

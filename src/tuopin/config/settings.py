@@ -134,6 +134,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tuopin.web.views.login.locked_out"
 AXES_VERBOSE = False
 # Roles that must give a TOTP code after the password (decision 0903).
+# Refusals of ID numbers already registered, per account that may not see ID numbers, within a window of days,
+# before every new ID number it writes is refused alike (registry/id_refusals.py, decision 1103).
+ID_REFUSALS_LIMIT = int(os.environ.get("TUOPIN_ID_REFUSALS_LIMIT", "5"))
+ID_REFUSALS_WINDOW_DAYS = int(os.environ.get("TUOPIN_ID_REFUSALS_WINDOW_DAYS", "30"))
 TOTP_REQUIRED_ROLES = ["county_admin", "system_admin", "security_admin", "audit_admin"]
 # An account of those roles with no secret yet may, after its password, only enrol one (decision 0908). On in
 # production; the demo's accounts of those roles come with a secret, and tests log in without one.

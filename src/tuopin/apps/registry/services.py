@@ -16,7 +16,7 @@ from tuopin.apps.audit.services import audit_change, diff, snapshot
 from tuopin.common import idnumber
 
 from . import choices as c
-from . import validation
+from . import id_refusals, validation
 from .models import MONEY_FIELDS, Household, HouseholdYear, Person, StatusEvent
 
 
@@ -49,8 +49,9 @@ def check_id_number(*, raw: object, sex: str | None = None, birth_date: dt.date 
                     exclude_person: Person | None = None, viewer=None) -> str:
     """A normalised, valid, unused ID number consistent with the recorded sex and birth date.
 
-    A clash names the other household — unless `viewer` is given and may not see it, so that an edit
-    cannot be used to find out who holds an ID number. The reasons are the validation layer's."""
+    A clash names the other person only to a viewer that may see ID numbers and reaches that person's household,
+    so that an edit cannot be used to find out who holds a number (id_refusals.py, decision 1103). The reasons
+    are the validation layer's."""
     try:
         parsed = validation.parse_id_number(raw)
     except validation.Refused as exc:
@@ -58,6 +59,10 @@ def check_id_number(*, raw: object, sex: str | None = None, birth_date: dt.date 
     # Either date is the hidden middle of an ID number: quoted only to a viewer who may see ID numbers (1110).
     shown = viewer is None or getattr(viewer, "may_see_id_numbers", False)
     errors = validation.id_number_agreement(parsed, sex=sex, birth=birth_date, quote_date=shown)
+    unchanged = (exclude_person is not None
+                 and Person.objects.filter(pk=exclude_person.pk, id_number=parsed.value).exists())
+    if not unchanged and id_refusals.over_limit(viewer):
+        raise id_refusals.IdNumberRefused({"id_number": [validation.ID_TAKEN_ELSEWHERE]})
     clash = Person.objects.filter(id_number=parsed.value).select_related("household")
     if exclude_person is not None:
         clash = clash.exclude(pk=exclude_person.pk)
@@ -65,11 +70,15 @@ def check_id_number(*, raw: object, sex: str | None = None, birth_date: dt.date 
     if other is not None:
         from tuopin.apps.accounts.scoping import households_visible_to
 
-        if viewer is None or households_visible_to(viewer).filter(pk=other.household_id).exists():
-            errors["id_number"] = validation.say(validation.ID_TAKEN, {"name": other.name,
-                                                                       "household": other.household.number})
-        else:
+        # Named, the holder's number would be given away to an account that may not see it, and its household to
+        # an account outside its area (decision 1103).
+        named = not id_refusals.counted(viewer) and (
+            viewer is None or households_visible_to(viewer).filter(pk=other.household_id).exists())
+        if not named:
             errors["id_number"] = validation.ID_TAKEN_ELSEWHERE
+            raise id_refusals.IdNumberRefused({name: [reason] for name, reason in errors.items()})
+        errors["id_number"] = validation.say(validation.ID_TAKEN, {"name": other.name,
+                                                                   "household": other.household.number})
     if errors:
         raise ValidationError({name: [reason] for name, reason in errors.items()})
     return parsed.value
@@ -123,8 +132,16 @@ def household_update(*, household: Household, version: int, by, source: str = "w
     return _save(instance, before, fields, by=by, source=source, summary=f"household {instance.number}")
 
 
-@transaction.atomic
 def person_update(*, person: Person, version: int, by, source: str = "web", **fields) -> Person:
+    try:
+        return _person_update(person=person, version=version, by=by, source=source, **fields)
+    except id_refusals.IdNumberRefused:
+        id_refusals.record(by, source=source, entity_id=str(person.pk))  # after the rollback, so it stays
+        raise
+
+
+@transaction.atomic
+def _person_update(*, person: Person, version: int, by, source: str, **fields) -> Person:
     instance = _locked(Person, person.pk, version)
     require(by, Action.EDIT_REGISTRY, instance.household)
     if fields.get("id_number") and "birth_date" not in fields:
@@ -155,8 +172,16 @@ def household_year_update(*, record: HouseholdYear, version: int, by, source: st
                  summary=f"household {instance.household.number} year {instance.year}")
 
 
-@transaction.atomic
 def person_create(*, household: Household, by, source: str = "web", **fields) -> Person:
+    try:
+        return _person_create(household=household, by=by, source=source, **fields)
+    except id_refusals.IdNumberRefused:
+        id_refusals.record(by, source=source)
+        raise
+
+
+@transaction.atomic
+def _person_create(*, household: Household, by, source: str, **fields) -> Person:
     require(by, Action.EDIT_REGISTRY, household)
     fields.update(validation.clean(validation.PERSON, fields))
     _check_person(Person(**{k: v for k, v in fields.items() if k in PERSON_EDITABLE}))

@@ -131,8 +131,9 @@ BIRTH_MISMATCH = _("does not match the ID number, which gives %(date)s")
 BIRTH_MISMATCH_UNQUOTED = _("does not match the ID number")
 GRADE_WITHOUT_DISABILITY = _("a disability grade is only for a person whose health includes 残疾 (disability)")
 ID_TAKEN = _("this ID number is already used by %(name)s in household %(household)s")
-# The same words from every door, naming no household outside the account's area (decision 1103).
-ID_TAKEN_ELSEWHERE = _("this ID number is already registered to a person outside your area; ask the county "
+# The same words from every door, naming nobody, for a holder outside the area or an account that may not see
+# ID numbers (decision 1103).
+ID_TAKEN_ELSEWHERE = _("this ID number cannot be recorded here: it is already registered; ask the county "
                        "poverty alleviation office (扶贫办) to resolve it")
 ID_INVALID = _("is not a valid resident ID number")
 EXCEL_NUMBER = _("was stored as a number by Excel and its last digits are lost; format the column as text")

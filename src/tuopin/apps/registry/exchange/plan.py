@@ -22,6 +22,7 @@ from tuopin.apps.accounts.scoping import households_visible_to, persons_visible_
 from tuopin.apps.geo.models import Level, Region
 
 from .. import choices as c
+from .. import id_refusals
 from .. import validation as V
 from ..models import MONEY_FIELDS, Household, HouseholdYear, Person, PersonYear, StatusEvent
 from . import layout as L
@@ -76,6 +77,7 @@ class Plan:
     missing: list[tuple[str, str]] = field(default_factory=list)  # (人编号, 户编号) kept, not deleted
     household_ids: dict[str, int] = field(default_factory=dict)  # 户编号 → pk of the file's existing households
     notices: list[Problem] = field(default_factory=list)
+    id_refusals: int = 0  # ID numbers refused as already registered, counted against the account (1103)
 
     def counts(self) -> dict[str, int]:
         new_h = sum(1 for ch in self.households if ch.pk is None)
@@ -442,6 +444,7 @@ class _Planner:
     def _persons_plan(self) -> None:
         p, col, plan = self.p, self.col, self.plan
         holders = self._id_holders()
+        counted, over_limit = id_refusals.counted(self.user), id_refusals.over_limit(self.user)
         holders_seen = self._visible({h[2] for h in holders.values()})
         in_file = {n for n in col["人编号"] if n is not None}
         n = len(p.excel_rows)
@@ -465,11 +468,14 @@ class _Planner:
                 continue
             if pid is not None:
                 holder = holders.get(pid.value)
-                if holder and holder[0] != number and holder[0] not in in_file:
-                    # Name the holder only to an account that may see it (decision 1103).
+                clash = holder and holder[0] != number and holder[0] not in in_file
+                if clash and not counted and holder[2] in holders_seen:
                     p.problem(i, "证件号码", f"{V.say(V.ID_TAKEN, {'name': holder[0], 'household': holder[1]})}"
-                                          f"（本行：户 {household}）" if holder[2] in holders_seen
-                              else V.ID_TAKEN_ELSEWHERE)
+                                          f"（本行：户 {household}）")
+                elif clash or (over_limit and (old is None or old["id_number"] != pid.value)):
+                    # Naming nobody, and alike once the account is over its limit (id_refusals.py, 1103).
+                    p.problem(i, "证件号码", str(V.ID_TAKEN_ELSEWHERE))
+                    plan.id_refusals += 1
             if household in skipped or pid is None or None in (health, name, relation, ethnicity, labour):
                 continue
             if not grades_given:  # the column is absent: keep what the registry has
