@@ -44,7 +44,7 @@ def org(county):
     # h2: a D-grade house not yet renovated, on top of its low income: two gaps in 2018.
     HouseholdYear.objects.filter(household=h2, year=2018).update(housing_grade="D")
     accounts = county["accounts"]
-    accounts["housing_department"] = account("housing_department", Role.DEPARTMENT, department=departments["housing"])
+    accounts["housing_department"] = account("housing_department", Role.DEPARTMENT, department=departments["housing"], region=county["county"])
     accounts["zhao"] = account("zhao", Role.CADRE, cadre=zhao)
     accounts["other_commander"] = account("other_commander", Role.COMMANDER, region=t2)
     return {**county, "departments": departments, "township_units": townships, "paired_unit": paired,

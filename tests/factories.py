@@ -88,11 +88,12 @@ def small_county() -> dict:
         "commander": account("commander", Role.COMMANDER, region=t1),
         "first_secretary": account("first_secretary", Role.FIRST_SECRETARY, region=v1),
         "cadre": account("cadre", Role.CADRE, cadre=cadre),
-        "department": account("department", Role.DEPARTMENT, department=unit),
-        "evaluator": account("evaluator", Role.EVALUATOR),
+        "department": account("department", Role.DEPARTMENT, department=unit, region=county),
+        "evaluator": account("evaluator", Role.EVALUATOR, region=county),
         "system_admin": account("system_admin", Role.SYSTEM_ADMIN),
         "security_admin": account("security_admin", Role.SECURITY_ADMIN),
         "audit_admin": account("audit_admin", Role.AUDIT_ADMIN),
+        "unassigned": account("unassigned", Role.UNASSIGNED),  # created, no role given yet: sees nothing
     }
     return {"county": county, "townships": [t1, t2], "villages": [v1, v2, v3], "households": [h1, h2, h3, h4],
             "cadre": cadre, "unit": unit, "accounts": accounts}

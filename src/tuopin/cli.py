@@ -10,6 +10,13 @@ from __future__ import annotations
 import os
 import sys
 
+# Django commands that would go around the permission layer (三员分立): refused with the reason.
+REFUSED = {
+    "createsuperuser": "tuopin has no superuser: the system, security and audit administrators hold separate "
+                       "powers and are created when a county is initialised; other accounts are created by the "
+                       "system administrator and given a role by the security administrator",
+}
+
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuopin.config.settings")
@@ -20,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0].startswith("-") or argv[0] == "help":
         return _exit_code(lambda: ManagementUtility(["tuopin", *argv]).execute())
+    if argv[0] in REFUSED:
+        sys.stderr.write(f"tuopin {argv[0]}: refused: {REFUSED[argv[0]]}\n")
+        return 3
     django.setup()
     command = ManagementUtility(["tuopin", *argv]).fetch_command(argv[0])
     # Django's run_from_argv, less its closing of every database connection at the end: a test calling

@@ -31,6 +31,9 @@ def test_the_county_office_sees_full_numbers(api, h1):
     persons = results(client.get(f"/api/persons/?household={h1.pk}"))
     assert {p["id_number"] for p in persons} == set(h1.members.values_list("id_number", flat=True))
     assert {p["phone"] for p in persons} == {PHONE}
+    born = dict(h1.members.values_list("pk", "birth_date"))
+    assert {p["id"]: (p["birth_date"], p["birth_year"]) for p in persons} == {
+        pk: (b.isoformat(), b.year) for pk, b in born.items()}
     assert client.get(f"/api/households/{h1.pk}/").json()["phone"] == PHONE
 
 
@@ -43,8 +46,11 @@ def test_other_roles_see_masked_numbers(api, h1, sampled, role):
     for p in persons:
         assert p["id_number"] == mask_id(real[p["id"]]) and p["id_number"].startswith("220821********")
         assert p["phone"] == "138****5678"
+        # The birth date is the masked number's hidden middle (decision 1110): the year only.
+        assert p["birth_date"] == f"{p['birth_year']}-**-**" and p["birth_year"] in (1970, 1972)
     detail = client.get(f"/api/persons/{persons[0]['id']}/").json()
     assert "*" in detail["id_number"] and real[detail["id"]] not in str(detail)
+    assert "-**-**" in detail["birth_date"] and not any(d in str(detail) for d in ("1970-05-01", "1972-03-03"))
     assert client.get(f"/api/households/{h1.pk}/").json()["phone"] == "138****5678"
 
 

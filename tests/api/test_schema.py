@@ -21,6 +21,9 @@ def test_the_schema_validates_with_no_warnings(tmp_path):
     assert "409" in schema["paths"]["/api/households/{id}/"]["patch"]["responses"]
     assert "fen" in components["HouseholdYear"]["properties"]["per_capita_net_income_fen"]["description"]
     assert "masked" in components["Person"]["properties"]["id_number"]["description"]
+    birth = components["Person"]["properties"]["birth_date"]
+    assert birth["type"] == "string" and "format" not in birth and "YYYY-**-**" in birth["description"]
+    assert components["Person"]["properties"]["birth_year"]["type"] == "integer"
     household_params = {p["name"] for p in schema["paths"]["/api/households/"]["get"]["parameters"]}
     assert {"region", "village", "status", "limit", "offset"} <= household_params
     assert set(schema["components"]["securitySchemes"]) == {"cookieAuth"}

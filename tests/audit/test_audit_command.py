@@ -26,6 +26,25 @@ def test_audit_admin_gets_json_lines_with_china_time_and_masked_numbers(db, caps
     assert AuditEvent.objects.filter(action="command", actor=auditor).exists()
 
 
+def test_birth_dates_in_changes_and_batches_are_not_shown(db, capsys):
+    """They are the masked ID numbers' hidden digits (decision 1110), as a row or inside an import's batch; the
+    audit administrator sees which fields changed, not their values, not even the year (decision 1151)."""
+    account("auditor", "audit_admin")
+    cadre = account("cadre1", "cadre")
+    AuditEvent.objects.create(actor=cadre, actor_name="cadre1", action="update", entity="registry.person",
+                              changes={"id_number": ["220821197005010013", "220821197108090773"],
+                                       "birth_date": ["1970-05-01", "1971-08-09"]})
+    AuditEvent.objects.create(actor=cadre, actor_name="cadre1", action="import", entity="registry.person",
+                              batch={"persons": {"updated": {"220821100201001001": {
+                                  "birth_date": ["1970-05-01", None]}}}})
+    assert cli.main(["audit", "--as", "auditor", "--json"]) == 0
+    rows = {r["action"]: r for r in _lines(capsys)}
+    assert rows["update"]["fields"] == ["birth_date", "id_number"] and "changes" not in rows["update"]
+    assert rows["import"]["batch"] == {"persons": 1}
+    out = json.dumps(list(rows.values()))
+    assert "1970" not in out and "1971" not in out and "0013" not in out
+
+
 def test_audit_filters_by_user_and_since(db, capsys):
     account("auditor", "audit_admin")
     a, b = account("cadre1", "cadre"), account("cadre2", "cadre")

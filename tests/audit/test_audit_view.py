@@ -89,10 +89,13 @@ def test_account_changes_keep_their_values_for_the_auditor(county):
     client = Client(REMOTE_ADDR="10.9.9.9")
     client.force_login(security)
     target = county["accounts"]["evaluator"]
-    assert client.post(f"/admin/roles/{target.pk}/", {"role": "cadre"}).status_code == 302
-    row = as_row(AuditEvent.objects.get(action="account_scope"))
-    assert row["changes"]["role"] == ["evaluator", "cadre"] and row["ip_address"] == "10.9.9.9"
-    assert row["summary"] == f"role and scope of {target.username}"
+    village = county["villages"][0]
+    assert client.post(f"/admin/roles/{target.pk}/", {"role": "first_secretary",
+                                                      "region": village.pk}).status_code == 302
+    row = as_row(AuditEvent.objects.get(entity="accounts.user", entity_id=str(target.pk),
+                                        action__in=("account_scope", "grant_personal_data")))
+    assert row["changes"]["role"] == ["evaluator", "first_secretary"] and row["ip_address"] == "10.9.9.9"
+    assert target.username in row["summary"]
 
 
 def test_bulk_events_show_counts_not_text(county):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.geo.models import Level, Region
@@ -14,7 +15,7 @@ from tuopin.apps.registry.exchange.layout import EXPORT_HEADERS
 from tuopin.apps.registry.models import Household, HouseholdYear, Person, PersonYear, StatusEvent
 from tuopin.cli import main
 
-from .helpers import read_csv, read_xlsx
+from .helpers import read_csv, read_report, read_xlsx
 
 FULL_ID = re.compile(r"^\d{17}[\dX]$")
 
@@ -108,14 +109,20 @@ def test_export_usage_errors(county, tmp_path):
     assert main(["export", "--format", "xlsx", "--out", str(tmp_path / "x.csv"), "--as", "county_admin"]) == 2
 
 
-def test_formula_like_text_is_guarded_and_restored(county, tmp_path):
+def test_formula_like_text_is_guarded_on_export_and_refused_on_import(county, tmp_path):
+    # A name stored before the validation layer refused formula-like text (decision 1120): the export still
+    # guards it, and the import, which undoes the guard, refuses to store it again.
     head = county["households"][0].members.order_by("number").first()
     Person.objects.filter(pk=head.pk).update(name="=HYPERLINK(1)")
     first = export(tmp_path, "csv", "f.csv", "--unmasked")
     assert "'=HYPERLINK(1)" in first.read_text(encoding="utf-8-sig")
     empty_registry()
-    call_command("import", str(first), "--year", "2018", "--as", "county_admin")
-    assert Person.objects.get(number=head.number).name == "=HYPERLINK(1)"
+    report = tmp_path / "refused.csv"
+    with pytest.raises(CommandError):
+        call_command("import", str(first), "--year", "2018", "--as", "county_admin", "--report", str(report))
+    (line,) = [r for r in read_report(report) if r["column"] == "姓名"]
+    assert line["reason"] == "不能以 =、+、-、@ 开头（电子表格会把它当作公式执行）"
+    assert not Person.objects.filter(number=head.number).exists()
 
 
 def test_xlsx_opens_in_openpyxl_too(county, tmp_path):

@@ -52,7 +52,7 @@ def test_every_error_is_listed_with_its_row(county, tmp_path):
     by_key = {(r["row"], r["column"]): r["reason"] for r in report}
     assert "row 2" in by_key[("7", "人编号")]  # the duplicate names the first row
     assert "row 8" in by_key[("9", "人均纯收入")] and "T000003" in by_key[("9", "人均纯收入")]
-    assert "check digit" in by_key[("3", "证件号码")]
+    assert "校验码" in by_key[("3", "证件号码")]  # the validation layer's words (Chinese by default)
 
 
 def test_missing_column_is_named(county, tmp_path):
@@ -81,10 +81,10 @@ def test_lower_case_x_is_normalised(county, tmp_path):
 
 
 @pytest.mark.parametrize("value,reason", [
-    ("360426199101010072", "check digit"),
-    ("360426199102300070", "does not exist"),  # 30 February
-    ("360426910101007", "15-digit"),
-    (360426199101010071, "stored as a number by Excel"),
+    ("360426199101010072", "校验码是 2，应为 1"),
+    ("360426199102300070", "出生日期不存在"),  # 30 February
+    ("360426910101007", "15位旧身份证号码"),
+    (360426199101010071, "被 Excel 存成了数字"),
 ])
 def test_bad_id_numbers_are_reported(county, tmp_path, value, reason):
     report = refused(_one_person_file(tmp_path, value), tmp_path)
@@ -96,7 +96,7 @@ def test_excel_float_in_csv_is_reported(county, tmp_path):
     rows = household_rows(1, members=1)
     rows[0]["证件号码"] = "3.60426E+17"
     report = refused(write_csv(tmp_path / "f.csv", rows), tmp_path)
-    assert report[0]["sheet"] == "" and "stored as a number by Excel" in report[0]["reason"]
+    assert report[0]["sheet"] == "" and "被 Excel 存成了数字" in report[0]["reason"]
 
 
 def test_id_already_in_another_household_names_both(county, tmp_path):

@@ -1,5 +1,6 @@
 """`tuopin export --format parquet`: the snapshot layout, readable by pyarrow and DuckDB, as documented."""
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -91,6 +92,17 @@ def test_cadre_snapshot_is_scoped(county, tmp_path):
     call_command("export", "--format", "parquet", "--out", str(out), "--year", "2018", "--as", "cadre")
     assert [r["number"] for r in snap.read_table(out, "households").to_pylist()] == ["220821100201001"]
     assert len(snap.read_table(out, "persons")) == 2
+
+
+def test_birth_dates_are_masked_with_the_id_numbers(county, exported, tmp_path):
+    # Masked: the year and its side of 1 September (decision 1110), as docs/data-formats.md says.
+    masked = snap.read_table(exported, "persons").to_pylist()
+    assert {p["birth_date"] for p in masked} == {dt.date(1970, 9, 1), dt.date(1972, 9, 1)}
+    assert all("********" in p["id_number"] for p in masked)
+    out = tmp_path / "unmasked"
+    call_command("export", "--format", "parquet", "--out", str(out), "--unmasked", "--as", "county_admin")
+    assert {p["birth_date"] for p in snap.read_table(out, "persons").to_pylist()} == {
+        dt.date(1970, 5, 1), dt.date(1972, 3, 3)}
 
 
 def test_write_snapshot_replaces_only_the_years_it_writes(tmp_path):

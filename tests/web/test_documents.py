@@ -16,7 +16,7 @@ from tuopin.apps.assessment import services as assessment
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.geo.models import Level, VillageYear
 from tuopin.apps.registry.procedure import exit_advance, exit_propose
-from tuopin.common.masking import mask_id
+from tuopin.common.masking import mask_birth_date, mask_id
 from tuopin.common.spreadsheet import safe_cell, safe_row
 from tuopin.web.documents import pdf as pdf_module
 
@@ -135,10 +135,11 @@ def test_household_file_masks_ids_unless_the_role_may_see_them(login, county, re
     response = login(county["accounts"]["commander"]).get(url("household_file_pdf", h1.pk))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert member.id_number not in rendered[0] and mask_id(member.id_number) in rendered[0]
+    assert member.birth_date.isoformat() not in rendered[0] and mask_birth_date(member.birth_date) in rendered[0]
     assert "民主评议" in rendered[0] and "村内公示" in rendered[0]  # the procedure history
     assert "5,000.00" in rendered[0]  # the yearly record: net income per person
     login(county["accounts"]["county_admin"]).get(url("household_file_pdf", h1.pk))
-    assert member.id_number in rendered[1]
+    assert member.id_number in rendered[1] and member.birth_date.isoformat() in rendered[1]
     assert login(county["accounts"]["cadre"]).get(url("household_file_pdf", county["households"][1].pk)).status_code == 404
     assert AuditEvent.objects.filter(action="export", entity="registry.household").count() == 2
 

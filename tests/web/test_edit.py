@@ -1,12 +1,15 @@
 """Edit pages: money in yuan, stored in fen; stale versions refused; every edit audited; errors by the field."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from tests.web.conftest import url
 from tuopin.apps.accounts.models import User
 from tuopin.apps.audit.models import AuditEvent
+from tuopin.apps.audit.selectors import as_row
 from tuopin.apps.registry import services
 from tuopin.apps.registry.models import HouseholdYear, Person
 from tuopin.common import idnumber
@@ -72,8 +75,6 @@ def test_invalid_values_are_shown_next_to_their_fields(login, county):
 
 
 def test_service_errors_land_on_the_yuan_field():
-    from django.core.exceptions import ValidationError
-
     record = HouseholdYear(members=1, version=1)
     user = type("U", (), {"may_see_id_numbers": True})()
     form = HouseholdYearForm({"version": "1"}, instance=record, user=user)
@@ -114,6 +115,8 @@ def test_person_form_never_shows_a_hidden_id_number(login, county):
     client = login(county["accounts"]["commander"])
     html = client.get(url("person_edit", person.pk)).content.decode()
     assert person.id_number not in html and "13812345678" not in html and "138****5678" in html
+    assert person.birth_date.isoformat() not in html  # the number's hidden digits (decision 1110)
+    assert 'name="birth_date" value="1970-**-**"' in html and "disabled" in html.split('name="birth_date"')[1][:80]
     response = client.post(url("person_edit", person.pk), person_data(person, work_months="6"))
     assert response.status_code == 302
     person.refresh_from_db()
@@ -121,15 +124,59 @@ def test_person_form_never_shows_a_hidden_id_number(login, county):
     assert person.id_number == idnumber.parse(person.id_number).value
 
 
+def test_a_masked_editor_changes_the_birth_date_only_through_the_id_number(login, county):
+    person = county["households"][0].members.first()
+    client = login(county["accounts"]["commander"])
+    # A birth date sent anyway is ignored, right or wrong: no answer may tell whether it was right.
+    for sent in ("1999-01-01", person.birth_date.isoformat()):
+        response = client.post(url("person_edit", person.pk), person_data(person, birth_date=sent, work_months="3"))
+        assert response.status_code == 302
+        person.refresh_from_db()
+        assert person.birth_date == dt.date(1970, 5, 1)
+    # A corrected ID number brings its birth date, and the edit is audited with both.
+    new_id = idnumber.make("220821", dt.date(1971, 8, 9), 77, person.sex)
+    response = client.post(url("person_edit", person.pk), person_data(person, id_number=new_id))
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.id_number, person.birth_date) == (new_id, dt.date(1971, 8, 9))
+    event = AuditEvent.objects.filter(entity="registry.person", action="update").latest("id")
+    assert event.changes["birth_date"] == ["1970-05-01", "1971-08-09"]
+    # The audit administrator sees that they changed, not their values (decision 1151).
+    assert {"birth_date", "id_number"} <= set(as_row(event)["fields"]) and "changes" not in as_row(event)
+
+
+def test_a_mismatch_never_quotes_the_recorded_birth_date_to_a_masked_editor(county):
+    person = county["households"][0].members.first()
+    other_day = idnumber.make("220821", dt.date(1971, 8, 9), 77, person.sex)
+    for user, quoted in ((county["accounts"]["commander"], False), (county["accounts"]["county_admin"], True)):
+        with pytest.raises(ValidationError) as err:
+            services.person_update(person=person, version=1, by=user, id_number=other_day,
+                                   birth_date=person.birth_date)
+        # The message quotes the typed number's date to a role that may see ID numbers, and never the recorded one.
+        assert "1970-05-01" not in str(err.value) and ("1971-08-09" in str(err.value)) is quoted
+
+
+def test_a_mismatch_on_the_stored_number_never_quotes_its_date_to_a_masked_editor(county):
+    # Editing only the sex checks it against the stored number, whose birth date is the masked part.
+    person = county["households"][0].members.first()
+    other_sex = "2" if person.sex == "1" else "1"
+    with pytest.raises(ValidationError) as err:
+        services.person_update(person=person, version=1, by=county["accounts"]["commander"], sex=other_sex,
+                               birth_date=dt.date(1970, 5, 2))
+    assert "1970-05-01" not in str(err.value) and "05-01" not in str(err.value)
+
+
 def test_county_admin_sees_and_edits_the_id_number(login, county):
     person = county["households"][0].members.first()
     client = login(county["accounts"]["county_admin"])
     assert person.id_number in client.get(url("person_edit", person.pk)).content.decode()
-    new_id = idnumber.make("220821", person.birth_date, 77, person.sex)
-    response = client.post(url("person_edit", person.pk), person_data(person, id_number=new_id))
+    # A birth date no factory person has: the factories' sequence numbers cannot make the same number.
+    new_id = idnumber.make("220821", dt.date(1971, 8, 9), 77, person.sex)
+    response = client.post(url("person_edit", person.pk), person_data(person, id_number=new_id,
+                                                                      birth_date="1971-08-09"))
     assert response.status_code == 302
     person.refresh_from_db()
-    assert person.id_number == new_id
+    assert (person.id_number, person.birth_date) == (new_id, dt.date(1971, 8, 9))
     assert AuditEvent.objects.get(entity="registry.person", action="update").changes["id_number"][1] == new_id
 
 
@@ -138,14 +185,27 @@ def test_id_number_errors_are_explained(login, county):
     client = login(county["accounts"]["county_admin"])
     bad_check = person.id_number[:17] + ("0" if person.id_number[17] != "0" else "1")
     form = client.post(url("person_edit", person.pk), person_data(person, id_number=bad_check)).context["form"]
-    assert form.errors["id_number"] == ["校验码不符，请重新核对号码。"]
-    form = client.post(url("person_edit", person.pk), person_data(person, id_number=other.id_number)).context["form"]
-    assert form.errors["id_number"] == ["该身份证号码已登记在其他人名下。"]
-    assert other.name not in str(form.errors)  # never names a person the editor may not see
+    assert form.errors["id_number"] == [f"校验码是 {bad_check[17]}，应为 {person.id_number[17]}，请重新核对号码"]
+    taken = person_data(person, id_number=other.id_number, sex=other.sex, birth_date=other.birth_date.isoformat())
+    form = client.post(url("person_edit", person.pk), taken).context["form"]
+    # The other person is in the editor's scope: named, as the API and the import name them (decision 0008).
+    assert form.errors["id_number"] == [f"该身份证号码已被户 {other.household.number} 的 {other.name} 使用"]
     form = client.post(url("person_edit", person.pk), person_data(person, id_number=person.id_number, sex="F")).context["form"]
-    assert form.errors["sex"] == ["性别与身份证号码不符。"]
+    assert form.errors["sex"] == ["与身份证号码不符（身份证号码显示为男）"]
     person.refresh_from_db()
     assert person.version == 1
+
+
+def test_an_id_number_held_outside_the_scope_is_refused_without_naming_anyone(login, county):
+    mine = county["households"][0].members.get(sex="M")
+    theirs = county["households"][3].members.get(sex="M")  # another township
+    client = login(county["accounts"]["commander"])
+    data = person_data(mine, id_number=theirs.id_number, birth_date=theirs.birth_date.isoformat())
+    form = client.post(url("person_edit", mine.pk), data).context["form"]
+    assert form.errors["id_number"] == ["该身份证号码已登记，不能在此录入；请联系县扶贫办核实处理"]
+    assert theirs.name not in str(form.errors) and theirs.household.number not in str(form.errors)
+    mine.refresh_from_db()
+    assert mine.version == 1
 
 
 def test_person_form_shows_the_birth_date_in_the_date_field(login, county):

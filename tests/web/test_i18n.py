@@ -53,6 +53,8 @@ def test_every_web_string_has_a_chinese_translation():
     script = _script()
     web = ROOT / "src" / "tuopin" / "web"
     models = [ROOT / "src" / "tuopin" / "apps" / app / "models.py" for app in ("accounts", "geo")]
+    # The registry's field rules: their reasons show on the pages, in the API and in import reports.
+    models.append(ROOT / "src" / "tuopin" / "apps" / "registry" / "validation.py")
     messages = script.extract([web])
     for path in models:  # role and level names appear on the pages
         messages.update({m.key: m for m in script.messages_in_python(path.read_text(encoding="utf-8"))})

@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import PASSWORD
 from tests.web.conftest import url
@@ -82,6 +83,7 @@ def test_household_page_for_county_admin_shows_full_ids(login, county):
     response = login(county["accounts"]["county_admin"]).get(url("household", hh.pk))
     html = response.content.decode()
     assert member.id_number in html and "13812345678" in html
+    assert member.birth_date.isoformat() in html  # the county office sees the whole birth date too
     assert "10,000.00" in html and "5,000.00" in html  # wage income and net income per person, in yuan
     assert "识别" in html and "民主评议" in html and "西岗村评议小组" in html
     assert "王干部" in html and "县教育局" in html
@@ -99,6 +101,9 @@ def test_household_page_masks_ids_and_phones_for_other_roles(login, county):
         assert response.status_code == 200
         assert member.id_number not in html and member.id_number[:6] + "********" + member.id_number[-4:] in html
         assert "13812345678" not in html and "138****5678" in html
+        # The birth date is the masked number's hidden middle: the year only, and the age reached this year.
+        assert "1970-05-01" not in html and "1970-**-**" in html
+        assert f'<td class="num">{timezone.localdate().year - 1970}</td>' in html
 
 
 def test_cadre_home_lists_their_households(login, county):

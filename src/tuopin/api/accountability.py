@@ -17,10 +17,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from tuopin.apps.accounts import scoping
+from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.assistance import services
 from tuopin.apps.assistance.models import Task, TaskEvent, TaskStatus, Visit
-from tuopin.apps.assistance.tasks import WORKING_ROLES
-from tuopin.apps.assistance.visits import VISIT_ROLES, FollowUp
+from tuopin.apps.assistance.visits import FollowUp
 from tuopin.apps.organisation.models import Cadre
 from tuopin.apps.registry.models import Household
 
@@ -158,7 +158,7 @@ class TaskViewSet(ScopedReadViewSet):
     @action(detail=True, methods=["post"], filter_backends=[])
     def complete(self, request, pk=None):
         task = self.get_object()
-        if request.user.role not in WORKING_ROLES:
+        if not may(request.user, Action.WORK_ON_TASKS):
             raise PermissionDenied("Your role does not work on tasks.")
         form = TaskCompleteSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -207,7 +207,7 @@ class VisitViewSet(mixins.CreateModelMixin, ScopedReadViewSet):
 
     def create(self, request, *args, **kwargs):
         user = request.user
-        if user.role not in VISIT_ROLES:
+        if not may(user, Action.RECORD_VISIT):
             self.permission_denied(request, message="Your role does not record visits.")
         form = VisitCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)

@@ -14,6 +14,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from tuopin.apps.accounts.permissions import Action, Refused, may
 from tuopin.apps.audit.services import audit_event
 from tuopin.apps.registry.services import StaleEdit
 
@@ -27,14 +28,15 @@ class RegistryPagination(LimitOffsetPagination):
 
 
 class MayEditRegistry(BasePermission):
-    """Reading is for every authenticated account (scoping decides what it sees); editing needs an editor role."""
+    """Reading is for every authenticated account (scoping decides what it sees); editing is the permission
+    layer's decision (`view.edit_action`), asked again by the service for the record itself."""
 
-    message = "Your role may read registry records but not edit them."
+    message = "Your role may read these records but not edit them."
 
     def has_permission(self, request, view) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        return bool(request.user and request.user.is_authenticated and request.user.may_edit_registry)
+        return may(request.user, getattr(view, "edit_action", Action.EDIT_REGISTRY))
 
 
 class ConflictSerializer(serializers.Serializer):
@@ -89,6 +91,8 @@ class EditMixin:
         except StaleEdit as exc:
             return Response({"detail": str(exc), "current_version": exc.instance.version},
                             status=status.HTTP_409_CONFLICT)
+        except Refused as exc:
+            self.permission_denied(request, message=exc.reason)
         except DjangoValidationError as exc:
             raise ValidationError(serializers.as_serializer_error(exc)) from None
         fresh = self.get_queryset().get(pk=updated.pk)

@@ -1,26 +1,32 @@
 """What a PATCH may send. The fields are the services' editable fields plus the `version` the client read.
 
-These serializers only parse the body; the registry services validate, check the version, save and audit.
-Three rules of their own (docs/decisions/0401-api-writes.md):
+These serializers only parse the body (JSON types; enumerations as codes) and run the registry's validation
+layer early, so that a refusal names its field with the same reason the import and the pages give (decision
+1120); their fields carry no limits of their own. The registry services check the same rules again, check
+the version, save and audit. Three rules of their own (docs/decisions/0401-api-writes.md):
 - a field that exists but may not be edited here (a status, a number, a computed total) is refused with a
   reason, never silently ignored;
 - a masked value sent back unchanged (a client echoing what it read) is dropped, so it can never overwrite
   the real number; any other value containing `*` is refused;
-- an ID number already used by a person outside the account's scope is refused without naming that person.
+- an ID number already used by a person outside the account's scope is refused without naming that person
+  (the service's check, which knows the account);
+- an account that may not see ID numbers may not send a birth date (the number's hidden digits, decision
+  1110): a corrected `id_number` brings its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
-from tuopin.apps.accounts.scoping import persons_visible_to
+from tuopin.apps.registry import validation
 from tuopin.apps.registry.models import Household, HouseholdYear, Person
 from tuopin.apps.registry.services import HOUSEHOLD_EDITABLE, HOUSEHOLD_YEAR_EDITABLE, PERSON_EDITABLE
-from tuopin.common import idnumber
-from tuopin.common.masking import mask_id, mask_phone
+from tuopin.common.masking import mask_birth_date, mask_id, mask_phone
 
 from .serializers import MONEY_HELP
 
@@ -36,9 +42,39 @@ def _optional(names) -> dict:
     return {name: {"required": False} for name in names}
 
 
+# Limits a ModelSerializer would copy from the model; the validation layer holds the registry's own.
+_MODEL_LIMITS = ("max_length", "min_length", "min_value", "max_value", "validators")
+
+
 class EditSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
     masked = {}  # field -> the masking function whose output must never be saved
+    rules: dict = {}  # the validation layer's table for this record
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if field_name in self.rules:
+            for key in _MODEL_LIMITS:
+                kwargs.pop(key, None)
+            if "decimal_places" in kwargs:  # two decimals at most is the rule's to say
+                kwargs["max_digits"] = kwargs["decimal_places"] = None
+        return field_class, kwargs
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            if name in self.rules:
+                # Presence and NUL characters are the rules' to refuse too, in their words.
+                field.error_messages["blank"] = validation.EMPTY
+                field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+        return fields
+
+    def validate(self, attrs):
+        values = {name: value for name, value in attrs.items() if name != "version"}
+        try:
+            return {**attrs, **validation.clean(self.rules, values)}
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from None
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
@@ -65,6 +101,7 @@ class EditSerializer(serializers.ModelSerializer):
 
 class HouseholdEditSerializer(EditSerializer):
     masked = {"phone": mask_phone}
+    rules = validation.HOUSEHOLD
 
     class Meta:
         model = Household
@@ -73,36 +110,35 @@ class HouseholdEditSerializer(EditSerializer):
 
 
 class PersonEditSerializer(EditSerializer):
-    # Declared so that ModelSerializer adds no unique validator of its own: the service checks the number
-    # (GB 11643 checksum, sex and birth date, uniqueness) and says why it refuses.
-    id_number = serializers.CharField(required=False, max_length=32,
-                                      help_text="resident ID number (身份证号), 18 characters, the full number")
-    masked = {"id_number": mask_id, "phone": mask_phone}
+    # Declared so that ModelSerializer adds no unique validator of its own: the validation layer checks the
+    # number (GB 11643), the service its sex and birth date and its uniqueness, and says why it refuses.
+    id_number = serializers.CharField(required=False,
+                                      help_text="resident ID number (身份证号), 18 characters, the full number; "
+                                                "a new number also sets birth_date unless birth_date is sent")
+    masked = {"id_number": mask_id, "phone": mask_phone, "birth_date": mask_birth_date}
+    rules = validation.PERSON
 
     class Meta:
         model = Person
         fields = ("version", *PERSON_EDITABLE)
-        extra_kwargs = _optional(PERSON_EDITABLE)
+        extra_kwargs = _optional(PERSON_EDITABLE) | {"birth_date": {
+            "required": False, "help_text": "date of birth (出生日期), checked against the ID number; only for "
+                                            "accounts that may see full ID numbers (others send a new id_number)"}}
 
-    def validate_id_number(self, value: str) -> str:
-        try:
-            normalised = idnumber.parse(value).value
-        except idnumber.IDNumberError:
-            return value  # the service gives the reason
-        others = Person.objects.filter(id_number=normalised)
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        other = others.only("pk").first()
-        if other is not None:
-            user = self.context["request"].user
-            if not persons_visible_to(user).filter(pk=other.pk).exists():
-                raise serializers.ValidationError(
-                    "this ID number is already registered to a person outside your area; "
-                    "ask the county poverty alleviation office (扶贫办) to resolve it")
-        return value
+    def to_internal_value(self, data):
+        data = super().to_internal_value(data)
+        user = self.context["request"].user
+        if "birth_date" in data and not user.may_see_id_numbers:
+            # Refused whatever the date, right or wrong: an answer that differed would tell the hidden digits.
+            raise serializers.ValidationError({"birth_date": [
+                "the date of birth is part of the ID number (GB 11643) and this account may not see it; "
+                "send the corrected id_number, which brings its own date of birth"]})
+        return data
 
 
 class HouseholdYearEditSerializer(EditSerializer):
+    rules = validation.HOUSEHOLD_YEAR
+
     class Meta:
         model = HouseholdYear
         fields = ("version", *HOUSEHOLD_YEAR_EDITABLE)

@@ -1,4 +1,5 @@
-"""What the API shows. Explicit fields only; ID and phone numbers masked unless the role may see them.
+"""What the API shows. Explicit fields only; ID and phone numbers, and birth dates (the ID number's hidden
+digits, decision 1110), masked unless the role may see them.
 
 Money is integer fen (分, 100 fen = 1 yuan) under the model's own field names, as in the snapshot layout.
 """
@@ -11,7 +12,7 @@ from tuopin.apps.geo.models import Region
 from tuopin.apps.registry.models import (
     MONEY_FIELDS, Household, HouseholdYear, Person, PersonYear, ProcedureStep, StatusEvent,
 )
-from tuopin.common.masking import mask_id, mask_phone, mask_text
+from tuopin.common.masking import mask_birth_date, mask_id, mask_phone, mask_text
 
 FEN = "integer fen (分; 100 fen = 1 yuan)"
 
@@ -44,6 +45,20 @@ class MaskedPhoneField(serializers.CharField):
 
     def to_representation(self, value):
         return value if _sees_id_numbers(self.context) else mask_phone(value)
+
+
+class MaskedBirthDateField(serializers.CharField):
+    """出生日期: YYYY-MM-DD, or YYYY-**-** where the ID number is masked (its hidden digits are the date).
+
+    A string either way, as `id_number` is, so the schema says what every account receives."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "date of birth (出生日期), YYYY-MM-DD; YYYY-**-** (year only) unless the "
+                                       "account's role may see full ID numbers, whose hidden digits it is")
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value.isoformat() if _sees_id_numbers(self.context) else mask_birth_date(value)
 
 
 class MaskedTextField(serializers.CharField):
@@ -95,15 +110,18 @@ class HouseholdSerializer(serializers.ModelSerializer):
 class PersonSerializer(serializers.ModelSerializer):
     household_number = serializers.CharField(source="household.number", read_only=True)
     id_number = MaskedIdNumberField()
+    birth_date = MaskedBirthDateField()
+    birth_year = serializers.IntegerField(source="birth_date.year", read_only=True,
+                                          help_text="year of birth, shown to every account")
     phone = MaskedPhoneField()
     updated_by = _updated_by()
 
     class Meta:
         model = Person
         fields = ("id", "household", "household_number", "number", "id_number", "name", "sex", "birth_date",
-                  "relation", "ethnicity", "education", "school_status", "chronic_illness", "serious_illness",
-                  "disabled", "disability_grade", "labour_ability", "work_status", "work_months", "phone", "active",
-                  "left_on", "left_reason", "version", "updated_at", "updated_by")
+                  "birth_year", "relation", "ethnicity", "education", "school_status", "chronic_illness",
+                  "serious_illness", "disabled", "disability_grade", "labour_ability", "work_status", "work_months",
+                  "phone", "active", "left_on", "left_reason", "version", "updated_at", "updated_by")
         read_only_fields = fields
 
 

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from tuopin.apps.accounts import scoping
+from tuopin.apps.accounts.permissions import Action
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry import services
@@ -141,6 +142,7 @@ class HouseholdYearViewSet(EditMixin, ScopedReadViewSet):
     related = ("household", "updated_by")
     serializer_class = HouseholdYearSerializer
     edit_serializer_class = edits.HouseholdYearEditSerializer
+    edit_action = Action.EDIT_YEARLY_RECORD
     filter_params = (
         *region_params("household__"),
         _year(""),

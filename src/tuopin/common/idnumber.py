@@ -12,11 +12,21 @@ from dataclasses import dataclass
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+# ASCII digits only: \d would also take full-width (０-９) and other scripts' digits, and such a number would
+# be stored as a second, different string for the same person.
+_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
+_EXCEL = "ID number was stored as a number by Excel and its last digits are lost; format the column as text"
 
 
 class IDNumberError(ValueError):
-    """The value is not a valid 18-character resident ID number; the message says why."""
+    """The value is not a valid 18-character resident ID number; the message says why.
+
+    `code` names the reason and `params` its values, so that a translated message can be built from them
+    (tuopin.apps.registry.validation); the English message stays for the framework-free callers."""
+
+    def __init__(self, message: str, code: str = "invalid", **params):
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 @dataclass(frozen=True)
@@ -46,30 +56,33 @@ def parse(raw: object, *, today: dt.date | None = None) -> IDNumber:
     """Validate and decode an ID number, or raise IDNumberError with a reason a clerk understands."""
     if isinstance(raw, float):
         # Excel stores long digit strings as floating-point numbers and loses the last digits.
-        raise IDNumberError("ID number was stored as a number by Excel and its last digits are lost; format the column as text")
+        raise IDNumberError(_EXCEL, "excel")
     value = normalise(raw)
     if not value:
-        raise IDNumberError("ID number is empty")
-    if re.fullmatch(r"\d+(\.\d+)?[Ee]\+?\d+", value):
-        raise IDNumberError("ID number was stored as a number by Excel and its last digits are lost; format the column as text")
-    if len(value) == 15 and value.isdigit():
-        raise IDNumberError("15-digit legacy ID numbers are not accepted; enter the 18-digit number")
+        raise IDNumberError("ID number is empty", "empty")
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?[Ee]\+?[0-9]+", value):
+        raise IDNumberError(_EXCEL, "excel")
+    if len(value) == 15 and value.isascii() and value.isdigit():
+        raise IDNumberError("15-digit legacy ID numbers are not accepted; enter the 18-digit number", "legacy")
     if len(value) != 18:
-        raise IDNumberError(f"ID number must have 18 characters, not {len(value)}")
+        raise IDNumberError(f"ID number must have 18 characters, not {len(value)}", "length", length=len(value))
     if not _SHAPE.match(value):
-        raise IDNumberError("ID number must be 17 digits followed by a digit or X")
+        raise IDNumberError("ID number must be 17 digits followed by a digit or X", "shape")
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        raise IDNumberError(f"ID number contains a birth date that does not exist: {value[6:14]}") from None
+        raise IDNumberError(f"ID number contains a birth date that does not exist: {value[6:14]}", "no_such_date",
+                             digits=value[6:14]) from None
     today = today or dt.date.today()
     if birth > today:
-        raise IDNumberError(f"ID number contains a birth date in the future: {birth.isoformat()}")
+        raise IDNumberError(f"ID number contains a birth date in the future: {birth.isoformat()}", "future",
+                            date=birth.isoformat())
     if birth.year < 1880:
-        raise IDNumberError(f"ID number contains an implausible birth year: {birth.year}")
+        raise IDNumberError(f"ID number contains an implausible birth year: {birth.year}", "too_old", year=birth.year)
     expected = check_char(value[:17])
     if value[17] != expected:
-        raise IDNumberError(f"ID number check digit is {value[17]}, expected {expected}")
+        raise IDNumberError(f"ID number check digit is {value[17]}, expected {expected}", "check_digit",
+                            given=value[17], expected=expected)
     sex = "M" if int(value[16]) % 2 else "F"
     return IDNumber(value=value, birth_date=birth, sex=sex)
 

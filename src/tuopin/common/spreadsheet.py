@@ -13,6 +13,14 @@ from typing import Any, Iterable
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet could take this text for a formula: it starts with = + - @, also after blanks.
+
+    The registry refuses such text as a name, an address or a phone number (tuopin.apps.registry.validation);
+    `safe_cell` neutralises it in every spreadsheet written, for text stored before that rule."""
+    return text.startswith(FORMULA_START) or text.lstrip().startswith(FORMULA_START)
+
+
 def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tuopin.web.middleware.NoStoreMiddleware",
+    "tuopin.web.access.RefusalAuditMiddleware",  # decision 1100
     "tuopin.apps.accounts.middleware.IdleTimeoutMiddleware",
     "tuopin.apps.accounts.middleware.EnrolmentRequiredMiddleware",  # decision 0908
     "axes.middleware.AxesMiddleware",
@@ -138,6 +139,10 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 # Wrong codes after one password step before the password must be given again (decision 1150); every wrong code
 # also counts towards AXES_FAILURE_LIMIT, with the wrong passwords, and a new password step does not reset that.
 TOTP_CODE_ATTEMPTS = int(os.environ.get("TUOPIN_TOTP_CODE_ATTEMPTS", "3"))
+# Refusals of ID numbers already registered, per account that may not see ID numbers, within a window of days,
+# before every new ID number it writes is refused alike (registry/id_refusals.py, decision 1103).
+ID_REFUSALS_LIMIT = int(os.environ.get("TUOPIN_ID_REFUSALS_LIMIT", "5"))
+ID_REFUSALS_WINDOW_DAYS = int(os.environ.get("TUOPIN_ID_REFUSALS_WINDOW_DAYS", "30"))
 # Roles that must give a TOTP code after the password (decision 0903).
 TOTP_REQUIRED_ROLES = ["county_admin", "system_admin", "security_admin", "audit_admin"]
 # An account of those roles with no secret yet may, after its password, only enrol one (decision 0908). On in

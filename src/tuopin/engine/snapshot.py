@@ -80,7 +80,7 @@ PERSONS = pa.schema([
     ("person_id", pa.int64()), ("household_id", pa.int64()), ("number", pa.string()),
     ("id_number", pa.string()),  # masked (220821********1234) unless exported unmasked
     ("name", pa.string()), ("sex", pa.string()),  # M F
-    ("birth_date", pa.date32()),
+    ("birth_date", pa.date32()),  # masked with id_number to the school-age rule's need (decision 1110)
     ("relation", pa.int8()), ("ethnicity", pa.int8()), ("education", pa.int8()),
     ("school_status", pa.int8()),  # 0 = not in school
     ("chronic_illness", pa.bool_()), ("serious_illness", pa.bool_()), ("disabled", pa.bool_()),

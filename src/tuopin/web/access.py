@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from tuopin.apps.accounts.models import ADMINISTRATIVE_ROLES
+from tuopin.apps.accounts.permissions import ADMINISTRATIVE_ROLES, Action, Refused, may
 from tuopin.apps.audit.services import audit_event
 
 
@@ -30,18 +30,28 @@ def is_administrator(user) -> bool:
     return user.role in ADMINISTRATIVE_ROLES
 
 
-# Roles whose scope is a whole area: they see the engine's figures of the areas they may open. A pairing cadre
-# sees single households, so an area's figures (incidence, a village's gap list) are not theirs (decision 0601).
-AREA_ROLES = ("county_admin", "commander", "first_secretary", "department", "evaluator")
-
-
 def sees_area_figures(user) -> bool:
-    return user.role in AREA_ROLES
-
-
-# The village public-notice list (公示名单) is posted by those who run the village's procedure.
-NOTICE_ROLES = ("county_admin", "commander", "first_secretary")
+    """An area's figures (incidence, a village's gap list) are for roles whose scope is an area (decision 0601)."""
+    return may(user, Action.SEE_AREA_FIGURES)
 
 
 def may_print_notice_list(user) -> bool:
-    return user.role in NOTICE_ROLES
+    """The village public-notice list (公示名单) is posted by those who run the village's procedure."""
+    return may(user, Action.PRINT_NOTICE_LIST)
+
+
+class RefusalAuditMiddleware:
+    """A refusal raised by the permission layer inside a service reaches the page as a 403; it is written to the
+    audit trail here, after the service's transaction has rolled back (a record made inside it would be lost)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Refused):
+            audit_event(actor=request.user if request.user.is_authenticated else None, action="access_refused",
+                        entity=exception.action, summary=f"403 {request.method} {request.path}: {exception.reason}")
+        return None

@@ -2,24 +2,24 @@
 
 Each form carries the `version` it read (optimistic locking, see registry.services.StaleEdit), takes money
 in yuan and hands the services fen, and never shows an ID or phone number the account may not see: such a
-field starts empty and keeps the stored value unless a new one is typed.
+field starts empty and keeps the stored value unless a new one is typed. The fields only parse what is typed
+(a number, a date, a choice); ranges, patterns and the formula guard are the registry's validation layer,
+run in `clean` so that each refusal sits by its field with the words the import and the API use (decision 1120).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tuopin.apps.registry import selectors
-from tuopin.common import idnumber
-from tuopin.common.masking import mask_id, mask_phone
-from tuopin.common.money import fen_to_yuan, yuan_to_fen
+from tuopin.apps.registry import validation
+from tuopin.common.masking import mask_birth_date, mask_id, mask_phone
+from tuopin.common.money import fen_to_yuan
 
 from .labels import MONEY_LABELS, choices
 
@@ -28,8 +28,8 @@ NO_VALUE = pgettext_lazy("empty choice", "—")
 
 def _yuan_field(fen_field: str, *, required: bool = True) -> forms.DecimalField:
     label = format_lazy(pgettext_lazy("amount with unit", "{label} (yuan)"), label=MONEY_LABELS[fen_field])
-    return forms.DecimalField(label=label, min_value=Decimal("0"), max_digits=12, decimal_places=2,
-                              required=required, widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
+    return forms.DecimalField(label=label, required=required,
+                              widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
 
 
 def yuan_name(fen_field: str) -> str:
@@ -42,12 +42,18 @@ class VersionedForm(forms.Form):
     money_fields: tuple[str, ...] = ()  # service fields in fen, shown in yuan
     sensitive_fields: tuple[str, ...] = ()  # ID and phone numbers: hidden from roles that may not see them
     model_fields: tuple[str, ...] = ()  # every other field, named as on the model and in the service
+    rules: dict = {}  # the validation layer's table for this record
 
     def __init__(self, *args, instance, user, **kwargs):
         self.instance, self.user = instance, user
         self.hides_identifiers = not user.may_see_id_numbers
         kwargs.setdefault("initial", self.initial_from(instance))
         super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name in self.rules:
+                # Presence and NUL characters are the rules' to refuse too, in their words.
+                field.error_messages["required"] = validation.EMPTY
+                field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
         if self.hides_identifiers:
             for name in self.sensitive_fields:
                 current = getattr(instance, name)
@@ -73,12 +79,43 @@ class VersionedForm(forms.Form):
         """The keyword arguments for the service: model field names, money in fen, kept identifiers left out."""
         data = self.cleaned_data
         fields = {name: data[name] for name in self.model_fields}
-        for name in self.money_fields:
-            fields[name] = yuan_to_fen(data[yuan_name(name)])
+        fields.update((name, data[name]) for name in self.money_fields)  # fen since `clean`
         for name in self.sensitive_fields:
             if data.get(name) or not self.hides_identifiers:
                 fields[name] = data.get(name) or ""
         return fields
+
+    def clean(self):
+        """Every parsed value through the validation layer; a refusal goes next to its field."""
+        data = super().clean()
+        values = {name: data[name] for name in self.model_fields + self.sensitive_fields if name in data}
+        for name in self.sensitive_fields:
+            if self.hides_identifiers and not values.get(name):
+                values.pop(name, None)  # left empty: the stored value stays
+        for name in self.money_fields:
+            if data.get(yuan_name(name)) is not None:
+                try:
+                    values[name] = validation.yuan(data[yuan_name(name)])
+                except validation.Refused as exc:
+                    self.add_error(yuan_name(name), exc.message)
+        try:
+            cleaned = validation.clean(self.rules, values)
+        except ValidationError as exc:
+            self.add_service_errors(exc)
+            cleaned = {k: v for k, v in values.items() if k not in exc.message_dict}
+        data.update(cleaned)
+        record = {**self.current(), **cleaned}
+        for name in self.errors:
+            record[name] = None  # refused already: the rules across fields do not guess from the stored value
+        self.record_errors(record)
+        return data
+
+    def current(self) -> dict:
+        """The record as stored, under the service's names (for the rules that look at several fields)."""
+        return {}
+
+    def record_errors(self, record: dict) -> None:
+        """The rules that look at more than one field; subclasses add theirs."""
 
     def add_service_errors(self, exc: ValidationError) -> None:
         """Put a service's ValidationError next to the field it names (money fields under their yuan twin)."""
@@ -96,12 +133,12 @@ class HouseholdForm(VersionedForm):  # 户基本信息
                                       choices=choices("Cause", blank=NO_VALUE))
     other_causes = forms.MultipleChoiceField(label=_("Other causes of poverty"), required=False,
                                              choices=choices("Cause"), widget=forms.CheckboxSelectMultiple)
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
-    address = forms.CharField(label=_("Address"), max_length=128, required=False)
-    cultivated_land_mu = forms.DecimalField(label=_("Cultivated land (mu)"), min_value=0, max_digits=8,
-                                            decimal_places=2)
-    housing_area_m2 = forms.DecimalField(label=_("Housing area (m²)"), min_value=0, max_digits=8, decimal_places=2)
+    phone = forms.CharField(label=_("Phone"), required=False)
+    address = forms.CharField(label=_("Address"), required=False)
+    cultivated_land_mu = forms.DecimalField(label=_("Cultivated land (mu)"))
+    housing_area_m2 = forms.DecimalField(label=_("Housing area (m²)"))
 
+    rules = validation.HOUSEHOLD
     model_fields = ("attribute", "primary_cause", "other_causes", "address", "cultivated_land_mu", "housing_area_m2")
     sensitive_fields = ("phone",)
 
@@ -117,24 +154,9 @@ class HouseholdForm(VersionedForm):  # 户基本信息
         return ",".join(self.cleaned_data["other_causes"])
 
 
-def _id_number_message(reason: str):
-    """A clerk-readable, translated reason for an ID number that GB 11643 refuses."""
-    for marker, message in (
-        ("Excel", _("Excel stored this ID number as a number and lost its last digits.")),
-        ("15-digit", _("Old 15-digit ID numbers are not accepted; enter the 18-digit number.")),
-        ("18 characters", _("An ID number has 18 characters.")),
-        ("17 digits", _("An ID number is 17 digits followed by a digit or X.")),
-        ("birth", _("The birth date inside this ID number is not possible.")),
-        ("check digit", _("The check digit does not match: please read the number again.")),
-    ):
-        if marker in reason:
-            return message
-    return _("This is not a valid resident ID number.")
-
-
 class PersonForm(VersionedForm):  # 人基本信息
-    name = forms.CharField(label=_("Name"), max_length=32)
-    id_number = forms.CharField(label=_("ID number"), max_length=18)
+    name = forms.CharField(label=_("Name"))
+    id_number = forms.CharField(label=_("ID number"))
     sex = forms.ChoiceField(label=_("Sex"), choices=choices("Sex"))
     birth_date = forms.DateField(label=_("Date of birth"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     relation = forms.ChoiceField(label=_("Relation to the head"), choices=choices("Relation"))
@@ -144,62 +166,59 @@ class PersonForm(VersionedForm):  # 人基本信息
     chronic_illness = forms.BooleanField(label=_("Long-term chronic illness"), required=False)
     serious_illness = forms.BooleanField(label=_("Serious illness"), required=False)
     disabled = forms.BooleanField(label=_("Disability"), required=False)
-    disability_grade = forms.IntegerField(label=_("Disability grade"), required=False, min_value=1, max_value=4)
+    disability_grade = forms.IntegerField(label=_("Disability grade"), required=False)
     labour_ability = forms.ChoiceField(label=_("Labour ability"), choices=choices("LabourAbility"))
     work_status = forms.ChoiceField(label=_("Work status"), required=False, choices=choices("WorkStatus"))
-    work_months = forms.IntegerField(label=_("Months of work"), min_value=0, max_value=12)
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    work_months = forms.IntegerField(label=_("Months of work"))
+    phone = forms.CharField(label=_("Phone"), required=False)
 
+    rules = validation.PERSON
     model_fields = ("name", "sex", "birth_date", "relation", "ethnicity", "education", "school_status",
                     "chronic_illness", "serious_illness", "disabled", "disability_grade", "labour_ability",
                     "work_status", "work_months")
     sensitive_fields = ("id_number", "phone")
 
-    def clean_id_number(self) -> str:
-        raw = self.cleaned_data.get("id_number", "")
-        if not raw and self.hides_identifiers:
-            return ""
-        try:
-            value = idnumber.parse(raw).value
-        except idnumber.IDNumberError as exc:
-            raise ValidationError(_id_number_message(str(exc))) from None
-        if selectors.id_number_in_use(value, exclude_person=self.instance):
-            raise ValidationError(_("This ID number is already registered for another person."))
-        return value
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.hides_identifiers:
+            # The birth date is the masked ID number's hidden middle (GB 11643): shown as its year only, and
+            # not edited on its own — a typed ID number brings its birth date (services.person_update).
+            # Disabled: whatever a request sends for it is ignored; it never reaches the service.
+            self.model_fields = tuple(name for name in self.model_fields if name != "birth_date")
+            self.fields["birth_date"] = forms.CharField(
+                label=_("Date of birth"), required=False, disabled=True,
+                help_text=_("Part of the ID number: typing a new ID number changes it."))
 
-    def clean(self):
-        data = super().clean()
-        if not data.get("disabled") and data.get("disability_grade"):
-            self.add_error("disability_grade", _("A disability grade needs the disability box ticked."))
-        raw = data.get("id_number") or (self.instance.id_number if self.hides_identifiers else "")
-        if not raw or self.errors.get("id_number"):
-            return data
-        try:
-            parsed = idnumber.parse(raw)
-        except idnumber.IDNumberError:
-            # A stored number from an old file may itself be invalid; the service reports it by the field.
-            return data
-        if data.get("sex") and data["sex"] != parsed.sex:
-            self.add_error("sex", _("The sex does not match the ID number."))
-        if data.get("birth_date") and data["birth_date"] != parsed.birth_date:
-            self.add_error("birth_date", _("The date of birth does not match the ID number."))
-        return data
+    def initial_from(self, instance) -> dict:
+        initial = super().initial_from(instance)
+        if self.hides_identifiers:
+            initial["birth_date"] = mask_birth_date(instance.birth_date)
+        return initial
+
+    def current(self) -> dict:
+        return {"id_number": self.instance.id_number}
+
+    def record_errors(self, record: dict) -> None:
+        # The ID number's uniqueness needs the registry and the account's scope: the service checks it.
+        for name, reason in validation.person_agreement(record).items():
+            if name not in self.errors:
+                self.add_error(name, reason)
 
 
 class HouseholdYearForm(VersionedForm):  # 户年度信息: income lines, housing, water
-    members = forms.IntegerField(label=_("Members"), min_value=1, max_value=99)
+    members = forms.IntegerField(label=_("Members"))
     housing_grade = forms.ChoiceField(label=_("Housing safety grade"), choices=choices("HousingGrade"))
     renovation = forms.ChoiceField(label=_("Dangerous-house renovation"), required=False, choices=choices("Renovation"))
-    renovation_year = forms.IntegerField(label=_("Renovation year"), required=False, min_value=1949, max_value=2100)
-    water_litres_per_day = forms.IntegerField(label=_("Water supply (litres per person per day)"), min_value=0,
-                                              max_value=10000)
+    renovation_year = forms.IntegerField(label=_("Renovation year"), required=False)
+    water_litres_per_day = forms.IntegerField(label=_("Water supply (litres per person per day)"))
     water_quality_ok = forms.BooleanField(label=_("Water quality meets the standard"), required=False)
-    water_minutes = forms.IntegerField(label=_("Round trip to fetch water (minutes)"), min_value=0, max_value=1440)
-    water_cut_days = forms.IntegerField(label=_("Days without water supply in the year"), min_value=0, max_value=366)
+    water_minutes = forms.IntegerField(label=_("Round trip to fetch water (minutes)"))
+    water_cut_days = forms.IntegerField(label=_("Days without water supply in the year"))
     water_short_area = forms.BooleanField(label=_("Water-short area"), required=False)
     food_clothing_secure = forms.BooleanField(label=_("Enough food and clothing"), required=False)
     income_expected_stable = forms.BooleanField(label=_("Income expected to stay stable"), required=False)
 
+    rules = validation.HOUSEHOLD_YEAR
     money_fields = ("wage_income_fen", "business_income_fen", "property_income_fen", "dividend_income_fen",
                     "dibao_fen", "tekun_fen", "pension_fen", "family_planning_fen", "eco_compensation_fen",
                     "other_transfer_fen", "unitemised_income_fen", "production_cost_fen", "renovation_cost_fen")

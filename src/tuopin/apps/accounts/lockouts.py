@@ -13,6 +13,7 @@ from django.utils import timezone
 from tuopin.apps.audit.services import audit_event
 
 from .models import User
+from .permissions import Action, require
 
 
 def locked_out():
@@ -25,6 +26,7 @@ def locked_out():
 @transaction.atomic
 def lockout_release(*, attempt: AccessAttempt, by: User, source: str = "web") -> int:
     """Lift the lock of the attempt's username at its address (and only there); returns the records removed."""
+    require(by, Action.RELEASE_LOCKOUT)
     removed = reset(ip=attempt.ip_address, username=attempt.username)
     account = User.objects.filter(username=attempt.username).first()
     audit_event(actor=by, action="lockout_release", source=source,

@@ -1,6 +1,6 @@
 """Accounts, their role and the scope the role applies to."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,18 +15,20 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("system administrator")  # 系统管理员
     SECURITY_ADMIN = "security_admin", _("security administrator")  # 安全管理员
     AUDIT_ADMIN = "audit_admin", _("audit administrator")  # 审计管理员
+    # A new account, until the security administrator gives it a role and scope: it sees nothing.
+    UNASSIGNED = "unassigned", _("no role yet")
 
 
-# 三员分立: these roles administer the system and never read household data.
-ADMINISTRATIVE_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
-# Roles that may see full ID numbers (they verify identities against documents).
-UNMASKED_ROLES = (Role.COUNTY_ADMIN,)
-# Roles that may edit registry records inside their scope.
-EDITOR_ROLES = (Role.COUNTY_ADMIN, Role.COMMANDER, Role.FIRST_SECRETARY, Role.CADRE)
+class AccountManager(UserManager):
+    def create_superuser(self, *args, **kwargs):
+        # A superuser would hold every power at once; 三员分立 splits them (decision 1102).
+        raise PermissionError("tuopin has no superuser accounts (三员分立)")
 
 
 class User(AbstractUser):
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CADRE)
+    objects = AccountManager()
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.UNASSIGNED)
     # The region a commander (township), first secretary (village) or county admin (county) works in.
     region = models.ForeignKey("geo.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # A cadre account is a person in the organisation; their pairings decide their households.
@@ -38,10 +40,15 @@ class User(AbstractUser):
     # The last TOTP time step accepted: a code of that step or an earlier one is refused (no replay).
     totp_last_step = models.BigIntegerField(null=True, blank=True)
 
+    # Shorthands for templates and serializers; the decision is the permission layer's (permissions.py).
     @property
     def may_see_id_numbers(self) -> bool:
-        return self.role in UNMASKED_ROLES
+        from .permissions import Action, may
+
+        return may(self, Action.SEE_ID_NUMBERS)
 
     @property
     def may_edit_registry(self) -> bool:
-        return self.role in EDITOR_ROLES
+        from .permissions import Action, may
+
+        return may(self, Action.EDIT_REGISTRY)

@@ -1,6 +1,8 @@
 """The one scoping layer: what each account may see. Pages, API and exports all start here.
 
-A role sees households through exactly one of these rules; a role with no rule sees nothing.
+A role sees households through exactly one of these rules; a role with no rule sees nothing, and so does an
+account whose role lacks the region, cadre or unit it works on (`permissions.scope_missing`): no scope never
+means everything. What a role may *do* with what it sees is decided in `permissions.py`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,12 @@ from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.registry.models import Household, HouseholdYear, Person, PersonYear
 
 from .models import Role
+from .permissions import scope_missing
+
+
+def _works(user) -> bool:
+    """Logged in, active, and holding the scope its role needs."""
+    return bool(getattr(user, "is_authenticated", False)) and user.is_active and not scope_missing(user)
 
 
 def _active_pairings(on: dt.date | None = None) -> Q:
@@ -22,22 +30,23 @@ def _active_pairings(on: dt.date | None = None) -> Q:
 
 def households_visible_to(user) -> QuerySet[Household]:
     qs = Household.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not _works(user):
         return qs.none()
     role = user.role
     if role == Role.COUNTY_ADMIN:
-        return qs.filter(_region_filter(user.region, "village")) if user.region else qs
-    if role == Role.COMMANDER and user.region:
+        return qs.filter(_region_filter(user.region, "village"))
+    if role == Role.COMMANDER:
         return qs.filter(township=user.region)
-    if role == Role.FIRST_SECRETARY and user.region:
+    if role == Role.FIRST_SECRETARY:
         return qs.filter(village=user.region)
-    if role == Role.CADRE and user.cadre_id:
+    if role == Role.CADRE:
         return qs.filter(_active_pairings(), cadre_pairings__cadre_id=user.cadre_id).distinct()
     if role == Role.EVALUATOR:
         from tuopin.apps.evaluation.models import SampledHousehold
 
-        return qs.filter(pk__in=SampledHousehold.objects.values("household_id"))
-    if role == Role.DEPARTMENT and user.department_id:
+        return qs.filter(_region_filter(user.region, "village"),
+                         pk__in=SampledHousehold.objects.values("household_id"))
+    if role == Role.DEPARTMENT:
         # A department sees, read-only, the households with an open gap task of its domain routed to it.
         return qs.filter(pk__in=_open_gap_tasks(user.department_id).values("household_id"))
     # Administrators of the system never see households.
@@ -57,19 +66,19 @@ def tasks_visible_to(user):
     from tuopin.apps.assistance.models import Task
 
     qs = Task.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not _works(user):
         return qs.none()
     role = user.role
     if role == Role.COUNTY_ADMIN:
-        return qs.filter(_region_filter(user.region, "village")) if user.region else qs
-    if role == Role.COMMANDER and user.region:
+        return qs.filter(_region_filter(user.region, "village"))
+    if role == Role.COMMANDER:
         return qs.filter(village__parent=user.region)
-    if role == Role.FIRST_SECRETARY and user.region:
+    if role == Role.FIRST_SECRETARY:
         return qs.filter(village=user.region)
-    if role == Role.CADRE and user.cadre_id:
+    if role == Role.CADRE:
         mine = Household.objects.filter(_active_pairings(), cadre_pairings__cadre_id=user.cadre_id).values("pk")
         return qs.filter(Q(owner_cadre_id=user.cadre_id) | Q(household__in=mine))
-    if role == Role.DEPARTMENT and user.department_id:
+    if role == Role.DEPARTMENT:
         return qs.filter(owner_unit_id=user.department_id)
     return qs.none()
 
@@ -80,16 +89,16 @@ def visits_visible_to(user):
     from tuopin.apps.assistance.models import Visit
 
     qs = Visit.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not _works(user):
         return qs.none()
     role = user.role
     if role == Role.COUNTY_ADMIN:
-        return qs.filter(_region_filter(user.region, "household__village")) if user.region else qs
-    if role == Role.COMMANDER and user.region:
+        return qs.filter(_region_filter(user.region, "household__village"))
+    if role == Role.COMMANDER:
         return qs.filter(household__township=user.region)
-    if role == Role.FIRST_SECRETARY and user.region:
+    if role == Role.FIRST_SECRETARY:
         return qs.filter(household__village=user.region)
-    if role == Role.CADRE and user.cadre_id:
+    if role == Role.CADRE:
         mine = Household.objects.filter(_active_pairings(), cadre_pairings__cadre_id=user.cadre_id).values("pk")
         return qs.filter(Q(cadre_id=user.cadre_id) | Q(household__in=mine))
     return qs.none()
@@ -118,17 +127,17 @@ def person_years_visible_to(user) -> QuerySet[PersonYear]:
 def regions_visible_to(user) -> QuerySet[Region]:
     """Regions whose pages and figures the account may open."""
     qs = Region.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not _works(user):
         return qs.none()
     role = user.role
     if role in (Role.COUNTY_ADMIN, Role.DEPARTMENT, Role.EVALUATOR):
-        return qs if not user.region else qs.filter(
+        return qs.filter(
             Q(pk__in=[a.pk for a in user.region.ancestors()]) | Q(pk=user.region.pk) | _region_filter(user.region, "parent")
             | _descendant_villages(user.region)
         )
-    if role == Role.COMMANDER and user.region:
+    if role == Role.COMMANDER:
         return qs.filter(Q(pk=user.region.pk) | Q(parent=user.region) | Q(parent__parent=user.region))
-    if role == Role.FIRST_SECRETARY and user.region:
+    if role == Role.FIRST_SECRETARY:
         return qs.filter(Q(pk=user.region.pk) | Q(parent=user.region))
     if role == Role.CADRE:
         return qs.filter(pk__in=households_visible_to(user).values("village_id"))
@@ -138,6 +147,3 @@ def regions_visible_to(user) -> QuerySet[Region]:
 def _descendant_villages(region: Region) -> Q:
     return Q(parent__parent=region) | Q(parent__parent__parent=region)
 
-
-def may_edit_household(user, household: Household) -> bool:
-    return user.may_edit_registry and households_visible_to(user).filter(pk=household.pk).exists()

@@ -1,9 +1,11 @@
 """Writes on accounts (三员分立): the system administrator creates and disables accounts, the security
-administrator changes roles and scopes. Each write is one transaction and one audit event."""
+administrator gives roles and scopes. Each write asks the permission layer, is one transaction and one audit
+event; a grant of a role that reads personal data is marked so the audit administrator sees it (decision 1102)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +13,7 @@ from django.utils import timezone
 from tuopin.apps.audit.services import audit_change, diff, snapshot
 
 from .models import Role, User
+from .permissions import PERSONAL_DATA_ROLES, Action, require, scope_missing
 
 SCOPE_FIELDS = ("role", "region_id", "cadre_id", "department_id")
 
@@ -26,6 +29,7 @@ def end_sessions(account: User) -> int:
 @transaction.atomic
 def account_disable(*, account: User, by: User | None, source: str = "web") -> int:
     """Disable the account and end all its sessions at once; returns how many sessions were ended."""
+    require(by, Action.DISABLE_ACCOUNT, account)
     account.is_active = False
     account.save(update_fields=["is_active"])
     ended = end_sessions(account)
@@ -35,8 +39,11 @@ def account_disable(*, account: User, by: User | None, source: str = "web") -> i
 
 
 @transaction.atomic
-def account_create(*, username: str, password: str, role: str, by: User | None, source: str = "web") -> User:
-    """A new account with no scope yet: the security administrator gives it one (三员分立)."""
+def account_create(*, username: str, password: str, by: User | None, source: str = "web") -> User:
+    """A new account with no role and no scope: the security administrator gives it both (三员分立), so the
+    administrator who knows its first password cannot also make it read personal data."""
+    require(by, Action.CREATE_ACCOUNT)
+    role = Role.UNASSIGNED
     account = User(username=username, role=role)
     validate_password(password, account)
     account.set_password(password)
@@ -51,15 +58,23 @@ def account_create(*, username: str, password: str, role: str, by: User | None, 
 @transaction.atomic
 def account_set_scope(*, account: User, by: User | None, role: str, region=None, cadre=None, department=None,
                       source: str = "web") -> User:
-    """Change an account's role and the region / cadre / department it works on."""
-    if role not in Role.values:
-        raise ValueError(f"unknown role {role!r}")
+    """Change an account's role and the region / cadre / department it works on. The scope must be the one
+    the role needs (a commander's township, a cadre's person …): a role without its scope would see nothing."""
+    account = User.objects.select_for_update().get(pk=account.pk)
+    require(by, Action.ASSIGN_ROLE, (account, role))
     before = snapshot(account, SCOPE_FIELDS)
     account.role, account.region, account.cadre, account.department = role, region, cadre, department
+    missing = scope_missing(account) if role != Role.UNASSIGNED else ""
+    if missing:
+        field = next((f for f in ("cadre", "department") if f in missing), "region")
+        raise ValidationError({field: f"{account.get_role_display()}: {missing}"})
     account.save(update_fields=["role", "region", "cadre", "department"])
     changes = diff(before, snapshot(account, SCOPE_FIELDS))
     if changes:
         end_sessions(account)  # a narrowed scope applies at once, not at the next login
-    audit_change(actor=by, action="account_scope", instance=account, changes=changes, source=source,
-                 summary=f"role and scope of {account.username}")
+    grant = role in PERSONAL_DATA_ROLES and bool(changes)
+    audit_change(actor=by, action="grant_personal_data" if grant else "account_scope", instance=account,
+                 changes=changes, source=source,
+                 summary=f"{'granted a role that reads personal data to' if grant else 'role and scope of'} "
+                         f"{account.username}: {role}")
     return account

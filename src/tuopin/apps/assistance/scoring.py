@@ -11,17 +11,16 @@ import datetime as dt
 import re
 from collections import defaultdict
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from tuopin.apps.accounts.models import Role
+from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.services import audit_batch, audit_change
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.organisation.models import (Cadre, CadreHouseholdPairing, Unit, UnitVillagePairing, WorkTeam,
                                              WorkTeamMember)
-from tuopin.apps.organisation.selectors import zone_townships_commanded_by
 
 from . import config
 from .models import Assessment, AssessmentEvent, Task, TaskStatus, Visit
@@ -229,11 +228,7 @@ def _check_commander(assessment: Assessment, by) -> None:
     if assessment.subject_kind not in VETOABLE:
         raise ValidationError(f"a commander proposes and vetoes for paired units and work teams, not a "
                               f"{assessment.subject_kind}")
-    if getattr(by, "role", None) == Role.COUNTY_ADMIN:
-        return
-    if not set(zone_townships_commanded_by(by)) & zone_townships_of(assessment):
-        raise PermissionDenied("only a commander of the war zone the unit or team serves in (or the county office) "
-                               "may do this")
+    require(by, Action.JUDGE_ASSESSMENT, assessment)
 
 
 @transaction.atomic

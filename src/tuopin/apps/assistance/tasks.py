@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from tuopin.apps.accounts.models import Role
-from tuopin.apps.accounts.scoping import tasks_visible_to
+from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.services import audit_batch, audit_change, diff, snapshot
 from tuopin.apps.geo.models import Region
 from tuopin.apps.organisation.models import CadreHouseholdPairing, UnitVillagePairing
@@ -26,8 +25,6 @@ from . import config
 from .evidence import checked_photo
 from .models import Task, TaskEvent, TaskEventKind, TaskEvidence, TaskStatus
 
-# Roles that work on tasks (the evaluator reads samples only; the three administrators never see them).
-WORKING_ROLES = (Role.COUNTY_ADMIN, Role.COMMANDER, Role.FIRST_SECRETARY, Role.CADRE, Role.DEPARTMENT)
 MANUAL_KINDS = ("visit_followup", "rectification", "other")
 
 
@@ -36,14 +33,11 @@ def task_event(*, task: Task, kind: str, by, note: str = "", at=None) -> TaskEve
                                     by_name=by.get_username() if by else "system", note=note)
 
 
-def may_work_on(user, task: Task) -> bool:
-    return getattr(user, "role", None) in WORKING_ROLES and tasks_visible_to(user).filter(pk=task.pk).exists()
-
-
 @transaction.atomic
 def task_create(*, kind: str, title: str, by, household=None, village: Region | None = None, owner_unit=None,
                 owner_cadre=None, due: dt.date | None = None, detail: str = "", item=None, year: int | None = None,
                 source: str = "web") -> Task:
+    require(by, Action.CREATE_TASK, household)
     if kind not in MANUAL_KINDS:
         raise ValidationError({"kind": f"tasks of kind {kind!r} are generated, not made by hand"})
     if not title.strip():
@@ -72,8 +66,7 @@ def task_complete(*, task: Task, by, text: str = "", photo=None, on: dt.date | N
     `version` is the version the page or client read: a task the sync or someone else changed since is refused
     with StaleEdit (who, when), even if it is open again (decision 0906)."""
     task = locked(Task, task.pk, version)
-    if not may_work_on(by, task):
-        raise PermissionDenied("this task is not yours to complete")
+    require(by, Action.COMPLETE_TASK, task)
     if task.status != TaskStatus.OPEN:
         raise ValidationError(f"the task is {task.get_status_display()}, not open")
     on = on or timezone.localdate()
@@ -91,8 +84,7 @@ def task_complete(*, task: Task, by, text: str = "", photo=None, on: dt.date | N
 
 @transaction.atomic
 def task_evidence_add(*, task: Task, by, text: str = "", photo=None, source: str = "web") -> TaskEvidence:
-    if not may_work_on(by, task):
-        raise PermissionDenied("this task is not yours")
+    require(by, Action.COMPLETE_TASK, task)
     evidence = _evidence(task=task, by=by, text=text, photo=photo, required=True)
     audit_change(actor=by, action="evidence", instance=task, source=source, summary=f"evidence for task {task.pk}",
                  changes={"evidence": [None, evidence.pk], "photo": [None, evidence.photo.name or None]})

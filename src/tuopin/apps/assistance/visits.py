@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuopin.apps.accounts.models import Role
+from tuopin.apps.accounts.permissions import Action, may, require
 from tuopin.apps.accounts.scoping import households_visible_to
 from tuopin.apps.audit.services import audit_batch, audit_change
 from tuopin.apps.organisation.models import Cadre, CadreHouseholdPairing, MutualGroup
@@ -21,9 +22,6 @@ from tuopin.apps.registry.models import Household
 from .models import Visit
 from .tasks import task_create
 
-VISIT_ROLES = (Role.COUNTY_ADMIN, Role.COMMANDER, Role.FIRST_SECRETARY, Role.CADRE)
-
-
 @dataclass(frozen=True)
 class FollowUp:  # a follow-up task made with the visit, owned by the visiting cadre
     title: str
@@ -31,9 +29,8 @@ class FollowUp:  # a follow-up task made with the visit, owned by the visiting c
 
 
 def _check_visitor(*, by, cadre: Cadre, household: Household, on: dt.date) -> None:
-    if getattr(by, "role", None) not in VISIT_ROLES or not households_visible_to(by).filter(pk=household.pk).exists():
-        raise PermissionDenied("this household is not in your scope")
-    if by.role == Role.CADRE and by.cadre_id != cadre.pk:
+    require(by, Action.RECORD_VISIT, household)
+    if by is not None and by.role == Role.CADRE and by.cadre_id != cadre.pk:
         raise PermissionDenied("a cadre records their own visits")
     if on > timezone.localdate():
         raise ValidationError({"on": "a visit cannot be recorded for a future date"})
@@ -73,7 +70,7 @@ def mutual_group_trip_record(*, group: MutualGroup, on: dt.date, households: lis
     if by.role == Role.CADRE:
         if by.cadre_id not in members:
             raise PermissionDenied("only a member of the group records its trips")
-    elif by.role not in VISIT_ROLES or (households_visible_to(by).filter(pk__in=[h.pk for h in households]).count()
+    elif not may(by, Action.RECORD_VISIT) or (households_visible_to(by).filter(pk__in=[h.pk for h in households]).count()
                                         != len({h.pk for h in households})):
         raise PermissionDenied("a household of the trip is not in your scope")
     paired: dict[int, int] = {}

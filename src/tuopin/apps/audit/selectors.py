@@ -25,7 +25,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tuopin.common.masking import mask_text
+from tuopin.common.masking import mask_birth_date, mask_text
 
 from .models import AuditEvent
 
@@ -33,8 +33,8 @@ from .models import AuditEvent
 # numeric keys, masked command lines, region codes and counts.
 SUMMARY_ACTIONS = frozenset({
     "login", "logout", "login_failed", "locked_out", "lockout_release", "access_refused", "refused", "command",
-    "account_create", "account_disable", "account_scope", "totp_enrol", "totp_enrol_failed",
-    "backup", "restore", "reset", "export", "read",
+    "account_create", "account_disable", "account_scope", "grant_personal_data", "totp_enrol", "totp_enrol_failed",
+    "backup", "restore", "reset", "export", "read", "id_number_refused",
 })
 # Entities whose changed values the audit administrator sees: accounts, not households.
 VALUE_ENTITIES = frozenset({"accounts.user"})
@@ -62,14 +62,23 @@ def events(*, since: dt.date | None = None, until: dt.date | None = None, user: 
     return qs.order_by("-at", "-id")
 
 
-def _masked(value: Any) -> Any:
+def _masked(value: Any, key: str = "") -> Any:
+    if key == "birth_date":  # the masked ID number's hidden digits (decision 1110); stored as ISO text
+        return [_masked(v, key) for v in value] if isinstance(value, list) else _birth_date(value)
     if isinstance(value, str):
         return mask_text(value)
     if isinstance(value, list):
         return [_masked(v) for v in value]
     if isinstance(value, dict):
-        return {k: _masked(v) for k, v in value.items()}
+        return {k: _masked(v, k) for k, v in value.items()}
     return value
+
+
+def _birth_date(value: Any) -> Any:
+    try:
+        return mask_birth_date(dt.date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return mask_text(value) if isinstance(value, str) else value
 
 
 def _records(batch: dict) -> dict:

@@ -21,12 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from tuopin.apps.accounts.models import Role
+from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.accounts.scoping import households_visible_to
 from tuopin.apps.audit.services import audit_batch
 from tuopin.apps.registry.exchange.import_lock import import_lock
@@ -39,7 +38,6 @@ HOUSEHOLD, NAME, UNIT, POST, PHONE, START, END, KIND = ("户编号", "帮扶责�
 REQUIRED = (HOUSEHOLD, NAME, UNIT, START)
 KIND_LABELS = {label: value for value, label in UnitKind.choices} | {"企业": UnitKind.ENTERPRISE,
                                                                     "事业单位": UnitKind.ENTERPRISE}
-IMPORT_ROLES = (Role.COUNTY_ADMIN, Role.COMMANDER)
 _PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
@@ -223,8 +221,7 @@ def _resolve_cadres(rows: list[Row], out: OrgImportResult) -> dict[tuple[str, st
 # ---- writing ------------------------------------------------------------------------------------------
 
 def org_import(*, path: Path, by, report: Path | None = None, source: str = "cli") -> OrgImportResult:
-    if getattr(by, "role", None) not in IMPORT_ROLES:
-        raise PermissionDenied("only the county office or a war-zone commander imports pairings")
+    require(by, Action.IMPORT_ORGANISATION)
     # Checked and written under the database's import lock, like the registry import (decision 0907).
     with import_lock(what=f"{path.name} by {by.get_username()}"):
         return _org_import(path=path, by=by, report=report, source=source)

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
+from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.services import audit_batch, audit_change, diff, snapshot
 from tuopin.standards import load as load_standards
 
@@ -128,6 +129,7 @@ def exit_propose(*, household_ids: Iterable[int], year: int, by, on: dt.date, by
 
     A household that already has an open exit procedure for the year keeps it (idempotent); one that is not poor
     (or closed, or unknown) is refused with a reason, and the rest go ahead. One batch audit event."""
+    require(by, Action.PROPOSE_EXIT)
     if on.year != year:
         raise ValidationError(f"an exit for {year} is proposed in {year}, not on {on}")
     if on > timezone.localdate():
@@ -138,12 +140,13 @@ def exit_propose(*, household_ids: Iterable[int], year: int, by, on: dt.date, by
         # Lock the households: two offices proposing the same list at once must not open two procedures.
         rows = Household.objects.select_for_update().filter(pk__in=part).values_list("id", "number", "status", "closed")
         found = {row[0]: row for row in rows}
+        reach = _within_reach(by, list(found))
         open_events = {e.household_id: e for e in StatusEvent.objects.filter(
             household_id__in=part, kind=c.EventKind.EXITED, year=year).exclude(stage__in=CLOSED_STAGES)}
         for hid in part:
             row = found.get(hid)
-            if row is None:
-                result.refused[hid] = "no such household"
+            if row is None or hid not in reach:
+                result.refused[hid] = "no such household"  # outside the area reads as absent, as a page's 404
                 continue
             _, number, status, closed = row
             numbers[hid] = number
@@ -179,6 +182,18 @@ def exit_propose(*, household_ids: Iterable[int], year: int, by, on: dt.date, by
     return result
 
 
+def _within_reach(by, household_ids: list[int]) -> set[int]:
+    """The households of the list the account works on (all of them for the system's own jobs)."""
+    if by is None:
+        return set(household_ids)
+    from tuopin.apps.accounts.scoping import households_visible_to
+
+    out = set()
+    for part in _chunks(household_ids):
+        out.update(households_visible_to(by).filter(pk__in=part).values_list("pk", flat=True))
+    return out
+
+
 # --- advancing a stage ---------------------------------------------------------------------------------------
 
 @dataclass
@@ -200,13 +215,15 @@ def _advance(event_ids: list[int], *, stage: str, by, on: dt.date, passed: bool,
     """Validate every event, then write all of them or none. The caller audits."""
     check_arguments(stage=stage, order=c.STAGE_ORDER, on=on, passed=passed, note=note, ends_on=ends_on,
                     notice_stage=c.Stage.PUBLIC_NOTICE)
+    require(by, Action.RECORD_STAGE, stage)
     events: dict[int, StatusEvent] = {}
     for part in _chunks(event_ids):
         # Locks the events (and their households) so that two offices cannot record the same stage twice and an
         # objection cannot slip in while the township review is being recorded.
         events.update((e.pk, e) for e in StatusEvent.objects.select_for_update(of=("self", "household"))
                       .select_related("household__village").filter(pk__in=part))
-    missing = [i for i in event_ids if i not in events]
+    reach = _within_reach(by, list({e.household_id for e in events.values()}))
+    missing = [i for i in event_ids if i not in events or events[i].household_id not in reach]
     if missing:
         raise ValidationError(f"no such exit procedure: {', '.join(map(str, missing))}")
     last_on, notices = {}, {}
@@ -353,6 +370,8 @@ def notice_objection_record(*, step: ProcedureStep, received_on: dt.date, conten
                             source: str = "web") -> NoticeObjection:
     """An objection received during a household's public notice; it blocks the township review until resolved."""
     step = ProcedureStep.objects.select_related("event__household").get(pk=step.pk)
+    require(by, Action.RECORD_OBJECTION)
+    require(by, Action.SEE_HOUSEHOLDS, step.event.household)
     event = StatusEvent.objects.select_for_update().get(pk=step.event_id)
     if step.stage != c.Stage.PUBLIC_NOTICE:
         raise ValidationError("objections are recorded against a public notice (村内公示)")
@@ -378,6 +397,8 @@ def notice_objection_resolve(*, objection: NoticeObjection, resolution: str, on:
     """How an objection was settled (核实结果); an upheld objection is followed by a refusal at township review."""
     objection = NoticeObjection.objects.select_for_update().select_related("step__event__household").get(
         pk=objection.pk)
+    require(by, Action.RECORD_OBJECTION)
+    require(by, Action.SEE_HOUSEHOLDS, objection.step.event.household)
     if objection.resolved_on is not None:
         raise ValidationError(f"this objection was already resolved on {objection.resolved_on}")
     if not resolution.strip():

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from tuopin.apps.accounts.permissions import remember_reach
 from tuopin.apps.accounts.scoping import households_visible_to, regions_visible_to
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.organisation.models import CadreHouseholdPairing
@@ -162,8 +163,10 @@ def my_household_rows(user) -> QuerySet[Household]:
 def household_for(user, pk: int) -> Household:
     """The household with this primary key if the account may see it; Household.DoesNotExist otherwise."""
     # The village's ancestors come in the same query: the page's breadcrumbs walk them (Region.ancestors).
-    return households_visible_to(user).select_related(
+    found = households_visible_to(user).select_related(
         "village__parent__parent__parent__parent", "township", "natural_village", "updated_by").get(pk=pk)
+    remember_reach(user, found.pk)
+    return found
 
 
 def _in_scope(user, record, household_id: int):
@@ -171,6 +174,7 @@ def _in_scope(user, record, household_id: int):
     # that lists every household the account may see.
     if not households_visible_to(user).filter(pk=household_id).exists():
         raise record.DoesNotExist
+    remember_reach(user, household_id)
     return record
 
 
@@ -244,13 +248,3 @@ def household_search(user, text: str) -> SearchResult:
     rows = list(found.order_by("household__number", "relation", "number")[: SEARCH_LIMIT + 1])
     return SearchResult(kind, rows[:SEARCH_LIMIT], len(rows) > SEARCH_LIMIT)
 
-
-def id_number_in_use(value: str, *, exclude_person: Person | None = None) -> bool:
-    """Whether another person already holds this ID number (anywhere: ID numbers are unique nationally).
-
-    Says only yes or no, so an edit page never names a person outside the editor's scope.
-    """
-    qs = Person.objects.filter(id_number=value)
-    if exclude_person is not None:
-        qs = qs.exclude(pk=exclude_person.pk)
-    return qs.exists()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import pgettext
 
-from tuopin.common.masking import mask_id, mask_phone
+from tuopin.apps.accounts.permissions import Action, may
+from tuopin.common.masking import mask_birth_date, mask_id, mask_phone
 from tuopin.common.money import fen_to_yuan
 
 from .. import labels
@@ -44,6 +46,21 @@ def id_for(value: str, user) -> str:
 def phone_for(value: str, user) -> str:
     """Phone numbers follow the same rule as ID numbers (CONTRACTS.md, masking)."""
     return value if getattr(user, "may_see_id_numbers", False) else mask_phone(value)
+
+
+@register.filter
+def birth_for(value, user) -> str:
+    """A birth date follows the ID number's rule: its month and day are the masked number's hidden digits."""
+    if not value:
+        return ""
+    return value.isoformat() if getattr(user, "may_see_id_numbers", False) else mask_birth_date(value)
+
+
+@register.filter
+def age_this_year(value) -> str:
+    """The age a person reaches this calendar year: the year of birth says no more, and the figure does not
+    change on the birthday (a daily change would give the birth date away to anyone who looks daily)."""
+    return str(timezone.localdate().year - value.year) if value else ""
 
 
 @register.filter
@@ -99,9 +116,7 @@ def text_for(value: str, user) -> str:
 @register.filter
 def works_procedures(user) -> bool:
     """Roles that propose exits and record their stages: the county office, commanders, first secretaries."""
-    from ..views.procedures import PROPOSE_ROLES
-
-    return bool(getattr(user, "is_authenticated", False)) and user.role in PROPOSE_ROLES
+    return may(user, Action.PROPOSE_EXIT)
 
 
 @register.filter
@@ -122,9 +137,7 @@ def result_label(value: str) -> str:
 @register.filter
 def works_tasks(user) -> bool:
     """Roles with a task list: the county office, commanders, first secretaries, cadres, departments."""
-    from tuopin.apps.assistance.tasks import WORKING_ROLES
-
-    return bool(getattr(user, "is_authenticated", False)) and user.role in WORKING_ROLES
+    return may(user, Action.WORK_ON_TASKS)
 
 
 @register.filter
@@ -136,4 +149,4 @@ def commands_zone(user) -> bool:
 
 @register.filter
 def county_office(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role == "county_admin"
+    return may(user, Action.COUNTY_BOARD)

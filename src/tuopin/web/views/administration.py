@@ -1,6 +1,7 @@
 """三员分立 pages: the system administrator's accounts, the security administrator's roles and scopes, the
-audit administrator's read-only audit trail. Each page is 403 (audited) for every other role; each write
-goes through an accounts service, which audits it."""
+audit administrator's read-only audit trail. Who may open each page and take each step is the permission
+layer's decision (403, audited, for everyone else); each write goes through an accounts service, which asks the
+same layer and audits it."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from tuopin.apps.accounts import lockouts, services
 from tuopin.apps.accounts.models import Role, User
+from tuopin.apps.accounts.permissions import ADMINISTRATIVE_ROLES, Action, Refused, may
 from tuopin.apps.audit import selectors as audit
 from tuopin.apps.geo.models import Region
 from tuopin.apps.organisation.models import Cadre, Unit
@@ -25,20 +27,21 @@ from tuopin.apps.organisation.models import Cadre, Unit
 from ..access import forbidden
 
 
-def _only(request, role: str) -> None:
-    if request.user.role != role:
+def _only(request, action: str) -> None:
+    if not may(request.user, action):
         raise forbidden(request, entity="accounts.user")
 
 
 class AccountCreateForm(forms.Form):
+    """No role here: a new account has none until the security administrator gives it one."""
+
     username = forms.CharField(label=gettext_lazy("Account"), max_length=150)
-    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
     password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput)
 
 
 @login_required
 def accounts(request):
-    _only(request, Role.SYSTEM_ADMIN)
+    _only(request, Action.CREATE_ACCOUNT)
     form = AccountCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -46,32 +49,37 @@ def accounts(request):
             form.add_error("username", _("An account with this name exists."))
         else:
             try:
-                services.account_create(username=data["username"], password=data["password"], role=data["role"],
-                                        by=request.user)
+                services.account_create(username=data["username"], password=data["password"], by=request.user)
             except ValidationError as exc:
                 form.add_error("password", exc)
             else:
                 messages.success(request, _("Account created."))
                 return redirect("web:admin_accounts")
     rows = User.objects.order_by("username").only("username", "role", "is_active", "last_login")
-    return render(request, "web/admin_accounts.html", {"accounts": rows, "form": form})
+    disable = {a.pk for a in rows if a.is_active and may(request.user, Action.DISABLE_ACCOUNT, a)}
+    return render(request, "web/admin_accounts.html", {"accounts": rows, "form": form, "may_disable": disable})
 
 
 @login_required
 @require_POST
 def account_disable(request, pk: int):
-    _only(request, Role.SYSTEM_ADMIN)
+    _only(request, Action.DISABLE_ACCOUNT)
     target = get_object_or_404(User, pk=pk)
-    if target == request.user:
-        messages.error(request, _("An administrator cannot disable their own account."))
-    elif target.is_active:
-        services.account_disable(account=target, by=request.user)
+    if target.is_active:
+        try:
+            services.account_disable(account=target, by=request.user)
+        except Refused as exc:
+            raise forbidden(request, entity="accounts.user", entity_id=pk) from exc
         messages.success(request, _("Account disabled; its sessions have ended."))
     return redirect("web:admin_accounts")
 
 
+# The security administrator grants the working roles only; administrative roles are not granted from inside.
+GRANTABLE = [(r.value, r.label) for r in Role if r not in ADMINISTRATIVE_ROLES]
+
+
 class ScopeForm(forms.Form):
-    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=GRANTABLE)
     region = forms.ModelChoiceField(label=gettext_lazy("Region"), required=False,
                                     queryset=Region.objects.order_by("code"))
     cadre = forms.ModelChoiceField(label=gettext_lazy("Cadre"), required=False, queryset=Cadre.objects.order_by("pk"))
@@ -81,22 +89,31 @@ class ScopeForm(forms.Form):
 
 @login_required
 def roles(request):
-    _only(request, Role.SECURITY_ADMIN)
+    _only(request, Action.ASSIGN_ROLE)
     rows = User.objects.order_by("username").select_related("region", "department")
-    return render(request, "web/admin_roles.html", {"accounts": rows})
+    editable = {a.pk for a in rows if may(request.user, Action.ASSIGN_ROLE, (a, Role.UNASSIGNED))}
+    return render(request, "web/admin_roles.html", {"accounts": rows, "editable": editable})
 
 
 @login_required
 def role_edit(request, pk: int):
-    _only(request, Role.SECURITY_ADMIN)
+    _only(request, Action.ASSIGN_ROLE)
     target = get_object_or_404(User, pk=pk)
+    if not may(request.user, Action.ASSIGN_ROLE, (target, Role.UNASSIGNED)):
+        raise forbidden(request, entity="accounts.user", entity_id=pk)
     initial = {"role": target.role, "region": target.region_id, "cadre": target.cadre_id,
                "department": target.department_id}
     form = ScopeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.account_set_scope(account=target, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Role and scope saved."))
-        return redirect("web:admin_roles")
+        try:
+            services.account_set_scope(account=target, by=request.user, **form.cleaned_data)
+        except Refused as exc:
+            form.add_error("role", exc.reason)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Role and scope saved."))
+            return redirect("web:admin_roles")
     return render(request, "web/admin_role_edit.html", {"target": target, "form": form})
 
 
@@ -113,7 +130,7 @@ class AuditFilterForm(forms.Form):
 def audit_trail(request):
     """Read-only: the page has no form that writes, and the table refuses UPDATE and DELETE anyway. Who, when,
     from where, what and to which record — never personal values (audit.selectors, decision 1151)."""
-    _only(request, Role.AUDIT_ADMIN)
+    _only(request, Action.READ_AUDIT)
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = audit.events(**{k: v for k, v in filters.items() if v})
@@ -126,14 +143,14 @@ def audit_trail(request):
 @login_required
 def lockouts_page(request):
     """The security administrator's list of login lockouts (django-axes), each with a release button."""
-    _only(request, Role.SECURITY_ADMIN)
+    _only(request, Action.RELEASE_LOCKOUT)
     return render(request, "web/admin_lockouts.html", {"attempts": lockouts.locked_out()})
 
 
 @login_required
 @require_POST
 def lockout_release(request, pk: int):
-    _only(request, Role.SECURITY_ADMIN)
+    _only(request, Action.RELEASE_LOCKOUT)
     attempt = lockouts.locked_out().filter(pk=pk).first()
     if attempt is None:
         messages.error(request, _("That lock has already been lifted."))

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.accounts.scoping import tasks_visible_to
 from tuopin.apps.assistance import scoring, services
 from tuopin.apps.assistance.models import Assessment
@@ -86,7 +87,7 @@ def _overdue_in(user, township) -> list[dict]:
 @login_required
 def county_board(request):
     user = request.user
-    if user.role != "county_admin":
+    if not may(user, Action.COUNTY_BOARD):
         raise forbidden(request, entity="assistance.assessment")
     period = acc.chosen_period(request.GET.get("period"))
     units, cadres = scoring.unit_report(period=period), scoring.cadre_report(period=period)

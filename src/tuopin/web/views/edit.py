@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.registry import selectors, services
 from tuopin.apps.registry.services import StaleEdit
 
@@ -27,15 +28,16 @@ def stale_message(exc: StaleEdit, read_version: int) -> str:
     ) % {"who": who, "when": when, "version": current.version, "read": read_version}
 
 
-def _edit(request, *, pk, find, entity, form_class, service, service_arg, title, household_of):
+def _edit(request, *, pk, find, entity, form_class, service, service_arg, title, household_of,
+          action=Action.EDIT_REGISTRY):
     user = request.user
     try:
         record = find(user, pk)
     except ObjectDoesNotExist:
         raise not_found(request, entity=entity, entity_id=pk) from None
-    if not user.may_edit_registry:
-        raise forbidden(request, entity=entity, entity_id=pk)
     household = household_of(record)
+    if not may(user, action, household):
+        raise forbidden(request, entity=entity, entity_id=pk)
     form = form_class(request.POST or None, instance=record, user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -70,4 +72,5 @@ def person_edit(request, pk: int):
 def household_year_edit(request, pk: int):
     return _edit(request, pk=pk, find=selectors.household_year_for, entity="registry.householdyear",
                  form_class=HouseholdYearForm, service=services.household_year_update, service_arg="record",
-                 title=lambda y: _("Year %(year)s record") % {"year": y.year}, household_of=lambda y: y.household)
+                 title=lambda y: _("Year %(year)s record") % {"year": y.year}, household_of=lambda y: y.household,
+                 action=Action.EDIT_YEARLY_RECORD)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.registry import choices as c
@@ -112,7 +113,8 @@ def household(request, pk: int):
         "years": years,
         "income_rows": income_rows,
         "crumbs": geo.breadcrumbs(user, found.village),
-        "can_edit": user.may_edit_registry,
+        "can_edit": may(user, Action.EDIT_REGISTRY, found),
+        "can_edit_years": may(user, Action.EDIT_YEARLY_RECORD, found),
         "year": year,
         "record_years": record_years,
         "indicators": figures.household_indicators(found, year) if year else None,
@@ -124,11 +126,9 @@ def household(request, pk: int):
 def _work(user, household) -> dict:
     """The household's open tasks and recent visits, as far as the account may see them (decision 0800)."""
     from tuopin.apps.assistance.selectors import visits_for
-    from tuopin.apps.assistance.visits import VISIT_ROLES
-
     return {"open_tasks": accountability.filtered_tasks(user, status="open", household=household)[:20],
             "visits": visits_for(user, household=household)[:5],
-            "may_visit": user.role in VISIT_ROLES, "today": timezone.localdate()}
+            "may_visit": may(user, Action.RECORD_VISIT, household), "today": timezone.localdate()}
 
 
 def _asked_year(request, years: list[int]) -> int | None:

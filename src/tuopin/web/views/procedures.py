@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuopin.apps.accounts.models import Role
+from tuopin.apps.accounts.permissions import STAGE_OWNERS, Action, may
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry import procedure as services
@@ -30,26 +30,16 @@ from ..access import forbidden, not_found
 from ..forms import ObjectionForm, ProposeForm, ResolveForm, StageForm
 
 S = c.Stage
-# The stage each role records (民主评议 and 公示 in the village, 审核 in the township, 审定 and 公告 in the county).
-STAGE_OWNERS = {
-    S.DEMOCRATIC_REVIEW: (Role.FIRST_SECRETARY,),
-    S.PUBLIC_NOTICE: (Role.FIRST_SECRETARY,),
-    S.TOWNSHIP_REVIEW: (Role.COMMANDER,),
-    S.COUNTY_APPROVAL: (Role.COUNTY_ADMIN,),
-    S.ANNOUNCED: (Role.COUNTY_ADMIN,),
-}
-PROPOSE_ROLES = (Role.COUNTY_ADMIN, Role.COMMANDER, Role.FIRST_SECRETARY)
-OBJECTION_ROLES = (Role.FIRST_SECRETARY, Role.COMMANDER)  # objections reach the village or the township
 LIST_LIMIT = 300
 
 
 def owns(user, stage: str) -> bool:
-    return user.role in STAGE_OWNERS.get(stage, ())
+    return may(user, Action.RECORD_STAGE, stage)
 
 
 def _work_region(request):
     region = geo.home_region(request.user)
-    if region is None or request.user.role not in PROPOSE_ROLES:
+    if region is None or not may(request.user, Action.PROPOSE_EXIT):
         raise forbidden(request, entity="registry.statusevent")
     return region
 
@@ -89,7 +79,7 @@ def procedures(request):
     return render(request, "web/procedures.html", {
         "region": region, "year": year, "years": sorted({year, *figures.years_with_records(region)}),
         "sections": sections, "open_count": sum(counts.values()), "candidates": candidates[:LIST_LIMIT], "more_candidates": len(candidates) > LIST_LIMIT,
-        "may_propose": user.role in PROPOSE_ROLES,
+        "may_propose": may(user, Action.PROPOSE_EXIT),
         "propose_form": ProposeForm(initial={"on": on, "year": year}),
     })
 
@@ -191,10 +181,10 @@ def _event_for(request, pk: int) -> StatusEvent:
 def procedure_event(request, pk: int):
     event = _event_for(request, pk)
     notice = next((s for s in event.history.steps.all() if s.stage == S.PUBLIC_NOTICE), None)
-    may_object = request.user.role in OBJECTION_ROLES and notice is not None and event.stage == S.PUBLIC_NOTICE
+    may_object = may(request.user, Action.RECORD_OBJECTION) and notice is not None and event.stage == S.PUBLIC_NOTICE
     return render(request, "web/procedure_event.html", {
         "event": event, "household": event.household, "steps": event.history.steps.all(), "notice": notice,
-        "may_object": may_object, "may_resolve": request.user.role in OBJECTION_ROLES,
+        "may_object": may_object, "may_resolve": may(request.user, Action.RECORD_OBJECTION),
         "objection_form": ObjectionForm(initial={"received_on": timezone.localdate()}),
         "resolve_form": ResolveForm(initial={"on": timezone.localdate()}),
         "crumbs": geo.breadcrumbs(request.user, event.household.village),
@@ -205,7 +195,7 @@ def procedure_event(request, pk: int):
 @require_POST
 def objection_record(request, pk: int):
     event = _event_for(request, pk)
-    if request.user.role not in OBJECTION_ROLES:
+    if not may(request.user, Action.RECORD_OBJECTION):
         raise forbidden(request, entity="registry.statusevent", entity_id=pk)
     notice = next((s for s in event.history.steps.all() if s.stage == S.PUBLIC_NOTICE), None)
     form = ObjectionForm(request.POST)
@@ -226,7 +216,7 @@ def objection_record(request, pk: int):
 @require_POST
 def objection_resolve(request, pk: int, objection_pk: int):
     event = _event_for(request, pk)
-    if request.user.role not in OBJECTION_ROLES:
+    if not may(request.user, Action.RECORD_OBJECTION):
         raise forbidden(request, entity="registry.noticeobjection", entity_id=objection_pk)
     try:
         objection = NoticeObjection.objects.get(pk=objection_pk, step__event=event)

@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.assistance import services
 from tuopin.apps.assistance.models import Task
 from tuopin.apps.assistance.selectors import task_history, visits_for
-from tuopin.apps.assistance.tasks import WORKING_ROLES, may_work_on
-from tuopin.apps.assistance.visits import VISIT_ROLES, FollowUp
+from tuopin.apps.assistance.visits import FollowUp
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.organisation.selectors import responsible_cadres
 from tuopin.apps.registry import selectors as registry
@@ -37,7 +37,7 @@ def _errors(exc: ValidationError) -> list[str]:
 @login_required
 def task_list(request):
     user = request.user
-    if user.role not in WORKING_ROLES:
+    if not may(user, Action.WORK_ON_TASKS):
         raise forbidden(request, entity="assistance.task")
     owners = _owner_choices(user)
     form = TaskFilterForm(request.GET or None, owners=owners)
@@ -78,7 +78,7 @@ def _task_page(request, task, form, status=200):
     return render(request, "web/task.html", {
         "task": task, "history": task_history(task).select_related("by"), "form": form,
         "evidence": task.evidence.select_related("by").order_by("at", "pk"),
-        "may_complete": task.status == "open" and user.role in WORKING_ROLES and may_work_on(user, task),
+        "may_complete": task.status == "open" and may(user, Action.COMPLETE_TASK, task),
         "crumbs": geo.breadcrumbs(user, task.village) if task.village_id and _may_open(user, task.village) else [],
     }, status=status)
 
@@ -97,7 +97,7 @@ def task_complete(request, pk: int):
         task = acc.task_for(user, pk)
     except Task.DoesNotExist:
         raise not_found(request, entity="assistance.task", entity_id=pk) from None
-    if user.role not in WORKING_ROLES:
+    if not may(user, Action.COMPLETE_TASK, task):
         raise forbidden(request, entity="assistance.task", entity_id=pk)
     form = CompleteForm(request.POST, request.FILES)
     if form.is_valid():
@@ -135,7 +135,7 @@ def visit_record(request, pk: int):
         household = registry.household_for(user, pk)
     except Household.DoesNotExist:
         raise not_found(request, entity="registry.household", entity_id=pk) from None
-    if user.role not in VISIT_ROLES:
+    if not may(user, Action.RECORD_VISIT, household):
         raise forbidden(request, entity="assistance.visit")
     cadres = [] if user.role == "cadre" else responsible_cadres(household)
     form = VisitForm(request.POST or None, cadres=cadres)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from tuopin.apps.accounts.permissions import Action, may, refusal
 from tuopin.apps.audit.context import reading
 from tuopin.apps.audit.services import audit_event, read_batch
 
@@ -37,7 +38,10 @@ class ExportResult:
 def registry_export(*, user, fmt: str, out: Path, year: int | None = None, unmasked: bool = False) -> ExportResult:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt}")
-    if unmasked and not user.may_see_id_numbers:
+    reason = refusal(user, Action.EXPORT_REGISTRY)
+    if reason:
+        raise ExportRefused(f"account {user.get_username()}: {reason}")
+    if unmasked and not may(user, Action.EXPORT_UNMASKED):
         raise ExportRefused(f"account {user.get_username()} ({user.get_role_display()}) may not see full ID and "
                             "phone numbers; export without --unmasked")
     out = Path(out)

@@ -21,6 +21,7 @@ from django.db import transaction
 
 from tuopin.apps.audit.services import audit_batch
 
+from .. import id_refusals
 from .import_lock import import_lock
 from .parse import parse_sheet
 from .plan import build_plan
@@ -113,6 +114,7 @@ def _import(*, path: Path, year: int, by, dry_run: bool, report: Path | None, to
     result.ignored_columns = parsed.ignored
     lap("check_file")
     plan = build_plan(parsed, year=year, user=by, today=today)
+    id_refusals.record(by, how_many=plan.id_refusals, source="import")
     lap("check_registry")
     result.problems = sorted((p.masked(unmasked) for p in parsed.problems), key=lambda p: (p.row or 0))
     result.counts = plan.counts()

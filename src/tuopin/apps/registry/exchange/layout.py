@@ -4,20 +4,22 @@ One row per person; household columns repeat on every member row. `NATIONAL` is 
 system's own column list in its order; `EXTENSION` carries what the national layout cannot (income
 lines, housing grade, water detail, insurance…), written after it by the export and optional on
 import. Each column knows how to read a cell (`parse`, which raises ValueError with a reason a clerk
-understands) and how to write a registry value (`fmt`). docs/data-formats.md documents the same list.
+understands) and how to write a registry value (`fmt`). A column that fills a registry field reads the cell
+(a number, yuan, a label) and hands the value to that field's rule in `registry.validation`, the one the
+API, the edit pages and the services use (decision 1120). docs/data-formats.md documents the same list.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
-from tuopin.common.money import fen_to_yuan, yuan_to_fen
+from tuopin.common.money import fen_to_yuan
 from tuopin.common.spreadsheet import FORMULA_START, safe_cell
 
+from .. import validation as V
 from . import vocab as v
 
 # Where a column's value lives.
@@ -60,17 +62,17 @@ def p_text(limit: int) -> Callable[[Any], str]:
     return parse
 
 
-def p_key(limit: int) -> Callable[[Any], str]:
+def p_rule(rule: V.Rule) -> Callable[[Any], Any]:
+    """Text for a registry field: the cell's text, the export's guard undone, then the field's rule."""
+    return lambda raw: rule(unescape(cell_text(raw)))
+
+
+def p_key(rule: V.Rule) -> Callable[[Any], str]:
     """户编号 / 人编号: text; an Excel number of more than 15 digits has lost its last digits."""
     def parse(raw: Any) -> str:
         if isinstance(raw, float) and abs(raw) >= _EXCEL_EXACT:
-            raise ValueError("stored as a number by Excel and its last digits are lost; format the column as text")
-        text = cell_text(raw)
-        if len(text) > limit:
-            raise ValueError(f"longer than {limit} characters")
-        if not re.fullmatch(r"[0-9A-Za-z_-]+", text):
-            raise ValueError("may hold only digits, letters, '-' and '_'")
-        return text
+            raise V.Refused(V.EXCEL_NUMBER)
+        return rule(cell_text(raw))
     return parse
 
 
@@ -96,49 +98,34 @@ def p_bool(raw: Any) -> bool:
     raise ValueError("must be 是 or 否")
 
 
-def p_int(lo: int, hi: int) -> Callable[[Any], int]:
-    def parse(raw: Any) -> int:
-        text = cell_text(raw)
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError("is not a number") from None
-        if number != number.to_integral_value():
-            raise ValueError("must be a whole number")
-        if not lo <= number <= hi:
-            raise ValueError(f"must be between {lo} and {hi}")
-        return int(number)
-    return parse
-
-
 def _decimal(raw: Any) -> Decimal:
     text = cell_text(raw).replace(",", "")
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValueError("is not a number") from None
+        raise V.Refused(V.NOT_A_NUMBER) from None
     if not number.is_finite():
-        raise ValueError("is not a number")
-    if number.as_tuple().exponent < -2:
-        raise ValueError("has more than two decimal places")
+        raise V.Refused(V.NOT_A_NUMBER)
     return number
 
 
-def p_money(raw: Any) -> int:
-    """Yuan (元) in the file, integer fen (分) in the registry."""
-    number = _decimal(raw)
-    if number < 0:
-        raise ValueError("cannot be negative")
-    if number >= 10 ** 10:
-        raise ValueError("is implausibly large")
-    return yuan_to_fen(number)
+def p_int(rule: V.Rule) -> Callable[[Any], int]:
+    """A whole number in the cell (text or number), then the field's rule (its range)."""
+    def parse(raw: Any) -> int:
+        number = _decimal(raw)
+        if number != number.to_integral_value():
+            raise V.Refused(V.NOT_WHOLE)
+        return rule(int(number))
+    return parse
 
 
-def p_area(raw: Any) -> Decimal:
-    number = _decimal(raw)
-    if not 0 <= number < 10 ** 6:
-        raise ValueError("must be between 0 and 999999.99")
-    return number.quantize(Decimal("0.01"))
+def p_money(rule: V.Rule) -> Callable[[Any], int]:
+    """Yuan (元) in the file, integer fen (分) in the registry, then the line's rule (its bounds)."""
+    return lambda raw: rule(V.yuan(_decimal(raw)))
+
+
+def p_area(rule: V.Rule) -> Callable[[Any], Decimal]:
+    return lambda raw: rule(_decimal(raw))
 
 
 def p_health(raw: Any) -> tuple[bool, bool, bool]:
@@ -168,13 +155,6 @@ def p_causes(raw: Any) -> str:
     return ",".join(sorted(set(codes), key=int))
 
 
-def p_phone(raw: Any) -> str:
-    text = unescape(cell_text(raw))
-    if len(text) > 20 or not re.fullmatch(r"[0-9+()\- ]+", text):
-        raise ValueError("is not a phone number (digits, '-', '+', up to 20 characters)")
-    return text
-
-
 def p_date(raw: Any) -> dt.date:
     if isinstance(raw, dt.datetime):
         return raw.date()
@@ -186,7 +166,7 @@ def p_date(raw: Any) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             pass
-    raise ValueError("is not a date (YYYY-MM-DD)")
+    raise V.Refused(V.NOT_A_DATE)
 
 
 # ---- writers of one registry value -------------------------------------------------------------------
@@ -239,11 +219,11 @@ NATIONAL: tuple[Column, ...] = (
     col("乡", GEO, p_text(64), required=True, text=True),
     col("行政村", GEO, p_text(64), required=True, text=True),
     col("自然村", GEO, p_text(64), text=True),
-    col("户编号", HOUSEHOLD, p_key(24), required=True, text=True),
-    col("人编号", PERSON, p_key(28), required=True, text=True),
-    col("姓名", PERSON, p_text(32), required=True, text=True),
+    col("户编号", HOUSEHOLD, p_key(V.HOUSEHOLD_NUMBER), required=True, text=True),
+    col("人编号", PERSON, p_key(V.PERSON_NUMBER), required=True, text=True),
+    col("姓名", PERSON, p_rule(V.PERSON["name"]), required=True, text=True),
     col("证件号码", PERSON, None, required=True, text=True),  # parsed by tuopin.common.idnumber
-    col("人数", HOUSEHOLD, p_int(1, 99), required=True, numeric=True),
+    col("人数", HOUSEHOLD, p_int(V.HOUSEHOLD_YEAR["members"]), required=True, numeric=True),
     col("与户主关系", PERSON, p_choice(v.RELATION, "relation to the head"), f_label(v.RELATION_LABEL), required=True),
     col("民族", PERSON, p_choice(v.ETHNICITY, "ethnicity", v.ETHNICITY_OTHER), f_label(v.ETHNICITY_LABEL),
         required=True),
@@ -252,7 +232,7 @@ NATIONAL: tuple[Column, ...] = (
     col("健康状况", PERSON, p_health, f_health, required=True),
     col("劳动技能", PERSON, p_choice(v.LABOUR, "labour ability"), f_label(v.LABOUR_LABEL), required=True),
     col("务工状况", PERSON, p_choice(v.WORK, "work status"), f_label(v.WORK_LABEL)),
-    col("务工时间(月)", PERSON, p_int(0, 12), numeric=True),
+    col("务工时间(月)", PERSON, p_int(V.PERSON["work_months"]), numeric=True),
     col("参加大病医疗", PERSON_YEAR, p_bool, f_bool),
     col("脱贫属性", HOUSEHOLD, p_choice(v.STATUS, "poverty status"), f_label(v.STATUS_LABEL), required=True),
     col("贫困户属性", HOUSEHOLD, p_choice(v.ATTRIBUTE, "household attribute"), f_label(v.ATTRIBUTE_LABEL),
@@ -261,8 +241,8 @@ NATIONAL: tuple[Column, ...] = (
     col("危房户", HOUSEHOLD_YEAR, p_bool, f_bool),
     col("饮水安全", HOUSEHOLD_YEAR, p_bool, f_bool),
     col("饮水困难", HOUSEHOLD_YEAR, p_bool, f_bool),
-    col("人均纯收入", HOUSEHOLD_YEAR, p_money, f_money, numeric=True),
-    col("联系电话", PERSON, p_phone, text=True),
+    col("人均纯收入", HOUSEHOLD_YEAR, p_money(V.per_capita_income), f_money, numeric=True),
+    col("联系电话", PERSON, p_rule(V.phone), text=True),
 )
 
 # The registry's money lines, in the order of the 2020 household form (column header → model field).
@@ -285,7 +265,7 @@ INCOME_HEADERS = tuple(h for h, _ in INCOME_COLUMNS)
 # Extension column → model field, by level. Order = export order.
 PERSON_EXTENSION = (
     (col("性别", PERSON, p_choice(v.SEX, "sex"), f_label(v.SEX_LABEL)), "sex"),
-    (col("残疾等级", PERSON, p_int(1, 4), numeric=True), "disability_grade"),
+    (col("残疾等级", PERSON, p_int(V.PERSON["disability_grade"]), numeric=True), "disability_grade"),
     (col("基本医疗保险", PERSON_YEAR, p_bool, f_bool), "basic_medical"),
     (col("医疗救助", PERSON_YEAR, p_bool, f_bool), "medical_assistance"),
     (col("家庭医生签约", PERSON_YEAR, p_bool, f_bool), "family_doctor"),
@@ -294,27 +274,30 @@ PERSON_EXTENSION = (
     (col("特困供养", PERSON_YEAR, p_bool, f_bool), "tekun"),
 )
 HOUSEHOLD_EXTENSION = (
-    (col("户联系电话", HOUSEHOLD, p_phone, text=True), "phone"),
-    (col("住址", HOUSEHOLD, p_text(128), text=True), "address"),
-    (col("识别年度", HOUSEHOLD, p_int(1980, 2100), numeric=True), "identified_year"),
-    (col("脱贫年度", HOUSEHOLD, p_int(1980, 2100), numeric=True), "exit_year"),
+    (col("户联系电话", HOUSEHOLD, p_rule(V.phone), text=True), "phone"),
+    (col("住址", HOUSEHOLD, p_rule(V.HOUSEHOLD["address"]), text=True), "address"),
+    (col("识别年度", HOUSEHOLD, p_int(V.HOUSEHOLD["identified_year"]), numeric=True), "identified_year"),
+    (col("脱贫年度", HOUSEHOLD, p_int(V.HOUSEHOLD["exit_year"]), numeric=True), "exit_year"),
     (col("其他致贫原因", HOUSEHOLD, p_causes, f_causes), "other_causes"),
-    (col("耕地面积(亩)", HOUSEHOLD, p_area, f_area, numeric=True), "cultivated_land_mu"),
-    (col("住房面积(㎡)", HOUSEHOLD, p_area, f_area, numeric=True), "housing_area_m2"),
+    (col("耕地面积(亩)", HOUSEHOLD, p_area(V.HOUSEHOLD["cultivated_land_mu"]), f_area, numeric=True),
+     "cultivated_land_mu"),
+    (col("住房面积(㎡)", HOUSEHOLD, p_area(V.HOUSEHOLD["housing_area_m2"]), f_area, numeric=True), "housing_area_m2"),
 )
 HOUSEHOLD_YEAR_EXTENSION = tuple(
-    (col(h, HOUSEHOLD_YEAR, p_money, f_money, numeric=True), f) for h, f in INCOME_COLUMNS
+    (col(h, HOUSEHOLD_YEAR, p_money(V.HOUSEHOLD_YEAR[f]), f_money, numeric=True), f) for h, f in INCOME_COLUMNS
 ) + (
     (col("住房安全等级", HOUSEHOLD_YEAR, p_choice(v.HOUSING, "housing safety grade"), f_label(v.HOUSING_LABEL)),
      "housing_grade"),
     (col("危房改造方式", HOUSEHOLD_YEAR, p_choice(v.RENOVATION, "renovation"), f_label(v.RENOVATION_LABEL)),
      "renovation"),
-    (col("危房改造年度", HOUSEHOLD_YEAR, p_int(1980, 2100), numeric=True), "renovation_year"),
-    (col("危房改造费用(元)", HOUSEHOLD_YEAR, p_money, f_money, numeric=True), "renovation_cost_fen"),
-    (col("人均日供水(升)", HOUSEHOLD_YEAR, p_int(0, 10000), numeric=True), "water_litres_per_day"),
+    (col("危房改造年度", HOUSEHOLD_YEAR, p_int(V.HOUSEHOLD_YEAR["renovation_year"]), numeric=True), "renovation_year"),
+    (col("危房改造费用(元)", HOUSEHOLD_YEAR, p_money(V.HOUSEHOLD_YEAR["renovation_cost_fen"]), f_money, numeric=True),
+     "renovation_cost_fen"),
+    (col("人均日供水(升)", HOUSEHOLD_YEAR, p_int(V.HOUSEHOLD_YEAR["water_litres_per_day"]), numeric=True),
+     "water_litres_per_day"),
     (col("水质达标", HOUSEHOLD_YEAR, p_bool, f_bool), "water_quality_ok"),
-    (col("取水往返(分钟)", HOUSEHOLD_YEAR, p_int(0, 1440), numeric=True), "water_minutes"),
-    (col("年断水天数", HOUSEHOLD_YEAR, p_int(0, 366), numeric=True), "water_cut_days"),
+    (col("取水往返(分钟)", HOUSEHOLD_YEAR, p_int(V.HOUSEHOLD_YEAR["water_minutes"]), numeric=True), "water_minutes"),
+    (col("年断水天数", HOUSEHOLD_YEAR, p_int(V.HOUSEHOLD_YEAR["water_cut_days"]), numeric=True), "water_cut_days"),
     (col("缺水地区", HOUSEHOLD_YEAR, p_bool, f_bool), "water_short_area"),
     (col("不愁吃不愁穿", HOUSEHOLD_YEAR, p_bool, f_bool), "food_clothing_secure"),
     (col("收入稳定", HOUSEHOLD_YEAR, p_bool, f_bool), "income_expected_stable"),

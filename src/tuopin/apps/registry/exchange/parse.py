@@ -14,6 +14,7 @@ from typing import Any
 
 from tuopin.common import idnumber
 
+from .. import validation as V
 from . import layout as L
 from .readers import Sheet
 from .report import Problem
@@ -121,7 +122,7 @@ def _parse_column(parsed: ParsedFile, column: L.Column) -> list[Any]:
     if failed or blank:
         for i, value in enumerate(out):
             if value is None and blank:
-                parsed.problem(i, column.header, "required: the cell is empty")
+                parsed.problem(i, column.header, str(V.EMPTY))
             elif type(value) is _Failed:
                 parsed.problem(i, column.header, str(value))
                 out[i] = None
@@ -138,21 +139,21 @@ def _parse_ids(parsed: ParsedFile) -> None:
     today = dt.date.today()
     for i, raw in enumerate(raws):
         if raw is None or (isinstance(raw, str) and not raw.strip()):
-            parsed.problem(i, "证件号码", "required: the cell is empty")
+            parsed.problem(i, "证件号码", str(V.EMPTY))
             ids.append(None)
             continue
         try:
             # Any number from a workbook cell went through a float: its last digits are gone.
-            pid = idnumber.parse(float(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else raw,
-                                 today=today)
-        except idnumber.IDNumberError as exc:
+            pid = V.parse_id_number(float(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else raw,
+                                    today=today)
+        except V.Refused as exc:
             parsed.problem(i, "证件号码", str(exc))
             ids.append(None)
             continue
-        if sexes is not None and sexes[i] is not None and sexes[i] != pid.sex:
-            parsed.problem(i, "性别", f"does not match the ID number (which gives {'男' if pid.sex == 'M' else '女'})")
-        if births is not None and births[i] is not None and births[i] != pid.birth_date:
-            parsed.problem(i, "出生日期", f"does not match the ID number (which gives {pid.birth_date.isoformat()})")
+        disagree = V.id_number_agreement(pid, sex=sexes[i] if sexes is not None else None,
+                                         birth=births[i] if births is not None else None)
+        for name, reason in disagree.items():
+            parsed.problem(i, "性别" if name == "sex" else "出生日期", str(reason))
         ids.append(pid)
     parsed.ids = ids
 
@@ -194,7 +195,7 @@ def _agree(parsed: ParsedFile, hh: FileHousehold, header: str, values: list[Any]
             parsed.problem(i, header, f"differs from row {parsed.excel_rows[source]} of the same household "
                                       f"{hh.number} ({L.cell_text(parsed.raw[header][source])!r})")
     if value is None and L.BY_HEADER[header].required and not any(L.cell_text(parsed.raw[header][i]) for i in hh.rows):
-        parsed.problem(hh.rows[0], header, "required: the cell is empty")
+        parsed.problem(hh.rows[0], header, str(V.EMPTY))
     hh.values[header] = value
 
 

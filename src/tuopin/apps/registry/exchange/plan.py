@@ -17,11 +17,13 @@ from typing import Any, Iterable
 from django.db import connection
 from django.db.models import Max
 
-from tuopin.apps.accounts.models import Role
+from tuopin.apps.accounts.permissions import Action, may, refusal
 from tuopin.apps.accounts.scoping import households_visible_to, persons_visible_to, regions_visible_to
 from tuopin.apps.geo.models import Level, Region
 
 from .. import choices as c
+from .. import id_refusals
+from .. import validation as V
 from ..models import MONEY_FIELDS, Household, HouseholdYear, Person, PersonYear, StatusEvent
 from . import layout as L
 from . import status as st
@@ -75,6 +77,7 @@ class Plan:
     missing: list[tuple[str, str]] = field(default_factory=list)  # (人编号, 户编号) kept, not deleted
     household_ids: dict[str, int] = field(default_factory=dict)  # 户编号 → pk of the file's existing households
     notices: list[Problem] = field(default_factory=list)
+    id_refusals: int = 0  # ID numbers refused as already registered, counted against the account (1103)
 
     def counts(self) -> dict[str, int]:
         new_h = sum(1 for ch in self.households if ch.pk is None)
@@ -111,10 +114,10 @@ def _plain(value: Any) -> Any:
 
 def build_plan(parsed: ParsedFile, *, year: int, user, today: dt.date | None = None) -> Plan:
     plan = Plan(year=year, today=today or dt.date.today())
-    if not user.may_edit_registry:
+    reason = refusal(user, Action.IMPORT_REGISTRY)
+    if reason:
         parsed.problems.append(Problem(None, "", user.get_username(),
-                                       f"the account {user.get_username()} ({user.get_role_display()}) "
-                                       "may not change the registry"))
+                                       f"the account {user.get_username()} may not change the registry: {reason}"))
         return plan
     if not all(parsed.has(h) for h in L.REQUIRED_HEADERS) or not parsed.households:
         return plan  # the header problems are reported; rows cannot be matched without those columns
@@ -160,17 +163,17 @@ class _Planner:
             out[row["number"]] = row
         return out
 
-    def _id_holders(self) -> dict[str, tuple[str, str]]:
-        """{ID number: (人编号, 户编号)} of the registry's persons holding an ID number given in the file."""
+    def _id_holders(self) -> dict[str, tuple[str, str, int]]:
+        """{ID number: (人编号, 户编号, household id)} of the registry's persons holding an ID number given in the file."""
         q = connection.ops.quote_name
         person, household = q(Person._meta.db_table), q(Household._meta.db_table)
         out = {}
         with connection.cursor() as cursor:
             for part in chunks(pid.value for pid in self.p.ids if pid is not None):
-                cursor.execute(f"SELECT p.number, p.id_number, h.number FROM {person} p JOIN {household} h "
+                cursor.execute(f"SELECT p.number, p.id_number, h.number, h.id FROM {person} p JOIN {household} h "
                                f"ON h.id = p.household_id WHERE p.id_number IN ({', '.join(['%s'] * len(part))})", part)
-                for number, idn, hh in cursor.fetchall():
-                    out[idn] = (number, hh)
+                for number, idn, hh, hh_id in cursor.fetchall():
+                    out[idn] = (number, hh, hh_id)
         return out
 
     def _visible(self, household_ids: set[int]) -> set[int]:
@@ -182,7 +185,7 @@ class _Planner:
     def _creatable(self, village_ids: set[int]) -> set[int]:
         """Villages where this account may register households: those it sees, except for a pairing cadre,
         whose scope is the households paired with them (a new household has no pairing yet)."""
-        if self.user.role == Role.CADRE:
+        if not may(self.user, Action.REGISTER_HOUSEHOLD):
             return set()
         out = set()
         for part in chunks(village_ids):
@@ -277,6 +280,8 @@ class _Planner:
                                   [x["id"] for x in self.old_p.values()], PERSON_YEAR_FIELDS)
         self.skipped: set[str] = set()
         self.income_given = p.has(L.INCOME_HEADERS[0])
+        # Rows whose income cells were refused: their 人均纯收入 is not compared with lines that are not there.
+        self.income_refused = {pr.row for pr in p.problems if pr.column in L.INCOME_HEADERS}
         self.year_headers = [h for h in ("危房户", "饮水安全", "饮水困难") + tuple(
             c.header for c, _ in L.HOUSEHOLD_YEAR_EXTENSION[len(L.INCOME_COLUMNS):]) if p.has(h)]
         for hh in p.households.values():
@@ -389,7 +394,9 @@ class _Planner:
                 t["unitemised_income_fen"] = per_capita * members
         t["net_income_fen"] = _net(t)
         t["per_capita_net_income_fen"] = t["net_income_fen"] // members
-        if itemised and per_capita is not None and abs(t["per_capita_net_income_fen"] - per_capita) > PER_CAPITA_TOLERANCE_FEN:
+        refused = self.income_refused and any(p.excel_rows[i] in self.income_refused for i in hh.rows)
+        if itemised and per_capita is not None and not refused and \
+                abs(t["per_capita_net_income_fen"] - per_capita) > PER_CAPITA_TOLERANCE_FEN:
             p.problem(first, "人均纯收入", f"does not agree with the income columns (net income ÷ 人数 = "
                                         f"{L.f_money(t['per_capita_net_income_fen'])})")
         for column, name in L.HOUSEHOLD_YEAR_EXTENSION[len(L.INCOME_COLUMNS):]:
@@ -437,6 +444,8 @@ class _Planner:
     def _persons_plan(self) -> None:
         p, col, plan = self.p, self.col, self.plan
         holders = self._id_holders()
+        counted, over_limit = id_refusals.counted(self.user), id_refusals.over_limit(self.user)
+        holders_seen = self._visible({h[2] for h in holders.values()})
         in_file = {n for n in col["人编号"] if n is not None}
         n = len(p.excel_rows)
         grades_given = "残疾等级" in col
@@ -454,14 +463,19 @@ class _Planner:
                 continue
             old = old_persons.get(number)
             if old is not None and old["household_id"] not in visible:
-                p.problem(i, "人编号", f"person {number} belongs to household {old['household']}, outside the "
-                                    f"scope of account {self.user.get_username()}")
+                p.problem(i, "人编号", f"refused: person {number} is not in the area of account "
+                                    f"{self.user.get_username()}; ask the county poverty alleviation office (扶贫办)")
                 continue
             if pid is not None:
                 holder = holders.get(pid.value)
-                if holder and holder[0] != number and holder[0] not in in_file:
-                    p.problem(i, "证件号码", f"already belongs to person {holder[0]} of household {holder[1]} "
-                                          f"(this row: household {household})")
+                clash = holder and holder[0] != number and holder[0] not in in_file
+                if clash and not counted and holder[2] in holders_seen:
+                    p.problem(i, "证件号码", f"{V.say(V.ID_TAKEN, {'name': holder[0], 'household': holder[1]})}"
+                                          f"（本行：户 {household}）")
+                elif clash or (over_limit and (old is None or old["id_number"] != pid.value)):
+                    # Naming nobody, and alike once the account is over its limit (id_refusals.py, 1103).
+                    p.problem(i, "证件号码", str(V.ID_TAKEN_ELSEWHERE))
+                    plan.id_refusals += 1
             if household in skipped or pid is None or None in (health, name, relation, ethnicity, labour):
                 continue
             if not grades_given:  # the column is absent: keep what the registry has
@@ -472,8 +486,8 @@ class _Planner:
                  "serious_illness": health[1], "disabled": health[2], "disability_grade": grade,
                  "labour_ability": labour, "work_status": work or "", "work_months": months or 0,
                  "phone": phone or ""}
-            if grade is not None and not health[2]:
-                p.problem(i, "残疾等级", "given for a person whose 健康状况 does not include 残疾")
+            for reason in V.disability_agreement(disabled=health[2], grade=grade).values():
+                p.problem(i, "残疾等级", str(reason))
             if old is None:
                 plan.persons.append(Change(number, None, t))
             else:

@@ -2,7 +2,8 @@
 
 Codes, not labels: numeric codes become narrow integers ("01" → 1), the empty code of 在校生状况 and
 务工状况 becomes 0, other empty codes become null. Phone numbers stay out of the snapshot (no rule
-needs them); ID numbers are masked unless asked for by an account that may see them.
+needs them); ID numbers are masked unless asked for by an account that may see them, and with them the birth
+dates, down to what the school-age rule needs (masking.birth_date_for_rules, decision 1110).
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from tuopin import rules
+from tuopin import rules, standards
 from tuopin.apps.accounts.scoping import (household_years_visible_to, households_visible_to,
                                           person_years_visible_to, persons_visible_to, regions_visible_to)
 from tuopin.apps.audit.context import note_read
 from tuopin.apps.geo.models import LEVEL_DEPTH, Level, VillageYear
-from tuopin.common.masking import mask_id
+from tuopin.common.masking import birth_date_for_rules, mask_id
 from tuopin.engine import duckdb_runner
 from tuopin.engine import derived
 from tuopin.engine import snapshot as snap
@@ -92,9 +93,11 @@ def snapshot_tables(*, user, year: int | None = None, unmasked: bool = False) ->
     tables["households_yearly"] = _table("households_yearly", yearly)
 
     id_out = (lambda x: x) if unmasked else mask_id
+    birth_out = (lambda x: x) if unmasked else _birth_date_for_rules()
     persons = [
-        {**p, "person_id": p.pop("id"), "id_number": id_out(p["id_number"]), "relation": int(p["relation"]),
-         "ethnicity": int(p["ethnicity"]), "education": _int(p["education"]), "school_status": _int(p["school_status"]) or 0,
+        {**p, "person_id": p.pop("id"), "id_number": id_out(p["id_number"]), "birth_date": birth_out(p["birth_date"]),
+         "relation": int(p["relation"]), "ethnicity": int(p["ethnicity"]), "education": _int(p["education"]),
+         "school_status": _int(p["school_status"]) or 0,
          "labour_ability": int(p["labour_ability"]), "work_status": _int(p["work_status"]) or 0}
         for p in persons_visible_to(user).values(
             "id", "household_id", "number", "id_number", "name", "sex", "birth_date", "relation", "ethnicity",
@@ -109,6 +112,12 @@ def snapshot_tables(*, user, year: int | None = None, unmasked: bool = False) ->
             "serious_illness_insurance", "medical_assistance", "family_doctor", "pension_insurance", "dibao", "tekun",
             "work_months")])
     return tables
+
+
+def _birth_date_for_rules():
+    # The day the school age is counted on, from the standards the folder is assessed under (derived.STANDARDS).
+    month, day = (int(x) for x in standards.load(derived.STANDARDS).section("household")["school_age_on"].split("-"))
+    return lambda value: birth_date_for_rules(value, school_age_on=(month, day))
 
 
 def _status_at_year_end(events: pa.Table, years: set[int]):

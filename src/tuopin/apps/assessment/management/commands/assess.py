@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 
 from tuopin import rules, standards
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
-from tuopin.apps.accounts.models import Role
+from tuopin.apps.accounts.permissions import Action, refusal
 from tuopin.apps.accounts.scoping import regions_visible_to
 from tuopin.apps.geo.models import Region
 from tuopin.engine import duckdb_runner, spark_runner
@@ -35,8 +35,9 @@ class Command(AccountCommand):
 
     def handle(self, *args, **o):
         user = self.acting_user(o)
-        if user.role not in (Role.COUNTY_ADMIN, Role.COMMANDER, Role.EVALUATOR, Role.DEPARTMENT):
-            raise CommandError(f"the role {user.get_role_display()} does not assess", returncode=EXIT_USAGE)
+        reason = refusal(user, Action.RUN_ASSESSMENT)
+        if reason:
+            raise CommandError(f"{user.username}: {reason}", returncode=EXIT_USAGE)
         try:
             if o["data"]:
                 summary = self._from_folder(o)

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
-from tuopin.apps.accounts.models import Role
+from tuopin.apps.accounts.permissions import Action, may
 
 
 class Command(AccountCommand):
@@ -28,7 +28,7 @@ class Command(AccountCommand):
 
     def handle(self, *args, action, year, period, county, json: bool, **options):
         user = self.acting_user(options)
-        if user.role != Role.COUNTY_ADMIN:
+        if not may(user, Action.SYNC_TASKS):
             raise InputRefused(f"{user.username} is a {user.get_role_display()}: only the county administrator "
                                f"runs `tasks {action}`")
         if action in ("sync", "templates") and not year:

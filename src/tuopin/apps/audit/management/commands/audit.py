@@ -10,7 +10,7 @@ import json
 from django.core.management.base import CommandError
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand
-from tuopin.apps.accounts.models import Role
+from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.audit import selectors
 from tuopin.apps.audit.services import audit_event
 
@@ -33,7 +33,7 @@ class Command(AccountCommand):
 
     def handle(self, *args, since, user, json: bool, **options):
         account = self.acting_user(options)
-        if account.role != Role.AUDIT_ADMIN:
+        if not may(account, Action.READ_AUDIT):
             audit_event(actor=account, action="access_refused", source="cli", entity="audit.auditevent",
                         summary="tuopin audit refused: only the audit administrator reads the audit trail")
             raise CommandError("only the audit administrator reads the audit trail: use --as with that account",

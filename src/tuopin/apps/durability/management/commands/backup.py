@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from tuopin.apps.accounts.commands import AccountCommand, InputRefused
-from tuopin.apps.accounts.models import Role
+from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.durability.services import backup_create
 
 
@@ -16,7 +16,7 @@ class Command(AccountCommand):
 
     def handle(self, *args, out, **options):
         user = self.acting_user(options)
-        if user.role != Role.SYSTEM_ADMIN:
+        if not may(user, Action.BACKUP):
             raise InputRefused(f"{user.username} is a {user.get_role_display()}: only the system administrator "
                                "backs up")
         if not out.parent.is_dir():

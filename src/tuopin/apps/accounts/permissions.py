@@ -1,0 +1,259 @@
+"""Who may do what: the one permission layer (decision 1100).
+
+Every service that writes, every page, API endpoint, document and command that reads personal data asks
+`may(account, action, obj)` here, or calls `require(...)`, which raises `Refused`. Pages and the API only
+translate a refusal (403, or 404 where the record is out of scope); they never decide. Scope — *which*
+households, villages and tasks an account reaches — stays in `scoping.py`; this module decides *what* a role
+may do with what it reaches, and asks `scoping` whether an object is within reach.
+
+`account=None` is the system itself (the demo builder, the gap sync, a restore): internal code with no user
+input. No page, API request or command runs without a named account, so no user reaches that branch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+
+from .models import Role
+
+R = Role
+BUSINESS_ROLES = frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY, R.CADRE, R.DEPARTMENT, R.EVALUATOR})
+# 三员分立: these roles administer the system and never read household data.
+ADMINISTRATIVE_ROLES = frozenset({R.SYSTEM_ADMIN, R.SECURITY_ADMIN, R.AUDIT_ADMIN})
+# Roles whose accounts read personal data: granting one is shown to the audit administrator.
+PERSONAL_DATA_ROLES = BUSINESS_ROLES
+
+
+class Action:
+    """The actions. A string each, so that an audit event and a test can name them."""
+
+    # the registry
+    SEE_HOUSEHOLDS = "see_households"            # household, person and document pages in scope
+    SEE_ID_NUMBERS = "see_id_numbers"            # full ID and phone numbers
+    SEE_AREA_FIGURES = "see_area_figures"        # the engine's figures of an area (decision 0601)
+    EDIT_REGISTRY = "edit_registry"              # household and person records (obj: household)
+    EDIT_YEARLY_RECORD = "edit_yearly_record"    # income, housing, water: the assessment's inputs (obj: household)
+    REGISTER_HOUSEHOLD = "register_household"    # new households, by import
+    IMPORT_REGISTRY = "import_registry"
+    EXPORT_REGISTRY = "export_registry"
+    EXPORT_UNMASKED = "export_unmasked"
+    # procedures
+    PRINT_NOTICE_LIST = "print_notice_list"
+    PROPOSE_EXIT = "propose_exit"
+    RECORD_STAGE = "record_stage"                # obj: the stage
+    RECORD_OBJECTION = "record_objection"        # objections to a public notice, and their resolution
+    # accountability
+    WORK_ON_TASKS = "work_on_tasks"              # a task list of one's own
+    COMPLETE_TASK = "complete_task"              # obj: the task
+    CREATE_TASK = "create_task"
+    SYNC_TASKS = "sync_tasks"
+    RECORD_VISIT = "record_visit"                # obj: the household
+    COUNTY_BOARD = "county_board"
+    JUDGE_ASSESSMENT = "judge_assessment"        # a commander's proposal and veto; the county office too
+    IMPORT_ORGANISATION = "import_organisation"
+    RUN_ASSESSMENT = "run_assessment"
+    # administration (三员分立)
+    CREATE_ACCOUNT = "create_account"
+    DISABLE_ACCOUNT = "disable_account"          # obj: the account
+    ASSIGN_ROLE = "assign_role"                  # obj: (the account, the new role)
+    READ_AUDIT = "read_audit"
+    RELEASE_LOCKOUT = "release_lockout"
+    BACKUP = "backup"
+
+
+A = Action
+EDITORS = frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY, R.CADRE})
+VILLAGE_UP = frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY})
+
+# The roles that may take each action at all; an object-level rule below may narrow it further.
+ROLES: dict[str, frozenset] = {
+    A.SEE_HOUSEHOLDS: BUSINESS_ROLES,
+    A.SEE_ID_NUMBERS: frozenset({R.COUNTY_ADMIN}),
+    A.SEE_AREA_FIGURES: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY, R.DEPARTMENT, R.EVALUATOR}),
+    A.EDIT_REGISTRY: EDITORS,
+    # A pairing cadre is scored on its households meeting the standard, so it does not record the figures that
+    # decide it; the village (first secretary), township and county do (decision 1101).
+    A.EDIT_YEARLY_RECORD: VILLAGE_UP,
+    A.REGISTER_HOUSEHOLD: VILLAGE_UP,
+    A.IMPORT_REGISTRY: VILLAGE_UP,  # an import writes yearly records too (decision 1101)
+    A.EXPORT_REGISTRY: BUSINESS_ROLES,  # what is exported is the account's scope
+    A.EXPORT_UNMASKED: frozenset({R.COUNTY_ADMIN}),
+    A.PRINT_NOTICE_LIST: VILLAGE_UP,
+    A.PROPOSE_EXIT: VILLAGE_UP,
+    A.RECORD_STAGE: VILLAGE_UP,
+    # Objections reach the village, the township, or the county office's complaint line printed on every notice.
+    A.RECORD_OBJECTION: VILLAGE_UP,
+    A.WORK_ON_TASKS: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY, R.CADRE, R.DEPARTMENT}),
+    A.COMPLETE_TASK: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY, R.CADRE, R.DEPARTMENT}),
+    A.CREATE_TASK: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY, R.CADRE}),
+    A.SYNC_TASKS: frozenset({R.COUNTY_ADMIN}),
+    A.RECORD_VISIT: EDITORS,
+    A.COUNTY_BOARD: frozenset({R.COUNTY_ADMIN}),
+    # The county office, and a war zone's commanders — the commander account of the township, or the county leader
+    # in charge and the Party secretary named in the war zone, who log in with their cadre accounts.
+    A.JUDGE_ASSESSMENT: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.CADRE}),
+    A.IMPORT_ORGANISATION: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
+    A.RUN_ASSESSMENT: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.EVALUATOR, R.DEPARTMENT}),
+    A.CREATE_ACCOUNT: frozenset({R.SYSTEM_ADMIN}),
+    A.DISABLE_ACCOUNT: frozenset({R.SYSTEM_ADMIN}),
+    A.ASSIGN_ROLE: frozenset({R.SECURITY_ADMIN}),
+    A.READ_AUDIT: frozenset({R.AUDIT_ADMIN}),
+    A.RELEASE_LOCKOUT: frozenset({R.SECURITY_ADMIN}),
+    A.BACKUP: frozenset({R.SYSTEM_ADMIN}),
+}
+
+# The stage each role records (民主评议 and 公示 in the village, 审核 in the township, 审定 and 公告 in the county).
+# The county office keeps the registry and may enter any stage from the paper record of the body that held it
+# (the step names that body, `by_name`); a village or township records only its own stages.
+STAGE_OWNERS = {
+    "democratic_review": frozenset({R.FIRST_SECRETARY, R.COUNTY_ADMIN}),
+    "public_notice": frozenset({R.FIRST_SECRETARY, R.COUNTY_ADMIN}),
+    "township_review": frozenset({R.COMMANDER, R.COUNTY_ADMIN}),
+    "county_approval": frozenset({R.COUNTY_ADMIN}),
+    "announced": frozenset({R.COUNTY_ADMIN}),
+}
+
+
+class Refused(PermissionDenied):
+    """The permission layer said no. `reason` is for the person refused, in plain words."""
+
+    def __init__(self, account, action: str, reason: str):
+        super().__init__(reason)
+        self.account, self.action, self.reason = account, action, reason
+
+
+def scope_missing(account) -> str:
+    """Why the account's role cannot work yet ("" when it can): every role that reads personal data needs the
+    region, cadre or unit it works on. An account without one sees nothing — never everything."""
+    from tuopin.apps.geo.models import Level
+
+    role = account.role
+    need_region = {R.COUNTY_ADMIN: Level.COUNTY, R.COMMANDER: Level.TOWNSHIP, R.FIRST_SECRETARY: Level.VILLAGE,
+                   R.EVALUATOR: Level.COUNTY, R.DEPARTMENT: Level.COUNTY}.get(role)
+    if need_region is not None:
+        if account.region_id is None:
+            return "no region assigned"
+        if account.region.level != need_region:
+            return f"the role works on a {need_region}, not a {account.region.level}"
+    if role == R.CADRE and account.cadre_id is None:
+        return "no cadre linked"
+    if role == R.DEPARTMENT and account.department_id is None:
+        return "no department linked"
+    if role not in BUSINESS_ROLES and role not in ADMINISTRATIVE_ROLES:
+        return "no role assigned"
+    return ""
+
+
+def remember_reach(account, household_pk: int) -> None:
+    """The scoping layer has just found this household for the account: no need to ask again."""
+    if account is not None:
+        account.__dict__.setdefault("_households_reached", {})[household_pk] = True
+
+
+def _reach_household(account, household) -> str:
+    from .scoping import households_visible_to
+
+    # One page asks several actions of the same household: the answer is kept on the account object, which
+    # lives for one request (or one command).
+    reached = account.__dict__.setdefault("_households_reached", {})
+    if household.pk not in reached:
+        reached[household.pk] = households_visible_to(account).filter(pk=household.pk).exists()
+    return "" if reached[household.pk] else "the household is outside your area"
+
+
+def _reach_task(account, task) -> str:
+    from .scoping import tasks_visible_to
+
+    if not tasks_visible_to(account).filter(pk=task.pk).exists():
+        return "the task is outside your area"
+    # A task owned by a cadre is that cadre's to report done: others see it and follow it up, not complete it.
+    if task.owner_cadre_id is not None and task.owner_cadre_id != account.cadre_id:
+        return "this task is owned by a pairing cadre; only that cadre reports it done"
+    return ""
+
+
+def _judge(account, assessment) -> str:
+    from tuopin.apps.assistance.scoring import zone_townships_of
+    from tuopin.apps.organisation.selectors import zone_townships_commanded_by
+
+    if account.role == R.COUNTY_ADMIN or set(zone_townships_commanded_by(account)) & zone_townships_of(assessment):
+        return ""
+    return ("only a commander of the war zone the unit or team serves in (or the county office) may propose or "
+            "veto its assessment")
+
+
+def _stage(account, stage) -> str:
+    owners = STAGE_OWNERS.get(str(stage), frozenset())
+    return "" if account.role in owners else "your role does not record this stage"
+
+
+def _disable(account, target) -> str:
+    if target.pk == account.pk:
+        return "an administrator cannot disable their own account"
+    if target.role in ADMINISTRATIVE_ROLES:
+        return "an administrator's account is not disabled by another administrator (三员分立)"
+    return ""
+
+
+def _assign(account, target_and_role) -> str:
+    target, role = target_and_role
+    if target.pk == account.pk:
+        return "an administrator cannot change their own role"
+    if target.role in ADMINISTRATIVE_ROLES:
+        return "an administrator's role is not changed from inside the system (三员分立)"
+    if role in ADMINISTRATIVE_ROLES:
+        return "administrative roles are not granted from inside the system (三员分立)"
+    if role not in BUSINESS_ROLES and role != R.UNASSIGNED:
+        return f"unknown role {role!r}"
+    return ""
+
+
+# Object-level rules: (account, obj) → the reason for refusing, or "".
+OBJECT_RULES: dict[str, Callable[..., str]] = {
+    A.EDIT_REGISTRY: _reach_household,
+    A.EDIT_YEARLY_RECORD: _reach_household,
+    A.RECORD_VISIT: _reach_household,
+    A.SEE_HOUSEHOLDS: _reach_household,
+    A.COMPLETE_TASK: _reach_task,
+    A.CREATE_TASK: _reach_household,
+    A.RECORD_STAGE: _stage,
+    A.JUDGE_ASSESSMENT: _judge,
+    A.DISABLE_ACCOUNT: _disable,
+    A.ASSIGN_ROLE: _assign,
+}
+
+
+def refusal(account, action: str, obj=None) -> str:
+    """The reason `account` may not take `action` (on `obj`), or "" when it may."""
+    if action not in ROLES:
+        raise KeyError(f"unknown action {action!r}")
+    if account is None:
+        return ""  # the system's own jobs (see the module's docstring)
+    if not getattr(account, "is_authenticated", False) or not account.is_active:
+        return "not logged in"
+    if account.role not in ROLES[action]:
+        return f"the role {account.get_role_display()} may not do this"
+    missing = scope_missing(account)
+    if missing:
+        return f"the account cannot work yet: {missing}"
+    rule = OBJECT_RULES.get(action)
+    if rule is not None and obj is not None:
+        return rule(account, obj)
+    return ""
+
+
+def may(account, action: str, obj=None) -> bool:
+    return not refusal(account, action, obj)
+
+
+def require(account, action: str, obj=None) -> None:
+    """Raise `Refused` unless the account may take the action."""
+    reason = refusal(account, action, obj)
+    if reason:
+        raise Refused(account, action, reason)
+
+
+def roles_for(action: str) -> frozenset:
+    return ROLES[action]

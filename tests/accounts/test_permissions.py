@@ -1,0 +1,117 @@
+"""The role-by-role suite for writes: every role tries every action through the service that takes it (the door
+every page, API endpoint and command goes through), on an object inside the role's area where it has one. The
+table below is the specification, written out here rather than read from `permissions.ROLES`, so that a change
+to the permission layer that lets a role do more (or less) fails here until the table is changed on purpose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from tests.accountability import org  # noqa: F401  (the fixture)
+from tuopin.apps.accounts import lockouts
+from tuopin.apps.accounts.permissions import Action, Refused, may
+from tuopin.apps.accounts.services import account_create, account_disable, account_set_scope
+from tuopin.apps.assistance import services as assistance
+from tuopin.apps.assistance.models import Task
+from tuopin.apps.registry import procedure
+from tuopin.apps.registry import services as registry
+from tuopin.apps.registry.models import HouseholdYear
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("county_admin", "commander", "first_secretary", "cadre", "department", "evaluator", "system_admin",
+         "security_admin", "audit_admin", "unassigned")
+# action → the roles that may take it (on household h1 of 西岗村, 镇赉镇, paired with the cadre account).
+SPEC = {
+    "edit household": {"county_admin", "commander", "first_secretary", "cadre"},
+    "edit yearly record": {"county_admin", "commander", "first_secretary"},  # decision 1101
+    "propose exit": {"county_admin", "commander", "first_secretary"},
+    "record visit": {"county_admin", "commander", "first_secretary", "cadre"},
+    "create task": {"county_admin", "commander", "first_secretary", "cadre"},
+    "complete the cadre's task": {"cadre"},  # a task owned by a cadre is that cadre's alone
+    "create account": {"system_admin"},
+    "disable account": {"system_admin"},
+    "assign role": {"security_admin"},
+    "release lockout": {"security_admin"},
+    "see ID numbers": {"county_admin"},
+}
+
+
+def _door(name: str, org, user):
+    h1 = org["households"][0]
+    h1.refresh_from_db()
+    cadre = org["cadre"]
+    if name == "edit household":
+        registry.household_update(household=h1, version=h1.version, by=user, address="probe 1")
+    elif name == "edit yearly record":
+        record = HouseholdYear.objects.get(household=h1, year=2018)
+        registry.household_year_update(record=record, version=record.version, by=user, wage_income_fen=record.wage_income_fen + 100)
+    elif name == "propose exit":
+        result = procedure.exit_propose(household_ids=[h1.pk], year=2018, by=user, on=dt.date(2018, 10, 8))
+        assert result.created, result.refused
+    elif name == "record visit":
+        assistance.visit_record(household=h1, cadre=cadre, on=dt.date(2018, 5, 1), by=user, found="probe")
+    elif name == "create task":
+        assistance.task_create(kind="rectification", title="probe", household=h1, owner_cadre=cadre, by=user)
+    elif name == "complete the cadre's task":
+        task = Task.objects.create(kind="rectification", title="probe", household=h1, village=h1.village,
+                                   year=2018, owner_cadre=cadre)
+        assistance.task_complete(task=task, by=user, text="done", version=task.version)
+    elif name == "create account":
+        account_create(username="probe-new", password="Grass-seed-2025", by=user)
+    elif name == "disable account":
+        account_disable(account=org["accounts"]["zhao"], by=user)
+    elif name == "assign role":
+        account_set_scope(account=org["accounts"]["zhao"], by=user, role="evaluator", region=org["county"])
+    elif name == "release lockout":
+        from axes.models import AccessAttempt
+
+        attempt = AccessAttempt.objects.create(username="zhao", ip_address="10.0.0.9", failures_since_start=9,
+                                               user_agent="probe", get_data="", post_data="", http_accept="",
+                                               path_info="/login/")
+        lockouts.lockout_release(attempt=attempt, by=user)
+    elif name == "see ID numbers":
+        if not may(user, Action.SEE_ID_NUMBERS):
+            raise Refused(user, Action.SEE_ID_NUMBERS, "masked")
+
+
+CASES = [pytest.param(action, role, id=f"{action}-{role}") for action in SPEC for role in ROLES]
+
+
+@pytest.mark.parametrize("action,role", CASES)
+def test_each_role_takes_exactly_its_actions(org, action, role):
+    user = org["accounts"][role]
+    allowed = role in SPEC[action]
+    try:
+        _door(action, org, user)
+    except PermissionDenied:
+        assert not allowed, f"{role} was refused {action}"
+    else:
+        assert allowed, f"{role} could {action}"
+
+
+def test_a_commander_cannot_complete_a_task_a_cadre_owns_even_in_its_zone(org):
+    h1 = org["households"][0]
+    task = Task.objects.create(kind="rectification", title="probe", household=h1, village=h1.village, year=2018,
+                               owner_cadre=org["cadre"])
+    for role in ("commander", "first_secretary", "county_admin"):
+        with pytest.raises(Refused):
+            assistance.task_complete(task=task, by=org["accounts"][role], text="done", version=task.version)
+    task.refresh_from_db()
+    assert task.status == "open"
+
+
+def test_a_refused_page_write_is_audited_after_the_rollback(client, org):
+    from tuopin.apps.audit.models import AuditEvent
+
+    record = HouseholdYear.objects.get(household=org["households"][0], year=2018)
+    client.force_login(org["accounts"]["cadre"])
+    response = client.post(f"/household-years/{record.pk}/edit/", {"version": record.version})
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(action="access_refused", actor=org["accounts"]["cadre"]).exists()
+    record.refresh_from_db()
+    assert record.version == 1 or record.updated_by_id is None
