@@ -3,7 +3,6 @@ to the password; every wrong code counts, with the wrong passwords, towards the 
 username + address, and a new password step does not reset that count; once locked, even the right code is
 refused until the security administrator releases the lock (decision 0909) or the cool-off ends."""
 
-import pytest
 from axes.models import AccessAttempt
 from django.test import Client
 
@@ -16,12 +15,6 @@ LOGIN, CODE = "/login/", "/login/code/"
 ADDRESS = "10.6.6.6"
 
 
-@pytest.fixture
-def admin(db):
-    user = account("admin1", Role.COUNTY_ADMIN)
-    user.totp_secret = totp.new_secret()
-    user.save()
-    return user
 
 
 def _client() -> Client:

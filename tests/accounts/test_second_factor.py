@@ -39,12 +39,6 @@ def test_the_provisioning_uri_is_what_authenticator_apps_read():
 
 # ---- replay --------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def admin(db):
-    user = account("admin1", Role.COUNTY_ADMIN)
-    user.totp_secret = totp.new_secret()
-    user.save()
-    return user
 
 
 def _password(client, username="admin1"):

@@ -205,17 +205,23 @@ per_capita_income = money(PER_CAPITA_MAX_YUAN)
 _BEYOND_ANY_BOUND = Decimal(10) ** 15  # yuan; more than every bound above, and exact in fen
 
 
-def yuan(amount: Decimal) -> int:
-    """Yuan as typed (a form) or written (a file) → integer fen; more than two decimals is refused, not rounded."""
-    if not isinstance(amount, Decimal):
+def _decimal(value) -> Decimal:
+    """A number as typed (a form) or written (a file), with at most two decimals: more are refused, not rounded."""
+    if not isinstance(value, Decimal):
         try:
-            amount = Decimal(str(amount).replace(",", "").strip())
+            value = Decimal(str(value).replace(",", "").strip())
         except InvalidOperation:
             raise Refused(NOT_A_NUMBER) from None
-    if not amount.is_finite():
+    if not value.is_finite():
         raise Refused(NOT_A_NUMBER)
-    if amount.as_tuple().exponent < -2:
+    if value.as_tuple().exponent < -2:
         raise Refused(DECIMALS)
+    return value
+
+
+def yuan(amount: Decimal) -> int:
+    """Yuan as typed (a form) or written (a file) → integer fen."""
+    amount = _decimal(amount)
     if abs(amount) >= _BEYOND_ANY_BOUND:  # 1E+999999 is finite too: no need to write out its digits
         return int(_BEYOND_ANY_BOUND * 100) * (-1 if amount < 0 else 1)
     return yuan_to_fen(amount)
@@ -224,14 +230,7 @@ def yuan(amount: Decimal) -> int:
 def area(limit: Decimal) -> Rule:
     """耕地面积 / 住房面积: not negative, at most `limit`, two decimals."""
     def rule(value):
-        try:
-            number = value if isinstance(value, Decimal) else Decimal(str(value))
-        except InvalidOperation:
-            raise Refused(NOT_A_NUMBER) from None
-        if not number.is_finite():
-            raise Refused(NOT_A_NUMBER)
-        if number.as_tuple().exponent < -2:
-            raise Refused(DECIMALS)
+        number = _decimal(value)
         if not 0 <= number <= limit:
             raise Refused(say(BETWEEN, {"low": 0, "high": f"{limit:,}"}))
         return number.quantize(Decimal("0.01"))
