@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from tuopin.apps.audit.services import audit_event
 from tuopin.apps.registry.services import StaleEdit
+from tuopin.common.params import BadId, parse_id
 
 from .filters import ParamFilter
 
@@ -54,6 +55,15 @@ class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     filter_backends = [ParamFilter]
     pagination_class = RegistryPagination
     permission_classes = [IsAuthenticated, MayEditRegistry]
+    lookup_value_regex = "[0-9]{1,19}"  # ids; get_object refuses 0 and numbers beyond 64 bits (decision 1140)
+
+    def get_object(self):
+        if self.lookup_field == "pk":
+            try:
+                parse_id(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+            except BadId:
+                raise NotFound() from None
+        return super().get_object()
 
     def get_queryset(self):
         qs = type(self).scope(self.request.user)

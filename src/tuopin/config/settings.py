@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "tuopin.apps.accounts.middleware.IdleTimeoutMiddleware",
     "tuopin.apps.accounts.middleware.EnrolmentRequiredMiddleware",  # decision 0908
     "axes.middleware.AxesMiddleware",
+    "tuopin.web.errors.ErrorPagesMiddleware",  # a refused year: its page (decision 1140)
 ]
 
 ROOT_URLCONF = "tuopin.config.urls"
