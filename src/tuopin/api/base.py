@@ -8,17 +8,30 @@ is a 404, on lists and details alike) and writes call the registry services with
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from tuopin.apps.audit.services import audit_event
+from tuopin.apps.durability.busy import RETRY_AFTER_SECONDS, database_busy
 from tuopin.apps.registry.services import StaleEdit
 from tuopin.common.params import BadId, parse_id
 
 from .filters import ParamFilter
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus: a database busy with another writer (an import) is 503 with Retry-After, and nothing
+    was written (decision 1141)."""
+    if database_busy(exc):
+        return Response({"detail": _("The database is busy with another change (an import, most likely). Nothing "
+                                     "was saved. Try again in a few seconds.")},
+                        status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return drf_exception_handler(exc, context)
 
 
 class RegistryPagination(LimitOffsetPagination):
