@@ -50,7 +50,8 @@ holder.execute("UPDATE registry_household SET updated_at = updated_at WHERE id =
 
 def answer(response, started):
     return {"status": response.status_code, "retry_after": response.get("Retry-After"),
-            "type": response.get("Content-Type"), "body": response.content.decode(), "seconds": time.monotonic() - started}
+            "type": response.get("Content-Type"), "body": response.content.decode(),
+            "seconds": time.monotonic() - started}
 
 out = {}
 started = time.monotonic()
