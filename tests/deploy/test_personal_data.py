@@ -20,7 +20,9 @@ def test_urls_carry_only_numeric_keys_never_an_id_or_phone_number():
     for route, converters in _patterns(get_resolver()):
         for name, converter in converters.items():
             seen += 1
-            assert type(converter).__name__ == "IntConverter", (route, name)
+            # Numbers only: a record id (1 to 2^63 − 1) or a four-digit year (decision 1140).
+            assert type(converter).__name__ in ("IntConverter", "IdConverter", "YearConverter"), (route, name)
+            assert converter.regex in ("[0-9]+", "[0-9]{1,19}", "[0-9]{4}"), (route, name)
         assert "id_number" not in route and "phone" not in route, route
     assert seen > 10
 

@@ -156,7 +156,7 @@ class TaskViewSet(ScopedReadViewSet):
                               409: OpenApiResponse(ConflictSerializer, description="the task changed since the "
                                                    "client read it: who changed it, when, and the current version")})
     @action(detail=True, methods=["post"], filter_backends=[])
-    def complete(self, request, pk=None):
+    def complete(self, request, pk=None, format=None):
         task = self.get_object()
         if not may(request.user, Action.WORK_ON_TASKS):
             raise PermissionDenied("Your role does not work on tasks.")

@@ -8,17 +8,31 @@ is a 404, on lists and details alike) and writes call the registry services with
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from tuopin.apps.accounts.permissions import Action, Refused, may
 from tuopin.apps.audit.services import audit_event
+from tuopin.apps.durability.busy import RETRY_AFTER_SECONDS, database_busy
 from tuopin.apps.registry.services import StaleEdit
+from tuopin.common.params import BadId, parse_id
 
 from .filters import ParamFilter
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus: a database busy with another writer (an import) is 503 with Retry-After, and nothing
+    was written (decision 1141)."""
+    if database_busy(exc):
+        return Response({"detail": _("The database is busy with another change (an import, most likely). Nothing "
+                                     "was saved. Try again in a few seconds.")},
+                        status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return drf_exception_handler(exc, context)
 
 
 class RegistryPagination(LimitOffsetPagination):
@@ -56,6 +70,15 @@ class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     filter_backends = [ParamFilter]
     pagination_class = RegistryPagination
     permission_classes = [IsAuthenticated, MayEditRegistry]
+    lookup_value_regex = "[0-9]{1,19}"  # ids; get_object refuses 0 and numbers beyond 64 bits (decision 1140)
+
+    def get_object(self):
+        if self.lookup_field == "pk":
+            try:
+                parse_id(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+            except BadId:
+                raise NotFound() from None
+        return super().get_object()
 
     def get_queryset(self):
         qs = type(self).scope(self.request.user)

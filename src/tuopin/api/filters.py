@@ -12,8 +12,11 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
+
+from tuopin.common.params import FIRST_YEAR, parse_id, parse_year
 
 _CODE = re.compile(r"^\d{12}$")
 _TRUE, _FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
@@ -38,16 +41,16 @@ class Param:
 
     name: str
     lookup: str
-    kind: str = "string"  # string | integer | boolean | region (any level, by prefix) | code (exact)
+    kind: str = "string"  # string | integer (an id) | year | boolean | region (any level, by prefix) | code (exact)
     description: str = ""
     enum: tuple[str, ...] | None = None
 
     def q(self, raw: str) -> Q:
         raw = raw.strip()
-        if self.kind == "integer":
-            if not raw.isdigit():
-                raise ValueError("expected a whole number")
-            return Q(**{self.lookup: int(raw)})
+        if self.kind == "integer":  # ids: 1 to 2^63 − 1, so no number reaches the database it cannot hold
+            return Q(**{self.lookup: parse_id(raw)})
+        if self.kind == "year":  # 2014 to this year (decision 1140)
+            return Q(**{self.lookup: parse_year(raw, last=timezone.localdate().year)})
         if self.kind == "boolean":
             if raw.lower() not in _TRUE | _FALSE:
                 raise ValueError("expected true or false")
@@ -67,6 +70,10 @@ class Param:
             schema: dict = {"type": "string", "enum": list(self.enum)}
         elif self.kind in ("region", "code"):
             schema = {"type": "string", "pattern": r"^\d{12}$"}
+        elif self.kind == "year":
+            schema = {"type": "integer", "minimum": FIRST_YEAR}
+        elif self.kind == "integer":
+            schema = {"type": "integer", "minimum": 1}
         else:
             schema = {"type": {"integer": "integer", "boolean": "boolean"}.get(self.kind, "string")}
         return {"name": self.name, "in": "query", "required": False, "description": self.description,

@@ -40,7 +40,7 @@ def _patch_schema(edit_serializer, read_serializer):
 
 
 def _year(path: str) -> Param:
-    return Param("year", f"{path}year", "integer", "the assessment year, e.g. 2018")
+    return Param("year", f"{path}year", "year", "the assessment year, e.g. 2018 (2014 to this year)")
 
 
 HOUSEHOLD_STATUS = Param("status", "status", description="poverty status code (脱贫属性)",
@@ -87,7 +87,7 @@ class HouseholdViewSet(EditMixin, ScopedReadViewSet):
         Param("attribute", "attribute", description="household attribute code (贫困户属性)",
               enum=tuple(c.HouseholdAttribute.values)),
         Param("registered", "is_registered", "boolean", "registered households (建档立卡) only, or the others"),
-        Param("exit_year", "exit_year", "integer", "year the household exited (脱贫年度)"),
+        Param("exit_year", "exit_year", "year", "year the household exited (脱贫年度)"),
     )
 
     def edit(self, instance, *, version, by, changes):
@@ -96,7 +96,7 @@ class HouseholdViewSet(EditMixin, ScopedReadViewSet):
     @extend_schema(summary="The household's status events with their procedure steps",
                    responses={200: StatusEventSerializer(many=True), 404: NOT_FOUND})
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def events(self, request, pk=None):
+    def events(self, request, pk=None, format=None):
         """Identification, exit, return to poverty …: each event with the stages of its procedure, oldest first."""
         household = self.get_object()
         events = household.events.prefetch_related("steps").order_by("effective_on", "id")

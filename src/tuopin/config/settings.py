@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "tuopin.apps.accounts.middleware.IdleTimeoutMiddleware",
     "tuopin.apps.accounts.middleware.EnrolmentRequiredMiddleware",  # decision 0908
     "axes.middleware.AxesMiddleware",
+    "tuopin.web.errors.ErrorPagesMiddleware",  # a refused year: its page; a busy database: 503 (1140, 1141)
 ]
 
 ROOT_URLCONF = "tuopin.config.urls"
@@ -94,9 +95,11 @@ def _database() -> dict:
         # WAL + busy timeout + IMMEDIATE transactions: several server processes can write
         # without "database is locked" (CONTRACTS.md). Each worker keeps its connection like PostgreSQL's
         # (conn_max_age above): opening one and parsing the schema again cost ~4 ms a request (decision 0957).
+        # The busy timeout: how long a writer waits for another (an import holds one long transaction, 0954).
+        # Commands wait 20 s; the web server 5 s (wsgi.py), then answers 503 "busy, try again" (decision 1141).
         db["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": float(os.environ.get("TUOPIN_SQLITE_TIMEOUT", "20")),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
 
@@ -197,6 +200,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "tuopin.api.base.exception_handler",  # a busy database: 503 (decision 1141)
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "tuopin API",

@@ -55,8 +55,9 @@ def years_with_records(region: Region) -> list[int]:
                 .values_list("year", flat=True).distinct())
 
 
-def chosen_year(region: Region, asked) -> tuple[int | None, list[int]]:
-    """The year a page shows: the one asked for if the area has records for it, else the latest."""
+def chosen_year(region: Region, asked: int | None) -> tuple[int | None, list[int]]:
+    """The year a page shows: the one asked for (checked by `web.params.asked_year`) if the area has records for
+    it, else the latest."""
     years = years_with_records(region)
     try:
         year = int(asked)
@@ -101,8 +102,10 @@ def _gaps_key(code: str, year: int, marker: int) -> str:
 def _assess(region: Region, year: int) -> dict:
     try:
         summary, result = assessment.assess(year=year, region=region)
-    except ValidationError:
-        return {}  # no village figures for the year: cached too, until the next write
+    except (ValidationError, standards.StandardMissing):
+        # No village figures for the year, or no poverty line stored for it (decision 1140): cached too, until the
+        # next write; the pages say which.
+        return {}
     villages = summary["villages"] if region.level == Level.TOWNSHIP else assessment.summarise(
         result, scope_level=region.level, scope_code=int(region.code), child_level="village")["villages"]
     poor = result.household_result.filter(pc.field("poor_at_end")).select(["household_id", "village_code"])
@@ -235,11 +238,14 @@ class IndicatorRow:
     reasons: list[str]
 
 
-def household_indicators(household: Household, year: int) -> list[IndicatorRow]:
+def household_indicators(household: Household, year: int) -> list[IndicatorRow] | None:
     """Each indicator of 两不愁三保障 and income for the year, with the rule text's reasons when it fails.
 
     The rules judge a household on its own rows only, so the gap rows of its township's run, when that run is
-    cached for the latest write, are the household's; otherwise the rules run on the household alone."""
+    cached for the latest write, are the household's; otherwise the rules run on the household alone.
+    None when the standards hold no poverty line for the year (decision 1140)."""
+    if year not in standards.load(household.village.code).years():
+        return None
     gaps = _cached_household_gaps(household, year)
     if gaps is None:
         gaps = [(gap["indicator"], gap["reason"]) for gap in assessment.explain_household(

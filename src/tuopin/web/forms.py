@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 from tuopin.apps.registry import validation
 from tuopin.common.masking import mask_birth_date, mask_id, mask_phone
 from tuopin.common.money import fen_to_yuan
+from tuopin.common.params import BadYear, parse_year
 
 from .labels import MONEY_LABELS, choices
 
@@ -275,10 +276,25 @@ class _DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class YearField(forms.IntegerField):
+    """A year the registry holds, 2014 to this year: the one check of `tuopin.common.params` (decision 1140)."""
+
+    def to_python(self, value):
+        from django.utils import timezone
+
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_year(value, last=timezone.localdate().year)
+        except BadYear as exc:
+            raise ValidationError(_("Choose a year from %(first)s to %(last)s."), code="year",
+                                  params={"first": exc.first, "last": exc.last}) from None
+
+
 class ProposeForm(forms.Form):
     """Propose the chosen (or all listed) eligible households for exit: 拟退出."""
 
-    year = forms.IntegerField(widget=forms.HiddenInput, min_value=2000, max_value=2100)
+    year = YearField(widget=forms.HiddenInput)
     on = forms.DateField(label=_("Date"), widget=_DateInput())
     by_name = forms.CharField(label=_("Decided by"), max_length=64, required=False,
                               help_text=_("The body that decided, e.g. the village committee; empty: your name."))
@@ -288,7 +304,7 @@ class ProposeForm(forms.Form):
 class StageForm(forms.Form):
     """One stage for the chosen procedures; the decision button says passed or sent back."""
 
-    year = forms.IntegerField(widget=forms.HiddenInput, min_value=2000, max_value=2100)
+    year = YearField(widget=forms.HiddenInput)
     stage = forms.CharField(widget=forms.HiddenInput)
     on = forms.DateField(label=_("Date"), widget=_DateInput())
     ends_on = forms.DateField(label=_("Notice ends on"), widget=_DateInput(), required=False)

@@ -1,12 +1,15 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+from .converters import IdConverter, YearConverter
 from .views import administration
 from .views import login as login_views
 from .views import second_factor as second_factor_views
 
 app_name = "web"
+register_converter(IdConverter, "id")  # record ids: 1 to 2^63 − 1, else 404 (decision 1140)
+register_converter(YearConverter, "year")  # four digits; the views check the years the registry holds
 # Households, persons and yearly records are addressed by primary key only: never by ID number or name.
 urlpatterns = [
     path("login/", login_views.LoginView.as_view(), name="login"),
@@ -14,42 +17,42 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # 三员分立: accounts (system administrator), roles and scopes (security), audit trail (audit).
     path("admin/accounts/", administration.accounts, name="admin_accounts"),
-    path("admin/accounts/<int:pk>/disable/", administration.account_disable, name="admin_account_disable"),
+    path("admin/accounts/<id:pk>/disable/", administration.account_disable, name="admin_account_disable"),
     path("admin/roles/", administration.roles, name="admin_roles"),
-    path("admin/roles/<int:pk>/", administration.role_edit, name="admin_role_edit"),
+    path("admin/roles/<id:pk>/", administration.role_edit, name="admin_role_edit"),
     path("admin/audit/", administration.audit_trail, name="admin_audit"),
     path("admin/lockouts/", administration.lockouts_page, name="admin_lockouts"),
-    path("admin/lockouts/<int:pk>/release/", administration.lockout_release, name="admin_lockout_release"),
+    path("admin/lockouts/<id:pk>/release/", administration.lockout_release, name="admin_lockout_release"),
     path("account/second-factor/", second_factor_views.totp_enrol, name="totp_enrol"),
     path("", views.home, name="home"),
-    path("regions/<int:pk>/", views.region, name="region"),
-    path("regions/<int:pk>/trend/", views.region_trend, name="region_trend"),
-    path("households/<int:pk>/", views.household, name="household"),
-    path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
-    path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
-    path("household-years/<int:pk>/edit/", views.household_year_edit, name="household_year_edit"),
+    path("regions/<id:pk>/", views.region, name="region"),
+    path("regions/<id:pk>/trend/", views.region_trend, name="region_trend"),
+    path("households/<id:pk>/", views.household, name="household"),
+    path("households/<id:pk>/edit/", views.household_edit, name="household_edit"),
+    path("persons/<id:pk>/edit/", views.person_edit, name="person_edit"),
+    path("household-years/<id:pk>/edit/", views.household_year_edit, name="household_year_edit"),
     path("search/", views.search, name="search"),
     # Documents: codes, keys and years in the path, never a name or an ID number.
-    path("regions/<int:pk>/report-<int:year>.xlsx", views.area_report_xlsx, name="area_report_xlsx"),
-    path("regions/<int:pk>/report-<int:year>.pdf", views.area_report_pdf, name="area_report_pdf"),
-    path("regions/<int:pk>/notice-list-<int:year>.pdf", views.notice_list_pdf, name="notice_list_pdf"),
-    path("households/<int:pk>/file.pdf", views.household_file_pdf, name="household_file_pdf"),
+    path("regions/<id:pk>/report-<year:year>.xlsx", views.area_report_xlsx, name="area_report_xlsx"),
+    path("regions/<id:pk>/report-<year:year>.pdf", views.area_report_pdf, name="area_report_pdf"),
+    path("regions/<id:pk>/notice-list-<year:year>.pdf", views.notice_list_pdf, name="notice_list_pdf"),
+    path("households/<id:pk>/file.pdf", views.household_file_pdf, name="household_file_pdf"),
     # The household exit procedure: lists by stage, batch actions, one procedure with its objections.
     path("procedures/", views.procedures, name="procedures"),
     path("procedures/propose/", views.procedure_propose, name="procedure_propose"),
     path("procedures/advance/", views.procedure_advance, name="procedure_advance"),
-    path("procedures/<int:pk>/", views.procedure_event, name="procedure_event"),
-    path("procedures/<int:pk>/objections/", views.objection_record, name="objection_record"),
-    path("procedures/<int:pk>/objections/<int:objection_pk>/resolve/", views.objection_resolve,
+    path("procedures/<id:pk>/", views.procedure_event, name="procedure_event"),
+    path("procedures/<id:pk>/objections/", views.objection_record, name="objection_record"),
+    path("procedures/<id:pk>/objections/<id:objection_pk>/resolve/", views.objection_resolve,
          name="objection_resolve"),
     # Accountability: tasks, visits, the zone and county boards (decision 0800).
     path("tasks/", views.task_list, name="tasks"),
-    path("tasks/<int:pk>/", views.task_detail, name="task"),
-    path("tasks/<int:pk>/complete/", views.task_complete, name="task_complete"),
-    path("households/<int:pk>/visit/", views.visit_record, name="visit_record"),
+    path("tasks/<id:pk>/", views.task_detail, name="task"),
+    path("tasks/<id:pk>/complete/", views.task_complete, name="task_complete"),
+    path("households/<id:pk>/visit/", views.visit_record, name="visit_record"),
     path("zone/", views.zone_home, name="zone_home"),
-    path("zones/<int:pk>/", views.zone_board, name="zone_board"),
+    path("zones/<id:pk>/", views.zone_board, name="zone_board"),
     path("accountability/", views.county_board, name="county_board"),
-    path("assessments/<int:pk>/propose/", views.assessment_propose, name="assessment_propose"),
-    path("assessments/<int:pk>/veto/", views.assessment_veto, name="assessment_veto"),
+    path("assessments/<id:pk>/propose/", views.assessment_propose, name="assessment_propose"),
+    path("assessments/<id:pk>/veto/", views.assessment_veto, name="assessment_veto"),
 ]

@@ -150,3 +150,20 @@ def commands_zone(user) -> bool:
 @register.filter
 def county_office(user) -> bool:
     return may(user, Action.COUNTY_BOARD)
+
+
+@register.filter
+def lacks_standard(code: str, year) -> bool:
+    """{% if region.code|lacks_standard:year %}: the standards in force hold no poverty line for the year."""
+    from ..params import standard_missing
+
+    return bool(year) and standard_missing(str(code), int(year))
+
+
+@register.inclusion_tag("web/_no_standard.html")
+def no_standard(code: str, year) -> dict:
+    """{% no_standard region.code year %}: says no line is stored for the year and how the county office adds it."""
+    from ..params import no_standard_message
+
+    message, hint = no_standard_message(str(code), int(year))
+    return {"message": message, "hint": hint}

@@ -26,6 +26,7 @@ from tuopin.apps.geo.models import Level, Region
 from .. import accountability as acc
 from .. import figures
 from ..access import forbidden, not_found
+from ..params import asked_year
 from ..task_forms import ProposalForm, VetoForm
 
 BOARD_ROWS = 50
@@ -45,7 +46,7 @@ def zone_board(request, pk: int):
     township = Region.objects.filter(pk=pk, level=Level.TOWNSHIP).first()
     if township is None or not acc.may_open_zone(user, township):
         raise not_found(request, entity="geo.region", entity_id=pk)
-    year, years = figures.chosen_year(township, request.GET.get("year"))
+    year, years = figures.chosen_year(township, asked_year(request))
     area = figures.area_figures(township, year) if year else None
     villages = sorted((area or {}).get("villages", []),
                       key=lambda v: (v["meets_exit_standard"], -v["incidence"], v["name"]))

@@ -22,6 +22,7 @@ from .. import figures
 from ..access import forbidden, may_print_notice_list, not_found, sees_area_figures
 from ..documents import notice, report_xlsx
 from ..documents.pdf import render_pdf
+from ..params import checked_year, standard_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
@@ -52,6 +53,7 @@ def _area_report(request, pk: int, year: int):
     place = _region(request, pk, (Level.COUNTY, Level.TOWNSHIP))
     if not sees_area_figures(request.user):
         raise forbidden(request, entity="geo.region", entity_id=pk)
+    year = standard_for(place.code, checked_year(year))  # else a page: no such year, or no standard stored for it
     found = figures.area_figures(place, year)
     if not found:
         raise Http404()
@@ -84,6 +86,7 @@ def notice_list_pdf(request, pk: int, year: int):
     village = _region(request, pk, (Level.VILLAGE,))
     if not may_print_notice_list(request.user):
         raise forbidden(request, entity="geo.region", entity_id=pk)
+    year = checked_year(year)
     rows = notice.notice_rows(request.user, village, year)
     body = render_pdf("web/documents/notice_list.html", {
         "region": village, "year": year, "rows": rows, "generated_at": timezone.localtime(),

@@ -17,6 +17,7 @@ from tuopin.apps.registry.models import MONEY_FIELDS, Household
 
 from .. import accountability, figures
 from ..access import is_administrator, may_print_notice_list, not_found, sees_area_figures
+from ..params import asked_year
 from . import dashboard
 
 PAGE_SIZE = 50
@@ -56,7 +57,7 @@ def region(request, pk: int):
         raise not_found(request, entity="geo.region", entity_id=pk) from None
     context = {"region": place, "crumbs": geo.breadcrumbs(user, place), "area_figures": sees_area_figures(user)}
     if place.level in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE):
-        year, years = figures.chosen_year(place, request.GET.get("year"))
+        year, years = figures.chosen_year(place, asked_year(request))
         context.update(year=year, years=years)
     if place.level in (Level.COUNTY, Level.TOWNSHIP) and sees_area_figures(user):
         context.update(dashboard.context(user, place, context["year"], context["years"]))
@@ -85,7 +86,7 @@ def region_trend(request, pk: int):
         raise not_found(request, entity="geo.region", entity_id=pk) from None
     if place.level not in (Level.COUNTY, Level.TOWNSHIP) or not sees_area_figures(user):
         raise not_found(request, entity="geo.region", entity_id=pk)
-    year, years = figures.chosen_year(place, request.GET.get("year"))
+    year, years = figures.chosen_year(place, asked_year(request))
     trend = dashboard.trend_context(place, year, years) if year else None
     if trend is None:
         raise not_found(request, entity="geo.region", entity_id=pk)
@@ -133,10 +134,7 @@ def _work(user, household) -> dict:
 
 def _asked_year(request, years: list[int]) -> int | None:
     """The year asked for (?year=) if the household has a record for it, else its latest record's year."""
-    try:
-        asked = int(request.GET.get("year", ""))
-    except ValueError:
-        asked = None
+    asked = asked_year(request)
     return asked if asked in years else (years[-1] if years else None)
 
 

@@ -28,6 +28,7 @@ from tuopin.apps.registry.models import Household, NoticeObjection, StatusEvent
 from .. import figures
 from ..access import forbidden, not_found
 from ..forms import ObjectionForm, ProposeForm, ResolveForm, StageForm
+from ..params import asked_year, posted_ids, this_year
 
 S = c.Stage
 LIST_LIMIT = 300
@@ -44,11 +45,13 @@ def _work_region(request):
     return region
 
 
-def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or request.POST.get("year"))
-    except (TypeError, ValueError):
-        return timezone.localdate().year
+def _year(request, region) -> int:
+    """The year asked for (checked: decision 1140), else the latest year the area has records for, else this one."""
+    asked = asked_year(request, posted=True)
+    if asked is not None:
+        return asked
+    recorded = [year for year in figures.years_with_records(region) if year <= this_year()]
+    return recorded[-1] if recorded else this_year()
 
 
 def _default_on(year: int) -> dt.date:
@@ -63,7 +66,7 @@ def _back(year: int):
 def procedures(request):
     user = request.user
     region = _work_region(request)
-    year = _year(request)
+    year = _year(request, region)
     on = _default_on(year)
     counts = selectors.exit_procedure_counts(user, region=region, year=year)
     sections = []
@@ -92,10 +95,10 @@ def procedure_propose(request):
     form = ProposeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Nothing was proposed: %(errors)s") % {"errors": _errors(form)})
-        return _back(_year(request))
+        return _back(_year(request, region))
     year = form.cleaned_data["year"]
     eligible = {h.pk for h in figures.exit_candidates(user, region, year)}
-    chosen = eligible if form.cleaned_data["all"] else {int(i) for i in request.POST.getlist("household")}
+    chosen = eligible if form.cleaned_data["all"] else posted_ids(request, "household", entity="registry.household")
     if not chosen <= eligible:
         # A household outside the list (another area's, or not eligible): nothing is proposed.
         raise not_found(request, entity="registry.household", entity_id=",".join(map(str, sorted(chosen - eligible)))[:40])
@@ -125,9 +128,9 @@ def procedure_advance(request):
         raise forbidden(request, entity="registry.statusevent", entity_id=stage)
     previous = c.STAGE_ORDER[c.STAGE_ORDER.index(stage) - 1]
     form = StageForm(request.POST, stage=stage)
-    year = _year(request)
+    year = _year(request, region)
     waiting = selectors.exit_procedures_open(user, region=region, year=year, stage=previous)
-    chosen = {int(i) for i in request.POST.getlist("event") if i.isdigit()}
+    chosen = posted_ids(request, "event", entity="registry.statusevent")
     found = set(waiting.filter(pk__in=chosen).values_list("pk", flat=True))
     if chosen - found:
         raise not_found(request, entity="registry.statusevent", entity_id=",".join(map(str, sorted(chosen - found)))[:40])

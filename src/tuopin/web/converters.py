@@ -1,0 +1,30 @@
+"""Path converters. `<id:pk>`: a record id, 1 to 2^63 − 1 in ASCII digits; anything else (0, a number beyond
+the database's integers) does not match, so the answer is the 404 page, never a query that fails. `<year:year>`:
+four digits, checked against the years the registry holds by the view (decision 1140)."""
+
+from __future__ import annotations
+
+from tuopin.common.params import parse_id
+
+
+class IdConverter:
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        return parse_id(value)  # a ValueError: Django tries the next pattern, then answers 404
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
+class YearConverter:
+    """`<year:year>`: four ASCII digits. Whether the registry holds the year is the view's check
+    (`web.params.checked_year`), which answers with a page saying which years it holds."""
+
+    regex = "[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return f"{int(value):04d}"
