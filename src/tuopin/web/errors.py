@@ -34,7 +34,7 @@ def busy_response(request) -> HttpResponse:
     """503 with Retry-After: JSON under /api/, else a page that needs no database to render."""
     log.warning("database busy: 503 for %s %s", request.method, request.path)
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": busy_message()}, status=503)
+        response = JsonResponse({"detail": busy_message()}, status=503, json_dumps_params={"ensure_ascii": False})
     else:
         response = HttpResponse(render_to_string("503.html", {"message": busy_message()}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
