@@ -164,3 +164,15 @@ def test_a_job_cut_short_by_a_stopped_worker_is_made_again(login, county, run_jo
     assert office.get(county_url).status_code == 202 and tasks().filter(status="READY").count() == 1
     run_jobs()
     assert office.get(county_url).status_code == 200
+
+
+def test_the_waiting_page_reloads_less_often_the_longer_the_queue(login, county, settings):
+    settings.DOCUMENT_JOBS = 1
+    t1, t2 = county["townships"]
+    office = login(county["accounts"]["county_admin"])
+    answers = [office.get(url("area_report_xlsx", pk, 2018)) for pk in (county["county"].pk, t1.pk, t2.pk)]
+    assert [a["Refresh"] for a in answers] == ["2", "4", "6"]
+    assert "前面还有 2 份文件正在生成或排队" in answers[2].content.decode()
+    assert '<meta http-equiv="refresh" content="6">' in answers[2].content.decode()
+    settings.DOCUMENT_JOBS = 2  # two made at a time: the queue moves twice as fast
+    assert office.get(url("area_report_xlsx", t2.pk, 2018))["Refresh"] == "4"

@@ -219,9 +219,11 @@ DOCUMENTS_DIR = VAR_DIR / "documents"
 DOCUMENT_JOBS = int(os.environ.get("TUOPIN_DOCUMENT_JOBS", "1"))
 # The worker runs at this niceness: pages preempt it, so a queue of reports does not slow browsing.
 DOCUMENT_NICE = int(os.environ.get("TUOPIN_DOCUMENT_NICE", "10"))
-# Seconds between reloads of the "being prepared" page, and after which a job that started and never finished
-# (its worker killed) is started again.
+# Seconds between reloads of the "being made" page: the first when the document is next, growing with the queue
+# before it up to the second; and after which a job that started and never finished (its worker killed) is
+# started again.
 DOCUMENT_REFRESH_SECONDS = 2
+DOCUMENT_REFRESH_MAX_SECONDS = 30
 DOCUMENT_JOB_TIMEOUT = int(os.environ.get("TUOPIN_DOCUMENT_JOB_TIMEOUT", "600"))
 
 # Accounts created by `tuopin demo`; only they get real password hashes.

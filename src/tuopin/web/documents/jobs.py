@@ -32,6 +32,7 @@ from .. import figures
 from ..models import DocumentJob
 from . import report_xlsx
 from .pdf import render_pdf
+from .supervisor import QUEUE
 
 try:  # Django 6 has the framework itself; 5.2 has the backport
     from django.tasks import TaskResultStatus, task
@@ -40,7 +41,6 @@ except ImportError:
     from django_tasks import TaskResultStatus, task
     from django_tasks.exceptions import TaskResultDoesNotExist
 
-QUEUE = "documents"
 READY, WAITING, FAILED = "ready", "waiting", "failed"
 
 
@@ -67,6 +67,7 @@ class Outcome:
     state: str  # READY, WAITING or FAILED
     path: Path | None = None
     version: int = 0
+    ahead: int = 0  # WAITING: document tasks queued or running before this one
 
 
 def obtain(document: Document) -> Outcome:
@@ -77,22 +78,37 @@ def obtain(document: Document) -> Outcome:
     if path.exists():
         return Outcome(READY, path, version)
     job, created = _job(document, language, version)
-    if created:
-        return Outcome(WAITING, version=version)
-    status, started_at = _task_state(job.task_id)
-    if path.exists():  # finished between the first look and now
-        return Outcome(READY, path, version)
-    if status == TaskResultStatus.FAILED:
-        # Told once; the row goes, so asking again starts a new job.
-        DocumentJob.objects.filter(pk=job.pk, task_id=job.task_id).delete()
-        return Outcome(FAILED, version=version)
-    stale = started_at is not None and timezone.now() - started_at > dt.timedelta(
-        seconds=settings.DOCUMENT_JOB_TIMEOUT)
-    if status is None or status == TaskResultStatus.SUCCESSFUL or (status == TaskResultStatus.RUNNING and stale):
-        # The task is gone, or it finished and the file is not there (removed by hand), or its worker was killed
-        # while making it: the next task takes over the same row, once however many requests see this at once.
-        _restart(job)
-    return Outcome(WAITING, version=version)
+    status, started_at, enqueued_at = _task_state(job.task_id)
+    if not created:
+        if path.exists():  # finished between the first look and now
+            return Outcome(READY, path, version)
+        if status == TaskResultStatus.FAILED:
+            # Told once; the row goes, so asking again starts a new job.
+            DocumentJob.objects.filter(pk=job.pk, task_id=job.task_id).delete()
+            return Outcome(FAILED, version=version)
+        stale = started_at is not None and timezone.now() - started_at > dt.timedelta(
+            seconds=settings.DOCUMENT_JOB_TIMEOUT)
+        if status is None or status == TaskResultStatus.SUCCESSFUL or (status == TaskResultStatus.RUNNING and stale):
+            # The task is gone, or it finished and the file is not there (removed by hand), or its worker was
+            # killed while making it: a new task takes over the row, once however many requests see this at once.
+            _restart(job)
+            status, enqueued_at = TaskResultStatus.READY, timezone.now()
+    return Outcome(WAITING, version=version, ahead=_ahead(enqueued_at) if status == TaskResultStatus.READY else 0)
+
+
+def _ahead(enqueued_at) -> int:
+    """How many document tasks the worker takes before one enqueued then (they are taken in that order)."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(queue_name=QUEUE, enqueued_at__lt=enqueued_at, status__in=(
+        TaskResultStatus.READY, TaskResultStatus.RUNNING)).count()
+
+
+def refresh_seconds(outcome: Outcome) -> int:
+    """When the waiting page reloads: soon when the document is next, later the longer the queue before it, so
+    that many people waiting do not load the server with reloads (decision 1130)."""
+    every = settings.DOCUMENT_REFRESH_SECONDS * (1 + outcome.ahead / max(settings.DOCUMENT_JOBS, 1))
+    return int(min(max(every, settings.DOCUMENT_REFRESH_SECONDS), settings.DOCUMENT_REFRESH_MAX_SECONDS))
 
 
 def _job(document: Document, language: str, version: int) -> tuple[DocumentJob, bool]:
@@ -123,12 +139,12 @@ def _restart(job: DocumentJob) -> None:
 
 
 def _task_state(task_id: str):
-    """(status, started_at) of the task, or (None, None) when there is no such task."""
+    """(status, started_at, enqueued_at) of the task, or Nones when there is no such task."""
     try:
         result = make_document.get_result(task_id)
     except (TaskResultDoesNotExist, ValueError):
-        return None, None
-    return result.status, result.started_at
+        return None, None, None
+    return result.status, result.started_at, result.enqueued_at
 
 
 def forget_unfinished() -> int:

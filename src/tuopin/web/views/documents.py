@@ -10,7 +10,6 @@ The checks above run on every request, before a kept file is looked for.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -76,11 +75,12 @@ def _kept(request, document: jobs.Document, *, content_type: str, filename: str,
         _exported(request, entity=entity, entity_id=entity_id, summary=summary)
         return _download(body, content_type, filename)
     failed = outcome.state == jobs.FAILED
+    refresh = jobs.refresh_seconds(outcome)
     response = render(request, "web/document_wait.html", {
-        "name": name, "failed": failed, "refresh": settings.DOCUMENT_REFRESH_SECONDS,
+        "name": name, "failed": failed, "refresh": refresh, "ahead": outcome.ahead,
     }, status=500 if failed else 202)
     if not failed:
-        response["Refresh"] = str(settings.DOCUMENT_REFRESH_SECONDS)
+        response["Refresh"] = str(refresh)
     return response
 
 

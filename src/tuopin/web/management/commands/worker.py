@@ -7,7 +7,6 @@ documents are made at a time.
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import connections
 
 
 class Command(BaseCommand):
@@ -26,11 +25,8 @@ class Command(BaseCommand):
             made = run_batch()
             self.stdout.write(f"{made} document job(s) run")
             return
-        from tuopin.web.documents.workers import supervise
+        from tuopin.web.documents.workers import start
 
         self.stdout.write(f"tuopin document worker: {processes} process(es), queue documents")
         self.stdout.flush()
-        connections.close_all()
-        code = supervise(None, max(processes, 1))
-        if code:
-            raise SystemExit(code)
+        start(processes=max(processes, 1))  # execs the supervisor: this process becomes it

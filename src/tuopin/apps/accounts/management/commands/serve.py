@@ -2,13 +2,11 @@
 worker (decision 1130), which the production profile runs as its own service (`tuopin worker`, docs/deploy.md)."""
 
 import os
-import subprocess
 import sys
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import connections
 
 
 class Command(BaseCommand):
@@ -33,10 +31,7 @@ class Command(BaseCommand):
         sys.stdout.flush()
         if not document_jobs:
             os.execvp(sys.executable, argv)
-        from tuopin.web.documents.workers import supervise
+        from tuopin.web.documents.workers import start
 
-        connections.close_all()
-        # gunicorn and the workers are this process's children: stopped together, gunicorn's exit code returned.
-        code = supervise(subprocess.Popen(argv), document_jobs)
-        if code:
-            raise SystemExit(code)
+        # This process becomes the supervisor of gunicorn and the workers: stopped together, gunicorn's exit code.
+        start(argv, processes=document_jobs)
