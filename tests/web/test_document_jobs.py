@@ -176,3 +176,21 @@ def test_the_waiting_page_reloads_less_often_the_longer_the_queue(login, county,
     assert '<meta http-equiv="refresh" content="6">' in answers[2].content.decode()
     settings.DOCUMENT_JOBS = 2  # two made at a time: the queue moves twice as fast
     assert office.get(url("area_report_xlsx", t2.pk, 2018))["Refresh"] == "4"
+
+
+def test_no_copy_outlives_the_next_write(login, county, download, run_jobs, builds, settings):
+    """Kept files hold personal data (a household's file): each is readable by the server's account only, and
+    once a newer version is made no file or row of an older version stays — of any document, any account."""
+    t1 = county["townships"][0]
+    office = login(county["accounts"]["county_admin"])
+    assert download(office, url("area_report_xlsx", county["county"].pk, 2018)).status_code == 200
+    assert download(office, url("household_file_pdf", county["households"][0].pk)).status_code == 200
+    assert {p.stat().st_mode & 0o777 for p in settings.DOCUMENTS_DIR.iterdir()} == {0o600}
+    assert office.get(url("area_report_xlsx", t1.pk, 2018)).status_code == 202  # queued before the write
+
+    audit_event(actor=county["accounts"]["county_admin"], action="update", summary="a write")
+    version = AuditEvent.objects.get(action="update").pk
+    assert run_jobs() == 1 and len(builds) == 1  # the queued one is of the old version: dropped unmade
+    assert download(office, url("area_report_xlsx", t1.pk, 2018)).status_code == 200
+    assert kept(settings) == [f"area-report-xlsx-{t1.pk}-2018-0-zh-hans-v{version}.xlsx"]
+    assert DocumentJob.objects.count() == 1

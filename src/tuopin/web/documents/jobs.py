@@ -7,7 +7,7 @@ makes sure exactly one background task is making it: a `DocumentJob` row per (do
 under a unique constraint, inserted in the same transaction as the task (django-tasks' database backend), so
 requests that race insert one row and one task. The worker (`tuopin worker`, or `tuopin serve` in the demo
 profile) runs `make_document`, which writes the file under `settings.DOCUMENTS_DIR` (write to a temporary name,
-then rename) and removes the same document's files of older versions.
+then rename; mode 0600) and removes every kept file and row of an older version: no request asks for one again.
 
 Who may get a file is never decided here: the file is found only after the view's checks, and its name is not a
 URL. The area reports are the same for every account allowed to open the area, so one file serves them all
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,9 +166,14 @@ def forget_unfinished() -> int:
 
 @task(queue_name=QUEUE)
 def make_document(job_id: int) -> str | None:
-    """Run by the worker: make the job's document and keep it; returns the file's name."""
+    """Run by the worker: make the job's document and keep it; returns the file's name, or None when there was
+    nothing to make (the row is gone, or a write came after it: every request now asks for the newer version)."""
     job = DocumentJob.objects.filter(pk=job_id).first()
-    if job is None:  # a newer version took its place meanwhile
+    if job is None:
+        return None
+    latest = figures.write_marker()
+    if job.version < latest:
+        DocumentJob.objects.filter(pk=job.pk).delete()
         return None
     document = Document(job.kind, job.object_id, job.year, job.account_id)
     path = document.path(job.language, job.version)
@@ -176,19 +182,30 @@ def make_document(job_id: int) -> str | None:
             body = KINDS[job.kind].build(document, job.version)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        partial.write_bytes(body)
+        # Readable by the server's account only: a household's file holds personal data.
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+            out.write(body)
         os.replace(partial, path)  # readers see the whole file or none
-    _forget_older(document, job)
+    forget_older(job.version)
     return path.name
 
 
-def _forget_older(document: Document, job: DocumentJob) -> None:
-    """The same document's files and rows of older versions: no request will ask for them again."""
-    older = DocumentJob.objects.filter(kind=job.kind, object_id=job.object_id, year=job.year,
-                                       account_id=job.account_id, language=job.language, version__lt=job.version)
-    for version in older.values_list("version", flat=True):
-        document.path(job.language, version).unlink(missing_ok=True)
-    older.delete()
+_VERSION = re.compile(r"-v(\d+)\.")  # also a partial file left by a killed worker
+
+
+def forget_older(version: int) -> int:
+    """Every kept file and job row of a version before `version`: no request will ask for them again (requests
+    ask for the current version only), so no copy of a document outlives the next write by more than one job.
+    Returns how many files went."""
+    gone = 0
+    folder = Path(settings.DOCUMENTS_DIR)
+    for kept in folder.iterdir() if folder.exists() else ():
+        found = _VERSION.search(kept.name)
+        if found and int(found.group(1)) < version:
+            kept.unlink(missing_ok=True)
+            gone += 1
+    DocumentJob.objects.filter(version__lt=version).delete()
+    return gone
 
 
 # --- the documents ---------------------------------------------------------------------------------------------
