@@ -141,6 +141,8 @@ def test_a_failed_job_is_told_once_then_asked_again(login, county, run_jobs, mon
     county_url = url("area_report_xlsx", county["county"].pk, 2018)
     office = login(county["accounts"]["county_admin"])
 
+    real = report_xlsx.build
+
     def broken(*args, **kwargs):
         raise RuntimeError("the disk is full")
 
@@ -149,7 +151,7 @@ def test_a_failed_job_is_told_once_then_asked_again(login, county, run_jobs, mon
     run_jobs()
     failed = office.get(county_url)
     assert failed.status_code == 500 and "Refresh" not in failed
-    monkeypatch.undo()
+    monkeypatch.setattr(report_xlsx, "build", real)
     assert office.get(county_url).status_code == 202  # a new job
     run_jobs()
     assert office.get(county_url).status_code == 200
@@ -194,3 +196,16 @@ def test_no_copy_outlives_the_next_write(login, county, download, run_jobs, buil
     assert download(office, url("area_report_xlsx", t1.pk, 2018)).status_code == 200
     assert kept(settings) == [f"area-report-xlsx-{t1.pk}-2018-0-zh-hans-v{version}.xlsx"]
     assert DocumentJob.objects.count() == 1
+
+
+def test_tuopin_worker_batch_makes_what_is_waiting(login, county, run_jobs, capsys, settings):
+    from tuopin import cli
+
+    office = login(county["accounts"]["county_admin"])
+    assert office.get(url("area_report_xlsx", county["county"].pk, 2018)).status_code == 202
+    assert cli.main(["worker", "--batch"]) == 0
+    assert "1 document job(s) run" in capsys.readouterr().out
+    assert kept(settings) == [f"area-report-xlsx-{county['county'].pk}-2018-0-zh-hans-v0.xlsx"]
+    # Like every `tuopin` command it left a `command` event in the audit trail: a write, so the next request asks
+    # for a newer version (decision 1130's consequences).
+    assert AuditEvent.objects.filter(action="command").exists()

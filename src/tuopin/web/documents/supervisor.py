@@ -43,7 +43,9 @@ def exec_argv(processes: int, nice: int, main: list[str] | None = None) -> list[
 def start_worker(nice: int) -> subprocess.Popen:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "tuopin.config.settings")
-    # Its own process group: a Ctrl-C at the terminal reaches this process only, which asks each worker once.
+    # Its own process group: a Ctrl-C at the terminal reaches this process only, which asks each worker once. Not
+    # its own session: with the kernel's autogroups a new session would be scheduled apart, where its niceness
+    # would no longer yield to gunicorn's workers.
     return subprocess.Popen(worker_argv(), env=env, process_group=0,
                             preexec_fn=(lambda: os.nice(nice)) if nice else None)
 
