@@ -90,7 +90,7 @@ def site(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TUOPIN_", "DJANGO_"))}
     env.pop("DATABASE_URL", None)  # a SQLite file of its own, whatever the suite runs on
     env.update(TUOPIN_VAR=str(tmp_path / "var"), DJANGO_SETTINGS_MODULE="tuopin.config.settings",
-               PYTHONPATH=os.pathsep.join([str(SRC), str(ROOT)]), TUOPIN_DOCUMENT_NICE="0")
+               PYTHONPATH=os.pathsep.join([str(SRC), str(ROOT)]))
     built = subprocess.run([sys.executable, "-c", BUILD], env=env, cwd=ROOT, capture_output=True, text=True,
                            timeout=300)
     assert built.returncode == 0, built.stderr
@@ -115,7 +115,10 @@ def test_serve_runs_the_document_worker(site):
                 time.sleep(0.5)
         children = _children(server.pid)
         assert any("gunicorn" in c for c in children.values()), children
-        assert [c for c in children.values() if "db_worker" in c and "--queue-name documents" in c], children
+        workers = [pid for pid, c in children.items() if "db_worker" in c and "--queue-name documents" in c]
+        assert len(workers) == 1, children  # TUOPIN_DOCUMENT_JOBS: 1
+        stat = Path(f"/proc/{workers[0]}/stat").read_text().rsplit(")", 1)[1].split()
+        assert (int(stat[16]), int(stat[38])) == (10, 5)  # nice 10 and SCHED_IDLE: pages come first
 
         session = Session(port)
         session.login("commander")

@@ -219,6 +219,8 @@ DOCUMENTS_DIR = VAR_DIR / "documents"
 DOCUMENT_JOBS = int(os.environ.get("TUOPIN_DOCUMENT_JOBS", "1"))
 # The worker runs at this niceness: pages preempt it, so a queue of reports does not slow browsing.
 DOCUMENT_NICE = int(os.environ.get("TUOPIN_DOCUMENT_NICE", "10"))
+# and under Linux's SCHED_IDLE: it runs on CPU time no page wants (decision 1130; TUOPIN_DOCUMENT_IDLE=0: nice only).
+DOCUMENT_IDLE = os.environ.get("TUOPIN_DOCUMENT_IDLE", "1") == "1"
 # Seconds between reloads of the "being made" page: the first when the document is next, growing with the queue
 # before it up to the second; and after which a job that started and never finished (its worker killed) is
 # started again.

@@ -35,22 +35,28 @@ def worker_argv() -> list[str]:
             "--interval", "1"]
 
 
-def exec_argv(processes: int, nice: int, main: list[str] | None = None) -> list[str]:
+def exec_argv(processes: int, nice: int, main: list[str] | None = None, *, idle: bool = False) -> list[str]:
     return [sys.executable, "-m", "tuopin.web.documents.supervisor", "--processes", str(processes),
-            "--nice", str(nice), *(["--", *main] if main else [])]
+            "--nice", str(nice), *(["--idle"] if idle else []), *(["--", *main] if main else [])]
 
 
-def start_worker(nice: int) -> subprocess.Popen:
+def start_worker(nice: int, idle: bool = False) -> subprocess.Popen:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "tuopin.config.settings")
+
+    def lower():
+        if nice:
+            os.nice(nice)
+        if idle and hasattr(os, "SCHED_IDLE"):  # Linux: runs only on CPU time no normal process of its group wants
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+
     # Its own process group: a Ctrl-C at the terminal reaches this process only, which asks each worker once. Not
-    # its own session: with the kernel's autogroups a new session would be scheduled apart, where its niceness
-    # would no longer yield to gunicorn's workers.
-    return subprocess.Popen(worker_argv(), env=env, process_group=0,
-                            preexec_fn=(lambda: os.nice(nice)) if nice else None)
+    # its own session: with the kernel's autogroups a new session would be scheduled apart, where its priority
+    # would no longer yield to gunicorn's workers. Threads it starts (DuckDB's, Arrow's) inherit the priority.
+    return subprocess.Popen(worker_argv(), env=env, process_group=0, preexec_fn=lower if nice or idle else None)
 
 
-def supervise(main: subprocess.Popen | None, processes: int, nice: int) -> int:
+def supervise(main: subprocess.Popen | None, processes: int, nice: int, idle: bool = False) -> int:
     """Run `processes` workers until the main process ends (or, with none, until asked to stop)."""
     workers: dict[int, subprocess.Popen] = {}
     started: dict[int, float] = {}
@@ -59,7 +65,7 @@ def supervise(main: subprocess.Popen | None, processes: int, nice: int) -> int:
     delay = 1.0
 
     def spawn() -> None:
-        worker = start_worker(nice)
+        worker = start_worker(nice, idle)
         workers[worker.pid], started[worker.pid] = worker, time.monotonic()
 
     def stop_workers() -> None:
@@ -134,10 +140,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tuopin.web.documents.supervisor")
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--nice", type=int, default=10)
+    parser.add_argument("--idle", action="store_true", help="run the workers under SCHED_IDLE (Linux)")
     args = parser.parse_args(own)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     main_process = subprocess.Popen(command) if command else None
-    return supervise(main_process, max(args.processes, 1), args.nice)
+    return supervise(main_process, max(args.processes, 1), args.nice, args.idle)
 
 
 if __name__ == "__main__":

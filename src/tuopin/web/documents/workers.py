@@ -24,7 +24,7 @@ def start(main: list[str] | None = None, *, processes: int | None = None, nice: 
     sys.stdout.flush()
     sys.stderr.flush()
     argv = exec_argv(settings.DOCUMENT_JOBS if processes is None else processes,
-                     settings.DOCUMENT_NICE if nice is None else nice, main)
+                     settings.DOCUMENT_NICE if nice is None else nice, main, idle=settings.DOCUMENT_IDLE)
     os.execvp(argv[0], argv)
 
 
