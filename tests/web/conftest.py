@@ -13,6 +13,40 @@ def _fresh_figures_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _documents_dir(settings, tmp_path):
+    """Documents made by the worker are kept under the test's own folder, never the working tree's var/."""
+    settings.DOCUMENTS_DIR = tmp_path / "documents"
+
+
+@pytest.fixture
+def run_jobs(monkeypatch):
+    """The document worker in this process: django-tasks' own worker loop takes every waiting job off the queue
+    (the database table) and runs it, then returns how many ran. The loop's connection check would close the
+    test's open transaction, so it is left out."""
+    from django_tasks_db.management.commands import db_worker
+
+    from tuopin.web.documents.workers import run_batch
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    return run_batch
+
+
+@pytest.fixture
+def download(run_jobs):
+    """GET a document as a browser would: the page saying it is being made (202), the worker, then the file."""
+
+    def _download(client, path):
+        response = client.get(path)
+        if response.status_code == 202:
+            assert response["Refresh"]
+            run_jobs()
+            response = client.get(path)
+        return response
+
+    return _download
+
+
 @pytest.fixture
 def live_county(transactional_db):
     """The small county for live-server (browser) tests: the server thread must see committed rows.

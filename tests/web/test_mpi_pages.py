@@ -50,17 +50,17 @@ def test_township_page_shows_its_own_m0(login, county):
 
 
 @pytest.mark.django_db
-def test_area_report_carries_the_mpi(login, county, rendered):  # noqa: F811
+def test_area_report_carries_the_mpi(login, county, rendered, download):  # noqa: F811
     expected, _ = assessment.assess(year=2018, region=county["county"])
     client = login(county["accounts"]["county_admin"])
-    book = load_workbook(io.BytesIO(client.get(url("area_report_xlsx", county["county"].pk, 2018)).content))
+    book = load_workbook(io.BytesIO(download(client, url("area_report_xlsx", county["county"].pk, 2018)).content))
     summary = {row[0]: row[1] for row in book["汇总"].iter_rows(min_row=2, values_only=True) if row[0]}
     assert summary["调整后多维贫困发生率 M0"] == pytest.approx(expected["mpi"]["M0"])
     assert summary["多维贫困发生率 H"] == pytest.approx(expected["mpi"]["H"])
     assert summary["对 M0 的贡献率：收入"] == pytest.approx(1.0)
     shares = [row[1] for row in book["汇总"].iter_rows(min_row=2) if str(row[0].value).startswith("对 M0 的贡献率")]
     assert len(shares) == 6 and all(cell.number_format == "0.00%" for cell in shares)
-    assert client.get(url("area_report_pdf", county["county"].pk, 2018)).status_code == 200
+    assert download(client, url("area_report_pdf", county["county"].pk, 2018)).status_code == 200
     assert "多维贫困（Alkire–Foster 方法）" in rendered[0] and f"{expected['mpi']['M0']:.4f}" in rendered[0]
 
 

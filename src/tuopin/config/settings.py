@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",  # the backport of Django 6's tasks framework (decision 1130)
+    "django_tasks_db",  # its database backend: the queue is a table, on SQLite and PostgreSQL alike
     "tuopin.apps.accounts",
     "tuopin.apps.audit",
     "tuopin.apps.geo",
@@ -221,6 +223,25 @@ LOGGING = {
 
 # Imports: files above this size are refused before they are opened (decision 0953).
 IMPORT_MAX_MB = int(os.environ.get("TUOPIN_IMPORT_MAX_MB", "50"))
+
+# Heavy documents (the area reports, a household's file) are made by a background worker, once per data version,
+# and kept under DOCUMENTS_DIR (decision 1130). DOCUMENT_JOBS is how many are made at a time: the number of worker
+# processes `tuopin worker` (and `tuopin serve` in the demo profile) runs, each making one document at a time.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["documents"]},
+}
+DOCUMENTS_DIR = VAR_DIR / "documents"
+DOCUMENT_JOBS = int(os.environ.get("TUOPIN_DOCUMENT_JOBS", "1"))
+# The worker runs at this niceness: pages preempt it, so a queue of reports does not slow browsing.
+DOCUMENT_NICE = int(os.environ.get("TUOPIN_DOCUMENT_NICE", "10"))
+# and under Linux's SCHED_IDLE: it runs on CPU time no page wants (decision 1130; TUOPIN_DOCUMENT_IDLE=0: nice only).
+DOCUMENT_IDLE = os.environ.get("TUOPIN_DOCUMENT_IDLE", "1") == "1"
+# Seconds between reloads of the "being made" page: the first when the document is next, growing with the queue
+# before it up to the second; and after which a job that started and never finished (its worker killed) is
+# started again.
+DOCUMENT_REFRESH_SECONDS = 2
+DOCUMENT_REFRESH_MAX_SECONDS = 30
+DOCUMENT_JOB_TIMEOUT = int(os.environ.get("TUOPIN_DOCUMENT_JOB_TIMEOUT", "600"))
 
 # Accounts created by `tuopin demo`; only they get real password hashes.
 DEMO_ACCOUNTS_FILE = VAR_DIR / "demo-accounts.json"

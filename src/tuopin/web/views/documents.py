@@ -2,25 +2,29 @@
 
 Each is found through the scoping layer first (404 outside it), then checked against the role (403), and
 every download leaves an `export` event in the audit trail (who, what, which year — no names, no ID numbers).
+The area reports and the household file are made by the background worker once per data version and served
+from the file it keeps (decision 1130): until the file is there the answer is a page that reloads itself (202).
+The checks above run on every request, before a kept file is looked for.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tuopin.apps.audit.services import audit_event
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.registry import selectors as registry
-from tuopin.apps.registry.models import MONEY_FIELDS, Household
+from tuopin.apps.registry.models import Household
 from tuopin.apps.registry.procedure import notice_days
-from tuopin.apps.registry.procedure_selectors import household_procedure_history
 
 from .. import figures
 from ..access import forbidden, may_print_notice_list, not_found, sees_area_figures
-from ..documents import notice, report_xlsx
+from ..documents import jobs, notice
 from ..documents.pdf import render_pdf
 from ..params import checked_year, standard_for
 
@@ -49,36 +53,55 @@ def _region(request, pk: int, levels) -> Region:
     return place
 
 
-def _area_report(request, pk: int, year: int):
+def _area_report(request, pk: int, year: int) -> Region:
     place = _region(request, pk, (Level.COUNTY, Level.TOWNSHIP))
     if not sees_area_figures(request.user):
         raise forbidden(request, entity="geo.region", entity_id=pk)
     year = standard_for(place.code, checked_year(year))  # else a page: no such year, or no standard stored for it
-    found = figures.area_figures(place, year)
-    if not found:
-        raise Http404()
-    return place, found
+    if year not in figures.years_with_records(place):
+        raise Http404()  # no village records for the year: no report (checked without running the engine)
+    return place
+
+
+def _kept(request, document: jobs.Document, *, content_type: str, filename: str, name: str, entity: str,
+          entity_id, summary: str) -> HttpResponse:
+    """The document's file for the current data version, or the page saying it is being made."""
+    for _attempt in range(2):
+        outcome = jobs.obtain(document)
+        if outcome.state != jobs.READY:
+            break
+        try:
+            body = outcome.path.read_bytes()
+        except FileNotFoundError:  # replaced by a newer version's file just now: ask again
+            continue
+        _exported(request, entity=entity, entity_id=entity_id, summary=summary)
+        return _download(body, content_type, filename)
+    failed = outcome.state == jobs.FAILED
+    refresh = jobs.refresh_seconds(outcome)
+    response = render(request, "web/document_wait.html", {
+        "name": name, "failed": failed, "refresh": refresh, "ahead": outcome.ahead,
+    }, status=500 if failed else 202)
+    if not failed:
+        response["Refresh"] = str(refresh)
+    return response
 
 
 @login_required
 def area_report_xlsx(request, pk: int, year: int):
-    place, found = _area_report(request, pk, year)
-    body = report_xlsx.build(place, year, found, figures.trend(place, figures.years_with_records(place)))
-    _exported(request, entity="geo.region", entity_id=place.pk, summary=f"area report xlsx {place.code} {year}")
-    return _download(body, XLSX, f"report-{place.code}-{year}.xlsx")
+    place = _area_report(request, pk, year)
+    return _kept(request, jobs.Document("area-report-xlsx", place.pk, year), content_type=XLSX,
+                 filename=f"report-{place.code}-{year}.xlsx", name=_("%(area)s: report %(year)s (xlsx)") % {
+                     "area": place.name, "year": year},
+                 entity="geo.region", entity_id=place.pk, summary=f"area report xlsx {place.code} {year}")
 
 
 @login_required
 def area_report_pdf(request, pk: int, year: int):
-    place, found = _area_report(request, pk, year)
-    summary = found["summary"]
-    body = render_pdf("web/documents/area_report.html", {
-        "summary": summary, "year": year, "villages": found["villages"], "user": request.user,
-        "history": figures.trend(place, figures.years_with_records(place)), "generated_at": timezone.localtime(),
-        "gap_rows": [(k, summary["gaps"].get(k, 0)) for k in figures.INDICATORS],
-    }, request=request)
-    _exported(request, entity="geo.region", entity_id=place.pk, summary=f"area report pdf {place.code} {year}")
-    return _download(body, PDF, f"report-{place.code}-{year}.pdf")
+    place = _area_report(request, pk, year)
+    return _kept(request, jobs.Document("area-report-pdf", place.pk, year), content_type=PDF,
+                 filename=f"report-{place.code}-{year}.pdf", name=_("%(area)s: report %(year)s (PDF)") % {
+                     "area": place.name, "year": year},
+                 entity="geo.region", entity_id=place.pk, summary=f"area report pdf {place.code} {year}")
 
 
 @login_required
@@ -104,16 +127,8 @@ def household_file_pdf(request, pk: int):
         found = registry.household_for(user, pk)
     except Household.DoesNotExist:
         raise not_found(request, entity="registry.household", entity_id=pk) from None
-    file = registry.household_file(found)
-    years = list(reversed(file.years))
-    lines = [f for f, _label in MONEY_FIELDS] + ["production_cost_fen", "net_income_fen", "per_capita_net_income_fen"]
-    body = render_pdf("web/documents/household_file.html", {
-        "household": found, "file": file, "years": years, "user": user, "generated_at": timezone.localtime(),
-        "income_rows": [(f, [getattr(y, f) for y in years]) for f in lines],
-        "indicator_names": figures.INDICATORS,
-        "indicator_years": [(y.year, figures.household_indicators(found, y.year)) for y in years],
-        "history": household_procedure_history(user, found),
-    }, request=request)
-    _exported(request, entity="registry.household", entity_id=found.pk, summary="household file pdf")
-    return _download(body, PDF, f"household-{found.number}.pdf")
-
+    # Made per account: which ID numbers and procedure steps it shows depends on who asks.
+    return _kept(request, jobs.Document("household-file", found.pk, account_id=user.pk), content_type=PDF,
+                 filename=f"household-{found.number}.pdf", name=_("Household file %(number)s (PDF)") % {
+                     "number": found.number},
+                 entity="registry.household", entity_id=found.pk, summary="household file pdf")
