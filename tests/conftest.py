@@ -41,3 +41,10 @@ def page(browser):
 def _fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _documents_dir(settings, tmp_path):
+    """Documents made by the worker are kept under the test's own folder, never the working tree's var/: every
+    test's database starts again from the same audit ids, so a kept file of another test would match its key."""
+    settings.DOCUMENTS_DIR = tmp_path / "documents"

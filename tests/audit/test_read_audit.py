@@ -7,7 +7,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD
-from tests.web.conftest import url
+from tests.web.conftest import download, run_jobs, url  # noqa: F401  (fixtures)
 from tuopin.apps.audit.context import expand_ranges, id_ranges, serving
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.registry.models import Household, HouseholdYear, Person, PersonYear
@@ -60,12 +60,15 @@ def test_the_person_page_and_search_are_recorded(county):
     assert person.pk in _ids(search, "registry.person")
 
 
-def test_the_household_file_pdf_is_recorded_besides_its_export_event(county):
+def test_the_household_file_pdf_is_recorded_besides_its_export_event(county, download):
     household = county["households"][0]
-    response = _client(county["accounts"]["county_admin"]).get(url("household_file_pdf", household.pk))
+    response = download(_client(county["accounts"]["county_admin"]), url("household_file_pdf", household.pk))
     assert response.status_code == 200
-    [event] = _reads()
-    assert event.entity_id == str(household.pk) and event.summary.startswith("GET ")
+    # Two requests, each recorded: the page saying the file is being made (it checked the household's scope)
+    # and the download.
+    waiting, served = _reads()
+    assert waiting.entity_id == served.entity_id == str(household.pk)
+    assert {waiting.summary[-3:], served.summary[-3:]} == {"202", "200"}
     assert AuditEvent.objects.filter(action="export", entity_id=str(household.pk)).exists()
 
 

@@ -13,11 +13,6 @@ def _fresh_figures_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _documents_dir(settings, tmp_path):
-    """Documents made by the worker are kept under the test's own folder, never the working tree's var/."""
-    settings.DOCUMENTS_DIR = tmp_path / "documents"
-
 
 @pytest.fixture
 def run_jobs(monkeypatch):
