@@ -47,6 +47,8 @@ class Param:
 
     def q(self, raw: str) -> Q:
         raw = raw.strip()
+        if "\x00" in raw:  # PostgreSQL refuses NUL in a text value: a 400 here, not a 500 from the database
+            raise ValueError("contains a NUL character")
         if self.kind == "integer":  # ids: 1 to 2^63 − 1, so no number reaches the database it cannot hold
             return Q(**{self.lookup: parse_id(raw)})
         if self.kind == "year":  # 2014 to this year (decision 1140)
