@@ -2,7 +2,7 @@
 
 `tuopin demo`, `tuopin import`, `tuopin serve` … are management commands of the apps; Django's own
 (`tuopin migrate`, `tuopin check --deploy`) come along. Exit codes: 0 success, 2 usage error,
-3 input refused, 1 anything else (CONTRACTS.md).
+3 input refused, 1 anything else (docs/data-formats.md).
 """
 
 from __future__ import annotations

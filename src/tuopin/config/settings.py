@@ -95,7 +95,7 @@ def _database() -> dict:
     db = dj_database_url.parse(url, conn_max_age=60)
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # WAL + busy timeout + IMMEDIATE transactions: several server processes can write
-        # without "database is locked" (CONTRACTS.md). Each worker keeps its connection like PostgreSQL's
+        # without "database is locked" (decision 0007). Each worker keeps its connection like PostgreSQL's
         # (conn_max_age above): opening one and parsing the schema again cost ~4 ms a request (decision 0957).
         # The busy timeout: how long a writer waits for another (an import holds one long transaction, 0954).
         # Commands wait 20 s; the web server 5 s (wsgi.py), then answers 503 "busy, try again" (decision 1141).

@@ -108,11 +108,11 @@ def weights_table(weights: dict[str, float]) -> pa.Table:
                      "weight": pa.array(list(weights.values()), pa.float64())})
 
 
-KEYS = ("n", "H", "A", "M0", "censored_headcount", "contribution")  # CONTRACTS.md, `tuopin mpi --json`
+KEYS = ("n", "H", "A", "M0", "censored_headcount", "contribution")  # docs/data-formats.md, `tuopin mpi --json`
 
 
 def measure(table: Table, weights: dict[str, float], k: float, *, by: bool = False) -> dict:
-    """The `tuopin mpi --json` object (CONTRACTS.md): the whole table, and with `by` a `groups` list."""
+    """The `tuopin mpi --json` object (docs/data-formats.md): the whole table, and with `by` a `groups` list."""
     weights, k = parameters.check(weights, k)
     params = {"mpi_k": rules.literal(k)}
     con = duckdb_runner.connect(threads=1)

@@ -64,7 +64,7 @@ INCOME_LINES = ("wage_income_fen", "business_income_fen", "property_income_fen",
 HOUSEHOLDS_YEARLY = pa.schema([
     ("household_id", pa.int64()),
     ("county_code", _code), ("township_code", _code), ("village_code", _code),
-    ("status", pa.int8()),  # status at the end of the year, from status_events (CONTRACTS.md); null = none
+    ("status", pa.int8()),  # status at the end of the year, from status_events (docs/data-formats.md); null = none
     ("members", pa.int16()),
     *[(name, _money) for name in INCOME_LINES],
     ("production_cost_fen", _money), ("net_income_fen", _money), ("per_capita_net_income_fen", _money),

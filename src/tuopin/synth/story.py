@@ -1,4 +1,4 @@
-"""The county's story 2014–2020, decided household by household (DESIGN.md "The demo county").
+"""The county's story 2014–2020, decided household by household (docs/decisions/0100–0105).
 
 Identification in 2014–2015; exits 2016–2018 (18,827 households, 35,972 persons); a few deaths,
 natural decreases and new identifications, balanced so the seed's figures hold exactly at full size;
@@ -278,7 +278,7 @@ def _renovate(rng: random.Random, h: Household, year: int) -> None:
 
 
 def status_at_end(h: Household, year: int) -> str:
-    """脱贫属性 at the end of `year`: the latest announced event on or before 31 December (CONTRACTS)."""
+    """脱贫属性 at the end of `year`: the latest announced event on or before 31 December (docs/data-formats.md)."""
     end = dt.date(year, 12, 31)
     status = ""
     for e in h.events:

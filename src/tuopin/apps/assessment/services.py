@@ -70,7 +70,7 @@ def _run(*, year: int, region: Region, child_level: str | None, engine: str = "d
 
 def summarise(result: Result, *, scope_level: str, scope_code: int | None, child_level: str,
               names: dict[int, str] | None = None) -> dict:
-    """The `tuopin assess --json` object (CONTRACTS.md) from a run's roll-ups; area names from the
+    """The `tuopin assess --json` object (docs/data-formats.md) from a run's roll-ups; area names from the
     database unless given (a snapshot folder brings its own regions)."""
     names = _names() if names is None else names
     mpi = {level: by_code(table, rules.INDICATORS) for level, table in result.mpi.items()}

@@ -95,7 +95,7 @@ def registered_households_on(on: dt.date) -> set[int]:
 
 
 def org_counts(on: dt.date | None = None) -> dict:
-    """The organisation as of `on` (default today), keys as CONTRACTS.md names them."""
+    """The organisation as of `on` (default today), keys as docs/data-formats.md names them."""
     from tuopin.apps.assistance.selectors import task_counts_on
 
     on = on or timezone.localdate()

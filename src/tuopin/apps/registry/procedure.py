@@ -7,7 +7,7 @@ The assessment engine finds the eligible households; `exit_propose` opens one `S
 household; `exit_advance` records each following stage as a `ProcedureStep` (who, when, passed, note). No stage
 can be skipped, dates never go backwards, the notice runs at least the standard number of days and the township
 review waits for its end and for every objection to be resolved. A refusal ends the procedure (stage `refused`);
-the announcement is the status event that counts as the exit (CONTRACTS.md: households_exited). Decisions
+the announcement is the status event that counts as the exit (docs/data-formats.md: households_exited). Decisions
 0500–0503 say why.
 """
 

@@ -1,4 +1,4 @@
--- 脱贫: households whose exit was announced in the year, with their members on that date (CONTRACTS.md).
+-- 脱贫: households whose exit was announced in the year, with their members on that date (docs/data-formats.md).
 SELECT e.household_id, h.county_code, h.township_code, h.village_code, e.persons, e.effective_on
 FROM status_events e
 JOIN households h ON h.household_id = e.household_id

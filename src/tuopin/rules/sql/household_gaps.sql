@@ -1,6 +1,6 @@
 -- 短板清单: one row per household and failing indicator of 两不愁三保障 and income, with the reason.
 -- value / threshold carry the figures behind the reason (fen, or a count of persons).
--- Income: a household meets the standard when net_income_fen > line_fen × members (CONTRACTS.md).
+-- Income: a household meets the standard when net_income_fen > line_fen × members (docs/data-formats.md).
 SELECT household_id,
        'income' AS indicator,
        '人均纯收入' || CAST(CAST(FLOOR(per_capita_net_income_fen / 100) AS BIGINT) AS VARCHAR)

@@ -1,5 +1,5 @@
 -- 户状态: each household's status at the end of the year and at the end of the year before.
--- CONTRACTS.md: the status at the end of year Y is the one left by the household's latest announced status
+-- docs/data-formats.md: the status at the end of year Y is the one left by the household's latest announced status
 -- event dated on or before Y-12-31. Events that change no status (分户, 并户) are passed over.
 -- poor = 未脱贫 (identified) or 返贫 (returned).
 -- "Latest" orders events by date, then by event_id (within a household later events have higher ids).

@@ -44,7 +44,7 @@ def id_for(value: str, user) -> str:
 
 @register.filter
 def phone_for(value: str, user) -> str:
-    """Phone numbers follow the same rule as ID numbers (CONTRACTS.md, masking)."""
+    """Phone numbers follow the same rule as ID numbers (docs/security.md, masking)."""
     return value if getattr(user, "may_see_id_numbers", False) else mask_phone(value)
 
 

@@ -328,7 +328,7 @@ def canonical_header(raw: Any) -> str:
 
 
 # Water: the national flags and the registry's detail. 饮水困难 = any quantity, convenience or
-# reliability criterion failed (DESIGN.md standards); 饮水安全 = water quality (水质达标).
+# reliability criterion failed (docs/standards.md); 饮水安全 = water quality (水质达标).
 WATER_DEFAULTS = {"water_litres_per_day": 60, "water_minutes": 0, "water_cut_days": 0, "water_short_area": False}
 WATER_DIFFICULT_MINUTES = 30  # set when a file says 饮水困难=是 but gives no detail (decision 0203)
 

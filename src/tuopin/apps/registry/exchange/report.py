@@ -1,4 +1,4 @@
-"""The import report: one CSV line per problem, `file, sheet, row, column, value, reason` (CONTRACTS.md).
+"""The import report: one CSV line per problem, `file, sheet, row, column, value, reason` (docs/data-formats.md).
 
 `row` is the row number Excel shows (the header is row 1 unless title rows sit above it). Persons in
 the registry but missing from the file are listed too (row left empty): they are kept, never deleted.

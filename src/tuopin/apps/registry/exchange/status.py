@@ -2,7 +2,7 @@
 
 The national system is where the procedures ran; a file carries their outcome. An import records that
 outcome as announced events of the matching kind, so the status of every year stays computable from
-the events (CONTRACTS.md), and it refuses changes no procedure produces (an exited household going
+the events (docs/data-formats.md), and it refuses changes no procedure produces (an exited household going
 back to 未脱贫 instead of 返贫, a closed household reopening).
 """
 

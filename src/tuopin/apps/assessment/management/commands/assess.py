@@ -1,4 +1,4 @@
-"""`tuopin assess`: the year's figures under CONTRACTS.md's definitions, from the live registry or a snapshot."""
+"""`tuopin assess`: the year's figures under the definitions of docs/data-formats.md, from the live registry or a snapshot."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class Command(AccountCommand):
         parser.add_argument("--data", metavar="DIR", help="a snapshot folder (Parquet) instead of the live registry")
         parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
         parser.add_argument("--level", choices=LEVELS, help="the level of the areas listed under the top")
-        parser.add_argument("--json", action="store_true", help="print the JSON object of CONTRACTS.md")
+        parser.add_argument("--json", action="store_true", help="print the JSON object of docs/data-formats.md")
         parser.add_argument("--save", action="store_true", help="keep the inputs and results as an immutable snapshot")
 
     def handle(self, *args, **o):

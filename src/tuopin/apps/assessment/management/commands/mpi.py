@@ -27,7 +27,7 @@ class Command(BaseCommand):
                             help="poverty cut-off: poor when the score ≥ k, 0 < k ≤ 1")
         parser.add_argument("--by", metavar="COLUMN", help="also measure each group of this column")
         parser.add_argument("--weight-col", metavar="COLUMN", help="a column of unit weights (persons, survey weights)")
-        parser.add_argument("--json", action="store_true", help="print the JSON object of CONTRACTS.md")
+        parser.add_argument("--json", action="store_true", help="print the JSON object of docs/data-formats.md")
 
     def handle(self, *args, **o):
         path = Path(o["input"])

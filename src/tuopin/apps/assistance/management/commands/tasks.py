@@ -1,4 +1,4 @@
-"""`tuopin tasks sync --year Y [--county CODE] --as USER`: the year's gaps become tasks (CONTRACTS.md).
+"""`tuopin tasks sync --year Y [--county CODE] --as USER`: the year's gaps become tasks (docs/data-formats.md).
 
 `tuopin tasks templates --year Y`: the "4+4" tasks of every pairing in force; `tuopin tasks score --period P`:
 the period's assessments. County administrator only.

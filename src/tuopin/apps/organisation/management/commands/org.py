@@ -1,4 +1,4 @@
-"""`tuopin org [--on DATE] [--json]`: the organisation's counts (CONTRACTS.md).
+"""`tuopin org [--on DATE] [--json]`: the organisation's counts (docs/data-formats.md).
 
 `tuopin org import FILE [--report PATH] --as USER`: the 帮扶责任人 list (units, cadres, pairings), all or nothing.
 `tuopin org after-exit [--on DATE] [--json]`: what was dropped after an exit (四个不摘).

@@ -57,7 +57,7 @@ class Command(BaseCommand):
         """The engine's view of every year of the demo, from the data just written."""
         from tuopin.apps.assessment.services import assess
 
-        self.stdout.write("assessed by the engine (CONTRACTS.md definitions):")
+        self.stdout.write("assessed by the engine (docs/data-formats.md definitions):")
         for year in range(2015, 2021):
             s, _ = assess(year=year)
             self.stdout.write(
