@@ -127,6 +127,11 @@ class Refused(PermissionDenied):
 def scope_missing(account) -> str:
     """Why the account's role cannot work yet ("" when it can): every role that reads personal data needs the
     region, cadre or unit it works on. An account without one sees nothing — never everything."""
+    return missing_scope_field(account)[1]
+
+
+def missing_scope_field(account) -> tuple[str, str]:
+    """(the account's field that is missing or wrong, why), or ("", "") when the role has its scope."""
     from tuopin.apps.geo.models import Level
 
     role = account.role
@@ -134,16 +139,16 @@ def scope_missing(account) -> str:
                    R.EVALUATOR: Level.COUNTY, R.DEPARTMENT: Level.COUNTY}.get(role)
     if need_region is not None:
         if account.region_id is None:
-            return "no region assigned"
+            return "region", "no region assigned"
         if account.region.level != need_region:
-            return f"the role works on a {need_region}, not a {account.region.level}"
+            return "region", f"the role works on a {need_region}, not a {account.region.level}"
     if role == R.CADRE and account.cadre_id is None:
-        return "no cadre linked"
+        return "cadre", "no cadre linked"
     if role == R.DEPARTMENT and account.department_id is None:
-        return "no department linked"
+        return "department", "no department linked"
     if role not in BUSINESS_ROLES and role not in ADMINISTRATIVE_ROLES:
-        return "no role assigned"
-    return ""
+        return "role", "no role assigned"
+    return "", ""
 
 
 def remember_reach(account, household_pk: int) -> None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from tuopin.apps.audit.services import audit_change, diff, snapshot
 
 from .models import Role, User
-from .permissions import PERSONAL_DATA_ROLES, Action, require, scope_missing
+from .permissions import PERSONAL_DATA_ROLES, Action, missing_scope_field, require
 
 SCOPE_FIELDS = ("role", "region_id", "cadre_id", "department_id")
 
@@ -64,9 +64,8 @@ def account_set_scope(*, account: User, by: User | None, role: str, region=None,
     require(by, Action.ASSIGN_ROLE, (account, role))
     before = snapshot(account, SCOPE_FIELDS)
     account.role, account.region, account.cadre, account.department = role, region, cadre, department
-    missing = scope_missing(account) if role != Role.UNASSIGNED else ""
+    field, missing = missing_scope_field(account) if role != Role.UNASSIGNED else ("", "")
     if missing:
-        field = next((f for f in ("cadre", "department") if f in missing), "region")
         raise ValidationError({field: f"{account.get_role_display()}: {missing}"})
     account.save(update_fields=["role", "region", "cadre", "department"])
     changes = diff(before, snapshot(account, SCOPE_FIELDS))
