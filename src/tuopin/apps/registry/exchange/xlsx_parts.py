@@ -66,22 +66,34 @@ def _parts(path: Path, member: str) -> Iterator[Path]:
             while True:
                 block = fh.read(_BLOCK)
                 buffer += block
-                if len(buffer) < PART_BYTES and block:
-                    continue
-                cut = buffer.rfind(close_row) + len(close_row) if block else len(buffer)
-                if cut < len(close_row):  # no row closed in a whole part: leave it to calamine, whole
-                    cut = len(buffer)
-                rows, buffer = buffer[:cut], buffer[cut:]
-                if not block:
-                    rows = rows[:_end_of_rows(rows, prefix)]
-                number += 1
-                part = Path(folder) / f"part-{number}.xlsx"
-                _write_part(part, book, others, member, head + rows + tail)
-                del rows
-                yield part
-                part.unlink()
-                if not block:
+                while block and len(buffer) >= PART_BYTES:
+                    cut = _cut(buffer, close_row)
+                    if cut is None:
+                        break  # one row longer than a part: read on until it closes
+                    number += 1
+                    yield _part(folder, number, book, others, member, head + buffer[:cut] + tail)
+                    buffer = buffer[cut:]
+                if not block:  # the rest, up to </sheetData> (what follows it is not rows)
+                    number += 1
+                    yield _part(folder, number, book, others, member,
+                                head + buffer[:_end_of_rows(buffer, prefix)] + tail)
                     return
+
+
+def _cut(buffer: bytes, close_row: bytes) -> int | None:
+    """Just after the last row that closes within PART_BYTES (or the first that closes at all)."""
+    end = buffer.rfind(close_row, 0, PART_BYTES)
+    if end < 0:
+        end = buffer.find(close_row)
+    return None if end < 0 else end + len(close_row)
+
+
+def _part(folder: str, number: int, book: zipfile.ZipFile, others, member: str, sheet: bytes) -> Path:
+    part = Path(folder) / f"part-{number}.xlsx"
+    for old in Path(folder).glob("part-*.xlsx"):  # the part before has been read
+        old.unlink()
+    _write_part(part, book, others, member, sheet)
+    return part
 
 
 def _end_of_rows(text: bytes, prefix: bytes) -> int:
