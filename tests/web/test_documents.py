@@ -95,7 +95,7 @@ def test_report_xlsx_gives_the_incidence_and_its_exit_check_distinct_headings(lo
     assert "退出指标：卫生室及合格村医" in heading
     by_village = {v["name"]: v for v in expected["villages"]} if "villages" in expected else None
     for row in rows[1:]:
-        assert isinstance(row[figure], float) and row[check] in ("是", "否")  # the figure, and whether it passed
+        assert isinstance(row[figure], (int, float)) and row[check] in ("是", "否")  # the figure, and whether it passed
         if by_village and row[0] in by_village:
             assert row[figure] == pytest.approx(by_village[row[0]]["incidence"])
 
