@@ -96,7 +96,7 @@ def registry_import(*, path: Path, year: int, by, dry_run: bool = False, report:
         if dry_run:  # reads only: no need to wait for a running import
             return _import(path=Path(path), year=year, by=by, dry_run=dry_run, report=report, today=today)
         # Plan and write under the database's import lock: a second import plans from the first one's result.
-        with import_lock(what=f"{Path(path).name} by {by.get_username() if by else 'system'}"):
+        with import_lock(what=f"{Path(path).name}, {by.get_username() if by else 'system'}"):
             return _import(path=Path(path), year=year, by=by, dry_run=dry_run, report=report, today=today)
 
 
