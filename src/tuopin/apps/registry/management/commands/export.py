@@ -56,4 +56,5 @@ class Command(AccountCommand):
                 _("exported %(rows)s persons (%(fmt)s, year %(year)s%(where)s, ID and phone numbers UNMASKED) to "
                   "%(out)s"))
         self.stdout.write(done % {"rows": result.rows, "fmt": fmt, "year": result.year or _("all"),
-                                  "where": f", {result.region}" if result.region else "", "out": result.out})
+                                  "where": _(", %(region)s") % {"region": result.region} if result.region else "",
+                                  "out": result.out})
