@@ -174,6 +174,9 @@ def _blank_row(cells: list[Any]) -> bool:
 def _collect(file: str, name: str, rows: Iterable[tuple[int, list[Any]]]) -> Sheet:
     rows = iter(rows)
     header_row, header, after = _find_header(rows)
+    header = list(header)
+    while header and _blank(header[-1]):  # a stray cell far to the right widens every row, not the header
+        header.pop()
     headers = [canonical_header(c) for c in header]
     guard.check_width(file, len(headers))
     columns = _Columns(file, headers)
