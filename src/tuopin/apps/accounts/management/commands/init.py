@@ -8,13 +8,13 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import InputRefused
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Start a county's empty database: its divisions, the three administrators and the county "
+    help = gettext_noop("Start a county's empty database: its divisions, the three administrators and the county "
                         "office's account.")
 
     def add_arguments(self, parser):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_REFUSED, EXIT_USAGE
 from tuopin.apps.geo.data import DivisionFileError
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Load a division data file (CSV: code, name, level, parent_code, …) into the region tree.")
+    help = gettext_noop("Load a division data file (CSV: code, name, level, parent_code, …) into the region tree.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
 
@@ -22,7 +22,7 @@ PRINTED_PROBLEMS = 200
 
 
 class Command(AccountCommand):
-    help = gettext_lazy("Organisation counts as of a date; `org import FILE` loads pairings; `org after-exit` "
+    help = gettext_noop("Organisation counts as of a date; `org import FILE` loads pairings; `org after-exit` "
                         "checks 四个不摘.")
 
     def add_arguments(self, parser):

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE
 
@@ -21,7 +21,7 @@ def database_has_data() -> bool:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Build the demo county (镇赉县-shaped, synthetic) into the database, then serve it.")
+    help = gettext_noop("Build the demo county (镇赉县-shaped, synthetic) into the database, then serve it.")
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=1, help="the same seed builds the same county (default 1)")
