@@ -54,6 +54,7 @@ class Action:
     JUDGE_ASSESSMENT = "judge_assessment"        # a commander's proposal and veto; the county office too
     IMPORT_ORGANISATION = "import_organisation"
     RUN_ASSESSMENT = "run_assessment"
+    LOAD_VILLAGE_FIGURES = "load_village_figures"  # a year's village population and exit facts (decision 1201)
     # administration (三员分立)
     CREATE_ACCOUNT = "create_account"
     DISABLE_ACCOUNT = "disable_account"          # obj: the account
@@ -96,6 +97,8 @@ ROLES: dict[str, frozenset] = {
     A.JUDGE_ASSESSMENT: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.CADRE}),
     A.IMPORT_ORGANISATION: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
     A.RUN_ASSESSMENT: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.EVALUATOR, R.DEPARTMENT}),
+    # The denominator of the incidence: kept by the county office, not by those whose incidence it decides.
+    A.LOAD_VILLAGE_FIGURES: frozenset({R.COUNTY_ADMIN}),
     A.CREATE_ACCOUNT: frozenset({R.SYSTEM_ADMIN}),
     A.DISABLE_ACCOUNT: frozenset({R.SYSTEM_ADMIN}),
     A.ASSIGN_ROLE: frozenset({R.SECURITY_ADMIN}),
