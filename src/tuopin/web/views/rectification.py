@@ -57,7 +57,7 @@ def rectification_list(request):
     query.pop("page", None)
     table = [(label, [counts.get((source, status), 0) for status in TaskStatus.values],
               sum(counts.get((source, status), 0) for status in TaskStatus.values))
-             for source, label in RectificationSource.choices]
+             for source, label in [*RectificationSource.choices, ("", _("Other (made as a plain task)"))]]
     return render(request, "web/rectification_list.html", {
         "form": form, "page": page, "query": query.urlencode(), "statuses": TaskStatus.choices, "table": table,
         "scope": Region.objects.filter(pk=user.region_id).first(),
