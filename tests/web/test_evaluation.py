@@ -86,12 +86,12 @@ def test_the_evaluator_records_findings_and_the_survey(login, rounds):
     client = login(rounds["accounts"]["evaluator"])
     response = client.post(url("evaluation_finding", round_.pk, exited.pk),
                            {f"s{exited.pk}-finding": "wrongly_exited", f"s{exited.pk}-note": "收入靠临时救助",
-                            f"s{exited.pk}-on": "2019-07-01"})
+                            f"s{exited.pk}-on": "2019-07-01", f"s{exited.pk}-version": exited.version})
     assert response.status_code == 302
     exited.refresh_from_db()
     assert (exited.finding, exited.note, exited.checked_on) == ("wrongly_exited", "收入靠临时救助", dt.date(2019, 7, 1))
-    assert client.post(url("evaluation_survey", round_.pk), {"surveyed": 40, "approving": 41}).status_code == 400
-    assert client.post(url("evaluation_survey", round_.pk), {"surveyed": 40, "approving": 38}).status_code == 302
+    assert client.post(url("evaluation_survey", round_.pk), {"surveyed": 40, "approving": 41, "version": 1}).status_code == 400
+    assert client.post(url("evaluation_survey", round_.pk), {"surveyed": 40, "approving": 38, "version": 1}).status_code == 302
     page = client.get(url("evaluation_round", round_.pk)).content.decode()
     assert "95.00%" in page  # 群众认可度 38/40
     assert AuditEvent.objects.filter(action="evaluation_finding").count() == 1
@@ -125,3 +125,21 @@ def test_the_county_office_draws_a_round_of_standard_sizes(login, org):
     assert round_.villages.count() == 3
     assert client.post(url("evaluation_list"), {"name": "x", "data_year": 2019, "held_in": 2018,
                                                 "seed": 0}).status_code == 400
+
+
+def test_a_finding_saved_meanwhile_is_not_overwritten(login, rounds):
+    round_ = rounds["mine"]
+    sample = round_.households.filter(kind=SampleKind.EXITED).first()
+    client = login(rounds["accounts"]["evaluator"])
+    body = {f"s{sample.pk}-finding": "ok", f"s{sample.pk}-on": "2019-07-01", f"s{sample.pk}-version": 1}
+    assert client.post(url("evaluation_finding", round_.pk, sample.pk), body).status_code == 302
+    body[f"s{sample.pk}-finding"] = "wrongly_exited"
+    response = client.post(url("evaluation_finding", round_.pk, sample.pk), body)  # read version 1, now 2
+    assert response.status_code == 409 and "未保存：evaluator 已于" in response.content.decode()
+    sample.refresh_from_db()
+    assert (sample.finding, sample.version) == ("ok", 2)
+    assert not Task.objects.filter(kind="rectification").exists()
+    assert client.post(url("evaluation_survey", round_.pk), {"surveyed": 5, "approving": 5, "version": 1}).status_code == 302
+    assert client.post(url("evaluation_survey", round_.pk), {"surveyed": 6, "approving": 6, "version": 1}).status_code == 409
+    round_.refresh_from_db()
+    assert (round_.surveyed_households, round_.version) == (5, 2)

@@ -31,6 +31,7 @@ class FindingForm(forms.Form):  # 核查结论 of one sampled household
     finding = forms.ChoiceField(label=_("Finding"))
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
     on = forms.DateField(label=_("Checked on"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31)
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,6 +51,7 @@ class FindingForm(forms.Form):  # 核查结论 of one sampled household
 class SurveyForm(forms.Form):  # 群众认可度
     surveyed = forms.IntegerField(label=_("Households surveyed"), min_value=0, max_value=10_000_000)
     approving = forms.IntegerField(label=_("Households approving"), min_value=0, max_value=10_000_000)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31)
 
     def clean(self):
         data = super().clean()
@@ -102,4 +104,4 @@ class RectificationFilterForm(forms.Form):
 class ReopenForm(forms.Form):
     note = forms.CharField(label=_("Why it is reopened"), max_length=500)
     due = forms.DateField(label=_("New deadline"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31)

@@ -18,6 +18,7 @@ from tuopin.apps.audit.services import audit_batch, audit_change
 from tuopin.apps.geo.models import Level, Region, VillageYear
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.models import Household, HouseholdYear, StatusEvent
+from tuopin.common.versioning import locked, stamp
 from tuopin.engine import duckdb_runner
 
 from .models import EvaluationRound, Finding, SampledHousehold, SampledVillage, SampleKind
@@ -113,9 +114,10 @@ def _failing_households(year: int, county: Region) -> dict[str, set[int]]:
 
 @transaction.atomic
 def sample_finding_record(*, sample: SampledHousehold, finding: str, by, on: dt.date, note: str = "",
-                          source: str = "web") -> SampledHousehold:
+                          version: int | None = None, source: str = "web") -> SampledHousehold:
     """What the evaluators found on their visit. A 错退 or 漏评 finding opens a rectification item for the
-    household's village or cadre; a finding changed back to 无问题 closes it (decision 1241)."""
+    household's village or cadre; a finding changed back to 无问题 closes it (decision 1241). `version` is the
+    one the page read: a finding saved by someone else since is refused with StaleEdit."""
     require(by, Action.RECORD_EVALUATION, sample.round)
     allowed = {SampleKind.EXITED: (Finding.OK, Finding.WRONGLY_EXITED),
                SampleKind.POOR: (Finding.OK,),
@@ -123,10 +125,10 @@ def sample_finding_record(*, sample: SampledHousehold, finding: str, by, on: dt.
     if finding not in allowed:
         raise ValidationError(f"a {sample.get_kind_display()} sample can be found {' or '.join(allowed)}, "
                               f"not {str(finding)!r}")
-    sample = SampledHousehold.objects.select_for_update().get(pk=sample.pk)
+    sample = locked(SampledHousehold, sample.pk, version)
     before = {"finding": sample.finding, "note": sample.note}
     sample.finding, sample.note, sample.checked_by, sample.checked_on = finding, note, by, on
-    sample.save()
+    sample.save(update_fields=["finding", "note", "checked_by", "checked_on", *stamp(sample, by)])
     audit_change(actor=by, action="evaluation_finding", instance=sample, source=source,
                  changes={k: [before[k], getattr(sample, k)] for k in before if before[k] != getattr(sample, k)},
                  summary=f"{sample.household.number}: {sample.get_finding_display()}")
@@ -138,15 +140,17 @@ def sample_finding_record(*, sample: SampledHousehold, finding: str, by, on: dt.
 
 @transaction.atomic
 def round_survey_record(*, round_: EvaluationRound, surveyed: int, approving: int, by,
-                        source: str = "web") -> EvaluationRound:
+                        version: int | None = None, source: str = "web") -> EvaluationRound:
     require(by, Action.RECORD_EVALUATION, round_)
     if not 0 <= approving <= surveyed:
         raise ValidationError(_("Approving households must be between 0 and the number surveyed."))
+    given, round_ = round_, locked(EvaluationRound, round_.pk, version)
     before = {"surveyed_households": round_.surveyed_households, "approving_households": round_.approving_households}
-    EvaluationRound.objects.filter(pk=round_.pk).update(surveyed_households=surveyed, approving_households=approving)
-    round_.refresh_from_db()
+    round_.surveyed_households, round_.approving_households = surveyed, approving
+    round_.save(update_fields=["surveyed_households", "approving_households", *stamp(round_, by)])
     audit_change(actor=by, action="evaluation_survey", instance=round_, source=source,
                  changes={k: [v, getattr(round_, k)] for k, v in before.items()}, summary=round_.name)
+    given.refresh_from_db()  # the caller's object shows the survey too, as it always did
     return round_
 
 

@@ -22,8 +22,11 @@ from tuopin.apps.evaluation.models import EvaluationRound, SampledHousehold
 from tuopin.apps.evaluation.selectors import round_for, rounds_visible_to, samples_of, with_progress
 from tuopin.apps.geo.models import Region
 
+from tuopin.apps.registry.services import StaleEdit
+
 from ..access import forbidden, not_found
 from ..evaluation_forms import FindingForm, RoundForm, SampleFilterForm, SurveyForm
+from .edit import stale_message
 
 PAGE_SIZE = 50
 ENTITY = "evaluation.evaluationround"
@@ -89,7 +92,7 @@ def _round_page(request, round_, *, survey_form=None, failed_sample=None, status
         elif may_record:
             rows.append((sample, FindingForm(kind=sample.kind, prefix=f"s{sample.pk}",
                                              initial={"finding": sample.finding or sample.suggested or "ok",
-                                                      "note": sample.note})))
+                                                      "note": sample.note, "version": sample.version})))
         else:
             rows.append((sample, None))
     query = request.GET.copy()
@@ -99,7 +102,8 @@ def _round_page(request, round_, *, survey_form=None, failed_sample=None, status
         "filters": filters, "query": query.urlencode(), "may_record": may_record,
         "thresholds": standards.load(round_.county.code).section("county_exit"),
         "survey_form": survey_form or (SurveyForm(initial={"surveyed": round_.surveyed_households,
-                                                           "approving": round_.approving_households})
+                                                           "approving": round_.approving_households,
+                                                           "version": round_.version})
                                        if may_record else None),
     }, status=status)
 
@@ -119,7 +123,10 @@ def evaluation_finding(request, pk: int, sample_pk: int):
         data = form.cleaned_data
         try:
             services.sample_finding_record(sample=sample, finding=data["finding"], note=data["note"],
-                                           on=data["on"], by=request.user)
+                                           on=data["on"], by=request.user, version=data["version"])
+        except StaleEdit as exc:
+            form = _fresh(FindingForm, request.POST, exc, data["version"], kind=sample.kind, prefix=f"s{sample.pk}")
+            return _round_page(request, round_, failed_sample=(exc.instance, form), status=409)
         except PermissionDenied:
             raise forbidden(request, entity="evaluation.sampledhousehold", entity_id=sample_pk) from None
         except ValidationError as exc:
@@ -130,6 +137,18 @@ def evaluation_finding(request, pk: int, sample_pk: int):
                 "number": sample.household.number})
             return redirect(_back(request, round_))
     return _round_page(request, round_, failed_sample=(sample, form), status=400)
+
+
+def _fresh(form_class, posted, exc: StaleEdit, read_version: int, **kwargs):
+    """The person's input kept, now carrying the current version, with who saved it meanwhile: they look at the
+    record as it is and submit again on purpose (decision 0906)."""
+    data = posted.copy()
+    prefix = kwargs.get("prefix")
+    data[f"{prefix}-version" if prefix else "version"] = str(exc.instance.version)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    form.add_error(None, stale_message(exc, read_version))
+    return form
 
 
 def _back(request, round_) -> str:
@@ -150,7 +169,11 @@ def evaluation_survey(request, pk: int):
     if form.is_valid():
         try:
             services.round_survey_record(round_=round_, surveyed=form.cleaned_data["surveyed"],
-                                         approving=form.cleaned_data["approving"], by=request.user)
+                                         approving=form.cleaned_data["approving"], by=request.user,
+                                         version=form.cleaned_data["version"])
+        except StaleEdit as exc:
+            form = _fresh(SurveyForm, request.POST, exc, form.cleaned_data["version"])
+            return _round_page(request, exc.instance, survey_form=form, status=409)
         except PermissionDenied:
             raise forbidden(request, entity=ENTITY, entity_id=pk) from None
         except ValidationError as exc:
