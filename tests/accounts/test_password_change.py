@@ -78,6 +78,17 @@ def test_then_the_second_factor_where_the_profile_asks_it_first(client, forced, 
     assert client.get("/").url == "/account/second-factor/"
 
 
+def test_an_account_with_a_second_factor_changes_after_its_code(client, county):
+    from tuopin.apps.accounts import totp
+
+    user = account("office3", Role.COUNTY_ADMIN, region=county["county"], must_change_password=True,
+                   totp_secret=totp.new_secret())
+    assert _login(client, "office3").url == "/login/code/"
+    response = client.post("/login/code/", {"code": totp.code_at(user.totp_secret)})
+    assert response.status_code == 302
+    assert client.get(response.url).url == CHANGE  # logged in, and held at the change page
+
+
 def test_accounts_made_by_the_system_administrator_must_change_too(db):
     admin = account("sys1", Role.SYSTEM_ADMIN)
     made = account_create(username="clerk7", password="Grass-seed-2025", by=admin)
