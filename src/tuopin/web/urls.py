@@ -5,6 +5,7 @@ from . import views
 from .converters import IdConverter, YearConverter
 from .views import administration, evaluation, rectification
 from .views import login as login_views
+from .views import password as password_views
 from .views import second_factor as second_factor_views
 
 app_name = "web"
@@ -24,6 +25,7 @@ urlpatterns = [
     path("admin/lockouts/", administration.lockouts_page, name="admin_lockouts"),
     path("admin/lockouts/<id:pk>/release/", administration.lockout_release, name="admin_lockout_release"),
     path("account/second-factor/", second_factor_views.totp_enrol, name="totp_enrol"),
+    path("account/password/", password_views.password_change_page, name="password_change"),
     path("", views.home, name="home"),
     path("regions/<id:pk>/", views.region, name="region"),
     path("regions/<id:pk>/trend/", views.region_trend, name="region_trend"),

@@ -59,6 +59,7 @@ class Action:
     DRAW_EVALUATION = "draw_evaluation"          # draw a round's sample (obj: the county)
     RECORD_EVALUATION = "record_evaluation"      # findings and the survey (obj: the round)
     MANAGE_RECTIFICATION = "manage_rectification"  # rectification items by hand, from checks; reopen (obj: region)
+    LOAD_VILLAGE_FIGURES = "load_village_figures"  # a year's village population and exit facts (decision 1201)
     # administration (三员分立)
     CREATE_ACCOUNT = "create_account"
     DISABLE_ACCOUNT = "disable_account"          # obj: the account
@@ -106,6 +107,8 @@ ROLES: dict[str, frozenset] = {
     A.DRAW_EVALUATION: frozenset({R.COUNTY_ADMIN, R.EVALUATOR}),
     A.RECORD_EVALUATION: frozenset({R.EVALUATOR}),
     A.MANAGE_RECTIFICATION: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
+    # The denominator of the incidence: kept by the county office, not by those whose incidence it decides.
+    A.LOAD_VILLAGE_FIGURES: frozenset({R.COUNTY_ADMIN}),
     A.CREATE_ACCOUNT: frozenset({R.SYSTEM_ADMIN}),
     A.DISABLE_ACCOUNT: frozenset({R.SYSTEM_ADMIN}),
     A.ASSIGN_ROLE: frozenset({R.SECURITY_ADMIN}),

@@ -6,6 +6,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
+from django.utils.translation import gettext_noop
 
 from tuopin import rules, standards
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
@@ -21,7 +22,7 @@ LEVELS = ("province", "city", "county", "township", "village")
 
 
 class Command(AccountCommand):
-    help = "Assess a year against the standard: incidence, exits, eligible households, village exit, FGT."
+    help = gettext_noop("Assess a year against the standard: incidence, exits, eligible households, village exit, FGT.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

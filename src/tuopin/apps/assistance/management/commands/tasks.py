@@ -10,13 +10,14 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
+from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
 from tuopin.apps.accounts.permissions import Action, may
 
 
 class Command(AccountCommand):
-    help = "Gap tasks (sync), the 4+4 templates, and the period's assessments (score)."
+    help = gettext_noop("Gap tasks (sync), the 4+4 templates, and the period's assessments (score).")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

@@ -15,12 +15,13 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
+from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
 
 
 class Command(AccountCommand):
-    help = "Evaluation rounds (第三方评估): draw the sample, show 三率一度, export the sample masked."
+    help = gettext_noop("Evaluation rounds (第三方评估): draw the sample, show 三率一度, export the sample masked.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
+from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
 
@@ -21,7 +22,8 @@ PRINTED_PROBLEMS = 200
 
 
 class Command(AccountCommand):
-    help = "Organisation counts as of a date; `org import FILE` loads pairings; `org after-exit` checks 四个不摘."
+    help = gettext_noop("Organisation counts as of a date; `org import FILE` loads pairings; `org after-exit` "
+                        "checks 四个不摘.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

@@ -10,13 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
 from tuopin.apps.registry.exchange.exporter import FORMATS, ExportRefused, registry_export
 
 
 class Command(AccountCommand):
-    help = "Export the registry the account sees: xlsx/csv in the national layout, or parquet snapshot tables."
+    help = gettext_noop("Export the registry the account sees: xlsx/csv in the national layout, or parquet "
+                        "snapshot tables.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

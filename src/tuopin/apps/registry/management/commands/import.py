@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
 from tuopin.apps.registry.exchange.import_lock import ImportBusy
@@ -18,7 +19,7 @@ PRINTED_PROBLEMS = 200  # the report holds every one; a terminal is not the plac
 
 
 class Command(AccountCommand):
-    help = "Import a person-level file (xlsx or csv, national layout) for one year."
+    help = gettext_noop("Import a person-level file (xlsx or csv, national layout) for one year.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
