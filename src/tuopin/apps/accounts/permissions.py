@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_noop
 
 from .models import Role
 
@@ -52,7 +53,9 @@ class Action:
     RECORD_VISIT = "record_visit"                # obj: the household
     COUNTY_BOARD = "county_board"
     JUDGE_ASSESSMENT = "judge_assessment"        # a commander's proposal and veto; the county office too
-    IMPORT_ORGANISATION = "import_organisation"
+    IMPORT_ORGANISATION = "import_organisation"  # the 帮扶责任人 list (cadre ↔ household pairings) in scope
+    SEE_ORGANISATION = "see_organisation"        # the organisation's pages (a commander: its own zone)
+    EDIT_ORGANISATION = "edit_organisation"      # obj: the record (a commander: its zone's teams, pairings, 1×5 …)
     RUN_ASSESSMENT = "run_assessment"
     # administration (三员分立)
     CREATE_ACCOUNT = "create_account"
@@ -95,6 +98,11 @@ ROLES: dict[str, frozenset] = {
     # in charge and the Party secretary named in the war zone, who log in with their cadre accounts.
     A.JUDGE_ASSESSMENT: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.CADRE}),
     A.IMPORT_ORGANISATION: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
+    A.SEE_ORGANISATION: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
+    # The county office keeps the whole organisation; a war-zone commander keeps what lies in its township (its
+    # villages' pairings and work teams, its 1×5 groups and trips, its responsibility lists), not the county-wide
+    # records (units, cadres, groups, the war zones themselves) — decision 1220.
+    A.EDIT_ORGANISATION: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
     A.RUN_ASSESSMENT: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.EVALUATOR, R.DEPARTMENT}),
     A.CREATE_ACCOUNT: frozenset({R.SYSTEM_ADMIN}),
     A.DISABLE_ACCOUNT: frozenset({R.SYSTEM_ADMIN}),
@@ -189,6 +197,18 @@ def _judge(account, assessment) -> str:
             "veto its assessment")
 
 
+def _organisation_record(account, record) -> str:
+    from tuopin.apps.organisation.selectors import township_id_of
+
+    if account.role == R.COUNTY_ADMIN:
+        return ""
+    township = township_id_of(record)
+    if township is None:
+        return gettext_noop("only the county office edits the county-wide organisation (units, cadres, groups, "
+                            "war zones)")
+    return "" if township == account.region_id else gettext_noop("the record lies outside your war zone")
+
+
 def _stage(account, stage) -> str:
     owners = STAGE_OWNERS.get(str(stage), frozenset())
     return "" if account.role in owners else "your role does not record this stage"
@@ -224,6 +244,7 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.COMPLETE_TASK: _reach_task,
     A.CREATE_TASK: _reach_household,
     A.RECORD_STAGE: _stage,
+    A.EDIT_ORGANISATION: _organisation_record,
     A.JUDGE_ASSESSMENT: _judge,
     A.DISABLE_ACCOUNT: _disable,
     A.ASSIGN_ROLE: _assign,

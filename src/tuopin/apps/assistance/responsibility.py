@@ -8,7 +8,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.services import audit_change, diff, snapshot
 from tuopin.apps.geo.models import Level as GeoLevel
 from tuopin.apps.geo.models import Region
@@ -32,18 +34,20 @@ FIELDS = ("level", "region", "owner_unit", "owner_cadre", "content", "deadline",
 @transaction.atomic
 def responsibility_item_create(*, level: str, region: Region, content: str, by, owner_unit=None, owner_cadre=None,
                                deadline: dt.date | None = None, source: str = "web") -> ResponsibilityItem:
+    require(by, Action.EDIT_ORGANISATION, region)
     if level not in Level.values:
-        raise ValidationError({"level": f"unknown level {level!r}"})
+        raise ValidationError({"level": _("unknown level %(level)r") % {"level": level}})
     if region.level != LEVEL_REGION[level]:
-        raise ValidationError({"region": f"a {Level(level).label} list belongs to a {LEVEL_REGION[level]}, "
-                                         f"not to {region}"})
+        raise ValidationError({"region": _("a %(level)s list belongs to a %(needed)s, not to %(region)s")
+                                         % {"level": Level(level).label, "needed": GeoLevel(LEVEL_REGION[level]).label,
+                                            "region": region.name}})
     need = LEVEL_OWNER[level]
     if need == "unit" and (owner_unit is None or owner_cadre is not None):
-        raise ValidationError({"owner_unit": f"a {Level(level).label} item is owned by a unit"})
+        raise ValidationError({"owner_unit": _("a %(level)s item is owned by a unit") % {"level": Level(level).label}})
     if need == "cadre" and (owner_cadre is None or owner_unit is not None):
-        raise ValidationError({"owner_cadre": f"a {Level(level).label} item is owned by a cadre"})
+        raise ValidationError({"owner_cadre": _("a %(level)s item is owned by a cadre") % {"level": Level(level).label}})
     if not content.strip():
-        raise ValidationError({"content": "say what the item asks for"})
+        raise ValidationError({"content": _("say what the item asks for")})
     item = ResponsibilityItem.objects.create(level=level, region=region, owner_unit=owner_unit,
                                              owner_cadre=owner_cadre, content=content.strip(), deadline=deadline,
                                              created_at=timezone.now())
@@ -58,9 +62,9 @@ def responsibility_item_complete(*, item: ResponsibilityItem, evidence: str, by,
                                  source: str = "web") -> ResponsibilityItem:
     item = ResponsibilityItem.objects.select_for_update().get(pk=item.pk)
     if item.status != TaskStatus.OPEN:
-        raise ValidationError("the item is already completed")
+        raise ValidationError(_("the item is already completed"))
     if not evidence.strip():
-        raise ValidationError({"evidence": "say what was done (the evidence)"})
+        raise ValidationError({"evidence": _("say what was done (the evidence)")})
     before = snapshot(item, ("status", "evidence", "completed_on"))
     item.status, item.evidence = TaskStatus.DONE, evidence.strip()
     item.completed_on = on or timezone.localdate()
