@@ -38,6 +38,9 @@ SPEC = {
     "assign role": {"security_admin"},
     "release lockout": {"security_admin"},
     "see ID numbers": {"county_admin"},
+    # The organisation (decision 1220): county-wide records by the county office, a zone's own by its commander too.
+    "edit county organisation": {"county_admin"},
+    "edit zone organisation": {"county_admin", "commander"},
 }
 
 
@@ -74,6 +77,14 @@ def _door(name: str, org, user):
                                                user_agent="probe", get_data="", post_data="", http_accept="",
                                                path_info="/login/")
         lockouts.lockout_release(attempt=attempt, by=user)
+    elif name == "edit county organisation":
+        from tuopin.apps.organisation.services import unit_create
+
+        unit_create(name="县统计局", kind="department", domain="statistics", by=user)
+    elif name == "edit zone organisation":
+        from tuopin.apps.organisation.services import unit_village_pairing_create
+
+        unit_village_pairing_create(unit=org["other_unit"], village=h1.village, start=dt.date(2020, 1, 1), by=user)
     elif name == "see ID numbers":
         if not may(user, Action.SEE_ID_NUMBERS):
             raise Refused(user, Action.SEE_ID_NUMBERS, "masked")

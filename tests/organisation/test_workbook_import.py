@@ -137,7 +137,7 @@ def test_a_commander_imports_its_zone_only(org, tmp_path):
         organisation_import(path=workbook(tmp_path, {"单位": data["单位"]}), by=org["accounts"]["cadre"])
     refused = organisation_import(path=workbook(tmp_path, {"单位": data["单位"]}), by=commander, report=tmp_path / "report.csv")
     assert not refused.ok and "县" in refused.problems[0].reason
-    pairing = [["县财政局", "镇赉镇", "东岗村", "2019-01-01", ""], ["县财政局", "建平乡", "建平村", "2019-01-01", ""]]
+    pairing = [["县教育局", "镇赉镇", "东岗村", "2019-01-01", ""], ["县财政局", "建平乡", "建平村", "2019-01-01", ""]]
     result = organisation_import(path=workbook(tmp_path, {"单位包村": pairing}), by=commander, report=tmp_path / "report.csv")
     assert [p.row for p in result.problems] == [3]  # 建平村 lies in another zone
     assert not UnitVillagePairing.objects.filter(start=dt.date(2019, 1, 1)).exists()
