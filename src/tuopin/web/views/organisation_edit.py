@@ -48,14 +48,47 @@ def _reach(request, record):
     return township
 
 
+# The fields a record's history names, in the words of its form.
+FIELD_LABELS = {
+    "name": gettext_lazy("Name"), "kind": gettext_lazy("Kind"), "domain": gettext_lazy("Domain"),
+    "region": gettext_lazy("Township"), "unit": gettext_lazy("Unit"), "post": gettext_lazy("Post"),
+    "phone": gettext_lazy("Phone"), "is_county_leader": gettext_lazy("County leader"),
+    "leader": gettext_lazy("Leader"), "deputy": gettext_lazy("Deputy"), "remit": gettext_lazy("Remit"),
+    "member_units": gettext_lazy("Member units"), "is_leading_group": gettext_lazy("This is the leading group"),
+    "county_leader": gettext_lazy("County leader in charge"), "party_secretary": gettext_lazy("Township Party secretary"),
+    "village": gettext_lazy("Village"), "start": gettext_lazy("Starts on"), "end": gettext_lazy("Ends on"),
+    "team": gettext_lazy("Work teams"), "cadre": gettext_lazy("Cadre"), "is_first_secretary": gettext_lazy("First secretary"),
+    "members": gettext_lazy("Five members"), "vehicle": gettext_lazy("Vehicle"), "township": gettext_lazy("Township"),
+    "on": gettext_lazy("Date"), "note": gettext_lazy("Note"), "visited": gettext_lazy("Villages visited"),
+}
+# Related records a change names by id: shown by name.
+RELATED = {"unit": Unit, "member_units": Unit, "leader": Cadre, "deputy": Cadre, "county_leader": Cadre,
+           "party_secretary": Cadre, "cadre": Cadre, "members": Cadre, "region": Region, "village": Region,
+           "township": Region}
+
+
+def _shown(field: str, value):
+    model = RELATED.get(field)
+    if model is None or value in (None, "", []):
+        return "—" if value in (None, "", []) else _("yes") if value is True else _("no") if value is False else value
+    ids = value if isinstance(value, list) else [value]
+    names = dict(model.objects.filter(pk__in=[i for i in ids if isinstance(i, int)]).values_list("pk", "name"))
+    return "、".join(str(names.get(i, i)) for i in ids)
+
+
 def history(record) -> list[dict]:
     if record is None or record.pk is None:
         return []
     events = AuditEvent.objects.filter(entity=record._meta.label_lower, entity_id=str(record.pk)).order_by("-at", "-pk")
-    return [{"at": timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M"), "who": e.actor_name,
-             "action": ACTIONS.get(e.action, e.action), "source": e.source,
-             "changes": [(k, v[0] if isinstance(v, list) and v else "", v[1] if isinstance(v, list) and len(v) > 1
-                          else v) for k, v in (e.changes or {}).items()]} for e in events[:100]]
+    out = []
+    for e in events[:100]:
+        changes = []
+        for name, pair in (e.changes or {}).items():
+            old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+            changes.append((FIELD_LABELS.get(name, name), _shown(name, old), _shown(name, new)))
+        out.append({"at": timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M"), "who": e.actor_name,
+                    "action": ACTIONS.get(e.action, e.action), "source": e.source, "changes": changes})
+    return out
 
 
 def _errors(form, exc: ValidationError) -> None:
