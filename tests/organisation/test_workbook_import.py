@@ -150,3 +150,23 @@ def test_each_template_is_a_workbook_the_import_reads_back(org, tmp_path, kind):
     result = organisation_import(path=path, by=org["accounts"]["county_admin"], report=tmp_path / "report.csv")
     # An empty template holds no rows: refused as empty, not as unreadable or with missing columns.
     assert [p.reason for p in result.problems] == ["文件中没有数据行"]
+
+
+def test_the_command_writes_a_template_and_imports_a_workbook(org, tmp_path, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command("org", "template", "zones", "--out", str(tmp_path / "zones.xlsx"))
+    assert (tmp_path / "zones.xlsx").read_bytes().startswith(b"PK")
+    with pytest.raises(CommandError) as unknown:
+        call_command("org", "template", "nonsense")
+    assert unknown.value.returncode == 2
+    path = workbook(tmp_path, {"战区": [["建平乡", "陈县长", "周书记"]]})
+    call_command("org", "import", str(path), "--as", "county_admin")
+    assert "战区: created 1" in capsys.readouterr().out
+    assert WarZone.objects.get(township=org["townships"][1]).county_leader.name == "陈县长"
+    bad = workbook(tmp_path, {"战区": [["建平乡", "周书记", "陈县长"]]}, name="bad.xlsx")
+    with pytest.raises(CommandError) as refused:
+        call_command("org", "import", str(bad), "--as", "county_admin", "--report", str(tmp_path / "r.csv"))
+    assert refused.value.returncode == 3 and "r.csv" in str(refused.value)
+    assert "第 2 行" in capsys.readouterr().err

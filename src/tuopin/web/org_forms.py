@@ -23,7 +23,33 @@ def villages(township_id: int | None = None):
     return qs.filter(parent_id=township_id) if township_id else qs
 
 
-class RegionChoice(forms.ModelChoiceField):
+MAX_ID = 2**63 - 1
+
+
+def _plausible(value) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID  # not "²", which isdigit() accepts
+
+
+class ModelChoice(forms.ModelChoiceField):
+    """A record chosen by id; an id no database could hold is refused as a choice that is not there."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _plausible(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelMultipleChoice(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for v in value:
+            if not _plausible(v):
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": v})
+        return super()._check_values(value)
+
+
+class RegionChoice(ModelChoice):
     def label_from_instance(self, obj):
         return f"{obj.parent.name} {obj.name}" if obj.level == Level.VILLAGE and obj.parent_id else obj.name
 
@@ -61,7 +87,7 @@ class UnitForm(OrgForm):
 
 class CadreForm(OrgForm):
     name = forms.CharField(label=_("Name"), max_length=32)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all())
+    unit = ModelChoice(label=_("Unit"), queryset=Unit.objects.all())
     post = forms.CharField(label=_("Post"), max_length=40, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     is_county_leader = forms.BooleanField(label=_("County leader"), required=False)
@@ -72,7 +98,7 @@ class GroupForm(OrgForm):
     is_leading_group = forms.BooleanField(label=_("This is the leading group"), required=False)
     leader = forms.CharField(label=_("Leader"), required=False)
     deputy = forms.CharField(label=_("Deputy"), required=False)
-    member_units = forms.ModelMultipleChoiceField(label=_("Member units"), queryset=Unit.objects.all(), required=False)
+    member_units = ModelMultipleChoice(label=_("Member units"), queryset=Unit.objects.all(), required=False)
     remit = forms.CharField(label=_("Remit"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def clean(self):
@@ -98,7 +124,7 @@ class PeriodEndForm(OrgForm):
 
 
 class PairingForm(OrgForm):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all())
+    unit = ModelChoice(label=_("Unit"), queryset=Unit.objects.all())
     village = RegionChoice(label=_("Village"), queryset=Region.objects.none())
     start = forms.DateField(label=_("Starts on"), widget=DATE)
     end = forms.DateField(label=_("Ends on"), widget=DATE, required=False)
@@ -109,11 +135,11 @@ class PairingForm(OrgForm):
 
 
 class WorkTeamForm(PairingForm):
-    unit = forms.ModelChoiceField(label=_("Sending unit"), queryset=Unit.objects.all(), required=False)
+    unit = ModelChoice(label=_("Sending unit"), queryset=Unit.objects.all(), required=False)
 
 
 class WorkTeamEditForm(OrgForm):
-    unit = forms.ModelChoiceField(label=_("Sending unit"), queryset=Unit.objects.all(), required=False)
+    unit = ModelChoice(label=_("Sending unit"), queryset=Unit.objects.all(), required=False)
     end = forms.DateField(label=_("Ends on"), widget=DATE, required=False)
 
 
@@ -161,7 +187,7 @@ class MutualGroupForm(OrgForm):
 
 class TripForm(OrgForm):
     on = forms.DateField(label=_("Date"), widget=DATE)
-    villages = forms.ModelMultipleChoiceField(label=_("Villages visited"), queryset=Region.objects.none(),
+    villages = ModelMultipleChoice(label=_("Villages visited"), queryset=Region.objects.none(),
                                               required=False)
     households = forms.CharField(label=_("Households visited"), required=False,
                                  help_text=_("Household numbers separated by 、"))
@@ -188,7 +214,7 @@ class TripForm(OrgForm):
 class ItemForm(OrgForm):
     level = forms.ChoiceField(label=_("Level"), choices=ItemLevel.choices)
     region = RegionChoice(label=_("Township or village"), queryset=Region.objects.none())
-    owner_unit = forms.ModelChoiceField(label=_("Owning unit"), queryset=Unit.objects.all(), required=False)
+    owner_unit = ModelChoice(label=_("Owning unit"), queryset=Unit.objects.all(), required=False)
     owner_cadre = forms.CharField(label=_("Owning cadre"), required=False)
     content = forms.CharField(label=_("What it asks for"), widget=forms.Textarea(attrs={"rows": 2}))
     deadline = forms.DateField(label=_("Deadline"), widget=DATE, required=False)

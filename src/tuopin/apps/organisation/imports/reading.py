@@ -124,6 +124,10 @@ def items(row: dict, column: str) -> list[str]:
 
 # ---- references ---------------------------------------------------------------------------------------
 
+def _is_code(value: str) -> bool:
+    return value.isascii() and value.isdigit()  # "²" is a digit to str.isdigit
+
+
 class Refs:
     """Finds what a row names, among the records already there and those the import has made so far."""
 
@@ -152,14 +156,14 @@ class Refs:
 
     def township(self, column: str, value: str) -> Region:
         qs = Region.objects.filter(level=Level.TOWNSHIP)
-        found = list((qs.filter(code=value.ljust(12, "0")) if value.isdigit() else qs.filter(name=value))[:2])
+        found = list((qs.filter(code=value.ljust(12, "0")) if _is_code(value) else qs.filter(name=value))[:2])
         if len(found) != 1:
             raise RowError(column, value, _("no such township in the county"))
         return found[0]
 
     def village(self, column: str, value: str, township: Region | None) -> Region:
         qs = Region.objects.filter(level=Level.VILLAGE)
-        if value.isdigit():
+        if _is_code(value):
             qs = qs.filter(code=value)
         else:
             qs = qs.filter(name=value)
