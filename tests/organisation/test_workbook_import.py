@@ -102,7 +102,8 @@ def test_one_bad_row_refuses_the_whole_workbook(org, tmp_path, sheet, index, col
     data = sheets(org)
     data[sheet][index][column] = value
     before = (Unit.objects.count(), Cadre.objects.count(), AuditEvent.objects.count())
-    result = organisation_import(path=workbook(tmp_path, data), by=org["accounts"]["county_admin"], report=tmp_path / "report.csv")
+    result = organisation_import(path=workbook(tmp_path, data), by=org["accounts"]["county_admin"],
+                                 report=tmp_path / "report.csv")
     assert not result.ok
     problem = result.problems[0]
     assert (problem.sheet, problem.row) == (sheet, index + 2), [p.line() for p in result.problems]
@@ -135,10 +136,12 @@ def test_a_commander_imports_its_zone_only(org, tmp_path):
     commander = org["accounts"]["commander"]
     with pytest.raises(Refused):
         organisation_import(path=workbook(tmp_path, {"单位": data["单位"]}), by=org["accounts"]["cadre"])
-    refused = organisation_import(path=workbook(tmp_path, {"单位": data["单位"]}), by=commander, report=tmp_path / "report.csv")
+    refused = organisation_import(path=workbook(tmp_path, {"单位": data["单位"]}), by=commander,
+                                  report=tmp_path / "report.csv")
     assert not refused.ok and "县" in refused.problems[0].reason
     pairing = [["县教育局", "镇赉镇", "东岗村", "2019-01-01", ""], ["县财政局", "建平乡", "建平村", "2019-01-01", ""]]
-    result = organisation_import(path=workbook(tmp_path, {"单位包村": pairing}), by=commander, report=tmp_path / "report.csv")
+    result = organisation_import(path=workbook(tmp_path, {"单位包村": pairing}), by=commander,
+                                 report=tmp_path / "report.csv")
     assert [p.row for p in result.problems] == [3]  # 建平村 lies in another zone
     assert not UnitVillagePairing.objects.filter(start=dt.date(2019, 1, 1)).exists()
 

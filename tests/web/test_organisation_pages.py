@@ -90,3 +90,46 @@ def test_the_missing_list_links_to_each_fix_and_shrinks(client, org):
     client.post(f"/organisation/work-teams/new/?village={v3.pk}", {"village": v3.pk, "start": "2018-01-01"})
     assert WorkTeam.objects.filter(village=v3).exists()
     assert f'data-village="{v3.pk}"' not in client.get("/organisation/missing/").content.decode()
+
+
+def test_a_responsibility_item_is_edited_on_its_page_and_shown_on_its_units(client, org):
+    from tuopin.apps.assistance.models import ResponsibilityItem
+    from tuopin.apps.assistance.responsibility import responsibility_item_create
+
+    admin = org["accounts"]["county_admin"]
+    item = responsibility_item_create(level="paired_unit", region=org["villages"][0], owner_unit=org["paired_unit"],
+                                      content="落实产业项目到户", deadline=dt.date(2018, 12, 31), by=admin)
+    client.force_login(org["accounts"]["commander"])  # 西岗村 lies in the commander's zone
+    response = client.post(f"/organisation/responsibility/{item.pk}/", {
+        "owner_unit": org["other_unit"].pk, "content": "落实产业项目到户并验收", "deadline": "2018-11-30",
+        "version": item.version})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.owner_unit, item.deadline, item.version) == (org["other_unit"], dt.date(2018, 11, 30), 2)
+    client.force_login(admin)
+    stale = client.post(f"/organisation/responsibility/{item.pk}/", {
+        "owner_unit": org["paired_unit"].pk, "content": "改回", "version": 1})
+    assert "commander" in stale.content.decode()
+    assert ResponsibilityItem.objects.get(pk=item.pk).content == "落实产业项目到户并验收"
+    unit_page = client.get(f"/organisation/units/{org['other_unit'].pk}/").content.decode()
+    assert "落实产业项目到户并验收" in unit_page and f"/organisation/responsibility/{item.pk}/" in unit_page
+    history = client.get(f"/organisation/responsibility/{item.pk}/").content.decode()
+    assert "县农业局" in history and "2018-11-30" in history
+
+
+def test_a_household_without_a_cadre_is_paired_from_the_missing_list(client, org):
+    from tuopin.apps.organisation.models import CadreHouseholdPairing
+    from tuopin.apps.organisation.selectors import responsible_cadres
+
+    h1 = org["households"][0]
+    CadreHouseholdPairing.objects.filter(household=h1).update(end=dt.date(2017, 12, 31))
+    client.force_login(org["accounts"]["county_admin"])
+    page = client.get("/organisation/missing/").content.decode()
+    assert f"/organisation/households/{h1.pk}/pair/" in page
+    response = client.post(f"/organisation/households/{h1.pk}/pair/", {"cadre_name": "赵干部", "start": "2018-01-01"})
+    assert response.status_code == 302
+    assert [c.name for c in responsible_cadres(h1)] == ["赵干部"]
+    assert f'data-household="{h1.pk}"' not in client.get("/organisation/missing/").content.decode()
+    client.force_login(org["accounts"]["commander"])
+    h4 = org["households"][3]  # in another zone
+    assert client.get(f"/organisation/households/{h4.pk}/pair/").status_code == 404

@@ -230,3 +230,25 @@ class ItemForm(OrgForm):
         data = super().clean()
         data["cadre"] = self.cadre("owner_cadre", required=False)
         return data
+
+
+class HouseholdPairingForm(OrgForm):
+    cadre_name = forms.CharField(label=_("Pairing cadre"))
+    start = forms.DateField(label=_("Starts on"), widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        data["cadre"] = self.cadre("cadre_name")
+        return data
+
+
+class ItemEditForm(OrgForm):
+    owner_unit = ModelChoice(label=_("Owning unit"), queryset=Unit.objects.all(), required=False)
+    owner_cadre = forms.CharField(label=_("Owning cadre"), required=False)
+    content = forms.CharField(label=_("What it asks for"), widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE, required=False)
+
+    def clean(self):
+        data = super().clean()
+        data["cadre"] = self.cadre("owner_cadre", required=False)
+        return data

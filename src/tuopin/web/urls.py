@@ -85,6 +85,8 @@ urlpatterns = [
     path("organisation/mutual-groups/<id:pk>/", org_edit.mutual_group_edit, name="org_mutual_group"),
     path("organisation/mutual-groups/<id:group_pk>/trips/new/", org_edit.trip_edit, name="org_trip_new"),
     path("organisation/trips/<id:pk>/", org_edit.trip_edit, name="org_trip"),
+    path("organisation/households/<id:pk>/pair/", org_edit.household_pairing_new, name="org_household_pair"),
     path("organisation/responsibility/", org.item_list, name="org_items"),
     path("organisation/responsibility/new/", org_edit.item_new, name="org_item_new"),
+    path("organisation/responsibility/<id:pk>/", org_edit.item_edit, name="org_item"),
 ]

@@ -15,6 +15,8 @@ from tuopin.apps.audit.services import audit_change, diff, snapshot
 from tuopin.apps.geo.models import Level as GeoLevel
 from tuopin.apps.geo.models import Region
 
+from tuopin.common.versioning import locked, stamp
+
 from .models import Level, ResponsibilityItem, TaskStatus
 
 # The region each level's list belongs to, and who may own its items.
@@ -41,11 +43,7 @@ def responsibility_item_create(*, level: str, region: Region, content: str, by, 
         raise ValidationError({"region": _("a %(level)s list belongs to a %(needed)s, not to %(region)s")
                                          % {"level": Level(level).label, "needed": GeoLevel(LEVEL_REGION[level]).label,
                                             "region": region.name}})
-    need = LEVEL_OWNER[level]
-    if need == "unit" and (owner_unit is None or owner_cadre is not None):
-        raise ValidationError({"owner_unit": _("a %(level)s item is owned by a unit") % {"level": Level(level).label}})
-    if need == "cadre" and (owner_cadre is None or owner_unit is not None):
-        raise ValidationError({"owner_cadre": _("a %(level)s item is owned by a cadre") % {"level": Level(level).label}})
+    _check_owner(level, owner_unit, owner_cadre)
     if not content.strip():
         raise ValidationError({"content": _("say what the item asks for")})
     item = ResponsibilityItem.objects.create(level=level, region=region, owner_unit=owner_unit,
@@ -54,6 +52,38 @@ def responsibility_item_create(*, level: str, region: Region, content: str, by, 
     audit_change(actor=by, action="create", instance=item, source=source,
                  summary=f"{Level(level).label}: {content[:80]}",
                  changes={k: [None, v] for k, v in snapshot(item, FIELDS).items()})
+    return item
+
+
+def _check_owner(level: str, owner_unit, owner_cadre) -> None:
+    need = LEVEL_OWNER[level]
+    if need == "unit" and (owner_unit is None or owner_cadre is not None):
+        raise ValidationError({"owner_unit": _("a %(level)s item is owned by a unit")
+                                             % {"level": Level(level).label}})
+    if need == "cadre" and (owner_cadre is None or owner_unit is not None):
+        raise ValidationError({"owner_cadre": _("a %(level)s item is owned by a cadre")
+                                              % {"level": Level(level).label}})
+
+
+@transaction.atomic
+def responsibility_item_update(*, item: ResponsibilityItem, by, version: int | None, content: str,
+                               deadline: dt.date | None, owner_unit=None, owner_cadre=None,
+                               source: str = "web") -> ResponsibilityItem:
+    """Change what an item asks for, its deadline or its owner; its level and place stay (a new item for those)."""
+    item = locked(ResponsibilityItem, item.pk, version)
+    require(by, Action.EDIT_ORGANISATION, item.region)
+    _check_owner(item.level, owner_unit, owner_cadre)
+    if not content.strip():
+        raise ValidationError({"content": _("say what the item asks for")})
+    fields = ("content", "deadline", "owner_unit", "owner_cadre")
+    before = snapshot(item, fields)
+    item.content, item.deadline, item.owner_unit, item.owner_cadre = content.strip(), deadline, owner_unit, owner_cadre
+    changes = diff(before, snapshot(item, fields))
+    if not changes:
+        return item
+    item.save(update_fields=[*fields, *stamp(item, by)])
+    audit_change(actor=by, action="update", instance=item, changes=changes, source=source,
+                 summary=f"{Level(item.level).label}: {item.content[:80]}")
     return item
 
 

@@ -132,7 +132,8 @@ def _check_trip(group: MutualGroup, on: dt.date, villages, households) -> None:
         if village.level != Level.VILLAGE:
             raise ValidationError({"villages": _("%(name)s is not a village.") % {"name": village.name}})
         if group.township_id and village.parent_id != group.township_id:
-            raise ValidationError({"villages": _("%(name)s lies outside the group's township.") % {"name": village.name}})
+            raise ValidationError({"villages": _("%(name)s lies outside the group's township.")
+                                                % {"name": village.name}})
     if group.township_id:
         for household in households:
             if household.village.parent_id != group.township_id:

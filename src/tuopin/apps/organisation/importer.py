@@ -176,10 +176,12 @@ def _check_rows(path: Path, by, out: OrgImportResult) -> list[Row]:
             out.problems.append(Problem(line, PHONE, phone, _("not a phone number")))
         kind = _text(get.get(KIND))
         if kind and kind not in KIND_LABELS:
-            out.problems.append(Problem(line, KIND, kind, _("unit type is one of %(kinds)s") % {"kinds": "、".join(KIND_LABELS)}))
+            out.problems.append(Problem(line, KIND, kind, _("unit type is one of %(kinds)s")
+                                        % {"kinds": "、".join(KIND_LABELS)}))
         for c, limit in ((NAME, 32), (UNIT, 80), (POST, 40)):
             if len(_text(get.get(c))) > limit:
-                out.problems.append(Problem(line, c, _text(get.get(c)), _("longer than %(limit)s characters") % {"limit": limit}))
+                out.problems.append(Problem(line, c, _text(get.get(c)),
+                                            _("longer than %(limit)s characters") % {"limit": limit}))
         if len(out.problems) == before:
             rows.append(Row(line, household_id, _text(get.get(NAME)), _text(get.get(UNIT)), _text(get.get(POST)),
                             phone, dates[START], dates.get(END), KIND_LABELS.get(kind, "")))
@@ -192,7 +194,8 @@ def _check_together(rows: list[Row], out: OrgImportResult) -> None:
     for r in rows:
         key = (r.household_id, r.unit, r.name, r.start)
         if key in seen:
-            out.problems.append(Problem(r.line, START, r.start.isoformat(), _("the same pairing as row %(row)s") % {"row": seen[key]}))
+            out.problems.append(Problem(r.line, START, r.start.isoformat(),
+                                        _("the same pairing as row %(row)s") % {"row": seen[key]}))
         seen.setdefault(key, r.line)
         if r.end is None:
             open_rows[r.household_id].append(r)

@@ -34,7 +34,8 @@ def _created(instance, fields, *, by, source, summary):
 
 def _check_period(start: dt.date, end: dt.date | None) -> None:
     if end is not None and end < start:
-        raise ValidationError({"end": _("the period ends (%(end)s) before it starts (%(start)s)") % {"end": end, "start": start}})
+        raise ValidationError({"end": _("the period ends (%(end)s) before it starts (%(start)s)")
+                                      % {"end": end, "start": start}})
 
 
 def _overlaps(qs, start: dt.date, end: dt.date | None):
@@ -72,6 +73,7 @@ def cadre_create(*, name: str, unit: Unit, by, post: str = "", phone: str = "", 
 def cadre_household_pairing_create(*, cadre: Cadre, household, start: dt.date, by, end: dt.date | None = None,
                                    source: str = "web") -> CadreHouseholdPairing:
     """干部包户: the cadre answers for the household from `start` (to `end`, or until ended)."""
+    require(by, Action.EDIT_ORGANISATION, CadreHouseholdPairing(cadre=cadre, household=household, start=start))
     _check_period(start, end)
     if _overlaps(CadreHouseholdPairing.objects.filter(cadre=cadre, household=household), start, end).exists():
         raise ValidationError(_("%(cadre)s is already paired with household %(number)s in that period")
@@ -88,7 +90,8 @@ def unit_village_pairing_create(*, unit: Unit, village: Region, start: dt.date, 
     require(by, Action.EDIT_ORGANISATION, UnitVillagePairing(unit=unit, village=village, start=start))
     _check_period(start, end)
     if village.level != Level.VILLAGE:
-        raise ValidationError({"village": _("%(village)s is not an administrative village") % {"village": village.name}})
+        raise ValidationError({"village": _("%(village)s is not an administrative village")
+                                          % {"village": village.name}})
     if _overlaps(UnitVillagePairing.objects.filter(unit=unit, village=village), start, end).exists():
         raise ValidationError(_("%(unit)s is already paired with %(village)s in that period")
                               % {"unit": unit.name, "village": village.name})
@@ -137,7 +140,8 @@ def work_team_create(*, village: Region, unit: Unit | None, start: dt.date, by, 
     require(by, Action.EDIT_ORGANISATION, WorkTeam(village=village, unit=unit, start=start))
     _check_period(start, end)
     if village.level != Level.VILLAGE:
-        raise ValidationError({"village": _("%(village)s is not an administrative village") % {"village": village.name}})
+        raise ValidationError({"village": _("%(village)s is not an administrative village")
+                                          % {"village": village.name}})
     if _overlaps(WorkTeam.objects.filter(village=village), start, end).exists():
         raise ValidationError(_("%(village)s already has a work team in that period") % {"village": village.name})
     team = WorkTeam.objects.create(village=village, unit=unit, start=start, end=end)
@@ -155,7 +159,8 @@ def work_team_member_add(*, team: WorkTeam, cadre: Cadre, start: dt.date, by, en
         raise ValidationError(_("the dispatch period must lie within the team's period (%(start)s – %(end)s)")
                               % {"start": team.start, "end": team.end or _("open")})
     if _overlaps(WorkTeamMember.objects.filter(cadre=cadre), start, end).exists():
-        raise ValidationError(_("%(cadre)s is already dispatched to a work team in that period") % {"cadre": cadre.name})
+        raise ValidationError(_("%(cadre)s is already dispatched to a work team in that period")
+                              % {"cadre": cadre.name})
     if first_secretary and _overlaps(team.members.filter(is_first_secretary=True), start, end).exists():
         raise ValidationError(_("the team of %(village)s already has a first secretary in that period")
                               % {"village": team.village.name})
@@ -214,7 +219,8 @@ def war_zone_set_commanders(*, township: Region, county_leader: Cadre, party_sec
         raise ValidationError({"township": _("%(region)s is not a township: each war zone is one township")
                                            % {"region": township.name}})
     if not county_leader.is_county_leader:
-        raise ValidationError({"county_leader": _("%(name)s is not a county leader (县级领导)") % {"name": county_leader.name}})
+        raise ValidationError({"county_leader": _("%(name)s is not a county leader (县级领导)")
+                                                % {"name": county_leader.name}})
     if county_leader.pk == party_secretary.pk:
         raise ValidationError(_("the two commanders are two different people"))
     zone, created = WarZone.objects.select_for_update().get_or_create(township=township)

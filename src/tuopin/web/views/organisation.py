@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -88,9 +89,9 @@ def org_template(request, kind: str):
 @login_required
 def unit_list(request):
     _county_only(request)
-    units = Unit.objects.all()
+    units = Unit.objects.annotate(n_cadres=Count("cadres"))
     rows = [{"href": reverse("web:org_unit", args=[u.pk]), "cells": [u.name, u.get_kind_display(), u.domain,
-                                                                       u.cadres.count()]} for u in units[:LIMIT]]
+                                                                       u.n_cadres]} for u in units[:LIMIT]]
     return _list(request, title=_("Units"), columns=[_("Name"), _("Kind"), _("Domain"), _("Cadres")], rows=rows,
                  count=units.count(), new_url=reverse("web:org_unit_new"), kind="units")
 
@@ -111,11 +112,11 @@ def cadre_list(request):
 @login_required
 def group_list(request):
     _county_only(request)
-    groups = SpecialGroup.objects.select_related("leader", "deputy")
+    groups = SpecialGroup.objects.select_related("leader", "deputy").annotate(n_units=Count("member_units"))
     rows = [{"href": reverse("web:org_group", args=[g.pk]),
              "cells": [g.name, _("Leading group") if g.is_leading_group else _("Special group"),
                        g.leader.name if g.leader else "", g.deputy.name if g.deputy else "",
-                       g.member_units.count()]} for g in groups]
+                       g.n_units]} for g in groups]
     return _list(request, title=_("Leading group and special groups"),
                  columns=[_("Name"), _("Kind"), _("Leader"), _("Deputy"), _("Member units")], rows=rows,
                  count=groups.count(), new_url=reverse("web:org_group_new"), kind="groups")
@@ -183,12 +184,13 @@ def work_team_list(request):
 @login_required
 def mutual_group_list(request):
     township = org_township(request)
-    groups = MutualGroup.objects.select_related("township").prefetch_related("members")
+    groups = (MutualGroup.objects.select_related("township").prefetch_related("members")
+              .annotate(n_trips=Count("trips")))
     if township:
         groups = groups.filter(township_id=township)
     rows = [{"href": reverse("web:org_mutual_group", args=[g.pk]),
              "cells": [g.name, g.township.name if g.township else "", g.vehicle,
-                       "、".join(c.name for c in g.members.all()), g.trips.count()]} for g in groups[:LIMIT]]
+                       "、".join(c.name for c in g.members.all()), g.n_trips]} for g in groups[:LIMIT]]
     return _list(request, title=_("1×5 mutual groups"),
                  columns=[_("Name"), _("Township"), _("Vehicle"), _("Members"), _("Shared trips")], rows=rows,
                  count=groups.count(), new_url=reverse("web:org_mutual_group_new"), kind="mutual_groups")
@@ -204,8 +206,7 @@ def item_list(request):
         items = items.filter(level=level)
     if township:
         items = items.filter(region_id=township) | items.filter(region__parent_id=township)
-    rows = [{"href": reverse("web:org_unit", args=[i.owner_unit_id]) if i.owner_unit_id and township is None
-             else reverse("web:org_cadre", args=[i.owner_cadre_id]) if i.owner_cadre_id and township is None else "",
+    rows = [{"href": reverse("web:org_item", args=[i.pk]),
              "cells": [i.get_level_display(), i.region.name, (i.owner_unit or i.owner_cadre or i.region).__str__(),
                        i.content, i.deadline.isoformat() if i.deadline else "", i.get_status_display()]}
             for i in items[:LIMIT]]

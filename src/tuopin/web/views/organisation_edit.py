@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from tuopin.apps.accounts.models import Role
 from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.assistance.models import ResponsibilityItem
-from tuopin.apps.assistance.responsibility import responsibility_item_create
+from tuopin.apps.assistance.responsibility import responsibility_item_create, responsibility_item_update
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.organisation import editing, services
@@ -55,16 +55,21 @@ FIELD_LABELS = {
     "phone": gettext_lazy("Phone"), "is_county_leader": gettext_lazy("County leader"),
     "leader": gettext_lazy("Leader"), "deputy": gettext_lazy("Deputy"), "remit": gettext_lazy("Remit"),
     "member_units": gettext_lazy("Member units"), "is_leading_group": gettext_lazy("This is the leading group"),
-    "county_leader": gettext_lazy("County leader in charge"), "party_secretary": gettext_lazy("Township Party secretary"),
+    "county_leader": gettext_lazy("County leader in charge"),
+    "party_secretary": gettext_lazy("Township Party secretary"),
     "village": gettext_lazy("Village"), "start": gettext_lazy("Starts on"), "end": gettext_lazy("Ends on"),
-    "team": gettext_lazy("Work teams"), "cadre": gettext_lazy("Cadre"), "is_first_secretary": gettext_lazy("First secretary"),
+    "team": gettext_lazy("Work teams"), "cadre": gettext_lazy("Cadre"),
+    "is_first_secretary": gettext_lazy("First secretary"),
     "members": gettext_lazy("Five members"), "vehicle": gettext_lazy("Vehicle"), "township": gettext_lazy("Township"),
     "on": gettext_lazy("Date"), "note": gettext_lazy("Note"), "visited": gettext_lazy("Villages visited"),
+    "owner_unit": gettext_lazy("Owning unit"), "owner_cadre": gettext_lazy("Owning cadre"),
+    "content": gettext_lazy("What it asks for"), "deadline": gettext_lazy("Deadline"), "level": gettext_lazy("Level"),
+    "status": gettext_lazy("Status"),
 }
 # Related records a change names by id: shown by name.
 RELATED = {"unit": Unit, "member_units": Unit, "leader": Cadre, "deputy": Cadre, "county_leader": Cadre,
            "party_secretary": Cadre, "cadre": Cadre, "members": Cadre, "region": Region, "village": Region,
-           "township": Region}
+           "township": Region, "owner_unit": Unit, "owner_cadre": Cadre}
 
 
 def _shown(field: str, value):
@@ -152,7 +157,7 @@ def unit_edit(request, pk: int | None = None):
     sections = [] if unit is None else [
         {"title": _("Cadres"), "rows": [(c.name, c.post, reverse("web:org_cadre", args=[c.pk]))
                                         for c in unit.cadres.all()[:200]]},
-        {"title": _("Responsibility list items"), "items": _items(owner_unit=unit)}]
+        {"title": _("Responsibility list items"), "item_list": _items(owner_unit=unit)}]
     return _page(request, title=unit.name if unit else _("New unit"), form=form, save=save, record=unit,
                  back=reverse("web:org_units"), sections=sections, creating=unit is None)
 
@@ -174,7 +179,8 @@ def cadre_edit(request, pk: int | None = None):
         editing.record_update(instance=cadre, by=request.user, version=d["version"], name=d["name"], unit=d["unit"],
                               post=d["post"], phone=d["phone"], is_county_leader=d["is_county_leader"])
 
-    sections = [] if cadre is None else [{"title": _("Responsibility list items"), "items": _items(owner_cadre=cadre)}]
+    sections = [] if cadre is None else [{"title": _("Responsibility list items"),
+                                          "item_list": _items(owner_cadre=cadre)}]
     return _page(request, title=str(cadre) if cadre else _("New cadre"), form=form, save=save, record=cadre,
                  back=reverse("web:org_cadres"), sections=sections, creating=cadre is None)
 
@@ -331,7 +337,8 @@ def mutual_group_edit(request, pk: int | None = None):
                                     members=d["member_cadres"], version=d["version"], by=request.user)
 
     sections = [] if group is None else [{
-        "title": _("Shared trips"), "add": reverse("web:org_trip_new", args=[group.pk]), "add_label": _("Record a trip"),
+        "title": _("Shared trips"), "add": reverse("web:org_trip_new", args=[group.pk]),
+        "add_label": _("Record a trip"),
         "rows": [(t.on.isoformat(), "、".join(v.name for v in t.villages.all()), reverse("web:org_trip", args=[t.pk]))
                  for t in group.trips.prefetch_related("villages")]}]
     return _page(request, title=group.name if group else _("New 1×5 group"), form=form, save=save, record=group,
@@ -371,3 +378,42 @@ def item_new(request):
 
     return _page(request, title=_("New responsibility list item"), form=form, save=save,
                  back=reverse("web:org_items"), creating=True)
+
+
+@login_required
+def household_pairing_new(request, pk: int):
+    """干部包户 for a household the missing list names: the new cadre takes over from the start date (a pairing
+    still in force ends the day before: responsibility is handed over, never left empty)."""
+    from tuopin.apps.accounts.scoping import households_visible_to
+
+    org_township(request)
+    household = households_visible_to(request.user).filter(pk=pk).select_related("village").first()
+    if household is None:
+        raise not_found(request, entity="registry.household", entity_id=pk)
+    form = f.HouseholdPairingForm(_data(request), user=request.user, initial={"start": timezone.localdate()})
+
+    def save(d):
+        if d["cadre"] is None:
+            raise ValidationError(_("Name the cadre."))
+        services.cadre_household_handover(household=household, to=d["cadre"], on=d["start"], by=request.user)
+        return reverse("web:org_missing")
+
+    return _page(request, title=_("Pairing cadre for household %(number)s") % {"number": household.number},
+                 form=form, save=save, back=reverse("web:org_missing"), creating=True)
+
+
+@login_required
+def item_edit(request, pk: int):
+    item = get_object_or_404(ResponsibilityItem.objects.select_related("region", "owner_unit", "owner_cadre__unit"),
+                             pk=pk)
+    _reach(request, item)
+    form = f.ItemEditForm(_data(request), user=request.user, initial={
+        "owner_unit": item.owner_unit_id, "owner_cadre": str(item.owner_cadre) if item.owner_cadre else "",
+        "content": item.content, "deadline": item.deadline, "version": item.version})
+
+    def save(d):
+        responsibility_item_update(item=item, by=request.user, version=d["version"], content=d["content"],
+                                   deadline=d["deadline"], owner_unit=d["owner_unit"], owner_cadre=d["cadre"])
+
+    title = f"{item.get_level_display()} · {item.region.name}（{item.get_status_display()}）"
+    return _page(request, title=title, form=form, save=save, record=item, back=reverse("web:org_items"))

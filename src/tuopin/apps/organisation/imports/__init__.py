@@ -113,8 +113,8 @@ def _import(*, path: Path, by, report: Path | None, source: str) -> WorkbookResu
         return _reported(out, report)
     present = [k for k in KINDS if k.sheet in sheets]
     if not present:
-        out.problems.append(SheetProblem("", None, "", "", _("no organisation sheet in the file (sheets are named %(names)s)")
-                                         % {"names": "、".join(BY_SHEET)}))
+        out.problems.append(SheetProblem("", None, "", "", _("no organisation sheet in the file (sheets are named "
+                                                             "%(names)s)") % {"names": "、".join(BY_SHEET)}))
         return _reported(out, report)
     refs = Refs(by)
     try:
