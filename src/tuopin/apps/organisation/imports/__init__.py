@@ -27,7 +27,7 @@ from tuopin.apps.registry.exchange.report import REPORT_COLUMNS, default_path
 from tuopin.common.masking import mask_text
 
 from .kinds import BY_KEY, BY_SHEET, KINDS, Kind
-from .reading import Refs, RowError, read_sheets, rows_of
+from .reading import Refs, RowError, read_sheets, rows_of, sheet_names
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,7 @@ def is_organisation_workbook(path: Path) -> bool:
     """Whether the file holds any of the organisation's sheets (else it is a 帮扶责任人 pairing list)."""
     if path.suffix.lower() not in (".xlsx", ".xlsm", ".ods"):
         return False
-    try:
-        return bool(set(read_sheets(path)) & set(BY_SHEET))
-    except UnreadableFile:
-        return False
+    return bool(set(sheet_names(path)) & set(BY_SHEET))
 
 
 class _Refused(Exception):

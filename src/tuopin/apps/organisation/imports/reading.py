@@ -65,6 +65,17 @@ def read_sheets(path: Path) -> dict[str, list[list[Any]]]:
                              % {"file": path.name, "error": exc}) from None
 
 
+def sheet_names(path: Path) -> list[str]:
+    """The workbook's sheet names, without reading its cells ([] for a file that cannot be opened)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        check_file(path)
+        return [name.strip() for name in CalamineWorkbook.from_path(str(path)).sheet_names]
+    except Exception:  # unreadable or refused: the import that follows reports why
+        return []
+
+
 def rows_of(name: str, grid: list[list[Any]], first_column: str) -> SheetRows:
     """The sheet's rows under its header (the first of the top rows holding `first_column`: counties put title
     rows above it); empty rows are skipped."""
