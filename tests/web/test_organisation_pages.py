@@ -133,3 +133,51 @@ def test_a_household_without_a_cadre_is_paired_from_the_missing_list(client, org
     client.force_login(org["accounts"]["commander"])
     h4 = org["households"][3]  # in another zone
     assert client.get(f"/organisation/households/{h4.pk}/pair/").status_code == 404
+
+
+def test_a_work_teams_sending_unit_may_be_left_empty_and_its_member_ended(client, org):
+    team = org["team"]
+    client.force_login(org["accounts"]["county_admin"])
+    response = client.post(f"/organisation/work-teams/{team.pk}/", {"unit": "", "end": "", "version": team.version})
+    assert response.status_code == 302
+    team.refresh_from_db()
+    assert team.unit is None and team.version == 2
+    member = team.members.get()
+    response = client.post(f"/organisation/work-team-members/{member.pk}/", {
+        "first_secretary": "on", "end": "2015-01-01", "version": member.version})
+    assert response.status_code == 200 and "结束日期早于开始日期" in response.content.decode()
+    response = client.post(f"/organisation/work-team-members/{member.pk}/", {
+        "first_secretary": "on", "end": "2020-06-30", "version": member.version})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.end == dt.date(2020, 6, 30)
+
+
+def test_a_commander_makes_a_1x5_group_and_records_its_shared_trip(client, org):
+    from tuopin.apps.organisation.models import Cadre, MutualGroup, SharedTrip
+
+    t1, t2 = org["townships"]
+    names = ["甲", "乙", "丙", "丁", "戊"]
+    for name in names:
+        Cadre.objects.create(name=name, unit=org["paired_unit"])
+    client.force_login(org["accounts"]["commander"])
+    outside = client.post("/organisation/mutual-groups/new/", {"name": "外乡组", "township": t2.pk,
+                                                               "members": "、".join(names)})
+    assert outside.status_code == 200 and not MutualGroup.objects.exists()  # 建平乡 is not a choice
+    response = client.post("/organisation/mutual-groups/new/", {"name": "镇赉镇第1互助组", "township": t1.pk,
+                                                                "vehicle": "吉G12345", "members": "、".join(names)})
+    assert response.status_code == 302
+    group = MutualGroup.objects.get()
+    h1 = org["households"][0]
+    response = client.post(f"/organisation/mutual-groups/{group.pk}/trips/new/", {
+        "on": "2018-05-12", "villages": [org["villages"][0].pk], "households": h1.number, "note": "核实收入"})
+    assert response.status_code == 302
+    trip = SharedTrip.objects.get(group=group)
+    assert list(trip.households.all()) == [h1] and trip.note == "核实收入"
+    page = client.get(f"/organisation/mutual-groups/{group.pk}/").content.decode()
+    assert f"/organisation/trips/{trip.pk}/" in page and "吉G12345" in page
+    h4 = org["households"][3]  # in 建平乡: outside the group's township and the commander's zone
+    refused = client.post(f"/organisation/trips/{trip.pk}/", {"on": "2018-05-12", "households": h4.number,
+                                                              "version": trip.version})
+    assert refused.status_code == 200 and h4.number in refused.content.decode()
+    assert list(SharedTrip.objects.get(pk=trip.pk).households.all()) == [h1]

@@ -49,7 +49,9 @@ def record_update(*, instance, by, version: int | None, source: str = "web", **f
         setattr(instance, name, value.strip() if isinstance(value, str) else value)
     if "end" in fields and fields["end"] is not None and fields["end"] < instance.start:
         raise ValidationError({"end": _("The period ends before it starts (%(start)s).") % {"start": instance.start}})
-    instance.full_clean(validate_unique=True, validate_constraints=False)
+    # A field left empty on purpose (a team's sending unit, an open end) is allowed where the column is nullable.
+    instance.full_clean(exclude=[name for name, value in fields.items() if value is None],
+                        validate_unique=True, validate_constraints=False)
     changes = diff(before, snapshot(instance, fields))
     if not changes:
         return instance
