@@ -49,6 +49,9 @@ SPEC = {
     # decision 1241: rectification items by hand, and reopened, by the county office and commanders
     "make rectification item": {"county_admin", "commander"},
     "reopen rectification item": {"county_admin", "commander"},
+    # The organisation (decision 1220): county-wide records by the county office, a zone's own by its commander too.
+    "edit county organisation": {"county_admin"},
+    "edit zone organisation": {"county_admin", "commander"},
 }
 
 
@@ -104,6 +107,14 @@ def _door(name: str, org, user):
         task = Task.objects.create(kind="rectification", title="probe", household=h1, village=h1.village,
                                    year=2018, owner_cadre=cadre, status="done")
         rectification.rectification_reopen(task=task, by=user, note="not put right")
+    elif name == "edit county organisation":
+        from tuopin.apps.organisation.services import unit_create
+
+        unit_create(name="县统计局", kind="department", domain="statistics", by=user)
+    elif name == "edit zone organisation":
+        from tuopin.apps.organisation.services import unit_village_pairing_create
+
+        unit_village_pairing_create(unit=org["other_unit"], village=h1.village, start=dt.date(2020, 1, 1), by=user)
     elif name == "see ID numbers":
         if not may(user, Action.SEE_ID_NUMBERS):
             raise Refused(user, Action.SEE_ID_NUMBERS, "masked")

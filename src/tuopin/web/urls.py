@@ -6,6 +6,8 @@ from .converters import IdConverter, YearConverter
 from .views import administration, evaluation, rectification
 from .views import login as login_views
 from .views import password as password_views
+from .views import organisation as org
+from .views import organisation_edit as org_edit
 from .views import second_factor as second_factor_views
 
 app_name = "web"
@@ -67,4 +69,36 @@ urlpatterns = [
     path("rectification/new/", rectification.rectification_new, name="rectification_new"),
     path("rectification/check/", rectification.rectification_check, name="rectification_check"),
     path("rectification/<id:pk>/reopen/", rectification.rectification_reopen, name="rectification_reopen"),
+    # The organisation, kept by people (decisions 1220–1225): lists, record pages with history, import, templates.
+    path("organisation/", org.org_index, name="org_index"),
+    path("organisation/templates/<slug:kind>.xlsx", org.org_template, name="org_template"),
+    path("organisation/missing/", org.org_missing, name="org_missing"),
+    path("organisation/units/", org.unit_list, name="org_units"),
+    path("organisation/units/new/", org_edit.unit_edit, name="org_unit_new"),
+    path("organisation/units/<id:pk>/", org_edit.unit_edit, name="org_unit"),
+    path("organisation/cadres/", org.cadre_list, name="org_cadres"),
+    path("organisation/cadres/new/", org_edit.cadre_edit, name="org_cadre_new"),
+    path("organisation/cadres/<id:pk>/", org_edit.cadre_edit, name="org_cadre"),
+    path("organisation/groups/", org.group_list, name="org_groups"),
+    path("organisation/groups/new/", org_edit.group_edit, name="org_group_new"),
+    path("organisation/groups/<id:pk>/", org_edit.group_edit, name="org_group"),
+    path("organisation/war-zones/", org.war_zone_list, name="org_zones"),
+    path("organisation/war-zones/<id:pk>/", org_edit.zone_edit, name="org_zone"),
+    path("organisation/unit-villages/", org.pairing_list, name="org_pairings"),
+    path("organisation/unit-villages/new/", org_edit.pairing_edit, name="org_pairing_new"),
+    path("organisation/unit-villages/<id:pk>/", org_edit.pairing_edit, name="org_pairing"),
+    path("organisation/work-teams/", org.work_team_list, name="org_teams"),
+    path("organisation/work-teams/new/", org_edit.team_edit, name="org_team_new"),
+    path("organisation/work-teams/<id:pk>/", org_edit.team_edit, name="org_team"),
+    path("organisation/work-teams/<id:team_pk>/members/new/", org_edit.member_edit, name="org_member_new"),
+    path("organisation/work-team-members/<id:pk>/", org_edit.member_edit, name="org_member"),
+    path("organisation/mutual-groups/", org.mutual_group_list, name="org_mutual_groups"),
+    path("organisation/mutual-groups/new/", org_edit.mutual_group_edit, name="org_mutual_group_new"),
+    path("organisation/mutual-groups/<id:pk>/", org_edit.mutual_group_edit, name="org_mutual_group"),
+    path("organisation/mutual-groups/<id:group_pk>/trips/new/", org_edit.trip_edit, name="org_trip_new"),
+    path("organisation/trips/<id:pk>/", org_edit.trip_edit, name="org_trip"),
+    path("organisation/households/<id:pk>/pair/", org_edit.household_pairing_new, name="org_household_pair"),
+    path("organisation/responsibility/", org.item_list, name="org_items"),
+    path("organisation/responsibility/new/", org_edit.item_new, name="org_item_new"),
+    path("organisation/responsibility/<id:pk>/", org_edit.item_edit, name="org_item"),
 ]

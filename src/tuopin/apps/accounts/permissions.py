@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_noop
 
 from .models import Role
 
@@ -52,7 +53,9 @@ class Action:
     RECORD_VISIT = "record_visit"                # obj: the household
     COUNTY_BOARD = "county_board"
     JUDGE_ASSESSMENT = "judge_assessment"        # a commander's proposal and veto; the county office too
-    IMPORT_ORGANISATION = "import_organisation"
+    IMPORT_ORGANISATION = "import_organisation"  # the 帮扶责任人 list (cadre ↔ household pairings) in scope
+    SEE_ORGANISATION = "see_organisation"        # the organisation's pages (a commander: its own zone)
+    EDIT_ORGANISATION = "edit_organisation"      # obj: the record (a commander: its zone's teams, pairings, 1×5 …)
     RUN_ASSESSMENT = "run_assessment"
     # the evaluation round (第三方评估) and rectification (问题整改), decision 1240
     SEE_EVALUATION = "see_evaluation"            # rounds, samples, 三率一度, the masked export (obj: the round)
@@ -101,6 +104,11 @@ ROLES: dict[str, frozenset] = {
     # in charge and the Party secretary named in the war zone, who log in with their cadre accounts.
     A.JUDGE_ASSESSMENT: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.CADRE}),
     A.IMPORT_ORGANISATION: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
+    A.SEE_ORGANISATION: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
+    # The county office keeps the whole organisation; a war-zone commander keeps what lies in its township (its
+    # villages' pairings and work teams, its 1×5 groups and trips, its responsibility lists), not the county-wide
+    # records (units, cadres, groups, the war zones themselves) — decision 1220.
+    A.EDIT_ORGANISATION: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
     A.RUN_ASSESSMENT: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.EVALUATOR, R.DEPARTMENT}),
     # The county office prepares a round and reads it; only the third party records what it found (decision 1240).
     A.SEE_EVALUATION: frozenset({R.COUNTY_ADMIN, R.EVALUATOR}),
@@ -217,6 +225,18 @@ def _reach_region(account, region) -> str:
     return "" if regions_visible_to(account).filter(pk=region.pk).exists() else "the place is outside your area"
 
 
+def _organisation_record(account, record) -> str:
+    from tuopin.apps.organisation.selectors import township_id_of
+
+    if account.role == R.COUNTY_ADMIN:
+        return ""
+    township = township_id_of(record)
+    if township is None:
+        return gettext_noop("only the county office edits the county-wide organisation (units, cadres, groups, "
+                            "war zones)")
+    return "" if township == account.region_id else gettext_noop("the record lies outside your war zone")
+
+
 def _stage(account, stage) -> str:
     owners = STAGE_OWNERS.get(str(stage), frozenset())
     return "" if account.role in owners else "your role does not record this stage"
@@ -256,6 +276,7 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.DRAW_EVALUATION: _own_county,
     A.RECORD_EVALUATION: _own_county,
     A.MANAGE_RECTIFICATION: _reach_region,
+    A.EDIT_ORGANISATION: _organisation_record,
     A.JUDGE_ASSESSMENT: _judge,
     A.DISABLE_ACCOUNT: _disable,
     A.ASSIGN_ROLE: _assign,

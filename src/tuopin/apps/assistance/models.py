@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from tuopin.apps.organisation.models import Tracked
+
 
 class Level(models.TextChoices):  # the six levels of responsibility lists
     TOWNSHIP_LEADER = "township_leader", "包乡领导"
@@ -21,7 +23,7 @@ class TaskStatus(models.TextChoices):
     HANDED_OVER = "handed", "已移交"
 
 
-class ResponsibilityItem(models.Model):  # 责任清单事项
+class ResponsibilityItem(Tracked):  # 责任清单事项: edited on its page, so versioned (decision 1222)
     level = models.CharField(max_length=20, choices=Level.choices)
     region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+")
     owner_unit = models.ForeignKey("organisation.Unit", null=True, blank=True, on_delete=models.PROTECT)

@@ -23,7 +23,7 @@ from tuopin.apps.organisation.models import (Cadre, CadreHouseholdPairing, Unit,
                                              WorkTeamMember)
 
 from . import config
-from .models import Assessment, AssessmentEvent, Task, TaskStatus, Visit
+from .models import Assessment, AssessmentEvent, Level as ItemLevel, ResponsibilityItem, Task, TaskStatus, Visit
 
 KINDS = ("cadre", "unit", "work_team", "township")
 VETOABLE = ("unit", "work_team")  # the commander's veto reaches paired units and work teams (S2)
@@ -82,7 +82,7 @@ def score_of(counts: dict, cfg: dict) -> tuple[float | None, dict]:
 
 def _empty() -> dict:
     return {"due": 0, "on_time": 0, "overdue": 0, "accountable": 0, "gap_tasks": 0, "gaps_closed": 0, "visits": 0,
-            "visits_expected": 0.0}
+            "visits_expected": 0.0, "items_due": 0, "items_on_time": 0}
 
 
 def _overlapping(start: dt.date, end: dt.date, prefix: str = "") -> Q:
@@ -143,6 +143,8 @@ def gather(period: str) -> dict[tuple[str, int], dict]:
                 if closed_by_owner_or_gap and closed_on and start <= closed_on <= end:
                     c["gaps_closed"] += 1
 
+    _count_items(counts, start, end, as_of, team_of_village, township_of)
+
     # Visits against the households each subject answered for in the period.
     households = defaultdict(set)
     for cadre_id, household_id, village_id in (CadreHouseholdPairing.objects.filter(_overlapping(start, end))
@@ -157,6 +159,43 @@ def gather(period: str) -> dict[tuple[str, int], dict]:
         for subject in _visit_subjects(cadre_id, village_id, unit_of, team_of_village, team_members, township_of):
             counts[subject]["visits"] += 1
     return counts
+
+
+def _item_subjects(level, region_id, unit_id, cadre_id, team_of_village, township_of):
+    """Who a responsibility list item counts for: its owner, the village's work team for a team's item, and the
+    township for every item of its villages and its own lists."""
+    out = []
+    if cadre_id:
+        out.append(("cadre", cadre_id))
+    if unit_id:
+        out.append(("unit", unit_id))
+    if level == ItemLevel.WORK_TEAM and team_of_village.get(region_id):
+        out.append(("work_team", team_of_village[region_id]))
+    township = township_of.get(region_id, region_id if level in (ItemLevel.TOWNSHIP, ItemLevel.TOWNSHIP_LEADER)
+                               else None)
+    if township:
+        out.append(("township", township))
+    return out
+
+
+def _count_items(counts, start, end, as_of, team_of_village, township_of) -> None:
+    """Responsibility list items (责任清单) count like tasks: due in the period, done by their deadline, overdue
+    while open past it (decision 1224)."""
+    items = (ResponsibilityItem.objects.filter(deadline__isnull=False, deadline__lte=end)
+             .filter(Q(completed_on__isnull=True) | Q(completed_on__gte=start) | Q(deadline__gte=start))
+             .values_list("level", "region_id", "owner_unit_id", "owner_cadre_id", "deadline", "completed_on"))
+    for level, region_id, unit_id, cadre_id, deadline, completed_on in items:
+        due_in_period = start <= deadline <= end
+        on_time = due_in_period and completed_on is not None and completed_on <= deadline
+        overdue = deadline < as_of and (completed_on is None or completed_on > as_of)
+        for subject in _item_subjects(level, region_id, unit_id, cadre_id, team_of_village, township_of):
+            c = counts[subject]
+            c["due"] += due_in_period
+            c["on_time"] += on_time
+            c["overdue"] += overdue
+            c["accountable"] += due_in_period or overdue
+            c["items_due"] += due_in_period
+            c["items_on_time"] += on_time
 
 
 def _visit_subjects(cadre_id, village_id, unit_of, team_of_village, team_members, township_of):

@@ -153,6 +153,11 @@ def county_office(user) -> bool:
 
 
 @register.filter
+def keeps_organisation(user) -> bool:
+    return may(user, Action.SEE_ORGANISATION)
+
+
+@register.filter
 def lacks_standard(code: str, year) -> bool:
     """{% if region.code|lacks_standard:year %}: the standards in force hold no poverty line for the year."""
     from ..params import standard_missing
