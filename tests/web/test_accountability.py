@@ -121,6 +121,26 @@ def test_task_list_filters_and_scope(login, work):
     assert cadre.get(url("task", work["other"].pk)).status_code == 404
 
 
+def test_task_list_puts_the_most_urgent_first(login, work):
+    """Overdue first (most overdue at the top), then the nearest due date, open tasks without a date, and the
+    closed ones last, however old their due dates (decision 1260)."""
+    today = timezone.localdate()
+    h1 = work["households"][0]
+    older = _task(work, h1, "早已逾期", due=today + dt.timedelta(days=1), cadre=work["cadre"])
+    Task.objects.filter(pk=older.pk).update(due=today - dt.timedelta(days=400))
+    done = _task(work, h1, "去年已办", due=today + dt.timedelta(days=1), cadre=work["cadre"])
+    Task.objects.filter(pk=done.pk).update(due=today - dt.timedelta(days=900), status="done",
+                                           closed_on=today - dt.timedelta(days=800))
+    undated = _task(work, h1, "无期限", cadre=work["cadre"])
+    response = login(work["accounts"]["cadre"]).get(url("tasks"))
+    assert [t.title for t in response.context["page"].object_list] == [
+        "早已逾期", "修补院墙", "打扫院落", "无期限", "去年已办"]
+    body = response.content.decode()
+    assert "逾期400天" in body and "逾期2天" in body
+    assert "户编号" in body and "户基本信息" not in body  # the column holds the household number
+    assert undated.due is None
+
+
 def test_task_page_shows_its_history(login, work):
     task = work["mine"]
     TaskEvent.objects.create(task=task, kind="handed", at=timezone.now(), by_name="sync", note="新的包保干部")
