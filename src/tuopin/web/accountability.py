@@ -179,7 +179,7 @@ class Board:  # the county board's figures for one period: recorded scores, or c
     cadres: list
     scored_at: object = None  # when the recorded scores last changed
 
-    def overdue_by_owner(self, limit: int) -> list[dict]:
+    def overdue_by_owner(self, limit: int | None = None) -> list[dict]:
         """Owners with overdue tasks, most first, from the same rows as the rankings (so the counts agree)."""
         rows = [{"owner": r["unit"], "key": f"u{r['unit_id']}", "overdue": r["overdue"]} for r in self.units]
         rows += [{"owner": r["cadre"], "key": f"c{r['cadre_id']}", "overdue": r["overdue"]} for r in self.cadres]

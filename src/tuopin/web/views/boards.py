@@ -103,7 +103,8 @@ def county_board(request):
         "parts": _period_parts(),
         "units": Paginator(board.units, BOARD_ROWS).get_page(request.GET.get("units_page")),
         "cadres": Paginator(board.cadres, BOARD_ROWS).get_page(request.GET.get("cadres_page")),
-        "query_units": query_units, "query_cadres": query_cadres, "vetoes": _veto_rows(period), "overdue": board.overdue_by_owner(BOARD_ROWS),
+        "query_units": query_units, "query_cadres": query_cadres, "vetoes": _veto_rows(period),
+        "overdue": board.overdue_by_owner(),
         "weights": weights["weights"], "penalties": weights["penalties"],
     })
 
