@@ -51,9 +51,13 @@ def log_in(page, url: str, account: dict) -> None:
         raise SystemExit(f"could not log in as {account['username']} at {url} (still on {page.url})")
 
 
-def shot(page, out: Path, name: str) -> Path:
+def shot(page, out: Path, name: str, height: int | None = None) -> Path:
+    """The whole page, or its top `height` pixels (a page with long lists below what the picture is about)."""
     path = out / name
-    page.screenshot(path=str(path), full_page=True)
+    if height is None:
+        page.screenshot(path=str(path), full_page=True)
+    else:
+        page.screenshot(path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": WIDTH, "height": height})
     data = path.read_bytes()
     if data[:8] != PNG or len(data) < 20_000:
         raise SystemExit(f"{path}: not a picture of a page ({len(data)} bytes)")
@@ -76,7 +80,7 @@ def take(page, url: str, out: Path) -> None:
 
     page.goto(f"{county_url}?year=2016", timeout=300_000)
     charts_drawn(page)
-    shot(page, out, "dashboard.png")
+    shot(page, out, "dashboard.png", height=1250)  # the charts; the list of lagging villages runs long
 
     # A household that left poverty: the first on the first township's first poor village's list.
     page.goto(f"{county_url}?year=2018")
@@ -91,7 +95,7 @@ def take(page, url: str, out: Path) -> None:
 
     page.goto(f"{url}/accountability/?period=2018")
     page.wait_for_selector("table.cadres-ranked")
-    shot(page, out, "accountability.png")
+    shot(page, out, "accountability.png", height=1900)
 
 
 def main(argv: list[str] | None = None) -> int:
