@@ -1,7 +1,7 @@
 """The README's screenshots, taken from the demo county as a running server shows it (decision 1264).
 
     make demo                                   # builds the demo county and serves it on :8000 (other shell)
-    .venv/bin/python scripts/screenshots.py     # writes docs/img/county.png, dashboard.png, household.png, accountability.png
+    .venv/bin/python scripts/screenshots.py     # docs/img/county.png, dashboard.png, household.png, accountability.png
 
 Logs in as the demo's county office (password and second factor from var/demo-accounts.json) with Debian's
 chromium through Playwright — the browser the tests drive — and walks the pages a person would: the county in

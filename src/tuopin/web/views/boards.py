@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.accounts.scoping import tasks_visible_to
-from tuopin.apps.assistance import config, scoring, services
+from tuopin.apps.assistance import config, services
 from tuopin.apps.assistance.models import Assessment
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.geo.models import Level, Region
@@ -95,7 +95,8 @@ def county_board(request):
     period = acc.chosen_period(acc.asked_period(request.GET))
     board = acc.county_board(period)
     recorded = acc.recorded_periods()
-    query_units, query_cadres = _pages_query(request, period, "units_page"), _pages_query(request, period, "cadres_page")
+    query_units = _pages_query(request, period, "units_page")
+    query_cadres = _pages_query(request, period, "cadres_page")
     weights = config.scoring()
     return render(request, "web/county_board.html", {
         "period": period, "board": board, "recorded_periods": recorded,
