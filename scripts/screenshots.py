@@ -98,6 +98,20 @@ def take(page, url: str, out: Path) -> None:
     shot(page, out, "accountability.png", height=1900)
 
 
+def run(browser, url: str, accounts: Path, out: Path) -> None:
+    """Log in and take the pictures with a launched Playwright browser (the tests pass their own)."""
+    account = _account(accounts, "county_admin")
+    out.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(locale="zh-CN", viewport={"width": WIDTH, "height": HEIGHT})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    try:
+        log_in(page, url.rstrip("/"), account)
+        take(page, url.rstrip("/"), out)
+    finally:
+        context.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000")
@@ -105,17 +119,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args(argv)
+    _account(args.accounts, "county_admin")  # a wrong file is said before a browser starts
     from playwright.sync_api import sync_playwright
 
-    args.out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=args.chromium, args=["--no-sandbox", "--disable-gpu"])
-        context = browser.new_context(locale="zh-CN", viewport={"width": WIDTH, "height": HEIGHT})
-        page = context.new_page()
-        page.set_default_timeout(120_000)
         try:
-            log_in(page, args.url.rstrip("/"), _account(args.accounts, "county_admin"))
-            take(page, args.url.rstrip("/"), args.out)
+            run(browser, args.url, args.accounts, args.out)
         finally:
             browser.close()
     return 0

@@ -20,7 +20,7 @@ def _script():
     return module
 
 
-def test_the_script_takes_the_readme_pictures(live_server, live_county, tmp_path):
+def test_the_script_takes_the_readme_pictures(browser, live_server, live_county, tmp_path):
     from tests.web.yearly import county_over_years
 
     county_over_years(live_county)
@@ -28,7 +28,7 @@ def test_the_script_takes_the_readme_pictures(live_server, live_county, tmp_path
     accounts.write_text(json.dumps([{"role": "county_admin", "username": "county_admin", "password": PASSWORD,
                                      "totp_secret": None}]), encoding="utf-8")
     out = tmp_path / "img"
-    assert _script().main(["--url", live_server.url, "--accounts", str(accounts), "--out", str(out)]) == 0
+    _script().run(browser, live_server.url, accounts, out)  # what main() does after starting its own browser
     names = sorted(p.name for p in out.iterdir())
     assert names == ["accountability.png", "county.png", "dashboard.png", "household.png"]
     for path in out.iterdir():
