@@ -145,3 +145,17 @@ def test_responsibility_list_items_count_for_their_owner_and_township(org):
     assert c["overdue"] >= 1
     assert counts[("township", t1.pk)]["items_due"] == 2
     assert counts[("cadre", org["leader"].pk)]["items_due"] == 0
+
+
+def test_equal_scores_are_ranked_by_the_work_behind_them():
+    """Many cadres reach 100: fewer overdue first, then on-time rate, gaps closed, visits — not the name."""
+    from tuopin.apps.assistance.scoring import rank_key
+
+    def row(name, score=100.0, overdue=0, on_time=4, due=4, closed=2, gaps=2, visits=4, expected=4.0):
+        return {"cadre": name, "score": score, "overdue": overdue, "on_time": on_time, "tasks_due": due,
+                "gaps_closed": closed, "gap_tasks": gaps, "visits": visits, "visits_expected": expected}
+
+    rows = [row("阿一", overdue=1), row("阿二", visits=9), row("阿三"), row("阿四", on_time=3),
+            row("阿五", score=99.0, visits=20), row("阿六", visits=9, due=8, on_time=8)]
+    assert [r["cadre"] for r in sorted(rows, key=lambda r: (*rank_key(r), r["cadre"]))] == [
+        "阿六", "阿二", "阿三", "阿四", "阿一", "阿五"]

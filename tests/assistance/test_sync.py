@@ -83,6 +83,24 @@ def test_fixing_a_gap_closes_its_task_and_breaking_it_reopens_it(org, admin):
     assert Task.objects.filter(household=h2).count() == 4  # still one per gap and owner
 
 
+def test_an_open_task_reads_as_this_years_gap(org, admin):
+    """A task left open takes the gap's wording of the year synced, not the year it was made (decision 1260)."""
+    h2 = org["households"][1]
+    sync(admin)
+    task = Task.objects.get(household=h2, indicator="income", owner_cadre=org["zhao"])
+    assert task.title == task.detail == "人均纯收入2000元，未超过扶贫标准3535元"  # the reason alone, once
+    version = task.version
+    set_income(h2, admin, 2500)  # still below the line, but the figure has moved
+    result = sync(admin)
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN and result.retitled == 2  # the cadre's task and the paired unit's
+    assert task.title == task.detail == "人均纯收入2500元，未超过扶贫标准3535元"
+    assert task.version == version + 1 and task.updated_by == admin
+    assert sync(admin).retitled == 0  # nothing new to say: nothing written
+    housing = Task.objects.filter(household=h2, indicator="housing").first()
+    assert housing.title == "住房为D级危房，尚未改造（住房安全未保障）"
+
+
 def test_a_task_completed_while_its_gap_remains_is_reopened(org, admin):
     from tuopin.apps.assistance.tasks import task_complete
 

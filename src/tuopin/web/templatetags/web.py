@@ -125,6 +125,35 @@ def task_status(value: str) -> str:
 
 
 @register.filter
+def entity_label(code: str) -> str:
+    """An audit entity code (registry.household) in words (农户)."""
+    from ..audit_labels import entity_label as label
+
+    return label(code)
+
+
+@register.filter
+def period_label(period: str) -> str:
+    """An assessment period in words: 2020 → 2020年, 2020H1 → 2020年上半年, 2020Q3 → 2020年第三季度."""
+    from django.utils.translation import gettext as _
+
+    parts = {"": _("%(year)s"), "H1": _("%(year)s, first half"), "H2": _("%(year)s, second half"),
+             "Q1": _("%(year)s, first quarter"), "Q2": _("%(year)s, second quarter"),
+             "Q3": _("%(year)s, third quarter"), "Q4": _("%(year)s, fourth quarter")}
+    period = str(period or "")
+    found = parts.get(period[4:])
+    return found % {"year": period[:4]} if found and period[:4].isdigit() else period
+
+
+@register.filter
+def days_overdue(task) -> int:
+    """Days an open task is past its due date today (0 when it is not overdue, closed, or has no date)."""
+    if task.status != "open" or task.due is None:
+        return 0
+    return max(0, (timezone.localdate() - task.due).days)
+
+
+@register.filter
 def task_event(value: str) -> str:
     return str(labels.TASK_EVENT_LABELS.get(value, value))
 

@@ -31,6 +31,11 @@ def home(request):
     region = geo.home_region(user)
     if region is not None:
         return redirect("web:region", pk=region.pk)
+    if user.role == "department":
+        # A department works from the gaps of its domain routed to it, not from household rows (decision 1262).
+        work = accountability.department_work(user)
+        page = Paginator(work.tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "web/department_home.html", {"work": work, "page": page})
     page = Paginator(registry.my_household_rows(user), PAGE_SIZE).get_page(request.GET.get("page"))
     # A pairing cadre works from cards (phone-sized): open tasks with due dates and the last visit per household.
     cards = accountability.household_cards(user, page.object_list) if user.role == "cadre" else None

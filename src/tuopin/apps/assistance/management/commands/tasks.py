@@ -65,8 +65,8 @@ class Command(AccountCommand):
         if action == "sync":
             r = services.tasks_sync(year=year, region=region, by=user)
             return {"year": r.year, "gaps": r.gaps, "created": r.created, "closed": r.closed, "reopened": r.reopened,
-                    "handed_over": r.handed_over, "unchanged": r.unchanged, "unrouted": r.unrouted,
-                    "seconds": r.seconds["total"]}
+                    "handed_over": r.handed_over, "unchanged": r.unchanged, "retitled": r.retitled,
+                    "unrouted": r.unrouted, "seconds": r.seconds["total"]}
         if action == "templates":
             return {"year": year, **services.tasks_generate_templates(year=year, region=region, by=user)}
         return services.assessments_compute(period=period, by=user)
