@@ -56,14 +56,14 @@ def years_with_records(region: Region) -> list[int]:
 
 
 def chosen_year(region: Region, asked: int | None) -> tuple[int | None, list[int]]:
-    """The year a page shows: the one asked for (checked by `web.params.asked_year`) if the area has records for
-    it, else the latest."""
+    """The year a page shows: the one asked for (checked by `web.params.asked_year`), even when the area has no
+    records for it — the page then says so (decision 1251) — else the latest year with records."""
     years = years_with_records(region)
     try:
         year = int(asked)
     except (TypeError, ValueError):
         year = None
-    if year not in years:
+    if year is None:
         year = years[-1] if years else None
     return year, years
 

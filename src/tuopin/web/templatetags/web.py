@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from tuopin.apps.accounts.permissions import Action, may
@@ -167,3 +168,44 @@ def no_standard(code: str, year) -> dict:
 
     message, hint = no_standard_message(str(code), int(year))
     return {"message": message, "hint": hint}
+
+
+@register.inclusion_tag("web/_no_records.html")
+def no_records(year, years, of: str = "area") -> dict:
+    """{% no_records year years %} (or `… "household"`): no yearly records for the year asked, and which years
+    there are (decision 1251)."""
+    years = list(years or [])
+    if not years:
+        if of == "household":
+            return {"message": _("No yearly records.")}
+        return {"message": _("No village has a yearly record in this area yet, so there is nothing to assess.")}
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    if of == "household":
+        message = _("This household has no yearly record for %(year)s. Its records cover %(span)s: pick one of "
+                    "those years.")
+    else:
+        message = _("There are no yearly records for %(year)s in this area, so there is nothing to assess for that "
+                    "year. The area's records cover %(span)s: pick one of those years.")
+    return {"message": message % {"year": year, "span": span}}
+
+
+@register.inclusion_tag("web/_line_note.html")
+def line_note(code: str, year) -> dict:
+    """{% line_note region.code year %}: the poverty line the year is judged by, and how sure it is (a line
+    carried on from an earlier year, or not verified in a source, says so: decision 1250)."""
+    from tuopin import standards
+
+    try:
+        entry = standards.load(str(code)).line_entry(int(year))
+    except (standards.StandardMissing, TypeError, ValueError):
+        return {"note": ""}
+    note = _("Poverty line for %(year)s: %(yuan)s yuan a person a year.") % {"year": year, "yuan": entry["yuan"]}
+    status = entry.get("status", "verified")
+    if status == "carried":
+        note += " " + _("No line published for this year was found: the %(from)s line is carried on (unverified).") \
+            % {"from": entry.get("carried_from", "")}
+    elif status == "unverified":
+        note += " " + _("This figure is not verified in a source.")
+    elif status == "partial":
+        note += " " + _("This figure is verified in one source only.")
+    return {"note": note, "status": status}
