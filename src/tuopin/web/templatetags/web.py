@@ -209,3 +209,14 @@ def line_note(code: str, year) -> dict:
     elif status == "partial":
         note += " " + _("This figure is verified in one source only.")
     return {"note": note, "status": status}
+
+
+@register.filter
+def housing_state(record) -> str:
+    """{{ y|housing_state }}: the housing grade of a yearly record, or — once its renovation is finished — that it
+    was renovated, how and when, with the grade it had (decision 1252)."""
+    grade = labels.label("HousingGrade", record.housing_grade)
+    if not record.renovation_finished:
+        return grade
+    return _("renovated: %(how)s, %(year)s (was %(grade)s)") % {
+        "how": labels.label("Renovation", record.renovation), "year": record.renovation_year, "grade": grade}
