@@ -98,9 +98,11 @@ def test_every_page_answers_for_every_year(years_county, download, year):
 
 
 @pytest.mark.parametrize("year", range(FIRST_YEAR, THIS_YEAR + 1))
-def test_every_command_and_api_list_answers_for_every_year(years_county, capsys, year):
-    """`tuopin assess` gives the year's figures, or refuses (exit 3) saying the year has no records and which
-    years have; the API's yearly lists answer, empty for a year without records."""
+def test_every_command_and_api_list_answers_for_every_year(years_county, capsys, tmp_path, settings, year):
+    """`tuopin assess` and `tuopin tasks sync` work on the year, or refuse (exit 3) saying it has no records and
+    which years have; `tuopin export --year` writes the year; the API's yearly lists answer, empty for a year
+    without records."""
+    settings.VAR_DIR = tmp_path
     code = main(["assess", "--year", str(year), "--json", "--as", "county_admin"])
     out = capsys.readouterr()
     if year in RECORDED:
@@ -110,6 +112,15 @@ def test_every_command_and_api_list_answers_for_every_year(years_county, capsys,
     else:
         assert code == 3
         assert f"镇赉县没有 {year} 年的村级年度记录" in out.err and "2015–2022" in out.err
+    code = main(["tasks", "sync", "--year", str(year), "--json", "--as", "county_admin"])
+    out = capsys.readouterr()
+    if year in RECORDED:
+        assert code == 0 and json.loads(out.out)["year"] == year
+    else:  # not "every gap closed": nothing changes, and it says why
+        assert code == 3 and f"没有 {year} 年的村级年度记录" in out.err
+    code = main(["export", "--format", "csv", "--out", str(tmp_path / "county.csv"), "--year", str(year),
+                 "--as", "county_admin"])
+    assert code == 0 and f"year {year}" in capsys.readouterr().out
     api = _client(years_county["accounts"]["county_admin"])
     for endpoint in ("/api/household-years/", "/api/person-years/"):
         response = api.get(f"{endpoint}?year={year}")
