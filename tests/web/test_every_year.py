@@ -5,11 +5,13 @@ none — and never with a server error or a refusal for want of a standard.
 The county has records for 2015–2020 (tests/web/yearly.py) and, for the transition period, 2021–2022 for its
 exited households; 2023 onwards have no records. The years run to today's year, computed, not written down."""
 
+import io
 import json
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from tests.web.conftest import url
 from tests.web.yearly import county_over_years
@@ -92,6 +94,12 @@ def test_every_page_answers_for_every_year(years_county, download, year):
         document = download(office, url(name, township.pk, year))
         if recorded:
             assert document.status_code == 200, name
+            if name == "area_report_xlsx":  # the report names the line its figures were judged by
+                book = load_workbook(io.BytesIO(b"".join(document.streaming_content) if document.streaming
+                                                else document.content))
+                cells = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True)}
+                assert cells["扶贫标准"].startswith(f"{year} 年扶贫标准"), cells
+                assert ("沿用 2020 年标准" in cells["扶贫标准"]) == (year > 2020)
         else:
             assert document.status_code == 404 and NO_RECORDS_DOCUMENT in document.content.decode(), name
     assert download(office, url("notice_list_pdf", village.pk, year)).status_code == 200

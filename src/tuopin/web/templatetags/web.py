@@ -191,24 +191,10 @@ def no_records(year, years, of: str = "area") -> dict:
 
 @register.inclusion_tag("web/_line_note.html")
 def line_note(code: str, year) -> dict:
-    """{% line_note region.code year %}: the poverty line the year is judged by, and how sure it is (a line
-    carried on from an earlier year, or not verified in a source, says so: decision 1250)."""
-    from tuopin import standards
+    """{% line_note region.code year %}: the poverty line the year is judged by, and how sure it is."""
+    from ..figures import line_note as note
 
-    try:
-        entry = standards.load(str(code)).line_entry(int(year))
-    except (standards.StandardMissing, TypeError, ValueError):
-        return {"note": ""}
-    note = _("Poverty line for %(year)s: %(yuan)s yuan a person a year.") % {"year": year, "yuan": entry["yuan"]}
-    status = entry.get("status", "verified")
-    if status == "carried":
-        note += " " + _("No line published for this year was found: the %(from)s line is carried on (unverified).") \
-            % {"from": entry.get("carried_from", "")}
-    elif status == "unverified":
-        note += " " + _("This figure is not verified in a source.")
-    elif status == "partial":
-        note += " " + _("This figure is verified in one source only.")
-    return {"note": note, "status": status}
+    return note(str(code), year)
 
 
 @register.filter
