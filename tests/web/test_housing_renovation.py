@@ -36,7 +36,7 @@ def houses(county):
     return rebuilt, unknown
 
 
-def _engine_housing_gaps(county, household, year) -> list[str]:
+def _engine_housing_gaps(household, year) -> list[str]:
     township = household.township
     _, result = services.assess(year=year, region=township)
     return [row["reason"] for row in result.household_gaps.to_pylist()
@@ -46,14 +46,14 @@ def _engine_housing_gaps(county, household, year) -> list[str]:
 def test_the_engine_counts_a_renovation_from_the_year_it_was_finished(county, houses):
     rebuilt, unknown = houses
     for year in YEARS:
-        gaps = _engine_housing_gaps(county, rebuilt, year)
+        gaps = _engine_housing_gaps(rebuilt, year)
         if year < 2017:
             assert gaps == ["住房为D级危房，改造计划2017年竣工，尚未完成（住房安全未保障）"], year
         else:
             assert gaps == [], year
-        assert _engine_housing_gaps(county, unknown, year) == ["住房为C级危房，改造未填竣工年度（住房安全未保障）"]
+        assert _engine_housing_gaps(unknown, year) == ["住房为C级危房，改造未填竣工年度（住房安全未保障）"]
     HouseholdYear.objects.filter(household=rebuilt, year=2018).update(renovation="")
-    assert _engine_housing_gaps(county, rebuilt, 2018) == ["住房为D级危房，尚未改造（住房安全未保障）"]
+    assert _engine_housing_gaps(rebuilt, 2018) == ["住房为D级危房，尚未改造（住房安全未保障）"]
 
 
 def test_the_page_shows_the_house_renovated_and_agrees_with_the_engine(county, houses, download):
@@ -61,7 +61,7 @@ def test_the_page_shows_the_house_renovated_and_agrees_with_the_engine(county, h
     client = Client()
     client.force_login(county["accounts"]["county_admin"])
     for year in YEARS:
-        engine_safe = not _engine_housing_gaps(county, rebuilt, year)
+        engine_safe = not _engine_housing_gaps(rebuilt, year)
         for warm in (False, True):  # the rules run on the household alone, then the township's cached run
             if warm:
                 assert client.get(url("region", rebuilt.township.pk) + f"?year={year}").status_code == 200
