@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tuopin.apps.accounts.scoping import households_visible_to, tasks_visible_to
@@ -125,9 +126,22 @@ def test_a_new_cadre_takes_the_gap_over(org, admin):
 
 def test_an_earlier_year_does_not_undo_a_later_one(org, admin):
     sync(admin)
-    # 2017 has no yearly records in the fixture: no gaps. Its sync must leave the 2018 tasks alone.
-    result = tasks_sync(year=2017, by=admin)
-    assert result.closed == 0 and Task.objects.filter(status="open").count() == 4
+    # 2017 has no yearly records in the fixture: its sync is refused, saying so, and leaves the 2018 tasks alone.
+    with pytest.raises(ValidationError, match="没有 2017 年的村级年度记录"):
+        tasks_sync(year=2017, by=admin)
+    assert Task.objects.filter(status="open").count() == 4
+
+
+def test_a_year_without_records_closes_nothing(org, admin):
+    """A later year nobody imported yet is not a year in which every gap was closed (decision 1251)."""
+    from tuopin.apps.audit.models import AuditEvent
+
+    sync(admin)
+    for year in (2021, 2026):
+        with pytest.raises(ValidationError, match=f"没有 {year} 年的村级年度记录"):
+            tasks_sync(year=year, by=admin)
+    assert Task.objects.filter(status="open").count() == 4
+    assert AuditEvent.objects.filter(action="tasks_sync").count() == 1
 
 
 def test_sync_is_one_audit_event(org, admin):
@@ -148,8 +162,12 @@ def test_department_sees_households_with_open_gap_tasks_of_its_domain(org, admin
     assert not households_visible_to(education).exists()  # no education gap
     assert {t.owner_unit for t in tasks_visible_to(housing)} == {org["departments"]["housing"]}
     assert not tasks_visible_to(education).exists()
-    # The gap closes: the household drops out of the department's view.
+    # A renovation without the year it was finished does not close the gap (decision 1252) …
     HouseholdYear.objects.filter(household=h2, year=YEAR).update(renovation="reinforce")
+    sync(admin)
+    assert list(households_visible_to(housing)) == [h2]
+    # … finished in the year, it does: the household drops out of the department's view.
+    HouseholdYear.objects.filter(household=h2, year=YEAR).update(renovation_year=YEAR)
     sync(admin)
     assert not households_visible_to(housing).exists()
 

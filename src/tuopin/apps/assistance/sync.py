@@ -17,13 +17,14 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from tuopin import rules, standards
 from tuopin.apps.assessment import live_inputs
-from tuopin.apps.assessment.services import default_scope
+from tuopin.apps.assessment.services import default_scope, no_records_message, recorded_years
 from tuopin.apps.audit.services import audit_batch
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.organisation.models import (CadreHouseholdPairing, Unit, UnitKind, UnitVillagePairing, WarZone,
@@ -250,6 +251,9 @@ def tasks_sync(*, year: int, by, region: Region | None = None, today: dt.date | 
     started = time.perf_counter()
     region = region or default_scope()
     today = today or timezone.localdate()
+    years = recorded_years(region)
+    if year not in years:  # no records is not "every gap gone": it would close every open task (decision 1251)
+        raise ValidationError(no_records_message(region, year, years))
     out = SyncResult(year=year, scope=region.code)
     routes = config.routing(region.code)
 

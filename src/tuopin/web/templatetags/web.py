@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from tuopin.apps.accounts.permissions import Action, may
@@ -213,3 +214,41 @@ def sees_evaluation(user) -> bool:
 def manages_rectification(user) -> bool:
     """The county office and commanders: rectification items by hand, from checks, reopened."""
     return may(user, Action.MANAGE_RECTIFICATION)
+
+
+@register.inclusion_tag("web/_no_records.html")
+def no_records(year, years, of: str = "area") -> dict:
+    """{% no_records year years %} (or `… "household"`): no yearly records for the year asked, and which years
+    there are (decision 1251)."""
+    years = list(years or [])
+    if not years:
+        if of == "household":
+            return {"message": _("No yearly records.")}
+        return {"message": _("No village has a yearly record in this area yet, so there is nothing to assess.")}
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    if of == "household":
+        message = _("This household has no yearly record for %(year)s. Its records cover %(span)s: pick one of "
+                    "those years.")
+    else:
+        message = _("There are no yearly records for %(year)s in this area, so there is nothing to assess for that "
+                    "year. The area's records cover %(span)s: pick one of those years.")
+    return {"message": message % {"year": year, "span": span}}
+
+
+@register.inclusion_tag("web/_line_note.html")
+def line_note(code: str, year) -> dict:
+    """{% line_note region.code year %}: the poverty line the year is judged by, and how sure it is."""
+    from ..figures import line_note as note
+
+    return note(str(code), year)
+
+
+@register.filter
+def housing_state(record) -> str:
+    """{{ y|housing_state }}: the housing grade of a yearly record, or — once its renovation is finished — that it
+    was renovated, how and when, with the grade it had (decision 1252)."""
+    grade = labels.label("HousingGrade", record.housing_grade)
+    if not record.renovation_finished:
+        return grade
+    return _("renovated: %(how)s, %(year)s (was %(grade)s)") % {
+        "how": labels.label("Renovation", record.renovation), "year": record.renovation_year, "grade": grade}

@@ -79,8 +79,9 @@ def procedures(request):
             "form": StageForm(initial={"on": on, "year": year, "stage": recording}, stage=recording),
         })
     candidates = figures.exit_candidates(user, region, year)
+    record_years = figures.years_with_records(region)
     return render(request, "web/procedures.html", {
-        "region": region, "year": year, "years": sorted({year, *figures.years_with_records(region)}),
+        "region": region, "year": year, "years": sorted({year, *record_years}), "record_years": record_years,
         "sections": sections, "open_count": sum(counts.values()), "candidates": candidates[:LIST_LIMIT], "more_candidates": len(candidates) > LIST_LIMIT,
         "may_propose": may(user, Action.PROPOSE_EXIT),
         "propose_form": ProposeForm(initial={"on": on, "year": year}),

@@ -44,6 +44,9 @@ class Command(AccountCommand):
                 summary = self._from_folder(o)
             else:
                 region = self._region(o, user)
+                years = services.recorded_years(region)
+                if o["year"] not in years:
+                    raise InputRefused(services.no_records_message(region, o["year"], years))
                 if o["save"]:
                     summary = services.assessment_save(year=o["year"], region=region, by=user,
                                                        engine=o["engine"]).summary
