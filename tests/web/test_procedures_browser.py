@@ -129,3 +129,34 @@ def test_county_office_approves_an_identification_and_runs_the_county_exit(page,
     assert case.stage == "province_verification"
     assert case.steps.get(stage="province_verification").evaluation_round == evaluation
     assert Household.objects.filter(pk=applicant.pk, is_registered=True).exists()
+
+
+def test_returns_page_county_office_proposes_and_first_secretary_reviews(page, live_server, live_county):
+    hh = live_county["households"][0]  # 西岗村, the first secretary's village
+    Household.objects.filter(pk=hh.pk).update(status=c.PovertyStatus.EXITED, exit_year=2017)
+    log_in(page, live_server, "county_admin")
+    page.goto(f"{live_server.url}/procedures/returns/?year=2018&q={hh.number}")
+    page.check(f"#hh-{hh.pk}")
+    batch = page.locator("#candidates form.batch")
+    batch.locator("input[name=on]").fill("2018-09-01")
+    batch.locator("input[name=reason]").fill("因灾返贫")
+    batch.locator("textarea[name=evidence]").fill("乡镇民政所核查记录")
+    batch.locator("button[type=submit]").click()
+    done(page)
+    event = StatusEvent.objects.get(household=hh, kind=c.EventKind.RETURNED)
+    assert (event.stage, event.reason) == (S.PROPOSED, "因灾返贫")
+    page.click("form[action$='/logout/'] button")
+
+    log_in(page, live_server, "first_secretary")
+    page.goto(f"{live_server.url}/procedures/returns/?year=2018")
+    section = page.locator("#stage-proposed")
+    section.locator(f"#ev-{event.pk}").check()
+    section.locator("input[name=on]").fill("2018-09-03")
+    section.locator("textarea[name=note]").fill("村民代表大会评议通过")
+    section.locator("button[value=pass]").click()
+    done(page)
+    event.refresh_from_db()
+    assert event.stage == S.DEMOCRATIC_REVIEW
+    page.click(f"a[href='/procedures/{event.pk}/']")
+    page.wait_for_selector("ol.steps")
+    assert "村民代表大会评议通过" in page.locator("ol.steps").inner_text()
