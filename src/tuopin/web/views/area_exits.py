@@ -94,12 +94,20 @@ def _county_row(region: Region, year: int) -> dict:
 
 
 def _round_result(round_: EvaluationRound) -> dict | None:
+    """三率一度 of the round, run once per data version (a county-wide engine run: seconds on a real county)."""
+    from django.core.cache import cache
+
     from tuopin.apps.evaluation.services import county_exit_result
 
-    try:
-        return county_exit_result(round_)
-    except (ValidationError, StandardMissing):
-        return None  # no village figures or no standard for the data year: the page says "no result"
+    key = f"tuopin:county-exit:{round_.pk}:{figures.write_marker()}"
+    found = cache.get(key)
+    if found is None:
+        try:
+            found = county_exit_result(round_)
+        except (ValidationError, StandardMissing):
+            found = {}  # no village figures or no standard for the data year: the page says "no result"
+        cache.set(key, found, figures.CACHE_SECONDS)
+    return found or None
 
 
 @login_required
