@@ -15,8 +15,11 @@ from tests.accountability import org  # noqa: F401  (the fixture)
 from tuopin.apps.accounts import lockouts
 from tuopin.apps.accounts.permissions import Action, Refused, may
 from tuopin.apps.accounts.services import account_create, account_disable, account_set_scope
+from tuopin.apps.assistance import rectification
 from tuopin.apps.assistance import services as assistance
 from tuopin.apps.assistance.models import Task
+from tuopin.apps.evaluation import services as evaluation
+from tuopin.apps.evaluation.export import round_xlsx
 from tuopin.apps.registry import procedure
 from tuopin.apps.registry import services as registry
 from tuopin.apps.registry.models import HouseholdYear
@@ -46,6 +49,14 @@ SPEC = {
     "assign role": {"security_admin"},
     "release lockout": {"security_admin"},
     "see ID numbers": {"county_admin"},
+    # decision 1240: the county office or the evaluator draws; only the third party records what it found
+    "draw evaluation round": {"county_admin", "evaluator"},
+    "record evaluation finding": {"evaluator"},
+    "record evaluation survey": {"evaluator"},
+    "export evaluation sample": {"county_admin", "evaluator"},
+    # decision 1241: rectification items by hand, and reopened, by the county office and commanders
+    "make rectification item": {"county_admin", "commander"},
+    "reopen rectification item": {"county_admin", "commander"},
 }
 
 
@@ -110,6 +121,25 @@ def _door(name: str, org, user):
                                                user_agent="probe", get_data="", post_data="", http_accept="",
                                                path_info="/login/")
         lockouts.lockout_release(attempt=attempt, by=user)
+    elif name == "draw evaluation round":
+        evaluation.evaluation_round_create(county=org["county"], data_year=2018, held_in=2019, name="probe",
+                                           by=user, villages=1)
+    elif name in ("record evaluation finding", "record evaluation survey", "export evaluation sample"):
+        round_ = evaluation.evaluation_round_create(county=org["county"], data_year=2018, held_in=2019,
+                                                    name="probe", by=None, villages=3)
+        if name == "record evaluation finding":
+            evaluation.sample_finding_record(sample=round_.households.first(), finding="ok", by=user,
+                                             on=dt.date(2019, 7, 1))
+        elif name == "record evaluation survey":
+            evaluation.round_survey_record(round_=round_, surveyed=10, approving=9, by=user)
+        else:
+            round_xlsx(round_, by=user)
+    elif name == "make rectification item":
+        rectification.rectification_create(title="probe", household=h1, by=user)
+    elif name == "reopen rectification item":
+        task = Task.objects.create(kind="rectification", title="probe", household=h1, village=h1.village,
+                                   year=2018, owner_cadre=cadre, status="done")
+        rectification.rectification_reopen(task=task, by=user, note="not put right")
     elif name == "see ID numbers":
         if not may(user, Action.SEE_ID_NUMBERS):
             raise Refused(user, Action.SEE_ID_NUMBERS, "masked")

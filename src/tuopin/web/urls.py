@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from . import views
 from .converters import IdConverter, YearConverter
-from .views import administration
+from .views import administration, evaluation, rectification
 from .views import login as login_views
 from .views import second_factor as second_factor_views
 
@@ -69,4 +69,14 @@ urlpatterns = [
     path("accountability/", views.county_board, name="county_board"),
     path("assessments/<id:pk>/propose/", views.assessment_propose, name="assessment_propose"),
     path("assessments/<id:pk>/veto/", views.assessment_veto, name="assessment_veto"),
+    # The evaluation round (第三方评估) and rectification items (问题整改), decisions 1240 and 1241.
+    path("evaluation/", evaluation.evaluation_list, name="evaluation_list"),
+    path("evaluation/<id:pk>/", evaluation.evaluation_round, name="evaluation_round"),
+    path("evaluation/<id:pk>/samples/<id:sample_pk>/", evaluation.evaluation_finding, name="evaluation_finding"),
+    path("evaluation/<id:pk>/survey/", evaluation.evaluation_survey, name="evaluation_survey"),
+    path("evaluation/<id:pk>/sample.xlsx", evaluation.evaluation_export, name="evaluation_export"),
+    path("rectification/", rectification.rectification_list, name="rectification_list"),
+    path("rectification/new/", rectification.rectification_new, name="rectification_new"),
+    path("rectification/check/", rectification.rectification_check, name="rectification_check"),
+    path("rectification/<id:pk>/reopen/", rectification.rectification_reopen, name="rectification_reopen"),
 ]

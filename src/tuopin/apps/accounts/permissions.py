@@ -58,6 +58,11 @@ class Action:
     JUDGE_ASSESSMENT = "judge_assessment"        # a commander's proposal and veto; the county office too
     IMPORT_ORGANISATION = "import_organisation"
     RUN_ASSESSMENT = "run_assessment"
+    # the evaluation round (第三方评估) and rectification (问题整改), decision 1240
+    SEE_EVALUATION = "see_evaluation"            # rounds, samples, 三率一度, the masked export (obj: the round)
+    DRAW_EVALUATION = "draw_evaluation"          # draw a round's sample (obj: the county)
+    RECORD_EVALUATION = "record_evaluation"      # findings and the survey (obj: the round)
+    MANAGE_RECTIFICATION = "manage_rectification"  # rectification items by hand, from checks; reopen (obj: region)
     # administration (三员分立)
     CREATE_ACCOUNT = "create_account"
     DISABLE_ACCOUNT = "disable_account"          # obj: the account
@@ -104,6 +109,11 @@ ROLES: dict[str, frozenset] = {
     A.JUDGE_ASSESSMENT: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.CADRE}),
     A.IMPORT_ORGANISATION: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
     A.RUN_ASSESSMENT: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.EVALUATOR, R.DEPARTMENT}),
+    # The county office prepares a round and reads it; only the third party records what it found (decision 1240).
+    A.SEE_EVALUATION: frozenset({R.COUNTY_ADMIN, R.EVALUATOR}),
+    A.DRAW_EVALUATION: frozenset({R.COUNTY_ADMIN, R.EVALUATOR}),
+    A.RECORD_EVALUATION: frozenset({R.EVALUATOR}),
+    A.MANAGE_RECTIFICATION: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
     A.CREATE_ACCOUNT: frozenset({R.SYSTEM_ADMIN}),
     A.DISABLE_ACCOUNT: frozenset({R.SYSTEM_ADMIN}),
     A.ASSIGN_ROLE: frozenset({R.SECURITY_ADMIN}),
@@ -217,6 +227,21 @@ def _judge(account, assessment) -> str:
             "veto its assessment")
 
 
+def _own_county(account, obj) -> str:
+    """An evaluation round (or the county drawn) is the account's when it is the county the account works on."""
+    county_id = getattr(obj, "county_id", None) or getattr(obj, "pk", None)
+    return "" if county_id == account.region_id else "the evaluation round is of another county"
+
+
+def _reach_region(account, region) -> str:
+    """A village or household inside the account's area (a rectification item's place)."""
+    from .scoping import regions_visible_to
+
+    if hasattr(region, "village_id"):  # a household
+        return _reach_household(account, region)
+    return "" if regions_visible_to(account).filter(pk=region.pk).exists() else "the place is outside your area"
+
+
 def _stage(account, stage) -> str:
     owners = STAGE_OWNERS.get(str(stage), frozenset())
     return "" if account.role in owners else "your role does not record this stage"
@@ -265,6 +290,10 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.RECORD_STAGE: _stage,
     A.PROPOSE_AREA_EXIT: _area_propose,
     A.RECORD_AREA_STAGE: _area_stage,
+    A.SEE_EVALUATION: _own_county,
+    A.DRAW_EVALUATION: _own_county,
+    A.RECORD_EVALUATION: _own_county,
+    A.MANAGE_RECTIFICATION: _reach_region,
     A.JUDGE_ASSESSMENT: _judge,
     A.DISABLE_ACCOUNT: _disable,
     A.ASSIGN_ROLE: _assign,

@@ -136,3 +136,20 @@ class AssessmentEvent(models.Model):  # 考核记录: scores, the commander's pr
 
     class Meta:
         ordering = ["assessment", "at", "id"]
+
+
+class RectificationSource(models.TextChoices):
+    FINDING = "finding", "评估发现"
+    CHECK = "check", "检查发现"
+    MANUAL = "manual", "手工登记"
+
+
+class Rectification(models.Model):  # 问题整改: where a rectification task came from (decision 1241)
+    task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="rectification")
+    source = models.CharField(max_length=10, choices=RectificationSource.choices)
+    sample = models.ForeignKey("evaluation.SampledHousehold", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="rectifications", help_text="the evaluation finding it answers")
+    check_kind = models.CharField(max_length=40, blank=True, help_text="the check's flag kind, e.g. household_pairing")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)

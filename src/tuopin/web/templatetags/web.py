@@ -167,3 +167,15 @@ def no_standard(code: str, year) -> dict:
 
     message, hint = no_standard_message(str(code), int(year))
     return {"message": message, "hint": hint}
+
+
+@register.filter
+def sees_evaluation(user) -> bool:
+    """The county office and the evaluator: the evaluation rounds of their county."""
+    return may(user, Action.SEE_EVALUATION)
+
+
+@register.filter
+def manages_rectification(user) -> bool:
+    """The county office and commanders: rectification items by hand, from checks, reopened."""
+    return may(user, Action.MANAGE_RECTIFICATION)
