@@ -36,7 +36,8 @@ def log_in(page, live_server, username: str) -> None:
 def test_first_secretary_records_an_application_its_review_and_the_villages_exit(page, live_server, live_county):
     applicant = household(live_county["villages"][0], "220821100201009", registered=False)
     log_in(page, live_server, "first_secretary")
-    page.click("nav a[href='/procedures/identification/']")
+    page.click("#site-nav a[href='/procedures/']")
+    page.click(".procedure-tabs a[href='/procedures/identification/']")
     page.wait_for_selector("#candidates")
     page.goto(f"{live_server.url}/procedures/identification/?year=2018")
     page.check(f"#hh-{applicant.pk}")
@@ -112,7 +113,7 @@ def test_county_office_approves_an_identification_and_runs_the_county_exit(page,
     # The county's exit: apply, city review, and the province verification with its evaluation round.
     evaluation = EvaluationRound.objects.create(name="2019年第三方评估", held_in=2019, data_year=2018,
                                                 county=live_county["county"])
-    page.click("nav a[href='/area-exits/county/']")
+    page.click(".procedure-tabs a[href='/area-exits/county/']")
     page.goto(f"{live_server.url}/area-exits/county/?year=2018")
     page.wait_for_selector("#evaluation-rounds")
     page.fill("#county-exit input[name=on]", "2019-01-10")
