@@ -33,6 +33,14 @@ SPEC = {
     "edit household": {"county_admin", "commander", "first_secretary", "cadre"},
     "edit yearly record": {"county_admin", "commander", "first_secretary"},  # decision 1101
     "propose exit": {"county_admin", "commander", "first_secretary"},
+    "record identification application": {"county_admin", "commander", "first_secretary"},
+    "propose return to poverty": {"county_admin", "commander", "first_secretary"},
+    "record second notice": {"county_admin", "first_secretary"},
+    "apply for village exit": {"county_admin", "commander", "first_secretary"},
+    "record village exit township review": {"county_admin", "commander"},
+    "record village exit county approval": {"county_admin"},
+    "apply for county exit": {"county_admin"},
+    "record county exit province verification": {"county_admin"},
     "record visit": {"county_admin", "commander", "first_secretary", "cadre"},
     "create task": {"county_admin", "commander", "first_secretary", "cadre"},
     "complete the cadre's task": {"cadre"},  # a task owned by a cadre is that cadre's alone
@@ -67,6 +75,34 @@ def _door(name: str, org, user):
     elif name == "propose exit":
         result = procedure.exit_propose(household_ids=[h1.pk], year=2018, by=user, on=dt.date(2018, 10, 8))
         assert result.created, result.refused
+    elif name == "record identification application":
+        from tests.factories import household
+
+        applicant = household(h1.village, "220821100201077", registered=False)
+        result = procedure.identification_apply(household_ids=[applicant.pk], year=2018, by=user,
+                                                on=dt.date(2018, 6, 1))
+        assert result.created, result.refused
+    elif name == "propose return to poverty":
+        from tuopin.apps.registry.models import Household
+
+        Household.objects.filter(pk=h1.pk).update(status="1")
+        result = procedure.return_propose(household_ids=[h1.pk], year=2018, by=user, on=dt.date(2018, 9, 1),
+                                          reason="因灾", evidence="核查记录")
+        assert result.created, result.refused
+    elif name == "record second notice":
+        from tests.factories import household
+
+        applicant = household(h1.village, "220821100201078", registered=False)
+        [event] = procedure.identification_apply(household_ids=[applicant.pk], year=2018, by=None,
+                                                 on=dt.date(2018, 6, 1)).created
+        for stage, on, ends in (("democratic_review", dt.date(2018, 6, 5), None),
+                                ("public_notice", dt.date(2018, 6, 6), dt.date(2018, 6, 12)),
+                                ("township_review", dt.date(2018, 6, 15), None)):
+            procedure.procedure_advance(event=event, stage=stage, by=None, on=on, ends_on=ends)
+        procedure.procedure_advance(event=event, stage="second_notice", by=user, on=dt.date(2018, 6, 16),
+                                    ends_on=dt.date(2018, 6, 22))
+    elif name.startswith("apply for") or name.startswith("record village exit") or name.startswith("record county"):
+        _area_door(name, org, user)
     elif name == "record visit":
         assistance.visit_record(household=h1, cadre=cadre, on=dt.date(2018, 5, 1), by=user, found="probe")
     elif name == "create task":
@@ -118,6 +154,32 @@ def _door(name: str, org, user):
     elif name == "see ID numbers":
         if not may(user, Action.SEE_ID_NUMBERS):
             raise Refused(user, Action.SEE_ID_NUMBERS, "masked")
+
+
+def _area_door(name, org, user):
+    from tuopin.apps.evaluation.models import EvaluationRound
+    from tuopin.apps.registry import area_procedure as area
+
+    village, county = org["villages"][0], org["county"]
+    if name == "apply for village exit":
+        area.area_exit_propose(region=village, year=2018, by=user, on=dt.date(2018, 11, 20))
+    elif name == "apply for county exit":
+        area.area_exit_propose(region=county, year=2018, by=user, on=dt.date(2019, 1, 10))
+    elif name.startswith("record village exit"):
+        case = area.area_exit_propose(region=village, year=2018, by=None, on=dt.date(2018, 11, 20))
+        if name.endswith("county approval"):
+            area.area_exit_advance(procedure=case, stage="township_review", by=None, on=dt.date(2018, 11, 25))
+            area.area_exit_advance(procedure=case, stage="public_notice", by=None, on=dt.date(2018, 11, 26),
+                                   ends_on=dt.date(2018, 12, 2))
+            area.area_exit_advance(procedure=case, stage="county_approval", by=user, on=dt.date(2018, 12, 5))
+        else:
+            area.area_exit_advance(procedure=case, stage="township_review", by=user, on=dt.date(2018, 11, 25))
+    else:
+        case = area.area_exit_propose(region=county, year=2018, by=None, on=dt.date(2019, 1, 10))
+        area.area_exit_advance(procedure=case, stage="city_review", by=None, on=dt.date(2019, 1, 20))
+        evaluation = EvaluationRound.objects.create(name="probe", held_in=2019, data_year=2018, county=county)
+        area.area_exit_advance(procedure=case, stage="province_verification", by=user, on=dt.date(2019, 4, 1),
+                               evaluation_round=evaluation)
 
 
 CASES = [pytest.param(action, role, id=f"{action}-{role}") for action in SPEC for role in ROLES]

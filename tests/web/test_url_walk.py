@@ -60,6 +60,10 @@ PAGE_QUERIES = {
     "web:region_trend": ("year",),
     "web:household": ("year",),
     "web:procedures": ("year",),
+    "web:identification_procedures": ("year", "q"),
+    "web:return_procedures": ("year", "q"),
+    "web:village_exits": ("year",),
+    "web:county_exits": ("year",),
     "web:tasks": ("status", "overdue", "indicator", "owner", "page"),
     "web:zone_board": ("year", "period"),
     "web:county_board": ("period",),
@@ -97,6 +101,10 @@ def _real_values(org, extra) -> dict[str, list[dict]]:
         "web:procedure_event": [{"pk": extra["event"].pk}],
         "web:objection_record": [{"pk": extra["event"].pk}],
         "web:objection_resolve": [{"pk": extra["event"].pk, "objection_pk": extra["objection"].pk}],
+        "web:area_exit": [{"pk": extra["area_exit"].pk}],
+        "web:area_exit_advance": [{"pk": extra["area_exit"].pk}],
+        "web:area_exit_notice_pdf": [{"pk": extra["area_exit"].pk}],
+        "web:area_objection_record": [{"pk": extra["area_exit"].pk}],
         "web:task": [{"pk": extra["task"].pk}],
         "web:task_complete": [{"pk": extra["task"].pk}],
         "web:zone_board": [{"pk": t1.pk}],
@@ -257,8 +265,11 @@ def walk_county(org):
                                            score=80, result="good", computed_result="good")
     round_ = evaluation_round_create(county=org["county"], data_year=2018, held_in=2019, name="probe", by=None,
                                      villages=3)
+    from tuopin.apps.registry.models import AreaExit
+
+    area_exit = AreaExit.objects.create(region=org["villages"][0], kind="village", year=2018)
     return {**org, "extra": {"event": event, "objection": objection, "task": task, "visit": visit,
-                             "assessment": assessment, "round": round_}}
+                             "assessment": assessment, "round": round_, "area_exit": area_exit}}
 
 
 def _params(template: str) -> list[str]:

@@ -219,6 +219,11 @@ def _gap_rows(user, rows: list) -> list[GapRow]:
     return [GapRow(households[hid], indicator, reason) for hid, indicator, reason in rows if hid in households]
 
 
+def with_heads(visible) -> dict[int, Household]:
+    """The households (ids or a pk query the account may see) with .head_name, by id."""
+    return _with_heads(visible)
+
+
 def _with_heads(visible) -> dict[int, Household]:
     households = {h.pk: h for h in Household.objects.filter(pk__in=visible).select_related("village")}
     heads = dict(Person.objects.filter(household_id__in=households, relation=c.Relation.HEAD, active=True)

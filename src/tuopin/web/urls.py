@@ -41,14 +41,28 @@ urlpatterns = [
     path("regions/<id:pk>/report-<year:year>.pdf", views.area_report_pdf, name="area_report_pdf"),
     path("regions/<id:pk>/notice-list-<year:year>.pdf", views.notice_list_pdf, name="notice_list_pdf"),
     path("households/<id:pk>/file.pdf", views.household_file_pdf, name="household_file_pdf"),
-    # The household exit procedure: lists by stage, batch actions, one procedure with its objections.
+    # The household procedures (exit, identification, return): lists by stage, batch actions, one procedure with
+    # its objections. The posted forms name the procedure (`kind`).
     path("procedures/", views.procedures, name="procedures"),
+    path("procedures/identification/", views.procedures, {"kind": "identification"},
+         name="identification_procedures"),
+    path("procedures/returns/", views.procedures, {"kind": "returns"}, name="return_procedures"),
     path("procedures/propose/", views.procedure_propose, name="procedure_propose"),
     path("procedures/advance/", views.procedure_advance, name="procedure_advance"),
     path("procedures/<id:pk>/", views.procedure_event, name="procedure_event"),
     path("procedures/<id:pk>/objections/", views.objection_record, name="objection_record"),
     path("procedures/<id:pk>/objections/<id:objection_pk>/resolve/", views.objection_resolve,
          name="objection_resolve"),
+    # Village and county exits (贫困村退出, 贫困县摘帽): the areas with the engine's verdict, one procedure, its notice.
+    path("area-exits/villages/", views.area_exits, {"kind": "village"}, name="village_exits"),
+    path("area-exits/county/", views.area_exits, {"kind": "county"}, name="county_exits"),
+    path("area-exits/propose/", views.area_exit_propose, name="area_exit_propose"),
+    path("area-exits/case/<id:pk>/", views.area_exit_detail, name="area_exit"),
+    path("area-exits/case/<id:pk>/advance/", views.area_exit_advance, name="area_exit_advance"),
+    path("area-exits/case/<id:pk>/objections/", views.area_objection_record, name="area_objection_record"),
+    path("area-exits/case/<id:pk>/objections/<id:objection_pk>/resolve/", views.area_objection_resolve,
+         name="area_objection_resolve"),
+    path("area-exits/case/<id:pk>/notice.pdf", views.area_exit_notice_pdf, name="area_exit_notice_pdf"),
     # Accountability: tasks, visits, the zone and county boards (decision 0800).
     path("tasks/", views.task_list, name="tasks"),
     path("tasks/<id:pk>/", views.task_detail, name="task"),

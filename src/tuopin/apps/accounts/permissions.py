@@ -43,7 +43,11 @@ class Action:
     # procedures
     PRINT_NOTICE_LIST = "print_notice_list"
     PROPOSE_EXIT = "propose_exit"
-    RECORD_STAGE = "record_stage"                # obj: the stage
+    PROPOSE_IDENTIFICATION = "propose_identification"  # record a household's application (建档立卡 新识别)
+    PROPOSE_RETURN = "propose_return"            # propose an exited household back into poverty (返贫)
+    RECORD_STAGE = "record_stage"                # obj: the stage (of a household procedure)
+    PROPOSE_AREA_EXIT = "propose_area_exit"      # obj: "village" or "county" (贫困村退出 / 贫困县摘帽)
+    RECORD_AREA_STAGE = "record_area_stage"      # obj: (kind, stage) of a village's or county's exit
     RECORD_OBJECTION = "record_objection"        # objections to a public notice, and their resolution
     # accountability
     WORK_ON_TASKS = "work_on_tasks"              # a task list of one's own
@@ -91,7 +95,11 @@ ROLES: dict[str, frozenset] = {
     A.EXPORT_UNMASKED: frozenset({R.COUNTY_ADMIN}),
     A.PRINT_NOTICE_LIST: VILLAGE_UP,
     A.PROPOSE_EXIT: VILLAGE_UP,
+    A.PROPOSE_IDENTIFICATION: VILLAGE_UP,
+    A.PROPOSE_RETURN: VILLAGE_UP,
     A.RECORD_STAGE: VILLAGE_UP,
+    A.PROPOSE_AREA_EXIT: VILLAGE_UP,
+    A.RECORD_AREA_STAGE: VILLAGE_UP,
     # Objections reach the village, the township, or the county office's complaint line printed on every notice.
     A.RECORD_OBJECTION: VILLAGE_UP,
     A.WORK_ON_TASKS: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY, R.CADRE, R.DEPARTMENT}),
@@ -128,12 +136,32 @@ ROLES: dict[str, frozenset] = {
 # The stage each role records (民主评议 and 公示 in the village, 审核 in the township, 审定 and 公告 in the county).
 # The county office keeps the registry and may enter any stage from the paper record of the body that held it
 # (the step names that body, `by_name`); a village or township records only its own stages.
+# The same owners for identification (its second notice is posted in the village too) and returns (decision 1232).
 STAGE_OWNERS = {
     "democratic_review": frozenset({R.FIRST_SECRETARY, R.COUNTY_ADMIN}),
     "public_notice": frozenset({R.FIRST_SECRETARY, R.COUNTY_ADMIN}),
     "township_review": frozenset({R.COMMANDER, R.COUNTY_ADMIN}),
+    "second_notice": frozenset({R.FIRST_SECRETARY, R.COUNTY_ADMIN}),
     "county_approval": frozenset({R.COUNTY_ADMIN}),
     "announced": frozenset({R.COUNTY_ADMIN}),
+}
+# A village's exit: the village applies, the township reviews and posts the notice within the township, the county
+# approves and announces. A county's exit: the county office applies and records what the city and the province
+# decided (the province's verification with its evaluation round). The county office may enter any stage from the
+# paper record, as for households (decision 1233).
+AREA_PROPOSERS = {
+    "village": frozenset({R.FIRST_SECRETARY, R.COMMANDER, R.COUNTY_ADMIN}),
+    "county": frozenset({R.COUNTY_ADMIN}),
+}
+AREA_STAGE_OWNERS = {
+    ("village", "township_review"): frozenset({R.COMMANDER, R.COUNTY_ADMIN}),
+    ("village", "public_notice"): frozenset({R.COMMANDER, R.COUNTY_ADMIN}),
+    ("village", "county_approval"): frozenset({R.COUNTY_ADMIN}),
+    ("village", "announced"): frozenset({R.COUNTY_ADMIN}),
+    ("county", "city_review"): frozenset({R.COUNTY_ADMIN}),
+    ("county", "province_verification"): frozenset({R.COUNTY_ADMIN}),
+    ("county", "public_notice"): frozenset({R.COUNTY_ADMIN}),
+    ("county", "announced"): frozenset({R.COUNTY_ADMIN}),
 }
 
 
@@ -242,6 +270,17 @@ def _stage(account, stage) -> str:
     return "" if account.role in owners else "your role does not record this stage"
 
 
+def _area_propose(account, kind) -> str:
+    return "" if account.role in AREA_PROPOSERS.get(str(kind), frozenset()) else \
+        "your role does not apply for this exit"
+
+
+def _area_stage(account, kind_and_stage) -> str:
+    kind, stage = kind_and_stage
+    owners = AREA_STAGE_OWNERS.get((str(kind), str(stage)), frozenset())
+    return "" if account.role in owners else "your role does not record this stage"
+
+
 def _disable(account, target) -> str:
     if target.pk == account.pk:
         return "an administrator cannot disable their own account"
@@ -272,6 +311,8 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.COMPLETE_TASK: _reach_task,
     A.CREATE_TASK: _reach_household,
     A.RECORD_STAGE: _stage,
+    A.PROPOSE_AREA_EXIT: _area_propose,
+    A.RECORD_AREA_STAGE: _area_stage,
     A.SEE_EVALUATION: _own_county,
     A.DRAW_EVALUATION: _own_county,
     A.RECORD_EVALUATION: _own_county,
