@@ -1,8 +1,9 @@
 """The `tuopin` command: Django's management commands under the project's name.
 
-`tuopin demo`, `tuopin import`, `tuopin serve` … are management commands of the apps; Django's own
-(`tuopin migrate`, `tuopin check --deploy`) come along. Exit codes: 0 success, 2 usage error,
-3 input refused, 1 anything else (docs/data-formats.md).
+`tuopin init`, `tuopin import`, `tuopin serve` … are management commands of the apps; Django's own
+(`tuopin migrate`, `tuopin check --deploy`) come along. `tuopin`, `tuopin help` and `tuopin --help` list the
+project's commands first, one line each, then Django's. Messages follow TUOPIN_LANGUAGE (`zh-hans`, the default,
+or `en`). Exit codes: 0 success, 2 usage error, 3 input refused, 1 anything else (docs/data-formats.md).
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from __future__ import annotations
 import os
 import sys
 
+from django.utils.translation import gettext_lazy
+
 # Django commands that would go around the permission layer (三员分立): refused with the reason.
 REFUSED = {
-    "createsuperuser": "tuopin has no superuser: the system, security and audit administrators hold separate "
-                       "powers and are created when a county is initialised; other accounts are created by the "
-                       "system administrator and given a role by the security administrator",
+    "createsuperuser": gettext_lazy(
+        "refused: tuopin has no superuser. The system, security and audit administrators hold separate powers and "
+        "are created once, by `tuopin init --county CODE` on an empty database; other accounts are created by the "
+        "system administrator and given a role by the security administrator."),
 }
 
 
@@ -25,12 +29,18 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management.base import CommandError, handle_default_options
 
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0].startswith("-") or argv[0] == "help":
+    if not argv or argv in (["help"], ["-h"], ["--help"]):
+        from tuopin.help import command_list
+
+        sys.stdout.write(command_list())
+        return 0
+    if argv[0].startswith("-") or argv[0] == "help":  # `tuopin help import`, `tuopin --version`
         return _exit_code(lambda: ManagementUtility(["tuopin", *argv]).execute())
-    if argv[0] in REFUSED:
-        sys.stderr.write(f"tuopin {argv[0]}: refused: {REFUSED[argv[0]]}\n")
-        return 3
     django.setup()
+    activate_language()
+    if argv[0] in REFUSED:
+        sys.stderr.write(f"tuopin {argv[0]}: {REFUSED[argv[0]]}\n")
+        return 3
     command = ManagementUtility(["tuopin", *argv]).fetch_command(argv[0])
     # Django's run_from_argv, less its closing of every database connection at the end: a test calling
     # main() keeps its transaction, and a process that exits closes them anyway.
@@ -57,6 +67,18 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         _audit_command(argv, cmd_options.get("as_user"), code)
     return code
+
+
+def activate_language() -> None:
+    """Messages in TUOPIN_LANGUAGE when it names a language of the interface, else in the default (Chinese)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    try:
+        language = translation.get_supported_language_variant(os.environ.get("TUOPIN_LANGUAGE", "").strip())
+    except LookupError:
+        language = settings.LANGUAGE_CODE
+    translation.activate(language)
 
 
 def _audit_command(argv: list[str], username: str | None, code: int) -> None:

@@ -15,8 +15,11 @@ from tests.accountability import org  # noqa: F401  (the fixture)
 from tuopin.apps.accounts import lockouts
 from tuopin.apps.accounts.permissions import Action, Refused, may
 from tuopin.apps.accounts.services import account_create, account_disable, account_set_scope
+from tuopin.apps.assistance import rectification
 from tuopin.apps.assistance import services as assistance
 from tuopin.apps.assistance.models import Task
+from tuopin.apps.evaluation import services as evaluation
+from tuopin.apps.evaluation.export import round_xlsx
 from tuopin.apps.registry import procedure
 from tuopin.apps.registry import services as registry
 from tuopin.apps.registry.models import HouseholdYear
@@ -30,6 +33,14 @@ SPEC = {
     "edit household": {"county_admin", "commander", "first_secretary", "cadre"},
     "edit yearly record": {"county_admin", "commander", "first_secretary"},  # decision 1101
     "propose exit": {"county_admin", "commander", "first_secretary"},
+    "record identification application": {"county_admin", "commander", "first_secretary"},
+    "propose return to poverty": {"county_admin", "commander", "first_secretary"},
+    "record second notice": {"county_admin", "first_secretary"},
+    "apply for village exit": {"county_admin", "commander", "first_secretary"},
+    "record village exit township review": {"county_admin", "commander"},
+    "record village exit county approval": {"county_admin"},
+    "apply for county exit": {"county_admin"},
+    "record county exit province verification": {"county_admin"},
     "record visit": {"county_admin", "commander", "first_secretary", "cadre"},
     "create task": {"county_admin", "commander", "first_secretary", "cadre"},
     "complete the cadre's task": {"cadre"},  # a task owned by a cadre is that cadre's alone
@@ -38,6 +49,17 @@ SPEC = {
     "assign role": {"security_admin"},
     "release lockout": {"security_admin"},
     "see ID numbers": {"county_admin"},
+    # decision 1240: the county office or the evaluator draws; only the third party records what it found
+    "draw evaluation round": {"county_admin", "evaluator"},
+    "record evaluation finding": {"evaluator"},
+    "record evaluation survey": {"evaluator"},
+    "export evaluation sample": {"county_admin", "evaluator"},
+    # decision 1241: rectification items by hand, and reopened, by the county office and commanders
+    "make rectification item": {"county_admin", "commander"},
+    "reopen rectification item": {"county_admin", "commander"},
+    # The organisation (decision 1220): county-wide records by the county office, a zone's own by its commander too.
+    "edit county organisation": {"county_admin"},
+    "edit zone organisation": {"county_admin", "commander"},
 }
 
 
@@ -53,6 +75,34 @@ def _door(name: str, org, user):
     elif name == "propose exit":
         result = procedure.exit_propose(household_ids=[h1.pk], year=2018, by=user, on=dt.date(2018, 10, 8))
         assert result.created, result.refused
+    elif name == "record identification application":
+        from tests.factories import household
+
+        applicant = household(h1.village, "220821100201077", registered=False)
+        result = procedure.identification_apply(household_ids=[applicant.pk], year=2018, by=user,
+                                                on=dt.date(2018, 6, 1))
+        assert result.created, result.refused
+    elif name == "propose return to poverty":
+        from tuopin.apps.registry.models import Household
+
+        Household.objects.filter(pk=h1.pk).update(status="1")
+        result = procedure.return_propose(household_ids=[h1.pk], year=2018, by=user, on=dt.date(2018, 9, 1),
+                                          reason="因灾", evidence="核查记录")
+        assert result.created, result.refused
+    elif name == "record second notice":
+        from tests.factories import household
+
+        applicant = household(h1.village, "220821100201078", registered=False)
+        [event] = procedure.identification_apply(household_ids=[applicant.pk], year=2018, by=None,
+                                                 on=dt.date(2018, 6, 1)).created
+        for stage, on, ends in (("democratic_review", dt.date(2018, 6, 5), None),
+                                ("public_notice", dt.date(2018, 6, 6), dt.date(2018, 6, 12)),
+                                ("township_review", dt.date(2018, 6, 15), None)):
+            procedure.procedure_advance(event=event, stage=stage, by=None, on=on, ends_on=ends)
+        procedure.procedure_advance(event=event, stage="second_notice", by=user, on=dt.date(2018, 6, 16),
+                                    ends_on=dt.date(2018, 6, 22))
+    elif name.startswith("apply for") or name.startswith("record village exit") or name.startswith("record county"):
+        _area_door(name, org, user)
     elif name == "record visit":
         assistance.visit_record(household=h1, cadre=cadre, on=dt.date(2018, 5, 1), by=user, found="probe")
     elif name == "create task":
@@ -74,9 +124,62 @@ def _door(name: str, org, user):
                                                user_agent="probe", get_data="", post_data="", http_accept="",
                                                path_info="/login/")
         lockouts.lockout_release(attempt=attempt, by=user)
+    elif name == "draw evaluation round":
+        evaluation.evaluation_round_create(county=org["county"], data_year=2018, held_in=2019, name="probe",
+                                           by=user, villages=1)
+    elif name in ("record evaluation finding", "record evaluation survey", "export evaluation sample"):
+        round_ = evaluation.evaluation_round_create(county=org["county"], data_year=2018, held_in=2019,
+                                                    name="probe", by=None, villages=3)
+        if name == "record evaluation finding":
+            evaluation.sample_finding_record(sample=round_.households.first(), finding="ok", by=user,
+                                             on=dt.date(2019, 7, 1))
+        elif name == "record evaluation survey":
+            evaluation.round_survey_record(round_=round_, surveyed=10, approving=9, by=user)
+        else:
+            round_xlsx(round_, by=user)
+    elif name == "make rectification item":
+        rectification.rectification_create(title="probe", household=h1, by=user)
+    elif name == "reopen rectification item":
+        task = Task.objects.create(kind="rectification", title="probe", household=h1, village=h1.village,
+                                   year=2018, owner_cadre=cadre, status="done")
+        rectification.rectification_reopen(task=task, by=user, note="not put right")
+    elif name == "edit county organisation":
+        from tuopin.apps.organisation.services import unit_create
+
+        unit_create(name="县统计局", kind="department", domain="statistics", by=user)
+    elif name == "edit zone organisation":
+        from tuopin.apps.organisation.services import unit_village_pairing_create
+
+        unit_village_pairing_create(unit=org["other_unit"], village=h1.village, start=dt.date(2020, 1, 1), by=user)
     elif name == "see ID numbers":
         if not may(user, Action.SEE_ID_NUMBERS):
             raise Refused(user, Action.SEE_ID_NUMBERS, "masked")
+
+
+def _area_door(name, org, user):
+    from tuopin.apps.evaluation.models import EvaluationRound
+    from tuopin.apps.registry import area_procedure as area
+
+    village, county = org["villages"][0], org["county"]
+    if name == "apply for village exit":
+        area.area_exit_propose(region=village, year=2018, by=user, on=dt.date(2018, 11, 20))
+    elif name == "apply for county exit":
+        area.area_exit_propose(region=county, year=2018, by=user, on=dt.date(2019, 1, 10))
+    elif name.startswith("record village exit"):
+        case = area.area_exit_propose(region=village, year=2018, by=None, on=dt.date(2018, 11, 20))
+        if name.endswith("county approval"):
+            area.area_exit_advance(procedure=case, stage="township_review", by=None, on=dt.date(2018, 11, 25))
+            area.area_exit_advance(procedure=case, stage="public_notice", by=None, on=dt.date(2018, 11, 26),
+                                   ends_on=dt.date(2018, 12, 2))
+            area.area_exit_advance(procedure=case, stage="county_approval", by=user, on=dt.date(2018, 12, 5))
+        else:
+            area.area_exit_advance(procedure=case, stage="township_review", by=user, on=dt.date(2018, 11, 25))
+    else:
+        case = area.area_exit_propose(region=county, year=2018, by=None, on=dt.date(2019, 1, 10))
+        area.area_exit_advance(procedure=case, stage="city_review", by=None, on=dt.date(2019, 1, 20))
+        evaluation = EvaluationRound.objects.create(name="probe", held_in=2019, data_year=2018, county=county)
+        area.area_exit_advance(procedure=case, stage="province_verification", by=user, on=dt.date(2019, 4, 1),
+                               evaluation_round=evaluation)
 
 
 CASES = [pytest.param(action, role, id=f"{action}-{role}") for action in SPEC for role in ROLES]

@@ -180,7 +180,7 @@ def test_no_superuser_can_be_created(county, capsys):
     from tuopin.cli import main
 
     assert main(["createsuperuser", "--noinput", "--username", "root", "--email", "r@example.org"]) == 3
-    assert "refused" in capsys.readouterr().err
+    assert "tuopin init" in capsys.readouterr().err  # the one way administrators are made
     with pytest.raises(PermissionError):
         User.objects.create_superuser("root", "r@example.org", "Grass-seed-2025")
     assert not User.objects.filter(username="root").exists()

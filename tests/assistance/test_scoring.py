@@ -121,3 +121,41 @@ def test_cadre_report_rows(scored):
     top = rows[0]
     assert (top["cadre"], top["unit"], top["tasks_due"], top["on_time"]) == ("王干部", "县教育局", 4, 4)
     assert {r["cadre"] for r in rows} >= {"王干部", "赵干部", "李干部"}
+
+
+def test_responsibility_list_items_count_for_their_owner_and_township(org):
+    """Items of the six-level lists feed the scores (decision 1224): one done by its deadline, one left open past
+    it; the owning unit and the township answer for both."""
+    import datetime as dt
+
+    from tuopin.apps.assistance.models import Level, ResponsibilityItem
+    from tuopin.apps.assistance.scoring import gather
+
+    v1, t1 = org["villages"][0], org["townships"][0]
+    unit = org["paired_unit"]
+    ResponsibilityItem.objects.create(level=Level.PAIRED_UNIT, region=v1, owner_unit=unit, content="产业项目到户",
+                                      deadline=dt.date(2018, 6, 30), status="done", completed_on=dt.date(2018, 6, 1))
+    ResponsibilityItem.objects.create(level=Level.PAIRED_UNIT, region=v1, owner_unit=unit, content="危房改造",
+                                      deadline=dt.date(2018, 9, 30))
+    ResponsibilityItem.objects.create(level=Level.TOWNSHIP_LEADER, region=t1, owner_cadre=org["leader"],
+                                      content="督导", deadline=dt.date(2019, 3, 1))  # another year: not counted
+    counts = gather("2018")
+    c = counts[("unit", unit.pk)]
+    assert (c["items_due"], c["items_on_time"]) == (2, 1)
+    assert c["overdue"] >= 1
+    assert counts[("township", t1.pk)]["items_due"] == 2
+    assert counts[("cadre", org["leader"].pk)]["items_due"] == 0
+
+
+def test_equal_scores_are_ranked_by_the_work_behind_them():
+    """Many cadres reach 100: fewer overdue first, then on-time rate, gaps closed, visits — not the name."""
+    from tuopin.apps.assistance.scoring import rank_key
+
+    def row(name, score=100.0, overdue=0, on_time=4, due=4, closed=2, gaps=2, visits=4, expected=4.0):
+        return {"cadre": name, "score": score, "overdue": overdue, "on_time": on_time, "tasks_due": due,
+                "gaps_closed": closed, "gap_tasks": gaps, "visits": visits, "visits_expected": expected}
+
+    rows = [row("阿一", overdue=1), row("阿二", visits=9), row("阿三"), row("阿四", on_time=3),
+            row("阿五", score=99.0, visits=20), row("阿六", visits=9, due=8, on_time=8)]
+    assert [r["cadre"] for r in sorted(rows, key=lambda r: (*rank_key(r), r["cadre"]))] == [
+        "阿六", "阿二", "阿三", "阿四", "阿一", "阿五"]

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tuopin.apps.accounts.scoping import households_visible_to, tasks_visible_to
@@ -83,6 +84,24 @@ def test_fixing_a_gap_closes_its_task_and_breaking_it_reopens_it(org, admin):
     assert Task.objects.filter(household=h2).count() == 4  # still one per gap and owner
 
 
+def test_an_open_task_reads_as_this_years_gap(org, admin):
+    """A task left open takes the gap's wording of the year synced, not the year it was made (decision 1260)."""
+    h2 = org["households"][1]
+    sync(admin)
+    task = Task.objects.get(household=h2, indicator="income", owner_cadre=org["zhao"])
+    assert task.title == task.detail == "人均纯收入2000元，未超过扶贫标准3535元"  # the reason alone, once
+    version = task.version
+    set_income(h2, admin, 2500)  # still below the line, but the figure has moved
+    result = sync(admin)
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN and result.retitled == 2  # the cadre's task and the paired unit's
+    assert task.title == task.detail == "人均纯收入2500元，未超过扶贫标准3535元"
+    assert task.version == version + 1 and task.updated_by == admin
+    assert sync(admin).retitled == 0  # nothing new to say: nothing written
+    housing = Task.objects.filter(household=h2, indicator="housing").first()
+    assert housing.title == "住房为D级危房，尚未改造（住房安全未保障）"
+
+
 def test_a_task_completed_while_its_gap_remains_is_reopened(org, admin):
     from tuopin.apps.assistance.tasks import task_complete
 
@@ -107,9 +126,22 @@ def test_a_new_cadre_takes_the_gap_over(org, admin):
 
 def test_an_earlier_year_does_not_undo_a_later_one(org, admin):
     sync(admin)
-    # 2017 has no yearly records in the fixture: no gaps. Its sync must leave the 2018 tasks alone.
-    result = tasks_sync(year=2017, by=admin)
-    assert result.closed == 0 and Task.objects.filter(status="open").count() == 4
+    # 2017 has no yearly records in the fixture: its sync is refused, saying so, and leaves the 2018 tasks alone.
+    with pytest.raises(ValidationError, match="没有 2017 年的村级年度记录"):
+        tasks_sync(year=2017, by=admin)
+    assert Task.objects.filter(status="open").count() == 4
+
+
+def test_a_year_without_records_closes_nothing(org, admin):
+    """A later year nobody imported yet is not a year in which every gap was closed (decision 1251)."""
+    from tuopin.apps.audit.models import AuditEvent
+
+    sync(admin)
+    for year in (2021, 2026):
+        with pytest.raises(ValidationError, match=f"没有 {year} 年的村级年度记录"):
+            tasks_sync(year=year, by=admin)
+    assert Task.objects.filter(status="open").count() == 4
+    assert AuditEvent.objects.filter(action="tasks_sync").count() == 1
 
 
 def test_sync_is_one_audit_event(org, admin):
@@ -130,8 +162,12 @@ def test_department_sees_households_with_open_gap_tasks_of_its_domain(org, admin
     assert not households_visible_to(education).exists()  # no education gap
     assert {t.owner_unit for t in tasks_visible_to(housing)} == {org["departments"]["housing"]}
     assert not tasks_visible_to(education).exists()
-    # The gap closes: the household drops out of the department's view.
+    # A renovation without the year it was finished does not close the gap (decision 1252) …
     HouseholdYear.objects.filter(household=h2, year=YEAR).update(renovation="reinforce")
+    sync(admin)
+    assert list(households_visible_to(housing)) == [h2]
+    # … finished in the year, it does: the household drops out of the department's view.
+    HouseholdYear.objects.filter(household=h2, year=YEAR).update(renovation_year=YEAR)
     sync(admin)
     assert not households_visible_to(housing).exists()
 

@@ -59,12 +59,16 @@ def test_the_audit_page_shows_who_what_where_and_which_record_but_no_value(count
         assert secret not in page, secret
     # Who, from where, what, to which record.
     assert page.count(ADDRESS) >= 4  # three edits and the page read
-    assert f"registry.household#{household.pk}" in page and f"registry.person#{person.pk}" in page
-    assert f"registry.householdyear#{record.pk}" in page
+    assert f'data-entity="registry.household#{household.pk}"' in page
+    assert f'data-entity="registry.person#{person.pk}"' in page
+    assert f'data-entity="registry.householdyear#{record.pk}"' in page
+    # In words, at local time (decision 1263): the action, the record's kind, the source; no ISO stamp.
+    assert "修改" in page and "农户年度信息" in page and "网页" in page and "时间（UTC+08:00）" in page
+    assert '>update<' not in page and "+08:00<" not in page
     assert "address" in page and "phone" in page and "name" in page and "id_number" in page  # field names
     assert "wage_income_fen" in page
     # The read of the household's page, with the ids it read.
-    assert f"registry.household (1): {household.pk}" in page
+    assert f'data-records="registry.household">农户 (1): {household.pk}' in page
     # The values are still stored for whoever may see the record.
     stored = AuditEvent.objects.get(action="update", entity="registry.person").changes
     assert stored["name"][1] == "赵秘密"
@@ -122,8 +126,8 @@ def test_logins_and_failures_carry_the_address(county):
 def test_filter_by_address(county):
     _edits(county)
     page = _auditor_page(county, ip_address=ADDRESS)
-    assert "registry.person#" in page
-    assert "registry.person#" not in _auditor_page(county, ip_address="10.0.0.99")
+    assert 'data-entity="registry.person#' in page
+    assert 'data-entity="registry.person#' not in _auditor_page(county, ip_address="10.0.0.99")
 
 
 def test_events_written_outside_a_request_have_no_address(county):
@@ -138,3 +142,24 @@ def test_the_plain_listing_names_the_address_and_fields(county, capsys):
     out = capsys.readouterr().out
     line = next(line for line in out.splitlines() if " update " in line and "registry.person#" in line)
     assert ADDRESS in line and "fields: id_number, name, phone" in line and "赵秘密" not in out
+
+
+def test_the_audit_page_speaks_chinese_at_local_time(county):
+    """Codes as words, times in the county's zone (Asia/Shanghai), a code without a label shown as it is."""
+    from zoneinfo import ZoneInfo
+
+    from tuopin.apps.audit.services import audit_batch, audit_event
+
+    audit_batch(actor=None, action="exit:township_review", entity="registry.statusevent", source="cli",
+                batch={"year": 2018}, summary="")
+    audit_event(actor=None, action="some_future_action", source="api", summary="")
+    page = _auditor_page(county)
+    event = AuditEvent.objects.get(action="exit:township_review")
+    local = event.at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S")
+    assert f">{local}</time>" in page
+    assert "贫困户退出：乡镇审核" in page and "命令行" in page and "户状态事件" in page
+    assert 'title="some_future_action">some_future_action<' in page and "接口" in page
+    # The action filter lists codes by their words; filtering still goes by the code.
+    assert '<option value="exit:township_review">贫困户退出：乡镇审核</option>' in page
+    assert "贫困户退出：乡镇审核" in _auditor_page(county, action="exit:township_review")
+    assert "贫困户退出：乡镇审核" not in _auditor_page(county, action="some_future_action").split('id="audit"')[1]

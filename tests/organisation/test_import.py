@@ -81,7 +81,7 @@ def test_households_outside_the_accounts_scope_are_not_found(org, tmp_path):
     h4 = org["households"][3]  # in 建平乡, outside the commander's zone
     path = workbook(tmp_path, [[h4.number, "钱干部", "县审计局", "", "", "2019-07-01", None]])
     result = org_import(path=path, by=org["accounts"]["commander"])
-    assert [p.reason for p in result.problems] == ["no such household in your scope"]
+    assert [p.reason for p in result.problems] == ["您的范围内没有这个户"]
 
 
 def test_the_command_exits_3_on_refusal_and_names_the_report(org, tmp_path, capsys):

@@ -53,7 +53,7 @@ def test_a_handover_moves_the_old_pairings_version(org):
 def test_a_mutual_groups_members_from_a_stale_read_are_refused(org):
     admin, commander = org["accounts"]["county_admin"], org["accounts"]["commander"]
     cadres = [Cadre.objects.create(name=f"干部{i}", unit=org["paired_unit"]) for i in range(7)]
-    group = mutual_group_create(name="互助组", members=cadres[:5], by=admin)
+    group = mutual_group_create(name="互助组", members=cadres[:5], by=admin, township=org["townships"][0])
     assert group.version == 1
     mutual_group_set_members(group=group, members=cadres[1:6], by=commander, version=1)
     with pytest.raises(StaleEdit) as refused:
@@ -65,13 +65,18 @@ def test_a_mutual_groups_members_from_a_stale_read_are_refused(org):
 
 
 def test_war_zone_commanders_from_a_stale_read_are_refused(org):
-    admin, commander = org["accounts"]["county_admin"], org["accounts"]["commander"]
+    from tests.factories import account
+    from tuopin.apps.accounts.models import Role
+
+    # The county office names a zone's commanders (decision 1220): two clerks of it edit the same zone.
+    admin = org["accounts"]["county_admin"]
+    commander = account("office2", Role.COUNTY_ADMIN, region=org["county"])
     t1 = org["townships"][0]
     zone = WarZone.objects.get(township=t1)
     other_leader = Cadre.objects.create(name="李县长", unit=org["paired_unit"], is_county_leader=True)
     war_zone_set_commanders(township=t1, county_leader=other_leader, party_secretary=org["secretary"], by=commander,
                             version=zone.version)
-    with pytest.raises(StaleEdit, match="commander"):
+    with pytest.raises(StaleEdit, match="office2"):
         war_zone_set_commanders(township=t1, county_leader=org["leader"], party_secretary=org["secretary"], by=admin,
                                 version=1)
     zone.refresh_from_db()

@@ -76,10 +76,14 @@ def test_names_keep_what_real_names_hold():
 
 
 def test_identification_and_exit_years_lie_within_the_standards_years():
+    import datetime as dt
+
     first, last = V.data_years()
-    assert (first, last) == (2011, 2020)
+    assert (first, last) == (2011, dt.date.today().year)  # lines carried on to this year (decision 1250)
     assert V.HOUSEHOLD["identified_year"](2014) == 2014 and V.HOUSEHOLD["exit_year"](None) is None
-    assert refused(V.HOUSEHOLD["exit_year"], 2021) == "必须在 2011 到 2020 之间"
+    assert V.HOUSEHOLD["exit_year"](2022) == 2022  # a household that returned to poverty exits again
+    assert refused(V.HOUSEHOLD["exit_year"], last + 1) == f"必须在 2011 到 {last} 之间"
+    assert refused(V.HOUSEHOLD["exit_year"], 2010) == f"必须在 2011 到 {last} 之间"
 
 
 def test_areas_and_water():

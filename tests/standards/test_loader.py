@@ -26,3 +26,41 @@ def test_a_county_can_ship_its_own_directory(tmp_path):
     (tmp_path / "overrides" / "22.toml").write_text('[poverty_line.2018]\nyuan = 3700\n', encoding="utf-8")
     assert standards.load("220821", str(tmp_path)).poverty_line_yuan(2018) == 3700
     assert standards.load("110101", str(tmp_path)).poverty_line_yuan(2018) == 3600
+
+
+def test_every_year_up_to_today_has_a_marked_line_and_monitoring_line():
+    """The transition period's lines are stored with their source; years after the last entry, up to today's
+    year (computed, not written down), are carried on and say from which year (decision 1250)."""
+    import datetime as dt
+
+    s = standards.load("220821000000")
+    today = dt.date.today().year
+    assert s.years() == list(range(2011, max(today, 2025) + 1))
+    for year in range(2011, today + 1):
+        entry = s.line_entry(year)
+        assert entry["yuan"] > 0 and entry["status"] in ("verified", "partial", "unverified", "carried")
+        assert entry["source"], year
+    assert s.line_entry(2015)["status"] == "verified" and "NBS" in s.line_entry(2015)["source"]
+    assert s.line_entry(2021) == {**s.line_entry(2021), "yuan": 4000, "status": "carried", "carried_from": 2020}
+    assert s.monitoring_line_yuan(2021) == 6000 and s.monitoring_entry(2021)["status"] == "verified"
+    assert s.monitoring_entry(2023)["status"] == "carried" and s.monitoring_entry(2023)["source"]
+    assert s.monitoring_line_yuan(today) > 0
+    with pytest.raises(StandardMissing, match="no monitoring line for 2020"):
+        s.monitoring_line_yuan(2020)  # 2020's guidance is a ratio of the poverty line ([monitoring.2020])
+    with pytest.raises(StandardMissing):
+        s.poverty_line_yuan(today + 1)
+
+
+def test_carrying_on_follows_the_calendar_and_can_be_turned_off(tmp_path, monkeypatch):
+    from tuopin.standards import loader
+
+    (tmp_path / "overrides").mkdir()
+    (tmp_path / "national.toml").write_text(
+        '[poverty_line.2020]\nyuan = 4000\nstatus = "partial"\nsource = "SCIO"\n'
+        '[carry_forward]\npoverty_line = true\nsource = "carried"\n', encoding="utf-8")
+    (tmp_path / "overrides" / "22.toml").write_text('[carry_forward]\npoverty_line = false\n', encoding="utf-8")
+    monkeypatch.setattr(loader, "this_year", lambda: 2031)
+    carried = standards.load("110101", str(tmp_path))
+    assert carried.years() == list(range(2020, 2032))
+    assert carried.line_entry(2031) == {"yuan": 4000, "status": "carried", "carried_from": 2020, "source": "carried"}
+    assert standards.load("220821", str(tmp_path)).years() == [2020]  # Jilin's file turned carrying off

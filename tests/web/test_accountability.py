@@ -121,6 +121,26 @@ def test_task_list_filters_and_scope(login, work):
     assert cadre.get(url("task", work["other"].pk)).status_code == 404
 
 
+def test_task_list_puts_the_most_urgent_first(login, work):
+    """Overdue first (most overdue at the top), then the nearest due date, open tasks without a date, and the
+    closed ones last, however old their due dates (decision 1260)."""
+    today = timezone.localdate()
+    h1 = work["households"][0]
+    older = _task(work, h1, "早已逾期", due=today + dt.timedelta(days=1), cadre=work["cadre"])
+    Task.objects.filter(pk=older.pk).update(due=today - dt.timedelta(days=400))
+    done = _task(work, h1, "去年已办", due=today + dt.timedelta(days=1), cadre=work["cadre"])
+    Task.objects.filter(pk=done.pk).update(due=today - dt.timedelta(days=900), status="done",
+                                           closed_on=today - dt.timedelta(days=800))
+    undated = _task(work, h1, "无期限", cadre=work["cadre"])
+    response = login(work["accounts"]["cadre"]).get(url("tasks"))
+    assert [t.title for t in response.context["page"].object_list] == [
+        "早已逾期", "修补院墙", "打扫院落", "无期限", "去年已办"]
+    body = response.content.decode()
+    assert "逾期400天" in body and "逾期2天" in body
+    assert "户编号" in body and "户基本信息" not in body  # the column holds the household number
+    assert undated.due is None
+
+
 def test_task_page_shows_its_history(login, work):
     task = work["mine"]
     TaskEvent.objects.create(task=task, kind="handed", at=timezone.now(), by_name="sync", note="新的包保干部")
@@ -168,3 +188,59 @@ def test_county_board_ranks_and_lists_vetoes(login, work):
     assert [r["unit"] for r in response.context["units"]] == ["县农业局", "县财政局"]  # the vetoed one last
     assert "台账不实" in response.content.decode()
     assert login(work["accounts"]["commander"]).get(url("county_board")).status_code == 403
+
+
+def test_county_board_picks_a_period_and_its_counts_agree(login, work, monkeypatch):
+    """One period throughout (decision 1261): the picker's year and part, a provisional board for a period nobody
+    scored, overdue counts by owner equal to the Overdue column, every row reachable through the pager."""
+    from tuopin.web.views import boards
+
+    admin = login(work["accounts"]["county_admin"])
+    this_year = timezone.localdate().year
+    # Nobody has scored this year: the scores are computed now and say so.
+    response = admin.get(url("county_board"), {"year": str(this_year), "part": "Q1"})
+    assert response.context["period"] == f"{this_year}Q1" and not response.context["board"].recorded
+    body = response.content.decode()
+    assert "临时得分" in body and f"{this_year}年第一季度" in body
+    response = admin.get(url("county_board"), {"year": str(this_year), "part": ""})
+    board = response.context["board"]
+    assert response.context["period"] == str(this_year)
+    late = {r["key"]: r["overdue"] for r in response.context["overdue"]}
+    # The cadre with the task two days overdue: counted once, in the list and in its row alike.
+    cadre_row = next(r for r in board.cadres if r["cadre_id"] == work["cadre"].pk)
+    assert cadre_row["overdue"] == 1 and late[f"c{work['cadre'].pk}"] == 1
+    assert all(late[f"u{r['unit_id']}"] == r["overdue"] for r in board.units if r["overdue"])
+    assert all(late[f"c{r['cadre_id']}"] == r["overdue"] for r in board.cadres if r["overdue"])
+    assert "得分说明" in response.content.decode()
+    # A recorded period: the recorded rows, two units on two pages of one.
+    _assessment(work, work["paired_unit"], score=90)
+    _assessment(work, work["other_unit"], score=70)
+    monkeypatch.setattr(boards, "BOARD_ROWS", 1)
+    response = admin.get(url("county_board"), {"period": "2018"})
+    assert response.context["board"].recorded and response.context["units"].paginator.count == 2
+    body = response.content.decode()
+    assert "单位排名（2）" in body and "显示第1–1名" in body and "units_page=2" in body
+    second = admin.get(url("county_board"), {"period": "2018", "units_page": "2"})
+    assert [r["unit"] for r in second.context["units"]] == ["县农业局"]
+    assert "2018年" in second.content.decode()
+
+
+def test_department_home_is_its_worklist(login, work):
+    """The housing department's home: the open housing gaps routed to it, counted, most urgent first."""
+    from tuopin.apps.assistance.sync import tasks_sync
+
+    tasks_sync(year=2018, by=work["accounts"]["county_admin"])
+    client = login(work["accounts"]["housing_department"])
+    response = client.get(url("home"))
+    assert response.status_code == 200 and response.templates[0].name == "web/department_home.html"
+    work_ = response.context["work"]
+    assert work_.indicators == ["housing"] and work_.open_count == 1
+    titles = [t.title for t in response.context["page"].object_list]
+    assert titles == ["住房为D级危房，尚未改造（住房安全未保障）"]
+    body = response.content.decode()
+    assert "县住房和城乡建设局：工作清单" in body and "住房安全" in body and "镇赉镇" in body
+    assert work["households"][1].number in body
+    # The education department (no gap of its domain): an empty worklist that says what it would hold.
+    response = login(work["accounts"]["department"]).get(url("home"))
+    assert response.context["work"].indicators == ["education"] and response.context["work"].open_count == 0
+    assert "义务教育" in response.content.decode()

@@ -1,11 +1,9 @@
 """The pages in a real browser (Debian's chromium through Playwright) against the live server.
 
-Set TUOPIN_UPDATE_SCREENSHOTS=1 to write the README's screenshots to docs/img/ (otherwise they go to a
-temporary folder, so an ordinary test run leaves the working tree untouched).
+The screenshots taken here check that the pages draw (PNGs of real size, in the test's own folder); the README's
+pictures come from the demo county through scripts/screenshots.py (decision 1264).
 """
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,16 +12,11 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
-
 
 def shot(page, tmp_path, name: str) -> Path:
     path = tmp_path / name
     page.screenshot(path=str(path), full_page=True)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 10_000
-    if os.environ.get("TUOPIN_UPDATE_SCREENSHOTS") == "1":
-        DOCS_IMG.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, DOCS_IMG / name)
     return path
 
 

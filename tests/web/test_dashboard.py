@@ -83,8 +83,11 @@ def test_year_picker_defaults_to_the_latest_year_with_village_records(login, cou
     assert (response.context["year"], response.context["years"]) == (2018, [2017, 2018])
     earlier = client.get(url("region", county["county"].pk) + "?year=2017")
     assert earlier.context["year"] == 2017 and earlier.context["summary"]["rural_population"] == 15
-    # A year the registry holds but the area has no records for: the latest; one it cannot hold: 404 (decision 1140).
-    assert client.get(url("region", county["county"].pk) + "?year=2016").context["year"] == 2018
+    # A year the registry holds but the area has no records for: that year, saying so (decision 1251); one it
+    # cannot hold: 404 (decision 1140).
+    none = client.get(url("region", county["county"].pk) + "?year=2016")
+    assert none.context["year"] == 2016 and none.context["summary"] is None
+    assert "本地区没有 2016 年的年度记录" in none.content.decode() and "2017–2018" in none.content.decode()
     assert client.get(url("region", county["county"].pk) + "?year=1999").status_code == 404
     # Both years are cached now: the line runs over both, each from its own assessment, in the page itself.
     again = client.get(url("region", county["county"].pk))

@@ -24,6 +24,7 @@ from tuopin.apps.accounts.models import Role
 from tuopin.apps.assistance.models import Assessment, Task, Visit
 from tuopin.apps.geo.models import Level, VillageYear
 from tuopin.apps.organisation.models import Cadre, CadreHouseholdPairing, Unit, UnitKind, UnitVillagePairing
+from tuopin.apps.registry.models import AreaExit
 
 pytestmark = pytest.mark.django_db
 START = dt.date(2016, 1, 1)
@@ -74,6 +75,10 @@ URLS = [
     Target("api visit", "GET", api("visits", "visit")),
     Target("api visit post", "JSON", api("visits", ""), {"household": "{household}", "found": "probe"}),
     Target("api region", "GET", lambda s: f"/api/regions/{s['village'].code}/", regional=True),
+    Target("village exit page", "GET", web("area_exit", "area_exit"), regional=True),
+    Target("village exit stage", "POST", web("area_exit_advance", "area_exit"),
+           {"stage": "township_review", "on": "2018-11-25", "decision": "pass"}, regional=True),
+    Target("village exit notice pdf", "GET", web("area_exit_notice_pdf", "area_exit"), regional=True),
 ]
 
 # (role, scene) pairs: every role meets the other zone; the county admin another county; a cadre also its
@@ -107,17 +112,24 @@ def scenes(org):
                                          result="good", computed_result="good")
 
     li = org["cadre"].__class__.objects.get(name="李干部")
+
+    def area_exit(village):
+        return AreaExit.objects.create(region=village, kind="village", year=2018)
+
     return {
         "other_county": {"household": hh2, "village": village2, "township": town2,
                          "task": task(hh2, owner_unit=unit2), "assessment": assessment(unit2),
-                         "visit": Visit.objects.create(household=hh2, cadre=cadre2, on=dt.date(2018, 5, 1))},
+                         "visit": Visit.objects.create(household=hh2, cadre=cadre2, on=dt.date(2018, 5, 1)),
+                         "area_exit": area_exit(village2)},
         "other_zone": {"household": h4, "village": v3, "township": t2, "task": task(h4, owner_unit=org["other_unit"]),
                        "assessment": assessment(org["other_unit"]),
-                       "visit": Visit.objects.create(household=h4, cadre=li, on=dt.date(2018, 5, 1))},
+                       "visit": Visit.objects.create(household=h4, cadre=li, on=dt.date(2018, 5, 1)),
+                       "area_exit": area_exit(v3)},
         # The cadre's colleague 赵干部: same village, not its household; the zone's own unit for the veto rows.
         "colleague": {"household": h2, "village": v1, "township": t1, "task": task(h2, owner_cadre=org["zhao"]),
                       "assessment": assessment(org["paired_unit"]),
-                      "visit": Visit.objects.create(household=h2, cadre=org["zhao"], on=dt.date(2018, 5, 1))},
+                      "visit": Visit.objects.create(household=h2, cadre=org["zhao"], on=dt.date(2018, 5, 1)),
+                      "area_exit": None},
     }
 
 
@@ -152,7 +164,8 @@ def _state():
 
     return (list(Task.objects.order_by("pk").values_list("status", flat=True)),
             list(Assessment.objects.order_by("pk").values_list("vetoed", "commander_suggestion")),
-            list(Household.objects.order_by("pk").values_list("version", flat=True)))
+            list(Household.objects.order_by("pk").values_list("version", flat=True)),
+            list(AreaExit.objects.order_by("pk").values_list("stage", flat=True)))
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.COUNTY_ADMIN])

@@ -67,3 +67,16 @@ def test_htmx_search_returns_only_the_results(login, county):
 def test_empty_search_is_refused_politely(login, county):
     response = login(county["accounts"]["county_admin"]).post(url("search"), {"q": "  "})
     assert response.context["result"] is None and response.context["form"].errors
+
+
+def test_search_counts_every_match_beyond_the_ones_shown(login, county, monkeypatch):
+    """"共 N 条，显示前 M 条": the count is of every match in scope, not of the rows shown."""
+    from tuopin.apps.registry import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_LIMIT", 2)
+    response = login(county["accounts"]["county_admin"]).post(url("search"), {"q": "户主"})
+    result = response.context["result"]
+    assert len(result.persons) == 2 and result.more and result.total == 4
+    assert "共 4 条，显示前 2 条" in response.content.decode()
+    few = login(county["accounts"]["cadre"]).post(url("search"), {"q": "户主"})
+    assert few.context["result"].total == 1 and "共 1 条" in few.content.decode()

@@ -36,6 +36,7 @@ from django.utils import timezone
 from tests.accountability import org  # noqa: F401  (the fixture)
 from tuopin.apps.accounts.models import Role
 from tuopin.apps.assistance.models import Assessment, Task, Visit
+from tuopin.apps.evaluation.services import evaluation_round_create
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.models import NoticeObjection, ProcedureStep, StatusEvent
 
@@ -59,11 +60,17 @@ PAGE_QUERIES = {
     "web:region_trend": ("year",),
     "web:household": ("year",),
     "web:procedures": ("year",),
+    "web:identification_procedures": ("year", "q"),
+    "web:return_procedures": ("year", "q"),
+    "web:village_exits": ("year",),
+    "web:county_exits": ("year",),
     "web:tasks": ("status", "overdue", "indicator", "owner", "page"),
     "web:zone_board": ("year", "period"),
     "web:county_board": ("period",),
     "web:admin_audit": ("user", "action", "entity", "since", "until", "page"),
     "web:login": ("next",),
+    "web:evaluation_round": ("village", "pending", "page"),
+    "web:rectification_list": ("source", "status", "page"),
 }
 API_PAGING = ("limit", "offset", "format")
 
@@ -94,11 +101,20 @@ def _real_values(org, extra) -> dict[str, list[dict]]:
         "web:procedure_event": [{"pk": extra["event"].pk}],
         "web:objection_record": [{"pk": extra["event"].pk}],
         "web:objection_resolve": [{"pk": extra["event"].pk, "objection_pk": extra["objection"].pk}],
+        "web:area_exit": [{"pk": extra["area_exit"].pk}],
+        "web:area_exit_advance": [{"pk": extra["area_exit"].pk}],
+        "web:area_exit_notice_pdf": [{"pk": extra["area_exit"].pk}],
+        "web:area_objection_record": [{"pk": extra["area_exit"].pk}],
         "web:task": [{"pk": extra["task"].pk}],
         "web:task_complete": [{"pk": extra["task"].pk}],
         "web:zone_board": [{"pk": t1.pk}],
         "web:assessment_propose": [{"pk": extra["assessment"].pk}],
         "web:assessment_veto": [{"pk": extra["assessment"].pk}],
+        "web:evaluation_round": [{"pk": extra["round"].pk}],
+        "web:evaluation_survey": [{"pk": extra["round"].pk}],
+        "web:evaluation_export": [{"pk": extra["round"].pk}],
+        "web:evaluation_finding": [{"pk": extra["round"].pk, "sample_pk": extra["round"].households.first().pk}],
+        "web:rectification_reopen": [{"pk": extra["task"].pk}],
         "api:region-detail": [{"code": county.code}, {"code": v1.code}],
         "api:household-detail": households,
         "api:household-events": households,
@@ -181,6 +197,7 @@ def _form_field_names() -> set[str]:
 
     import tuopin.api.accountability  # noqa: F401  (import the modules that declare them)
     import tuopin.api.edits  # noqa: F401
+    import tuopin.web.evaluation_forms  # noqa: F401
     import tuopin.web.forms  # noqa: F401
     import tuopin.web.task_forms  # noqa: F401
     import tuopin.web.views.administration  # noqa: F401
@@ -246,8 +263,13 @@ def walk_county(org):
     visit = Visit.objects.create(household=h2, cadre=org["zhao"], on=dt.date(2018, 5, 1))
     assessment = Assessment.objects.create(period="2018", subject_kind="unit", subject_id=org["paired_unit"].pk,
                                            score=80, result="good", computed_result="good")
+    round_ = evaluation_round_create(county=org["county"], data_year=2018, held_in=2019, name="probe", by=None,
+                                     villages=3)
+    from tuopin.apps.registry.models import AreaExit
+
+    area_exit = AreaExit.objects.create(region=org["villages"][0], kind="village", year=2018)
     return {**org, "extra": {"event": event, "objection": objection, "task": task, "visit": visit,
-                             "assessment": assessment}}
+                             "assessment": assessment, "round": round_, "area_exit": area_exit}}
 
 
 def _params(template: str) -> list[str]:

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "tuopin.web.middleware.NoStoreMiddleware",
     "tuopin.web.access.RefusalAuditMiddleware",  # decision 1100
     "tuopin.apps.accounts.middleware.IdleTimeoutMiddleware",
+    "tuopin.apps.accounts.middleware.PasswordChangeRequiredMiddleware",  # decision 1200
     "tuopin.apps.accounts.middleware.EnrolmentRequiredMiddleware",  # decision 0908
     "axes.middleware.AxesMiddleware",
     "tuopin.web.errors.ErrorPagesMiddleware",  # a refused year: its page; a busy database: 503 (1140, 1141)

@@ -1,15 +1,22 @@
 """Load the standards in force for a jurisdiction: national values, overridden by the province's file,
-then by the county's (files named by division-code prefix: 22.toml for Jilin, 220821.toml for Zhenlai)."""
+then by the county's (files named by division-code prefix: 22.toml for Jilin, 220821.toml for Zhenlai).
+
+Yearly tables (`poverty_line`, `monitoring_line`) may end before today's year. When the files ask for it in
+`[carry_forward]`, the years after the last entry up to this year take that entry's value, marked
+`status = "carried"` with `carried_from` — so every year up to today has a line, and a page can say that it is
+carried rather than published (decision 1250). Without that table a year after the last entry has no line."""
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
+YEARLY_TABLES = ("poverty_line", "monitoring_line")
 
 
 class StandardMissing(LookupError):
@@ -26,22 +33,53 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
+def _carry_forward(data: dict, until: int) -> dict:
+    """The yearly tables named true in [carry_forward], filled from their last entry up to `until`."""
+    rules = data.get("carry_forward", {})
+    for table in YEARLY_TABLES:
+        entries = data.get(table)
+        if not rules.get(table) or not entries:
+            continue
+        last = max(int(y) for y in entries)
+        for year in range(last + 1, until + 1):
+            entry = {k: v for k, v in entries[str(last)].items() if k not in ("status", "source", "carried_from")}
+            entries[str(year)] = {**entry, "status": "carried", "carried_from": last,
+                                  "source": rules.get("source", "")}
+    return data
+
+
 @dataclass(frozen=True)
 class Standards:
     jurisdiction: str
     data: dict
 
-    def poverty_line_yuan(self, year: int) -> int:
+    def _entry(self, table: str, year: int) -> dict:
         try:
-            return int(self.data["poverty_line"][str(year)]["yuan"])
+            return self.data[table][str(year)]
         except KeyError:
-            raise StandardMissing(f"no poverty line for {year} in the standards of {self.jurisdiction}") from None
+            what = "poverty line" if table == "poverty_line" else "monitoring line"
+            raise StandardMissing(f"no {what} for {year} in the standards of {self.jurisdiction}") from None
+
+    def poverty_line_yuan(self, year: int) -> int:
+        return int(self._entry("poverty_line", year)["yuan"])
 
     def poverty_line_fen(self, year: int) -> int:
         return self.poverty_line_yuan(year) * 100
 
     def line_status(self, year: int) -> str:
-        return self.data["poverty_line"][str(year)].get("status", "verified")
+        """verified / partial / unverified / carried (the last stored line carried on, decision 1250)."""
+        return self._entry("poverty_line", year).get("status", "verified")
+
+    def line_entry(self, year: int) -> dict:
+        """The poverty line's entry for the year: yuan, status, source and, when carried, carried_from."""
+        return dict(self._entry("poverty_line", year))
+
+    def monitoring_line_yuan(self, year: int) -> int:
+        """防返贫监测 income line (from 2021; 2020's guidance was a ratio of the poverty line)."""
+        return int(self._entry("monitoring_line", year)["yuan"])
+
+    def monitoring_entry(self, year: int) -> dict:
+        return dict(self._entry("monitoring_line", year))
 
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.data["poverty_line"])
@@ -50,14 +88,32 @@ class Standards:
         return self.data[name]
 
 
-@lru_cache(maxsize=64)
+def this_year() -> int:
+    """Today's year where the server keeps its calendar (Django's time zone when configured, as the pages)."""
+    from django.conf import settings
+
+    if settings.configured:
+        from django.utils import timezone
+
+        return timezone.localdate().year
+    return dt.date.today().year
+
+
 def load(jurisdiction: str = "000000", directory: str | None = None) -> Standards:
-    """Standards for a 6-to-12-digit division code; `directory` replaces the shipped data (tests, a county)."""
+    """Standards for a 6-to-12-digit division code; `directory` replaces the shipped data (tests, a county).
+    Cached per year, so a running server carries the lines into a new year when it begins."""
+    return _load(jurisdiction[:6], directory, this_year())
+
+
+@lru_cache(maxsize=64)
+def _load(code: str, directory: str | None, year: int) -> Standards:
     folder = Path(directory) if directory else DATA
     data = tomllib.loads((folder / "national.toml").read_text(encoding="utf-8"))
-    code = jurisdiction[:6]
     for prefix in (code[:2], code[:4], code[:6]):
         path = folder / "overrides" / f"{prefix}.toml"
         if path.exists():
             data = _merge(data, tomllib.loads(path.read_text(encoding="utf-8")))
-    return Standards(jurisdiction=code, data=data)
+    return Standards(jurisdiction=code, data=_carry_forward(data, year))
+
+
+load.cache_clear = _load.cache_clear  # tests that swap the data directory

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import os
-import secrets
-import string
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from tuopin.apps.accounts import totp
-
 from tuopin.apps.accounts.models import Role, User
+from tuopin.apps.accounts.passwords import random_password as strong_password
 from tuopin.apps.audit.services import audit_batch
 from tuopin.apps.organisation.models import Cadre, Unit
 
-ALPHABET = string.ascii_letters + string.digits + "-_.!@#%"
 COMMAND_TOWNSHIP = "镇赉镇"  # the commander's war zone
-
-
-def strong_password(length: int = 20) -> str:
-    """Random from the OS's generator, with at least one lower, upper, digit and symbol."""
-    while True:
-        pw = "".join(secrets.choice(ALPHABET) for _ in range(length))
-        if (any(c.islower() for c in pw) and any(c.isupper() for c in pw) and any(c.isdigit() for c in pw)
-                and any(not c.isalnum() for c in pw)):
-            return pw
 
 
 def create_demo_accounts(*, reg, org, region_id: dict, seed: int) -> list[dict]:
@@ -76,16 +61,3 @@ def create_demo_accounts(*, reg, org, region_id: dict, seed: int) -> list[dict]:
                 batch={"seed": seed, "rows": len(rows), "usernames": [r["username"] for r in rows]},
                 summary=f"demo county (seed {seed}): {len(rows)} demo accounts")
     return rows
-
-
-def write_accounts_file(rows: list[dict], path: str | Path) -> Path:
-    """Write the accounts JSON readable by its owner only (it holds clear passwords)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(rows, f, ensure_ascii=False, indent=2)
-        f.write("\n")
-    os.replace(tmp, path)
-    return path

@@ -15,7 +15,7 @@ from tuopin.apps.accounts.models import Role
 from tuopin.apps.accounts.scoping import tasks_visible_to, visits_visible_to
 from tuopin.apps.assistance import scoring
 from tuopin.apps.assistance.models import Assessment, Task, TaskStatus, Visit
-from tuopin.apps.assistance.selectors import overdue_tasks
+from tuopin.apps.assistance.selectors import by_urgency, overdue_tasks
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.organisation.models import Unit, WorkTeam
 from tuopin.apps.organisation.selectors import zone_townships_commanded_by
@@ -67,7 +67,8 @@ def parse_owner(raw: str) -> tuple[str, int] | None:
 
 def filtered_tasks(user, *, status: str = "", overdue: bool = False, indicator: str = "", owner: str = "",
                    household=None) -> QuerySet[Task]:
-    """The account's tasks narrowed by the list's filters; unknown filter values are ignored, never widen."""
+    """The account's tasks narrowed by the list's filters, most urgent first; unknown filter values are ignored,
+    never widen."""
     qs = tasks_visible_to(user)
     if status in STATUSES:
         qs = qs.filter(status=status)
@@ -80,7 +81,7 @@ def filtered_tasks(user, *, status: str = "", overdue: bool = False, indicator: 
         qs = qs.filter(**{"owner_unit_id" if parsed[0] == "u" else "owner_cadre_id": parsed[1]})
     if household is not None:
         qs = qs.filter(household=household)
-    return qs.select_related("household", "village", "owner_unit", "owner_cadre").order_by("due", "pk")
+    return by_urgency(qs.select_related("household", "village", "owner_unit", "owner_cadre"))
 
 
 def task_for(user, pk: int) -> Task:
@@ -91,12 +92,115 @@ def visit_for(user, pk: int) -> Visit:
     return visits_visible_to(user).select_related("household", "cadre").get(pk=pk)
 
 
+# ---- a department's worklist -----------------------------------------------------------------------------
+
+@dataclass
+class DepartmentWork:  # what a county department (县直部门) works from: the gaps of its domain routed to it
+    department: Unit | None
+    indicators: list  # the engine indicators the routing table gives this department
+    open_count: int = 0
+    overdue_count: int = 0
+    closed_this_year: int = 0
+    by_indicator: list = field(default_factory=list)  # [(indicator, open, overdue)]
+    by_township: list = field(default_factory=list)  # [{"township", "open", "overdue"}]
+    tasks: QuerySet | None = None  # open first, most urgent first (by_urgency)
+
+
+def department_work(user) -> DepartmentWork:
+    """The department's tasks (`tasks_visible_to`: those it owns), counted by indicator and township."""
+    from django.db.models import Count
+
+    from tuopin.apps.assistance import config
+
+    department = user.department
+    region_code = user.region.code if user.region_id else ""
+    domain = f"department:{department.domain}" if department and department.domain else None
+    indicators = [r.indicator for r in config.routing(region_code).values() if domain in r.owners]
+    work = DepartmentWork(department, indicators)
+    today = timezone.localdate()
+    tasks = tasks_visible_to(user)
+    open_tasks = tasks.filter(status=TaskStatus.OPEN)
+    late = Count("pk", filter=Q(due__lt=today))
+    totals = open_tasks.aggregate(n=Count("pk"), late=late)
+    work.open_count, work.overdue_count = totals["n"], totals["late"]
+    work.closed_this_year = tasks.filter(closed_on__year=today.year).exclude(status=TaskStatus.OPEN).count()
+    found = {r["indicator"]: (r["n"], r["late"]) for r in
+             open_tasks.values("indicator").annotate(n=Count("pk"), late=late).order_by()}
+    work.by_indicator = [(i, *found.pop(i, (0, 0))) for i in indicators] + [(i, *v) for i, v in found.items()]
+    work.by_township = [{"township": r["village__parent__name"] or "—", "open": r["n"], "overdue": r["late"]}
+                        for r in open_tasks.values("village__parent__name").annotate(n=Count("pk"), late=late)
+                        .order_by("-late", "-n", "village__parent__name")]
+    work.tasks = filtered_tasks(user)
+    return work
+
+
 # ---- assessments: who may read and act on which ---------------------------------------------------------
 
 def latest_period() -> str:
     """The newest assessed period, else the current year."""
     found = Assessment.objects.order_by("-period").values_list("period", flat=True).first()
     return found or str(timezone.localdate().year)
+
+
+PERIOD_PARTS = ("", "H1", "H2", "Q1", "Q2", "Q3", "Q4")  # the periods the scoring reads (scoring.period_range)
+
+
+def asked_period(params) -> str | None:
+    """The period the board's picker asks for: `?year=2020&part=Q3`, or `?period=2020Q3` (links, forms)."""
+    year, part = (params.get("year") or "").strip(), (params.get("part") or "").strip()
+    if year.isdigit() and part in PERIOD_PARTS:
+        return f"{year}{part}"
+    return params.get("period")
+
+
+def recorded_periods() -> list[str]:
+    """The periods scored and recorded, newest first."""
+    return sorted(set(Assessment.objects.values_list("period", flat=True).distinct()), reverse=True)
+
+
+def period_years(recorded: list[str]) -> list[int]:
+    """The picker's years: from the first year with tasks or scores to the current year, newest first."""
+    from django.db.models import Min
+
+    this_year = timezone.localdate().year
+    first = Task.objects.aggregate(y=Min("year"))["y"] or this_year
+    first = min([first, *(int(p[:4]) for p in recorded)])
+    return list(range(this_year, min(first, this_year) - 1, -1))
+
+
+@dataclass
+class Board:  # the county board's figures for one period: recorded scores, or computed now
+    period: str
+    start: object
+    end: object
+    as_of: object  # the day the overdue counts refer to: the period's end, or today for a period not over
+    recorded: bool
+    units: list
+    cadres: list
+    scored_at: object = None  # when the recorded scores last changed
+
+    def overdue_by_owner(self, limit: int | None = None) -> list[dict]:
+        """Owners with overdue tasks, most first, from the same rows as the rankings (so the counts agree)."""
+        rows = [{"owner": r["unit"], "key": f"u{r['unit_id']}", "overdue": r["overdue"]} for r in self.units]
+        rows += [{"owner": r["cadre"], "key": f"c{r['cadre_id']}", "overdue": r["overdue"]} for r in self.cadres]
+        return sorted((r for r in rows if r["overdue"]), key=lambda r: (-r["overdue"], r["owner"]))[:limit]
+
+
+def county_board(period: str) -> Board:
+    """The period's scores as recorded (`tuopin tasks score`), else computed now and marked provisional."""
+    from django.db.models import Max
+
+    from tuopin.apps.assistance.models import AssessmentEvent
+
+    start, end = scoring.period_range(period)
+    as_of = min(end, timezone.localdate())
+    if Assessment.objects.filter(period=period).exists():
+        scored_at = AssessmentEvent.objects.filter(assessment__period=period, kind="scored").aggregate(
+            at=Max("at"))["at"]
+        return Board(period, start, end, as_of, True, scoring.unit_report(period=period),
+                     scoring.cadre_report(period=period), scored_at)
+    units, cadres = scoring.provisional_reports(period=period)
+    return Board(period, start, end, as_of, False, units, cadres)
 
 
 def chosen_period(asked) -> str:

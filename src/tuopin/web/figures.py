@@ -56,14 +56,14 @@ def years_with_records(region: Region) -> list[int]:
 
 
 def chosen_year(region: Region, asked: int | None) -> tuple[int | None, list[int]]:
-    """The year a page shows: the one asked for (checked by `web.params.asked_year`) if the area has records for
-    it, else the latest."""
+    """The year a page shows: the one asked for (checked by `web.params.asked_year`), even when the area has no
+    records for it — the page then says so (decision 1251) — else the latest year with records."""
     years = years_with_records(region)
     try:
         year = int(asked)
     except (TypeError, ValueError):
         year = None
-    if year not in years:
+    if year is None:
         year = years[-1] if years else None
     return year, years
 
@@ -219,6 +219,11 @@ def _gap_rows(user, rows: list) -> list[GapRow]:
     return [GapRow(households[hid], indicator, reason) for hid, indicator, reason in rows if hid in households]
 
 
+def with_heads(visible) -> dict[int, Household]:
+    """The households (ids or a pk query the account may see) with .head_name, by id."""
+    return _with_heads(visible)
+
+
 def _with_heads(visible) -> dict[int, Household]:
     households = {h.pk: h for h in Household.objects.filter(pk__in=visible).select_related("village")}
     heads = dict(Person.objects.filter(household_id__in=households, relation=c.Relation.HEAD, active=True)
@@ -281,3 +286,25 @@ def exit_candidates(user, region: Region, year: int):
     households = (households_visible_to(user).filter(pk__in=ids, closed=False, status__in=c.POOR_STATUSES)
                   .exclude(pk__in=open_now.values("household_id")).values("pk"))
     return sorted(_with_heads(households).values(), key=lambda h: h.number)
+
+
+def line_note(code: str, year) -> dict:
+    """{"note": the poverty line the year is judged by, in the reader's language, saying when it is carried on
+    from an earlier year or not verified in a source (decision 1250); "status": its mark}. Empty when none."""
+    from django.utils.translation import gettext
+
+    try:
+        entry = standards.load(code).line_entry(int(year))
+    except (standards.StandardMissing, TypeError, ValueError):
+        return {"note": "", "status": ""}
+    note = gettext("Poverty line for %(year)s: %(yuan)s yuan a person a year.") % {
+        "year": year, "yuan": entry["yuan"]}
+    status = entry.get("status", "verified")
+    if status == "carried":
+        note += " " + gettext("No line published for this year was found: the %(from)s line is carried on "
+                              "(unverified).") % {"from": entry.get("carried_from", "")}
+    elif status == "unverified":
+        note += " " + gettext("This figure is not verified in a source.")
+    elif status == "partial":
+        note += " " + gettext("This figure is verified in one source only.")
+    return {"note": note, "status": status}

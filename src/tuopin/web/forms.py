@@ -295,10 +295,29 @@ class ProposeForm(forms.Form):
     """Propose the chosen (or all listed) eligible households for exit: 拟退出."""
 
     year = YearField(widget=forms.HiddenInput)
+    kind = forms.CharField(widget=forms.HiddenInput, required=False)
     on = forms.DateField(label=_("Date"), widget=_DateInput())
     by_name = forms.CharField(label=_("Decided by"), max_length=64, required=False,
                               help_text=_("The body that decided, e.g. the village committee; empty: your name."))
     all = forms.BooleanField(label=_("All households in the list"), required=False)
+
+
+class IdentificationForm(ProposeForm):
+    """A household's application to be identified as poor (农户申请), recorded by the village."""
+
+    by_name = forms.CharField(label=_("Applicant"), max_length=64, required=False,
+                              help_text=_("Who applied, e.g. the head of household; empty: your name."))
+    note = forms.CharField(label=_("What the application says"), required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    all = None
+
+
+class ReturnForm(ProposeForm):
+    """Exited households proposed back into poverty (返贫), with the reason and the evidence checked."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+    evidence = forms.CharField(label=_("Evidence checked"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    all = None
 
 
 class StageForm(forms.Form):
@@ -306,6 +325,7 @@ class StageForm(forms.Form):
 
     year = YearField(widget=forms.HiddenInput)
     stage = forms.CharField(widget=forms.HiddenInput)
+    kind = forms.CharField(widget=forms.HiddenInput, required=False)
     on = forms.DateField(label=_("Date"), widget=_DateInput())
     ends_on = forms.DateField(label=_("Notice ends on"), widget=_DateInput(), required=False)
     by_name = forms.CharField(label=_("Decided by"), max_length=64, required=False,
@@ -318,14 +338,14 @@ class StageForm(forms.Form):
     def __init__(self, *args, stage: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.stage = stage
-        if stage != "public_notice":
+        if stage not in ("public_notice", "second_notice"):
             del self.fields["ends_on"]
 
     def clean(self):
         data = super().clean()
         if self.data.get("decision") == "refuse" and not (data.get("note") or "").strip():
             self.add_error("note", _("Sending households back needs the reason."))
-        if self.stage == "public_notice" and self.data.get("decision") != "refuse" and not data.get("ends_on"):
+        if "ends_on" in self.fields and self.data.get("decision") != "refuse" and not data.get("ends_on"):
             self.add_error("ends_on", _("A public notice needs its end date."))
         return data
 
@@ -339,3 +359,48 @@ class ResolveForm(forms.Form):
     on = forms.DateField(label=_("Resolved on"), widget=_DateInput())
     resolution = forms.CharField(label=_("How it was checked and settled"), max_length=2000,
                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AreaProposeForm(forms.Form):
+    """A village's or county's application to exit (村申请 / 县级申请) on a data year; the region is posted apart."""
+
+    year = YearField(widget=forms.HiddenInput)
+    on = forms.DateField(label=_("Date"), widget=_DateInput())
+    by_name = forms.CharField(label=_("Decided by"), max_length=64, required=False,
+                              help_text=_("The body that applied, e.g. the village committee; empty: your name."))
+    note = forms.CharField(label=_("Note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AreaStageForm(forms.Form):
+    """The next stage of a village's or county's exit; the province verification names its evaluation round."""
+
+    stage = forms.CharField(widget=forms.HiddenInput)
+    on = forms.DateField(label=_("Date"), widget=_DateInput())
+    ends_on = forms.DateField(label=_("Notice ends on"), widget=_DateInput(), required=False)
+    evaluation_round = forms.ModelChoiceField(label=_("Third-party evaluation round"), queryset=None, required=False)
+    by_name = forms.CharField(label=_("Decided by"), max_length=64, required=False,
+                              help_text=_("The body that decided, e.g. the city leading group; empty: your name."))
+    note = forms.CharField(label=_("Note or reason"), required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Required when sending back."))
+
+    def __init__(self, *args, stage: str, rounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stage = stage
+        self.fields["stage"].initial = stage
+        if stage != "public_notice":
+            del self.fields["ends_on"]
+        if stage == "province_verification":
+            self.fields["evaluation_round"].queryset = rounds
+        else:
+            del self.fields["evaluation_round"]
+
+    def clean(self):
+        data = super().clean()
+        refusing = self.data.get("decision") == "refuse"
+        if refusing and not (data.get("note") or "").strip():
+            self.add_error("note", _("Sending back needs the reason."))
+        if "ends_on" in self.fields and not refusing and not data.get("ends_on"):
+            self.add_error("ends_on", _("A public notice needs its end date."))
+        if "evaluation_round" in self.fields and not refusing and not data.get("evaluation_round"):
+            self.add_error("evaluation_round", _("The province verification rests on an evaluation round."))
+        return data

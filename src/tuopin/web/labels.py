@@ -127,13 +127,26 @@ LABELS = {
         c.EventKind.MERGED: p("EventKind", "households merged"),
     },
     "Stage": {
+        c.Stage.APPLIED: p("Stage", "household's application"),
         c.Stage.PROPOSED: p("Stage", "proposed"),
         c.Stage.DEMOCRATIC_REVIEW: p("Stage", "democratic review"),
         c.Stage.PUBLIC_NOTICE: p("Stage", "public notice in the village"),
         c.Stage.TOWNSHIP_REVIEW: p("Stage", "township review"),
+        c.Stage.SECOND_NOTICE: p("Stage", "second public notice"),
         c.Stage.COUNTY_APPROVAL: p("Stage", "county approval"),
         c.Stage.ANNOUNCED: p("Stage", "announced"),
         c.Stage.REFUSED: p("Stage", "sent back"),
+    },
+    # A village's or a county's exit (registry.models_procedure.AreaStage).
+    "AreaStage": {
+        "applied": p("AreaStage", "application"),
+        "township_review": p("AreaStage", "township review"),
+        "city_review": p("AreaStage", "city review"),
+        "province_verification": p("AreaStage", "province verification"),
+        "public_notice": p("AreaStage", "public notice"),
+        "county_approval": p("AreaStage", "county approval"),
+        "announced": p("AreaStage", "announced"),
+        "refused": p("AreaStage", "sent back"),
     },
 }
 
@@ -162,7 +175,9 @@ def label(enum: str, value) -> str:
     labels = LABELS[enum]
     if value in labels:
         return str(labels[value])
-    choices_class = getattr(c, enum)
+    choices_class = getattr(c, enum, None)
+    if choices_class is None:
+        return str(value)
     return dict(choices_class.choices).get(value, str(value))
 
 

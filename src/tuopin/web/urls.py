@@ -3,8 +3,11 @@ from django.urls import path, register_converter
 
 from . import views
 from .converters import IdConverter, YearConverter
-from .views import administration
+from .views import administration, evaluation, rectification
 from .views import login as login_views
+from .views import password as password_views
+from .views import organisation as org
+from .views import organisation_edit as org_edit
 from .views import second_factor as second_factor_views
 
 app_name = "web"
@@ -24,6 +27,7 @@ urlpatterns = [
     path("admin/lockouts/", administration.lockouts_page, name="admin_lockouts"),
     path("admin/lockouts/<id:pk>/release/", administration.lockout_release, name="admin_lockout_release"),
     path("account/second-factor/", second_factor_views.totp_enrol, name="totp_enrol"),
+    path("account/password/", password_views.password_change_page, name="password_change"),
     path("", views.home, name="home"),
     path("regions/<id:pk>/", views.region, name="region"),
     path("regions/<id:pk>/trend/", views.region_trend, name="region_trend"),
@@ -37,14 +41,28 @@ urlpatterns = [
     path("regions/<id:pk>/report-<year:year>.pdf", views.area_report_pdf, name="area_report_pdf"),
     path("regions/<id:pk>/notice-list-<year:year>.pdf", views.notice_list_pdf, name="notice_list_pdf"),
     path("households/<id:pk>/file.pdf", views.household_file_pdf, name="household_file_pdf"),
-    # The household exit procedure: lists by stage, batch actions, one procedure with its objections.
+    # The household procedures (exit, identification, return): lists by stage, batch actions, one procedure with
+    # its objections. The posted forms name the procedure (`kind`).
     path("procedures/", views.procedures, name="procedures"),
+    path("procedures/identification/", views.procedures, {"kind": "identification"},
+         name="identification_procedures"),
+    path("procedures/returns/", views.procedures, {"kind": "returns"}, name="return_procedures"),
     path("procedures/propose/", views.procedure_propose, name="procedure_propose"),
     path("procedures/advance/", views.procedure_advance, name="procedure_advance"),
     path("procedures/<id:pk>/", views.procedure_event, name="procedure_event"),
     path("procedures/<id:pk>/objections/", views.objection_record, name="objection_record"),
     path("procedures/<id:pk>/objections/<id:objection_pk>/resolve/", views.objection_resolve,
          name="objection_resolve"),
+    # Village and county exits (贫困村退出, 贫困县摘帽): the areas with the engine's verdict, one procedure, its notice.
+    path("area-exits/villages/", views.area_exits, {"kind": "village"}, name="village_exits"),
+    path("area-exits/county/", views.area_exits, {"kind": "county"}, name="county_exits"),
+    path("area-exits/propose/", views.area_exit_propose, name="area_exit_propose"),
+    path("area-exits/case/<id:pk>/", views.area_exit_detail, name="area_exit"),
+    path("area-exits/case/<id:pk>/advance/", views.area_exit_advance, name="area_exit_advance"),
+    path("area-exits/case/<id:pk>/objections/", views.area_objection_record, name="area_objection_record"),
+    path("area-exits/case/<id:pk>/objections/<id:objection_pk>/resolve/", views.area_objection_resolve,
+         name="area_objection_resolve"),
+    path("area-exits/case/<id:pk>/notice.pdf", views.area_exit_notice_pdf, name="area_exit_notice_pdf"),
     # Accountability: tasks, visits, the zone and county boards (decision 0800).
     path("tasks/", views.task_list, name="tasks"),
     path("tasks/<id:pk>/", views.task_detail, name="task"),
@@ -55,4 +73,46 @@ urlpatterns = [
     path("accountability/", views.county_board, name="county_board"),
     path("assessments/<id:pk>/propose/", views.assessment_propose, name="assessment_propose"),
     path("assessments/<id:pk>/veto/", views.assessment_veto, name="assessment_veto"),
+    # The evaluation round (第三方评估) and rectification items (问题整改), decisions 1240 and 1241.
+    path("evaluation/", evaluation.evaluation_list, name="evaluation_list"),
+    path("evaluation/<id:pk>/", evaluation.evaluation_round, name="evaluation_round"),
+    path("evaluation/<id:pk>/samples/<id:sample_pk>/", evaluation.evaluation_finding, name="evaluation_finding"),
+    path("evaluation/<id:pk>/survey/", evaluation.evaluation_survey, name="evaluation_survey"),
+    path("evaluation/<id:pk>/sample.xlsx", evaluation.evaluation_export, name="evaluation_export"),
+    path("rectification/", rectification.rectification_list, name="rectification_list"),
+    path("rectification/new/", rectification.rectification_new, name="rectification_new"),
+    path("rectification/check/", rectification.rectification_check, name="rectification_check"),
+    path("rectification/<id:pk>/reopen/", rectification.rectification_reopen, name="rectification_reopen"),
+    # The organisation, kept by people (decisions 1220–1225): lists, record pages with history, import, templates.
+    path("organisation/", org.org_index, name="org_index"),
+    path("organisation/templates/<slug:kind>.xlsx", org.org_template, name="org_template"),
+    path("organisation/missing/", org.org_missing, name="org_missing"),
+    path("organisation/units/", org.unit_list, name="org_units"),
+    path("organisation/units/new/", org_edit.unit_edit, name="org_unit_new"),
+    path("organisation/units/<id:pk>/", org_edit.unit_edit, name="org_unit"),
+    path("organisation/cadres/", org.cadre_list, name="org_cadres"),
+    path("organisation/cadres/new/", org_edit.cadre_edit, name="org_cadre_new"),
+    path("organisation/cadres/<id:pk>/", org_edit.cadre_edit, name="org_cadre"),
+    path("organisation/groups/", org.group_list, name="org_groups"),
+    path("organisation/groups/new/", org_edit.group_edit, name="org_group_new"),
+    path("organisation/groups/<id:pk>/", org_edit.group_edit, name="org_group"),
+    path("organisation/war-zones/", org.war_zone_list, name="org_zones"),
+    path("organisation/war-zones/<id:pk>/", org_edit.zone_edit, name="org_zone"),
+    path("organisation/unit-villages/", org.pairing_list, name="org_pairings"),
+    path("organisation/unit-villages/new/", org_edit.pairing_edit, name="org_pairing_new"),
+    path("organisation/unit-villages/<id:pk>/", org_edit.pairing_edit, name="org_pairing"),
+    path("organisation/work-teams/", org.work_team_list, name="org_teams"),
+    path("organisation/work-teams/new/", org_edit.team_edit, name="org_team_new"),
+    path("organisation/work-teams/<id:pk>/", org_edit.team_edit, name="org_team"),
+    path("organisation/work-teams/<id:team_pk>/members/new/", org_edit.member_edit, name="org_member_new"),
+    path("organisation/work-team-members/<id:pk>/", org_edit.member_edit, name="org_member"),
+    path("organisation/mutual-groups/", org.mutual_group_list, name="org_mutual_groups"),
+    path("organisation/mutual-groups/new/", org_edit.mutual_group_edit, name="org_mutual_group_new"),
+    path("organisation/mutual-groups/<id:pk>/", org_edit.mutual_group_edit, name="org_mutual_group"),
+    path("organisation/mutual-groups/<id:group_pk>/trips/new/", org_edit.trip_edit, name="org_trip_new"),
+    path("organisation/trips/<id:pk>/", org_edit.trip_edit, name="org_trip"),
+    path("organisation/households/<id:pk>/pair/", org_edit.household_pairing_new, name="org_household_pair"),
+    path("organisation/responsibility/", org.item_list, name="org_items"),
+    path("organisation/responsibility/new/", org_edit.item_new, name="org_item_new"),
+    path("organisation/responsibility/<id:pk>/", org_edit.item_edit, name="org_item"),
 ]

@@ -41,6 +41,23 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
+class PasswordChangeRequiredMiddleware:
+    """An account whose password someone else chose (`tuopin init`, the accounts page) logs in with it only to
+    choose its own (decision 1200): until it has, every page but the change page and logging out sends it there.
+    Before the second factor's enrolment, which EnrolmentRequiredMiddleware then asks for."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.must_change_password:
+            allowed = (reverse("web:password_change"), reverse("web:logout"), "/i18n/", settings.STATIC_URL)
+            if not request.path.startswith(allowed):
+                return redirect("web:password_change")
+        return self.get_response(request)
+
+
 class EnrolmentRequiredMiddleware:
     """An account whose role requires the second factor but that has none yet logs in with its password only to
     enrol one (decision 0908): until it has, every page but the enrolment page and logging out sends it there."""
@@ -50,7 +67,8 @@ class EnrolmentRequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and request.session.get(MUST_ENROL):
+        if (user is not None and user.is_authenticated and request.session.get(MUST_ENROL)
+                and not user.must_change_password):  # the password first (PasswordChangeRequiredMiddleware)
             allowed = (reverse("web:totp_enrol"), reverse("web:logout"), "/i18n/", settings.STATIC_URL)
             if not request.path.startswith(allowed):
                 return redirect("web:totp_enrol")

@@ -39,6 +39,9 @@ class User(AbstractUser):
     totp_secret = models.CharField(max_length=64, blank=True)
     # The last TOTP time step accepted: a code of that step or an earlier one is refused (no replay).
     totp_last_step = models.BigIntegerField(null=True, blank=True)
+    # Set when someone other than the account's holder chose its password (`tuopin init`, the system
+    # administrator's accounts page): until the holder chooses a new one, every page sends it to the change page.
+    must_change_password = models.BooleanField(default=False)
 
     # Shorthands for templates and serializers; the decision is the permission layer's (permissions.py).
     @property

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import secrets
+import string
+from pathlib import Path
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -27,3 +33,29 @@ class CharacterClassValidator:
     def get_help_text(self):
         return _("Mix at least %(n)d of: lower-case letters, upper-case letters, digits, symbols.") % {
             "n": self.min_classes}
+
+
+ALPHABET = string.ascii_letters + string.digits + "-_.!@#%"
+
+
+def random_password(length: int = 20) -> str:
+    """Random from the OS's generator, with at least one lower, upper, digit and symbol."""
+    while True:
+        pw = "".join(secrets.choice(ALPHABET) for _ in range(length))
+        if character_classes(pw) == 4:
+            return pw
+
+
+def write_accounts_file(rows: list[dict], path: str | Path) -> Path:
+    """Write an accounts JSON (clear first passwords) readable by its owner only: created with mode 0600 under a
+    temporary name and renamed into place, so no other user can open it even for a moment."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(rows, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+    os.chmod(tmp, 0o600)  # an older file of that name keeps its mode through O_TRUNC
+    os.replace(tmp, path)
+    return path

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_noop
 
 from .models import Role
 
@@ -42,7 +43,11 @@ class Action:
     # procedures
     PRINT_NOTICE_LIST = "print_notice_list"
     PROPOSE_EXIT = "propose_exit"
-    RECORD_STAGE = "record_stage"                # obj: the stage
+    PROPOSE_IDENTIFICATION = "propose_identification"  # record a household's application (建档立卡 新识别)
+    PROPOSE_RETURN = "propose_return"            # propose an exited household back into poverty (返贫)
+    RECORD_STAGE = "record_stage"                # obj: the stage (of a household procedure)
+    PROPOSE_AREA_EXIT = "propose_area_exit"      # obj: "village" or "county" (贫困村退出 / 贫困县摘帽)
+    RECORD_AREA_STAGE = "record_area_stage"      # obj: (kind, stage) of a village's or county's exit
     RECORD_OBJECTION = "record_objection"        # objections to a public notice, and their resolution
     # accountability
     WORK_ON_TASKS = "work_on_tasks"              # a task list of one's own
@@ -52,8 +57,16 @@ class Action:
     RECORD_VISIT = "record_visit"                # obj: the household
     COUNTY_BOARD = "county_board"
     JUDGE_ASSESSMENT = "judge_assessment"        # a commander's proposal and veto; the county office too
-    IMPORT_ORGANISATION = "import_organisation"
+    IMPORT_ORGANISATION = "import_organisation"  # the 帮扶责任人 list (cadre ↔ household pairings) in scope
+    SEE_ORGANISATION = "see_organisation"        # the organisation's pages (a commander: its own zone)
+    EDIT_ORGANISATION = "edit_organisation"      # obj: the record (a commander: its zone's teams, pairings, 1×5 …)
     RUN_ASSESSMENT = "run_assessment"
+    # the evaluation round (第三方评估) and rectification (问题整改), decision 1240
+    SEE_EVALUATION = "see_evaluation"            # rounds, samples, 三率一度, the masked export (obj: the round)
+    DRAW_EVALUATION = "draw_evaluation"          # draw a round's sample (obj: the county)
+    RECORD_EVALUATION = "record_evaluation"      # findings and the survey (obj: the round)
+    MANAGE_RECTIFICATION = "manage_rectification"  # rectification items by hand, from checks; reopen (obj: region)
+    LOAD_VILLAGE_FIGURES = "load_village_figures"  # a year's village population and exit facts (decision 1201)
     # administration (三员分立)
     CREATE_ACCOUNT = "create_account"
     DISABLE_ACCOUNT = "disable_account"          # obj: the account
@@ -82,7 +95,11 @@ ROLES: dict[str, frozenset] = {
     A.EXPORT_UNMASKED: frozenset({R.COUNTY_ADMIN}),
     A.PRINT_NOTICE_LIST: VILLAGE_UP,
     A.PROPOSE_EXIT: VILLAGE_UP,
+    A.PROPOSE_IDENTIFICATION: VILLAGE_UP,
+    A.PROPOSE_RETURN: VILLAGE_UP,
     A.RECORD_STAGE: VILLAGE_UP,
+    A.PROPOSE_AREA_EXIT: VILLAGE_UP,
+    A.RECORD_AREA_STAGE: VILLAGE_UP,
     # Objections reach the village, the township, or the county office's complaint line printed on every notice.
     A.RECORD_OBJECTION: VILLAGE_UP,
     A.WORK_ON_TASKS: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY, R.CADRE, R.DEPARTMENT}),
@@ -95,7 +112,19 @@ ROLES: dict[str, frozenset] = {
     # in charge and the Party secretary named in the war zone, who log in with their cadre accounts.
     A.JUDGE_ASSESSMENT: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.CADRE}),
     A.IMPORT_ORGANISATION: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
+    A.SEE_ORGANISATION: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
+    # The county office keeps the whole organisation; a war-zone commander keeps what lies in its township (its
+    # villages' pairings and work teams, its 1×5 groups and trips, its responsibility lists), not the county-wide
+    # records (units, cadres, groups, the war zones themselves) — decision 1220.
+    A.EDIT_ORGANISATION: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
     A.RUN_ASSESSMENT: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.EVALUATOR, R.DEPARTMENT}),
+    # The county office prepares a round and reads it; only the third party records what it found (decision 1240).
+    A.SEE_EVALUATION: frozenset({R.COUNTY_ADMIN, R.EVALUATOR}),
+    A.DRAW_EVALUATION: frozenset({R.COUNTY_ADMIN, R.EVALUATOR}),
+    A.RECORD_EVALUATION: frozenset({R.EVALUATOR}),
+    A.MANAGE_RECTIFICATION: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
+    # The denominator of the incidence: kept by the county office, not by those whose incidence it decides.
+    A.LOAD_VILLAGE_FIGURES: frozenset({R.COUNTY_ADMIN}),
     A.CREATE_ACCOUNT: frozenset({R.SYSTEM_ADMIN}),
     A.DISABLE_ACCOUNT: frozenset({R.SYSTEM_ADMIN}),
     A.ASSIGN_ROLE: frozenset({R.SECURITY_ADMIN}),
@@ -107,12 +136,32 @@ ROLES: dict[str, frozenset] = {
 # The stage each role records (民主评议 and 公示 in the village, 审核 in the township, 审定 and 公告 in the county).
 # The county office keeps the registry and may enter any stage from the paper record of the body that held it
 # (the step names that body, `by_name`); a village or township records only its own stages.
+# The same owners for identification (its second notice is posted in the village too) and returns (decision 1232).
 STAGE_OWNERS = {
     "democratic_review": frozenset({R.FIRST_SECRETARY, R.COUNTY_ADMIN}),
     "public_notice": frozenset({R.FIRST_SECRETARY, R.COUNTY_ADMIN}),
     "township_review": frozenset({R.COMMANDER, R.COUNTY_ADMIN}),
+    "second_notice": frozenset({R.FIRST_SECRETARY, R.COUNTY_ADMIN}),
     "county_approval": frozenset({R.COUNTY_ADMIN}),
     "announced": frozenset({R.COUNTY_ADMIN}),
+}
+# A village's exit: the village applies, the township reviews and posts the notice within the township, the county
+# approves and announces. A county's exit: the county office applies and records what the city and the province
+# decided (the province's verification with its evaluation round). The county office may enter any stage from the
+# paper record, as for households (decision 1233).
+AREA_PROPOSERS = {
+    "village": frozenset({R.FIRST_SECRETARY, R.COMMANDER, R.COUNTY_ADMIN}),
+    "county": frozenset({R.COUNTY_ADMIN}),
+}
+AREA_STAGE_OWNERS = {
+    ("village", "township_review"): frozenset({R.COMMANDER, R.COUNTY_ADMIN}),
+    ("village", "public_notice"): frozenset({R.COMMANDER, R.COUNTY_ADMIN}),
+    ("village", "county_approval"): frozenset({R.COUNTY_ADMIN}),
+    ("village", "announced"): frozenset({R.COUNTY_ADMIN}),
+    ("county", "city_review"): frozenset({R.COUNTY_ADMIN}),
+    ("county", "province_verification"): frozenset({R.COUNTY_ADMIN}),
+    ("county", "public_notice"): frozenset({R.COUNTY_ADMIN}),
+    ("county", "announced"): frozenset({R.COUNTY_ADMIN}),
 }
 
 
@@ -189,8 +238,46 @@ def _judge(account, assessment) -> str:
             "veto its assessment")
 
 
+def _own_county(account, obj) -> str:
+    """An evaluation round (or the county drawn) is the account's when it is the county the account works on."""
+    county_id = getattr(obj, "county_id", None) or getattr(obj, "pk", None)
+    return "" if county_id == account.region_id else "the evaluation round is of another county"
+
+
+def _reach_region(account, region) -> str:
+    """A village or household inside the account's area (a rectification item's place)."""
+    from .scoping import regions_visible_to
+
+    if hasattr(region, "village_id"):  # a household
+        return _reach_household(account, region)
+    return "" if regions_visible_to(account).filter(pk=region.pk).exists() else "the place is outside your area"
+
+
+def _organisation_record(account, record) -> str:
+    from tuopin.apps.organisation.selectors import township_id_of
+
+    if account.role == R.COUNTY_ADMIN:
+        return ""
+    township = township_id_of(record)
+    if township is None:
+        return gettext_noop("only the county office edits the county-wide organisation (units, cadres, groups, "
+                            "war zones)")
+    return "" if township == account.region_id else gettext_noop("the record lies outside your war zone")
+
+
 def _stage(account, stage) -> str:
     owners = STAGE_OWNERS.get(str(stage), frozenset())
+    return "" if account.role in owners else "your role does not record this stage"
+
+
+def _area_propose(account, kind) -> str:
+    return "" if account.role in AREA_PROPOSERS.get(str(kind), frozenset()) else \
+        "your role does not apply for this exit"
+
+
+def _area_stage(account, kind_and_stage) -> str:
+    kind, stage = kind_and_stage
+    owners = AREA_STAGE_OWNERS.get((str(kind), str(stage)), frozenset())
     return "" if account.role in owners else "your role does not record this stage"
 
 
@@ -224,6 +311,13 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.COMPLETE_TASK: _reach_task,
     A.CREATE_TASK: _reach_household,
     A.RECORD_STAGE: _stage,
+    A.PROPOSE_AREA_EXIT: _area_propose,
+    A.RECORD_AREA_STAGE: _area_stage,
+    A.SEE_EVALUATION: _own_county,
+    A.DRAW_EVALUATION: _own_county,
+    A.RECORD_EVALUATION: _own_county,
+    A.MANAGE_RECTIFICATION: _reach_region,
+    A.EDIT_ORGANISATION: _organisation_record,
     A.JUDGE_ASSESSMENT: _judge,
     A.DISABLE_ACCOUNT: _disable,
     A.ASSIGN_ROLE: _assign,

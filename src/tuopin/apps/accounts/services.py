@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tuopin.apps.audit.services import audit_change, diff, snapshot
 
@@ -41,10 +42,11 @@ def account_disable(*, account: User, by: User | None, source: str = "web") -> i
 @transaction.atomic
 def account_create(*, username: str, password: str, by: User | None, source: str = "web") -> User:
     """A new account with no role and no scope: the security administrator gives it both (三员分立), so the
-    administrator who knows its first password cannot also make it read personal data."""
+    administrator who knows its first password cannot also make it read personal data. Its holder must replace
+    that password at the first login (decision 1200)."""
     require(by, Action.CREATE_ACCOUNT)
     role = Role.UNASSIGNED
-    account = User(username=username, role=role)
+    account = User(username=username, role=role, must_change_password=True)
     validate_password(password, account)
     account.set_password(password)
     account.full_clean(exclude=["password"])
@@ -76,4 +78,24 @@ def account_set_scope(*, account: User, by: User | None, role: str, region=None,
                  changes=changes, source=source,
                  summary=f"{'granted a role that reads personal data to' if grant else 'role and scope of'} "
                          f"{account.username}: {role}")
+    return account
+
+
+@transaction.atomic
+def password_change(*, account: User, new_password: str, source: str = "web") -> User:
+    """The holder replaces their own password (the caller has checked the current one). A password someone else
+    chose (`tuopin init`, the accounts page) stops being one here: the account is free of the change page. The
+    new password must pass the policy and differ from the current one; the audit event records neither."""
+    account = User.objects.select_for_update().get(pk=account.pk)
+    validate_password(new_password, account)
+    if account.check_password(new_password):
+        raise ValidationError(_("The new password must differ from the current one."), code="password_unchanged")
+    forced = account.must_change_password
+    account.set_password(new_password)
+    account.must_change_password = False
+    account.save(update_fields=["password", "must_change_password"])
+    audit_change(actor=account, action="password_change", instance=account, source=source,
+                 changes={"password": ["(set)", "(changed)"], **({"must_change_password": [True, False]}
+                                                                  if forced else {})},
+                 summary=f"{account.username} changed their password{' (first login)' if forced else ''}")
     return account

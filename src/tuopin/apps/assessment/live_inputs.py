@@ -51,6 +51,7 @@ COLUMNS = {
         ("per_capita_net_income_fen", pa.int64(), "y.per_capita_net_income_fen"),
         ("housing_grade", pa.string(), "y.housing_grade"),
         ("renovation", pa.string(), "y.renovation"),
+        ("renovation_year", pa.int16(), "y.renovation_year"),
         ("water_litres_per_day", pa.int16(), "y.water_litres_per_day"),
         ("water_quality_ok", pa.bool_(), "y.water_quality_ok"),
         ("water_minutes", pa.int16(), "y.water_minutes"),

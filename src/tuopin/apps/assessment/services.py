@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from tuopin import rules, standards
 from tuopin.apps.audit.services import audit_event
@@ -43,6 +44,25 @@ def assess(*, year: int, region: Region | None = None, child_level: str | None =
     `engine="spark"` runs the same rules on the process's local Spark session (docs/spark.md)."""
     summary, result, _ = _run(year=year, region=region or default_scope(), child_level=child_level, engine=engine)
     return summary, result
+
+
+def recorded_years(region: Region) -> list[int]:
+    """The years the villages of a county or township have yearly records for (the engine's denominator)."""
+    from tuopin.apps.geo.models import VillageYear
+
+    digits = {Level.COUNTY: 6, Level.TOWNSHIP: 9}.get(region.level, 12)
+    return list(VillageYear.objects.filter(village__code__startswith=region.code[:digits]).order_by("year")
+                .values_list("year", flat=True).distinct())
+
+
+def no_records_message(region: Region, year: int, years: list[int]) -> str:
+    """Says that the area has no records for the year, and which years it has (decision 1251)."""
+    if not years:
+        return gettext("%(area)s has no yearly village records yet: there is nothing to assess.") % {
+            "area": region.name}
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    return gettext("%(area)s has no yearly village records for %(year)s, so there is nothing to assess for that "
+                   "year; its records cover %(span)s.") % {"area": region.name, "year": year, "span": span}
 
 
 def _runner(engine: str):

@@ -72,6 +72,20 @@ def routing(jurisdiction: str = "", directory: str | None = None) -> dict[str, R
 
 
 @lru_cache(maxsize=32)
+def rectification_route(jurisdiction: str = "", directory: str | None = None) -> Route:
+    """The routing of rectification items (问题整改): owners tried in order, the first one found takes it."""
+    spec = _load("routing", jurisdiction, directory).get("rectification", {})
+    owners = tuple(spec.get("owners", ("cadre", "work_team", "paired_unit", "township")))
+    for owner in owners:
+        if owner not in OWNER_KINDS and not _DEPARTMENT.match(owner):
+            raise ImproperlyConfigured(f"routing: rectification: unknown owner {owner!r}")
+    due = int(spec.get("due_in_days", 30))
+    if due < 1:
+        raise ImproperlyConfigured("routing: rectification: due_in_days must be at least 1")
+    return Route("rectification", spec.get("label", "问题整改"), owners, due)
+
+
+@lru_cache(maxsize=32)
 def templates(jurisdiction: str = "", directory: str | None = None) -> dict[str, dict]:
     """{"unit": {"due": "12-31", "items": {code: title}}, "cadre": {…}}."""
     data = _load("templates", jurisdiction, directory)

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from tuopin.apps.organisation.models import Tracked
+
 
 class Level(models.TextChoices):  # the six levels of responsibility lists
     TOWNSHIP_LEADER = "township_leader", "包乡领导"
@@ -21,7 +23,7 @@ class TaskStatus(models.TextChoices):
     HANDED_OVER = "handed", "已移交"
 
 
-class ResponsibilityItem(models.Model):  # 责任清单事项
+class ResponsibilityItem(Tracked):  # 责任清单事项: edited on its page, so versioned (decision 1222)
     level = models.CharField(max_length=20, choices=Level.choices)
     region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+")
     owner_unit = models.ForeignKey("organisation.Unit", null=True, blank=True, on_delete=models.PROTECT)
@@ -136,3 +138,20 @@ class AssessmentEvent(models.Model):  # 考核记录: scores, the commander's pr
 
     class Meta:
         ordering = ["assessment", "at", "id"]
+
+
+class RectificationSource(models.TextChoices):
+    FINDING = "finding", "评估发现"
+    CHECK = "check", "检查发现"
+    MANUAL = "manual", "手工登记"
+
+
+class Rectification(models.Model):  # 问题整改: where a rectification task came from (decision 1241)
+    task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="rectification")
+    source = models.CharField(max_length=10, choices=RectificationSource.choices)
+    sample = models.ForeignKey("evaluation.SampledHousehold", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="rectifications", help_text="the evaluation finding it answers")
+    check_kind = models.CharField(max_length=40, blank=True, help_text="the check's flag kind, e.g. household_pairing")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)

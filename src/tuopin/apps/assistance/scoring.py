@@ -23,7 +23,7 @@ from tuopin.apps.organisation.models import (Cadre, CadreHouseholdPairing, Unit,
                                              WorkTeamMember)
 
 from . import config
-from .models import Assessment, AssessmentEvent, Task, TaskStatus, Visit
+from .models import Assessment, AssessmentEvent, Level as ItemLevel, ResponsibilityItem, Task, TaskStatus, Visit
 
 KINDS = ("cadre", "unit", "work_team", "township")
 VETOABLE = ("unit", "work_team")  # the commander's veto reaches paired units and work teams (S2)
@@ -80,9 +80,26 @@ def score_of(counts: dict, cfg: dict) -> tuple[float | None, dict]:
 
 # ---- gathering the counts ----------------------------------------------------------------------------
 
+def counted_tasks(start: dt.date, end: dt.date, tasks=None):
+    """The tasks a period's scores count: due in it, or gap tasks open by its end (not handed over before it)."""
+    qs = Task.objects.all() if tasks is None else tasks
+    return (qs.filter(Q(due__range=(start, end)) | Q(kind="gap", opened_on__lte=end))
+            .exclude(status=TaskStatus.HANDED_OVER, closed_on__lt=start))
+
+
+def overdue_in(period: str, tasks=None):
+    """The tasks counted as overdue in a period's scores: among `counted_tasks`, those past their due date and
+    still open at the period's end (or today, for a period not over yet) — the `overdue` of `gather`, so a board
+    counting these per owner agrees with the scores beside it. `tasks` narrows (an account's scope)."""
+    start, end = period_range(period)
+    as_of = min(end, timezone.localdate())
+    return (counted_tasks(start, end, tasks).filter(due__lt=as_of).exclude(status=TaskStatus.HANDED_OVER)
+            .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_of)))
+
+
 def _empty() -> dict:
     return {"due": 0, "on_time": 0, "overdue": 0, "accountable": 0, "gap_tasks": 0, "gaps_closed": 0, "visits": 0,
-            "visits_expected": 0.0}
+            "visits_expected": 0.0, "items_due": 0, "items_on_time": 0}
 
 
 def _overlapping(start: dt.date, end: dt.date, prefix: str = "") -> Q:
@@ -121,8 +138,7 @@ def gather(period: str) -> dict[tuple[str, int], dict]:
             out.append(("township", township_of[village_id]))
         return out
 
-    tasks = (Task.objects.filter(Q(due__range=(start, end)) | Q(kind="gap", opened_on__lte=end))
-             .exclude(status=TaskStatus.HANDED_OVER, closed_on__lt=start)
+    tasks = (counted_tasks(start, end)
              .values_list("kind", "status", "due", "closed_on", "opened_on", "owner_unit_id", "owner_cadre_id",
                           "village_id"))
     for kind, status, due, closed_on, opened_on, unit_id, cadre_id, village_id in tasks.iterator(chunk_size=20_000):
@@ -143,6 +159,8 @@ def gather(period: str) -> dict[tuple[str, int], dict]:
                 if closed_by_owner_or_gap and closed_on and start <= closed_on <= end:
                     c["gaps_closed"] += 1
 
+    _count_items(counts, start, end, as_of, team_of_village, township_of)
+
     # Visits against the households each subject answered for in the period.
     households = defaultdict(set)
     for cadre_id, household_id, village_id in (CadreHouseholdPairing.objects.filter(_overlapping(start, end))
@@ -157,6 +175,43 @@ def gather(period: str) -> dict[tuple[str, int], dict]:
         for subject in _visit_subjects(cadre_id, village_id, unit_of, team_of_village, team_members, township_of):
             counts[subject]["visits"] += 1
     return counts
+
+
+def _item_subjects(level, region_id, unit_id, cadre_id, team_of_village, township_of):
+    """Who a responsibility list item counts for: its owner, the village's work team for a team's item, and the
+    township for every item of its villages and its own lists."""
+    out = []
+    if cadre_id:
+        out.append(("cadre", cadre_id))
+    if unit_id:
+        out.append(("unit", unit_id))
+    if level == ItemLevel.WORK_TEAM and team_of_village.get(region_id):
+        out.append(("work_team", team_of_village[region_id]))
+    township = township_of.get(region_id, region_id if level in (ItemLevel.TOWNSHIP, ItemLevel.TOWNSHIP_LEADER)
+                               else None)
+    if township:
+        out.append(("township", township))
+    return out
+
+
+def _count_items(counts, start, end, as_of, team_of_village, township_of) -> None:
+    """Responsibility list items (责任清单) count like tasks: due in the period, done by their deadline, overdue
+    while open past it (decision 1224)."""
+    items = (ResponsibilityItem.objects.filter(deadline__isnull=False, deadline__lte=end)
+             .filter(Q(completed_on__isnull=True) | Q(completed_on__gte=start) | Q(deadline__gte=start))
+             .values_list("level", "region_id", "owner_unit_id", "owner_cadre_id", "deadline", "completed_on"))
+    for level, region_id, unit_id, cadre_id, deadline, completed_on in items:
+        due_in_period = start <= deadline <= end
+        on_time = due_in_period and completed_on is not None and completed_on <= deadline
+        overdue = deadline < as_of and (completed_on is None or completed_on > as_of)
+        for subject in _item_subjects(level, region_id, unit_id, cadre_id, team_of_village, township_of):
+            c = counts[subject]
+            c["due"] += due_in_period
+            c["on_time"] += on_time
+            c["overdue"] += overdue
+            c["accountable"] += due_in_period or overdue
+            c["items_due"] += due_in_period
+            c["items_on_time"] += on_time
 
 
 def _visit_subjects(cadre_id, village_id, unit_of, team_of_village, team_members, township_of):
@@ -277,26 +332,70 @@ def _veto_fields(a: Assessment) -> dict:
             "veto_reason": a.veto_reason, "commander_suggestion": a.commander_suggestion}
 
 
+def _figures(period: str, c: dict) -> dict:
+    """The counts behind a score, as the reports show them."""
+    return {"period": period, "tasks_due": c.get("due", 0), "on_time": c.get("on_time", 0),
+            "overdue": c.get("overdue", 0), "gap_tasks": c.get("gap_tasks", 0), "gaps_closed": c.get("gaps_closed", 0),
+            "visits": c.get("visits", 0), "visits_expected": c.get("visits_expected", 0)}
+
+
 def _row(a: Assessment) -> dict:
-    c = a.components or {}
-    return {"period": a.period, "score": float(a.score), "result": a.result, "computed_result": a.computed_result,
-            "tasks_due": c.get("due", 0), "on_time": c.get("on_time", 0), "overdue": c.get("overdue", 0),
-            "gap_tasks": c.get("gap_tasks", 0), "gaps_closed": c.get("gaps_closed", 0), "visits": c.get("visits", 0),
-            "visits_expected": c.get("visits_expected", 0), **_veto_fields(a)}
+    return {**_figures(a.period, a.components or {}), "score": float(a.score), "result": a.result,
+            "computed_result": a.computed_result, **_veto_fields(a)}
+
+
+def _rate(done, of) -> float:
+    return done / of if of else 1.0  # nothing to do counts as all done: the score already left it out
+
+
+def rank_key(row: dict) -> tuple:
+    """Best first. Equal scores — common: many cadres reach 100 — are ordered by the work behind them: fewer
+    overdue tasks, a higher on-time rate, more of the gaps closed, more visits per expected visit (not capped
+    at one, unlike the score), more tasks answered for; the name last, only to make the order stable."""
+    return (-row["score"], row["overdue"], -_rate(row["on_time"], row["tasks_due"]),
+            -_rate(row["gaps_closed"], row["gap_tasks"]),
+            -(row["visits"] / row["visits_expected"] if row["visits_expected"] else 0.0), -row["tasks_due"])
+
+
+def _cadre_rows(rows: dict[int, dict]) -> list[dict]:
+    cadres = {c.pk: c for c in Cadre.objects.filter(pk__in=list(rows)).select_related("unit")}
+    out = [{"cadre_id": pk, "cadre": cadres[pk].name, "unit": cadres[pk].unit.name, "post": cadres[pk].post, **row}
+           for pk, row in rows.items() if pk in cadres]
+    return sorted(out, key=lambda r: (*rank_key(r), r["cadre"]))
+
+
+def _unit_rows(rows: dict[int, dict]) -> list[dict]:
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=list(rows))}
+    out = [{"unit_id": pk, "unit": units[pk].name, "kind": units[pk].kind, **row}
+           for pk, row in rows.items() if pk in units]
+    return sorted(out, key=lambda r: (r["result"] == FAIL, *rank_key(r), r["unit"]))
 
 
 def cadre_report(*, period: str) -> list[dict]:
-    """One row per cadre assessed in the period, best first: for the evaluation of officials (干部考核)."""
-    rows = list(Assessment.objects.filter(period=period, subject_kind="cadre").select_related("vetoed_by"))
-    cadres = {c.pk: c for c in Cadre.objects.filter(pk__in=[a.subject_id for a in rows]).select_related("unit")}
-    out = [{"cadre_id": a.subject_id, "cadre": cadres[a.subject_id].name, "unit": cadres[a.subject_id].unit.name,
-            "post": cadres[a.subject_id].post, **_row(a)} for a in rows if a.subject_id in cadres]
-    return sorted(out, key=lambda r: (-r["score"], r["cadre"]))
+    """One row per cadre assessed in the period, best first (`rank_key`): for the evaluation of officials
+    (干部考核)."""
+    return _cadre_rows({a.subject_id: _row(a) for a in Assessment.objects.filter(period=period, subject_kind="cadre")
+                        .select_related("vetoed_by")})
 
 
 def unit_report(*, period: str) -> list[dict]:
-    rows = list(Assessment.objects.filter(period=period, subject_kind="unit").select_related("vetoed_by"))
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=[a.subject_id for a in rows])}
-    out = [{"unit_id": a.subject_id, "unit": units[a.subject_id].name, "kind": units[a.subject_id].kind, **_row(a)}
-           for a in rows if a.subject_id in units]
-    return sorted(out, key=lambda r: (r["result"] == FAIL, -r["score"], r["unit"]))
+    """One row per unit assessed in the period; a vetoed or failed unit below the others, then `rank_key`."""
+    return _unit_rows({a.subject_id: _row(a) for a in Assessment.objects.filter(period=period, subject_kind="unit")
+                       .select_related("vetoed_by")})
+
+
+def provisional_reports(*, period: str) -> tuple[list[dict], list[dict]]:
+    """(units, cadres) as `unit_report` and `cadre_report` would show them, computed now from the tasks and
+    visits without recording anything: for a period nobody has scored yet (a quarter, the current year)."""
+    cfg = config.scoring()
+    rows: dict[str, dict[int, dict]] = {"unit": {}, "cadre": {}}
+    for (kind, subject_id), c in gather(period).items():
+        if kind not in rows:
+            continue
+        score, _ = score_of(c, cfg)
+        if score is None:
+            continue
+        result = grade(score, cfg["grades"])
+        rows[kind][subject_id] = {**_figures(period, c), "score": score, "result": result, "computed_result": result,
+                                  "vetoed": False, "vetoed_by": "", "veto_reason": "", "commander_suggestion": ""}
+    return _unit_rows(rows["unit"]), _cadre_rows(rows["cadre"])

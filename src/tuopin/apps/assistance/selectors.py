@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from tuopin.apps.accounts.scoping import tasks_visible_to, visits_visible_to
@@ -24,9 +24,18 @@ def overdue_tasks(qs: QuerySet[Task] | None = None, on: dt.date | None = None) -
     return open_tasks(qs).filter(due__lt=on)
 
 
+def by_urgency(qs: QuerySet[Task]) -> QuerySet[Task]:
+    """Open tasks first, by due date — the overdue, most overdue first, then the nearest deadline; open tasks
+    without a due date after them; then the closed ones, the most recently closed first (decision 1260)."""
+    return qs.annotate(
+        closed_rank=Case(When(status=TaskStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        open_due=Case(When(status=TaskStatus.OPEN, then=F("due")), default=None),
+    ).order_by("closed_rank", F("open_due").asc(nulls_last=True), F("closed_on").desc(nulls_last=True), "pk")
+
+
 def tasks_for(user, *, status: str | None = None, kind: str | None = None, overdue: bool = False,
               household=None) -> QuerySet[Task]:
-    """A task list with filters, as the account may see it, soonest due first."""
+    """A task list with filters, as the account may see it, most urgent first (`by_urgency`)."""
     qs = tasks_visible_to(user)
     if status:
         qs = qs.filter(status=status)
@@ -36,7 +45,7 @@ def tasks_for(user, *, status: str | None = None, kind: str | None = None, overd
         qs = qs.filter(household=household)
     if overdue:
         qs = overdue_tasks(qs)
-    return qs.select_related("household", "village", "owner_unit", "owner_cadre").order_by("due", "pk")
+    return by_urgency(qs.select_related("household", "village", "owner_unit", "owner_cadre"))
 
 
 def overdue_by_owner(user) -> list[dict]:

@@ -4,6 +4,8 @@ One task per (household, indicator, owner), found again by its `key`, so re-runn
 A task whose gap has gone closes itself (`resolved`, dated); one whose gap returns reopens; a task whose
 owner is no longer the one routed (a new pairing cadre) is `handed` over and the new owner gets a task. Each
 change is a TaskEvent by "sync". A task a later year's sync has touched is left alone by an earlier year's.
+An open or reopened task takes the gap's reason as it is this year for its title and detail: a task open since
+2015 does not keep asking about 2015's income against 2015's line (decision 1260).
 
 Built for a county's tens of thousands of gaps: the engine's Arrow result, a handful of lookups, inserts as
 tuples and a few `UPDATE … WHERE id IN (…)` grouped by their new values (decisions 0006, 0503, 0702).
@@ -15,13 +17,14 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from tuopin import rules, standards
 from tuopin.apps.assessment import live_inputs
-from tuopin.apps.assessment.services import default_scope
+from tuopin.apps.assessment.services import default_scope, no_records_message, recorded_years
 from tuopin.apps.audit.services import audit_batch
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.organisation.models import (CadreHouseholdPairing, Unit, UnitKind, UnitVillagePairing, WarZone,
@@ -53,6 +56,7 @@ class SyncResult:
     reopened: int = 0
     handed_over: int = 0
     unchanged: int = 0
+    retitled: int = 0  # open or reopened tasks whose title and detail now read as this year's gap
     unrouted: dict = field(default_factory=dict)  # "indicator → owner" with no one to give it to: count
     seconds: dict = field(default_factory=dict)
 
@@ -161,6 +165,20 @@ def _update(ids: list[int], values: dict, *, bump: bool = True) -> None:
                            f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(chunk))})", [*values.values(), *chunk])
 
 
+def _retitle(rows: list[tuple[int, str, str]], stamp: dict) -> None:
+    """Each task its own title and detail (one statement, many parameter rows); the version moves, so a page
+    that showed last year's wording refuses a completion made against it (decision 0906)."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(c)} = %s" for c in ("title", "detail", "updated_at", "updated_by_id"))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {quote(Task._meta.db_table)} SET {sets}, {quote('version')} = {quote('version')} + 1 "
+            f"WHERE {quote('id')} = %s",
+            [(title, detail, stamp["updated_at"], stamp["updated_by"], pk) for pk, title, detail in rows])
+
+
 @dataclass
 class _Plan:
     new_rows: list = field(default_factory=list)  # tuples in TASK_COLUMNS order
@@ -168,6 +186,13 @@ class _Plan:
     close: list = field(default_factory=list)
     handed: list = field(default_factory=list)
     refresh: list = field(default_factory=list)  # open tasks seen again in a later year: only `year` moves
+    retitle: list = field(default_factory=list)  # (task id, title, detail): open tasks whose gap reads otherwise now
+
+
+def gap_title(reason: str) -> str:
+    """A gap task's title: the gap's reason as the engine words it, which already names the indicator
+    ("吃穿未得到保障", "人均纯收入3100元，未超过扶贫标准4000元"); pages show the indicator beside it."""
+    return reason[:200]
 
 
 def _route(gaps, routes, owners: Owners, out: SyncResult) -> dict[str, tuple]:
@@ -196,19 +221,23 @@ def _plan(*, desired: dict, existing: dict, still_gapped: set, year: int, due_db
         row = existing.get(key)
         if row is None:
             plan.new_rows.append((GAP, household_id, village_id, indicator, year, unit_id, cadre_id,
-                                  f"{route.label}：{reason}"[:200], due_db[indicator], TaskStatus.OPEN, 1, key,
+                                  gap_title(reason), due_db[indicator], TaskStatus.OPEN, 1, key,
                                   today_db, reason, ""))
             continue
-        pk, status, task_year = row
+        pk, status, task_year, title, detail = row
         if task_year and task_year > year:
             continue  # a later year's sync owns it
         if status == TaskStatus.OPEN:
             if task_year != year:
                 plan.refresh.append(pk)
+            if (title, detail) != (gap_title(reason), reason):
+                plan.retitle.append((pk, gap_title(reason), reason))
             out.unchanged += 1
         else:  # resolved, handed over, or done while the gap is still there
             plan.reopen.setdefault(route.due_in_days, []).append((pk, reason))
-    for key, (pk, status, task_year) in existing.items():
+            if (title, detail) != (gap_title(reason), reason):
+                plan.retitle.append((pk, gap_title(reason), reason))
+    for key, (pk, status, task_year, _, _) in existing.items():
         if key in desired or status != TaskStatus.OPEN or (task_year and task_year > year):
             continue
         _, household_id, indicator, _ = key.split("|")
@@ -222,6 +251,9 @@ def tasks_sync(*, year: int, by, region: Region | None = None, today: dt.date | 
     started = time.perf_counter()
     region = region or default_scope()
     today = today or timezone.localdate()
+    years = recorded_years(region)
+    if year not in years:  # no records is not "every gap gone": it would close every open task (decision 1251)
+        raise ValidationError(no_records_message(region, year, years))
     out = SyncResult(year=year, scope=region.code)
     routes = config.routing(region.code)
 
@@ -234,9 +266,9 @@ def tasks_sync(*, year: int, by, region: Region | None = None, today: dt.date | 
     today_db, now_db = ops.adapt_datefield_value(today), ops.adapt_datetimefield_value(timezone.now())
     due_db = {r.indicator: ops.adapt_datefield_value(today + dt.timedelta(days=r.due_in_days)) for r in routes.values()}
     desired = _route(gaps, routes, Owners(region, today), out)
-    existing = {key: (pk, status, task_year) for pk, key, status, task_year in
+    existing = {key: (pk, status, task_year, title, detail) for pk, key, status, task_year, title, detail in
                 Task.objects.filter(kind=GAP, village__code__startswith=code_prefix(region))
-                .values_list("pk", "key", "status", "year")}
+                .values_list("pk", "key", "status", "year", "title", "detail")}
     # (household, indicator) pairs still gapped: a task of theirs that is no longer routed was handed over.
     plan = _plan(desired=desired, existing=existing, still_gapped={(h, i) for h, _, i, _ in gaps}, year=year,
                  due_db=due_db, today_db=today_db, out=out)
@@ -265,15 +297,17 @@ def tasks_sync(*, year: int, by, region: Region | None = None, today: dt.date | 
         events += [(pk, TaskEventKind.REOPENED, now_db, by_id, SYNC, reason) for pk, reason in rows]
         reopened += [pk for pk, _ in rows]
     _update(plan.refresh, {"year": year}, bump=False)
+    _retitle(plan.retitle, stamp)
     out.seconds["tasks"] = round(time.perf_counter() - started, 2)
     insert_rows(TaskEvent, EVENT_COLUMNS, events)
     out.created, out.closed, out.handed_over, out.reopened = (len(new_ids), len(plan.close), len(plan.handed),
                                                               len(reopened))
+    out.retitled = len(plan.retitle)
     audit_batch(actor=by, action="tasks_sync", entity="assistance.task", source=source,
                 summary=f"{region.name} {year}: {out.created} created, {out.closed} closed, {out.reopened} reopened, "
                         f"{out.handed_over} handed over",
                 batch={"year": year, "scope": region.code, "gaps": out.gaps, "unrouted": out.unrouted,
                        "created": new_ids, "closed": plan.close, "handed_over": plan.handed,
-                       "reopened": sorted(reopened)})
+                       "reopened": sorted(reopened), "retitled": [pk for pk, _, _ in plan.retitle]})
     out.seconds["total"] = round(time.perf_counter() - started, 2)
     return out

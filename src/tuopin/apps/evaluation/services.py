@@ -9,13 +9,16 @@ import random
 import pyarrow as pa
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tuopin import rules, standards
+from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.assessment import live_inputs
 from tuopin.apps.audit.services import audit_batch, audit_change
 from tuopin.apps.geo.models import Level, Region, VillageYear
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.models import Household, HouseholdYear, StatusEvent
+from tuopin.common.versioning import locked, stamp
 from tuopin.engine import duckdb_runner
 
 from .models import EvaluationRound, Finding, SampledHousehold, SampledVillage, SampleKind
@@ -23,20 +26,31 @@ from .models import EvaluationRound, Finding, SampledHousehold, SampledVillage, 
 
 @transaction.atomic
 def evaluation_round_create(*, county: Region, data_year: int, held_in: int, name: str, by, seed: int = 0,
-                            villages: int = 20, exited_per_village: int = 15,
-                            non_registered_per_village: int = 10) -> EvaluationRound:
+                            villages: int | None = None, exited_per_village: int | None = None,
+                            non_registered_per_village: int | None = None, source: str = "web") -> EvaluationRound:
     """Draw villages (poor villages first, as the 2018 rounds did), then exited and non-registered
     households in each; the engine's view of each sampled household in the data year is kept as the
-    suggestion the evaluators check on their visit."""
+    suggestion the evaluators check on their visit. Sizes not given come from the standards
+    (`[evaluation.sample]`)."""
+    require(by, Action.DRAW_EVALUATION, county)
     if county.level != Level.COUNTY:
         raise ValidationError(f"{county} is not a county")
+    if not name.strip():
+        raise ValidationError({"name": _("A round needs a name.")})
+    if held_in < data_year:
+        raise ValidationError({"held_in": _("A round is held in or after the year of the data it evaluates.")})
+    sizes = sample_sizes(county)
+    villages = sizes["villages"] if villages is None else villages
+    exited_per_village = sizes["exited_per_village"] if exited_per_village is None else exited_per_village
+    if non_registered_per_village is None:
+        non_registered_per_village = sizes["non_registered_per_village"]
     rng = random.Random(seed)
     candidates = list(Region.objects.filter(level=Level.VILLAGE, parent__parent=county).order_by("code"))
     if not candidates:
-        raise ValidationError(f"{county} has no villages to sample")
+        raise ValidationError(_("%(county)s has no villages to sample.") % {"county": county})
     poor = [v for v in candidates if v.is_poor_village]
     other = [v for v in candidates if not v.is_poor_village]
-    n_poor = min(len(poor), math.ceil(villages * 0.7))
+    n_poor = min(len(poor), math.ceil(villages * sizes["poor_village_share"]))
     drawn = rng.sample(poor, n_poor) + rng.sample(other, min(len(other), villages - n_poor))
     round_ = EvaluationRound.objects.create(name=name, held_in=held_in, data_year=data_year, county=county,
                                            seed=seed, created_by=by)
@@ -67,11 +81,20 @@ def evaluation_round_create(*, county: Region, data_year: int, held_in: int, nam
         SampledVillage.objects.create(round=round_, village=village, non_registered_persons=max(
             population.get(village.pk, 0) - registered_persons, 0))
     SampledHousehold.objects.bulk_create(samples)
-    audit_batch(actor=by, action="evaluation_sample", entity="evaluation.evaluationround", source="web",
+    audit_batch(actor=by, action="evaluation_sample", entity="evaluation.evaluationround", source=source,
                 batch={"round": round_.pk, "villages": [v.code for v in drawn], "households": len(samples),
                        "seed": seed},
                 summary=f"{name}: {len(drawn)} villages, {len(samples)} households drawn")
     return round_
+
+
+def sample_sizes(county: Region) -> dict:
+    """The round's sample sizes from the county's standards."""
+    spec = standards.load(county.code).data.get("evaluation", {}).get("sample", {})
+    return {"villages": int(spec.get("villages", 20)),
+            "poor_village_share": float(spec.get("poor_village_share", 0.7)),
+            "exited_per_village": int(spec.get("exited_per_village", 15)),
+            "non_registered_per_village": int(spec.get("non_registered_per_village", 10))}
 
 
 def _exited_by(end: dt.date) -> set[int]:
@@ -90,33 +113,44 @@ def _failing_households(year: int, county: Region) -> dict[str, set[int]]:
 
 
 @transaction.atomic
-def sample_finding_record(*, sample: SampledHousehold, finding: str, by, on: dt.date, note: str = ""
-                          ) -> SampledHousehold:
+def sample_finding_record(*, sample: SampledHousehold, finding: str, by, on: dt.date, note: str = "",
+                          version: int | None = None, source: str = "web") -> SampledHousehold:
+    """What the evaluators found on their visit. A 错退 or 漏评 finding opens a rectification item for the
+    household's village or cadre; a finding changed back to 无问题 closes it (decision 1241). `version` is the
+    one the page read: a finding saved by someone else since is refused with StaleEdit."""
+    require(by, Action.RECORD_EVALUATION, sample.round)
     allowed = {SampleKind.EXITED: (Finding.OK, Finding.WRONGLY_EXITED),
                SampleKind.POOR: (Finding.OK,),
                SampleKind.NON_REGISTERED: (Finding.OK, Finding.OMITTED)}[sample.kind]
     if finding not in allowed:
         raise ValidationError(f"a {sample.get_kind_display()} sample can be found {' or '.join(allowed)}, "
                               f"not {str(finding)!r}")
-    sample = SampledHousehold.objects.select_for_update().get(pk=sample.pk)
+    sample = locked(SampledHousehold, sample.pk, version)
     before = {"finding": sample.finding, "note": sample.note}
     sample.finding, sample.note, sample.checked_by, sample.checked_on = finding, note, by, on
-    sample.save()
-    audit_change(actor=by, action="evaluation_finding", instance=sample,
+    sample.save(update_fields=["finding", "note", "checked_by", "checked_on", *stamp(sample, by)])
+    audit_change(actor=by, action="evaluation_finding", instance=sample, source=source,
                  changes={k: [before[k], getattr(sample, k)] for k in before if before[k] != getattr(sample, k)},
                  summary=f"{sample.household.number}: {sample.get_finding_display()}")
+    from tuopin.apps.assistance.rectification import rectification_from_finding
+
+    rectification_from_finding(sample=sample, by=by, source=source)
     return sample
 
 
 @transaction.atomic
-def round_survey_record(*, round_: EvaluationRound, surveyed: int, approving: int, by) -> EvaluationRound:
+def round_survey_record(*, round_: EvaluationRound, surveyed: int, approving: int, by,
+                        version: int | None = None, source: str = "web") -> EvaluationRound:
+    require(by, Action.RECORD_EVALUATION, round_)
     if not 0 <= approving <= surveyed:
-        raise ValidationError("approving households must be between 0 and the number surveyed")
+        raise ValidationError(_("Approving households must be between 0 and the number surveyed."))
+    given, round_ = round_, locked(EvaluationRound, round_.pk, version)
     before = {"surveyed_households": round_.surveyed_households, "approving_households": round_.approving_households}
-    EvaluationRound.objects.filter(pk=round_.pk).update(surveyed_households=surveyed, approving_households=approving)
-    round_.refresh_from_db()
-    audit_change(actor=by, action="evaluation_survey", instance=round_,
+    round_.surveyed_households, round_.approving_households = surveyed, approving
+    round_.save(update_fields=["surveyed_households", "approving_households", *stamp(round_, by)])
+    audit_change(actor=by, action="evaluation_survey", instance=round_, source=source,
                  changes={k: [v, getattr(round_, k)] for k, v in before.items()}, summary=round_.name)
+    given.refresh_from_db()  # the caller's object shows the survey too, as it always did
     return round_
 
 

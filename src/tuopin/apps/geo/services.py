@@ -11,7 +11,7 @@ from tuopin.apps.audit.services import audit_batch
 from .data import read_divisions
 from .models import Region
 
-FIELDS = ("name", "level", "kind", "is_rural", "is_poor_village", "poor_village_since")
+FIELDS = ("name", "level", "kind", "is_rural", "is_poor_village", "poor_village_since", "west")
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.accounts.scoping import households_visible_to
@@ -76,6 +77,12 @@ class OrgImportResult:
 # ---- reading ------------------------------------------------------------------------------------------
 
 def _grid(path: Path) -> list[tuple[str, list[list[Any]]]]:
+    from tuopin.apps.registry.exchange.guard import UnreadableFile as Refused, check_file
+
+    try:
+        check_file(path)  # hostile files are refused before any parser sees them (decision 0953)
+    except Refused as exc:
+        raise UnreadableFile(str(exc)) from None
     if path.suffix.lower() == ".csv":
         data = path.read_bytes()
         for encoding in ("utf-8-sig", "gb18030"):
@@ -83,14 +90,15 @@ def _grid(path: Path) -> list[tuple[str, list[list[Any]]]]:
                 return [("", list(csv.reader(io.StringIO(data.decode(encoding), newline=""))))]
             except UnicodeDecodeError:
                 continue
-        raise UnreadableFile(f"{path.name}: neither UTF-8 nor GB 18030 text")
+        raise UnreadableFile(_("%(file)s: neither UTF-8 nor GB 18030 text") % {"file": path.name})
     from python_calamine import CalamineWorkbook
 
     try:
         book = CalamineWorkbook.from_path(str(path))
         return [(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in book.sheet_names]
     except Exception as exc:  # calamine raises its own error types for every kind of damage
-        raise UnreadableFile(f"{path.name}: cannot be read as a workbook ({exc})") from None
+        raise UnreadableFile(_("%(file)s: cannot be read as a workbook (%(error)s)")
+                             % {"file": path.name, "error": exc}) from None
 
 
 def _text(cell: Any) -> str:
@@ -114,7 +122,7 @@ def parse_date(cell: Any) -> dt.date | None:
         return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
     m = _DATE.match(text)
     if not m:
-        raise ValueError("not a date (write it as 2016-01-01)")
+        raise ValueError(_("not a date (write it as 2016-01-01)"))
     return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
 
@@ -135,7 +143,7 @@ def _check_rows(path: Path, by, out: OrgImportResult) -> list[Row]:
     out.sheet = sheet
     missing = [c for c in REQUIRED if c not in headers]
     if missing:
-        out.problems.append(Problem(None, ", ".join(missing), "", "required column(s) missing"))
+        out.problems.append(Problem(None, ", ".join(missing), "", _("required column(s) missing")))
         return []
     col = {h: i for i, h in enumerate(headers) if h}
     visible = dict(households_visible_to(by).values_list("number", "pk"))
@@ -150,11 +158,11 @@ def _check_rows(path: Path, by, out: OrgImportResult) -> list[Row]:
         before = len(out.problems)
         for c in REQUIRED:
             if _text(get.get(c)) == "":
-                out.problems.append(Problem(line, c, "", "required"))
+                out.problems.append(Problem(line, c, "", _("required")))
         number = _text(get.get(HOUSEHOLD))
         household_id = visible.get(number)
         if number and household_id is None:
-            out.problems.append(Problem(line, HOUSEHOLD, number, "no such household in your scope"))
+            out.problems.append(Problem(line, HOUSEHOLD, number, _("no such household in your scope")))
         dates = {}
         for c in (START, END):
             try:
@@ -162,16 +170,18 @@ def _check_rows(path: Path, by, out: OrgImportResult) -> list[Row]:
             except ValueError as exc:
                 out.problems.append(Problem(line, c, _text(get.get(c)), str(exc)))
         if dates.get(START) and dates.get(END) and dates[END] < dates[START]:
-            out.problems.append(Problem(line, END, _text(get.get(END)), "ends before the pairing starts"))
+            out.problems.append(Problem(line, END, _text(get.get(END)), _("ends before the pairing starts")))
         phone = _text(get.get(PHONE)).replace(" ", "")
         if phone and not _PHONE.match(phone):
-            out.problems.append(Problem(line, PHONE, phone, "not a phone number"))
+            out.problems.append(Problem(line, PHONE, phone, _("not a phone number")))
         kind = _text(get.get(KIND))
         if kind and kind not in KIND_LABELS:
-            out.problems.append(Problem(line, KIND, kind, f"unit type is one of {', '.join(KIND_LABELS)}"))
+            out.problems.append(Problem(line, KIND, kind, _("unit type is one of %(kinds)s")
+                                        % {"kinds": "、".join(KIND_LABELS)}))
         for c, limit in ((NAME, 32), (UNIT, 80), (POST, 40)):
             if len(_text(get.get(c))) > limit:
-                out.problems.append(Problem(line, c, _text(get.get(c)), f"longer than {limit} characters"))
+                out.problems.append(Problem(line, c, _text(get.get(c)),
+                                            _("longer than %(limit)s characters") % {"limit": limit}))
         if len(out.problems) == before:
             rows.append(Row(line, household_id, _text(get.get(NAME)), _text(get.get(UNIT)), _text(get.get(POST)),
                             phone, dates[START], dates.get(END), KIND_LABELS.get(kind, "")))
@@ -184,7 +194,8 @@ def _check_together(rows: list[Row], out: OrgImportResult) -> None:
     for r in rows:
         key = (r.household_id, r.unit, r.name, r.start)
         if key in seen:
-            out.problems.append(Problem(r.line, START, r.start.isoformat(), f"the same pairing as row {seen[key]}"))
+            out.problems.append(Problem(r.line, START, r.start.isoformat(),
+                                        _("the same pairing as row %(row)s") % {"row": seen[key]}))
         seen.setdefault(key, r.line)
         if r.end is None:
             open_rows[r.household_id].append(r)
@@ -194,8 +205,9 @@ def _check_together(rows: list[Row], out: OrgImportResult) -> None:
             first = min(household_rows, key=lambda r: r.line)
             for r in household_rows:
                 if r is not first:
-                    out.problems.append(Problem(r.line, END, "", f"the household already has an open pairing in row "
-                                                                 f"{first.line}: give the earlier one its end date"))
+                    out.problems.append(Problem(r.line, END, "", _("the household already has an open pairing in "
+                                                                   "row %(row)s: give the earlier one its end date")
+                                                                 % {"row": first.line}))
 
 
 def _resolve_cadres(rows: list[Row], out: OrgImportResult) -> dict[tuple[str, str], Cadre | None]:
@@ -210,8 +222,9 @@ def _resolve_cadres(rows: list[Row], out: OrgImportResult) -> dict[tuple[str, st
         if len(matches) > 1:
             by_phone = [c for c in matches if r.phone and c.phone == r.phone]
             if len(by_phone) != 1:
-                out.problems.append(Problem(r.line, NAME, r.name, f"{len(matches)} cadres of {r.unit} have this name: "
-                                                                  "give the phone number to tell them apart"))
+                out.problems.append(Problem(r.line, NAME, r.name, _("%(n)s cadres of %(unit)s have this name: "
+                                                                    "give the phone number to tell them apart")
+                                                                  % {"n": len(matches), "unit": r.unit}))
                 continue
             matches = by_phone
         found[key] = matches[0] if matches else None
@@ -236,7 +249,7 @@ def _org_import(*, path: Path, by, report: Path | None, source: str) -> OrgImpor
         rows = []
     cadres = _resolve_cadres(rows, out) if rows else {}
     if not out.problems and not rows:
-        out.problems.append(Problem(None, "", "", "the file holds no pairing rows"))
+        out.problems.append(Problem(None, "", "", _("the file holds no pairing rows")))
     if out.problems:
         out.problems.sort(key=lambda p: (p.row or 0, p.column))
         out.report = write_report(report or default_path(path.name), file=path.name, sheet=out.sheet,

@@ -35,7 +35,7 @@ class UnitKind(models.TextChoices):
     TOWNSHIP = "township", "乡镇"
 
 
-class Unit(models.Model):  # 单位
+class Unit(Tracked):  # 单位
     name = models.CharField(max_length=80, unique=True)
     kind = models.CharField(max_length=16, choices=UnitKind.choices)
     # Departments hold social data and receive the gaps of their domain (education, health …).
@@ -50,7 +50,7 @@ class Unit(models.Model):  # 单位
         return self.name
 
 
-class Cadre(models.Model):  # 干部
+class Cadre(Tracked):  # 干部
     name = models.CharField(max_length=32)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cadres")
     post = models.CharField("职务", max_length=40, blank=True)
@@ -64,12 +64,23 @@ class Cadre(models.Model):  # 干部
         return f"{self.name}（{self.unit}）"
 
 
-class SpecialGroup(models.Model):  # 专项小组 of the leading group (领导小组)
+class SpecialGroup(Tracked):  # 专项小组 of the leading group (领导小组)
     name = models.CharField(max_length=60, unique=True)
+    # The leading group itself (领导小组) is kept as one row of this table, marked: it has a leader (组长), a deputy
+    # and member units like the special groups it sets up (decision 1221).
+    is_leading_group = models.BooleanField("领导小组", default=False, db_default=False)
     remit = models.TextField("职责", blank=True)
     leader = models.ForeignKey(Cadre, null=True, on_delete=models.PROTECT, related_name="groups_led")
     deputy = models.ForeignKey(Cadre, null=True, on_delete=models.PROTECT, related_name="groups_deputised")
     member_units = models.ManyToManyField(Unit, blank=True, related_name="special_groups")
+
+    class Meta:
+        ordering = ["-is_leading_group", "name"]
+        constraints = [models.UniqueConstraint(fields=["is_leading_group"], condition=models.Q(is_leading_group=True),
+                                               name="one_leading_group")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class WarZone(Tracked):  # 战区: one per rural township
@@ -108,3 +119,21 @@ class MutualGroup(Tracked):  # "1×5": five cadres, one vehicle
     township = models.ForeignKey("geo.Region", null=True, on_delete=models.PROTECT, related_name="+")
     vehicle = models.CharField("车辆", max_length=20, blank=True)
     members = models.ManyToManyField(Cadre, related_name="mutual_groups")
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SharedTrip(Tracked):  # 1×5 联合走访: the group goes out together in its vehicle
+    group = models.ForeignKey(MutualGroup, on_delete=models.PROTECT, related_name="trips")
+    on = models.DateField()
+    villages = models.ManyToManyField("geo.Region", blank=True, related_name="+")
+    households = models.ManyToManyField("registry.Household", blank=True, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["group", "on"], name="one_trip_per_group_and_day")]

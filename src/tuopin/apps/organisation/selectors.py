@@ -71,6 +71,31 @@ def zone_townships_commanded_by(user) -> list[int]:
     return sorted(ids)
 
 
+def township_id_of(record) -> int | None:
+    """The township a zone-local record lies in (its village's township), or None for a county-wide record
+    (a unit, a cadre, a group, a war zone) — what a commander may edit (permissions: EDIT_ORGANISATION)."""
+    from tuopin.apps.assistance.models import ResponsibilityItem
+
+    from .models import SharedTrip
+
+    if isinstance(record, Region):
+        return record.pk if record.level == Level.TOWNSHIP else record.parent_id if record.level == Level.VILLAGE \
+            else None
+    if isinstance(record, (UnitVillagePairing, WorkTeam)):
+        return record.village.parent_id
+    if isinstance(record, CadreHouseholdPairing):
+        return record.household.village.parent_id
+    if isinstance(record, WorkTeamMember):
+        return record.team.village.parent_id
+    if isinstance(record, MutualGroup):
+        return record.township_id
+    if isinstance(record, SharedTrip):
+        return record.group.township_id
+    if isinstance(record, ResponsibilityItem):
+        return township_id_of(record.region)
+    return None
+
+
 def units_paired_in_townships(township_ids: list[int], on: dt.date | None = None) -> QuerySet[Unit]:
     pairings = UnitVillagePairing.objects.filter(in_force(on), village__parent_id__in=township_ids)
     return Unit.objects.filter(pk__in=pairings.values("unit_id"))

@@ -8,7 +8,9 @@ Stages (《关于建立贫困退出机制的意见》 2016 and the provinces' ru
 
 The same rules as a household's procedure (procedure.py): no stage skipped, dates never backwards, the notice runs
 its minimum length and the stage after it waits for its end and for every objection to be settled; a refusal
-needs a reason and ends the procedure, and a later application starts a new one.
+needs a reason and ends the procedure, and a later application starts a new one. Each stage belongs to a role
+(`permissions.AREA_STAGE_OWNERS`, decision 1233); the region must be within the account's reach. Objections
+follow the rules every procedure shares (objections.py).
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.services import audit_change, diff, snapshot
 from tuopin.apps.geo.models import Level, Region
+
+from . import objections
 
 from .models_procedure import (
     CLOSED_AREA_STAGES,
@@ -42,7 +47,17 @@ STAGE_ORDERS = {
 NOTICE_DAYS_KEY = {AreaKind.VILLAGE: "public_notice_days", AreaKind.COUNTY: "county_public_notice_days"}
 
 
-def _kind_for(region: Region) -> str:
+def _within_reach(by, region: Region) -> None:
+    """A region outside the account's reach reads as absent (a page's 404)."""
+    if by is None:
+        return
+    from tuopin.apps.accounts.scoping import regions_visible_to
+
+    if not regions_visible_to(by).filter(pk=region.pk).exists():
+        raise ValidationError("no such village or county")
+
+
+def kind_for(region: Region) -> str:
     if region.level == Level.VILLAGE:
         if not region.is_poor_village:
             raise ValidationError(f"{region.name} is not a registered poor village (贫困村); it has no exit to make")
@@ -59,7 +74,9 @@ def area_exit_propose(*, region: Region, year: int, by, on: dt.date, note: str =
 
     Applying again while the year's procedure is open returns it unchanged; after a refusal a new one starts."""
     region = Region.objects.select_for_update().get(pk=region.pk)
-    kind = _kind_for(region)
+    kind = kind_for(region)
+    require(by, Action.PROPOSE_AREA_EXIT, kind)
+    _within_reach(by, region)
     if on.year < year:
         raise ValidationError(f"an exit on {year} data is applied for in {year} or later, not on {on}")
     if on > timezone.localdate():
@@ -97,6 +114,8 @@ def area_exit_advance(*, procedure: AreaExit, stage: str, by, on: dt.date, passe
     order = STAGE_ORDERS[AreaKind(procedure.kind)]
     check_arguments(stage=stage, order=order, on=on, passed=passed, note=note, ends_on=ends_on,
                     notice_stage=S.PUBLIC_NOTICE, choices=S)
+    require(by, Action.RECORD_AREA_STAGE, (procedure.kind, stage))
+    _within_reach(by, procedure.region)
     if procedure.stage in CLOSED_AREA_STAGES:
         raise ValidationError(f"{procedure.region.name}: the exit procedure has ended "
                               f"({stage_label(procedure.stage, S)})")
@@ -139,21 +158,13 @@ def area_notice_objection_record(*, step: AreaExitStep, received_on: dt.date, co
                                  source: str = "web") -> AreaNoticeObjection:
     """An objection to a village's or county's public notice; the next stage waits until it is resolved."""
     step = AreaExitStep.objects.select_related("procedure__region").get(pk=step.pk)
+    require(by, Action.RECORD_OBJECTION)
+    _within_reach(by, step.procedure.region)
     procedure = AreaExit.objects.select_for_update().get(pk=step.procedure_id)
-    if step.stage != S.PUBLIC_NOTICE:
-        raise ValidationError("objections are recorded against a public notice (公示)")
-    if procedure.stage != S.PUBLIC_NOTICE:
-        raise ValidationError(f"the notice of {step.procedure.region.name} is over "
-                              f"(the procedure is at {stage_label(procedure.stage, S)})")
-    if not content.strip():
-        raise ValidationError("an objection needs its content")
-    if received_on < step.on or received_on > timezone.localdate():
-        raise ValidationError(f"an objection is received between the notice's start ({step.on}) and today")
-    objection = AreaNoticeObjection.objects.create(step=step, received_on=received_on, content=content.strip())
-    audit_change(actor=by, action="create", instance=objection, source=source,
-                 changes={"received_on": [None, received_on.isoformat()], "content": [None, objection.content]},
-                 summary=f"objection to the exit notice of {step.procedure.region.name}")
-    return objection
+    return objections.record(model=AreaNoticeObjection, step=step, procedure_stage=procedure.stage,
+                             notice_stages=(S.PUBLIC_NOTICE,), stage_label=stage_label(procedure.stage, S),
+                             received_on=received_on, content=content, by=by, source=source,
+                             subject=f"the exit of {step.procedure.region.name}")
 
 
 @transaction.atomic
@@ -161,16 +172,7 @@ def area_notice_objection_resolve(*, objection: AreaNoticeObjection, resolution:
                                   source: str = "web") -> AreaNoticeObjection:
     objection = AreaNoticeObjection.objects.select_for_update().select_related("step__procedure__region").get(
         pk=objection.pk)
-    if objection.resolved_on is not None:
-        raise ValidationError(f"this objection was already resolved on {objection.resolved_on}")
-    if not resolution.strip():
-        raise ValidationError("a resolution needs its text (how the objection was checked and settled)")
-    if on < objection.received_on or on > timezone.localdate():
-        raise ValidationError(f"an objection is resolved between its receipt ({objection.received_on}) and today")
-    before = snapshot(objection, ("resolution", "resolved_on"))
-    objection.resolution, objection.resolved_on = resolution.strip(), on
-    objection.save(update_fields=["resolution", "resolved_on"])
-    audit_change(actor=by, action="update", instance=objection, source=source,
-                 changes=diff(before, snapshot(objection, before)),
-                 summary=f"objection resolved: exit notice of {objection.step.procedure.region.name}")
-    return objection
+    require(by, Action.RECORD_OBJECTION)
+    _within_reach(by, objection.step.procedure.region)
+    return objections.resolve(objection=objection, resolution=resolution, on=on, by=by, source=source,
+                              subject=f"the exit notice of {objection.step.procedure.region.name}")

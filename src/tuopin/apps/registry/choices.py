@@ -151,11 +151,13 @@ STATUS_AFTER_EVENT = {
 }
 
 
-class Stage(models.TextChoices):  # 程序环节 (identification and exit alike)
+class Stage(models.TextChoices):  # 程序环节 (identification, exit and return alike)
+    APPLIED = "applied", "农户申请"  # identification opens with the household's application
     PROPOSED = "proposed", "拟定"
     DEMOCRATIC_REVIEW = "democratic_review", "民主评议"
     PUBLIC_NOTICE = "public_notice", "村内公示"
     TOWNSHIP_REVIEW = "township_review", "乡镇审核"
+    SECOND_NOTICE = "second_notice", "第二次公示"  # identification: posted in the village after the township's review
     COUNTY_APPROVAL = "county_approval", "县级审定"
     ANNOUNCED = "announced", "公告"
     REFUSED = "refused", "退回"
@@ -169,3 +171,33 @@ STAGE_ORDER = [
     Stage.COUNTY_APPROVAL,
     Stage.ANNOUNCED,
 ]
+
+# 建档立卡 新识别: 农户申请 → 民主评议 → 第一次公示 → 乡镇审核 → 第二次公示 → 县级审定 → 公告 (decision 1230).
+IDENTIFICATION_ORDER = [
+    Stage.APPLIED,
+    Stage.DEMOCRATIC_REVIEW,
+    Stage.PUBLIC_NOTICE,
+    Stage.TOWNSHIP_REVIEW,
+    Stage.SECOND_NOTICE,
+    Stage.COUNTY_APPROVAL,
+    Stage.ANNOUNCED,
+]
+# 返贫 follows the exit's stages: proposed with its reason and evidence, reviewed, noticed, approved (decision 1231).
+RETURN_ORDER = list(STAGE_ORDER)
+
+
+# The exit of a poor village (贫困村退出) or a county (贫困县摘帽): models_procedure.AreaExit.
+class AreaKind(models.TextChoices):
+    VILLAGE = "village", "贫困村退出"
+    COUNTY = "county", "贫困县摘帽"
+
+
+class AreaStage(models.TextChoices):  # 村/县退出程序环节
+    APPLIED = "applied", "申请"  # the village's (村申请) or county's (县级申请) application
+    TOWNSHIP_REVIEW = "township_review", "乡镇审核"
+    CITY_REVIEW = "city_review", "市级初审"
+    PROVINCE_VERIFICATION = "province_verification", "省级核查"  # incl. the third-party evaluation (第三方评估)
+    PUBLIC_NOTICE = "public_notice", "公示"
+    COUNTY_APPROVAL = "county_approval", "县级审定"
+    ANNOUNCED = "announced", "公告"
+    REFUSED = "refused", "退回"

@@ -145,6 +145,13 @@ class HouseholdYear(ReadAudited, Versioned):  # 户年度信息: income lines, h
         constraints = [models.UniqueConstraint(fields=["household", "year"], name="household_year_unique")]
         ordering = ["household__number", "year"]
 
+    @property
+    def renovation_finished(self) -> bool:
+        """The house's renovation (危房改造) was finished by the end of this record's year. The housing rule in
+        rules/sql/household_gaps.sql counts a C or D house as safe on the same fact; pages show the grade of such
+        a house as renovated (decision 1252; tests/web/test_housing_renovation.py pins the agreement)."""
+        return bool(self.renovation) and self.renovation_year is not None and self.renovation_year <= self.year
+
     def compute_income(self) -> None:
         gross = sum(getattr(self, f) for f, _ in MONEY_FIELDS)
         self.net_income_fen = gross - self.production_cost_fen

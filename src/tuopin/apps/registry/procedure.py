@@ -1,14 +1,14 @@
-"""The household exit procedure (贫困户退出程序), as services.
+"""The household procedures, as services: exit (贫困户退出), identification (建档立卡 新识别), return to poverty (返贫).
 
-    proposed (拟定) → 民主评议 democratic review → 村内公示 public notice → 乡镇审核 township review
-                    → 县级审定 county approval → 公告 announcement
+    exit, return:   proposed (拟定) → 民主评议 → 村内公示 → 乡镇审核 → 县级审定 → 公告
+    identification: 农户申请 → 民主评议 → 第一次公示 → 乡镇审核 → 第二次公示 → 县级审定 → 公告
 
-The assessment engine finds the eligible households; `exit_propose` opens one `StatusEvent(kind=exited)` per
-household; `exit_advance` records each following stage as a `ProcedureStep` (who, when, passed, note). No stage
-can be skipped, dates never go backwards, the notice runs at least the standard number of days and the township
-review waits for its end and for every objection to be resolved. A refusal ends the procedure (stage `refused`);
-the announcement is the status event that counts as the exit (docs/data-formats.md: households_exited). Decisions
-0500–0503 say why.
+`PROCEDURES` says, per kind of status event, its stages, its notices and which households may take it. Opening
+one (`exit_propose`, `identification_apply`, `return_propose`) makes one `StatusEvent` per household; each following
+stage is a `ProcedureStep` (who, when, passed, note). No stage can be skipped, dates never go backwards, a notice
+runs at least the standard number of days and the stage after it waits for its end and for every objection to be
+resolved. A refusal ends the procedure (stage `refused`); the announcement is the status event that counts
+(decision 0005). Decisions 0500–0503 and 1230–1232 say why.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from tuopin.apps.audit.services import audit_batch, audit_change, diff, snapshot
 from tuopin.standards import load as load_standards
 
 from . import choices as c
+from . import objections
 from .bulk import insert_rows
 from .models import Household, NoticeObjection, Person, ProcedureStep, StatusEvent
 from .services import CACHED_STATUS_FIELDS, _apply_announced_status
@@ -111,6 +112,45 @@ def _chunks(ids: list, size: int = CHUNK):
         yield ids[start:start + size]
 
 
+# --- the kinds of household procedure ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HouseholdProcedure:
+    kind: str  # the StatusEvent kind it ends in
+    order: tuple  # its stages, the opening one first
+    notices: dict  # notice stage → the stage that waits for the notice's end and its objections
+    statuses: tuple  # the cached statuses a household holds while the procedure may run
+    open_action: str  # the permission to open one
+    audit: str  # the prefix of its audit actions
+    noun: str  # for messages: "exit", …
+
+
+PROCEDURES = {
+    c.EventKind.EXITED: HouseholdProcedure(
+        c.EventKind.EXITED, tuple(c.STAGE_ORDER), {c.Stage.PUBLIC_NOTICE: c.Stage.TOWNSHIP_REVIEW},
+        tuple(c.POOR_STATUSES), Action.PROPOSE_EXIT, "exit", "exit"),
+    c.EventKind.IDENTIFIED: HouseholdProcedure(
+        c.EventKind.IDENTIFIED, tuple(c.IDENTIFICATION_ORDER),
+        {c.Stage.PUBLIC_NOTICE: c.Stage.TOWNSHIP_REVIEW, c.Stage.SECOND_NOTICE: c.Stage.COUNTY_APPROVAL},
+        # not registered (never, or removed as misidentified) or watched as a monitored household
+        (c.PovertyStatus.NOT_REGISTERED, c.PovertyStatus.MONITORED), Action.PROPOSE_IDENTIFICATION,
+        "identification", "identification"),
+    c.EventKind.RETURNED: HouseholdProcedure(
+        c.EventKind.RETURNED, tuple(c.RETURN_ORDER), {c.Stage.PUBLIC_NOTICE: c.Stage.TOWNSHIP_REVIEW},
+        (c.PovertyStatus.EXITED, c.PovertyStatus.EXITED_NO_POLICY), Action.PROPOSE_RETURN, "return", "return to poverty"),
+}
+NOTICE_STAGES = frozenset(stage for spec in PROCEDURES.values() for stage in spec.notices)
+
+
+def _status_problem(spec: HouseholdProcedure, household) -> str:
+    if household.closed:
+        return "the household is closed (销户)"
+    if household.status not in spec.statuses:
+        return f"the household's status is {c.PovertyStatus(household.status).label}, not " \
+               + " or ".join(c.PovertyStatus(s).label for s in spec.statuses)
+    return ""
+
+
 # --- proposal ------------------------------------------------------------------------------------------------
 
 @dataclass
@@ -129,54 +169,86 @@ def exit_propose(*, household_ids: Iterable[int], year: int, by, on: dt.date, by
 
     A household that already has an open exit procedure for the year keeps it (idempotent); one that is not poor
     (or closed, or unknown) is refused with a reason, and the rest go ahead. One batch audit event."""
-    require(by, Action.PROPOSE_EXIT)
+    return procedure_open(kind=c.EventKind.EXITED, household_ids=household_ids, year=year, by=by, on=on,
+                          by_name=by_name, source=source)
+
+
+@transaction.atomic
+def identification_apply(*, household_ids: Iterable[int], year: int, by, on: dt.date, by_name: str = "",
+                         note: str = "", source: str = "web") -> Proposal:
+    """Record households' applications to be identified as poor (农户申请), each opening its procedure.
+
+    The household applies on paper; the village records it (`by_name`: the applicant, `note`: what the
+    application says). A household must be in the registry and not registered poor (or monitored)."""
+    return procedure_open(kind=c.EventKind.IDENTIFIED, household_ids=household_ids, year=year, by=by, on=on,
+                          by_name=by_name, note=note, source=source)
+
+
+@transaction.atomic
+def return_propose(*, household_ids: Iterable[int], year: int, by, on: dt.date, reason: str, evidence: str,
+                   by_name: str = "", source: str = "web") -> Proposal:
+    """Propose exited households back into poverty (返贫), with the reason and the evidence checked."""
+    if not reason.strip() or not evidence.strip():
+        raise ValidationError("a return to poverty needs its reason and its evidence")
+    return procedure_open(kind=c.EventKind.RETURNED, household_ids=household_ids, year=year, by=by, on=on,
+                          by_name=by_name, note=evidence, reason=reason, source=source)
+
+
+def procedure_open(*, kind: str, household_ids: Iterable[int], year: int, by, on: dt.date, by_name: str = "",
+                   note: str = "", reason: str = "", source: str = "web") -> Proposal:
+    """Open a procedure of `kind` for each listed household that may take it; the others are refused one by one."""
+    spec = PROCEDURES[kind]
+    require(by, spec.open_action)
     if on.year != year:
-        raise ValidationError(f"an exit for {year} is proposed in {year}, not on {on}")
+        raise ValidationError(f"the {spec.noun} for {year} is proposed in {year}, not on {on}")
     if on > timezone.localdate():
         raise ValidationError(f"a proposal is recorded once it is made; {on} is in the future")
     ids = list(dict.fromkeys(int(i) for i in household_ids))
     result, numbers, to_create = Proposal(), {}, []
     for part in _chunks(ids):
         # Lock the households: two offices proposing the same list at once must not open two procedures.
-        rows = Household.objects.select_for_update().filter(pk__in=part).values_list("id", "number", "status", "closed")
-        found = {row[0]: row for row in rows}
+        rows = Household.objects.select_for_update().filter(pk__in=part).only("id", "number", "status", "closed")
+        found = {row.pk: row for row in rows}
         reach = _within_reach(by, list(found))
         open_events = {e.household_id: e for e in StatusEvent.objects.filter(
-            household_id__in=part, kind=c.EventKind.EXITED, year=year).exclude(stage__in=CLOSED_STAGES)}
+            household_id__in=part, kind=kind, year=year).exclude(stage__in=CLOSED_STAGES)}
         for hid in part:
             row = found.get(hid)
             if row is None or hid not in reach:
                 result.refused[hid] = "no such household"  # outside the area reads as absent, as a page's 404
                 continue
-            _, number, status, closed = row
-            numbers[hid] = number
+            numbers[hid] = row.number
+            problem = _status_problem(spec, row)
             if hid in open_events:
                 result.already_open.append(open_events[hid])
-            elif closed or status not in c.POOR_STATUSES:
-                label = "closed (销户)" if closed else c.PovertyStatus(status).label
-                result.refused[hid] = f"household {number} is not poor: {label}"
+            elif problem and kind == c.EventKind.EXITED:
+                label = "closed (销户)" if row.closed else c.PovertyStatus(row.status).label
+                result.refused[hid] = f"household {row.number} is not poor: {label}"
+            elif problem:
+                result.refused[hid] = f"household {row.number}: {problem}"
             else:
                 to_create.append(hid)
     name, by_id = actor_name(by, by_name), getattr(by, "pk", None)
+    first = spec.order[0]
     now = connection.ops.adapt_datetimefield_value(timezone.now())  # as the ORM would store it (naive UTC on SQLite)
     for part in _chunks(to_create):
-        # Tuples, not model instances (decision 0006). Under the household locks, the open exit events of these
-        # households for the year are exactly the ones just inserted.
+        # Tuples, not model instances (decision 0006). Under the household locks, the open events of this kind for
+        # these households and the year are exactly the ones just inserted.
         insert_rows(StatusEvent, ("household_id", "kind", "year", "stage", "persons", "reason", "created_at",
                                   "created_by_id"),
-                    ((hid, c.EventKind.EXITED, year, c.Stage.PROPOSED, 0, "", now, by_id) for hid in part))
-        events = list(StatusEvent.objects.filter(household_id__in=part, kind=c.EventKind.EXITED, year=year,
-                                                 stage=c.Stage.PROPOSED).order_by("id"))
-        _insert_steps([e.pk for e in events], stage=c.Stage.PROPOSED, on=on, ends_on=None, by_id=by_id,
-                      by_name=name, passed=True, note="")
+                    ((hid, kind, year, first, 0, reason.strip()[:200], now, by_id) for hid in part))
+        events = list(StatusEvent.objects.filter(household_id__in=part, kind=kind, year=year,
+                                                 stage=first).order_by("id"))
+        _insert_steps([e.pk for e in events], stage=first, on=on, ends_on=None, by_id=by_id,
+                      by_name=name, passed=True, note=note.strip())
         result.created.extend(events)
     audit_batch(
-        actor=by, action="exit:proposed", entity="registry.statusevent", source=source,
-        batch={"year": year, "on": on.isoformat(), "by_name": name,
+        actor=by, action=f"{spec.audit}:{first}", entity="registry.statusevent", source=source,
+        batch={"year": year, "on": on.isoformat(), "by_name": name, "reason": reason.strip(),
                "created": [[e.pk, numbers[e.household_id]] for e in result.created],
                "already_open": [[e.pk, numbers[e.household_id]] for e in result.already_open],
                "refused": {str(k): v for k, v in result.refused.items()}},
-        summary=f"{len(result.created)} households proposed for exit in {year}; "
+        summary=f"{len(result.created)} households proposed for {spec.noun} in {year}; "
                 f"{len(result.already_open)} already open, {len(result.refused)} refused",
     )
     return result
@@ -211,27 +283,32 @@ class _Advanced:
 
 
 def _advance(event_ids: list[int], *, stage: str, by, on: dt.date, passed: bool, note: str,
-             ends_on: dt.date | None, by_name: str) -> list[_Advanced]:
+             ends_on: dt.date | None, by_name: str, kind: str = c.EventKind.EXITED) -> list[_Advanced]:
     """Validate every event, then write all of them or none. The caller audits."""
-    check_arguments(stage=stage, order=c.STAGE_ORDER, on=on, passed=passed, note=note, ends_on=ends_on,
-                    notice_stage=c.Stage.PUBLIC_NOTICE)
+    spec = PROCEDURES[kind]
+    notice_stage = stage if stage in spec.notices else next(iter(spec.notices))
+    check_arguments(stage=stage, order=spec.order, on=on, passed=passed, note=note, ends_on=ends_on,
+                    notice_stage=notice_stage)
     require(by, Action.RECORD_STAGE, stage)
     events: dict[int, StatusEvent] = {}
     for part in _chunks(event_ids):
         # Locks the events (and their households) so that two offices cannot record the same stage twice and an
-        # objection cannot slip in while the township review is being recorded.
+        # objection cannot slip in while the stage after a notice is being recorded.
         events.update((e.pk, e) for e in StatusEvent.objects.select_for_update(of=("self", "household"))
                       .select_related("household__village").filter(pk__in=part))
     reach = _within_reach(by, list({e.household_id for e in events.values()}))
     missing = [i for i in event_ids if i not in events or events[i].household_id not in reach]
     if missing:
-        raise ValidationError(f"no such exit procedure: {', '.join(map(str, missing))}")
+        raise ValidationError(f"no such {spec.noun} procedure: {', '.join(map(str, missing))}")
+    # The notice this stage waits for, if it waits for one.
+    waits_for = next((n for n, after in spec.notices.items() if after == stage), None)
     last_on, notices = {}, {}
     for part in _chunks(event_ids):
         steps = ProcedureStep.objects.filter(event_id__in=part).order_by()
         last_on.update(steps.values_list("event_id").annotate(Max("on")))
-        notices.update((eid, _Notice(pk, ends_on)) for eid, pk, ends_on in steps.filter(
-            stage=c.Stage.PUBLIC_NOTICE).values_list("event_id", "id", "ends_on"))
+        if waits_for is not None:
+            notices.update((eid, _Notice(pk, ends_on)) for eid, pk, ends_on in steps.filter(
+                stage=waits_for).values_list("event_id", "id", "ends_on"))
     unresolved = {}
     for part in _chunks([n.pk for n in notices.values()]):
         unresolved.update(NoticeObjection.objects.filter(step_id__in=part, resolved_on__isnull=True)
@@ -241,24 +318,28 @@ def _advance(event_ids: list[int], *, stage: str, by, on: dt.date, passed: bool,
         event = events[eid]
         hh = event.household
         problems = []
-        if event.kind != c.EventKind.EXITED:
-            problems.append(f"this is a {event.get_kind_display()} event, not an exit procedure")
+        if event.kind != kind:
+            article = "an" if spec.noun[0] in "aeiou" else "a"
+            problems.append(f"this is a {event.get_kind_display()} event, not {article} {spec.noun} procedure")
         elif event.stage in CLOSED_STAGES:
-            problems.append(f"its exit procedure for {event.year} has ended ({stage_label(event.stage)})")
+            problems.append(f"its {spec.noun} procedure for {event.year} has ended ({stage_label(event.stage)})")
         else:
-            expected = next_stage(event.stage, c.STAGE_ORDER)
+            expected = next_stage(event.stage, spec.order)
             if stage != expected:
                 problems.append(f"the next stage is {stage_label(expected)}, not {stage_label(stage)}: "
-                                "a stage of the exit procedure cannot be skipped")
+                                f"a stage of the {spec.noun} procedure cannot be skipped")
             else:
                 problems += timing_errors(
                     stage=stage, on=on, passed=passed, ends_on=ends_on, previous_on=last_on.get(eid, on),
-                    notice_stage=c.Stage.PUBLIC_NOTICE, notice=notices.get(eid), unresolved=unresolved.get(eid, 0),
-                    min_days=notice_days(hh.village.code), after_notice=c.Stage.TOWNSHIP_REVIEW)
-            if hh.closed or hh.status not in c.POOR_STATUSES:
+                    notice_stage=notice_stage, notice=notices.get(eid), unresolved=unresolved.get(eid, 0),
+                    min_days=notice_days(hh.village.code), after_notice=spec.notices.get(waits_for, ""))
+            status_problem = _status_problem(spec, hh)
+            if status_problem and kind == c.EventKind.EXITED:
                 problems.append(f"the household is no longer poor ({hh.get_status_display()})")
+            elif status_problem:
+                problems.append(status_problem)
             if stage == c.Stage.ANNOUNCED and on.year != event.year:
-                problems.append(f"an exit for {event.year} is announced in {event.year}, not on {on}; "
+                problems.append(f"the {spec.noun} for {event.year} is announced in {event.year}, not on {on}; "
                                 f"refuse it and propose it again for {on.year}")
         errors += [f"household {hh.number}: {p}" for p in problems]
     if errors:
@@ -281,7 +362,7 @@ def _advance(event_ids: list[int], *, stage: str, by, on: dt.date, passed: bool,
                 event.effective_on, event.persons = on, persons.get(event.household_id, 0)
                 hh = event.household
                 household_before = snapshot(hh, CACHED_STATUS_FIELDS)
-                _apply_announced_status(hh, kind=c.EventKind.EXITED, year=event.year)
+                _apply_announced_status(hh, kind=kind, year=event.year)
                 hh.version += 1
                 hh.updated_by = by
                 household_rows.setdefault(_values(hh, _HOUSEHOLD_FIELDS), []).append(hh.pk)
@@ -320,38 +401,70 @@ def _event_id(event) -> int:
     return event.pk if isinstance(event, StatusEvent) else int(event)
 
 
+def _kind_of(ids: list[int]) -> str:
+    """The kind of procedure the first event belongs to (a batch mixing kinds is refused event by event)."""
+    kind = StatusEvent.objects.filter(pk__in=ids[:1]).values_list("kind", flat=True).first()
+    return kind if kind in PROCEDURES else c.EventKind.EXITED
+
+
 @transaction.atomic
 def exit_advance(*, event: StatusEvent, stage: str, by, on: dt.date, passed: bool = True, note: str = "",
                  ends_on: dt.date | None = None, by_name: str = "", source: str = "web") -> StatusEvent:
     """Record the next stage of one household's exit procedure; a refusal (passed=False) ends it."""
-    [done] = _advance([_event_id(event)], stage=stage, by=by, on=on, passed=passed, note=note, ends_on=ends_on,
-                      by_name=by_name)
+    return procedure_advance(event=event, stage=stage, by=by, on=on, passed=passed, note=note, ends_on=ends_on,
+                             by_name=by_name, source=source, kind=c.EventKind.EXITED)
+
+
+@transaction.atomic
+def procedure_advance(*, event: StatusEvent, stage: str, by, on: dt.date, passed: bool = True, note: str = "",
+                      ends_on: dt.date | None = None, by_name: str = "", source: str = "web",
+                      kind: str | None = None) -> StatusEvent:
+    """Record the next stage of one household's procedure (exit, identification or return: the event's kind,
+    or `kind` when the caller expects one); a refusal (passed=False) ends it."""
+    eid = _event_id(event)
+    kind = kind or _kind_of([eid])
+    spec = PROCEDURES[kind]
+    [done] = _advance([eid], stage=stage, by=by, on=on, passed=passed, note=note, ends_on=ends_on,
+                      by_name=by_name, kind=kind)
     ev = done.event
     verb = "passed" if passed else "refused"
-    audit_change(actor=by, action=f"exit:{stage}", instance=ev, source=source,
+    audit_change(actor=by, action=f"{spec.audit}:{stage}", instance=ev, source=source,
                  changes=diff(done.before, snapshot(ev, done.before)),
                  summary=f"household {done.household.number}: {c.Stage(stage).label} {verb} on {on}"
                          + (f" — {note.strip()}" if note.strip() else ""))
     if done.household_before is not None:
         # The same record status_event_record leaves when an announced event changes the household's status.
-        audit_change(actor=by, action=f"event:{c.EventKind.EXITED}", instance=done.household, source=source,
+        audit_change(actor=by, action=f"event:{kind}", instance=done.household, source=source,
                      changes=diff(done.household_before, snapshot(done.household, done.household_before)),
-                     summary=f"exit announced on {on}")
+                     summary=f"{spec.noun} announced on {on}")
     return ev
 
 
 @transaction.atomic
 def exit_advance_many(*, events: Iterable, stage: str, by, on: dt.date, passed: bool = True, note: str = "",
                       ends_on: dt.date | None = None, by_name: str = "", source: str = "web") -> list[StatusEvent]:
+    """The same stage for many households' exit procedures at once (a county office's batch): all or none."""
+    return procedure_advance_many(events=events, stage=stage, by=by, on=on, passed=passed, note=note,
+                                  ends_on=ends_on, by_name=by_name, source=source, kind=c.EventKind.EXITED)
+
+
+@transaction.atomic
+def procedure_advance_many(*, events: Iterable, stage: str, by, on: dt.date, passed: bool = True, note: str = "",
+                           ends_on: dt.date | None = None, by_name: str = "", source: str = "web",
+                           kind: str | None = None) -> list[StatusEvent]:
     """The same stage for many households at once (a county office's batch): all of them or none.
 
-    Every household that cannot take the stage is named in the error; nothing is written then."""
+    Every household that cannot take the stage is named in the error; nothing is written then. The events are
+    of one kind (`kind`, else the first one's); an event of another kind is named as an error."""
     ids = list(dict.fromkeys(_event_id(e) for e in events))
     if not ids:
-        raise ValidationError("no exit procedures given")
-    done = _advance(ids, stage=stage, by=by, on=on, passed=passed, note=note, ends_on=ends_on, by_name=by_name)
+        raise ValidationError("no exit procedures given" if kind == c.EventKind.EXITED else "no procedures given")
+    kind = kind or _kind_of(ids)
+    spec = PROCEDURES[kind]
+    done = _advance(ids, stage=stage, by=by, on=on, passed=passed, note=note, ends_on=ends_on, by_name=by_name,
+                    kind=kind)
     audit_batch(
-        actor=by, action=f"exit:{stage}", entity="registry.statusevent", source=source,
+        actor=by, action=f"{spec.audit}:{stage}", entity="registry.statusevent", source=source,
         batch={"stage": stage, "on": on.isoformat(), "ends_on": ends_on.isoformat() if ends_on else None,
                "passed": passed, "note": note.strip(), "by_name": actor_name(by, by_name),
                "events": [{"event": d.event.pk, "household": d.household.number,
@@ -363,54 +476,30 @@ def exit_advance_many(*, events: Iterable, stage: str, by, on: dt.date, passed: 
     return [d.event for d in done]
 
 
-# --- objections to the public notice (公示异议) -----------------------------------------------------------------
+# --- objections to a public notice (公示异议) --------------------------------------------------------------------
 
 @transaction.atomic
 def notice_objection_record(*, step: ProcedureStep, received_on: dt.date, content: str, by,
                             source: str = "web") -> NoticeObjection:
-    """An objection received during a household's public notice; it blocks the township review until resolved."""
+    """An objection received during a household's public notice; it holds the stage after the notice."""
     step = ProcedureStep.objects.select_related("event__household").get(pk=step.pk)
     require(by, Action.RECORD_OBJECTION)
     require(by, Action.SEE_HOUSEHOLDS, step.event.household)
     event = StatusEvent.objects.select_for_update().get(pk=step.event_id)
-    if step.stage != c.Stage.PUBLIC_NOTICE:
-        raise ValidationError("objections are recorded against a public notice (村内公示)")
-    if event.stage != c.Stage.PUBLIC_NOTICE:
-        raise ValidationError(f"the notice of household {step.event.household.number} is over "
-                              f"(the procedure is at {stage_label(event.stage)})")
-    if not content.strip():
-        raise ValidationError("an objection needs its content")
-    if received_on < step.on:
-        raise ValidationError(f"the notice started on {step.on}; an objection cannot be received on {received_on}")
-    if received_on > timezone.localdate():
-        raise ValidationError(f"{received_on} is in the future")
-    objection = NoticeObjection.objects.create(step=step, received_on=received_on, content=content.strip())
-    audit_change(actor=by, action="create", instance=objection, source=source,
-                 changes={"received_on": [None, received_on.isoformat()], "content": [None, objection.content]},
-                 summary=f"objection to the notice of household {step.event.household.number}")
-    return objection
+    spec = PROCEDURES.get(event.kind)
+    return objections.record(model=NoticeObjection, step=step, procedure_stage=event.stage,
+                             notice_stages=spec.notices if spec else (), stage_label=stage_label(event.stage),
+                             received_on=received_on, content=content, by=by, source=source,
+                             subject=f"household {step.event.household.number}")
 
 
 @transaction.atomic
 def notice_objection_resolve(*, objection: NoticeObjection, resolution: str, on: dt.date, by,
                              source: str = "web") -> NoticeObjection:
-    """How an objection was settled (核实结果); an upheld objection is followed by a refusal at township review."""
+    """How an objection was settled (核实结果); an upheld objection is followed by a refusal at the next stage."""
     objection = NoticeObjection.objects.select_for_update().select_related("step__event__household").get(
         pk=objection.pk)
     require(by, Action.RECORD_OBJECTION)
     require(by, Action.SEE_HOUSEHOLDS, objection.step.event.household)
-    if objection.resolved_on is not None:
-        raise ValidationError(f"this objection was already resolved on {objection.resolved_on}")
-    if not resolution.strip():
-        raise ValidationError("a resolution needs its text (how the objection was checked and settled)")
-    if on < objection.received_on:
-        raise ValidationError(f"the objection was received on {objection.received_on}; it cannot be resolved on {on}")
-    if on > timezone.localdate():
-        raise ValidationError(f"{on} is in the future")
-    before = snapshot(objection, ("resolution", "resolved_on"))
-    objection.resolution, objection.resolved_on = resolution.strip(), on
-    objection.save(update_fields=["resolution", "resolved_on"])
-    audit_change(actor=by, action="update", instance=objection, source=source,
-                 changes=diff(before, snapshot(objection, before)),
-                 summary=f"objection resolved for household {objection.step.event.household.number}")
-    return objection
+    return objections.resolve(objection=objection, resolution=resolution, on=on, by=by, source=source,
+                              subject=f"household {objection.step.event.household.number}")

@@ -1,4 +1,4 @@
-"""Reads of the exit procedures for the work pages: what is open at which stage, and one household's history.
+"""Reads of the household procedures (exit, identification, return) and area exits for the work pages: what is open at which stage, and one household's history.
 
 Households are reached through `accounts.scoping` only, so a township's page lists its own procedures.
 """
@@ -13,7 +13,7 @@ from tuopin.apps.geo.models import Level, Region
 from . import choices as c
 from .models import Household, ProcedureStep, StatusEvent
 from .models_procedure import CLOSED_AREA_STAGES, AreaExit, AreaExitStep
-from .procedure import CLOSED_STAGES
+from .procedure import CLOSED_STAGES, PROCEDURES
 
 # From a household, its region at each level (Household.township is denormalised for speed).
 _HOUSEHOLD_PATH = {
@@ -26,10 +26,11 @@ _HOUSEHOLD_PATH = {
 
 
 def exit_procedures_open(user, *, region: Region | None = None, year: int | None = None,
-                         stage: str | None = None) -> QuerySet[StatusEvent]:
-    """Open household exit procedures the account may see, optionally under a region, of a year, at a stage."""
+                         stage: str | None = None, kind: str = c.EventKind.EXITED) -> QuerySet[StatusEvent]:
+    """Open household procedures of `kind` (exit unless named) the account may see, optionally under a region, of
+    a year, at a stage."""
     qs = StatusEvent.objects.filter(
-        kind=c.EventKind.EXITED, household__in=households_visible_to(user).values("pk"),
+        kind=kind, household__in=households_visible_to(user).values("pk"),
     ).exclude(stage__in=CLOSED_STAGES)
     if region is not None:
         qs = qs.filter(**{_HOUSEHOLD_PATH[region.level]: region})
@@ -40,11 +41,27 @@ def exit_procedures_open(user, *, region: Region | None = None, year: int | None
     return qs.select_related("household__village").order_by("household__number", "id")
 
 
-def exit_procedure_counts(user, *, region: Region | None = None, year: int | None = None) -> dict[str, int]:
-    """How many open household exit procedures stand at each stage: {stage: count}, every open stage listed."""
-    rows = dict(exit_procedures_open(user, region=region, year=year).order_by()
+def exit_procedure_counts(user, *, region: Region | None = None, year: int | None = None,
+                          kind: str = c.EventKind.EXITED) -> dict[str, int]:
+    """How many open household procedures of `kind` stand at each stage: {stage: count}, every open stage listed."""
+    rows = dict(exit_procedures_open(user, region=region, year=year, kind=kind).order_by()
                 .values_list("stage").annotate(n=Count("id")))
-    return {stage.value: rows.get(stage.value, 0) for stage in c.STAGE_ORDER[:-1]}
+    return {stage.value: rows.get(stage.value, 0) for stage in PROCEDURES[kind].order[:-1]}
+
+
+def procedure_candidates(user, *, region: Region, year: int, kind: str, search: str = "") -> QuerySet[Household]:
+    """Households under `region` the account may see that may open a procedure of `kind` (identification: not
+    registered poor; return: exited), with none of that kind open for the year; `search` narrows by number or
+    the head's name."""
+    spec = PROCEDURES[kind]
+    path = _HOUSEHOLD_PATH[region.level].removeprefix("household__")
+    open_now = StatusEvent.objects.filter(kind=kind, year=year).exclude(stage__in=CLOSED_STAGES)
+    qs = (households_visible_to(user).filter(**{path: region}, closed=False, status__in=spec.statuses)
+          .exclude(pk__in=open_now.values("household_id")))
+    search = search.strip()
+    if search:
+        qs = qs.filter(Q(number__startswith=search) | Q(members__name__contains=search, members__relation=c.Relation.HEAD))
+    return qs.distinct().select_related("village").order_by("number")
 
 
 def household_procedure_history(user, household: Household) -> list[StatusEvent]:

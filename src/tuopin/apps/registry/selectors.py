@@ -226,6 +226,7 @@ class SearchResult:
     kind: str  # "id_number" / "number" / "name"
     persons: list[Person]  # each with .household (and its village) loaded
     more: bool  # more matches than SEARCH_LIMIT; the page asks for a narrower query
+    total: int = 0  # every match in scope, shown or not ("共 N 条，显示前 50 条")
 
 
 def household_search(user, text: str) -> SearchResult:
@@ -246,5 +247,7 @@ def household_search(user, text: str) -> SearchResult:
     else:
         kind, found = "name", persons.filter(name__icontains=text.strip())
     rows = list(found.order_by("household__number", "relation", "number")[: SEARCH_LIMIT + 1])
-    return SearchResult(kind, rows[:SEARCH_LIMIT], len(rows) > SEARCH_LIMIT)
+    more = len(rows) > SEARCH_LIMIT
+    # Counted only when the page is full: a count costs a second pass over the matches.
+    return SearchResult(kind, rows[:SEARCH_LIMIT], more, found.count() if more else len(rows))
 

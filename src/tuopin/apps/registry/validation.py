@@ -22,7 +22,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -102,9 +101,9 @@ HOUSING_AREA_M2_MAX = Decimal(10_000)  # 住房面积
 NAME_MAX, ADDRESS_MAX, REASON_MAX, PHONE_MAX = 32, 128, 32, 20  # the model's columns
 
 
-@lru_cache(maxsize=1)
 def data_years() -> tuple[int, int]:
-    """The first and last year the standards give a poverty line for (2011–2020): 识别 and 脱贫 happen there."""
+    """The first and last year the standards give a poverty line for (2011 to this year, the lines carried on
+    after the transition period: decision 1250): 识别, 脱贫 and a return's new exit happen there."""
     years = load_standards().years()
     return years[0], years[-1]
 

@@ -62,6 +62,7 @@ def build(region, year: int, found: dict, history: list[dict]) -> bytes:
         [_("Area"), summary["scope"]["name"]],
         [_("Division code"), summary["scope"]["code"]],
         [_("Year"), year],
+        [_("Poverty line"), figures.line_note(region.code, year)["note"]],
         *[[h, summary[k]] for h, k in zip(_count_headings(), COUNT_KEYS)],
         [_("Poverty incidence"), summary["incidence"]],
         [_("Villages"), summary["villages_total"]],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from tuopin.apps.accounts.permissions import Action, may
@@ -125,6 +126,35 @@ def task_status(value: str) -> str:
 
 
 @register.filter
+def entity_label(code: str) -> str:
+    """An audit entity code (registry.household) in words (农户)."""
+    from ..audit_labels import entity_label as label
+
+    return label(code)
+
+
+@register.filter
+def period_label(period: str) -> str:
+    """An assessment period in words: 2020 → 2020年, 2020H1 → 2020年上半年, 2020Q3 → 2020年第三季度."""
+    from django.utils.translation import gettext as _
+
+    parts = {"": _("%(year)s"), "H1": _("%(year)s, first half"), "H2": _("%(year)s, second half"),
+             "Q1": _("%(year)s, first quarter"), "Q2": _("%(year)s, second quarter"),
+             "Q3": _("%(year)s, third quarter"), "Q4": _("%(year)s, fourth quarter")}
+    period = str(period or "")
+    found = parts.get(period[4:])
+    return found % {"year": period[:4]} if found and period[:4].isdigit() else period
+
+
+@register.filter
+def days_overdue(task) -> int:
+    """Days an open task is past its due date today (0 when it is not overdue, closed, or has no date)."""
+    if task.status != "open" or task.due is None:
+        return 0
+    return max(0, (timezone.localdate() - task.due).days)
+
+
+@register.filter
 def task_event(value: str) -> str:
     return str(labels.TASK_EVENT_LABELS.get(value, value))
 
@@ -153,6 +183,11 @@ def county_office(user) -> bool:
 
 
 @register.filter
+def keeps_organisation(user) -> bool:
+    return may(user, Action.SEE_ORGANISATION)
+
+
+@register.filter
 def lacks_standard(code: str, year) -> bool:
     """{% if region.code|lacks_standard:year %}: the standards in force hold no poverty line for the year."""
     from ..params import standard_missing
@@ -167,3 +202,53 @@ def no_standard(code: str, year) -> dict:
 
     message, hint = no_standard_message(str(code), int(year))
     return {"message": message, "hint": hint}
+
+
+@register.filter
+def sees_evaluation(user) -> bool:
+    """The county office and the evaluator: the evaluation rounds of their county."""
+    return may(user, Action.SEE_EVALUATION)
+
+
+@register.filter
+def manages_rectification(user) -> bool:
+    """The county office and commanders: rectification items by hand, from checks, reopened."""
+    return may(user, Action.MANAGE_RECTIFICATION)
+
+
+@register.inclusion_tag("web/_no_records.html")
+def no_records(year, years, of: str = "area") -> dict:
+    """{% no_records year years %} (or `… "household"`): no yearly records for the year asked, and which years
+    there are (decision 1251)."""
+    years = list(years or [])
+    if not years:
+        if of == "household":
+            return {"message": _("No yearly records.")}
+        return {"message": _("No village has a yearly record in this area yet, so there is nothing to assess.")}
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    if of == "household":
+        message = _("This household has no yearly record for %(year)s. Its records cover %(span)s: pick one of "
+                    "those years.")
+    else:
+        message = _("There are no yearly records for %(year)s in this area, so there is nothing to assess for that "
+                    "year. The area's records cover %(span)s: pick one of those years.")
+    return {"message": message % {"year": year, "span": span}}
+
+
+@register.inclusion_tag("web/_line_note.html")
+def line_note(code: str, year) -> dict:
+    """{% line_note region.code year %}: the poverty line the year is judged by, and how sure it is."""
+    from ..figures import line_note as note
+
+    return note(str(code), year)
+
+
+@register.filter
+def housing_state(record) -> str:
+    """{{ y|housing_state }}: the housing grade of a yearly record, or — once its renovation is finished — that it
+    was renovated, how and when, with the grade it had (decision 1252)."""
+    grade = labels.label("HousingGrade", record.housing_grade)
+    if not record.renovation_finished:
+        return grade
+    return _("renovated: %(how)s, %(year)s (was %(grade)s)") % {
+        "how": labels.label("Renovation", record.renovation), "year": record.renovation_year, "grade": grade}

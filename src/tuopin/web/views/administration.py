@@ -5,14 +5,13 @@ same layer and audits it."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,9 +20,11 @@ from tuopin.apps.accounts import lockouts, services
 from tuopin.apps.accounts.models import Role, User
 from tuopin.apps.accounts.permissions import ADMINISTRATIVE_ROLES, Action, Refused, may
 from tuopin.apps.audit import selectors as audit
+from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.geo.models import Region
 from tuopin.apps.organisation.models import Cadre, Unit
 
+from .. import audit_labels
 from ..access import forbidden
 
 
@@ -119,11 +120,21 @@ def role_edit(request, pk: int):
 
 class AuditFilterForm(forms.Form):
     user = forms.CharField(label=gettext_lazy("Account"), required=False)
-    action = forms.CharField(label=gettext_lazy("Action"), required=False)
-    entity = forms.CharField(label=gettext_lazy("Entity"), required=False)
+    action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
+    entity = forms.ChoiceField(label=gettext_lazy("Entity"), required=False)
     since = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     ip_address = forms.GenericIPAddressField(label=gettext_lazy("IP address"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Codes in the value (what the trail stores and `tuopin audit` filters on), words in the list.
+        present = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
+        self.fields["action"].choices = [("", _("all"))] + audit_labels.action_choices(present)
+        entities = set(audit_labels.ENTITY_LABELS) | set(
+            AuditEvent.objects.order_by().values_list("entity", flat=True).distinct())
+        self.fields["entity"].choices = [("", _("all"))] + sorted(
+            ((e, audit_labels.entity_label(e)) for e in entities if e), key=lambda kv: kv[1])
 
 
 @login_required
@@ -135,9 +146,26 @@ def audit_trail(request):
     filters = form.cleaned_data if form.is_valid() else {}
     rows = audit.events(**{k: v for k, v in filters.items() if v})
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "web/admin_audit.html", {
-        "form": form, "page": page, "events": [audit.as_page_row(e) for e in page.object_list],
-        "today": dt.date.today()})
+        "form": form, "page": page, "events": [_labelled(audit.as_page_row(e), e) for e in page.object_list],
+        "query": query.urlencode(), "utc_offset": _utc_offset()})
+
+
+def _labelled(row: dict, event) -> dict:
+    """The page's words for the row's codes, and its time as a local date and time (settings.TIME_ZONE)."""
+    row["action_label"] = audit_labels.action_label(row["action"])
+    row["source_label"] = audit_labels.source_label(row["source"])
+    row["entity_label"] = audit_labels.entity_label(row["entity"]) if row["entity"] else ""
+    row["at_local"] = timezone.localtime(event.at)
+    return row
+
+
+def _utc_offset() -> str:
+    """"UTC+08:00" for Asia/Shanghai: the zone the page's times are in."""
+    offset = timezone.localtime().strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}"
 
 
 @login_required

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,9 +18,8 @@ from django.views.decorators.http import require_POST
 
 from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.accounts.scoping import tasks_visible_to
-from tuopin.apps.assistance import scoring, services
+from tuopin.apps.assistance import config, services
 from tuopin.apps.assistance.models import Assessment
-from tuopin.apps.assistance.selectors import overdue_by_owner
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.geo.models import Level, Region
 
@@ -87,16 +87,41 @@ def _overdue_in(user, township) -> list[dict]:
 
 @login_required
 def county_board(request):
+    """One period throughout (decision 1261): the rankings, paged, and the overdue counts by owner come from the
+    same rows — the recorded scores, or, for a period nobody has scored, scores computed now (provisional)."""
     user = request.user
     if not may(user, Action.COUNTY_BOARD):
         raise forbidden(request, entity="assistance.assessment")
-    period = acc.chosen_period(request.GET.get("period"))
-    units, cadres = scoring.unit_report(period=period), scoring.cadre_report(period=period)
+    period = acc.chosen_period(acc.asked_period(request.GET))
+    board = acc.county_board(period)
+    recorded = acc.recorded_periods()
+    query_units = _pages_query(request, period, "units_page")
+    query_cadres = _pages_query(request, period, "cadres_page")
+    weights = config.scoring()
     return render(request, "web/county_board.html", {
-        "period": period, "units": units[:BOARD_ROWS * 2], "cadres": cadres[:BOARD_ROWS * 2],
-        "unit_total": len(units), "cadre_total": len(cadres), "vetoes": _veto_rows(period),
-        "overdue": overdue_by_owner(user)[:BOARD_ROWS],
+        "period": period, "board": board, "recorded_periods": recorded,
+        "years": acc.period_years(recorded), "year": int(period[:4]), "part": period[4:],
+        "parts": _period_parts(),
+        "units": Paginator(board.units, BOARD_ROWS).get_page(request.GET.get("units_page")),
+        "cadres": Paginator(board.cadres, BOARD_ROWS).get_page(request.GET.get("cadres_page")),
+        "query_units": query_units, "query_cadres": query_cadres, "vetoes": _veto_rows(period),
+        "overdue": board.overdue_by_owner(),
+        "weights": weights["weights"], "penalties": weights["penalties"],
     })
+
+
+def _pages_query(request, period: str, paging: str) -> str:
+    """The board's query for the pager of one table: the period, and the page the other table is on."""
+    query = request.GET.copy()
+    for key in (paging, "year", "part"):
+        query.pop(key, None)
+    query["period"] = period
+    return query.urlencode()
+
+
+def _period_parts() -> list[tuple[str, str]]:
+    return [("", _("whole year")), ("H1", _("first half")), ("H2", _("second half")), ("Q1", _("first quarter")),
+            ("Q2", _("second quarter")), ("Q3", _("third quarter")), ("Q4", _("fourth quarter"))]
 
 
 def _veto_rows(period: str) -> list[dict]:

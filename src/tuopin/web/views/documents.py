@@ -28,6 +28,7 @@ from ..documents import jobs, notice
 from ..documents.pdf import render_pdf
 from ..params import checked_year, standard_for
 
+NOTICE_KINDS = {"exit": "exited", "identification": "identified", "returns": "returned"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
 
@@ -110,14 +111,20 @@ def notice_list_pdf(request, pk: int, year: int):
     if not may_print_notice_list(request.user):
         raise forbidden(request, entity="geo.region", entity_id=pk)
     year = checked_year(year)
-    rows = notice.notice_rows(request.user, village, year)
+    # Which procedure's list: ?kind=exit (the default), identification or returns.
+    kind = request.GET.get("kind", "exit")
+    event_kind = NOTICE_KINDS.get(kind)
+    if event_kind is None:
+        raise not_found(request, entity="geo.region", entity_id=pk)
+    rows = notice.notice_rows(request.user, village, year, event_kind)
     body = render_pdf("web/documents/notice_list.html", {
         "region": village, "year": year, "rows": rows, "generated_at": timezone.localtime(),
-        "notice_days": notice_days(village.code),
+        "notice_days": notice_days(village.code), "kind": kind,
     }, request=request)
     _exported(request, entity="geo.region", entity_id=village.pk,
-              summary=f"public notice list pdf {village.code} {year}: {len(rows)} households")
-    return _download(body, PDF, f"notice-{village.code}-{year}.pdf")
+              summary=f"public notice list pdf {village.code} {year} {kind}: {len(rows)} households")
+    suffix = "" if kind == "exit" else f"-{kind}"
+    return _download(body, PDF, f"notice-{village.code}-{year}{suffix}.pdf")
 
 
 @login_required

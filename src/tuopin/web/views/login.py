@@ -56,9 +56,12 @@ class LoginView(auth_views.LoginView):
         if not user.totp_secret:
             response = super().form_valid(form)
             if second_factor.required_for(user) and settings.TOTP_ENROL_FIRST:
-                # First login of an account that must have a second factor: enrol it before anything else.
+                # First login of an account that must have a second factor: enrol it before anything else but
+                # choosing its own password (decision 1200).
                 self.request.session[MUST_ENROL] = True
-                return redirect("web:totp_enrol")
+                return redirect("web:password_change" if user.must_change_password else "web:totp_enrol")
+            if user.must_change_password:
+                return redirect("web:password_change")
             return response
         self.request.session.cycle_key()
         self.request.session[PENDING] = user.pk

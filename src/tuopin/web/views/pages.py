@@ -31,6 +31,11 @@ def home(request):
     region = geo.home_region(user)
     if region is not None:
         return redirect("web:region", pk=region.pk)
+    if user.role == "department":
+        # A department works from the gaps of its domain routed to it, not from household rows (decision 1262).
+        work = accountability.department_work(user)
+        page = Paginator(work.tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "web/department_home.html", {"work": work, "page": page})
     page = Paginator(registry.my_household_rows(user), PAGE_SIZE).get_page(request.GET.get("page"))
     # A pairing cadre works from cards (phone-sized): open tasks with due dates and the last visit per household.
     cards = accountability.household_cards(user, page.object_list) if user.role == "cadre" else None
@@ -87,6 +92,8 @@ def region_trend(request, pk: int):
     if place.level not in (Level.COUNTY, Level.TOWNSHIP) or not sees_area_figures(user):
         raise not_found(request, entity="geo.region", entity_id=pk)
     year, years = figures.chosen_year(place, asked_year(request))
+    if years and year not in years:  # the charts run over the recorded years; a later year shows them all
+        year = max((y for y in years if y <= year), default=years[-1])
     trend = dashboard.trend_context(place, year, years) if year else None
     if trend is None:
         raise not_found(request, entity="geo.region", entity_id=pk)
@@ -118,7 +125,7 @@ def household(request, pk: int):
         "can_edit_years": may(user, Action.EDIT_YEARLY_RECORD, found),
         "year": year,
         "record_years": record_years,
-        "indicators": figures.household_indicators(found, year) if year else None,
+        "indicators": figures.household_indicators(found, year) if year in record_years else None,
         "tracker": exit_tracker(file.events),
         **_work(user, found),
     })
@@ -133,9 +140,10 @@ def _work(user, household) -> dict:
 
 
 def _asked_year(request, years: list[int]) -> int | None:
-    """The year asked for (?year=) if the household has a record for it, else its latest record's year."""
+    """The year asked for (?year=), with or without a record (the page then says it has none: decision 1251);
+    else the household's latest record's year."""
     asked = asked_year(request)
-    return asked if asked in years else (years[-1] if years else None)
+    return asked if asked is not None else (years[-1] if years else None)
 
 
 def exit_tracker(events) -> dict | None:

@@ -1,8 +1,10 @@
-"""Work pages of the household exit procedure (脱贫程序): who has reached which stage, and batch actions.
+"""Work pages of the household procedures — exit (脱贫), identification (建档立卡 新识别) and return to poverty
+(返贫): who has reached which stage, and batch actions.
 
 The services in `registry/procedure.py` validate, write and audit; these views decide who may act:
-each stage belongs to the role that decides it (decision 0605), everyone else sees the lists read-only and
-gets 403 when posting. Households are always reached through the scoping layer (404 outside it).
+each stage belongs to the role that decides it (decisions 0605, 1232), everyone else sees the lists read-only and
+gets 403 when posting. Households are always reached through the scoping layer (404 outside it). The three
+procedures share these views; `KINDS` names them in URLs and forms.
 """
 
 from __future__ import annotations
@@ -27,20 +29,33 @@ from tuopin.apps.registry.models import Household, NoticeObjection, StatusEvent
 
 from .. import figures
 from ..access import forbidden, not_found
-from ..forms import ObjectionForm, ProposeForm, ResolveForm, StageForm
+from ..forms import IdentificationForm, ObjectionForm, ProposeForm, ResolveForm, ReturnForm, StageForm
 from ..params import asked_year, posted_ids, this_year
 
-S = c.Stage
 LIST_LIMIT = 300
+# URL and form name of each household procedure → its status event kind, its list page and its proposal form.
+KINDS = {
+    "exit": (c.EventKind.EXITED, "web:procedures", ProposeForm),
+    "identification": (c.EventKind.IDENTIFIED, "web:identification_procedures", IdentificationForm),
+    "returns": (c.EventKind.RETURNED, "web:return_procedures", ReturnForm),
+}
+SLUG_OF = {spec[0]: slug for slug, spec in KINDS.items()}
+
+
+def _kind(request, slug: str | None = None) -> str:
+    slug = slug or request.POST.get("kind") or "exit"
+    if slug not in KINDS:
+        raise not_found(request, entity="registry.statusevent", entity_id=slug[:20])
+    return slug
 
 
 def owns(user, stage: str) -> bool:
     return may(user, Action.RECORD_STAGE, stage)
 
 
-def _work_region(request):
+def _work_region(request, slug: str = "exit"):
     region = geo.home_region(request.user)
-    if region is None or not may(request.user, Action.PROPOSE_EXIT):
+    if region is None or not may(request.user, services.PROCEDURES[KINDS[slug][0]].open_action):
         raise forbidden(request, entity="registry.statusevent")
     return region
 
@@ -58,32 +73,50 @@ def _default_on(year: int) -> dt.date:
     return min(timezone.localdate(), dt.date(year, 12, 31))
 
 
-def _back(year: int):
-    return redirect(f"{reverse('web:procedures')}?year={year}")
+def _back(year: int, slug: str = "exit"):
+    return redirect(f"{reverse(KINDS[slug][1])}?year={year}")
+
+
+def _candidates(user, region, year: int, slug: str, search: str = ""):
+    """The households that may open the procedure, with .head_name: the engine's eligible ones for an exit."""
+    if slug == "exit":
+        return figures.exit_candidates(user, region, year)
+    found = selectors.procedure_candidates(user, region=region, year=year, kind=KINDS[slug][0], search=search)
+    # One more than the page shows, so that the page can say there are more (and offer the search).
+    ids = list(found.values_list("pk", flat=True)[:LIST_LIMIT + 1])
+    return sorted(figures.with_heads(ids).values(), key=lambda h: h.number)
 
 
 @login_required
-def procedures(request):
+def procedures(request, kind: str = "exit"):
     user = request.user
-    region = _work_region(request)
+    slug = _kind(request, kind)
+    event_kind, _, form_class = KINDS[slug]
+    order = services.PROCEDURES[event_kind].order
+    region = _work_region(request, slug)
     year = _year(request, region)
     on = _default_on(year)
-    counts = selectors.exit_procedure_counts(user, region=region, year=year)
+    counts = selectors.exit_procedure_counts(user, region=region, year=year, kind=event_kind)
     sections = []
-    for stage in c.STAGE_ORDER[:-1]:  # open procedures wait at every stage but the last
-        recording = services.next_stage(stage, c.STAGE_ORDER)
-        events = list(selectors.exit_procedures_open(user, region=region, year=year, stage=stage)[:LIST_LIMIT])
+    for stage in order[:-1]:  # open procedures wait at every stage but the last
+        recording = services.next_stage(stage, order)
+        events = list(selectors.exit_procedures_open(user, region=region, year=year, stage=stage,
+                                                     kind=event_kind)[:LIST_LIMIT])
         sections.append({
             "stage": stage, "records": recording, "count": counts.get(stage, 0), "events": events,
             "more": counts.get(stage, 0) > len(events), "may_act": owns(user, recording),
-            "form": StageForm(initial={"on": on, "year": year, "stage": recording}, stage=recording),
+            "form": StageForm(initial={"on": on, "year": year, "stage": recording, "kind": slug}, stage=recording),
         })
-    candidates = figures.exit_candidates(user, region, year)
+    search = request.GET.get("q", "")[:40]
+    candidates = _candidates(user, region, year, slug, search)
+    record_years = figures.years_with_records(region)
     return render(request, "web/procedures.html", {
-        "region": region, "year": year, "years": sorted({year, *figures.years_with_records(region)}),
-        "sections": sections, "open_count": sum(counts.values()), "candidates": candidates[:LIST_LIMIT], "more_candidates": len(candidates) > LIST_LIMIT,
-        "may_propose": may(user, Action.PROPOSE_EXIT),
-        "propose_form": ProposeForm(initial={"on": on, "year": year}),
+        "kind": slug, "list_url": KINDS[slug][1], "region": region, "year": year,
+        "years": sorted({year, *record_years}), "record_years": record_years, "search": search,
+        "sections": sections, "open_count": sum(counts.values()), "candidates": candidates[:LIST_LIMIT],
+        "more_candidates": len(candidates) > LIST_LIMIT,
+        "may_propose": may(user, services.PROCEDURES[event_kind].open_action),
+        "propose_form": form_class(initial={"on": on, "year": year, "kind": slug}),
     })
 
 
@@ -91,61 +124,82 @@ def procedures(request):
 @require_POST
 def procedure_propose(request):
     user = request.user
-    region = _work_region(request)
-    form = ProposeForm(request.POST)
+    slug = _kind(request)
+    region = _work_region(request, slug)
+    form = KINDS[slug][2](request.POST)
     if not form.is_valid():
         messages.error(request, _("Nothing was proposed: %(errors)s") % {"errors": _errors(form)})
-        return _back(_year(request, region))
-    year = form.cleaned_data["year"]
-    eligible = {h.pk for h in figures.exit_candidates(user, region, year)}
-    chosen = eligible if form.cleaned_data["all"] else posted_ids(request, "household", entity="registry.household")
+        return _back(_year(request, region), slug)
+    year, data = form.cleaned_data["year"], form.cleaned_data
+    chosen = posted_ids(request, "household", entity="registry.household")
+    if slug == "exit":
+        eligible = {h.pk for h in figures.exit_candidates(user, region, year)}
+    else:
+        eligible = set(selectors.procedure_candidates(user, region=region, year=year, kind=KINDS[slug][0])
+                       .filter(pk__in=chosen).values_list("pk", flat=True))
+    if data.get("all"):
+        chosen = eligible
     if not chosen <= eligible:
         # A household outside the list (another area's, or not eligible): nothing is proposed.
         raise not_found(request, entity="registry.household", entity_id=",".join(map(str, sorted(chosen - eligible)))[:40])
     if not chosen:
         messages.error(request, _("Choose at least one household."))
-        return _back(year)
+        return _back(year, slug)
+    common = {"household_ids": sorted(chosen), "year": year, "by": user, "on": data["on"], "by_name": data["by_name"]}
     try:
-        result = services.exit_propose(household_ids=sorted(chosen), year=year, by=user, on=form.cleaned_data["on"],
-                                       by_name=form.cleaned_data["by_name"])
+        if slug == "exit":
+            result = services.exit_propose(**common)
+        elif slug == "identification":
+            result = services.identification_apply(**common, note=data["note"])
+        else:
+            result = services.return_propose(**common, reason=data["reason"], evidence=data["evidence"])
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     else:
-        messages.success(request, _("%(n)s households proposed to exit poverty.") % {"n": len(result.created)})
-    return _back(year)
+        done = {"exit": _("%(n)s households proposed to exit poverty."),
+                "identification": _("%(n)s applications recorded."),
+                "returns": _("%(n)s households proposed as returned to poverty.")}[slug]
+        messages.success(request, done % {"n": len(result.created)})
+        if result.refused:
+            messages.error(request, "; ".join(result.refused.values()))
+    return _back(year, slug)
 
 
 @login_required
 @require_POST
 def procedure_advance(request):
     user = request.user
-    region = _work_region(request)
+    slug = _kind(request)
+    event_kind = KINDS[slug][0]
+    order = list(services.PROCEDURES[event_kind].order)
+    region = _work_region(request, slug)
     stage = request.POST.get("stage", "")
-    if stage not in STAGE_OWNERS:
+    if stage not in STAGE_OWNERS or stage not in order:
         raise not_found(request, entity="registry.statusevent", entity_id=stage[:20])
     if not owns(user, stage):
         # Whatever households are named: a stage another office decides reveals nothing about them.
         raise forbidden(request, entity="registry.statusevent", entity_id=stage)
-    previous = c.STAGE_ORDER[c.STAGE_ORDER.index(stage) - 1]
+    previous = order[order.index(stage) - 1]
     form = StageForm(request.POST, stage=stage)
     year = _year(request, region)
-    waiting = selectors.exit_procedures_open(user, region=region, year=year, stage=previous)
+    waiting = selectors.exit_procedures_open(user, region=region, year=year, stage=previous, kind=event_kind)
     chosen = posted_ids(request, "event", entity="registry.statusevent")
     found = set(waiting.filter(pk__in=chosen).values_list("pk", flat=True))
     if chosen - found:
         raise not_found(request, entity="registry.statusevent", entity_id=",".join(map(str, sorted(chosen - found)))[:40])
     if not form.is_valid():
         messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": _errors(form)})
-        return _back(year)
+        return _back(year, slug)
     ids = list(waiting.values_list("pk", flat=True)) if form.cleaned_data["all"] else sorted(found)
     if not ids:
         messages.error(request, _("Choose at least one household."))
-        return _back(year)
+        return _back(year, slug)
     passed = request.POST.get("decision") != "refuse"
     data = form.cleaned_data
     try:
-        done = services.exit_advance_many(events=ids, stage=stage, by=user, on=data["on"], passed=passed,
-                                          note=data["note"], ends_on=data.get("ends_on"), by_name=data["by_name"])
+        done = services.procedure_advance_many(events=ids, stage=stage, by=user, on=data["on"], passed=passed,
+                                               note=data["note"], ends_on=data.get("ends_on"),
+                                               by_name=data["by_name"], kind=event_kind)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     else:
@@ -154,7 +208,7 @@ def procedure_advance(request):
             messages.success(request, _("%(stage)s recorded for %(n)s households.") % {"stage": label, "n": len(done)})
         else:
             messages.success(request, _("%(n)s households sent back at %(stage)s.") % {"stage": label, "n": len(done)})
-    return _back(year)
+    return _back(year, slug)
 
 
 def _stage_label(stage: str):
@@ -172,7 +226,7 @@ def _errors(form) -> str:
 
 def _event_for(request, pk: int) -> StatusEvent:
     try:
-        event = StatusEvent.objects.select_related("household__village").get(pk=pk, kind=c.EventKind.EXITED)
+        event = StatusEvent.objects.select_related("household__village").get(pk=pk, kind__in=list(SLUG_OF))
         history = selectors.household_procedure_history(request.user, event.household)
     except (StatusEvent.DoesNotExist, Household.DoesNotExist):
         raise not_found(request, entity="registry.statusevent", entity_id=pk) from None
@@ -180,13 +234,25 @@ def _event_for(request, pk: int) -> StatusEvent:
     return event
 
 
+def _notices(event) -> list:
+    """The event's notice steps (one, or two for an identification), oldest first."""
+    stages = services.PROCEDURES[event.kind].notices
+    return [s for s in event.history.steps.all() if s.stage in stages]
+
+
+def _open_notice(event):
+    """The notice the procedure stands at, which takes objections; None between notices."""
+    return next((s for s in _notices(event) if s.stage == event.stage), None)
+
+
 @login_required
 def procedure_event(request, pk: int):
     event = _event_for(request, pk)
-    notice = next((s for s in event.history.steps.all() if s.stage == S.PUBLIC_NOTICE), None)
-    may_object = may(request.user, Action.RECORD_OBJECTION) and notice is not None and event.stage == S.PUBLIC_NOTICE
+    notices = _notices(event)
+    may_object = may(request.user, Action.RECORD_OBJECTION) and _open_notice(event) is not None
     return render(request, "web/procedure_event.html", {
-        "event": event, "household": event.household, "steps": event.history.steps.all(), "notice": notice,
+        "event": event, "household": event.household, "steps": event.history.steps.all(), "notices": notices,
+        "kind": SLUG_OF[event.kind], "list_url": KINDS[SLUG_OF[event.kind]][1],
         "may_object": may_object, "may_resolve": may(request.user, Action.RECORD_OBJECTION),
         "objection_form": ObjectionForm(initial={"received_on": timezone.localdate()}),
         "resolve_form": ResolveForm(initial={"on": timezone.localdate()}),
@@ -200,7 +266,7 @@ def objection_record(request, pk: int):
     event = _event_for(request, pk)
     if not may(request.user, Action.RECORD_OBJECTION):
         raise forbidden(request, entity="registry.statusevent", entity_id=pk)
-    notice = next((s for s in event.history.steps.all() if s.stage == S.PUBLIC_NOTICE), None)
+    notice = _open_notice(event) or next(iter(_notices(event)), None)
     form = ObjectionForm(request.POST)
     if notice is None or not form.is_valid():
         messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": _errors(form) or _("no public notice")})
@@ -211,7 +277,7 @@ def objection_record(request, pk: int):
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))
         else:
-            messages.success(request, _("Objection recorded. The township review waits until it is resolved."))
+            messages.success(request, _("Objection recorded. The next stage waits until it is resolved."))
     return redirect("web:procedure_event", pk=event.pk)
 
 

@@ -1,7 +1,8 @@
 """Division data files (统计用区划代码): one CSV per county, read without Django.
 
-Columns: code, name, level, parent_code, kind, is_rural, is_poor_village, poor_village_since.
-Parents come before their children (the file is sorted by code, and codes nest).
+Columns: code, name, level, parent_code, kind, is_rural, is_poor_village, poor_village_since, west (the last five
+optional). Parents come before their children (the file is sorted by code, and codes nest). The layout is
+documented in docs/data-formats.md ("The division file").
 """
 
 from __future__ import annotations
@@ -50,5 +51,6 @@ def read_divisions(path: str | Path = ZHENLAI) -> list[dict]:
                 "kind": (raw.get("kind") or "").strip(), "is_rural": _flag(raw.get("is_rural", "1")),
                 "is_poor_village": _flag(raw.get("is_poor_village", "0")),
                 "poor_village_since": int(since) if since else None,
+                "west": _flag(raw.get("west") or "0"),
             })
     return rows

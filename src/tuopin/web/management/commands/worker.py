@@ -7,10 +7,11 @@ documents are made at a time.
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_noop
 
 
 class Command(BaseCommand):
-    help = "Make the documents asked for on the pages (area reports, household files) in the background."
+    help = gettext_noop("Make the documents asked for on the pages (area reports, household files) in the background.")
 
     def add_arguments(self, parser):
         parser.add_argument("--processes", type=int, default=settings.DOCUMENT_JOBS,

@@ -7,10 +7,11 @@ import sys
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_noop
 
 
 class Command(BaseCommand):
-    help = "Serve the web app (gunicorn + whitenoise) and, in the demo profile, the document worker."
+    help = gettext_noop("Serve the web app (gunicorn + whitenoise) and, in the demo profile, the document worker.")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")

@@ -6,6 +6,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
+from django.utils.translation import gettext_noop
 
 from tuopin import rules, standards
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
@@ -21,7 +22,7 @@ LEVELS = ("province", "city", "county", "township", "village")
 
 
 class Command(AccountCommand):
-    help = "Assess a year against the standard: incidence, exits, eligible households, village exit, FGT."
+    help = gettext_noop("Assess a year against the standard: incidence, exits, eligible households, village exit, FGT.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -43,6 +44,9 @@ class Command(AccountCommand):
                 summary = self._from_folder(o)
             else:
                 region = self._region(o, user)
+                years = services.recorded_years(region)
+                if o["year"] not in years:
+                    raise InputRefused(services.no_records_message(region, o["year"], years))
                 if o["save"]:
                     summary = services.assessment_save(year=o["year"], region=region, by=user,
                                                        engine=o["engine"]).summary

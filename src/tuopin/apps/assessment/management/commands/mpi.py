@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, InputRefused
 from tuopin.engine import mpi
@@ -17,7 +18,8 @@ from tuopin.rules.mpi import ParameterError, check, parse_weights
 
 
 class Command(BaseCommand):
-    help = "Alkire–Foster measures (H, A, M0, censored headcounts, contributions) of a CSV of 0/1 deprivations."
+    help = gettext_noop("Alkire–Foster measures (H, A, M0, censored headcounts, contributions) of a CSV of 0/1 "
+                        "deprivations.")
 
     def add_arguments(self, parser):
         parser.add_argument("--input", required=True, metavar="FILE.csv", help="one row per person or household")

@@ -10,13 +10,14 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
+from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
 from tuopin.apps.accounts.permissions import Action, may
 
 
 class Command(AccountCommand):
-    help = "Gap tasks (sync), the 4+4 templates, and the period's assessments (score)."
+    help = gettext_noop("Gap tasks (sync), the 4+4 templates, and the period's assessments (score).")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -64,8 +65,8 @@ class Command(AccountCommand):
         if action == "sync":
             r = services.tasks_sync(year=year, region=region, by=user)
             return {"year": r.year, "gaps": r.gaps, "created": r.created, "closed": r.closed, "reopened": r.reopened,
-                    "handed_over": r.handed_over, "unchanged": r.unchanged, "unrouted": r.unrouted,
-                    "seconds": r.seconds["total"]}
+                    "handed_over": r.handed_over, "unchanged": r.unchanged, "retitled": r.retitled,
+                    "unrouted": r.unrouted, "seconds": r.seconds["total"]}
         if action == "templates":
             return {"year": year, **services.tasks_generate_templates(year=year, region=region, by=user)}
         return services.assessments_compute(period=period, by=user)

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand
 from tuopin.apps.accounts.permissions import Action, may
@@ -23,7 +24,7 @@ def _date(text: str) -> dt.date:
 
 
 class Command(AccountCommand):
-    help = "Print the audit trail (audit administrator only)."
+    help = gettext_noop("Print the audit trail (audit administrator only).")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

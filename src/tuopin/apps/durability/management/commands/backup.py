@@ -2,13 +2,15 @@
 
 from pathlib import Path
 
+from django.utils.translation import gettext_noop
+
 from tuopin.apps.accounts.commands import AccountCommand, InputRefused
 from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.durability.services import backup_create
 
 
 class Command(AccountCommand):
-    help = "Back up the database and the evidence files into FILE (plus FILE.manifest.json)."
+    help = gettext_noop("Back up the database and the evidence files into FILE (plus FILE.manifest.json).")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

@@ -8,13 +8,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, InputRefused
 from tuopin.apps.durability.services import RestoreRefused, backup_restore
 
 
 class Command(BaseCommand):
-    help = "Restore a backup made by `tuopin backup` into an empty database."
+    help = gettext_noop("Restore a backup made by `tuopin backup` into an empty database.")
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE
 
@@ -20,7 +21,7 @@ def database_has_data() -> bool:
 
 
 class Command(BaseCommand):
-    help = "Build the demo county (镇赉县-shaped, synthetic) into the database, then serve it."
+    help = gettext_noop("Build the demo county (镇赉县-shaped, synthetic) into the database, then serve it.")
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=1, help="the same seed builds the same county (default 1)")
@@ -30,7 +31,7 @@ class Command(BaseCommand):
                             help="population scale (tests use 0.02); the geography and organisation stay whole")
 
     def handle(self, *args, seed, reset, no_serve, scale, **options):
-        from tuopin.synth.accounts import write_accounts_file
+        from tuopin.apps.accounts.passwords import write_accounts_file
         from tuopin.synth.load import demo_build
 
         if not 0 < scale <= 1:

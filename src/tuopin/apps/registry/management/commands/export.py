@@ -13,6 +13,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
 from tuopin.apps.registry.exchange.exporter import FORMATS, ExportRefused, registry_export
@@ -20,7 +21,8 @@ from tuopin.apps.registry.management.language import add_language_argument
 
 
 class Command(AccountCommand):
-    help = "Export the registry the account sees: xlsx/csv in the national layout, or parquet snapshot tables."
+    help = gettext_noop("Export the registry the account sees: xlsx/csv in the national layout, or parquet "
+                        "snapshot tables.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as N_
+from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
 from tuopin.apps.registry.exchange.import_lock import ImportBusy
@@ -32,9 +33,8 @@ COUNT_LABELS = {
 }
 
 
-
 class Command(AccountCommand):
-    help = "Import a person-level file (xlsx or csv, national layout) for one year."
+    help = gettext_noop("Import a person-level file (xlsx or csv, national layout) for one year.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

@@ -13,12 +13,13 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import InputRefused
 
 
 class Command(BaseCommand):
-    help = "Snapshot folders: `derive` writes the per-household rules' rows into the folder."
+    help = gettext_noop("Snapshot folders: `derive` writes the per-household rules' rows into the folder.")
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["derive"])

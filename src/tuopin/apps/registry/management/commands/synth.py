@@ -9,12 +9,14 @@ nothing is left in DIR unless the whole registry was written.
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import InputRefused
 
 
 class Command(BaseCommand):
-    help = "Generate a synthetic national registry (provinces to households) as a Parquet snapshot folder."
+    help = gettext_noop("Generate a synthetic national registry (provinces to households) as a Parquet snapshot "
+                        "folder.")
 
     def add_arguments(self, parser):
         parser.add_argument("--households", type=int, required=True, help="registered households to generate")
