@@ -9,7 +9,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.services import audit_change, diff, snapshot
