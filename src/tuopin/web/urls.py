@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
 from . import views
-from .converters import IdConverter, YearConverter
+from .converters import IdConverter, OrganisationKindConverter, YearConverter
 from .views import administration, evaluation, rectification
 from .views import login as login_views
 from .views import password as password_views
@@ -12,6 +12,7 @@ from .views import second_factor as second_factor_views
 
 app_name = "web"
 register_converter(IdConverter, "id")  # record ids: 1 to 2^63 − 1, else 404 (decision 1140)
+register_converter(OrganisationKindConverter, "orgkind")  # the organisation workbook's kinds
 register_converter(YearConverter, "year")  # four digits; the views check the years the registry holds
 # Households, persons and yearly records are addressed by primary key only: never by ID number or name.
 urlpatterns = [
@@ -85,7 +86,7 @@ urlpatterns = [
     path("rectification/<id:pk>/reopen/", rectification.rectification_reopen, name="rectification_reopen"),
     # The organisation, kept by people (decisions 1220–1225): lists, record pages with history, import, templates.
     path("organisation/", org.org_index, name="org_index"),
-    path("organisation/templates/<slug:kind>.xlsx", org.org_template, name="org_template"),
+    path("organisation/templates/<orgkind:kind>.xlsx", org.org_template, name="org_template"),
     path("organisation/missing/", org.org_missing, name="org_missing"),
     path("organisation/units/", org.unit_list, name="org_units"),
     path("organisation/units/new/", org_edit.unit_edit, name="org_unit_new"),
