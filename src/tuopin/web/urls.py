@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from . import views
 from .converters import IdConverter, YearConverter
-from .views import administration, evaluation, rectification
+from .views import administration, evaluation, rectification, registration
 from .views import login as login_views
 from .views import password as password_views
 from .views import organisation as org
@@ -47,6 +47,7 @@ urlpatterns = [
     path("procedures/identification/", views.procedures, {"kind": "identification"},
          name="identification_procedures"),
     path("procedures/returns/", views.procedures, {"kind": "returns"}, name="return_procedures"),
+    path("procedures/identification/register/", registration.household_register_page, name="household_register"),
     path("procedures/propose/", views.procedure_propose, name="procedure_propose"),
     path("procedures/advance/", views.procedure_advance, name="procedure_advance"),
     path("procedures/<id:pk>/", views.procedure_event, name="procedure_event"),

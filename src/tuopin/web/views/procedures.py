@@ -116,6 +116,7 @@ def procedures(request, kind: str = "exit"):
         "sections": sections, "open_count": sum(counts.values()), "candidates": candidates[:LIST_LIMIT],
         "more_candidates": len(candidates) > LIST_LIMIT,
         "may_propose": may(user, services.PROCEDURES[event_kind].open_action),
+        "may_register": slug == "identification" and may(user, Action.REGISTER_HOUSEHOLD),
         "propose_form": form_class(initial={"on": on, "year": year, "kind": slug}),
     })
 
