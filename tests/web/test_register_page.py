@@ -80,5 +80,5 @@ def test_a_pairing_cadre_and_a_department_may_not_register(login, county):
         assert login(county["accounts"][role]).get(url("household_register")).status_code == 403
     client = login(county["accounts"]["first_secretary"])
     response = client.post(url("household_register"), posted(county, village=county["villages"][2]))
-    assert response.status_code == 200  # not a village of the first secretary's: a choice refused by the form
-    assert response.context["form"].errors["village"]
+    assert response.status_code == 404  # not a village of the first secretary's: absent, as outside households are
+    assert not Household.objects.filter(number__startswith=county["villages"][2].code, members__name="李小军").exists()

@@ -105,8 +105,11 @@ def _register(*, village, year, on, by, household, year_record, members, by_name
     hh = Household.objects.create(number=number, village=village, township=village.parent, is_registered=False,
                                   status=c.PovertyStatus.NOT_REGISTERED, updated_by=by, **household_values)
     created = []
-    for index, values in enumerate(people, start=1):
-        person = Person(household=hh, number=f"{number}{index:03d}", updated_by=by, **values)
+    taken = set(Person.objects.filter(number__startswith=number).values_list("number", flat=True))  # left by a
+    # household of that number that was since renumbered or merged: never reused
+    free = (n for n in (f"{number}{i:03d}" for i in range(1, 1000)) if n not in taken)
+    for values in people:
+        person = Person(household=hh, number=next(free), updated_by=by, **values)
         person.full_clean(validate_unique=False)
         person.save()
         created.append(person)

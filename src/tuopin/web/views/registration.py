@@ -18,14 +18,14 @@ from tuopin.apps.accounts.scoping import regions_visible_to
 from tuopin.apps.geo.models import Level
 from tuopin.apps.registry.registration import household_register
 
-from ..access import forbidden
+from ..access import forbidden, not_found
 from ..params import asked_year, this_year
 from ..registration_forms import ROWS, FamilyForm, member_formset
 
 
 def _rows(request) -> int:
     raw = request.GET.get("rows") or request.POST.get("member-TOTAL_FORMS") or ""
-    return int(raw) if raw.isdigit() else ROWS
+    return int(raw[:3]) if raw.isascii() and raw.isdigit() else ROWS
 
 
 @login_required
@@ -41,6 +41,9 @@ def household_register_page(request):
     today = timezone.localdate()
     on = today if year == today.year else None
     data = request.POST if request.method == "POST" else None
+    if data is not None and data.get("village", "") not in {str(v.pk) for v in villages}:
+        # A village outside the account's area reads as absent, as a household outside it does (404).
+        raise not_found(request, entity="geo.region", entity_id=data.get("village", "")[:20])
     form = FamilyForm(data, villages=villages, initial={"year": year, "on": on, "village": str(villages[0].pk),
                                                         "housing_grade": "A"})
     members = member_formset(data, rows=_rows(request))
