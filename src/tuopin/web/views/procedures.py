@@ -209,6 +209,8 @@ def procedure_advance(request):
             messages.success(request, _("%(stage)s recorded for %(n)s households.") % {"stage": label, "n": len(done)})
         else:
             messages.success(request, _("%(n)s households sent back at %(stage)s.") % {"stage": label, "n": len(done)})
+            if event_kind == c.EventKind.EXITED:  # decision 1237
+                messages.info(request, _("A rectification item was opened for each, routed to whoever helps the household."))
     return _back(year, slug)
 
 
