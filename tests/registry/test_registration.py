@@ -89,3 +89,12 @@ def test_only_the_village_office_and_up_register_and_only_in_their_area(county):
     assert set(err.value.message_dict) == {"village"}
     done = register(county, account="county_admin", village=county["villages"][2])
     assert done.household.number == "220821200201002"
+
+
+def test_the_county_office_is_told_who_holds_a_number_and_nothing_is_counted(county):
+    holder = county["households"][3].members.first()
+    admin = county["accounts"]["county_admin"]
+    with pytest.raises(RegistrationRefused) as err:
+        register(county, account="county_admin", members=[member(holder.id_number)])
+    assert holder.household.number in err.value.message_dict["members.0.id_number"][0]
+    assert not AuditEvent.objects.filter(actor=admin, action=ID_REFUSED).exists()
