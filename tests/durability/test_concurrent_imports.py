@@ -123,15 +123,15 @@ def test_an_import_waits_or_is_refused_while_another_holds_the_lock(make_site, t
         proc, err = _start(site, b, tmp_path, TUOPIN_IMPORT_WAIT="2")
         assert proc.wait(timeout=120) == 1
         refused = _stderr(err)
-        assert "another import is running on this database (batch-a.xlsx by county_admin since" in refused
-        assert "nothing was written" in refused and "Traceback" not in refused
+        assert "另一个导入正在此数据库上运行（batch-a.xlsx, county_admin, " in refused
+        assert "未写入任何数据" in refused and "Traceback" not in refused
 
         waiting, err = _start(site, b, tmp_path, TUOPIN_IMPORT_WAIT="300")
         for _ in range(600):
             if "waiting for another import to finish" in _stderr(err) or waiting.poll() is not None:
                 break
             time.sleep(0.1)
-        assert "waiting for another import to finish (batch-a.xlsx by county_admin" in _stderr(err)
+        assert "waiting for another import to finish (batch-a.xlsx, county_admin" in _stderr(err)
         assert waiting.poll() is None
     finally:
         os.kill(holder.pid, signal.SIGKILL)  # the holder dies mid-import: its lock goes with it

@@ -94,7 +94,7 @@ def test_unmasked_export_by_county_admin(county, tmp_path):
 def test_unmasked_refused_for_a_commander(county, tmp_path, capsys):
     out = tmp_path / "x.csv"
     assert main(["export", "--format", "csv", "--out", str(out), "--unmasked", "--as", "commander"]) == 3
-    assert "may not see full ID" in capsys.readouterr().err
+    assert "无权查看完整的证件号码和电话号码" in capsys.readouterr().err
     assert not out.exists()
 
 

@@ -23,7 +23,7 @@ def refused(path, tmp_path) -> dict:
     assert (Household.objects.count(), Person.objects.count(),
             AuditEvent.objects.filter(action="import").count()) == before
     (line,) = read_report(report)
-    assert line["reason"].startswith(path.name + ":")
+    assert line["reason"].startswith(path.name + "：")
     return line
 
 
@@ -38,46 +38,46 @@ def test_a_file_over_the_size_limit_is_refused_unopened(county, tmp_path, settin
     settings.IMPORT_MAX_MB = 1
     path = write_csv(tmp_path / "huge.csv", household_rows(2500))
     assert path.stat().st_size > 1024 * 1024
-    assert "larger than the 1 MB" in refused(path, tmp_path)["reason"]
+    assert "超过导入上限 1 MB" in refused(path, tmp_path)["reason"]
 
 
 def test_a_workbook_renamed_to_csv_is_refused(county, tmp_path):
     path = write_xlsx(tmp_path / "book.xlsx", household_rows(1)).rename(tmp_path / "book.csv")
-    assert "it is a workbook" in refused(path, tmp_path)["reason"]
+    assert "实际是工作簿" in refused(path, tmp_path)["reason"]
 
 
 def test_binary_content_named_csv_is_refused(county, tmp_path):
     path = tmp_path / "blob.csv"
     path.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4)
-    assert "not text" in refused(path, tmp_path)["reason"]
+    assert "内容不是文本" in refused(path, tmp_path)["reason"]
 
 
 def test_text_named_xlsx_is_refused_by_its_magic_bytes(county, tmp_path):
     path = write_csv(tmp_path / "text.csv", household_rows(1)).rename(tmp_path / "text.xlsx")
-    assert "no zip signature" in refused(path, tmp_path)["reason"]
+    assert "没有 zip 文件标识" in refused(path, tmp_path)["reason"]
 
 
 def test_a_zip_bomb_is_refused_before_parsing(county, tmp_path, settings):
-    settings.IMPORT_MAX_MB = 1  # so the bomb can be small: the total allowed is 20 MB
+    settings.IMPORT_MAX_INFLATED_MB = 20  # so the bomb can be small
     base = write_xlsx(tmp_path / "base.xlsx", household_rows(1))
     zeros = b"<x/>" + b" " * (30 * 1024 * 1024)
     path = _rezip(base, tmp_path / "bomb.xlsx", lambda name, data: zeros if name.endswith("sheet1.xml") else data)
     assert path.stat().st_size < 1024 * 1024
-    assert "zip bomb" in refused(path, tmp_path)["reason"]
+    assert "解压后将达 30 MB（上限 20 MB），视为压缩炸弹" in refused(path, tmp_path)["reason"]
 
 
 def test_a_highly_compressed_part_is_refused_as_a_bomb(county, tmp_path):
     base = write_xlsx(tmp_path / "base.xlsx", household_rows(1))
     zeros = b"<x/>" + b" " * (8 * 1024 * 1024)  # far under the total limit, but a 1000-fold ratio
     path = _rezip(base, tmp_path / "ratio.xlsx", lambda name, data: zeros if name.endswith("styles.xml") else data)
-    assert "fold" in refused(path, tmp_path)["reason"]
+    assert "倍，视为压缩炸弹" in refused(path, tmp_path)["reason"]
 
 
 def test_a_damaged_zip_is_refused(county, tmp_path):
     good = write_xlsx(tmp_path / "good.xlsx", household_rows(3)).read_bytes()
     path = tmp_path / "cut.xlsx"
     path.write_bytes(good[: len(good) // 2])
-    assert "damaged workbook" in refused(path, tmp_path)["reason"]
+    assert "工作簿已损坏" in refused(path, tmp_path)["reason"]
 
 
 def _entity_workbook(tmp_path, secret_file):
@@ -115,7 +115,7 @@ def test_a_workbook_declaring_entities_is_refused(county, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-HOSTNAME")
     line = refused(_entity_workbook(tmp_path, secret), tmp_path)
-    assert "XML entities" in line["reason"] and "TOP-SECRET" not in line["reason"]
+    assert "声明了 XML 实体" in line["reason"] and "TOP-SECRET" not in line["reason"]
 
 
 def test_an_ordinary_workbook_still_imports(county, tmp_path):

@@ -54,7 +54,7 @@ def test_reimport_upserts_and_reports_missing_persons(county, tmp_path):
     assert Person.objects.get(number="T00000100").version == 2
     missing = [r for r in report if r["column"] == "人编号"]
     assert "T00000201" in {r["value"] for r in missing}
-    assert all("not deleted" in r["reason"] and r["row"] == "" for r in missing)
+    assert all("予以保留，不删除" in r["reason"] and r["row"] == "" for r in missing)
     exited = Household.objects.get(number="T000000")
     assert (exited.status, exited.exit_year) == (c.PovertyStatus.EXITED, 2018)
     assert list(exited.events.values_list("kind", flat=True)) == ["identified", "exited"]

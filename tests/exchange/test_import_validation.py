@@ -34,7 +34,7 @@ def test_one_bad_row_among_two_thousand_writes_nothing(county, tmp_path):
     assert line["file"] == "big.xlsx" and line["sheet"] == "人员信息"
     assert line["row"] == "1502"  # header is row 1, data row i is Excel row i + 2
     assert line["column"] == "劳动技能" and line["value"] == "超人"
-    assert "labour ability" in line["reason"]
+    assert line["reason"].startswith("不是允许的劳动技能（允许：")
 
 
 def test_every_error_is_listed_with_its_row(county, tmp_path):
@@ -50,15 +50,15 @@ def test_every_error_is_listed_with_its_row(county, tmp_path):
     assert {("3", "证件号码"), ("5", "民族"), ("6", "姓名"), ("7", "人编号"), ("9", "人均纯收入"),
             ("10", "务工时间(月)")} <= found
     by_key = {(r["row"], r["column"]): r["reason"] for r in report}
-    assert "row 2" in by_key[("7", "人编号")]  # the duplicate names the first row
-    assert "row 8" in by_key[("9", "人均纯收入")] and "T000003" in by_key[("9", "人均纯收入")]
+    assert "第 2 行" in by_key[("7", "人编号")]  # the duplicate names the first row
+    assert "第 8 行" in by_key[("9", "人均纯收入")] and "T000003" in by_key[("9", "人均纯收入")]
     assert "校验码" in by_key[("3", "证件号码")]  # the validation layer's words (Chinese by default)
 
 
 def test_missing_column_is_named(county, tmp_path):
     headers = [h for h in HEADERS if h != "劳动技能"]
     report = refused(write_xlsx(tmp_path / "cols.xlsx", household_rows(1), headers), tmp_path)
-    assert any(r["column"] == "劳动技能" and "missing" in r["reason"] and r["row"] == "1" for r in report)
+    assert any(r["column"] == "劳动技能" and r["reason"] == "表头缺少必填列" and r["row"] == "1" for r in report)
 
 
 def _one_person_file(tmp_path, id_value, name="ids.xlsx"):
@@ -123,8 +123,8 @@ def test_new_household_count_and_head(county, tmp_path):
     rows[3]["与户主关系"] = "户主"  # household T000001 now has two heads
     report = refused(write_xlsx(tmp_path / "count.xlsx", rows), tmp_path)
     reasons = {(r["row"], r["column"]): r["reason"] for r in report}
-    assert "lists 2 members" in reasons[("2", "人数")]
-    assert "second head" in reasons[("5", "与户主关系")]
+    assert "列出 2 人" in reasons[("2", "人数")]
+    assert "第二个户主" in reasons[("5", "与户主关系")]
 
 
 def test_geography_must_be_in_the_division_data(county, tmp_path):
@@ -138,13 +138,13 @@ def test_rows_outside_the_commanders_zone_are_errors(county, tmp_path):
     rows = household_rows(1) + household_rows(1, start=1, village=VILLAGES[2])  # 建平乡 is another zone
     report = refused(write_xlsx(tmp_path / "zone.xlsx", rows), tmp_path, user="commander")
     assert [(r["row"], r["column"]) for r in report] == [("4", "行政村")]
-    assert "may not register" in report[0]["reason"]
+    assert "无权在" in report[0]["reason"] and "登记农户" in report[0]["reason"]
     assert report[0]["value"] == "建平村"
 
 
 def test_a_department_account_may_not_import(county, tmp_path):
     report = refused(write_xlsx(tmp_path / "dept.xlsx", household_rows(1)), tmp_path, user="department")
-    assert "may not change the registry" in report[0]["reason"]
+    assert report[0]["reason"] == "账号 department（行业部门）无权修改建档立卡信息"
 
 
 def test_exit_codes(county, tmp_path, capsys):
@@ -156,7 +156,7 @@ def test_exit_codes(county, tmp_path, capsys):
     bad_path = write_xlsx(tmp_path / "bad.xlsx", bad)
     assert main(["import", str(bad_path), "--year", "2018", "--as", "county_admin"]) == 3
     err = capsys.readouterr().err
-    assert "row 2, 民族 '外星人'" in err and "nothing was written" in err
+    assert "第 2 行, 民族 '外星人'" in err and "未写入任何数据" in err
     assert main(["import", str(path), "--year", "2018", "--as", "county_admin"]) == 0
 
 

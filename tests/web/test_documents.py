@@ -81,6 +81,25 @@ def test_county_report_xlsx_holds_the_engines_figures(login, county, download):
                                                             str(county["county"].pk))
 
 
+def test_report_xlsx_gives_the_incidence_and_its_exit_check_distinct_headings(login, county, download):
+    expected, _ = assessment.assess(year=2018, region=county["county"])
+    response = download(login(county["accounts"]["county_admin"]), url("area_report_xlsx", county["county"].pk, 2018))
+    book = load_workbook(io.BytesIO(response.content))
+    for name in ("乡镇", "行政村"):
+        heading = [cell.value for cell in book[name][1]]
+        assert len(heading) == len(set(heading)), heading  # no two columns share a name
+    rows = list(book["行政村"].iter_rows(values_only=True))
+    heading = rows[0]
+    figure = heading.index("贫困发生率（贫困人口÷农村户籍人口）")
+    check = heading.index("贫困发生率低于贫困村退出标准")
+    assert "退出指标：卫生室及合格村医" in heading
+    by_village = {v["name"]: v for v in expected["villages"]} if "villages" in expected else None
+    for row in rows[1:]:
+        assert isinstance(row[figure], (int, float)) and row[check] in ("是", "否")  # the figure, and whether it passed
+        if by_village and row[0] in by_village:
+            assert row[figure] == pytest.approx(by_village[row[0]]["incidence"])
+
+
 def test_area_report_pdf_embeds_the_cjk_font(login, county, rendered, download):
     response = download(login(county["accounts"]["county_admin"]), url("area_report_pdf", county["county"].pk, 2018))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

@@ -222,8 +222,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-# Imports: files above this size are refused before they are opened (decision 0953).
-IMPORT_MAX_MB = int(os.environ.get("TUOPIN_IMPORT_MAX_MB", "50"))
+# Imports (decisions 0953, 1211): files above this size are refused before they are opened (a county's own
+# export of 170,000 persons is 56 MB xlsx, 79 MB csv); a workbook inflating past IMPORT_MAX_INFLATED_MB is a zip
+# bomb; a file of more than IMPORT_MAX_ROWS data rows is refused while it is read.
+IMPORT_MAX_MB = int(os.environ.get("TUOPIN_IMPORT_MAX_MB", "200"))
+IMPORT_MAX_INFLATED_MB = int(os.environ.get("TUOPIN_IMPORT_MAX_INFLATED_MB", "2048"))
+IMPORT_MAX_ROWS = int(os.environ.get("TUOPIN_IMPORT_MAX_ROWS", "1000000"))
 
 # Heavy documents (the area reports, a household's file) are made by a background worker, once per data version,
 # and kept under DOCUMENTS_DIR (decision 1130). DOCUMENT_JOBS is how many are made at a time: the number of worker

@@ -25,6 +25,18 @@ def _count_headings() -> list[str]:
             _("Households out of poverty"), _("Persons out of poverty"), _("Households meeting the exit standard")]
 
 
+def _incidence_heading() -> str:
+    # The figure itself, beside the village's exit check of it: the two must not share a heading.
+    return _("Poverty incidence (poor persons ÷ rural registered population)")
+
+
+def _check_heading(key: str) -> str:
+    """A village exit check's column: passed or not (是/否), not the figure it is made from."""
+    if key == "incidence_ok":
+        return _("Incidence below the village exit threshold")
+    return _("Exit check: %(check)s") % {"check": labels.CHECK_LABELS[key]}
+
+
 def _sheet(book: Workbook, title: str, heading: list, rows: list[list], *, percent_columns=(), first=False):
     sheet = book.active if first else book.create_sheet()
     sheet.title = title[:31]
@@ -73,7 +85,7 @@ def build(region, year: int, found: dict, history: list[dict]) -> bytes:
 
     townships = summary.get("townships") or [{**summary, **summary["scope"]}]
     _sheet(book, _("Townships"),
-           [_("Township"), _("Division code"), *_count_headings(), _("Poverty incidence"), _("Villages"),
+           [_("Township"), _("Division code"), *_count_headings(), _incidence_heading(), _("Villages"),
             _("Poor villages"), _("Poor villages meeting the exit standard")],
            [[t["name"], t["code"], *[t[k] for k in COUNT_KEYS], t["incidence"], t["villages_total"],
              t["poor_villages"], t["poor_villages_meeting_exit"]] for t in townships],
@@ -83,8 +95,8 @@ def build(region, year: int, found: dict, history: list[dict]) -> bytes:
     yes, no = _("yes"), _("no")
     _sheet(book, _("Villages"),
            [_("Village"), _("Division code"), _("Poor village"), _("Rural population"), _("Poor persons"),
-            _("Poverty incidence"), _("Households out of poverty"), _("Households meeting the exit standard"),
-            *[str(labels.CHECK_LABELS[k]) for k in checks], _("Meets the village exit standard")],
+            _incidence_heading(), _("Households out of poverty"), _("Households meeting the exit standard"),
+            *[_check_heading(k) for k in checks], _("Meets the village exit standard")],
            [[v["name"], v["code"], yes if v["is_poor_village"] else no, v["rural_population"], v["poor_persons"],
              v["incidence"], v["households_exited"], v["households_eligible"],
              *[yes if v["checks"][k] else no for k in checks], yes if v["meets_exit_standard"] else no]

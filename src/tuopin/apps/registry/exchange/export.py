@@ -11,7 +11,6 @@ import csv
 from pathlib import Path
 from typing import Any, Iterator
 
-from tuopin.apps.accounts.scoping import households_visible_to
 from tuopin.apps.audit.context import note_read
 from tuopin.apps.geo.models import Region
 from tuopin.common.masking import mask_id, mask_phone
@@ -20,20 +19,22 @@ from ..models import HouseholdYear, Person, PersonYear
 from . import layout as L
 from . import xlsx
 from .plan import HOUSEHOLD_FIELDS, HOUSEHOLD_YEAR_FIELDS, PERSON_FIELDS, PERSON_YEAR_FIELDS, chunks
+from .region import households_to_export
 
 SHEET_NAME = "人员信息"
 
 
-def default_year(user) -> int | None:
-    """The latest year with yearly household records the account can see."""
-    years = HouseholdYear.objects.filter(household__in=households_visible_to(user).values("pk"))
+def default_year(user, region: Region | None = None) -> int | None:
+    """The latest year with yearly household records the account can see (in the region, if given)."""
+    years = HouseholdYear.objects.filter(household__in=households_to_export(user, region).values("pk"))
     return years.order_by("-year").values_list("year", flat=True).first()
 
 
-def export_rows(*, user, year: int, unmasked: bool) -> Iterator[tuple[Any, ...]]:
+def export_rows(*, user, year: int, unmasked: bool, region: Region | None = None) -> Iterator[tuple[Any, ...]]:
     """One tuple per active person, in EXPORT_HEADERS order, households by number, heads first."""
-    visible = households_visible_to(user).values("pk")
-    households = {h["id"]: h for h in households_visible_to(user).values("id", "number", *HOUSEHOLD_FIELDS)}
+    scope = households_to_export(user, region)
+    visible = scope.values("pk")
+    households = {h["id"]: h for h in scope.values("id", "number", *HOUSEHOLD_FIELDS)}
     names = _region_names(households.values())
     years = {r["household_id"]: r for r in HouseholdYear.objects.filter(household__in=visible, year=year)
              .values("household_id", *HOUSEHOLD_YEAR_FIELDS)}

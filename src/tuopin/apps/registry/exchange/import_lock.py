@@ -24,6 +24,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # "tuopin" in ASCII: the advisory lock key of imports (one namespace per database, nothing else uses it).
 PG_KEY = 0x74756F70696E
@@ -40,7 +41,7 @@ def import_lock(*, what: str, wait: float | None = None):
     """Hold the database's import lock for the block; `what` ("batch.xlsx by county_admin") names the holder to
     anyone who has to wait."""
     wait = float(settings.IMPORT_LOCK_WAIT if wait is None else wait)
-    label = f"{what} since {timezone.localtime():%H:%M:%S}"
+    label = f"{what}, {timezone.localtime():%H:%M:%S}"  # in no language: another process, another language
     if connection.vendor == "postgresql":
         lock = _PostgresLock(label)
     elif connection.vendor == "sqlite" and not connection.is_in_memory_db():
@@ -58,10 +59,10 @@ def import_lock(*, what: str, wait: float | None = None):
 def _acquire(lock, wait: float) -> None:
     deadline, told = time.monotonic() + wait, False
     while not lock.try_acquire():
-        holder = lock.holder() or "another import"
+        holder = lock.holder() or "?"
         if time.monotonic() >= deadline:
-            raise ImportBusy(f"another import is running on this database ({holder}); nothing was written — "
-                             "run this import again when it has finished")
+            raise ImportBusy(_("another import is running on this database (%(holder)s); nothing was written — "
+                               "run this import again when it has finished") % {"holder": holder})
         if not told:
             log.warning("waiting for another import to finish (%s); up to %d s", holder, wait)
             told = True

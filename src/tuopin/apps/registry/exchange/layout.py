@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as N_
+
 from tuopin.common.money import fen_to_yuan
 from tuopin.common.spreadsheet import FORMULA_START, safe_cell
 
@@ -57,7 +60,7 @@ def p_text(limit: int) -> Callable[[Any], str]:
     def parse(raw: Any) -> str:
         text = unescape(cell_text(raw))
         if len(text) > limit:
-            raise ValueError(f"longer than {limit} characters")
+            raise ValueError(_("longer than %(limit)s characters") % {"limit": limit})
         return text
     return parse
 
@@ -85,7 +88,8 @@ def p_choice(vocabulary: dict[str, str], what: str, other: str | None = None) ->
             return vocabulary[key]
         if other is not None and key.endswith("族") and len(key) > 1:
             return other
-        raise ValueError(f"not an allowed {what} (allowed: {allowed}…; see docs/data-formats.md)")
+        raise ValueError(_("not an allowed %(what)s (allowed: %(allowed)s…; see docs/data-formats.md)")
+                         % {"what": what, "allowed": allowed})
     return parse
 
 
@@ -95,7 +99,7 @@ def p_bool(raw: Any) -> bool:
         return True
     if key in v.NO:
         return False
-    raise ValueError("must be 是 or 否")
+    raise ValueError(_("must be 是 or 否"))
 
 
 def _decimal(raw: Any) -> Decimal:
@@ -136,10 +140,10 @@ def p_health(raw: Any) -> tuple[bool, bool, bool]:
         key = v.norm(part)
         if key == "健康":
             if len(parts) > 1:
-                raise ValueError("健康 cannot be combined with an illness or disability")
+                raise ValueError(_("健康 cannot be combined with an illness or disability"))
             continue
         if key not in v.HEALTH_PARTS:
-            raise ValueError("must be 健康 or a combination of 长期慢性病、患有大病、残疾")
+            raise ValueError(_("must be 健康 or a combination of 长期慢性病、患有大病、残疾"))
         flags[v.HEALTH_PARTS[key]] = True
     return tuple(flags)
 
@@ -150,7 +154,7 @@ def p_causes(raw: Any) -> str:
         if part:
             key = v.norm(part)
             if key not in v.CAUSE:
-                raise ValueError(f"{part} is not a cause of poverty (因病 因残 因学 因灾 缺土地 …)")
+                raise ValueError(_("%(cause)s is not a cause of poverty (因病 因残 因学 因灾 缺土地 …)") % {"cause": part})
             codes.append(v.CAUSE[key])
     return ",".join(sorted(set(codes), key=int))
 
@@ -224,20 +228,20 @@ NATIONAL: tuple[Column, ...] = (
     col("姓名", PERSON, p_rule(V.PERSON["name"]), required=True, text=True),
     col("证件号码", PERSON, None, required=True, text=True),  # parsed by tuopin.common.idnumber
     col("人数", HOUSEHOLD, p_int(V.HOUSEHOLD_YEAR["members"]), required=True, numeric=True),
-    col("与户主关系", PERSON, p_choice(v.RELATION, "relation to the head"), f_label(v.RELATION_LABEL), required=True),
-    col("民族", PERSON, p_choice(v.ETHNICITY, "ethnicity", v.ETHNICITY_OTHER), f_label(v.ETHNICITY_LABEL),
+    col("与户主关系", PERSON, p_choice(v.RELATION, N_("relation to the head")), f_label(v.RELATION_LABEL), required=True),
+    col("民族", PERSON, p_choice(v.ETHNICITY, N_("ethnicity"), v.ETHNICITY_OTHER), f_label(v.ETHNICITY_LABEL),
         required=True),
-    col("文化程度", PERSON, p_choice(v.EDUCATION, "education level"), f_label(v.EDUCATION_LABEL)),
-    col("在校生状况", PERSON, p_choice(v.SCHOOL_STATUS, "school status"), f_label(v.SCHOOL_LABEL)),
+    col("文化程度", PERSON, p_choice(v.EDUCATION, N_("education level")), f_label(v.EDUCATION_LABEL)),
+    col("在校生状况", PERSON, p_choice(v.SCHOOL_STATUS, N_("school status")), f_label(v.SCHOOL_LABEL)),
     col("健康状况", PERSON, p_health, f_health, required=True),
-    col("劳动技能", PERSON, p_choice(v.LABOUR, "labour ability"), f_label(v.LABOUR_LABEL), required=True),
-    col("务工状况", PERSON, p_choice(v.WORK, "work status"), f_label(v.WORK_LABEL)),
+    col("劳动技能", PERSON, p_choice(v.LABOUR, N_("labour ability")), f_label(v.LABOUR_LABEL), required=True),
+    col("务工状况", PERSON, p_choice(v.WORK, N_("work status")), f_label(v.WORK_LABEL)),
     col("务工时间(月)", PERSON, p_int(V.PERSON["work_months"]), numeric=True),
     col("参加大病医疗", PERSON_YEAR, p_bool, f_bool),
-    col("脱贫属性", HOUSEHOLD, p_choice(v.STATUS, "poverty status"), f_label(v.STATUS_LABEL), required=True),
-    col("贫困户属性", HOUSEHOLD, p_choice(v.ATTRIBUTE, "household attribute"), f_label(v.ATTRIBUTE_LABEL),
+    col("脱贫属性", HOUSEHOLD, p_choice(v.STATUS, N_("poverty status")), f_label(v.STATUS_LABEL), required=True),
+    col("贫困户属性", HOUSEHOLD, p_choice(v.ATTRIBUTE, N_("household attribute")), f_label(v.ATTRIBUTE_LABEL),
         required=True),
-    col("主要致贫原因", HOUSEHOLD, p_choice(v.CAUSE, "cause of poverty"), f_label(v.CAUSE_LABEL)),
+    col("主要致贫原因", HOUSEHOLD, p_choice(v.CAUSE, N_("cause of poverty")), f_label(v.CAUSE_LABEL)),
     col("危房户", HOUSEHOLD_YEAR, p_bool, f_bool),
     col("饮水安全", HOUSEHOLD_YEAR, p_bool, f_bool),
     col("饮水困难", HOUSEHOLD_YEAR, p_bool, f_bool),
@@ -264,7 +268,7 @@ INCOME_HEADERS = tuple(h for h, _ in INCOME_COLUMNS)
 
 # Extension column → model field, by level. Order = export order.
 PERSON_EXTENSION = (
-    (col("性别", PERSON, p_choice(v.SEX, "sex"), f_label(v.SEX_LABEL)), "sex"),
+    (col("性别", PERSON, p_choice(v.SEX, N_("sex")), f_label(v.SEX_LABEL)), "sex"),
     (col("残疾等级", PERSON, p_int(V.PERSON["disability_grade"]), numeric=True), "disability_grade"),
     (col("基本医疗保险", PERSON_YEAR, p_bool, f_bool), "basic_medical"),
     (col("医疗救助", PERSON_YEAR, p_bool, f_bool), "medical_assistance"),
@@ -286,9 +290,9 @@ HOUSEHOLD_EXTENSION = (
 HOUSEHOLD_YEAR_EXTENSION = tuple(
     (col(h, HOUSEHOLD_YEAR, p_money(V.HOUSEHOLD_YEAR[f]), f_money, numeric=True), f) for h, f in INCOME_COLUMNS
 ) + (
-    (col("住房安全等级", HOUSEHOLD_YEAR, p_choice(v.HOUSING, "housing safety grade"), f_label(v.HOUSING_LABEL)),
+    (col("住房安全等级", HOUSEHOLD_YEAR, p_choice(v.HOUSING, N_("housing safety grade")), f_label(v.HOUSING_LABEL)),
      "housing_grade"),
-    (col("危房改造方式", HOUSEHOLD_YEAR, p_choice(v.RENOVATION, "renovation"), f_label(v.RENOVATION_LABEL)),
+    (col("危房改造方式", HOUSEHOLD_YEAR, p_choice(v.RENOVATION, N_("renovation")), f_label(v.RENOVATION_LABEL)),
      "renovation"),
     (col("危房改造年度", HOUSEHOLD_YEAR, p_int(V.HOUSEHOLD_YEAR["renovation_year"]), numeric=True), "renovation_year"),
     (col("危房改造费用(元)", HOUSEHOLD_YEAR, p_money(V.HOUSEHOLD_YEAR["renovation_cost_fen"]), f_money, numeric=True),

@@ -16,6 +16,7 @@ from typing import Any, Iterable
 
 from django.db import connection
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from tuopin.apps.accounts.permissions import Action, may, refusal
 from tuopin.apps.accounts.scoping import households_visible_to, persons_visible_to, regions_visible_to
@@ -116,13 +117,47 @@ def build_plan(parsed: ParsedFile, *, year: int, user, today: dt.date | None = N
     plan = Plan(year=year, today=today or dt.date.today())
     reason = refusal(user, Action.IMPORT_REGISTRY)
     if reason:
+        # The permission layer's reason is for logs; the clerk reads the account and its role.
         parsed.problems.append(Problem(None, "", user.get_username(),
-                                       f"the account {user.get_username()} may not change the registry: {reason}"))
+                                       _("the account %(account)s (%(role)s) may not change the registry")
+                                       % {"account": user.get_username(), "role": user.get_role_display()}))
         return plan
     if not all(parsed.has(h) for h in L.REQUIRED_HEADERS) or not parsed.households:
         return plan  # the header problems are reported; rows cannot be matched without those columns
     _Planner(parsed, plan, user).run()
     return plan
+
+
+class Records:
+    """Registry rows keyed on one of their fields, kept as tuples: a county's 170,000 persons as dicts cost
+    hundreds of megabytes (decision 1211). `get` makes the one row the planner looks at a dict."""
+
+    def __init__(self, fields: tuple[str, ...]):
+        self.fields = fields
+        self.rows: dict[Any, tuple] = {}
+
+    def take(self, rows: Iterable[tuple], key: int, wanted=None) -> None:
+        """Keep the rows (keyed on field number `key`) whose key is wanted (all, if None)."""
+        for row in rows.iterator(chunk_size=2000) if hasattr(rows, "iterator") else rows:
+            if wanted is None or row[key] in wanted:
+                self.rows[row[key]] = row
+
+    def get(self, key) -> dict | None:
+        row = self.rows.get(key)
+        return None if row is None else dict(zip(self.fields, row))
+
+    def column(self, name: str) -> list:
+        i = self.fields.index(name)
+        return [row[i] for row in self.rows.values()]
+
+    def keys(self):
+        return self.rows.keys()
+
+    def __contains__(self, key) -> bool:
+        return key in self.rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
 
 class _Planner:
@@ -135,41 +170,40 @@ class _Planner:
     # The file's villages are asked about in one query each (few parameters); keys not found there (a
     # household that moved in, a new one) are then looked up by key in chunks.
 
-    def _households(self) -> dict[str, dict]:
+    def _households(self) -> "Records":
         fields = ("id", "number", *HOUSEHOLD_FIELDS)
         wanted = self.p.households
-        out = {}
+        out = Records(fields)
         for part in chunks(self.villages):
-            out.update((r["number"], r) for r in Household.objects.filter(village_id__in=part).values(*fields)
-                       if r["number"] in wanted)
+            out.take(Household.objects.filter(village_id__in=part).values_list(*fields), 1, wanted)
         for part in chunks(_existing(Household, "number", (n for n in wanted if n not in out))):
-            out.update((r["number"], r) for r in Household.objects.filter(number__in=part).values(*fields))
+            out.take(Household.objects.filter(number__in=part).values_list(*fields), 1)
         return out
 
-    def _persons(self) -> dict[str, dict]:
+    def _persons(self) -> "Records":
         numbers = {n for n in self.col["人编号"] if n is not None}
-        fields = ("id", "number", "household_id", "household__number",
-                  *[f for f in PERSON_FIELDS if f != "household"])
-        rows = []
+        person_fields = [f for f in PERSON_FIELDS if f != "household"]
+        query = ("id", "number", "household_id", "household__number", *person_fields)
+        out = Records(("id", "number", "household_id", "household", *person_fields))
         for part in chunks(self.villages):
-            rows += [r for r in Person.objects.filter(household__village_id__in=part).values(*fields)
-                     if r["number"] in numbers]
-        found = {r["number"] for r in rows}
-        for part in chunks(_existing(Person, "number", (n for n in numbers if n not in found))):
-            rows += Person.objects.filter(number__in=part).values(*fields)
-        out = {}
-        for row in rows:
-            row["household"] = row.pop("household__number")
-            out[row["number"]] = row
+            out.take(Person.objects.filter(household__village_id__in=part).values_list(*query), 1, numbers)
+        for part in chunks(_existing(Person, "number", (n for n in numbers if n not in out))):
+            out.take(Person.objects.filter(number__in=part).values_list(*query), 1)
         return out
 
     def _id_holders(self) -> dict[str, tuple[str, str, int]]:
         """{ID number: (人编号, 户编号, household id)} of the registry's persons holding an ID number given in the file."""
         q = connection.ops.quote_name
         person, household = q(Person._meta.db_table), q(Household._meta.db_table)
+        # ID numbers are unique in the registry: one the file's person already holds there has no other holder,
+        # so only the others are asked about (a county's own file: none, instead of 170,000).
+        own = self.old_p.rows
+        at = self.old_p.fields.index("id_number")
+        asked = [pid.value for number, pid in zip(self.col["人编号"], self.p.ids)
+                 if pid is not None and (number not in own or own[number][at] != pid.value)]
         out = {}
         with connection.cursor() as cursor:
-            for part in chunks(pid.value for pid in self.p.ids if pid is not None):
+            for part in chunks(asked):
                 cursor.execute(f"SELECT p.number, p.id_number, h.number, h.id FROM {person} p JOIN {household} h "
                                f"ON h.id = p.household_id WHERE p.id_number IN ({', '.join(['%s'] * len(part))})", part)
                 for number, idn, hh, hh_id in cursor.fetchall():
@@ -214,22 +248,26 @@ class _Planner:
                 continue  # reported as an empty required cell
             found = counties.get(county, [])
             if len(found) != 1:
-                why = "is not in the loaded division data" if not found else "names several counties"
-                self.p.problem(row, "县", f"county {county} {why}")
+                why = (_("county %(county)s is not in the loaded division data") if not found
+                       else _("county %(county)s names several counties"))
+                self.p.problem(row, "县", why % {"county": county})
                 continue
             t = children.get((found[0].pk, township))
             if t is None:
-                self.p.problem(row, "乡", f"no township named {township} in {county}")
+                self.p.problem(row, "乡", _("no township named %(township)s in %(county)s")
+                               % {"township": township, "county": county})
                 continue
             v = villages.get((t.pk, village))
             if v is None:
-                self.p.problem(row, "行政村", f"no administrative village named {village} in {township}")
+                self.p.problem(row, "行政村", _("no administrative village named %(village)s in "
+                                                     "%(township)s") % {"village": village, "township": township})
                 continue
             n = None
             if natural:
                 n = naturals.get((v.pk, natural))
                 if n is None:
-                    self.p.problem(row, "自然村", f"no natural village named {natural} in {village}")
+                    self.p.problem(row, "自然村", _("no natural village named %(natural)s in %(village)s")
+                                       % {"natural": natural, "village": village})
                     continue
             out[number] = (t, v, n)
         return out
@@ -249,15 +287,14 @@ class _Planner:
                        .values("household_id").annotate(y=Max("year")).values_list("household_id", "y"))
         return out
 
-    def _years(self, model, key: str, village_path: str, ids: list[int], fields: tuple[str, ...]) -> dict[int, dict]:
-        wanted, out = set(ids), {}
-        year = self.plan.year
+    def _years(self, model, key: str, village_path: str, ids: list[int], fields: tuple[str, ...]) -> "Records":
+        wanted, year = set(ids), self.plan.year
+        out = Records(("id", key, *fields))
         for part in chunks(self.villages):
-            out.update((r[key], r) for r in model.objects.filter(**{f"{village_path}__in": part}, year=year)
-                       .values("id", key, *fields) if r[key] in wanted)
+            out.take(model.objects.filter(**{f"{village_path}__in": part}, year=year).values_list("id", key, *fields),
+                     1, wanted)
         for part in chunks([i for i in wanted if i not in out]):
-            out.update((r[key], r) for r in model.objects.filter(**{f"{key}__in": part}, year=year)
-                       .values("id", key, *fields))
+            out.take(model.objects.filter(**{f"{key}__in": part}, year=year).values_list("id", key, *fields), 1)
         return out
 
     # ---- the plan ---------------------------------------------------------------------------------
@@ -267,17 +304,18 @@ class _Planner:
         self.geo = self._resolve_geography()
         self.villages = sorted({g[1].pk for g in self.geo.values()})
         self.old_h = self._households()
-        self.plan.household_ids = {n: h["id"] for n, h in self.old_h.items()}
+        household_pks = self.old_h.column("id")
+        self.plan.household_ids = dict(zip(self.old_h.keys(), household_pks))
         self.old_p = self._persons()
-        visible = self._visible({h["id"] for h in self.old_h.values()} | {x["household_id"] for x in self.old_p.values()})
+        visible = self._visible(set(household_pks) | set(self.old_p.column("household_id")))
         self.visible = visible
         target_villages = {g[1].pk for g in self.geo.values()}
         self.creatable = self._creatable(target_villages)
-        self.latest = self._latest_event_years([h["id"] for h in self.old_h.values()])
-        self.old_hy = self._years(HouseholdYear, "household_id", "household__village_id",
-                                  [h["id"] for h in self.old_h.values()], HOUSEHOLD_YEAR_FIELDS)
-        self.old_py = self._years(PersonYear, "person_id", "person__household__village_id",
-                                  [x["id"] for x in self.old_p.values()], PERSON_YEAR_FIELDS)
+        self.latest = self._latest_event_years(household_pks)
+        self.old_hy = self._years(HouseholdYear, "household_id", "household__village_id", household_pks,
+                                  HOUSEHOLD_YEAR_FIELDS)
+        self.old_py = self._years(PersonYear, "person_id", "person__household__village_id", self.old_p.column("id"),
+                                  PERSON_YEAR_FIELDS)
         self.skipped: set[str] = set()
         self.income_given = p.has(L.INCOME_HEADERS[0])
         # Rows whose income cells were refused: their 人均纯收入 is not compared with lines that are not there.
@@ -287,13 +325,14 @@ class _Planner:
         for hh in p.households.values():
             self._household(hh)
         self._persons_plan()
-        self._missing(target_villages | {h["village_id"] for h in self.old_h.values()})
+        self._missing(target_villages | set(self.old_h.column("village_id")))
 
     def _household(self, hh) -> None:
         p, plan, vals, first = self.p, self.plan, hh.values, hh.rows[0]
         old = self.old_h.get(hh.number)
         if old is not None and old["id"] not in self.visible:
-            p.problem(first, "户编号", f"household {hh.number} is outside the scope of account {self.user.get_username()}")
+            p.problem(first, "户编号", _("household %(household)s is outside the scope of account %(account)s")
+                      % {"household": hh.number, "account": self.user.get_username()})
             self.skipped.add(hh.number)
             return
         geo = self.geo.get(hh.number)
@@ -302,8 +341,9 @@ class _Planner:
             return
         township, village, natural = geo
         if (old is None or old["village_id"] != village.pk) and village.pk not in self.creatable:
-            verb = "register a household in" if old is None else "move a household to"
-            p.problem(first, "行政村", f"account {self.user.get_username()} may not {verb} {village.name}")
+            refused = (_("account %(account)s may not register a household in %(village)s") if old is None
+                       else _("account %(account)s may not move a household to %(village)s"))
+            p.problem(first, "行政村", refused % {"account": self.user.get_username(), "village": village.name})
             self.skipped.add(hh.number)
             return
         status = vals.get("脱贫属性")
@@ -339,10 +379,12 @@ class _Planner:
     def _new_household_checks(self, hh) -> None:
         heads = [i for i in hh.rows if self.col["与户主关系"][i] == "01"]
         if not heads:
-            self.p.problem(hh.rows[0], "与户主关系", f"new household {hh.number} has no head (户主) in the file")
+            self.p.problem(hh.rows[0], "与户主关系", _("new household %(household)s has no head (户主) in the file")
+                           % {"household": hh.number})
         if hh.values["人数"] != len(hh.rows):
-            self.p.problem(hh.rows[0], "人数", f"人数 is {hh.values['人数']} but the file lists {len(hh.rows)} "
-                                             f"members of new household {hh.number}")
+            self.p.problem(hh.rows[0], "人数", _("人数 is %(given)s but the file lists %(listed)s members of new "
+                                               "household %(household)s") % {
+                               "given": hh.values["人数"], "listed": len(hh.rows), "household": hh.number})
 
     def _status(self, hh, old: dict | None, status: str, target: dict) -> str:
         """The household's status after the import, and the events that record the change."""
@@ -350,8 +392,9 @@ class _Planner:
         before = old["status"] if old else st.NOT_REGISTERED
         if old is not None and status != before and self.latest.get(old["id"], 0) > plan.year:
             plan.notices.append(Problem(self.p.excel_rows[first], "脱贫属性", L.cell_text(self.p.raw["脱贫属性"][first]),
-                                        f"not applied: the household's latest status event is of "
-                                        f"{self.latest[old['id']]}, later than {plan.year}"))
+                                        _("not applied: the household's latest status event is of %(latest)s, "
+                                          "later than %(year)s") % {"latest": self.latest[old["id"]],
+                                                                    "year": plan.year}))
             return before
         try:
             kinds = st.events_between(before, status)
@@ -378,7 +421,8 @@ class _Planner:
         other = [h for h in self.year_headers if vals.get(h) is not None]
         if per_capita is None and not itemised:
             if other:
-                p.problem(first, "人均纯收入", f"required when the household's yearly columns are given ({other[0]} …)")
+                p.problem(first, "人均纯收入", _("required when the household's yearly columns are given "
+                                                 "(%(column)s …)") % {"column": other[0]})
             return
         old_year = self.old_hy.get(old["id"]) if old else None
         base = dict(old_year) if old_year else dict(HOUSEHOLD_YEAR_DEFAULTS)
@@ -397,8 +441,8 @@ class _Planner:
         refused = self.income_refused and any(p.excel_rows[i] in self.income_refused for i in hh.rows)
         if itemised and per_capita is not None and not refused and \
                 abs(t["per_capita_net_income_fen"] - per_capita) > PER_CAPITA_TOLERANCE_FEN:
-            p.problem(first, "人均纯收入", f"does not agree with the income columns (net income ÷ 人数 = "
-                                        f"{L.f_money(t['per_capita_net_income_fen'])})")
+            p.problem(first, "人均纯收入", _("does not agree with the income columns (net income ÷ 人数 = "
+                                          "%(amount)s)") % {"amount": L.f_money(t["per_capita_net_income_fen"])})
         for column, name in L.HOUSEHOLD_YEAR_EXTENSION[len(L.INCOME_COLUMNS):]:
             value = vals.get(column.header)
             t[name] = base[name] if value is None else value
@@ -417,7 +461,8 @@ class _Planner:
         if flag is None or flag == L.dangerous(t["housing_grade"]):
             return
         if grade_given:
-            self.p.problem(hh.rows[0], "危房户", f"disagrees with 住房安全等级 {t['housing_grade']} (C and D are 危房)")
+            self.p.problem(hh.rows[0], "危房户", _("disagrees with 住房安全等级 %(grade)s (C and D are 危房)")
+                           % {"grade": t["housing_grade"]})
         else:  # decision 0203: the flag without a grade
             t["housing_grade"] = "C" if flag else "A"
 
@@ -426,7 +471,7 @@ class _Planner:
         safe = vals.get("饮水安全")
         if safe is not None:
             if vals.get("水质达标") is not None and vals["水质达标"] != safe:
-                self.p.problem(first, "饮水安全", "disagrees with 水质达标")
+                self.p.problem(first, "饮水安全", _("disagrees with 水质达标"))
             t["water_quality_ok"] = safe
         difficult = vals.get("饮水困难")
         detail = ("人均日供水(升)", "取水往返(分钟)", "年断水天数", "缺水地区")
@@ -434,8 +479,8 @@ class _Planner:
         if difficult is None or difficult == now:
             return
         if any(vals.get(h) is not None for h in detail):
-            self.p.problem(first, "饮水困难", "disagrees with the water columns (≥ 35 L a day, or 20 in a "
-                                          "water-short area; trip ≤ 20 minutes; ≤ 36 days cut a year)")
+            self.p.problem(first, "饮水困难", _("disagrees with the water columns (≥ 35 L a day, or 20 in a "
+                                            "water-short area; trip ≤ 20 minutes; ≤ 36 days cut a year)"))
         elif difficult:  # decision 0203: the flag without detail
             t["water_minutes"] = L.WATER_DIFFICULT_MINUTES
         else:
@@ -463,15 +508,17 @@ class _Planner:
                 continue
             old = old_persons.get(number)
             if old is not None and old["household_id"] not in visible:
-                p.problem(i, "人编号", f"refused: person {number} is not in the area of account "
-                                    f"{self.user.get_username()}; ask the county poverty alleviation office (扶贫办)")
+                p.problem(i, "人编号", _("refused: person %(person)s is not in the area of account %(account)s; "
+                                      "ask the county poverty alleviation office (扶贫办)")
+                          % {"person": number, "account": self.user.get_username()})
                 continue
             if pid is not None:
                 holder = holders.get(pid.value)
                 clash = holder and holder[0] != number and holder[0] not in in_file
                 if clash and not counted and holder[2] in holders_seen:
-                    p.problem(i, "证件号码", f"{V.say(V.ID_TAKEN, {'name': holder[0], 'household': holder[1]})}"
-                                          f"（本行：户 {household}）")
+                    p.problem(i, "证件号码", _("%(reason)s (this row: household %(household)s)")
+                              % {"reason": V.say(V.ID_TAKEN, {"name": holder[0], "household": holder[1]}),
+                                 "household": household})
                 elif clash or (over_limit and (old is None or old["id_number"] != pid.value)):
                     # Naming nobody, and alike once the account is over its limit (id_refusals.py, 1103).
                     p.problem(i, "证件号码", str(V.ID_TAKEN_ELSEWHERE))
@@ -499,7 +546,8 @@ class _Planner:
             given = [(h, f, values[i]) for h, f, values in year_ext if values[i] is not None] if year_ext else ()
             if insured is None:
                 if given:
-                    p.problem(i, "参加大病医疗", f"required when the person's yearly columns are given ({given[0][0]} …)")
+                    p.problem(i, "参加大病医疗", _("required when the person's yearly columns are given "
+                                                    "(%(column)s …)") % {"column": given[0][0]})
                 continue
             self._person_year(number, old, t, insured, given)
 
@@ -509,7 +557,7 @@ class _Planner:
         t.pop("id", None), t.pop("person_id", None)
         t["serious_illness_insurance"] = insured
         t["school_status"], t["work_months"] = person["school_status"], person["work_months"]
-        for _, name, value in given:
+        for _header, name, value in given:
             t[name] = value
         if old_year is None:
             self.plan.person_years.append(Change(number, None, t))
@@ -519,12 +567,13 @@ class _Planner:
                 self.plan.person_years.append(Change(number, old_year["id"], t, diff))
 
     def _missing(self, village_ids: set[int]) -> None:
-        in_file = {n for n in self.col["人编号"] if n is not None}
+        in_file = set(self.col["人编号"])
         found = []
         for part in chunks(village_ids):
-            found += persons_visible_to(self.user).filter(active=True, household__village_id__in=part).values_list(
+            rows = persons_visible_to(self.user).filter(active=True, household__village_id__in=part).values_list(
                 "number", "household__number")
-        self.plan.missing = sorted((n, h) for n, h in found if n not in in_file)
+            found += [(n, h) for n, h in rows.iterator(chunk_size=2000) if n not in in_file]
+        self.plan.missing = sorted(found)
 
 
 def _existing(model, column: str, keys: Iterable[str]) -> list[str]:

@@ -13,13 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from tuopin.common.masking import mask_id, mask_phone, mask_text
 
 from .layout import escape
 
 REPORT_COLUMNS = ("file", "sheet", "row", "column", "value", "reason")
-MISSING_REASON = "in the registry but not in the file: kept, not deleted"
+
+
+def missing_reason(household: str) -> str:
+    return _("in the registry but not in the file: kept, not deleted (household %(household)s)") % {
+        "household": household}
+
 _MASKERS = {"证件号码": mask_id, "联系电话": mask_phone, "户联系电话": mask_phone}
 
 
@@ -38,7 +44,7 @@ class Problem:
         return Problem(self.row, self.column, value, mask_text(self.reason))
 
     def line(self) -> str:
-        where = f"row {self.row}" if self.row else "file"
+        where = _("row %(row)s") % {"row": self.row} if self.row else _("file")
         value = f" {self.value!r}" if self.value else ""
         return f"{where}, {self.column or '-'}{value}: {self.reason}"
 

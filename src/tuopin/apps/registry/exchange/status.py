@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from .. import choices as c
 
 S, K = c.PovertyStatus, c.EventKind
@@ -39,7 +41,7 @@ _TRANSITIONS: dict[str, dict[str, list[str]]] = {
                 POOR: [K.IDENTIFIED], CLOSED: [K.NATURAL_DECREASE]},
     CLOSED: {},
 }
-_LABEL = {code: str(label) for code, label in S.choices}
+_LABEL = dict(S.choices)  # lazy labels: the active language's when the reason is made
 
 
 class TransitionRefused(ValueError):
@@ -52,11 +54,13 @@ def events_between(before: str, after: str) -> list[str]:
     try:
         return list(_TRANSITIONS[before][after])
     except KeyError:
-        hint = " (an exited household goes back to poverty as 返贫)" if before in EXITED_ANY and after == POOR else ""
-        raise TransitionRefused(
-            f"status cannot change from {_LABEL[before]} to {_LABEL[after]} by an import{hint}; "
-            "record it through its procedure"
-        ) from None
+        if before in EXITED_ANY and after == POOR:
+            reason = _("status cannot change from %(before)s to %(after)s by an import (an exited household goes "
+                       "back to poverty as 返贫); record it through its procedure")
+        else:
+            reason = _("status cannot change from %(before)s to %(after)s by an import; record it through its "
+                       "procedure")
+        raise TransitionRefused(reason % {"before": _LABEL[before], "after": _LABEL[after]}) from None
 
 
 def event_year(kind: str, *, year: int, identified_year: int | None, exit_year: int | None) -> int:
