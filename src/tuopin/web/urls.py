@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from . import views
 from .converters import IdConverter, OrganisationKindConverter, YearConverter
-from .views import administration, evaluation, rectification
+from .views import administration, evaluation, rectification, registration, village_figures
 from .views import login as login_views
 from .views import password as password_views
 from .views import organisation as org
@@ -48,6 +48,7 @@ urlpatterns = [
     path("procedures/identification/", views.procedures, {"kind": "identification"},
          name="identification_procedures"),
     path("procedures/returns/", views.procedures, {"kind": "returns"}, name="return_procedures"),
+    path("procedures/identification/register/", registration.household_register_page, name="household_register"),
     path("procedures/propose/", views.procedure_propose, name="procedure_propose"),
     path("procedures/advance/", views.procedure_advance, name="procedure_advance"),
     path("procedures/<id:pk>/", views.procedure_event, name="procedure_event"),
@@ -57,6 +58,9 @@ urlpatterns = [
     # Village and county exits (贫困村退出, 贫困县摘帽): the areas with the engine's verdict, one procedure, its notice.
     path("area-exits/villages/", views.area_exits, {"kind": "village"}, name="village_exits"),
     path("area-exits/county/", views.area_exits, {"kind": "county"}, name="county_exits"),
+    path("area-exits/villages/figures/", village_figures.village_figures_page, name="village_figures"),
+    path("area-exits/villages/figures/template.csv", village_figures.village_figures_template,
+         name="village_figures_template"),
     path("area-exits/propose/", views.area_exit_propose, name="area_exit_propose"),
     path("area-exits/case/<id:pk>/", views.area_exit_detail, name="area_exit"),
     path("area-exits/case/<id:pk>/advance/", views.area_exit_advance, name="area_exit_advance"),
