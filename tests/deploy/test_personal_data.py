@@ -4,6 +4,8 @@ import logging
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tuopin.web.converters import VocabularyConverter
+
 VALID_ID = "360426199101010071"
 
 
@@ -20,7 +22,12 @@ def test_urls_carry_only_numeric_keys_never_an_id_or_phone_number():
     for route, converters in _patterns(get_resolver()):
         for name, converter in converters.items():
             seen += 1
-            # Numbers only: a record id (1 to 2^63 − 1) or a four-digit year (decision 1140).
+            # Numbers only — a record id (1 to 2^63 − 1) or a four-digit year (decision 1140) —, or a word of a
+            # fixed ASCII vocabulary (a template's kind): never free text.
+            if isinstance(converter, VocabularyConverter):
+                assert set(converter.regex.split("|")) == set(converter.words), (route, name)
+                assert all(w.isascii() and w.replace("_", "").isalpha() for w in converter.words), (route, name)
+                continue
             assert type(converter).__name__ in ("IntConverter", "IdConverter", "YearConverter"), (route, name)
             assert converter.regex in ("[0-9]+", "[0-9]{1,19}", "[0-9]{4}"), (route, name)
         assert "id_number" not in route and "phone" not in route, route

@@ -128,7 +128,7 @@ def test_every_command_and_api_list_answers_for_every_year(years_county, capsys,
         assert code == 3 and f"没有 {year} 年的村级年度记录" in out.err
     code = main(["export", "--format", "csv", "--out", str(tmp_path / "county.csv"), "--year", str(year),
                  "--as", "county_admin"])
-    assert code == 0 and f"year {year}" in capsys.readouterr().out
+    assert code == 0 and f"{year} 年度" in capsys.readouterr().out
     api = _client(years_county["accounts"]["county_admin"])
     for endpoint in ("/api/household-years/", "/api/person-years/"):
         response = api.get(f"{endpoint}?year={year}")

@@ -181,3 +181,17 @@ def test_a_commander_makes_a_1x5_group_and_records_its_shared_trip(client, org):
                                                               "version": trip.version})
     assert refused.status_code == 200 and h4.number in refused.content.decode()
     assert list(SharedTrip.objects.get(pk=trip.pk).households.all()) == [h1]
+
+
+def test_a_template_is_served_for_each_kind_and_an_unknown_kind_is_not_found(client, org):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(org["accounts"]["county_admin"])
+    response = client.get("/organisation/templates/zones.xlsx")
+    assert response.status_code == 200
+    assert "战区" in load_workbook(BytesIO(response.content)).sheetnames
+    assert client.get("/organisation/templates/all.xlsx").status_code == 200
+    assert client.get("/organisation/templates/zone.xlsx").status_code == 404
+    assert client.get("/organisation/templates/..%2Fsettings.xlsx").status_code == 404

@@ -79,6 +79,12 @@ URLS = [
     Target("village exit stage", "POST", web("area_exit_advance", "area_exit"),
            {"stage": "township_review", "on": "2018-11-25", "decision": "pass"}, regional=True),
     Target("village exit notice pdf", "GET", web("area_exit_notice_pdf", "area_exit"), regional=True),
+    Target("register a family", "POST", lambda s: reverse("web:household_register"),
+           {"village": "{village}", "year": "2018", "on": "2018-06-01", "housing_grade": "A", "member-TOTAL_FORMS": "1",
+            "member-INITIAL_FORMS": "1", "member-0-name": "probe", "member-0-relation": "01",
+            "member-0-id_number": "220821196803144109", "member-0-ethnicity": "01", "member-0-labour_ability": "1",
+            "member-0-work_months": "0", "water_litres_per_day": "60", "water_minutes": "0", "water_cut_days": "0",
+            "cultivated_land_mu": "0", "housing_area_m2": "0"}),
 ]
 
 # (role, scene) pairs: every role meets the other zone; the county admin another county; a cadre also its
@@ -149,7 +155,8 @@ def test_outside_the_scope_is_refused(client, org, scenes, role, scene, target):
     if target.method == "GET":
         response = client.get(url)
     elif target.method == "POST":
-        response = client.post(url, target.data)
+        response = client.post(url, {k: (s["village"].pk if v == "{village}" else v)
+                                     for k, v in (target.data or {}).items()})
     else:
         data = {k: (s["household"].pk if v == "{household}" else v) for k, v in (target.data or {}).items()}
         method = client.patch if target.method == "PATCH" else client.post
@@ -165,7 +172,7 @@ def _state():
     return (list(Task.objects.order_by("pk").values_list("status", flat=True)),
             list(Assessment.objects.order_by("pk").values_list("vetoed", "commander_suggestion")),
             list(Household.objects.order_by("pk").values_list("version", flat=True)),
-            list(AreaExit.objects.order_by("pk").values_list("stage", flat=True)))
+            list(AreaExit.objects.order_by("pk").values_list("stage", flat=True)), Household.objects.count())
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.COUNTY_ADMIN])

@@ -71,6 +71,9 @@ PAGE_QUERIES = {
     "web:login": ("next",),
     "web:evaluation_round": ("village", "pending", "page"),
     "web:rectification_list": ("source", "status", "page"),
+    "web:household_register": ("year", "rows"),
+    "web:village_figures": ("year",),
+    "web:village_figures_template": ("year",),
 }
 API_PAGING = ("limit", "offset", "format")
 
@@ -199,6 +202,7 @@ def _form_field_names() -> set[str]:
     import tuopin.api.edits  # noqa: F401
     import tuopin.web.evaluation_forms  # noqa: F401
     import tuopin.web.forms  # noqa: F401
+    import tuopin.web.registration_forms  # noqa: F401
     import tuopin.web.task_forms  # noqa: F401
     import tuopin.web.views.administration  # noqa: F401
 

@@ -43,6 +43,8 @@ ACTION_LABELS = {
     "end": p("audit action", "ended"),
     "leave": p("audit action", "member left the household"),
     "merge": p("audit action", "households merged"),
+    "register": p("audit action", "family registered to apply for identification"),
+    "village_figures_load": p("audit action", "village figures loaded"),
     "import": p("audit action", "registry import"),
     "org_import": p("audit action", "pairings imported"),
     # accountability

@@ -4,6 +4,7 @@ four digits, checked against the years the registry holds by the view (decision 
 
 from __future__ import annotations
 
+from tuopin.apps.organisation.imports.kinds import BY_KEY as ORGANISATION_KINDS
 from tuopin.common.params import parse_id
 
 
@@ -28,3 +29,27 @@ class YearConverter:
 
     def to_url(self, value) -> str:
         return f"{int(value):04d}"
+
+
+class VocabularyConverter:
+    """A path segment from a fixed list of ASCII words (a kind of template, say): never free text, so no name or
+    ID number can reach a URL through it, and anything else is a 404."""
+
+    words: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        assert cls.words and all(w.isascii() and w.replace("_", "").isalpha() for w in cls.words), cls.words
+        cls.regex = "|".join(sorted(cls.words, key=len, reverse=True))
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+class OrganisationKindConverter(VocabularyConverter):
+    """`<orgkind:kind>`: a kind of the organisation workbook, or `all` (its templates)."""
+
+    words = (*ORGANISATION_KINDS, "all")

@@ -2,8 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
 from . import views
-from .converters import IdConverter, YearConverter
-from .views import administration, evaluation, rectification
+from .converters import IdConverter, OrganisationKindConverter, YearConverter
+from .views import administration, evaluation, rectification, registration, village_figures
 from .views import login as login_views
 from .views import password as password_views
 from .views import organisation as org
@@ -12,6 +12,7 @@ from .views import second_factor as second_factor_views
 
 app_name = "web"
 register_converter(IdConverter, "id")  # record ids: 1 to 2^63 − 1, else 404 (decision 1140)
+register_converter(OrganisationKindConverter, "orgkind")  # the organisation workbook's kinds
 register_converter(YearConverter, "year")  # four digits; the views check the years the registry holds
 # Households, persons and yearly records are addressed by primary key only: never by ID number or name.
 urlpatterns = [
@@ -47,6 +48,7 @@ urlpatterns = [
     path("procedures/identification/", views.procedures, {"kind": "identification"},
          name="identification_procedures"),
     path("procedures/returns/", views.procedures, {"kind": "returns"}, name="return_procedures"),
+    path("procedures/identification/register/", registration.household_register_page, name="household_register"),
     path("procedures/propose/", views.procedure_propose, name="procedure_propose"),
     path("procedures/advance/", views.procedure_advance, name="procedure_advance"),
     path("procedures/<id:pk>/", views.procedure_event, name="procedure_event"),
@@ -56,6 +58,9 @@ urlpatterns = [
     # Village and county exits (贫困村退出, 贫困县摘帽): the areas with the engine's verdict, one procedure, its notice.
     path("area-exits/villages/", views.area_exits, {"kind": "village"}, name="village_exits"),
     path("area-exits/county/", views.area_exits, {"kind": "county"}, name="county_exits"),
+    path("area-exits/villages/figures/", village_figures.village_figures_page, name="village_figures"),
+    path("area-exits/villages/figures/template.csv", village_figures.village_figures_template,
+         name="village_figures_template"),
     path("area-exits/propose/", views.area_exit_propose, name="area_exit_propose"),
     path("area-exits/case/<id:pk>/", views.area_exit_detail, name="area_exit"),
     path("area-exits/case/<id:pk>/advance/", views.area_exit_advance, name="area_exit_advance"),
@@ -85,7 +90,7 @@ urlpatterns = [
     path("rectification/<id:pk>/reopen/", rectification.rectification_reopen, name="rectification_reopen"),
     # The organisation, kept by people (decisions 1220–1225): lists, record pages with history, import, templates.
     path("organisation/", org.org_index, name="org_index"),
-    path("organisation/templates/<slug:kind>.xlsx", org.org_template, name="org_template"),
+    path("organisation/templates/<orgkind:kind>.xlsx", org.org_template, name="org_template"),
     path("organisation/missing/", org.org_missing, name="org_missing"),
     path("organisation/units/", org.unit_list, name="org_units"),
     path("organisation/units/new/", org_edit.unit_edit, name="org_unit_new"),

@@ -134,6 +134,22 @@ def rectification_from_finding(*, sample, by, source: str = "web") -> Task | Non
     return task
 
 
+def rectification_from_exit_sent_back(*, event, stage: str, note: str, by, source: str = "web") -> Task | None:
+    """A household exit sent back at a stage (a check failed, or an upheld objection to the notice) opens an item
+    for the household's owner, once per exit procedure (decision 1237). Called by the procedure service inside its
+    transaction, after its own permission check; None when the procedure already has its item."""
+    from tuopin.apps.registry.choices import Stage
+
+    key = f"rect|exit|{event.pk}"
+    if Task.objects.filter(key=key).exists():
+        return None
+    household = event.household
+    title = f"脱贫退出被退回（{Stage(stage).label}）：{household.number}"
+    return _make(title=title, by=by, village=household.village, household=household, detail=note.strip(),
+                 source=RectificationSource.CHECK, check_kind=f"exit_sent_back:{stage}"[:40], key=key,
+                 year=event.year, audit_source=source)
+
+
 @transaction.atomic
 def rectifications_from_check(*, scope: Region, by, on: dt.date | None = None, source: str = "web") -> dict:
     """The four-not-removes check (四个不摘) run on `scope`: each flag on a household or village becomes an item,

@@ -10,6 +10,7 @@ reported with its row, column, value and reason; then each village's record of t
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -53,9 +54,12 @@ def _count(value: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() else None
 
 
-def _read(path: Path, villages: dict, by_name: dict) -> tuple[list[tuple[Region, dict]], list[Problem]]:
-    name = path.name
-    with open(path, newline="", encoding="utf-8-sig") as f:
+def _read(content: bytes, name: str, villages: dict, by_name: dict) -> tuple[list[tuple[Region, dict]], list[Problem]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [Problem(name, 1, "", "", _("the file is not UTF-8 text: save it as “CSV UTF-8”"))]
+    with io.StringIO(text, newline="") as f:
         reader = csv.DictReader(f)
         headers = [h.strip() for h in reader.fieldnames or ()]
         reader.fieldnames = headers
@@ -68,8 +72,8 @@ def _read(path: Path, villages: dict, by_name: dict) -> tuple[list[tuple[Region,
         rows, seen = [], set()
         for number, raw in enumerate(reader, start=2):
             raw = {k: (v or "").strip() for k, v in raw.items() if k}
-            if not any(raw.values()):
-                continue
+            if not any(v for k, v in raw.items() if k not in (CODE, TOWNSHIP, VILLAGE)):
+                continue  # a village named with no figure at all (a template row left empty): nothing to load
             if raw.get(CODE):
                 column, value, village = CODE, raw[CODE], villages.get(raw[CODE])
             else:
@@ -110,15 +114,19 @@ def _read(path: Path, villages: dict, by_name: dict) -> tuple[list[tuple[Region,
 
 
 @transaction.atomic
-def village_figures_load(*, path: str | Path, year: int, by, source: str = "cli") -> dict:
-    """Create or update the year's figures of the villages in the file; raises FiguresRefused (nothing written)
-    with every problem. Returns {"created": n, "updated": n, "unchanged": n}."""
+def village_figures_load(*, year: int, by, path: str | Path | None = None, content: bytes | None = None,
+                         name: str = "", source: str = "cli") -> dict:
+    """Create or update the year's figures of the villages in the file (a path, or the `content` of an uploaded
+    file called `name`); raises FiguresRefused (nothing written) with every problem.
+    Returns {"created": n, "updated": n, "unchanged": n}."""
     require(by, Action.LOAD_VILLAGE_FIGURES)
-    path = Path(path)
+    if content is None:
+        path = Path(path)
+        content, name = path.read_bytes(), path.name
     reach = regions_visible_to(by).filter(level=Level.VILLAGE).select_related("parent")
     villages = {v.code: v for v in reach}
     by_name = {(v.parent.name, v.name): v for v in villages.values()}
-    rows, problems = _read(path, villages, by_name)
+    rows, problems = _read(content, name, villages, by_name)
     if problems:
         raise FiguresRefused(problems)
     existing = {r.village_id: r for r in VillageYear.objects.select_for_update().filter(
@@ -139,8 +147,8 @@ def village_figures_load(*, path: str | Path, year: int, by, source: str = "cli"
             unchanged += 1
     counts = {"created": created, "updated": updated, "unchanged": unchanged}
     audit_batch(actor=by, action="village_figures_load", entity="geo.villageyear", source=source,
-                batch={"file": path.name, "year": year, **counts,
+                batch={"file": name, "year": year, **counts,
                        "population": sum(v["population"] for _, v in rows)},
-                summary=f"{path.name}: village figures of {year}, {created} created, {updated} updated, "
+                summary=f"{name}: village figures of {year}, {created} created, {updated} updated, "
                         f"{unchanged} unchanged")
     return counts

@@ -397,6 +397,18 @@ def _members_on(household_ids: list[int], on: dt.date) -> dict[int, int]:
     return counts
 
 
+def _rectify_sent_back(done: list[_Advanced], *, kind: str, stage: str, passed: bool, note: str, by,
+                       source: str) -> None:
+    """A household's exit sent back means it does not meet the standard yet: a rectification item for its owner
+    (decision 1237). A refused identification or return is an answer, not a problem to put right."""
+    if passed or kind != c.EventKind.EXITED:
+        return
+    from tuopin.apps.assistance.rectification import rectification_from_exit_sent_back
+
+    for d in done:
+        rectification_from_exit_sent_back(event=d.event, stage=stage, note=note, by=by, source=source)
+
+
 def _event_id(event) -> int:
     return event.pk if isinstance(event, StatusEvent) else int(event)
 
@@ -426,6 +438,7 @@ def procedure_advance(*, event: StatusEvent, stage: str, by, on: dt.date, passed
     spec = PROCEDURES[kind]
     [done] = _advance([eid], stage=stage, by=by, on=on, passed=passed, note=note, ends_on=ends_on,
                       by_name=by_name, kind=kind)
+    _rectify_sent_back([done], kind=kind, stage=stage, passed=passed, note=note, by=by, source=source)
     ev = done.event
     verb = "passed" if passed else "refused"
     audit_change(actor=by, action=f"{spec.audit}:{stage}", instance=ev, source=source,
@@ -463,6 +476,7 @@ def procedure_advance_many(*, events: Iterable, stage: str, by, on: dt.date, pas
     spec = PROCEDURES[kind]
     done = _advance(ids, stage=stage, by=by, on=on, passed=passed, note=note, ends_on=ends_on, by_name=by_name,
                     kind=kind)
+    _rectify_sent_back(done, kind=kind, stage=stage, passed=passed, note=note, by=by, source=source)
     audit_batch(
         actor=by, action=f"{spec.audit}:{stage}", entity="registry.statusevent", source=source,
         batch={"stage": stage, "on": on.isoformat(), "ends_on": ends_on.isoformat() if ends_on else None,

@@ -121,7 +121,7 @@ def area_exits(request, kind: str):
                "years": sorted({year, *figures.years_with_records(region)}),
                "propose_form": AreaProposeForm(initial={"year": year, "on": min(timezone.localdate(),
                                                                                   dt.date(year + 1, 12, 31))}),
-               "list_url": LIST_PAGE[kind]}
+               "list_url": LIST_PAGE[kind], "may_load_figures": may(user, Action.LOAD_VILLAGE_FIGURES)}
     if kind == "village":
         context["rows"] = _village_rows(user, region, year)
         exit_rules = _exit_rules(region, "village_exit", year)

@@ -116,6 +116,7 @@ def procedures(request, kind: str = "exit"):
         "sections": sections, "open_count": sum(counts.values()), "candidates": candidates[:LIST_LIMIT],
         "more_candidates": len(candidates) > LIST_LIMIT,
         "may_propose": may(user, services.PROCEDURES[event_kind].open_action),
+        "may_register": slug == "identification" and may(user, Action.REGISTER_HOUSEHOLD),
         "propose_form": form_class(initial={"on": on, "year": year, "kind": slug}),
     })
 
@@ -208,6 +209,8 @@ def procedure_advance(request):
             messages.success(request, _("%(stage)s recorded for %(n)s households.") % {"stage": label, "n": len(done)})
         else:
             messages.success(request, _("%(n)s households sent back at %(stage)s.") % {"stage": label, "n": len(done)})
+            if event_kind == c.EventKind.EXITED:  # decision 1237
+                messages.info(request, _("A rectification item was opened for each, routed to whoever helps the household."))
     return _back(year, slug)
 
 
