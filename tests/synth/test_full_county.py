@@ -1,4 +1,4 @@
-"""The whole demo county, once: the seed's headline figures from the database (slow: a few minutes)."""
+"""The whole demo county, once: Zhenlai's published headline figures from the database (slow: a few minutes)."""
 
 from __future__ import annotations
 
