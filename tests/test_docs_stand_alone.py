@@ -1,6 +1,6 @@
 """The repository stands alone: its code, tests and docs point only at what a reader of this repository can open.
 
-- No file names a planning document kept outside the repository, or a path out of it (`../shared`).
+- No file names a planning or reference document kept outside the repository, or a path out of it (`../shared`).
 - No comment, docstring or page cites a tracker's issue label ("issue [4]"): it says the need or names the decision.
 - Every relative link in README.md and docs/ (text or image) reaches a file of the repository, and a link to a
   heading of a Markdown file (`data-formats.md#7-definitions-behind-the-figures`) reaches a heading there.
@@ -17,7 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SCANNED = ("src", "docs", "tests", "benchmarks", "scripts", "README.md", "Makefile", "pyproject.toml")
 SKIPPED_SUFFIXES = {".png", ".jpg", ".gif", ".ico", ".pdf", ".xlsx", ".parquet", ".mo", ".woff", ".woff2", ".ttf"}
-OUTSIDE = re.compile(r"\b(?:CONTRACTS|DESIGN|FEATURES|STYLE)\.md\b|\bCONTRACTS\b|\.\./shared\b|/work/shared\b")
+OUTSIDE = re.compile(r"\b(?:CONTRACTS|DESIGN|FEATURES|STYLE)\.md\b|\bCONTRACTS\b|\.\./shared\b|/work/shared\b"
+                     r"|standards-and-facts|security-checklist|national_anchor")
 ISSUE_LABEL = re.compile(r"(?i)\bissues?\s*\[\d+\]|\bissues?\s+#?\d+\b")
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 PATH_IN_CODE = re.compile(r"`((?:docs|src|tests|benchmarks|scripts)/[^`\s]+?\.(?:md|py|sql|toml|html|txt))`")
@@ -83,6 +84,7 @@ def test_scan_reads_the_files_it_should():
     read = {path.relative_to(ROOT).as_posix() for path, _ in _texts(*SCANNED)}
     assert {"README.md", "docs/data-formats.md", "src/tuopin/cli.py", "tests/conftest.py"} <= read
     assert OUTSIDE.search("see CONTRACTS.md") and OUTSIDE.search("../shared/reference/x.py")
+    assert OUTSIDE.search("(standards-and-facts.md)") and not OUTSIDE.search("docs/standards.md")
     assert ISSUE_LABEL.search("(issue [4] item 6)") and not ISSUE_LABEL.search("households[4]")
 
 
