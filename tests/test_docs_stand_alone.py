@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SCANNED = ("src", "docs", "tests", "benchmarks", "scripts", "README.md", "Makefile", "pyproject.toml")
+SCANNED = ("src", "docs", "tests", "benchmarks", "scripts", ".ci", "README.md", "Makefile", "pyproject.toml")
 SKIPPED_SUFFIXES = {".png", ".jpg", ".gif", ".ico", ".pdf", ".xlsx", ".parquet", ".mo", ".woff", ".woff2", ".ttf"}
 OUTSIDE = re.compile(r"\b(?:CONTRACTS|DESIGN|FEATURES|STYLE)\.md\b|\bCONTRACTS\b|\.\./shared\b|/work/shared\b"
                      r"|standards-and-facts|security-checklist|national_anchor")
