@@ -214,7 +214,7 @@ def _monitoring_rows(reg: Registry) -> list[tuple]:
 
 
 def headline(reg: Registry) -> dict:
-    """Zhenlai's published figures, as this build has them (computed from the rows, not from the targets)."""
+    """The seed's figures, as this build has them (computed from the rows, not from the targets)."""
     from .story import POOR, RETURNED, status_at_end
 
     population = {y: 0 for y in d.YEARS}
