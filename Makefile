@@ -1,5 +1,7 @@
 # The two commands: `make demo` (set up, build the demo county, serve it) and `make test`.
 PY ?= python3
+# Tests run in parallel, one worker per core (pytest-xdist); `make test TEST_WORKERS=0` runs them in one process.
+TEST_WORKERS ?= auto
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
@@ -22,11 +24,11 @@ demo: $(STAMP)
 	$(BIN)/tuopin demo --reset
 
 test: $(STAMP) system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # The same suite against PostgreSQL (what .ci/run does after `make test`).
 test-pg: $(STAMP) system-deps
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -n $(TEST_WORKERS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/demo_build.py --only sqlite # one of them
     .venv/bin/python benchmarks/demo_build.py --scale 0.1   # a smaller run
 
-Targets (the brief): the registry part ≤ 60 s, the whole build (organisation and accounts included)
+Targets: the registry part ≤ 60 s, the whole build (organisation and accounts included)
 ≤ 120 s, on the project's 2-core machine. Each database is built in a fresh process, into a fresh
 database (SQLite file under var/bench/, PostgreSQL database tuopin_bench_demo), exactly as the command
 builds it (tuopin.apps.demo.load.demo_build). Wall-clock seconds are printed with the process's CPU seconds

@@ -1,4 +1,4 @@
-"""Backup and restore of the whole demo county: seconds, CPU and file size (issue [4] item 7).
+"""Backup and restore of the whole demo county: seconds, CPU and file size.
 
     TUOPIN_VAR=/tmp/bench .venv/bin/tuopin demo --reset --no-serve        # once (PostgreSQL: DATABASE_URL too)
     TUOPIN_VAR=/tmp/bench .venv/bin/python benchmarks/durability.py

@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/import_export.py --pg            # PostgreSQL database tuopin_bench_h2
     .venv/bin/python benchmarks/import_export.py --persons 20000 # a smaller run
 
-Target (the issue): import of the 170,000-person xlsx into an empty database in ≤ 60 s. The workbook is
+Target: import of the 170,000-person xlsx into an empty database in ≤ 60 s. The workbook is
 generated once by a quick generator of its own (11 townships, 141 villages, Zhenlai-shaped names) and
 cached in var/bench/. Steps timed: import into the empty database, the same file again (all unchanged),
 export xlsx / csv / parquet, and the unmasked xlsx export (with extension columns) imported once more.

@@ -1,4 +1,4 @@
-"""Load: concurrent users browsing household pages, village pages and dashboards (issue [4] item 9).
+"""Load: concurrent users browsing household pages, village pages and dashboards.
 
     TUOPIN_VAR=/tmp/bench .venv/bin/tuopin demo --reset --no-serve                           # once
     TUOPIN_VAR=/tmp/bench .venv/bin/python benchmarks/load.py --serve --workers 3 --users 50 --seconds 120

@@ -1,4 +1,4 @@
-"""National scale (issue [5]): `tuopin synth` N households, then `tuopin assess --data` over them.
+"""National scale: `tuopin synth` N households, then `tuopin assess --data` over them.
 Target: 30,000,000 households assessed in ≤ 15 s wall and ≤ 6 GB peak memory on the 2-core, 24 GB VM.
 
     .venv/bin/python benchmarks/nation.py --households 1000000 10000000 30000000 [--root /work/data/bench]

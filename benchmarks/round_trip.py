@@ -1,4 +1,4 @@
-"""The county's own export imported back: time and peak memory (issue [7]: ≤ 60 s, ≤ 1 GB for 173,687 persons).
+"""The county's own export imported back: time and peak memory (target: ≤ 60 s, ≤ 1 GB for 173,687 persons).
 
     TUOPIN_VAR=/tmp/rt DATABASE_URL=sqlite:////tmp/rt/demo.sqlite3 .venv/bin/tuopin demo --no-serve   # once
     TUOPIN_VAR=/tmp/rt DATABASE_URL=sqlite:////tmp/rt/demo.sqlite3 .venv/bin/python benchmarks/round_trip.py

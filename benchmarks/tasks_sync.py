@@ -1,4 +1,4 @@
-"""`tuopin tasks sync` on the whole demo county: the target is ≤ 10 s per run (issue [3]).
+"""`tuopin tasks sync` on the whole demo county: the target is ≤ 10 s per run.
 
     .venv/bin/python benchmarks/tasks_sync.py             # builds the demo into var/bench/tasks_sync/ once (~2 min)
     .venv/bin/python benchmarks/tasks_sync.py --rebuild   # builds it again

@@ -48,3 +48,9 @@ def _documents_dir(settings, tmp_path):
     """Documents made by the worker are kept under the test's own folder, never the working tree's var/: every
     test's database starts again from the same audit ids, so a kept file of another test would match its key."""
     settings.DOCUMENTS_DIR = tmp_path / "documents"
+
+
+def pytest_collection_modifyitems(items):
+    """The tests that build the whole demo county go first: run in parallel (`make test` uses pytest-xdist), the
+    longest test then overlaps the rest of the suite instead of trailing after it."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

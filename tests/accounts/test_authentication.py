@@ -1,4 +1,4 @@
-"""Passwords, throttling, login audit, sessions (idle / absolute / ended on disable) — issue [4] item 1."""
+"""Passwords, throttling, login audit, sessions (idle / absolute / ended on disable)."""
 
 import time
 

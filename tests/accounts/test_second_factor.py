@@ -1,4 +1,4 @@
-"""The second factor, completed (issue [4] item 1): enrolling an authenticator app (QR code and key, confirmed by
+"""The second factor, completed: enrolling an authenticator app (QR code and key, confirmed by
 a current code, audited, the secret in no URL and no log), a code good only once, enrolment forced on the roles
 that require it, and the security administrator's release of a login lockout."""
 

@@ -1,4 +1,4 @@
-"""TOTP second factor (RFC 6238) and the two-step login — issue [4] item 1."""
+"""TOTP second factor (RFC 6238) and the two-step login."""
 
 import hashlib
 

@@ -224,5 +224,6 @@ def test_a_pairing_cadre_does_not_edit_the_yearly_figures_it_is_scored_on(api, c
     response = api("cadre").patch(f"/api/household-years/{record.pk}/", {"version": 1, "wage_income_fen": 500_000},
                                   format="json")
     assert response.status_code == 403
+    assert response.json()["detail"] == "您的角色可以查看这些记录，但不能修改。"  # in the interface's language
     record.refresh_from_db()
     assert record.version == 1

@@ -1,4 +1,4 @@
-"""Optimistic locking on tasks (issue [4] item 6): a completion names the version it read; a task changed since —
+"""Optimistic locking on tasks (decision 0906): a completion names the version it read; a task changed since —
 by a colleague or by the sync — is refused through the service, the page and the API, with who and when, and the
 page keeps what the person typed."""
 

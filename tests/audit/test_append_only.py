@@ -1,4 +1,4 @@
-"""No UPDATE or DELETE on the audit trail, by the ORM or by raw SQL, on SQLite and PostgreSQL (issue [4] item 3).
+"""No UPDATE or DELETE on the audit trail, by the ORM or by raw SQL, on SQLite and PostgreSQL (decision 0905).
 
 Run on PostgreSQL too: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test_auth pytest tests/audit
 """

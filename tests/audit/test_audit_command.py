@@ -1,4 +1,4 @@
-"""`tuopin audit` (CONTRACTS.md) and the audit of every command run — issue [4] item 3."""
+"""`tuopin audit` (its JSON Lines in docs/data-formats.md §6) and the audit of every command run."""
 
 import datetime as dt
 import json

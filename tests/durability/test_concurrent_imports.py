@@ -1,4 +1,4 @@
-"""Two imports at once cannot corrupt the registry (issue [4] item 6, decision 0907): `tuopin import` processes
+"""Two imports at once cannot corrupt the registry (decision 0907): `tuopin import` processes
 started together on one database both finish and leave exactly what running them one after the other leaves;
 an import that cannot get the lock in time is refused with a clear message and writes nothing; a killed import
 does not leave the lock behind. On SQLite, and on PostgreSQL when DATABASE_URL names a server."""

@@ -1,4 +1,4 @@
-"""DuckDB and Spark "agree" (CONTRACTS.md): every integer count equal and the sets of (household, indicator,
+"""DuckDB and Spark "agree" (docs/data-formats.md §7): every integer count equal and the sets of (household, indicator,
 reason) rows equal, money compared in integer fen. Checked here on every column the runners return: integers,
 booleans, text and dates exactly, fractions to 1e-12 (sums of fractions may be added in another order).
 """

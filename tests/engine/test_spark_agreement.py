@@ -1,5 +1,5 @@
-"""The rules on Spark give DuckDB's results (CONTRACTS.md "agree"): the live registry of the small county,
-and a small build of the demo county exported as a snapshot, in two years and at every area level;
+"""The rules on Spark give DuckDB's results ("agree" as docs/data-formats.md §7 defines it): the live registry
+of the small county, and a small build of the demo county exported as a snapshot, in two years and at every area level;
 the commands (`tuopin assess --engine spark`, `spark_submit`) print the same figures."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Optimistic locking on the organisation records people edit (issue [4] item 6): pairings, work teams and their
+"""Optimistic locking on the organisation records people edit (decision 0906): pairings, work teams and their
 members, 1×5 groups and war zones carry a version and who saved it when; an edit made from a stale read is
 refused, naming them, and nothing is written."""
 

@@ -1,4 +1,4 @@
-"""`tuopin org [--on DATE] --json` as CONTRACTS.md names its keys."""
+"""`tuopin org [--on DATE] --json` with the keys of docs/data-formats.md §6."""
 
 import io
 import json

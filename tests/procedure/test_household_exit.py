@@ -22,7 +22,7 @@ S = c.Stage
 
 
 def _exits_announced_in(year):
-    """CONTRACTS.md: households whose exit was announced in Y, and their members on that date."""
+    """docs/data-formats.md §7: households whose exit was announced in Y, and their members on that date."""
     events = StatusEvent.objects.filter(kind=c.EventKind.EXITED, stage=S.ANNOUNCED, effective_on__year=year)
     return events.count(), sum(e.persons for e in events)
 

@@ -1,4 +1,4 @@
-"""An independent reading of the demo data under CONTRACTS.md's definitions, from plain rows.
+"""An independent reading of the demo data under the definitions of docs/data-formats.md §7, from plain rows.
 
 It re-derives what the assessment engine will compute — status at year end from the events, the
 household standard from the yearly records — so the tests catch a generator that drifts from the story.

@@ -1,4 +1,4 @@
-"""The whole demo county, once: the seed's headline figures from the database (slow: a few minutes)."""
+"""The whole demo county, once: Zhenlai's published headline figures from the database (slow: a few minutes)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def test_the_full_county_has_the_seed_figures(db, settings, tmp_path):
     assert UnitVillagePairing.objects.values("unit").distinct().count() == 189
     assert WorkTeamMember.objects.filter(is_first_secretary=True).count() == 115
     assert WorkTeamMember.objects.filter(is_first_secretary=False).count() == 302
-    # The seed's outcomes, as the assessment engine computes them from the data (issue [2]).
+    # Zhenlai's published outcomes, as the assessment engine computes them from the data (decision 0102).
     from tuopin.apps.assessment.services import assess
 
     by_year = {year: assess(year=year)[0] for year in range(2015, 2019)}
@@ -84,7 +84,7 @@ def test_the_full_county_has_the_seed_figures(db, settings, tmp_path):
     # The accountability work (decision 0717): scores from a plausible year of tasks and visits.
     _check_the_demo_work()
 
-    # DuckDB and Spark agree on every household and every area of the county (issue [5]): in 2015 (the most
+    # DuckDB and Spark agree on every household and every area of the county: in 2015 (the most
     # poor households and gaps), 2018 (the last exits, the county's exit) and 2020 (returns and monitoring).
     # Each year costs a Spark run of ~20 s and CI runs this test twice; the fast suite covers other years.
     from tests.engine.agreement import assert_export_agrees

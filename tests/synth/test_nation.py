@@ -111,7 +111,7 @@ def test_members_persons_status_and_population_agree(nation):
                 JOIN (SELECT h.village_code, COUNT(*) n FROM persons p JOIN households h USING (household_id)
                       GROUP BY ALL) r USING (village_code)
                 WHERE v.population <= r.n""") == [(0,)]
-    # households_yearly.status is the status the events leave at the end of the year (CONTRACTS.md)
+    # households_yearly.status is the status the events leave at the end of the year (docs/data-formats.md §7)
     for year in YEARS:
         params = rules.parameters(standards.load("000000"), year)
         status = dict(q(f"WITH s AS ({rules.render('household_status', params)}) SELECT household_id, kind_at_end FROM s"))

@@ -1,4 +1,4 @@
-"""What the three busiest pages cost in queries (issue [4] item 9, load): a household's file, a village, a
+"""What the three busiest pages cost in queries (as in benchmarks/load.py): a household's file, a village, a
 township dashboard. The counts do not grow with the rows on the page, and a household's indicators come from the
 cached run of its township while that run is as new as the latest write."""
 

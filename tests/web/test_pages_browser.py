@@ -1,4 +1,4 @@
-"""The pages issue [7] found confusing, in a real browser, each as the role that works from it: a cadre's task
+"""The pages users found confusing, in a real browser, each as the role that works from it: a cadre's task
 list (most urgent first, the household number labelled), the county office's accountability board (a period
 picker, counts that agree), a department's worklist, and the audit administrator's trail in words and local time."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
@@ -45,7 +46,7 @@ class MayEditRegistry(BasePermission):
     """Reading is for every authenticated account (scoping decides what it sees); editing is the permission
     layer's decision (`view.edit_action`), asked again by the service for the record itself."""
 
-    message = "Your role may read these records but not edit them."
+    message = gettext_lazy("Your role may read these records but not edit them.")
 
     def has_permission(self, request, view) -> bool:
         if request.method in SAFE_METHODS:

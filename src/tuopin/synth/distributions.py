@@ -1,5 +1,5 @@
-"""The numbers the demo county is shaped by: the seed's figures, and plausible shares for rural
-north-east China around 2015 where the seed is silent (see docs/decisions/0101-…).
+"""The numbers the demo county is shaped by: Zhenlai's published figures, and plausible shares for rural
+north-east China around 2015 where they are silent (decision 0101).
 
 Every count is given at full size; `scaled()` shrinks it for tests.
 """
@@ -21,7 +21,7 @@ POVERTY_LINE_YUAN = {y: _STANDARDS.poverty_line_yuan(y) for y in range(2014, 202
 
 @dataclass(frozen=True)
 class Targets:
-    """The seed's figures (full size), and the small adjustments that keep them true together."""
+    """Zhenlai's published figures (full size), and the small adjustments that keep them true together."""
 
     population: int = 172_600          # rural registered population, end 2015
     households: int = 71_000

@@ -1,4 +1,4 @@
-"""The county's organisation for poverty alleviation (S1–S3, S15, S17), as rows with explicit ids.
+"""The county's organisation for poverty alleviation (the 1+N groups, war zones, work teams, pairings), as rows with explicit ids.
 
 28 special groups led by 20 county leaders with 27 department heads as deputies; a war zone per
 township (the county leader in charge and the township Party secretary); 189 units paired with the

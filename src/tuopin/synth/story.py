@@ -1,7 +1,7 @@
 """The county's story 2014–2020, decided household by household (docs/decisions/0100–0105).
 
 Identification in 2014–2015; exits 2016–2018 (18,827 households, 35,972 persons); a few deaths,
-natural decreases and new identifications, balanced so the seed's figures hold exactly at full size;
+natural decreases and new identifications, balanced so Zhenlai's published figures hold exactly at full size;
 consolidation in 2019–2020 with a few 返贫 and 监测纳入. Each household-year gets an outcome —
 meets every indicator, or fails a named one — which years.py turns into the yearly records the
 assessment engine will read: a household exiting in Y meets everything in Y; one still poor at

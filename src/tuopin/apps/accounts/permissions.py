@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext as _
 
 from .models import Role
 
@@ -188,15 +188,16 @@ def missing_scope_field(account) -> tuple[str, str]:
                    R.EVALUATOR: Level.COUNTY, R.DEPARTMENT: Level.COUNTY}.get(role)
     if need_region is not None:
         if account.region_id is None:
-            return "region", "no region assigned"
+            return "region", _("no region assigned")
         if account.region.level != need_region:
-            return "region", f"the role works on a {need_region}, not a {account.region.level}"
+            return "region", _("the role works on a %(need)s, not a %(level)s") % {
+                "need": Level(need_region).label, "level": account.region.get_level_display()}
     if role == R.CADRE and account.cadre_id is None:
-        return "cadre", "no cadre linked"
+        return "cadre", _("no cadre linked")
     if role == R.DEPARTMENT and account.department_id is None:
-        return "department", "no department linked"
+        return "department", _("no department linked")
     if role not in BUSINESS_ROLES and role not in ADMINISTRATIVE_ROLES:
-        return "role", "no role assigned"
+        return "role", _("no role assigned")
     return "", ""
 
 
@@ -214,17 +215,17 @@ def _reach_household(account, household) -> str:
     reached = account.__dict__.setdefault("_households_reached", {})
     if household.pk not in reached:
         reached[household.pk] = households_visible_to(account).filter(pk=household.pk).exists()
-    return "" if reached[household.pk] else "the household is outside your area"
+    return "" if reached[household.pk] else _("the household is outside your area")
 
 
 def _reach_task(account, task) -> str:
     from .scoping import tasks_visible_to
 
     if not tasks_visible_to(account).filter(pk=task.pk).exists():
-        return "the task is outside your area"
+        return _("the task is outside your area")
     # A task owned by a cadre is that cadre's to report done: others see it and follow it up, not complete it.
     if task.owner_cadre_id is not None and task.owner_cadre_id != account.cadre_id:
-        return "this task is owned by a pairing cadre; only that cadre reports it done"
+        return _("this task is owned by a pairing cadre; only that cadre reports it done")
     return ""
 
 
@@ -234,14 +235,14 @@ def _judge(account, assessment) -> str:
 
     if account.role == R.COUNTY_ADMIN or set(zone_townships_commanded_by(account)) & zone_townships_of(assessment):
         return ""
-    return ("only a commander of the war zone the unit or team serves in (or the county office) may propose or "
-            "veto its assessment")
+    return _("only a commander of the war zone the unit or team serves in (or the county office) may propose or "
+             "veto its assessment")
 
 
 def _own_county(account, obj) -> str:
     """An evaluation round (or the county drawn) is the account's when it is the county the account works on."""
     county_id = getattr(obj, "county_id", None) or getattr(obj, "pk", None)
-    return "" if county_id == account.region_id else "the evaluation round is of another county"
+    return "" if county_id == account.region_id else _("the evaluation round is of another county")
 
 
 def _reach_region(account, region) -> str:
@@ -250,7 +251,7 @@ def _reach_region(account, region) -> str:
 
     if hasattr(region, "village_id"):  # a household
         return _reach_household(account, region)
-    return "" if regions_visible_to(account).filter(pk=region.pk).exists() else "the place is outside your area"
+    return "" if regions_visible_to(account).filter(pk=region.pk).exists() else _("the place is outside your area")
 
 
 def _organisation_record(account, record) -> str:
@@ -260,45 +261,45 @@ def _organisation_record(account, record) -> str:
         return ""
     township = township_id_of(record)
     if township is None:
-        return gettext_noop("only the county office edits the county-wide organisation (units, cadres, groups, "
+        return _("only the county office edits the county-wide organisation (units, cadres, groups, "
                             "war zones)")
-    return "" if township == account.region_id else gettext_noop("the record lies outside your war zone")
+    return "" if township == account.region_id else _("the record lies outside your war zone")
 
 
 def _stage(account, stage) -> str:
     owners = STAGE_OWNERS.get(str(stage), frozenset())
-    return "" if account.role in owners else "your role does not record this stage"
+    return "" if account.role in owners else _("your role does not record this stage")
 
 
 def _area_propose(account, kind) -> str:
     return "" if account.role in AREA_PROPOSERS.get(str(kind), frozenset()) else \
-        "your role does not apply for this exit"
+        _("your role does not apply for this exit")
 
 
 def _area_stage(account, kind_and_stage) -> str:
     kind, stage = kind_and_stage
     owners = AREA_STAGE_OWNERS.get((str(kind), str(stage)), frozenset())
-    return "" if account.role in owners else "your role does not record this stage"
+    return "" if account.role in owners else _("your role does not record this stage")
 
 
 def _disable(account, target) -> str:
     if target.pk == account.pk:
-        return "an administrator cannot disable their own account"
+        return _("an administrator cannot disable their own account")
     if target.role in ADMINISTRATIVE_ROLES:
-        return "an administrator's account is not disabled by another administrator (三员分立)"
+        return _("an administrator's account is not disabled by another administrator (三员分立)")
     return ""
 
 
 def _assign(account, target_and_role) -> str:
     target, role = target_and_role
     if target.pk == account.pk:
-        return "an administrator cannot change their own role"
+        return _("an administrator cannot change their own role")
     if target.role in ADMINISTRATIVE_ROLES:
-        return "an administrator's role is not changed from inside the system (三员分立)"
+        return _("an administrator's role is not changed from inside the system (三员分立)")
     if role in ADMINISTRATIVE_ROLES:
-        return "administrative roles are not granted from inside the system (三员分立)"
+        return _("administrative roles are not granted from inside the system (三员分立)")
     if role not in BUSINESS_ROLES and role != R.UNASSIGNED:
-        return f"unknown role {role!r}"
+        return _("unknown role %(role)r") % {"role": role}
     return ""
 
 
@@ -331,12 +332,12 @@ def refusal(account, action: str, obj=None) -> str:
     if account is None:
         return ""  # the system's own jobs (see the module's docstring)
     if not getattr(account, "is_authenticated", False) or not account.is_active:
-        return "not logged in"
+        return _("not logged in")
     if account.role not in ROLES[action]:
-        return f"the role {account.get_role_display()} may not do this"
+        return _("the role %(role)s may not do this") % {"role": account.get_role_display()}
     missing = scope_missing(account)
     if missing:
-        return f"the account cannot work yet: {missing}"
+        return _("the account cannot work yet: %(missing)s") % {"missing": missing}
     rule = OBJECT_RULES.get(action)
     if rule is not None and obj is not None:
         return rule(account, obj)

@@ -1,4 +1,4 @@
-"""Accountability: responsibility lists, tasks, visits, assessments (S4, S16, S18, S2 veto)."""
+"""Accountability: responsibility lists, tasks, visits, assessments, the war-zone commanders' veto."""
 
 from django.conf import settings
 from django.db import models

@@ -26,7 +26,7 @@ from . import config
 from .models import Assessment, AssessmentEvent, Level as ItemLevel, ResponsibilityItem, Task, TaskStatus, Visit
 
 KINDS = ("cadre", "unit", "work_team", "township")
-VETOABLE = ("unit", "work_team")  # the commander's veto reaches paired units and work teams (S2)
+VETOABLE = ("unit", "work_team")  # the commander's veto reaches paired units and work teams (战区制)
 FAIL = "fail"
 _PERIOD = re.compile(r"^(\d{4})(?:(H)([12])|(Q)([1-4]))?$")
 

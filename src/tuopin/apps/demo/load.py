@@ -183,7 +183,7 @@ def _exit_on_the_engines_proposals(exits: dict, *, seed: int, scale: float) -> d
 
 
 def _evaluation_round(seed: int) -> None:
-    """The 2019 third-party evaluation on 2018 data (S22): the sample is drawn by the evaluation service;
+    """The 2019 third-party evaluation on 2018 data: the sample is drawn by the evaluation service;
     the evaluators' findings are what the engine suggests for each sampled household (the visit confirms
     the data), and the satisfaction survey asks every sampled household, nearly all of them approving."""
     import random

@@ -1,4 +1,4 @@
-"""The county's accountability work (S4, S16, S18): gap tasks, the "4+4", what their owners do with them, the
+"""The county's accountability work: gap tasks, the "4+4", what their owners do with them, the
 "1+1" visits (often a "1×5" group's shared trip), and the yearly assessments — so that the scores on the
 accountability pages come from a plausible record of work, not from an empty one (decision 0717).
 

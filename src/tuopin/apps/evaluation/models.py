@@ -1,4 +1,4 @@
-"""Evaluation rounds (第三方评估): sampling, findings, 三率一度 (S22)."""
+"""Evaluation rounds (第三方评估): sampling, findings, 三率一度."""
 
 from django.conf import settings
 from django.db import models

@@ -1,4 +1,4 @@
-"""Monitoring after exit (防返贫, S20)."""
+"""Monitoring after exit (防返贫)."""
 
 from django.db import models
 

@@ -1,4 +1,4 @@
-"""After exit, "four not-removes" (四个不摘, S20): once a village, the county or a household is out of poverty, its
+"""After exit, "four not-removes" (四个不摘): once a village, the county or a household is out of poverty, its
 responsibility, pairing and assistance stay. This check flags what was dropped after the exit date:
 
 - a household of an exited village or county, or an exited household, that had a pairing cadre on its exit

@@ -1,4 +1,4 @@
-"""Organisation: units, cadres, the leading group, war zones, work teams, pairings (S1–S3, S15, S17)."""
+"""Organisation: units, cadres, the leading group, war zones, work teams, pairings, 1×5 mutual groups."""
 
 from django.conf import settings
 from django.db import models

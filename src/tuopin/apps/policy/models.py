@@ -1,4 +1,4 @@
-"""Policies and department rosters (倒查正推, S10–S13)."""
+"""Policies and department rosters (倒查正推)."""
 
 from django.conf import settings
 from django.db import models

@@ -1,4 +1,4 @@
-"""Projects, funds and revenue distribution (S6–S9)."""
+"""Projects, funds and revenue distribution (PV stations, livestock bases, water, roads, housing)."""
 
 from django.db import models
 
