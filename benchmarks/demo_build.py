@@ -7,7 +7,7 @@
 Targets: the registry part ≤ 60 s, the whole build (organisation and accounts included)
 ≤ 120 s, on the project's 2-core machine. Each database is built in a fresh process, into a fresh
 database (SQLite file under var/bench/, PostgreSQL database tuopin_bench_demo), exactly as the command
-builds it (tuopin.synth.load.demo_build). Wall-clock seconds are printed with the process's CPU seconds
+builds it (tuopin.apps.demo.load.demo_build). Wall-clock seconds are printed with the process's CPU seconds
 beside them: on a shared machine the two part ways, and the CPU figure is the one to compare between runs.
 Prints one Markdown table row per database.
 """
@@ -46,7 +46,7 @@ def _one(backend: str, seed: int, scale: float) -> dict:
     django.setup()
     from django.core.management import call_command
 
-    from tuopin.synth.load import demo_build
+    from tuopin.apps.demo.load import demo_build
 
     call_command("migrate", interactive=False, verbosity=0)
     cpu0 = time.process_time()

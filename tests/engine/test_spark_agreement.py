@@ -29,7 +29,7 @@ def test_live_registry_agrees(county, spark):
 
 
 def test_small_demo_snapshot_agrees_every_household_and_area(db, settings, tmp_path, spark, capsys):
-    from tuopin.synth.load import demo_build
+    from tuopin.apps.demo.load import demo_build
 
     settings.DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.json"
     demo_build(seed=1, scale=0.02)  # the demo county at 2 % of its households, 2014–2020

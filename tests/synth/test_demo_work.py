@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from tuopin.apps.assistance.models import Assessment, Task, TaskEvent, TaskEvidence, TaskStatus, Visit
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.organisation.models import CadreHouseholdPairing, MutualGroup
-from tuopin.synth.load import demo_build
+from tuopin.apps.demo.load import demo_build
 
 
 def _paired(cadre: str, on: str | None) -> Exists:

@@ -11,7 +11,7 @@ from tuopin.apps.geo.models import Region, VillageYear
 from tuopin.apps.organisation.models import (CadreHouseholdPairing, SpecialGroup, Unit, UnitVillagePairing,
                                              WorkTeamMember)
 from tuopin.apps.registry.models import HouseholdYear, StatusEvent
-from tuopin.synth.load import demo_build
+from tuopin.apps.demo.load import demo_build
 
 
 def _poor_households_at_end(year: int) -> set[int]:

@@ -1,14 +1,25 @@
-"""Optimistic locking for records outside the registry (tasks, pairings, work teams, 1×5 groups, war zones):
-the same rule as tuopin.apps.registry.services — an edit names the version it read, a stale one is refused
-with StaleEdit, which says who saved the record last and when (decision 0906)."""
+"""Optimistic locking: an edit names the version it read, a stale one is refused with StaleEdit, which says
+who saved the record last and when (decision 0906). The registry's services raise the same StaleEdit; tasks,
+pairings, work teams, 1×5 groups and war zones lock through `locked` and `stamp`."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
-from tuopin.apps.registry.services import StaleEdit
-
 __all__ = ["StaleEdit", "locked", "stamp"]
+
+
+class StaleEdit(Exception):
+    """Somebody saved the record after this edit read it."""
+
+    def __init__(self, instance, read_version: int):
+        who = instance.updated_by.get_username() if getattr(instance, "updated_by", None) else "system"
+        when = timezone.localtime(instance.updated_at).strftime("%Y-%m-%d %H:%M") if instance.updated_at else "?"
+        super().__init__(
+            f"This record was changed by {who} at {when} (version {instance.version}, you edited version "
+            f"{read_version}); reload it and apply your change again."
+        )
+        self.instance = instance
 
 
 def locked(model, pk: int, version: int | None):

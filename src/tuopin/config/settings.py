@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tuopin.apps.monitoring",
     "tuopin.apps.evaluation",
     "tuopin.apps.durability",
+    "tuopin.apps.demo",
     "tuopin.web",
 ]
 

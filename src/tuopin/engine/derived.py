@@ -25,11 +25,12 @@ from pathlib import Path
 
 from tuopin import rules, standards
 
-from .ranges import household_conditions
+from .connection import FOLDER_MEMORY_LIMIT, connect, register_parquet, spill_folder
+from .snapshot import DERIVED as FOLDER
 from .snapshot import ROW_GROUP, SCHEMAS
+from .snapshot import drop_derived as drop  # noqa: F401 (callers say derived.drop)
 
 log = logging.getLogger(__name__)
-FOLDER = "derived"
 MANIFEST = "_snapshot.json"
 # The standards a snapshot folder is assessed under (`tuopin assess --data` reads the national ones).
 STANDARDS = "000000"
@@ -99,18 +100,10 @@ def sources(folder: str | Path, params: dict[str, str], year: int) -> dict[str, 
     return found
 
 
-def within(sql: str, households: tuple[int | None, int | None] | None) -> str:
-    """A derived table's SQL limited to a range of household ids (tuopin.engine.ranges)."""
-    where = household_conditions(households)
-    return f"SELECT * FROM ({sql}) WHERE {' AND '.join(where)}" if where else sql
-
-
 def write(folder: str | Path, years: list[int] | tuple[int, ...], *, say=lambda _msg: None) -> dict:
     """Compute every derived rule for each year from the folder's own tables and record it; returns the
     manifest's "derived" section. Written beside the folder's tables first and moved in at the end, the
     manifest last, so a failure leaves the folder as it was."""
-    from . import duckdb_runner
-
     root = Path(folder)
     manifest = _manifest(root)
     if not manifest:
@@ -122,9 +115,9 @@ def write(folder: str | Path, years: list[int] | tuple[int, ...], *, say=lambda 
         for year in years:
             params = rules.parameters(standards.load(STANDARDS), int(year))
             # Insertion order kept (unlike an assessment's connection): the files must come out sorted.
-            con = duckdb_runner.connect(threads=os.cpu_count(), memory_limit=duckdb_runner.FOLDER_MEMORY_LIMIT)
-            con.execute(f"SET temp_directory = '{duckdb_runner.spill_folder()}'")
-            duckdb_runner.register_parquet(con, root, year=int(year))
+            con = connect(threads=os.cpu_count(), memory_limit=FOLDER_MEMORY_LIMIT)
+            con.execute(f"SET temp_directory = '{spill_folder()}'")
+            register_parquet(con, root, year=int(year))
             for name in rules.DERIVED_RULES:
                 for view in VIEWS_BEFORE.get(name, ()):
                     con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {rules.render(view, params)}")
@@ -162,9 +155,3 @@ def write(folder: str | Path, years: list[int] | tuple[int, ...], *, say=lambda 
     partial.replace(root / MANIFEST)
     return section
 
-
-def drop(folder: str | Path, manifest: dict) -> None:
-    """Forget the derived tables of a folder whose tables are being written again (snapshot.write_snapshot)."""
-    shutil.rmtree(Path(folder) / FOLDER, ignore_errors=True)
-    manifest.pop(FOLDER, None)
-    manifest.pop("derived_from", None)

@@ -17,17 +17,10 @@ import duckdb
 
 from tuopin import rules
 
+from .connection import create_rule, household_conditions, register_parquet, within
+
 PER_HOUSEHOLD_RULES = ("household_status", "household_person_facts", "household_gaps", "household_result")
 RANGE_HOUSEHOLDS = 1_000_000
-
-
-def household_conditions(households: tuple[int | None, int | None] | None) -> list[str]:
-    """SQL conditions limiting `household_id` to a range (low, high; None = open on that side)."""
-    if not households:
-        return []
-    low, high = households
-    return ([f"household_id >= {int(low)}"] if low is not None else []) + (
-        [f"household_id <= {int(high)}"] if high is not None else [])
 
 
 def id_ranges(con: duckdb.DuckDBPyConnection, year: int) -> list[tuple[int | None, int | None]]:
@@ -49,14 +42,11 @@ def household_rules(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, f
     range only, for which the ordinary single pass is as good. household_person_facts and household_gaps
     run in one pass (persons are not keyed by household); status and result run range by range over it.
     `stored`: derived tables to read instead of running their rules (tuopin.engine.derived.sources)."""
-    from . import derived
-    from .duckdb_runner import create_rule, register_parquet
-
     stored = stored or {}
 
     def status(households) -> str:
         if "household_status" in stored:
-            return derived.within(stored["household_status"], households)
+            return within(stored["household_status"], households)
         return rules.render("household_status", params)
 
     ranges = id_ranges(con, year)
@@ -66,8 +56,8 @@ def household_rules(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, f
     con.execute(f"CREATE OR REPLACE TEMP TABLE all_household_gaps AS {rules.render('household_gaps', params)}")
     for k, households in enumerate(ranges):
         register_parquet(con, folder, year=year, households=households)
-        within = " AND ".join(household_conditions(households))
-        con.execute(f"CREATE OR REPLACE TEMP VIEW household_gaps AS SELECT * FROM all_household_gaps WHERE {within}")
+        in_range = " AND ".join(household_conditions(households))
+        con.execute(f"CREATE OR REPLACE TEMP VIEW household_gaps AS SELECT * FROM all_household_gaps WHERE {in_range}")
         con.execute(f"CREATE OR REPLACE TEMP VIEW household_status AS {status(households)}")
         result = rules.render("household_result", params)
         if k == 0:

@@ -15,6 +15,7 @@ rows so an assessment needs no join to place a household. docs/data-formats.md d
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Mapping
 
@@ -140,8 +141,7 @@ def write_snapshot(directory: str | Path, tables: Mapping[str, pa.Table], *, mas
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"tables": {}}
     manifest.update({"layout_version": LAYOUT_VERSION, "masked": masked})
     if tables:  # derived tables describe the tables as they were (engine/derived.py)
-        from .derived import drop
-        drop(root, manifest)
+        drop_derived(root, manifest)
     for name, data in tables.items():
         if name not in SCHEMAS:
             raise ValueError(f"unknown snapshot table {name}; known: {', '.join(SCHEMAS)}")
@@ -179,3 +179,15 @@ def read_table(directory: str | Path, table: str, *, years: list[int] | None = N
                              partitioning=ds.partitioning(pa.schema([YEAR]), flavor="hive"))
         return dataset.to_table(filter=ds.field("year").isin(years) if years else None)
     return ds.dataset(path, format="parquet", schema=SCHEMAS[table]).to_table()
+
+
+# The folder of derived tables (tuopin.engine.derived) within a snapshot folder.
+DERIVED = "derived"
+
+
+def drop_derived(folder: str | Path, manifest: dict) -> None:
+    """Forget the derived tables of a folder whose tables are being written again (write_snapshot): they
+    describe the tables as they were."""
+    shutil.rmtree(Path(folder) / DERIVED, ignore_errors=True)
+    manifest.pop(DERIVED, None)
+    manifest.pop("derived_from", None)

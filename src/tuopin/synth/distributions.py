@@ -183,7 +183,7 @@ SCHOOL = tuple(tuple(tuple(school_status_for(age, u, severe) for age in range(13
                for u in _PATH_U)
 
 
-# ---- The accountability work 2016–2020 (synth/work.py, decision 0717) ----------------------------------------
+# ---- The accountability work 2016–2020 (apps/demo/work.py, decision 0717) ----------------------------------------
 # The office's calendar: (month, day) in each year.
 FIRST_GAP_LIST_ON = (1, 15)   # the 2015 gaps become tasks once the pairings are in force (1 January 2016)
 TEMPLATES_ON = (3, 1)         # the year's "4+4" handed out after the Spring Festival

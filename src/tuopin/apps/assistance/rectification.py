@@ -136,8 +136,8 @@ def rectification_from_finding(*, sample, by, source: str = "web") -> Task | Non
 
 def rectification_from_exit_sent_back(*, event, stage: str, note: str, by, source: str = "web") -> Task | None:
     """A household exit sent back at a stage (a check failed, or an upheld objection to the notice) opens an item
-    for the household's owner, once per exit procedure (decision 1237). Called by the procedure service inside its
-    transaction, after its own permission check; None when the procedure already has its item."""
+    for the household's owner, once per exit procedure (decision 1237). On registry.signals.exit_sent_back, inside its
+    procedure's transaction, after its permission check; None when the procedure already has its item."""
     from tuopin.apps.registry.choices import Stage
 
     key = f"rect|exit|{event.pk}"
@@ -148,6 +148,11 @@ def rectification_from_exit_sent_back(*, event, stage: str, note: str, by, sourc
     return _make(title=title, by=by, village=household.village, household=household, detail=note.strip(),
                  source=RectificationSource.CHECK, check_kind=f"exit_sent_back:{stage}"[:40], key=key,
                  year=event.year, audit_source=source)
+
+
+def on_exit_sent_back(sender, *, event, stage: str, note: str, by, source: str, **kwargs) -> None:
+    """The receiver of registry.signals.exit_sent_back (connected in apps.py)."""
+    rectification_from_exit_sent_back(event=event, stage=stage, note=note, by=by, source=source)
 
 
 @transaction.atomic

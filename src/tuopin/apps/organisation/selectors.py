@@ -73,9 +73,8 @@ def zone_townships_commanded_by(user) -> list[int]:
 
 def township_id_of(record) -> int | None:
     """The township a zone-local record lies in (its village's township), or None for a county-wide record
-    (a unit, a cadre, a group, a war zone) — what a commander may edit (permissions: EDIT_ORGANISATION)."""
-    from tuopin.apps.assistance.models import ResponsibilityItem
-
+    (a unit, a cadre, a group, a war zone) — what a commander may edit (permissions: EDIT_ORGANISATION).
+    Any other record placed at a region (assistance's responsibility items) lies where its region does."""
     from .models import SharedTrip
 
     if isinstance(record, Region):
@@ -91,7 +90,8 @@ def township_id_of(record) -> int | None:
         return record.township_id
     if isinstance(record, SharedTrip):
         return record.group.township_id
-    if isinstance(record, ResponsibilityItem):
+    # A unit is county-wide even when it is a township government answering for a region.
+    if not isinstance(record, Unit) and isinstance(getattr(record, "region", None), Region):
         return township_id_of(record.region)
     return None
 
@@ -120,16 +120,14 @@ def registered_households_on(on: dt.date) -> set[int]:
 
 
 def org_counts(on: dt.date | None = None) -> dict:
-    """The organisation as of `on` (default today), keys as docs/data-formats.md names them."""
-    from tuopin.apps.assistance.selectors import task_counts_on
-
+    """The organisation as of `on` (default today), keys as docs/data-formats.md names them; `tuopin org` adds
+    the tasks' counts (assistance's)."""
     on = on or timezone.localdate()
     members = WorkTeamMember.objects.filter(in_force(on), team__in=WorkTeam.objects.filter(in_force(on)))
     paired = set(CadreHouseholdPairing.objects.filter(in_force(on)).values_list("household_id", flat=True))
     registered = registered_households_on(on)
     teams_villages = set(WorkTeam.objects.filter(in_force(on)).values_list("village_id", flat=True))
     poor_villages = set(Region.objects.filter(level=Level.VILLAGE, is_poor_village=True).values_list("pk", flat=True))
-    tasks = task_counts_on(on)
     return {
         "on": on.isoformat(),
         "units": Unit.objects.count(),
@@ -145,8 +143,6 @@ def org_counts(on: dt.date | None = None) -> dict:
         "mutual_groups": MutualGroup.objects.count(),
         "poor_households_without_cadre": len(registered - paired),
         "poor_villages_without_team": len(poor_villages - teams_villages),
-        "open_tasks": tasks["open"],
-        "overdue_tasks": tasks["overdue"],
     }
 
 

@@ -31,6 +31,7 @@ from . import objections
 from .bulk import insert_rows
 from .models import Household, NoticeObjection, Person, ProcedureStep, StatusEvent
 from .services import CACHED_STATUS_FIELDS, _apply_announced_status
+from .signals import exit_sent_back
 
 CLOSED_STAGES = (c.Stage.ANNOUNCED, c.Stage.REFUSED)
 CHUNK = 2000  # ids per IN (…) list: far below SQLite's and PostgreSQL's parameter limits
@@ -400,13 +401,12 @@ def _members_on(household_ids: list[int], on: dt.date) -> dict[int, int]:
 def _rectify_sent_back(done: list[_Advanced], *, kind: str, stage: str, passed: bool, note: str, by,
                        source: str) -> None:
     """A household's exit sent back means it does not meet the standard yet: a rectification item for its owner
-    (decision 1237). A refused identification or return is an answer, not a problem to put right."""
+    (decision 1237), which assistance makes on the signal. A refused identification or return is an answer, not
+    a problem to put right."""
     if passed or kind != c.EventKind.EXITED:
         return
-    from tuopin.apps.assistance.rectification import rectification_from_exit_sent_back
-
     for d in done:
-        rectification_from_exit_sent_back(event=d.event, stage=stage, note=note, by=by, source=source)
+        exit_sent_back.send(sender=StatusEvent, event=d.event, stage=stage, note=note, by=by, source=source)
 
 
 def _event_id(event) -> int:

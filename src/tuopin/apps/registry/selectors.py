@@ -7,20 +7,17 @@ assessment engine will supply the indicator figures (incidence, exit readiness) 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from tuopin.apps.accounts.permissions import remember_reach
 from tuopin.apps.accounts.scoping import households_visible_to, regions_visible_to
 from tuopin.apps.geo.models import Level, Region
-from tuopin.apps.organisation.models import CadreHouseholdPairing
 
 from . import choices as c
-from .models import Household, HouseholdYear, Person, ProcedureStep, StatusEvent
+from .models import Household, HouseholdYear, Person
 
 # From a household, the path to the region of each level (Household.township is denormalised for speed).
 _PATH_TO_LEVEL = {
@@ -132,34 +129,6 @@ def _village_under(region: Region) -> Q:
     return Q(**{path: region})
 
 
-def annotate_for_list(households: QuerySet[Household]) -> QuerySet[Household]:
-    """Adds what a household table shows: head's name, active members, latest per-capita income, cadre."""
-    latest = HouseholdYear.objects.filter(household=OuterRef("pk")).order_by("-year")
-    today = dt.date.today()
-    cadre = CadreHouseholdPairing.objects.filter(
-        Q(end__isnull=True) | Q(end__gte=today), household=OuterRef("pk"), start__lte=today
-    ).order_by("-start")
-    members = (Person.objects.filter(household=OuterRef("pk"), active=True).order_by()
-               .values("household").annotate(n=Count("id")).values("n"))
-    return households.select_related("village").annotate(
-        head_name=Subquery(Person.objects.filter(household=OuterRef("pk"), relation=c.Relation.HEAD, active=True)
-                           .order_by("id").values("name")[:1]),
-        active_members=Coalesce(Subquery(members, output_field=IntegerField()), 0),
-        latest_year=Subquery(latest.values("year")[:1]),
-        latest_per_capita_fen=Subquery(latest.values("per_capita_net_income_fen")[:1]),
-        cadre_name=Subquery(cadre.values("cadre__name")[:1]),
-    ).order_by("number")
-
-
-def village_household_rows(user, village: Region) -> QuerySet[Household]:
-    return annotate_for_list(households_under(user, village))
-
-
-def my_household_rows(user) -> QuerySet[Household]:
-    """A cadre's paired households, an evaluator's sample: the list such roles work from."""
-    return annotate_for_list(Household.objects.filter(pk__in=households_visible_to(user).values("pk")))
-
-
 def household_for(user, pk: int) -> Household:
     """The household with this primary key if the account may see it; Household.DoesNotExist otherwise."""
     # The village's ancestors come in the same query: the page's breadcrumbs walk them (Region.ancestors).
@@ -187,32 +156,6 @@ def person_for(user, pk: int) -> Person:
 def household_year_for(user, pk: int) -> HouseholdYear:
     record = HouseholdYear.objects.select_related("household", "updated_by").get(pk=pk)
     return _in_scope(user, record, record.household_id)
-
-
-@dataclass
-class HouseholdFile:  # 户档案: everything the household page shows
-    household: Household
-    members: list[Person]
-    years: list[HouseholdYear]
-    events: list[StatusEvent]
-    pairings: list[CadreHouseholdPairing]
-
-    @property
-    def head(self) -> Person | None:
-        return next((p for p in self.members if p.relation == c.Relation.HEAD and p.active), None)
-
-
-def household_file(household: Household) -> HouseholdFile:
-    """Everything on file for a household that `household_for` has already found in the account's scope."""
-    members = list(Person.objects.filter(household=household).order_by("-active", "relation", "number"))
-    years = list(HouseholdYear.objects.filter(household=household).order_by("-year"))
-    events = list(
-        StatusEvent.objects.filter(household=household).order_by("effective_on", "id")
-        .prefetch_related(Prefetch("steps", queryset=ProcedureStep.objects.order_by("on", "id")))
-    )
-    pairings = list(CadreHouseholdPairing.objects.filter(household=household).select_related("cadre__unit")
-                    .order_by("-start"))
-    return HouseholdFile(household, members, years, events, pairings)
 
 
 # --- search -----------------------------------------------------------------------------------------------

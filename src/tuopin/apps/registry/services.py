@@ -9,28 +9,15 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.services import audit_change, diff, snapshot
 from tuopin.common import idnumber
+from tuopin.common.versioning import StaleEdit
 
 from . import choices as c
 from . import id_refusals, validation
 from .models import MONEY_FIELDS, Household, HouseholdYear, Person, StatusEvent
-
-
-class StaleEdit(Exception):
-    """Somebody saved the record after this edit read it."""
-
-    def __init__(self, instance, read_version: int):
-        who = instance.updated_by.get_username() if getattr(instance, "updated_by", None) else "system"
-        when = timezone.localtime(instance.updated_at).strftime("%Y-%m-%d %H:%M") if instance.updated_at else "?"
-        super().__init__(
-            f"This record was changed by {who} at {when} (version {instance.version}, you edited version "
-            f"{read_version}); reload it and apply your change again."
-        )
-        self.instance = instance
 
 
 HOUSEHOLD_EDITABLE = ("attribute", "primary_cause", "other_causes", "phone", "address", "cultivated_land_mu",

@@ -237,13 +237,14 @@ def area_report_xlsx(document: Document, version: int) -> bytes:
 
 def household_file_pdf(document: Document, version: int) -> bytes:
     from tuopin.apps.accounts.models import User
+    from tuopin.apps.organisation.household_rows import household_file
     from tuopin.apps.registry import selectors as registry
     from tuopin.apps.registry.models import MONEY_FIELDS
     from tuopin.apps.registry.procedure_selectors import household_procedure_history
 
     user = User.objects.get(pk=document.account_id)
     found = registry.household_for(user, document.object_id)  # the account's scope, as the view checked it
-    file = registry.household_file(found)
+    file = household_file(found)
     years = list(reversed(file.years))
     lines = [f for f, _label in MONEY_FIELDS] + ["production_cost_fen", "net_income_fen", "per_capita_net_income_fen"]
     return render_pdf("web/documents/household_file.html", {

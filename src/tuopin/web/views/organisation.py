@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.assistance.models import Level as ItemLevel
 from tuopin.apps.assistance.models import ResponsibilityItem
+from tuopin.apps.assistance.ownerless import gaps_without_owner
 from tuopin.apps.organisation import missing
 from tuopin.apps.organisation.imports import organisation_import
 from tuopin.apps.organisation.imports.kinds import BY_KEY, KINDS
@@ -221,7 +222,7 @@ def org_missing(request):
     villages = missing.villages_without_team(township)
     households = missing.households_without_cadre(township)
     zones = missing.townships_without_commanders(township)
-    gaps = missing.gaps_without_owner(township)
+    gaps = gaps_without_owner(township)
     return render(request, "web/org_missing.html", {
         "villages": villages[:missing.SHOWN], "village_count": villages.count(),
         "households": households[:missing.SHOWN], "household_count": households.count(),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.geo.models import Level, Region
+from tuopin.apps.organisation import household_rows
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry import selectors as registry
 from tuopin.apps.registry.models import MONEY_FIELDS, Household
@@ -36,7 +37,7 @@ def home(request):
         work = accountability.department_work(user)
         page = Paginator(work.tasks, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "web/department_home.html", {"work": work, "page": page})
-    page = Paginator(registry.my_household_rows(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(household_rows.my_household_rows(user), PAGE_SIZE).get_page(request.GET.get("page"))
     # A pairing cadre works from cards (phone-sized): open tasks with due dates and the last visit per household.
     cards = accountability.household_cards(user, page.object_list) if user.role == "cadre" else None
     return render(request, "web/home.html", {"page": page, "role": user.role, "cards": cards})
@@ -71,7 +72,7 @@ def region(request, pk: int):
     context.update(headline=overview.headline, children=overview.children,
                    chart=_chart(overview.children) if overview.children else None)
     if place.level == Level.VILLAGE:
-        rows = registry.village_household_rows(user, place)
+        rows = household_rows.village_household_rows(user, place)
         context["page"] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         if sees_area_figures(user) and context["year"] is not None:
             context["readiness"] = figures.village_readiness(user, place, context["year"])
@@ -109,7 +110,7 @@ def household(request, pk: int):
         found = registry.household_for(user, pk)
     except Household.DoesNotExist:
         raise not_found(request, entity="registry.household", entity_id=pk) from None
-    file = registry.household_file(found)
+    file = household_rows.household_file(found)
     years = list(reversed(file.years))  # oldest on the left, like the paper form
     lines = [f for f, _label in MONEY_FIELDS] + ["production_cost_fen", "net_income_fen", "per_capita_net_income_fen"]
     income_rows = [(f, [getattr(y, f) for y in years]) for f in lines]

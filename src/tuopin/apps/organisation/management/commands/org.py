@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
@@ -49,9 +50,11 @@ class Command(AccountCommand):
             return self._template(file, out)
         if action == "after-exit":
             return self._after_exit(day, json)
+        from tuopin.apps.assistance.selectors import task_counts_on
         from tuopin.apps.organisation.selectors import org_counts
 
-        counts = org_counts(day)
+        tasks = task_counts_on(day or timezone.localdate())
+        counts = org_counts(day) | {"open_tasks": tasks["open"], "overdue_tasks": tasks["overdue"]}
         if json:
             self.stdout.write(_dumps(counts))
         else:

@@ -31,7 +31,7 @@ from tuopin.apps.audit.services import audit_batch
 from tuopin.apps.organisation.models import Cadre, CadreHouseholdPairing, MutualGroup, Unit
 from tuopin.apps.registry.bulk import insert_rows
 
-from . import distributions as d
+from tuopin.synth import distributions as d
 
 DAY = dt.timedelta(days=1)
 VISIT_COLUMNS = ("household", "cadre", "on", "found", "done", "trip", "mutual_group", "created_by")

@@ -32,7 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed, reset, no_serve, scale, **options):
         from tuopin.apps.accounts.passwords import write_accounts_file
-        from tuopin.synth.load import demo_build
+        from tuopin.apps.demo.load import demo_build
 
         if not 0 < scale <= 1:
             raise CommandError("--scale must be in (0, 1]", returncode=EXIT_USAGE)

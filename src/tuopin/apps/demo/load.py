@@ -19,8 +19,9 @@ from tuopin.apps.registry.bulk import insert_rows, reset_sequences
 from tuopin.apps.registry.models import (Household, HouseholdYear, Person, PersonYear, ProcedureStep,
                                          StatusEvent)
 
-from . import distributions as d
-from .county import Registry, build_org, build_registry
+from tuopin.synth import distributions as d
+from tuopin.synth.county import Registry, build_org, build_registry
+
 from .work import build_work
 
 REGISTRY_MODELS = {
@@ -215,7 +216,7 @@ def _monitoring_rows(reg: Registry) -> list[tuple]:
 
 def headline(reg: Registry) -> dict:
     """The seed's figures, as this build has them (computed from the rows, not from the targets)."""
-    from .story import POOR, RETURNED, status_at_end
+    from tuopin.synth.story import POOR, RETURNED, status_at_end
 
     population = {y: 0 for y in d.YEARS}
     for row in reg.tables["villageyear"][1]:

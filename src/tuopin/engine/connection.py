@@ -1,0 +1,120 @@
+"""DuckDB connections for the engine and the views it reads: a snapshot folder's tables (limited to a year
+and a range of household ids) or Arrow tables registered under the snapshot layout's names, and one rule's
+table created on a connection. The runner, the ranges and the derived tables all start here."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Mapping
+
+import duckdb
+import pyarrow as pa
+
+from tuopin import rules
+
+from .snapshot import YEARLY
+
+INPUT_TABLES = ("regions", "villages_yearly", "households", "households_yearly", "persons", "persons_yearly",
+                "status_events")
+HOUSEHOLD_KEYED = frozenset({"households", "households_yearly", "persons_yearly", "status_events"})
+
+_shared: duckdb.DuckDBPyConnection | None = None
+# A snapshot folder may hold the nation (30 million households): DuckDB spills to disk beyond this.
+FOLDER_MEMORY_LIMIT = "4GB"
+
+
+def session() -> duckdb.DuckDBPyConnection:
+    """A fresh cursor on one in-memory database kept for the process: opening a database costs ~50 ms,
+    a cursor nothing. Registered tables and temp tables belong to the cursor, so callers do not meet."""
+    global _shared
+    if _shared is None:
+        _shared = connect(threads=1)
+    return _shared.cursor()
+
+
+def connect(*, threads: int | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    con.execute("SET enable_progress_bar = false")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+    return con
+
+
+def connect_for_folder() -> duckdb.DuckDBPyConnection:
+    """A connection for a whole snapshot folder (up to the nation): every core, a memory ceiling with
+    spilling to the system's temporary folder, and no insertion order kept — every result the engine
+    returns is ordered explicitly, and keeping 30 million rows in scan order costs memory and time."""
+    con = connect(threads=os.cpu_count(), memory_limit=FOLDER_MEMORY_LIMIT)
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET parquet_metadata_cache = true")  # ranges read the same files' footers again and again
+    con.execute(f"SET temp_directory = '{spill_folder()}'")
+    return con
+
+
+def spill_folder() -> str:
+    return Path(tempfile.gettempdir(), "tuopin-duckdb").as_posix()
+
+
+def register_arrow(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pa.Table]) -> None:
+    for name, table in tables.items():
+        con.register(name, table)
+
+
+def register_parquet(con: duckdb.DuckDBPyConnection, directory: str | Path, *, year: int | None = None,
+                     households: tuple[int | None, int | None] | None = None) -> None:
+    """Views over a snapshot folder; yearly tables are limited to the year (and the one before) if given.
+
+    `households` (low, high; None = open) limits every table keyed by household to that range of ids: a
+    filter DuckDB checks against the Parquet row groups' statistics, so a range reads only its own row
+    groups (tuopin.engine.ranges)."""
+    root = Path(directory)
+    for name in INPUT_TABLES:
+        folder = root / name
+        if not folder.exists():
+            continue
+        where = []
+        if name in YEARLY:
+            src = f"read_parquet('{folder.as_posix()}/year=*/*.parquet', hive_partitioning = true)"
+            if year:
+                where.append(f"year IN ({year - 1}, {year})")
+        else:
+            src = f"read_parquet('{folder.as_posix()}/*.parquet')"
+        if name in HOUSEHOLD_KEYED:
+            where += household_conditions(households)
+        condition = f" WHERE {' AND '.join(where)}" if where else ""
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {src}{condition}")
+
+
+def household_conditions(households: tuple[int | None, int | None] | None) -> list[str]:
+    """SQL conditions limiting `household_id` to a range (low, high; None = open on that side)."""
+    if not households:
+        return []
+    low, high = households
+    return ([f"household_id >= {int(low)}"] if low is not None else []) + (
+        [f"household_id <= {int(high)}"] if high is not None else [])
+
+
+def within(sql: str, households: tuple[int | None, int | None] | None) -> str:
+    """A derived table's SQL limited to a range of household ids (tuopin.engine.ranges)."""
+    where = household_conditions(households)
+    return f"SELECT * FROM ({sql}) WHERE {' AND '.join(where)}" if where else sql
+
+
+# Rules read once, by the rule after them: a view lets DuckDB stream them into their reader instead of
+# storing a copy (30 million rows at national scale).
+VIEW_RULES = frozenset({"household_status", "exits"})
+
+
+def create_rule(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, str],
+                stored: Mapping[str, str] | None = None) -> None:
+    """The rule's table (or view) named after it: read from the snapshot's derived table when `stored`
+    has it, else the rule run."""
+    if stored and name in stored:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {stored[name]}")
+        return
+    kind = "VIEW" if name in VIEW_RULES else "TABLE"
+    con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {rules.render(name, params)}")

@@ -1,0 +1,35 @@
+"""The layers of docs/architecture.md, as the import contracts in pyproject.toml ([tool.importlinter]) state
+them: delivery above the apps, the apps in one order, the core without Django apps, the engine without a cycle.
+`lint-imports` at the repository's root shows the same report."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from importlinter import configuration
+# The use case, not importlinter.cli: the command line's function reconfigures logging for the whole process.
+from importlinter.application.use_cases import lint_imports
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / "pyproject.toml"
+
+
+def test_every_import_keeps_the_layer_contracts(capsys):
+    configuration.configure()  # what importing importlinter.cli does: the readers of pyproject.toml, the graph builder
+    kept = lint_imports(config_filename=str(CONFIG), cache_dir=None, no_logo=True)
+    report = capsys.readouterr().out
+    # A broken contract lists each import that breaks it (module, line); so does an exception no longer needed.
+    assert kept, report
+    assert "0 broken" in report
+
+
+def test_the_contracts_docs_architecture_describes_are_declared():
+    contracts = tomllib.loads(CONFIG.read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"]
+    by_id = {c["id"]: c for c in contracts}
+    assert set(by_id) == {"layers", "apps", "core-without-django", "engine"}
+    assert by_id["layers"]["layers"][-5:] == ["synth", "engine", "rules", "standards", "common"]
+    # Every app of the project has its place in the order; a new app must be given one.
+    apps = {p.name for p in (ROOT / "src" / "tuopin" / "apps").iterdir() if (p / "apps.py").exists()}
+    placed = {name.strip() for layer in by_id["apps"]["layers"] for name in layer.split("|")}
+    assert placed == apps
