@@ -215,7 +215,7 @@ def _monitoring_rows(reg: Registry) -> list[tuple]:
 
 
 def headline(reg: Registry) -> dict:
-    """The seed's figures, as this build has them (computed from the rows, not from the targets)."""
+    """Zhenlai's published figures, as this build has them (computed from the rows, not from the targets)."""
     from tuopin.synth.story import POOR, RETURNED, status_at_end
 
     population = {y: 0 for y in d.YEARS}
