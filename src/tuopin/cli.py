@@ -26,7 +26,6 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuopin.config.settings")
     import django
     from django.core.management import ManagementUtility
-    from django.core.management.base import CommandError, handle_default_options
 
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv in (["help"], ["-h"], ["--help"]):
@@ -37,7 +36,19 @@ def main(argv: list[str] | None = None) -> int:
     if argv[0].startswith("-") or argv[0] == "help":  # `tuopin help import`, `tuopin --version`
         return _exit_code(lambda: ManagementUtility(["tuopin", *argv]).execute())
     django.setup()
-    activate_language()
+    from django.utils import translation
+
+    # For this command only: a test (or a caller) that runs main() in-process keeps its own language afterwards.
+    from tuopin.help import cli_language
+
+    with translation.override(cli_language()):
+        return _run(argv)
+
+
+def _run(argv: list[str]) -> int:
+    from django.core.management import ManagementUtility
+    from django.core.management.base import CommandError, handle_default_options
+
     if argv[0] in REFUSED:
         sys.stderr.write(f"tuopin {argv[0]}: {REFUSED[argv[0]]}\n")
         return 3
@@ -67,18 +78,6 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         _audit_command(argv, cmd_options.get("as_user"), code)
     return code
-
-
-def activate_language() -> None:
-    """Messages in TUOPIN_LANGUAGE when it names a language of the interface, else in the default (Chinese)."""
-    from django.conf import settings
-    from django.utils import translation
-
-    try:
-        language = translation.get_supported_language_variant(os.environ.get("TUOPIN_LANGUAGE", "").strip())
-    except LookupError:
-        language = settings.LANGUAGE_CODE
-    translation.activate(language)
 
 
 def _audit_command(argv: list[str], username: str | None, code: int) -> None:

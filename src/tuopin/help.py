@@ -37,11 +37,14 @@ def commands() -> tuple[dict[str, str], list[str]]:
 
 def command_list() -> str:
     import django
-
-    from tuopin.cli import activate_language
+    from django.utils import translation
 
     django.setup()
-    activate_language()
+    with translation.override(cli_language()):
+        return _command_list()
+
+
+def _command_list() -> str:
     own, others = commands()
     width = max(map(len, own)) + 2
     lines = [_("Usage: tuopin COMMAND [options]    (tuopin help COMMAND: its options)"), "",
@@ -53,3 +56,14 @@ def command_list() -> str:
     lines += ["", _("Exit codes: 0 success, 2 usage error, 3 input refused, 1 anything else. Messages follow "
                     "TUOPIN_LANGUAGE (zh-hans or en).")]
     return "\n".join(lines) + "\n"
+
+
+def cli_language() -> str:
+    """TUOPIN_LANGUAGE when it names a language of the interface, else the default (Chinese)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    try:
+        return translation.get_supported_language_variant(os.environ.get("TUOPIN_LANGUAGE", "").strip())
+    except LookupError:
+        return settings.LANGUAGE_CODE

@@ -178,8 +178,8 @@ def url_patterns(resolver=None, prefix="", namespace=""):
             yield f"{namespace}{p.name}" if p.name else "", prefix + _template(p), p.callback
 
 
-# A parameter with no real value: a record id 1, the small county's data year, JSON, the county's code.
-DEFAULTS = {"year": 2018, "format": "json", "code": "220821000000"}
+# A parameter with no real value: a record id 1, the small county's data year, JSON, the county's code, every kind.
+DEFAULTS = {"year": 2018, "format": "json", "code": "220821000000", "kind": "all"}
 
 
 def _fill(template: str, values: dict) -> str:
