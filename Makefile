@@ -2,6 +2,8 @@
 PY ?= python3
 # Tests run in parallel, one worker per core (pytest-xdist); `make test TEST_WORKERS=0` runs them in one process.
 TEST_WORKERS ?= auto
+# More pytest arguments: `make test PYTEST_ARGS='tests/web -x'`.
+PYTEST_ARGS ?=
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
@@ -24,11 +26,11 @@ demo: $(STAMP)
 	$(BIN)/tuopin demo --reset
 
 test: $(STAMP) system-deps
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The same suite against PostgreSQL (what .ci/run does after `make test`).
 test-pg: $(STAMP) system-deps
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -n $(TEST_WORKERS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
