@@ -73,6 +73,9 @@ PAGE_QUERIES = {
     "web:rectification_list": ("source", "status", "page"),
     "web:household_register": ("year", "rows"),
     "web:village_figures": ("year",),
+    "web:org_cadres": ("q",),
+    "web:org_items": ("level",),
+    "web:org_team_new": ("village",),
     "web:village_figures_template": ("year",),
 }
 API_PAGING = ("limit", "offset", "format")

@@ -95,3 +95,10 @@ def posted_ids(request, name: str, *, entity: str) -> set[int]:
 
 __all__ = ["FIRST_YEAR", "YearRefused", "asked_year", "checked_year", "no_standard_message", "posted_ids",
            "standard_for", "standard_missing", "this_year"]
+
+
+def search_text(request, name: str = "q", *, limit: int = 40) -> str:
+    """A search box's words: control characters dropped (PostgreSQL refuses a NUL in a text value; none belongs in
+    a name or a number), spaces trimmed, at most `limit` characters."""
+    raw = request.GET.get(name) or ""
+    return "".join(ch for ch in raw if ch.isprintable()).strip()[:limit]

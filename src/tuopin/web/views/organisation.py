@@ -28,6 +28,7 @@ from tuopin.apps.organisation.selectors import in_force
 from tuopin.apps.registry.exchange.import_lock import ImportBusy
 
 from ..access import forbidden
+from ..params import search_text
 from .organisation_edit import org_township
 
 LIMIT = 500  # rows a list shows; the heading gives the full count
@@ -100,7 +101,7 @@ def unit_list(request):
 @login_required
 def cadre_list(request):
     _county_only(request)
-    q = (request.GET.get("q") or "").strip()[:32]
+    q = search_text(request, limit=32)
     cadres = Cadre.objects.select_related("unit")
     if q:
         cadres = cadres.filter(name__contains=q) | cadres.filter(unit__name__contains=q)

@@ -30,7 +30,7 @@ from tuopin.apps.registry.models import Household, NoticeObjection, StatusEvent
 from .. import figures
 from ..access import forbidden, not_found
 from ..forms import IdentificationForm, ObjectionForm, ProposeForm, ResolveForm, ReturnForm, StageForm
-from ..params import asked_year, posted_ids, this_year
+from ..params import asked_year, posted_ids, search_text, this_year
 
 LIST_LIMIT = 300
 # URL and form name of each household procedure → its status event kind, its list page and its proposal form.
@@ -107,7 +107,7 @@ def procedures(request, kind: str = "exit"):
             "more": counts.get(stage, 0) > len(events), "may_act": owns(user, recording),
             "form": StageForm(initial={"on": on, "year": year, "stage": recording, "kind": slug}, stage=recording),
         })
-    search = request.GET.get("q", "")[:40]
+    search = search_text(request)
     candidates = _candidates(user, region, year, slug, search)
     record_years = figures.years_with_records(region)
     return render(request, "web/procedures.html", {
