@@ -37,6 +37,7 @@ from .. import figures
 from ..access import forbidden, not_found
 from ..documents.pdf import render_pdf
 from ..forms import AreaProposeForm, AreaStageForm, ObjectionForm, ResolveForm
+from .objections import form_errors, objection_posted, resolution_posted
 from ..params import asked_year, this_year
 
 S = AreaStage
@@ -153,7 +154,7 @@ def area_exit_propose(request):
     if not may(user, Action.PROPOSE_AREA_EXIT, kind):
         raise forbidden(request, entity="registry.areaexit", entity_id=target.pk)
     if not form.is_valid():
-        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": _errors(form)})
+        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": form_errors(form)})
         return redirect(LIST_PAGE[kind])
     data = form.cleaned_data
     try:
@@ -222,7 +223,7 @@ def area_exit_advance(request, pk: int):
         raise forbidden(request, entity="registry.areaexit", entity_id=pk)
     form = AreaStageForm(request.POST, stage=stage, rounds=_rounds(procedure))
     if not form.is_valid():
-        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": _errors(form)})
+        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": form_errors(form)})
         return redirect("web:area_exit", pk=pk)
     data = form.cleaned_data
     passed = request.POST.get("decision") != "refuse"
@@ -245,11 +246,6 @@ def _stage_label(stage: str) -> str:
     return label("AreaStage", stage)
 
 
-def _errors(form) -> str:
-    return "; ".join(f"{form.fields[name].label if name in form.fields else ''} {' '.join(errs)}".strip()
-                     for name, errs in form.errors.items())
-
-
 @login_required
 @require_POST
 def area_objection_record(request, pk: int):
@@ -257,17 +253,7 @@ def area_objection_record(request, pk: int):
     if not may(request.user, Action.RECORD_OBJECTION):
         raise forbidden(request, entity="registry.areaexit", entity_id=pk)
     notice = _notice(procedure)
-    form = ObjectionForm(request.POST)
-    if notice is None or not form.is_valid():
-        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": _errors(form) or _("no public notice")})
-    else:
-        try:
-            services.area_notice_objection_record(step=notice, received_on=form.cleaned_data["received_on"],
-                                                  content=form.cleaned_data["content"], by=request.user)
-        except ValidationError as exc:
-            messages.error(request, "; ".join(exc.messages))
-        else:
-            messages.success(request, _("Objection recorded. The next stage waits until it is resolved."))
+    objection_posted(request, notice=notice, record=services.area_notice_objection_record)
     return redirect("web:area_exit", pk=pk)
 
 
@@ -281,17 +267,7 @@ def area_objection_resolve(request, pk: int, objection_pk: int):
         objection = AreaNoticeObjection.objects.get(pk=objection_pk, step__procedure=procedure)
     except AreaNoticeObjection.DoesNotExist:
         raise not_found(request, entity="registry.areanoticeobjection", entity_id=objection_pk) from None
-    form = ResolveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": _errors(form)})
-    else:
-        try:
-            services.area_notice_objection_resolve(objection=objection, resolution=form.cleaned_data["resolution"],
-                                                   on=form.cleaned_data["on"], by=request.user)
-        except ValidationError as exc:
-            messages.error(request, "; ".join(exc.messages))
-        else:
-            messages.success(request, _("Objection resolved."))
+    resolution_posted(request, objection=objection, resolve=services.area_notice_objection_resolve)
     return redirect("web:area_exit", pk=pk)
 
 

@@ -30,6 +30,7 @@ from tuopin.apps.registry.models import Household, NoticeObjection, StatusEvent
 from .. import figures
 from ..access import forbidden, not_found
 from ..forms import IdentificationForm, ObjectionForm, ProposeForm, ResolveForm, ReturnForm, StageForm
+from .objections import form_errors, objection_posted, resolution_posted
 from ..params import asked_year, posted_ids, search_text, this_year
 
 LIST_LIMIT = 300
@@ -129,7 +130,7 @@ def procedure_propose(request):
     region = _work_region(request, slug)
     form = KINDS[slug][2](request.POST)
     if not form.is_valid():
-        messages.error(request, _("Nothing was proposed: %(errors)s") % {"errors": _errors(form)})
+        messages.error(request, _("Nothing was proposed: %(errors)s") % {"errors": form_errors(form)})
         return _back(_year(request, region), slug)
     year, data = form.cleaned_data["year"], form.cleaned_data
     chosen = posted_ids(request, "household", entity="registry.household")
@@ -189,7 +190,7 @@ def procedure_advance(request):
     if chosen - found:
         raise not_found(request, entity="registry.statusevent", entity_id=",".join(map(str, sorted(chosen - found)))[:40])
     if not form.is_valid():
-        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": _errors(form)})
+        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": form_errors(form)})
         return _back(year, slug)
     ids = list(waiting.values_list("pk", flat=True)) if form.cleaned_data["all"] else sorted(found)
     if not ids:
@@ -218,11 +219,6 @@ def _stage_label(stage: str):
     from ..labels import label
 
     return label("Stage", stage)
-
-
-def _errors(form) -> str:
-    return "; ".join(f"{form.fields[name].label if name in form.fields else ''} {' '.join(errs)}".strip()
-                     for name, errs in form.errors.items())
 
 
 # --- one procedure: its steps and the objections to its public notice ----------------------------------------
@@ -270,17 +266,7 @@ def objection_record(request, pk: int):
     if not may(request.user, Action.RECORD_OBJECTION):
         raise forbidden(request, entity="registry.statusevent", entity_id=pk)
     notice = _open_notice(event) or next(iter(_notices(event)), None)
-    form = ObjectionForm(request.POST)
-    if notice is None or not form.is_valid():
-        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": _errors(form) or _("no public notice")})
-    else:
-        try:
-            services.notice_objection_record(step=notice, received_on=form.cleaned_data["received_on"],
-                                             content=form.cleaned_data["content"], by=request.user)
-        except ValidationError as exc:
-            messages.error(request, "; ".join(exc.messages))
-        else:
-            messages.success(request, _("Objection recorded. The next stage waits until it is resolved."))
+    objection_posted(request, notice=notice, record=services.notice_objection_record)
     return redirect("web:procedure_event", pk=event.pk)
 
 
@@ -294,15 +280,5 @@ def objection_resolve(request, pk: int, objection_pk: int):
         objection = NoticeObjection.objects.get(pk=objection_pk, step__event=event)
     except NoticeObjection.DoesNotExist:
         raise not_found(request, entity="registry.noticeobjection", entity_id=objection_pk) from None
-    form = ResolveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": _errors(form)})
-    else:
-        try:
-            services.notice_objection_resolve(objection=objection, resolution=form.cleaned_data["resolution"],
-                                              on=form.cleaned_data["on"], by=request.user)
-        except ValidationError as exc:
-            messages.error(request, "; ".join(exc.messages))
-        else:
-            messages.success(request, _("Objection resolved."))
+    resolution_posted(request, objection=objection, resolve=services.notice_objection_resolve)
     return redirect("web:procedure_event", pk=event.pk)

@@ -1,0 +1,52 @@
+"""Objections to a public notice (公示异议), posted from a household procedure's page or an area exit's: one form
+handling for both. The services record and resolve (`registry/objections.py` behind both); these only read the
+form, call the service and say what happened."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from ..forms import ObjectionForm, ResolveForm
+
+
+def form_errors(form) -> str:
+    """A form's errors in one line, each after its field's label."""
+    return "; ".join(f"{form.fields[name].label if name in form.fields else ''} {' '.join(errs)}".strip()
+                     for name, errs in form.errors.items())
+
+
+def objection_posted(request, *, notice, record: Callable) -> None:
+    """Record the posted objection against `notice` (the open notice step, or None) with `record(step=…,
+    received_on=…, content=…, by=…)`."""
+    form = ObjectionForm(request.POST)
+    if notice is None or not form.is_valid():
+        messages.error(request, _("Nothing was recorded: %(errors)s")
+                       % {"errors": form_errors(form) or _("no public notice")})
+        return
+    _call(request, lambda: record(step=notice, received_on=form.cleaned_data["received_on"],
+                                  content=form.cleaned_data["content"], by=request.user),
+          _("Objection recorded. The next stage waits until it is resolved."))
+
+
+def resolution_posted(request, *, objection, resolve: Callable) -> None:
+    """Resolve `objection` with the posted resolution: `resolve(objection=…, resolution=…, on=…, by=…)`."""
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": form_errors(form)})
+        return
+    _call(request, lambda: resolve(objection=objection, resolution=form.cleaned_data["resolution"],
+                                   on=form.cleaned_data["on"], by=request.user),
+          _("Objection resolved."))
+
+
+def _call(request, write: Callable, done: str) -> None:
+    try:
+        write()
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, done)
