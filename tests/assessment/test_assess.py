@@ -97,7 +97,7 @@ def test_exits_are_counted_in_the_year_of_their_announcement(county):
     StatusEvent.objects.create(household=county["households"][3], kind=c.EventKind.EXITED, year=2018,
                                stage=c.Stage.COUNTY_APPROVAL)
     assert services.assess(year=2018)[0]["households_exited"] == 1
-    with pytest.raises(ValidationError, match="no village population figures for 2017"):
+    with pytest.raises(ValidationError, match="没有 2017 年的村人口数据"):
         services.assess(year=2017)
 
 

@@ -61,7 +61,7 @@ def test_three_rates_and_one_degree(evaluated):
 def test_a_finding_must_fit_the_sample_kind(evaluated):
     county, round_ = evaluated
     exited = round_.households.filter(kind=SampleKind.EXITED).first()
-    with pytest.raises(ValidationError, match="not 'omitted'"):
+    with pytest.raises(ValidationError, match="不能是“omitted”"):
         services.sample_finding_record(sample=exited, finding=Finding.OMITTED, by=None, on=dt.date(2019, 7, 1))
 
 

@@ -23,7 +23,7 @@ def test_village_exit_stages_by_village_township_and_county(county):
     accounts = county["accounts"]
     secretary, commander, admin = accounts["first_secretary"], accounts["commander"], accounts["county_admin"]
     village = county["villages"][0]
-    with pytest.raises(ValidationError, match="no such village"):  # 建平村 is not the secretary's village
+    with pytest.raises(ValidationError, match="没有这个村或县"):  # 建平村 is not the secretary's village
         area_exit_propose(region=county["villages"][2], year=2018, by=secretary, on=D(2018, 11, 20))
     procedure = area_exit_propose(region=village, year=2018, by=secretary, on=D(2018, 11, 20))
     with pytest.raises(Refused):
@@ -36,7 +36,7 @@ def test_village_exit_stages_by_village_township_and_county(county):
                                              by=secretary)
     with pytest.raises(Refused):
         area_exit_advance(procedure=procedure, stage=A.COUNTY_APPROVAL, by=commander, on=D(2018, 12, 5))
-    with pytest.raises(ValidationError, match="1 objection"):
+    with pytest.raises(ValidationError, match="1 条异议"):
         area_exit_advance(procedure=procedure, stage=A.COUNTY_APPROVAL, by=admin, on=D(2018, 12, 5))
     area_notice_objection_resolve(objection=objection, resolution="已通自来水", on=D(2018, 12, 3), by=commander)
     assert area_exit_advance(procedure=procedure, stage=A.COUNTY_APPROVAL, by=admin, on=D(2018, 12, 5)).stage == \

@@ -47,7 +47,7 @@ def test_batch_is_all_or_nothing_and_names_the_household(county, admin, propose)
     with pytest.raises(ValidationError) as err:
         _advance_all(events, S.DEMOCRATIC_REVIEW, admin)
     [message] = err.value.messages
-    assert message.startswith(f"household {h4.number}: the next stage is 村内公示")
+    assert message.startswith(f"户 {h4.number}：下一环节是 村内公示")
     assert StatusEvent.objects.filter(pk__in=[e.pk for e in events], stage=S.PROPOSED).count() == 2
     assert (AuditEvent.objects.count(), ProcedureStep.objects.count()) == (audits, steps)
 
@@ -58,12 +58,12 @@ def test_batch_reports_every_household_that_cannot_go_on(county, admin, propose)
     with pytest.raises(ValidationError) as err:
         _advance_all(events, S.PUBLIC_NOTICE, admin)
     assert len(err.value.messages) == 3
-    assert {m.split(":")[0] for m in err.value.messages} == {f"household {h.number}" for h in (h1, h2, h4)}
+    assert {m.split("：")[0] for m in err.value.messages} == {f"户 {h.number}" for h in (h1, h2, h4)}
 
 
 def test_batch_refusal_needs_a_reason_and_ends_every_procedure(county, admin, propose):
     events = propose(*county["households"][:2]).created
-    with pytest.raises(ValidationError, match="refusal needs a reason"):
+    with pytest.raises(ValidationError, match="退回需要填写理由"):
         _advance_all(events, S.DEMOCRATIC_REVIEW, admin, passed=False)
     _advance_all(events, S.DEMOCRATIC_REVIEW, admin, passed=False, note="村民代表大会未通过")
     assert set(StatusEvent.objects.filter(pk__in=[e.pk for e in events]).values_list("stage", "reason")) == \
@@ -71,9 +71,9 @@ def test_batch_refusal_needs_a_reason_and_ends_every_procedure(county, admin, pr
 
 
 def test_a_batch_of_unknown_events_is_refused(county, admin):
-    with pytest.raises(ValidationError, match="no such exit procedure: 987654"):
+    with pytest.raises(ValidationError, match="没有这些脱贫退出程序：987654"):
         exit_advance_many(events=[987654], stage=S.DEMOCRATIC_REVIEW, by=admin, on=dt.date(2018, 10, 10))
-    with pytest.raises(ValidationError, match="no exit procedures given"):
+    with pytest.raises(ValidationError, match="没有给出退出程序"):
         exit_advance_many(events=[], stage=S.DEMOCRATIC_REVIEW, by=admin, on=dt.date(2018, 10, 10))
 
 

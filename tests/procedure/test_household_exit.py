@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.registry import choices as c
@@ -81,7 +82,7 @@ def test_skipping_a_stage_is_refused_and_writes_nothing(county, admin, propose, 
     event = propose(county["households"][0]).created[0]
     audits = AuditEvent.objects.count()
     on, ends_on = DATES[stage]
-    with pytest.raises(ValidationError, match=r"next stage is 民主评议 \(democratic_review\)"):
+    with pytest.raises(ValidationError, match=r"下一环节是 民主评议 \(democratic_review\)"):
         exit_advance(event=event, stage=stage, by=admin, on=on, ends_on=ends_on)
     event.refresh_from_db()
     assert event.stage == S.PROPOSED and event.steps.count() == 1
@@ -90,34 +91,34 @@ def test_skipping_a_stage_is_refused_and_writes_nothing(county, admin, propose, 
 
 def test_a_stage_cannot_be_recorded_twice(county, admin, propose, walk):
     event = walk(propose(county["households"][0]).created[0], S.DEMOCRATIC_REVIEW)
-    with pytest.raises(ValidationError, match="next stage is 村内公示"):
+    with pytest.raises(ValidationError, match="下一环节是 村内公示"):
         exit_advance(event=event, stage=S.DEMOCRATIC_REVIEW, by=admin, on=dt.date(2018, 10, 11))
 
 
 def test_dates_cannot_go_backwards(county, admin, propose, walk):
     event = walk(propose(county["households"][0]).created[0], S.PUBLIC_NOTICE)
-    with pytest.raises(ValidationError, match="dates cannot go backwards"):
+    with pytest.raises(ValidationError, match="日期不能倒退"):
         exit_advance(event=event, stage=S.TOWNSHIP_REVIEW, by=admin, on=dt.date(2018, 10, 11))
     event = propose(county["households"][3]).created[0]
-    with pytest.raises(ValidationError, match="previous stage was recorded on 2018-10-08"):
+    with pytest.raises(ValidationError, match="上一环节登记于 2018-10-08"):
         exit_advance(event=event, stage=S.DEMOCRATIC_REVIEW, by=admin, on=dt.date(2018, 10, 7))
     assert StatusEvent.objects.get(pk=event.pk).stage == S.PROPOSED
 
 
 def test_a_stage_cannot_be_dated_in_the_future(county, admin, propose):
     event = propose(county["households"][0]).created[0]
-    with pytest.raises(ValidationError, match="in the future"):
+    with pytest.raises(ValidationError, match="是将来的日期"):
         exit_advance(event=event, stage=S.DEMOCRATIC_REVIEW, by=admin, on=dt.date.today() + dt.timedelta(days=1))
 
 
 def test_notice_shorter_than_the_standard_is_refused(county, admin, propose, walk):
     event = walk(propose(county["households"][0]).created[0], S.DEMOCRATIC_REVIEW)
     start = dt.date(2018, 10, 12)
-    with pytest.raises(ValidationError, match="at least 7 days; 2018-10-12 to 2018-10-17 is 6"):
+    with pytest.raises(ValidationError, match="至少 7 天；2018-10-12 至 2018-10-17 只有 6 天"):
         exit_advance(event=event, stage=S.PUBLIC_NOTICE, by=admin, on=start, ends_on=dt.date(2018, 10, 17))
-    with pytest.raises(ValidationError, match="needs its end date"):
+    with pytest.raises(ValidationError, match="公示需要填写结束日期"):
         exit_advance(event=event, stage=S.PUBLIC_NOTICE, by=admin, on=start)
-    with pytest.raises(ValidationError, match="only a public notice has an end date"):
+    with pytest.raises(ValidationError, match="只有公示才有结束日期"):
         exit_advance(event=event, stage=S.TOWNSHIP_REVIEW, by=admin, on=start, ends_on=dt.date(2018, 10, 20))
     assert StatusEvent.objects.get(pk=event.pk).stage == S.DEMOCRATIC_REVIEW
     exit_advance(event=event, stage=S.PUBLIC_NOTICE, by=admin, on=start, ends_on=dt.date(2018, 10, 18))
@@ -129,7 +130,7 @@ def test_notice_length_comes_from_the_standards(county, admin, propose, walk, mo
 
     monkeypatch.setattr(procedure, "notice_days", lambda code: 10)
     event = walk(propose(county["households"][0]).created[0], S.DEMOCRATIC_REVIEW)
-    with pytest.raises(ValidationError, match="at least 10 days"):
+    with pytest.raises(ValidationError, match="至少 10 天"):
         exit_advance(event=event, stage=S.PUBLIC_NOTICE, by=admin, on=dt.date(2018, 10, 12),
                      ends_on=dt.date(2018, 10, 18))
     assert load_standards("220821").section("procedure")["public_notice_days"] == 7
@@ -137,7 +138,7 @@ def test_notice_length_comes_from_the_standards(county, admin, propose, walk, mo
 
 def test_township_review_waits_for_the_end_of_the_notice(county, admin, propose, walk):
     event = walk(propose(county["households"][0]).created[0], S.PUBLIC_NOTICE)
-    with pytest.raises(ValidationError, match=r"cannot start before the public notice has ended \(2018-10-18\)"):
+    with pytest.raises(ValidationError, match=r"公示结束（2018-10-18）之前不能开始"):
         exit_advance(event=event, stage=S.TOWNSHIP_REVIEW, by=admin, on=dt.date(2018, 10, 18))
     exit_advance(event=event, stage=S.TOWNSHIP_REVIEW, by=admin, on=dt.date(2018, 10, 19))
 
@@ -147,16 +148,16 @@ def test_township_review_blocked_by_unresolved_objection_allowed_after_resolutio
     notice = event.steps.get(stage=S.PUBLIC_NOTICE)
     objection = notice_objection_record(step=notice, received_on=dt.date(2018, 10, 14),
                                         content="村民反映该户收入不实", by=admin)
-    with pytest.raises(ValidationError, match="1 objection.* unresolved"):
+    with pytest.raises(ValidationError, match="有 1 条异议尚未处理"):
         exit_advance(event=event, stage=S.TOWNSHIP_REVIEW, by=admin, on=dt.date(2018, 10, 22))
-    with pytest.raises(ValidationError, match="cannot be resolved on"):
+    with pytest.raises(ValidationError, match="不能在 .* 处理"):
         notice_objection_resolve(objection=objection, resolution="x", on=dt.date(2018, 10, 13), by=admin)
-    with pytest.raises(ValidationError, match="needs its text"):
+    with pytest.raises(ValidationError, match="处理结果需要填写内容"):
         notice_objection_resolve(objection=objection, resolution=" ", on=dt.date(2018, 10, 20), by=admin)
     notice_objection_resolve(objection=objection, resolution="经核实务工收入属实，异议不成立", on=dt.date(2018, 10, 20),
                              by=admin)
     assert NoticeObjection.objects.get(pk=objection.pk).resolved_on == dt.date(2018, 10, 20)
-    with pytest.raises(ValidationError, match="already resolved"):
+    with pytest.raises(ValidationError, match="该异议已于 .* 处理"):
         notice_objection_resolve(objection=objection, resolution="again", on=dt.date(2018, 10, 21), by=admin)
     exit_advance(event=event, stage=S.TOWNSHIP_REVIEW, by=admin, on=dt.date(2018, 10, 22))
     assert StatusEvent.objects.get(pk=event.pk).stage == S.TOWNSHIP_REVIEW
@@ -166,20 +167,20 @@ def test_township_review_blocked_by_unresolved_objection_allowed_after_resolutio
 def test_objections_belong_to_an_open_notice(county, admin, propose, walk):
     event = walk(propose(county["households"][0]).created[0], S.PUBLIC_NOTICE)
     review = event.steps.get(stage=S.DEMOCRATIC_REVIEW)
-    with pytest.raises(ValidationError, match="against a public notice"):
+    with pytest.raises(ValidationError, match="异议只能针对公示登记"):
         notice_objection_record(step=review, received_on=dt.date(2018, 10, 14), content="x", by=admin)
     notice = event.steps.get(stage=S.PUBLIC_NOTICE)
-    with pytest.raises(ValidationError, match="notice started on 2018-10-12"):
+    with pytest.raises(ValidationError, match="公示开始于 2018-10-12"):
         notice_objection_record(step=notice, received_on=dt.date(2018, 10, 11), content="x", by=admin)
     walk(event, S.TOWNSHIP_REVIEW)
-    with pytest.raises(ValidationError, match="notice of household .* is over"):
+    with pytest.raises(ValidationError, match="户 .*的公示已结束"):
         notice_objection_record(step=notice, received_on=dt.date(2018, 10, 23), content="x", by=admin)
 
 
 def test_refusal_needs_a_reason_and_ends_the_procedure(county, admin, propose, walk):
     hh = county["households"][0]
     event = walk(propose(hh).created[0], S.PUBLIC_NOTICE)
-    with pytest.raises(ValidationError, match="refusal needs a reason"):
+    with pytest.raises(ValidationError, match="退回需要填写理由"):
         exit_advance(event=event, stage=S.TOWNSHIP_REVIEW, by=admin, on=dt.date(2018, 10, 22), passed=False)
     exit_advance(event=event, stage=S.TOWNSHIP_REVIEW, by=admin, on=dt.date(2018, 10, 22), passed=False,
                  note="务工收入不稳定", by_name="镇赉镇党委")
@@ -189,19 +190,19 @@ def test_refusal_needs_a_reason_and_ends_the_procedure(county, admin, propose, w
     assert not step.passed and step.by_name == "镇赉镇党委" and step.by == admin
     hh.refresh_from_db()
     assert hh.status == c.PovertyStatus.POOR and hh.exit_year is None
-    with pytest.raises(ValidationError, match=r"has ended \(退回 \(refused\)\)"):
+    with pytest.raises(ValidationError, match=r"已结束（退回 \(refused\)）"):
         exit_advance(event=event, stage=S.COUNTY_APPROVAL, by=admin, on=dt.date(2018, 11, 5))
 
 
 def test_an_announcement_cannot_be_refused(county, admin, propose, walk):
     event = walk(propose(county["households"][0]).created[0], S.COUNTY_APPROVAL)
-    with pytest.raises(ValidationError, match="refuse at 县级审定"):
+    with pytest.raises(ValidationError, match="请在 县级审定"):
         exit_advance(event=event, stage=S.ANNOUNCED, by=admin, on=dt.date(2018, 11, 20), passed=False, note="x")
 
 
 def test_an_exit_is_announced_in_its_year(county, admin, propose, walk):
     event = walk(propose(county["households"][0], year=2017, on=dt.date(2017, 11, 1)).created[0], S.COUNTY_APPROVAL)
-    with pytest.raises(ValidationError, match="exit for 2017 is announced in 2017"):
+    with pytest.raises(ValidationError, match="2017 年的脱贫退出应在 2017 年公告"):
         exit_advance(event=event, stage=S.ANNOUNCED, by=admin, on=dt.date(2018, 11, 20))
 
 
@@ -233,8 +234,8 @@ def test_non_poor_households_are_refused_each_with_a_reason(county, admin, propo
     Household.objects.filter(pk=h2.pk).update(status=c.PovertyStatus.RETURNED)  # 返贫 is poor again
     result = propose(h1, h2, h3, h4)
     assert {e.household_id for e in result.created} == {h1.pk, h2.pk}
-    assert result.refused == {h3.pk: f"household {h3.number} is not poor: 未建档",
-                              h4.pk: f"household {h4.number} is not poor: 已脱贫"}
+    assert result.refused == {h3.pk: f"户 {h3.number} 不是贫困户：未建档",
+                              h4.pk: f"户 {h4.number} 不是贫困户：已脱贫"}
     audit = AuditEvent.objects.filter(action="exit:proposed").latest("id")
     assert audit.batch["refused"] == {str(h3.pk): result.refused[h3.pk], str(h4.pk): result.refused[h4.pk]}
     assert len(audit.batch["created"]) == 2
@@ -245,15 +246,15 @@ def test_unknown_and_closed_households_are_refused(county, admin, propose):
     for person in h1.members.all():
         person_leave(person=person, on=dt.date(2018, 6, 1), reason="死亡", by=admin)
     result = propose(h1)
-    assert result.created == [] and "closed" in result.refused[h1.pk]
+    assert result.created == [] and "已销户" in result.refused[h1.pk]
     from tuopin.apps.registry.procedure import exit_propose
 
     assert exit_propose(household_ids=[999_999], year=2018, by=admin, on=dt.date(2018, 10, 8)).refused == \
-        {999_999: "no such household"}
+        {999_999: "没有这一户"}
 
 
 def test_proposal_is_dated_in_its_year(county, propose):
-    with pytest.raises(ValidationError, match="proposed in 2018"):
+    with pytest.raises(ValidationError, match="应在 2018 年提名"):
         propose(county["households"][0], year=2018, on=dt.date(2019, 1, 3))
 
 
@@ -262,19 +263,22 @@ def test_a_household_that_leaves_poverty_otherwise_cannot_go_on(county, admin, p
     event = walk(propose(hh).created[0], S.DEMOCRATIC_REVIEW)
     for person in hh.members.all():
         person_leave(person=person, on=dt.date(2018, 10, 11), reason="死亡", by=admin)
-    with pytest.raises(ValidationError, match="no longer poor"):
+    with pytest.raises(ValidationError, match="该户已不是贫困户"):
         exit_advance(event=event, stage=S.PUBLIC_NOTICE, by=admin, on=dt.date(2018, 10, 12),
                      ends_on=dt.date(2018, 10, 18))
 
 
 def test_only_exit_events_are_advanced(county, admin):
     identified = StatusEvent.objects.get(household=county["households"][0], kind=c.EventKind.IDENTIFIED)
-    with pytest.raises(ValidationError, match="not an exit procedure"):
+    with pytest.raises(ValidationError, match="不属于脱贫退出程序"):
         exit_advance(event=identified, stage=S.DEMOCRATIC_REVIEW, by=admin, on=dt.date(2018, 10, 10))
 
 
 @pytest.mark.parametrize("stage", [S.PROPOSED, S.REFUSED])
 def test_proposal_and_refusal_are_not_stages_to_record(county, admin, propose, stage):
     event = propose(county["households"][0]).created[0]
-    with pytest.raises(ValidationError, match=f"'{stage}' is not a stage this procedure records"):
+    with pytest.raises(ValidationError, match=f"“{stage}”不是本程序记录的环节"):
+        exit_advance(event=event, stage=stage, by=admin, on=dt.date(2018, 10, 10), note="x")
+    with translation.override("en"), \
+            pytest.raises(ValidationError, match=f"'{stage}' is not a stage this procedure records"):
         exit_advance(event=event, stage=stage, by=admin, on=dt.date(2018, 10, 10), note="x")

@@ -69,14 +69,14 @@ def test_identification_runs_its_seven_stages_and_registers_the_household(county
 def test_identification_refuses_skipping_and_a_poor_household(county, applicant):
     admin = county["accounts"]["county_admin"]
     [event] = identification_apply(household_ids=[applicant.pk], year=2018, by=admin, on=D(2018, 6, 1)).created
-    with pytest.raises(ValidationError, match=r"next stage is 民主评议 .*cannot be skipped"):
+    with pytest.raises(ValidationError, match=r"下一环节是 民主评议 .*环节不能跳过"):
         procedure_advance(event=event, stage=S.PUBLIC_NOTICE, by=admin, on=D(2018, 6, 6), ends_on=D(2018, 6, 12))
     walk(event, S.TOWNSHIP_REVIEW, admin)
-    with pytest.raises(ValidationError, match=r"next stage is 第二次公示"):
+    with pytest.raises(ValidationError, match=r"下一环节是 第二次公示"):
         procedure_advance(event=event, stage=S.COUNTY_APPROVAL, by=admin, on=D(2018, 6, 25))
     poor = county["households"][0]
     result = identification_apply(household_ids=[poor.pk], year=2018, by=admin, on=D(2018, 6, 1))
-    assert not result.created and "status is 未脱贫" in result.refused[poor.pk]
+    assert not result.created and "状态为未脱贫" in result.refused[poor.pk]
 
 
 def test_each_identification_stage_belongs_to_its_role(county, applicant):
@@ -104,11 +104,11 @@ def test_an_objection_to_the_second_notice_holds_the_county_approval(county, app
     walk(event, S.PUBLIC_NOTICE, admin)
     first = event.steps.get(stage=S.PUBLIC_NOTICE)
     walk(event, S.SECOND_NOTICE, admin)
-    with pytest.raises(ValidationError, match="notice of household .* is over"):  # the first notice has ended
+    with pytest.raises(ValidationError, match="户 .*的公示已结束"):  # the first notice has ended
         notice_objection_record(step=first, received_on=D(2018, 6, 17), content="x", by=admin)
     second = event.steps.get(stage=S.SECOND_NOTICE)
     objection = notice_objection_record(step=second, received_on=D(2018, 6, 18), content="该户有营运车辆", by=admin)
-    with pytest.raises(ValidationError, match="1 objection"):
+    with pytest.raises(ValidationError, match="1 条异议"):
         procedure_advance(event=event, stage=S.COUNTY_APPROVAL, by=admin, on=D(2018, 6, 25))
     notice_objection_resolve(objection=objection, resolution="经核实车辆已转让", on=D(2018, 6, 23), by=admin)
     assert procedure_advance(event=event, stage=S.COUNTY_APPROVAL, by=admin, on=D(2018, 6, 25)).stage == \
@@ -119,7 +119,7 @@ def test_second_notice_runs_its_minimum_length(county, applicant):
     admin = county["accounts"]["county_admin"]
     [event] = identification_apply(household_ids=[applicant.pk], year=2018, by=admin, on=D(2018, 6, 1)).created
     walk(event, S.TOWNSHIP_REVIEW, admin)
-    with pytest.raises(ValidationError, match="at least 7 days"):
+    with pytest.raises(ValidationError, match="至少 7 天"):
         procedure_advance(event=event, stage=S.SECOND_NOTICE, by=admin, on=D(2018, 6, 16), ends_on=D(2018, 6, 20))
 
 
@@ -143,12 +143,12 @@ RETURN_DATES = {
 
 def test_a_return_to_poverty_needs_reason_and_evidence_and_ends_returned(county, exited):
     admin = county["accounts"]["county_admin"]
-    with pytest.raises(ValidationError, match="reason and its evidence"):
+    with pytest.raises(ValidationError, match="返贫需要填写原因和依据"):
         return_propose(household_ids=[exited.pk], year=2018, by=admin, on=D(2018, 9, 1), reason="因灾", evidence=" ")
     result = return_propose(household_ids=[exited.pk, county["households"][0].pk], year=2018, by=admin,
                             on=D(2018, 9, 1), reason="因灾返贫：房屋倒塌", evidence="乡镇民政所核查记录")
     [event] = result.created
-    assert "status is 未脱贫" in result.refused[county["households"][0].pk]  # a poor household does not return
+    assert "状态为未脱贫" in result.refused[county["households"][0].pk]  # a poor household does not return
     assert event.kind == c.EventKind.RETURNED and event.reason == "因灾返贫：房屋倒塌"
     assert event.steps.get().note == "乡镇民政所核查记录"
     event = walk(event, S.ANNOUNCED, admin, RETURN_DATES)
@@ -162,7 +162,7 @@ def test_a_batch_does_not_mix_kinds_and_a_refusal_ends_a_return(county, exited):
     [event] = return_propose(household_ids=[exited.pk], year=2018, by=admin, on=D(2018, 9, 1), reason="因病",
                              evidence="住院记录").created
     identified = StatusEvent.objects.get(household=county["households"][0], kind=c.EventKind.IDENTIFIED)
-    with pytest.raises(ValidationError, match="not a return to poverty procedure"):
+    with pytest.raises(ValidationError, match="不属于返贫程序"):
         procedure_advance_many(events=[event, identified], stage=S.DEMOCRATIC_REVIEW, by=admin, on=D(2018, 9, 3))
     event = procedure_advance(event=event, stage=S.DEMOCRATIC_REVIEW, by=admin, on=D(2018, 9, 3), passed=False,
                               note="收入核实后高于标准")

@@ -76,7 +76,7 @@ def test_death_of_the_last_member_closes_the_household(county, admin):
     assert hh.closed and hh.status == c.PovertyStatus.CLOSED
     event = StatusEvent.objects.get(household=hh, kind=c.EventKind.NATURAL_DECREASE)
     assert event.effective_on == dt.date(2017, 6, 1) and event.stage == c.Stage.ANNOUNCED
-    with pytest.raises(ValidationError, match="already left"):
+    with pytest.raises(ValidationError, match="已经离开本户"):
         services.person_leave(person=members[0], on=dt.date(2017, 6, 2), reason="死亡", by=admin)
 
 
@@ -89,7 +89,7 @@ def test_split_moves_members_and_records_the_event(county, admin):
     assert new.members.get(pk=movers[0].pk).relation == c.Relation.HEAD
     assert new.split_from == hh and new.status == hh.status
     assert StatusEvent.objects.filter(household=hh, kind=c.EventKind.SPLIT, related_household=new).exists()
-    with pytest.raises(ValidationError, match="at least one member"):
+    with pytest.raises(ValidationError, match="原户至少要保留一名成员"):
         services.household_split(household=hh, persons=list(hh.members.all()), head=hh.members.first(),
                                  new_number="220821100201098", by=admin, on=dt.date(2018, 3, 1))
 

@@ -118,7 +118,7 @@ def test_objection_holds_the_township_review_until_resolved(login, county):
     response = advance(commander, S.TOWNSHIP_REVIEW, [event], on="2018-10-22")
     event.refresh_from_db()
     assert event.stage == S.PUBLIC_NOTICE  # held: the service named the unresolved objection
-    assert "unresolved" in " ".join(str(m) for m in response.wsgi_request._messages)
+    assert "异议尚未处理" in " ".join(str(m) for m in response.wsgi_request._messages)
     commander.post(url("objection_resolve", event.pk, objection.pk),
                    {"on": "2018-10-20", "resolution": "核实为亲属车辆，不影响退出"})
     advance(commander, S.TOWNSHIP_REVIEW, [event], on="2018-10-22")

@@ -33,8 +33,9 @@ CHILD_LEVEL = {Level.PROVINCE: "city", Level.CITY: "county", Level.COUNTY: "town
 def default_scope() -> Region:
     counties = list(Region.objects.filter(level=Level.COUNTY)[:2])
     if len(counties) != 1:
-        raise ValidationError("name the county to assess (--county CODE): the registry holds "
-                              f"{'no' if not counties else 'several'} counties")
+        raise ValidationError(gettext("name the county to assess (--county CODE): the registry holds no counties")
+                              if not counties else
+                              gettext("name the county to assess (--county CODE): the registry holds several counties"))
     return counties[0]
 
 
@@ -75,7 +76,8 @@ def _runner(engine: str):
 
 def _run(*, year: int, region: Region, child_level: str | None, engine: str = "duckdb"):
     if region.level not in (Level.COUNTY, Level.TOWNSHIP):
-        raise ValidationError(f"{region} is a {region.get_level_display()}: assess a county or a township")
+        raise ValidationError(gettext("%(region)s is a %(level)s: assess a county or a township")
+                              % {"region": region, "level": region.get_level_display()})
     child_level = child_level or CHILD_LEVEL[region.level]
     params = rules.parameters(standards.load(region.code), year)
     inputs = live_inputs.read(year=year, region_code=region.code)
@@ -100,7 +102,8 @@ def summarise(result: Result, *, scope_level: str, scope_code: int | None, child
     top_rows = result.areas[scope_level].to_pylist()
     top = next((r for r in top_rows if scope_code is None or r["code"] == scope_code), None)
     if top is None:
-        raise ValidationError(f"no village population figures for {result.year} in this scope: nothing to assess")
+        raise ValidationError(gettext("no village population figures for %(year)s in this scope: nothing to assess")
+                              % {"year": result.year})
     summary = {"year": result.year,
                "scope": {"code": f"{top['code']:012d}", "name": names.get(top["code"], "全国" if top["code"] == 0 else ""),
                          "level": scope_level},

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.services import audit_batch, audit_change
@@ -35,7 +36,7 @@ def period_range(period: str) -> tuple[dt.date, dt.date]:
     """"2018" → the year; "2018H1" / "2018H2" → a half; "2018Q3" → a quarter."""
     m = _PERIOD.match(period or "")
     if not m:
-        raise ValidationError({"period": f"{period!r} is not a period: 2018, 2018H1 or 2018Q3"})
+        raise ValidationError({"period": _("“%(period)s” is not a period: 2018, 2018H1 or 2018Q3") % {"period": period}})
     year = int(m.group(1))
     if m.group(2):
         first, months = (int(m.group(3)) - 1) * 6 + 1, 6
@@ -281,8 +282,8 @@ def zone_townships_of(assessment: Assessment) -> set[int]:
 
 def _check_commander(assessment: Assessment, by) -> None:
     if assessment.subject_kind not in VETOABLE:
-        raise ValidationError(f"a commander proposes and vetoes for paired units and work teams, not a "
-                              f"{assessment.subject_kind}")
+        raise ValidationError(_("a commander proposes and vetoes for paired units and work teams, not for %(kind)s")
+                              % {"kind": assessment.subject_kind})
     require(by, Action.JUDGE_ASSESSMENT, assessment)
 
 
@@ -292,7 +293,7 @@ def assessment_propose(*, assessment: Assessment, text: str, by, source: str = "
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     _check_commander(assessment, by)
     if not text.strip():
-        raise ValidationError({"text": "write the proposal"})
+        raise ValidationError({"text": _("write the proposal")})
     before = assessment.commander_suggestion
     assessment.commander_suggestion = text.strip()
     assessment.save(update_fields=["commander_suggestion"])
@@ -310,9 +311,10 @@ def assessment_veto(*, assessment: Assessment, reason: str, by, source: str = "w
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     _check_commander(assessment, by)
     if not reason.strip():
-        raise ValidationError({"reason": "a veto states its reason"})
+        raise ValidationError({"reason": _("a veto states its reason")})
     if assessment.vetoed:
-        raise ValidationError(f"already vetoed by {assessment.vetoed_by} on {assessment.vetoed_at:%Y-%m-%d}")
+        raise ValidationError(_("already vetoed by %(by)s on %(on)s")
+                              % {"by": assessment.vetoed_by, "on": f"{assessment.vetoed_at:%Y-%m-%d}"})
     before = assessment.result
     assessment.vetoed, assessment.vetoed_by, assessment.veto_reason = True, by, reason.strip()
     assessment.vetoed_at, assessment.result = timezone.now(), FAIL

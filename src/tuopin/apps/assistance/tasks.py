@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.services import audit_batch, audit_change, diff, snapshot
@@ -39,14 +40,14 @@ def task_create(*, kind: str, title: str, by, household=None, village: Region | 
                 source: str = "web") -> Task:
     require(by, Action.CREATE_TASK, household)
     if kind not in MANUAL_KINDS:
-        raise ValidationError({"kind": f"tasks of kind {kind!r} are generated, not made by hand"})
+        raise ValidationError({"kind": _("tasks of kind “%(kind)s” are generated, not made by hand") % {"kind": kind}})
     if not title.strip():
-        raise ValidationError({"title": "a task needs a title"})
+        raise ValidationError({"title": _("a task needs a title")})
     if (owner_unit is None) == (owner_cadre is None):
-        raise ValidationError("a task has one owner: a unit or a cadre")
+        raise ValidationError(_("a task has one owner: a unit or a cadre"))
     today = timezone.localdate()
     if due is not None and due < today:
-        raise ValidationError({"due": f"the due date {due} has already passed"})
+        raise ValidationError({"due": _("the due date %(due)s has already passed") % {"due": due}})
     village = household.village if household is not None else village
     task = Task.objects.create(kind=kind, title=title.strip()[:200], household=household, village=village,
                                owner_unit=owner_unit, owner_cadre=owner_cadre, due=due, detail=detail, item=item,
@@ -68,10 +69,10 @@ def task_complete(*, task: Task, by, text: str = "", photo=None, on: dt.date | N
     task = locked(Task, task.pk, version)
     require(by, Action.COMPLETE_TASK, task)
     if task.status != TaskStatus.OPEN:
-        raise ValidationError(f"the task is {task.get_status_display()}, not open")
+        raise ValidationError(_("the task is %(status)s, not open") % {"status": task.get_status_display()})
     on = on or timezone.localdate()
     if on > timezone.localdate():
-        raise ValidationError({"on": "a task cannot be completed in the future"})
+        raise ValidationError({"on": _("a task cannot be completed in the future")})
     _evidence(task=task, by=by, text=text, photo=photo, required=True)
     before = snapshot(task, ("status", "closed_on"))
     task.status, task.closed_on = TaskStatus.DONE, on
@@ -95,7 +96,7 @@ def _evidence(*, task: Task, by, text: str, photo, required: bool) -> TaskEviden
     text = (text or "").strip()
     if not text and photo is None:
         if required:
-            raise ValidationError("give the evidence: a short text, a photo, or both")
+            raise ValidationError(_("give the evidence: a short text, a photo, or both"))
         return None
     evidence = TaskEvidence(task=task, text=text, by=by)
     if photo is not None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tuopin.apps.accounts.models import Role
 from tuopin.apps.accounts.permissions import Action, may, require
@@ -33,9 +34,10 @@ def _check_visitor(*, by, cadre: Cadre, household: Household, on: dt.date) -> No
     if by is not None and by.role == Role.CADRE and by.cadre_id != cadre.pk:
         raise PermissionDenied("a cadre records their own visits")
     if on > timezone.localdate():
-        raise ValidationError({"on": "a visit cannot be recorded for a future date"})
+        raise ValidationError({"on": _("a visit cannot be recorded for a future date")})
     if not CadreHouseholdPairing.objects.filter(in_force(on), cadre=cadre, household=household).exists():
-        raise ValidationError(f"{cadre.name} was not paired with household {household.number} on {on}")
+        raise ValidationError(_("%(cadre)s was not paired with household %(number)s on %(on)s")
+                              % {"cadre": cadre.name, "number": household.number, "on": on})
 
 
 @transaction.atomic
@@ -63,9 +65,9 @@ def mutual_group_trip_record(*, group: MutualGroup, on: dt.date, households: lis
 
     A member of the group records the trip for all of it; another role only within its own scope."""
     if not households:
-        raise ValidationError("name the households visited on the trip")
+        raise ValidationError(_("name the households visited on the trip"))
     if on > timezone.localdate():
-        raise ValidationError({"on": "a trip cannot be recorded for a future date"})
+        raise ValidationError({"on": _("a trip cannot be recorded for a future date")})
     members = set(group.members.values_list("pk", flat=True))
     if by.role == Role.CADRE:
         if by.cadre_id not in members:
@@ -80,7 +82,8 @@ def mutual_group_trip_record(*, group: MutualGroup, on: dt.date, households: lis
         paired.setdefault(household_id, cadre_id)
     missing = [h.number for h in households if h.pk not in paired]
     if missing:
-        raise ValidationError(f"not paired with a member of {group.name} on {on}: {', '.join(missing)}")
+        raise ValidationError(_("not paired with a member of %(group)s on %(on)s: %(households)s")
+                              % {"group": group.name, "on": on, "households": ", ".join(missing)})
     trip = f"{group.pk}-{on:%Y%m%d}-{uuid.uuid4().hex[:6]}"
     notes = notes or {}
     visits = [Visit.objects.create(household=h, cadre_id=paired[h.pk], on=on, found=notes.get(h.pk, ("", ""))[0],

@@ -34,7 +34,7 @@ def evaluation_round_create(*, county: Region, data_year: int, held_in: int, nam
     (`[evaluation.sample]`)."""
     require(by, Action.DRAW_EVALUATION, county)
     if county.level != Level.COUNTY:
-        raise ValidationError(f"{county} is not a county")
+        raise ValidationError(_("%(region)s is not a county") % {"region": county})
     if not name.strip():
         raise ValidationError({"name": _("A round needs a name.")})
     if held_in < data_year:
@@ -123,8 +123,9 @@ def sample_finding_record(*, sample: SampledHousehold, finding: str, by, on: dt.
                SampleKind.POOR: (Finding.OK,),
                SampleKind.NON_REGISTERED: (Finding.OK, Finding.OMITTED)}[sample.kind]
     if finding not in allowed:
-        raise ValidationError(f"a {sample.get_kind_display()} sample can be found {' or '.join(allowed)}, "
-                              f"not {str(finding)!r}")
+        raise ValidationError(_("a %(kind)s sample can be found %(allowed)s, not “%(finding)s”")
+                              % {"kind": sample.get_kind_display(), "allowed": _(" or ").join(allowed),
+                                 "finding": finding})
     sample = locked(SampledHousehold, sample.pk, version)
     before = {"finding": sample.finding, "note": sample.note}
     sample.finding, sample.note, sample.checked_by, sample.checked_on = finding, note, by, on

@@ -20,6 +20,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.services import audit_change, diff, snapshot
@@ -54,17 +55,19 @@ def _within_reach(by, region: Region) -> None:
     from tuopin.apps.accounts.scoping import regions_visible_to
 
     if not regions_visible_to(by).filter(pk=region.pk).exists():
-        raise ValidationError("no such village or county")
+        raise ValidationError(_("no such village or county"))
 
 
 def kind_for(region: Region) -> str:
     if region.level == Level.VILLAGE:
         if not region.is_poor_village:
-            raise ValidationError(f"{region.name} is not a registered poor village (贫困村); it has no exit to make")
+            raise ValidationError(_("%(name)s is not a registered poor village (贫困村); it has no exit to make")
+                                  % {"name": region.name})
         return AreaKind.VILLAGE
     if region.level == Level.COUNTY:
         return AreaKind.COUNTY
-    raise ValidationError(f"{region.name} is a {region.get_level_display()}: only a poor village or a county exits")
+    raise ValidationError(_("%(name)s is a %(level)s: only a poor village or a county exits")
+                          % {"name": region.name, "level": region.get_level_display()})
 
 
 @transaction.atomic
@@ -78,16 +81,19 @@ def area_exit_propose(*, region: Region, year: int, by, on: dt.date, note: str =
     require(by, Action.PROPOSE_AREA_EXIT, kind)
     _within_reach(by, region)
     if on.year < year:
-        raise ValidationError(f"an exit on {year} data is applied for in {year} or later, not on {on}")
+        raise ValidationError(_("an exit on %(year)s data is applied for in %(year)s or later, not on %(on)s")
+                              % {"year": year, "on": on})
     if on > timezone.localdate():
-        raise ValidationError(f"an application is recorded once it is made; {on} is in the future")
+        raise ValidationError(_("an application is recorded once it is made; %(on)s is in the future") % {"on": on})
     live = AreaExit.objects.filter(region=region).exclude(stage=S.REFUSED).order_by("year").last()
     if live is not None:
         if live.stage == S.ANNOUNCED:
-            raise ValidationError(f"{region.name} has already exited (announced {live.effective_on})")
+            raise ValidationError(_("%(name)s has already exited (announced %(on)s)")
+                                  % {"name": region.name, "on": live.effective_on})
         if live.year == year:
             return live
-        raise ValidationError(f"{region.name} has an open exit procedure for {live.year}; finish or refuse it first")
+        raise ValidationError(_("%(name)s has an open exit procedure for %(year)s; finish or refuse it first")
+                              % {"name": region.name, "year": live.year})
     procedure = AreaExit.objects.create(region=region, kind=kind, year=year, stage=S.APPLIED, created_by=by)
     AreaExitStep.objects.create(procedure=procedure, stage=S.APPLIED, on=on, by=by, by_name=actor_name(by, by_name),
                                 note=note.strip())
@@ -99,9 +105,11 @@ def area_exit_propose(*, region: Region, year: int, by, on: dt.date, note: str =
 
 def _province_verification_errors(procedure: AreaExit, evaluation_round) -> list[str]:
     if evaluation_round is None:
-        return ["the province verification rests on a third-party evaluation (第三方评估): name its evaluation round"]
+        return [_("the province verification rests on a third-party evaluation (第三方评估): "
+                  "name its evaluation round")]
     if evaluation_round.county_id != procedure.region_id or evaluation_round.data_year != procedure.year:
-        return [f"evaluation round {evaluation_round.name!r} is not on this county's {procedure.year} data"]
+        return [_("evaluation round “%(name)s” is not on this county's %(year)s data")
+                % {"name": evaluation_round.name, "year": procedure.year}]
     return []
 
 
@@ -117,12 +125,14 @@ def area_exit_advance(*, procedure: AreaExit, stage: str, by, on: dt.date, passe
     require(by, Action.RECORD_AREA_STAGE, (procedure.kind, stage))
     _within_reach(by, procedure.region)
     if procedure.stage in CLOSED_AREA_STAGES:
-        raise ValidationError(f"{procedure.region.name}: the exit procedure has ended "
-                              f"({stage_label(procedure.stage, S)})")
+        raise ValidationError(_("%(name)s: the exit procedure has ended (%(stage)s)")
+                              % {"name": procedure.region.name, "stage": stage_label(procedure.stage, S)})
     expected = next_stage(procedure.stage, order)
     if stage != expected:
-        raise ValidationError(f"{procedure.region.name}: the next stage is {stage_label(expected, S)}, not "
-                              f"{stage_label(stage, S)}: a stage of the exit procedure cannot be skipped")
+        raise ValidationError(_("%(name)s: the next stage is %(expected)s, not %(stage)s: a stage of the exit "
+                                "procedure cannot be skipped")
+                              % {"name": procedure.region.name, "expected": stage_label(expected, S),
+                                 "stage": stage_label(stage, S)})
     steps = list(procedure.steps.order_by("on", "id"))
     notice = next((s for s in steps if s.stage == S.PUBLIC_NOTICE), None)
     unresolved = notice.objections.filter(resolved_on__isnull=True).count() if notice else 0
@@ -133,7 +143,8 @@ def area_exit_advance(*, procedure: AreaExit, stage: str, by, on: dt.date, passe
     if stage == S.PROVINCE_VERIFICATION and passed:
         errors += _province_verification_errors(procedure, evaluation_round)
     if errors:
-        raise ValidationError([f"{procedure.region.name}: {e}" for e in errors])
+        raise ValidationError([_("%(name)s: %(problem)s") % {"name": procedure.region.name, "problem": e}
+                               for e in errors])
 
     AreaExitStep.objects.create(procedure=procedure, stage=stage, on=on, ends_on=ends_on, by=by,
                                 by_name=actor_name(by, by_name), passed=passed, note=note.strip(),
@@ -164,7 +175,7 @@ def area_notice_objection_record(*, step: AreaExitStep, received_on: dt.date, co
     return objections.record(model=AreaNoticeObjection, step=step, procedure_stage=procedure.stage,
                              notice_stages=(S.PUBLIC_NOTICE,), stage_label=stage_label(procedure.stage, S),
                              received_on=received_on, content=content, by=by, source=source,
-                             subject=f"the exit of {step.procedure.region.name}")
+                             subject=_("the exit of %(name)s") % {"name": step.procedure.region.name})
 
 
 @transaction.atomic
@@ -175,4 +186,5 @@ def area_notice_objection_resolve(*, objection: AreaNoticeObjection, resolution:
     require(by, Action.RECORD_OBJECTION)
     _within_reach(by, objection.step.procedure.region)
     return objections.resolve(objection=objection, resolution=resolution, on=on, by=by, source=source,
-                              subject=f"the exit notice of {objection.step.procedure.region.name}")
+                              subject=_("the exit of %(name)s") % {
+                                  "name": objection.step.procedure.region.name})

@@ -13,6 +13,7 @@ from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tuopin.apps.audit.services import audit_change, diff, snapshot
 
@@ -21,15 +22,17 @@ def record(*, model, step, procedure_stage: str, notice_stages: Collection[str],
            received_on: dt.date, content: str, by, subject: str, source: str = "web"):
     """A new `model` objection to `step`, which must be the notice the procedure stands at."""
     if step.stage not in notice_stages:
-        raise ValidationError("objections are recorded against a public notice (公示)")
+        raise ValidationError(_("objections are recorded against a public notice (公示)"))
     if procedure_stage != step.stage:
-        raise ValidationError(f"the notice of {subject} is over (the procedure is at {stage_label})")
+        raise ValidationError(_("the notice of %(subject)s is over (the procedure is at %(stage)s)")
+                              % {"subject": subject, "stage": stage_label})
     if not content.strip():
-        raise ValidationError("an objection needs its content")
+        raise ValidationError(_("an objection needs its content"))
     if received_on < step.on:
-        raise ValidationError(f"the notice started on {step.on}; an objection cannot be received on {received_on}")
+        raise ValidationError(_("the notice started on %(on)s; an objection cannot be received on %(received)s")
+                              % {"on": step.on, "received": received_on})
     if received_on > timezone.localdate():
-        raise ValidationError(f"{received_on} is in the future")
+        raise ValidationError(_("%(date)s is in the future") % {"date": received_on})
     objection = model.objects.create(step=step, received_on=received_on, content=content.strip())
     audit_change(actor=by, action="create", instance=objection, source=source,
                  changes={"received_on": [None, received_on.isoformat()], "content": [None, objection.content]},
@@ -40,13 +43,14 @@ def record(*, model, step, procedure_stage: str, notice_stages: Collection[str],
 def resolve(*, objection, resolution: str, on: dt.date, by, subject: str, source: str = "web"):
     """How a (locked) objection was settled (核实结果); an upheld one is followed by a refusal at the next stage."""
     if objection.resolved_on is not None:
-        raise ValidationError(f"this objection was already resolved on {objection.resolved_on}")
+        raise ValidationError(_("this objection was already resolved on %(on)s") % {"on": objection.resolved_on})
     if not resolution.strip():
-        raise ValidationError("a resolution needs its text (how the objection was checked and settled)")
+        raise ValidationError(_("a resolution needs its text (how the objection was checked and settled)"))
     if on < objection.received_on:
-        raise ValidationError(f"the objection was received on {objection.received_on}; it cannot be resolved on {on}")
+        raise ValidationError(_("the objection was received on %(received)s; it cannot be resolved on %(on)s")
+                              % {"received": objection.received_on, "on": on})
     if on > timezone.localdate():
-        raise ValidationError(f"{on} is in the future")
+        raise ValidationError(_("%(date)s is in the future") % {"date": on})
     before = snapshot(objection, ("resolution", "resolved_on"))
     objection.resolution, objection.resolved_on = resolution.strip(), on
     objection.save(update_fields=["resolution", "resolved_on"])

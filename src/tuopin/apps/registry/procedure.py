@@ -21,6 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.services import audit_batch, audit_change, diff, snapshot
@@ -61,18 +63,20 @@ def check_arguments(*, stage: str, order: Sequence[str], on: dt.date, passed: bo
                     ends_on: dt.date | None, notice_stage: str, choices=c.Stage) -> None:
     """Checks that need no database: the same for every event of a batch."""
     if stage not in order[1:]:
-        raise ValidationError(f"'{stage}' is not a stage this procedure records; its stages are "
-                              f"{' → '.join(map(str, order))} (a refusal is a stage with passed=False)")
+        raise ValidationError(_("'%(stage)s' is not a stage this procedure records; its stages are %(stages)s "
+                                "(a refusal is a stage with passed=False)")
+                              % {"stage": stage, "stages": " → ".join(map(str, order))})
     if on > timezone.localdate():
-        raise ValidationError(f"a stage is recorded once it has happened; {on} is in the future")
+        raise ValidationError(_("a stage is recorded once it has happened; %(on)s is in the future") % {"on": on})
     if not passed and not note.strip():
-        raise ValidationError("a refusal needs a reason (note)")
+        raise ValidationError(_("a refusal needs a reason (note)"))
     if not passed and stage == order[-1]:
-        raise ValidationError(f"an announcement cannot be refused; refuse at {stage_label(order[-2], choices)}")
+        raise ValidationError(_("an announcement cannot be refused; refuse at %(stage)s")
+                              % {"stage": stage_label(order[-2], choices)})
     if ends_on is not None and stage != notice_stage:
-        raise ValidationError("only a public notice has an end date (ends_on)")
+        raise ValidationError(_("only a public notice has an end date (ends_on)"))
     if stage == notice_stage and passed and ends_on is None:
-        raise ValidationError("a public notice needs its end date (ends_on)")
+        raise ValidationError(_("a public notice needs its end date (ends_on)"))
 
 
 def notice_days(region_code: str, key: str = "public_notice_days") -> int:
@@ -88,17 +92,20 @@ def timing_errors(*, stage: str, on: dt.date, passed: bool, ends_on: dt.date | N
     `notice` is the procedure's notice step (or None), `after_notice` the stage that must wait for its end."""
     errors = []
     if on < previous_on:
-        errors.append(f"dates cannot go backwards: the previous stage was recorded on {previous_on}, not before {on}")
+        errors.append(_("dates cannot go backwards: the previous stage was recorded on %(previous)s, not before %(on)s")
+                      % {"previous": previous_on, "on": on})
     if stage == notice_stage and passed and ends_on is not None:
         days = (ends_on - on).days + 1  # counted inclusively: the 1st to the 7th is 7 days
         if days < min_days:
-            errors.append(f"a public notice runs at least {min_days} days; {on} to {ends_on} is {days}")
+            errors.append(_("a public notice runs at least %(min)s days; %(on)s to %(ends)s is %(days)s")
+                          % {"min": min_days, "on": on, "ends": ends_on, "days": days})
     if stage == after_notice and notice is not None:
         if notice.ends_on and on <= notice.ends_on:
-            errors.append(f"{stage_label(stage, choices)} cannot start before the public notice has ended "
-                          f"({notice.ends_on})")
+            errors.append(_("%(stage)s cannot start before the public notice has ended (%(ends)s)")
+                          % {"stage": stage_label(stage, choices), "ends": notice.ends_on})
         if unresolved:
-            errors.append(f"{unresolved} objection(s) to the public notice are unresolved")
+            errors.append(ngettext("%(n)s objection to the public notice is unresolved",
+                                   "%(n)s objections to the public notice are unresolved", unresolved) % {"n": unresolved})
     return errors
 
 
@@ -123,32 +130,34 @@ class HouseholdProcedure:
     statuses: tuple  # the cached statuses a household holds while the procedure may run
     open_action: str  # the permission to open one
     audit: str  # the prefix of its audit actions
-    noun: str  # for messages: "exit", …
+    noun: str  # for messages: "exit", … (marked with gettext_noop; translated where a message is built)
 
 
 PROCEDURES = {
     c.EventKind.EXITED: HouseholdProcedure(
         c.EventKind.EXITED, tuple(c.STAGE_ORDER), {c.Stage.PUBLIC_NOTICE: c.Stage.TOWNSHIP_REVIEW},
-        tuple(c.POOR_STATUSES), Action.PROPOSE_EXIT, "exit", "exit"),
+        tuple(c.POOR_STATUSES), Action.PROPOSE_EXIT, "exit", gettext_noop("exit")),
     c.EventKind.IDENTIFIED: HouseholdProcedure(
         c.EventKind.IDENTIFIED, tuple(c.IDENTIFICATION_ORDER),
         {c.Stage.PUBLIC_NOTICE: c.Stage.TOWNSHIP_REVIEW, c.Stage.SECOND_NOTICE: c.Stage.COUNTY_APPROVAL},
         # not registered (never, or removed as misidentified) or watched as a monitored household
         (c.PovertyStatus.NOT_REGISTERED, c.PovertyStatus.MONITORED), Action.PROPOSE_IDENTIFICATION,
-        "identification", "identification"),
+        "identification", gettext_noop("identification")),
     c.EventKind.RETURNED: HouseholdProcedure(
         c.EventKind.RETURNED, tuple(c.RETURN_ORDER), {c.Stage.PUBLIC_NOTICE: c.Stage.TOWNSHIP_REVIEW},
-        (c.PovertyStatus.EXITED, c.PovertyStatus.EXITED_NO_POLICY), Action.PROPOSE_RETURN, "return", "return to poverty"),
+        (c.PovertyStatus.EXITED, c.PovertyStatus.EXITED_NO_POLICY), Action.PROPOSE_RETURN, "return",
+        gettext_noop("return to poverty")),
 }
 NOTICE_STAGES = frozenset(stage for spec in PROCEDURES.values() for stage in spec.notices)
 
 
 def _status_problem(spec: HouseholdProcedure, household) -> str:
     if household.closed:
-        return "the household is closed (销户)"
+        return _("the household is closed (销户)")
     if household.status not in spec.statuses:
-        return f"the household's status is {c.PovertyStatus(household.status).label}, not " \
-               + " or ".join(c.PovertyStatus(s).label for s in spec.statuses)
+        return _("the household's status is %(status)s, not %(wanted)s") % {
+            "status": c.PovertyStatus(household.status).label,
+            "wanted": _(" or ").join(str(c.PovertyStatus(s).label) for s in spec.statuses)}
     return ""
 
 
@@ -190,7 +199,7 @@ def return_propose(*, household_ids: Iterable[int], year: int, by, on: dt.date, 
                    by_name: str = "", source: str = "web") -> Proposal:
     """Propose exited households back into poverty (返贫), with the reason and the evidence checked."""
     if not reason.strip() or not evidence.strip():
-        raise ValidationError("a return to poverty needs its reason and its evidence")
+        raise ValidationError(_("a return to poverty needs its reason and its evidence"))
     return procedure_open(kind=c.EventKind.RETURNED, household_ids=household_ids, year=year, by=by, on=on,
                           by_name=by_name, note=evidence, reason=reason, source=source)
 
@@ -201,9 +210,10 @@ def procedure_open(*, kind: str, household_ids: Iterable[int], year: int, by, on
     spec = PROCEDURES[kind]
     require(by, spec.open_action)
     if on.year != year:
-        raise ValidationError(f"the {spec.noun} for {year} is proposed in {year}, not on {on}")
+        raise ValidationError(_("the %(noun)s for %(year)s is proposed in %(year)s, not on %(on)s")
+                              % {"noun": _(spec.noun), "year": year, "on": on})
     if on > timezone.localdate():
-        raise ValidationError(f"a proposal is recorded once it is made; {on} is in the future")
+        raise ValidationError(_("a proposal is recorded once it is made; %(on)s is in the future") % {"on": on})
     ids = list(dict.fromkeys(int(i) for i in household_ids))
     result, numbers, to_create = Proposal(), {}, []
     for part in _chunks(ids):
@@ -216,17 +226,18 @@ def procedure_open(*, kind: str, household_ids: Iterable[int], year: int, by, on
         for hid in part:
             row = found.get(hid)
             if row is None or hid not in reach:
-                result.refused[hid] = "no such household"  # outside the area reads as absent, as a page's 404
+                result.refused[hid] = _("no such household")  # outside the area reads as absent, as a page's 404
                 continue
             numbers[hid] = row.number
             problem = _status_problem(spec, row)
             if hid in open_events:
                 result.already_open.append(open_events[hid])
             elif problem and kind == c.EventKind.EXITED:
-                label = "closed (销户)" if row.closed else c.PovertyStatus(row.status).label
-                result.refused[hid] = f"household {row.number} is not poor: {label}"
+                label = _("closed (销户)") if row.closed else c.PovertyStatus(row.status).label
+                result.refused[hid] = _("household %(number)s is not poor: %(status)s") % {
+                    "number": row.number, "status": label}
             elif problem:
-                result.refused[hid] = f"household {row.number}: {problem}"
+                result.refused[hid] = _("household %(number)s: %(problem)s") % {"number": row.number, "problem": problem}
             else:
                 to_create.append(hid)
     name, by_id = actor_name(by, by_name), getattr(by, "pk", None)
@@ -300,7 +311,8 @@ def _advance(event_ids: list[int], *, stage: str, by, on: dt.date, passed: bool,
     reach = _within_reach(by, list({e.household_id for e in events.values()}))
     missing = [i for i in event_ids if i not in events or events[i].household_id not in reach]
     if missing:
-        raise ValidationError(f"no such {spec.noun} procedure: {', '.join(map(str, missing))}")
+        raise ValidationError(_("no such %(noun)s procedure: %(ids)s")
+                              % {"noun": _(spec.noun), "ids": ", ".join(map(str, missing))})
     # The notice this stage waits for, if it waits for one.
     waits_for = next((n for n, after in spec.notices.items() if after == stage), None)
     last_on, notices = {}, {}
@@ -320,15 +332,18 @@ def _advance(event_ids: list[int], *, stage: str, by, on: dt.date, passed: bool,
         hh = event.household
         problems = []
         if event.kind != kind:
-            article = "an" if spec.noun[0] in "aeiou" else "a"
-            problems.append(f"this is a {event.get_kind_display()} event, not {article} {spec.noun} procedure")
+            problems.append(_("this is a %(kind)s event, not part of the %(noun)s procedure")
+                            % {"kind": event.get_kind_display(), "noun": _(spec.noun)})
         elif event.stage in CLOSED_STAGES:
-            problems.append(f"its {spec.noun} procedure for {event.year} has ended ({stage_label(event.stage)})")
+            problems.append(_("its %(noun)s procedure for %(year)s has ended (%(stage)s)")
+                            % {"noun": _(spec.noun), "year": event.year, "stage": stage_label(event.stage)})
         else:
             expected = next_stage(event.stage, spec.order)
             if stage != expected:
-                problems.append(f"the next stage is {stage_label(expected)}, not {stage_label(stage)}: "
-                                f"a stage of the {spec.noun} procedure cannot be skipped")
+                problems.append(_("the next stage is %(expected)s, not %(stage)s: a stage of the %(noun)s "
+                                  "procedure cannot be skipped")
+                                % {"expected": stage_label(expected), "stage": stage_label(stage),
+                                   "noun": _(spec.noun)})
             else:
                 problems += timing_errors(
                     stage=stage, on=on, passed=passed, ends_on=ends_on, previous_on=last_on.get(eid, on),
@@ -336,13 +351,14 @@ def _advance(event_ids: list[int], *, stage: str, by, on: dt.date, passed: bool,
                     min_days=notice_days(hh.village.code), after_notice=spec.notices.get(waits_for, ""))
             status_problem = _status_problem(spec, hh)
             if status_problem and kind == c.EventKind.EXITED:
-                problems.append(f"the household is no longer poor ({hh.get_status_display()})")
+                problems.append(_("the household is no longer poor (%(status)s)") % {"status": hh.get_status_display()})
             elif status_problem:
                 problems.append(status_problem)
             if stage == c.Stage.ANNOUNCED and on.year != event.year:
-                problems.append(f"the {spec.noun} for {event.year} is announced in {event.year}, not on {on}; "
-                                f"refuse it and propose it again for {on.year}")
-        errors += [f"household {hh.number}: {p}" for p in problems]
+                problems.append(_("the %(noun)s for %(year)s is announced in %(year)s, not on %(on)s; "
+                                  "refuse it and propose it again for %(next)s")
+                                % {"noun": _(spec.noun), "year": event.year, "on": on, "next": on.year})
+        errors += [_("household %(number)s: %(problem)s") % {"number": hh.number, "problem": p} for p in problems]
     if errors:
         raise ValidationError(errors)
 
@@ -471,7 +487,7 @@ def procedure_advance_many(*, events: Iterable, stage: str, by, on: dt.date, pas
     of one kind (`kind`, else the first one's); an event of another kind is named as an error."""
     ids = list(dict.fromkeys(_event_id(e) for e in events))
     if not ids:
-        raise ValidationError("no exit procedures given" if kind == c.EventKind.EXITED else "no procedures given")
+        raise ValidationError(_("no exit procedures given") if kind == c.EventKind.EXITED else _("no procedures given"))
     kind = kind or _kind_of(ids)
     spec = PROCEDURES[kind]
     done = _advance(ids, stage=stage, by=by, on=on, passed=passed, note=note, ends_on=ends_on, by_name=by_name,
@@ -504,7 +520,7 @@ def notice_objection_record(*, step: ProcedureStep, received_on: dt.date, conten
     return objections.record(model=NoticeObjection, step=step, procedure_stage=event.stage,
                              notice_stages=spec.notices if spec else (), stage_label=stage_label(event.stage),
                              received_on=received_on, content=content, by=by, source=source,
-                             subject=f"household {step.event.household.number}")
+                             subject=_("household %(number)s") % {"number": step.event.household.number})
 
 
 @transaction.atomic
@@ -516,4 +532,5 @@ def notice_objection_resolve(*, objection: NoticeObjection, resolution: str, on:
     require(by, Action.RECORD_OBJECTION)
     require(by, Action.SEE_HOUSEHOLDS, objection.step.event.household)
     return objections.resolve(objection=objection, resolution=resolution, on=on, by=by, source=source,
-                              subject=f"household {objection.step.event.household.number}")
+                              subject=_("household %(number)s") % {
+                                  "number": objection.step.event.household.number})

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.services import audit_change, diff, snapshot
@@ -83,7 +84,7 @@ def _apply(instance, fields: dict, allowed: tuple[str, ...], rules: dict) -> dic
     """Check the fields against the validation layer's rules and set them (normalised) on the instance."""
     unknown = set(fields) - set(allowed)
     if unknown:
-        raise ValidationError(f"these fields cannot be edited here: {', '.join(sorted(unknown))}")
+        raise ValidationError(_("these fields cannot be edited here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     fields.update(validation.clean(rules, fields))
     before = snapshot(instance, fields)
     for name, value in fields.items():
@@ -239,7 +240,7 @@ def person_leave(*, person: Person, on: dt.date, reason: str, by, source: str = 
     person = Person.objects.select_for_update().get(pk=person.pk)
     require(by, Action.EDIT_REGISTRY, person.household)
     if not person.active:
-        raise ValidationError(f"{person.name} has already left the household")
+        raise ValidationError(_("%(name)s has already left the household") % {"name": person.name})
     before = snapshot(person, ("active", "left_on", "left_reason"))
     person.active, person.left_on, person.left_reason = False, on, reason
     person.version += 1
@@ -261,11 +262,11 @@ def household_split(*, household: Household, persons: list[Person], new_number: 
     require(by, Action.EDIT_REGISTRY, household)
     validation.clean({"number": validation.HOUSEHOLD_NUMBER}, {"number": new_number})
     if head not in persons:
-        raise ValidationError("the new household's head must be one of the members who move")
+        raise ValidationError(_("the new household's head must be one of the members who move"))
     if any(p.household_id != household.pk for p in persons):
-        raise ValidationError("only members of this household can be split off")
+        raise ValidationError(_("only members of this household can be split off"))
     if household.members.filter(active=True).exclude(pk__in=[p.pk for p in persons]).count() == 0:
-        raise ValidationError("a split must leave at least one member in the original household")
+        raise ValidationError(_("a split must leave at least one member in the original household"))
     new = Household.objects.create(
         number=new_number, village=household.village, natural_village=household.natural_village,
         township=household.township, is_registered=household.is_registered, attribute=household.attribute,
@@ -289,7 +290,7 @@ def household_merge(*, source_household: Household, into: Household, by, on: dt.
     require(by, Action.EDIT_REGISTRY, source_household)
     require(by, Action.EDIT_REGISTRY, into)
     if source_household.pk == into.pk:
-        raise ValidationError("a household cannot be merged into itself")
+        raise ValidationError(_("a household cannot be merged into itself"))
     moved = list(source_household.members.filter(active=True).values_list("number", flat=True))
     source_household.members.filter(active=True).update(household=into, relation=c.Relation.OTHER)
     Household.objects.filter(pk=source_household.pk).update(merged_into=into, closed=True,
