@@ -19,15 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tuopin.apps.audit.services import audit_batch
+from tuopin.apps.files.import_lock import import_lock
+from tuopin.apps.files.report import Problem, default_path, write_report
 
 from .. import id_refusals
-from .import_lock import import_lock
 from .parse import parse_sheet
 from .plan import build_plan
 from .readers import UnreadableFile, read
-from .report import Problem, default_path, missing_reason, write_report
 from .upsert import apply_plan
 
 
@@ -49,6 +50,12 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+
+def missing_reason(household: str) -> str:
+    return _("in the registry but not in the file: kept, not deleted (household %(household)s)") % {
+        "household": household}
 
 
 def sha256_of(path: Path) -> str:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as N_
 from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
-from tuopin.apps.registry.exchange.import_lock import ImportBusy
+from tuopin.apps.files.import_lock import ImportBusy
 from tuopin.apps.registry.exchange.importer import registry_import
 from tuopin.apps.registry.management.language import add_language_argument
 
