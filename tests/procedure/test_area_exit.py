@@ -7,15 +7,15 @@ from django.core.exceptions import ValidationError
 
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.evaluation.models import EvaluationRound
-from tuopin.apps.registry.area_procedure import (
+from tuopin.apps.procedures.area_procedure import (
     STAGE_ORDERS,
     area_exit_advance,
     area_exit_propose,
     area_notice_objection_record,
     area_notice_objection_resolve,
 )
-from tuopin.apps.registry.models import AreaExit, AreaExitStep
-from tuopin.apps.registry.models_procedure import AreaKind, AreaStage
+from tuopin.apps.procedures.choices import AreaKind, AreaStage
+from tuopin.apps.procedures.models import AreaExit, AreaExitStep
 
 A = AreaStage
 D = dt.date

@@ -6,13 +6,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tuopin.apps.accounts.permissions import Refused
-from tuopin.apps.registry.area_procedure import (
+from tuopin.apps.procedures.area_procedure import (
     area_exit_advance,
     area_exit_propose,
     area_notice_objection_record,
     area_notice_objection_resolve,
 )
-from tuopin.apps.registry.models_procedure import AreaStage
+from tuopin.apps.procedures.choices import AreaStage
 
 pytestmark = pytest.mark.django_db
 A = AreaStage

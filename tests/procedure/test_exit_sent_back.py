@@ -7,7 +7,7 @@ import datetime as dt
 from tuopin.apps.assistance.models import Task
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.models import Household
-from tuopin.apps.registry.procedure import (
+from tuopin.apps.procedures.procedure import (
     exit_advance,
     identification_apply,
     notice_objection_record,

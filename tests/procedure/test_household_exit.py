@@ -9,7 +9,7 @@ from django.utils import translation
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.models import Household, NoticeObjection, ProcedureStep, StatusEvent
-from tuopin.apps.registry.procedure import (
+from tuopin.apps.procedures.procedure import (
     exit_advance,
     notice_objection_record,
     notice_objection_resolve,
@@ -126,7 +126,7 @@ def test_notice_shorter_than_the_standard_is_refused(county, admin, propose, wal
 
 
 def test_notice_length_comes_from_the_standards(county, admin, propose, walk, monkeypatch):
-    from tuopin.apps.registry import procedure
+    from tuopin.apps.procedures import procedure
 
     monkeypatch.setattr(procedure, "notice_days", lambda code: 10)
     event = walk(propose(county["households"][0]).created[0], S.DEMOCRATIC_REVIEW)
@@ -247,7 +247,7 @@ def test_unknown_and_closed_households_are_refused(county, admin, propose):
         person_leave(person=person, on=dt.date(2018, 6, 1), reason="死亡", by=admin)
     result = propose(h1)
     assert result.created == [] and "已销户" in result.refused[h1.pk]
-    from tuopin.apps.registry.procedure import exit_propose
+    from tuopin.apps.procedures.procedure import exit_propose
 
     assert exit_propose(household_ids=[999_999], year=2018, by=admin, on=dt.date(2018, 10, 8)).refused == \
         {999_999: "没有这一户"}

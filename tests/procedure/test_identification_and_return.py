@@ -11,7 +11,7 @@ from tuopin.apps.accounts.permissions import Refused
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.models import Household, StatusEvent
-from tuopin.apps.registry.procedure import (
+from tuopin.apps.procedures.procedure import (
     identification_apply,
     notice_objection_record,
     notice_objection_resolve,

@@ -6,10 +6,10 @@ import pytest
 
 from tuopin.apps.geo.models import Region
 from tuopin.apps.registry import choices as c
-from tuopin.apps.registry.area_procedure import area_exit_propose
+from tuopin.apps.procedures.area_procedure import area_exit_propose
 from tuopin.apps.registry.models import Household
-from tuopin.apps.registry.procedure import notice_objection_record
-from tuopin.apps.registry.procedure_selectors import (
+from tuopin.apps.procedures.procedure import notice_objection_record
+from tuopin.apps.procedures.selectors import (
     area_exit_history,
     area_exits_open,
     exit_procedure_counts,

@@ -1,7 +1,7 @@
 """Work pages of the household procedures — exit (脱贫), identification (建档立卡 新识别) and return to poverty
 (返贫): who has reached which stage, and batch actions.
 
-The services in `registry/procedure.py` validate, write and audit; these views decide who may act:
+The services in `procedures/procedure.py` validate, write and audit; these views decide who may act:
 each stage belongs to the role that decides it (decisions 0605, 1232), everyone else sees the lists read-only and
 gets 403 when posting. Households are always reached through the scoping layer (404 outside it). The three
 procedures share these views; `KINDS` names them in URLs and forms.
@@ -23,8 +23,8 @@ from django.views.decorators.http import require_POST
 from tuopin.apps.accounts.permissions import STAGE_OWNERS, Action, may
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.registry import choices as c
-from tuopin.apps.registry import procedure as services
-from tuopin.apps.registry import procedure_selectors as selectors
+from tuopin.apps.procedures import procedure as services
+from tuopin.apps.procedures import selectors
 from tuopin.apps.registry.models import Household, NoticeObjection, StatusEvent
 
 from .. import figures

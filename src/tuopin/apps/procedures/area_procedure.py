@@ -27,15 +27,8 @@ from tuopin.apps.audit.services import audit_change, diff, snapshot
 from tuopin.apps.geo.models import Level, Region
 
 from . import objections
-
-from .models_procedure import (
-    CLOSED_AREA_STAGES,
-    AreaExit,
-    AreaExitStep,
-    AreaKind,
-    AreaNoticeObjection,
-    AreaStage,
-)
+from .choices import AreaKind, AreaStage
+from .models import CLOSED_AREA_STAGES, AreaExit, AreaExitStep, AreaNoticeObjection
 from .procedure import actor_name, check_arguments, next_stage, notice_days, stage_label, timing_errors
 
 S = AreaStage

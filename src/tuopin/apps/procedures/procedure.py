@@ -28,11 +28,12 @@ from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.services import audit_batch, audit_change, diff, snapshot
 from tuopin.standards import load as load_standards
 
-from . import choices as c
+from tuopin.apps.registry import choices as c
+from tuopin.apps.registry.bulk import insert_rows
+from tuopin.apps.registry.models import Household, NoticeObjection, Person, ProcedureStep, StatusEvent
+from tuopin.apps.registry.services import CACHED_STATUS_FIELDS, _apply_announced_status
+
 from . import objections
-from .bulk import insert_rows
-from .models import Household, NoticeObjection, Person, ProcedureStep, StatusEvent
-from .services import CACHED_STATUS_FIELDS, _apply_announced_status
 from .signals import exit_sent_back
 
 CLOSED_STAGES = (c.Stage.ANNOUNCED, c.Stage.REFUSED)
