@@ -28,6 +28,7 @@ from tuopin.apps.evaluation.models import EvaluationRound
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.procedures import area_procedure as services
+from tuopin.apps.procedures import objections as objection_service
 from tuopin.apps.procedures.choices import AreaKind, AreaStage
 from tuopin.apps.procedures.models import AreaExit, AreaNoticeObjection
 from tuopin.apps.procedures.procedure import notice_days, stage_label
@@ -254,7 +255,7 @@ def area_objection_record(request, pk: int):
     if not may(request.user, Action.RECORD_OBJECTION):
         raise forbidden(request, entity="registry.areaexit", entity_id=pk)
     notice = _notice(procedure)
-    objection_posted(request, notice=notice, record=services.area_notice_objection_record)
+    objection_posted(request, notice=notice, record=objection_service.objection_record)
     return redirect("web:area_exit", pk=pk)
 
 
@@ -268,7 +269,7 @@ def area_objection_resolve(request, pk: int, objection_pk: int):
         objection = AreaNoticeObjection.objects.get(pk=objection_pk, step__procedure=procedure)
     except AreaNoticeObjection.DoesNotExist:
         raise not_found(request, entity="registry.areanoticeobjection", entity_id=objection_pk) from None
-    resolution_posted(request, objection=objection, resolve=services.area_notice_objection_resolve)
+    resolution_posted(request, objection=objection, resolve=objection_service.objection_resolve)
     return redirect("web:area_exit", pk=pk)
 
 
