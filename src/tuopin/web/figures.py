@@ -275,7 +275,7 @@ def exit_candidates(user, region: Region, year: int):
     """Households the engine finds eligible to exit in the year (poor during it, no gap), under `region`, that the
     account may see, are poor today and have no exit procedure open for the year; with .head_name."""
     from tuopin.apps.registry.models import StatusEvent
-    from tuopin.apps.registry.procedure import CLOSED_STAGES
+    from tuopin.apps.procedures.procedure import CLOSED_STAGES
 
     scope = region.parent if region.level == Level.VILLAGE else region
     found = area_figures(scope, year) or {}

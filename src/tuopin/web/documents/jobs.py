@@ -240,7 +240,7 @@ def household_file_pdf(document: Document, version: int) -> bytes:
     from tuopin.apps.organisation.household_rows import household_file
     from tuopin.apps.registry import selectors as registry
     from tuopin.apps.registry.models import MONEY_FIELDS
-    from tuopin.apps.registry.procedure_selectors import household_procedure_history
+    from tuopin.apps.procedures.selectors import household_procedure_history
 
     user = User.objects.get(pk=document.account_id)
     found = registry.household_for(user, document.object_id)  # the account's scope, as the view checked it

@@ -20,7 +20,7 @@ from tuopin.apps.geo import selectors as geo
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.registry import selectors as registry
 from tuopin.apps.registry.models import Household
-from tuopin.apps.registry.procedure import notice_days
+from tuopin.apps.procedures.procedure import notice_days
 
 from .. import figures
 from ..access import forbidden, may_print_notice_list, not_found, sees_area_figures
