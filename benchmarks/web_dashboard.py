@@ -59,10 +59,10 @@ def main() -> None:
     from django.urls import reverse
 
     from tuopin.apps.accounts.models import Role, User
+    from tuopin.apps.assessment import figures
     from tuopin.apps.geo.models import Level, Region
     from tuopin.apps.registry import services
     from tuopin.apps.registry.models import HouseholdYear
-    from tuopin.web import figures
 
     admin = User.objects.filter(role=Role.COUNTY_ADMIN).first()
     client = Client()

@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuopin.apps.accounts.permissions import STAGE_OWNERS, Action, may
+from tuopin.apps.assessment import figures
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry import procedure as services
 from tuopin.apps.registry import procedure_selectors as selectors
 from tuopin.apps.registry.models import Household, NoticeObjection, StatusEvent
 
-from .. import figures
 from ..access import forbidden, not_found
 from ..forms import IdentificationForm, ObjectionForm, ProposeForm, ResolveForm, ReturnForm, StageForm
 from .objections import form_errors, objection_posted, resolution_posted
