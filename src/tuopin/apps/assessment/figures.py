@@ -21,11 +21,13 @@ from django.core.exceptions import ValidationError
 
 from tuopin import rules, standards
 from tuopin.apps.accounts.scoping import households_visible_to
-from tuopin.apps.assessment import services as assessment
 from tuopin.apps.audit.marker import NO_WRITE_ACTIONS, latest_write_id
 from tuopin.apps.geo.models import Level, Region, VillageYear
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.models import Household, Person
+
+from . import increments
+from . import services as assessment
 
 INDICATORS = rules.INDICATORS  # income, food_clothing, education, medical, housing, water
 VILLAGE_CHECKS = ("incidence_ok", "clinic_ok", "road_ok", "water_ok", "collective_income_ok")
@@ -82,7 +84,7 @@ def area_figures(region: Region, year: int) -> dict | None:
     key = _key(region, year, marker)
     found = cache.get(key)
     if found is None:
-        found = _assess(region, year)
+        found = _assess(region, year, marker)
         if "household_gaps" in found:
             # A township's every household's gap rows, apart: the household page reads them instead of running the
             # rules again, and the dashboard does not unpickle them on every view.
@@ -99,9 +101,9 @@ def _gaps_key(code: str, year: int, marker: int) -> str:
     return f"tuopin:household-gaps:{code}:{year}:{marker}"
 
 
-def _assess(region: Region, year: int) -> dict:
+def _assess(region: Region, year: int, marker: int) -> dict:
     try:
-        summary, result = assessment.assess(year=year, region=region)
+        summary, result = increments.assess(region, year, marker)
     except (ValidationError, standards.StandardMissing):
         # No village figures for the year, or no poverty line stored for it (decision 1140): cached too, until the
         # next write; the pages say which.
