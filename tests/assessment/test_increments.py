@@ -107,7 +107,7 @@ def test_status_events_splits_and_members_leaving_equal_a_full_run(years_county,
     services.status_event_record(household=returned, kind=c.EventKind.RETURNED, year=2019,
                                  effective_on=dt.date(2019, 6, 1), by=admin, source="cli")
     split = _household("906")
-    head, spouse = split.members.order_by("id")
+    _head, spouse = split.members.order_by("id")
     services.household_split(household=split, persons=[spouse], new_number="220821100201999", head=spouse,
                              by=admin, on=dt.date(2019, 3, 1), source="cli")
     leaving = _household("907").members.order_by("id").last()

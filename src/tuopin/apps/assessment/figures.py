@@ -1,8 +1,9 @@
-"""The engine's figures for pages and documents: `assessment.services.assess`, cached per write.
+"""The engine's figures for pages and documents: the assessment of `assessment.services.assess`, cached per write.
 
-Assessing a county's year takes about a second, so each (scope, year) summary is kept in Django's cache
-under a key that also names the latest write in the audit trail: every write leaves an audit event, so any
-change to the registry makes a new key and the next page assesses afresh (decision 0600). Nothing here
+Assessing a county's year takes seconds, so each (scope, year) summary is kept in Django's cache under a key
+that also names the latest write in the audit trail: every write leaves an audit event, so any change to the
+registry makes a new key and the next page assesses afresh (decision 0600) — from the kept per-household rows,
+judging again only the households the writes since name (`increments`, decision 1380). Nothing here
 computes a figure of its own: counts, incidence, FGT, village checks and gaps all come from the rule text.
 A township's run also keeps every household's gap rows under the same kind of key: the household page reads
 them there instead of running the rules on the household again (decision 0955).
