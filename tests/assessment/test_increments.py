@@ -13,6 +13,7 @@ from django.core.cache import cache
 from tests.web.yearly import YEARS, county_over_years
 from tuopin.apps.assessment import figures, increments, live_inputs
 from tuopin.apps.audit.services import audit_batch
+from tuopin.apps.geo.figures import village_figures_load
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry import services
@@ -100,9 +101,9 @@ def test_one_household_edited_is_read_again_alone_and_the_figures_equal_a_full_r
     _same(after, _every_figure())
 
 
-def test_status_events_splits_and_members_leaving_equal_a_full_run(years_county, reads):
+def test_status_events_splits_members_leaving_and_village_records_equal_a_full_run(years_county, reads):
     admin = years_county["accounts"]["county_admin"]
-    _every_figure()
+    before = _every_figure()
     returned = _household("905")  # exited in 2017, back in poverty in 2019
     services.status_event_record(household=returned, kind=c.EventKind.RETURNED, year=2019,
                                  effective_on=dt.date(2019, 6, 1), by=admin, source="cli")
@@ -112,11 +113,20 @@ def test_status_events_splits_and_members_leaving_equal_a_full_run(years_county,
                              by=admin, on=dt.date(2019, 3, 1), source="cli")
     leaving = _household("907").members.order_by("id").last()
     services.person_leave(person=leaving, on=dt.date(2020, 2, 1), reason="迁出", by=admin, source="cli")
+    # A village's 2019 record (population, doctor, collective income): no household's rows, the roll-ups only.
+    village_figures_load(year=2019, by=admin, name="figures.csv", source="cli", content=(
+        "乡,行政村,农村户籍人口,户数,标准化卫生室,合格村医,通硬化路,安全饮水,村集体经济收入\n"
+        "建平乡,建平村,90,30,是,否,是,是,100\n").encode())
     reads.clear()
     after = _every_figure()
 
     assert [call for call in reads if call.get("household_ids") is None and call.get("tables") is None] == []
     new = Household.objects.get(number="220821100201999")
+    county_code = years_county["county"].code
+    assert after[(county_code, 2019)]["summary"]["rural_population"] != \
+        before[(county_code, 2019)]["summary"]["rural_population"]
+    assert after[(county_code, 2019)]["summary"]["poor_persons"] == \
+        before[(county_code, 2019)]["summary"]["poor_persons"] + 2  # the returned household's two members
     assert {pk for call in reads for pk in call.get("household_ids") or ()} == {
         returned.pk, split.pk, new.pk, leaving.household_id}
     cache.clear()
