@@ -148,3 +148,22 @@ def test_writes_the_engine_does_not_read_keep_the_rows():
     audit_batch(actor=None, action="load", entity="geo.region", batch={"rows": 1}, source="cli")
     with pytest.raises(increments.FullRun):
         increments.changed_households(0, 10**9)
+
+
+def test_a_batch_of_household_procedures_names_its_households(county):
+    from tuopin.apps.audit.marker import latest_write_id
+    from tuopin.apps.registry import procedure
+
+    admin = county["accounts"]["county_admin"]
+    start = latest_write_id()
+    poor = [h for h in county["households"] if h.is_registered]
+    proposal = procedure.exit_propose(household_ids=[h.pk for h in poor], year=2018, by=admin,
+                                      on=dt.date(2018, 10, 1), source="cli")
+    assert proposal.created
+    proposed = {event.household_id for event in proposal.created}
+    assert increments.changed_households(start, latest_write_id()) == proposed
+    spec = procedure.PROCEDURES[c.EventKind.EXITED]
+    moved = latest_write_id()
+    procedure.procedure_advance_many(events=proposal.created[:1], stage=spec.order[1], by=admin,
+                                     on=dt.date(2018, 10, 8), source="cli")
+    assert increments.changed_households(moved, latest_write_id()) == {proposal.created[0].household_id}

@@ -6,8 +6,9 @@ per scope and year, with the write marker they are true at (the id of the latest
 `audit.marker`). At the next marker the audit events in between say what changed:
 
 - nothing the engine reads (tasks, visits, accounts, organisation…): the kept rows still hold;
-- households (their own row, yearly records, members, members' yearly records, status events): the
-  per-household rules run again for those households only, and their rows replace the old ones;
+- households (their own row, yearly records, members, members' yearly records, status events, a batch of
+  household procedures): the per-household rules run again for those households only, and their rows replace
+  the old ones;
 - villages' yearly records: nothing per household; the roll-ups read them afresh anyway;
 - anything else in the registry or the region tree, a bulk load, a deleted row, a marker gone back (a
   rolled-back write), other rule text or standards: a full run, as before.
@@ -135,13 +136,16 @@ def changed_households(after: int, upto: int) -> set[int]:
     """The households whose rows the audited writes with ids in (after, upto] may have changed; raises FullRun
     when a write cannot be narrowed to households."""
     events = list(AuditEvent.objects.filter(pk__gt=after, pk__lte=upto).exclude(action__in=NO_WRITE_ACTIONS)
-                  .values_list("entity", "entity_id", "changes")[:MOST_EVENTS + 1])
+                  .values_list("entity", "entity_id", "changes", "batch")[:MOST_EVENTS + 1])
     if len(events) > MOST_EVENTS:
         raise FullRun
     named: dict[str, set[int]] = {}
-    for entity, entity_id, changes in events:
+    for entity, entity_id, changes, batch in events:
         app = entity.split(".")[0]
         if (entity and app not in INPUT_APPS) or entity in ROLL_UP_ONLY:
+            continue
+        if entity == "registry.statusevent" and not entity_id:
+            named.setdefault(entity, set()).update(_procedure_events(batch))
             continue
         if entity not in RESOLVE or not entity_id.isdigit():  # a bulk load, a region, an unlabelled write
             raise FullRun
@@ -154,6 +158,21 @@ def changed_households(after: int, upto: int) -> set[int]:
     if len(households) > MOST_HOUSEHOLDS:
         raise FullRun
     return households
+
+
+def _procedure_events(batch) -> set[int]:
+    """The status events a batch of household procedures opened ("created": [[event, household number], …]) or
+    moved on ("events": [{"event": id, …}, …]); the households of those events are all it wrote (registry
+    procedure.py). Any other batch of status events (a bulk load) is no list of them: FullRun."""
+    if not isinstance(batch, dict) or ("created" in batch) == ("events" in batch):
+        raise FullRun
+    if "created" in batch:
+        ids = [row[0] if isinstance(row, list) and row else None for row in batch["created"]]
+    else:
+        ids = [row.get("event") if isinstance(row, dict) else None for row in batch["events"]]
+    if not all(isinstance(pk, int) for pk in ids):
+        raise FullRun
+    return set(ids)
 
 
 def _found(query, ids: set[int], column: str, *more: str) -> set[int]:
