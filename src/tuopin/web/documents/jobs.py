@@ -27,9 +27,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from tuopin.apps.assessment import figures
 from tuopin.apps.geo.models import Region
 
-from .. import figures
 from ..models import DocumentJob
 from . import report_xlsx
 from .pdf import render_pdf

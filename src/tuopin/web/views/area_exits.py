@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.accounts.scoping import regions_visible_to
+from tuopin.apps.assessment import figures
 from tuopin.apps.audit.services import audit_event
 from tuopin.apps.evaluation.models import EvaluationRound
 from tuopin.apps.geo import selectors as geo
@@ -35,7 +36,6 @@ from tuopin.apps.procedures.procedure import notice_days, stage_label
 from tuopin.standards import StandardMissing
 from tuopin.standards import load as load_standards
 
-from .. import figures
 from ..access import forbidden, not_found
 from ..documents.pdf import render_pdf
 from ..forms import AreaProposeForm, AreaStageForm, ObjectionForm, ResolveForm

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuopin.apps.accounts.permissions import STAGE_OWNERS, Action, may
+from tuopin.apps.assessment import figures
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.registry import choices as c
 from tuopin.apps.procedures import objections as objection_service
@@ -28,7 +29,6 @@ from tuopin.apps.procedures import procedure as services
 from tuopin.apps.procedures import selectors
 from tuopin.apps.registry.models import Household, NoticeObjection, StatusEvent
 
-from .. import figures
 from ..access import forbidden, not_found
 from ..forms import IdentificationForm, ObjectionForm, ProposeForm, ResolveForm, ReturnForm, StageForm
 from .objections import form_errors, objection_posted, resolution_posted
