@@ -1,6 +1,7 @@
 """Each household's status at the end of given years, by the engine's own rule (rules/sql/household_status.sql)
 over status events held as Arrow: for callers with events but no snapshot folder — the demo generator deciding
-whose records fail, the export writing `households_yearly.status` — so that none of them restates the rule."""
+whose records fail, the national generator and the export writing `households_yearly.status` — so that none of
+them restates the rule (decision 1371)."""
 
 from __future__ import annotations
 
