@@ -68,6 +68,12 @@ def literal(value) -> str:
     raise TypeError(f"unsupported rule parameter: {value!r}")
 
 
+def year_parameters(year: int) -> dict:
+    """The parameters that depend on the year alone (the status rule needs no others)."""
+    return {"year": year, "year_start": dt.date(year, 1, 1), "year_end": dt.date(year, 12, 31),
+            "previous_year_end": dt.date(year - 1, 12, 31)}
+
+
 def parameters(standards: Standards, year: int) -> dict[str, str]:
     household = standards.section("household")
     water = standards.section("water")
@@ -75,10 +81,7 @@ def parameters(standards: Standards, year: int) -> dict[str, str]:
     county = standards.section("county_exit")
     month, day = (int(x) for x in household["school_age_on"].split("-"))
     values = {
-        "year": year,
-        "year_start": dt.date(year, 1, 1),
-        "year_end": dt.date(year, 12, 31),
-        "previous_year_end": dt.date(year - 1, 12, 31),
+        **year_parameters(year),
         "line_fen": standards.poverty_line_fen(year),
         "line_yuan": standards.poverty_line_yuan(year),
         "school_age_min": household["compulsory_school_age"][0],

@@ -102,7 +102,7 @@ def _write(root: Path, geo, chunks, total: int, years, seed: int, chunk_size: in
     for k, (v0, v1) in enumerate(chunks):
         rng = np.random.default_rng([seed, 1, k])
         first_id = int(geo.households[:v0].sum()) + 1
-        chunk, hh_table, events = households.story(geo, v0, v1, first_id, rng)
+        chunk, hh_table, events = households.story(geo, v0, v1, first_id, rng, years)
         person_table, facts = persons.members(geo, chunk, rng)
         school = None
         for year in years:
