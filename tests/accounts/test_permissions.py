@@ -11,7 +11,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from tests.accountability import org  # noqa: F401  (the fixture)
 from tuopin.apps.accounts import lockouts
 from tuopin.apps.accounts.permissions import Action, Refused, may
 from tuopin.apps.accounts.services import account_create, account_disable, account_set_scope

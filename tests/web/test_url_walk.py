@@ -33,7 +33,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from tests.accountability import org  # noqa: F401  (the fixture)
 from tuopin.apps.accounts.models import Role
 from tuopin.apps.assistance.models import Assessment, Task, Visit
 from tuopin.apps.evaluation.services import evaluation_round_create
