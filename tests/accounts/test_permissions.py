@@ -100,7 +100,7 @@ def _door(name: str, org, user):
             procedure.procedure_advance(event=event, stage=stage, by=None, on=on, ends_on=ends)
         procedure.procedure_advance(event=event, stage="second_notice", by=user, on=dt.date(2018, 6, 16),
                                     ends_on=dt.date(2018, 6, 22))
-    elif name.startswith("apply for") or name.startswith("record village exit") or name.startswith("record county"):
+    elif name.startswith(("apply for", "record village exit", "record county")):
         _area_door(name, org, user)
     elif name == "record visit":
         assistance.visit_record(household=h1, cadre=cadre, on=dt.date(2018, 5, 1), by=user, found="probe")

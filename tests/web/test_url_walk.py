@@ -200,12 +200,12 @@ def _form_field_names() -> set[str]:
     from django import forms
     from rest_framework import serializers
 
-    import tuopin.api.accountability  # noqa: F401  (import the modules that declare them)
-    import tuopin.api.edits  # noqa: F401
-    import tuopin.web.evaluation_forms  # noqa: F401
-    import tuopin.web.forms  # noqa: F401
-    import tuopin.web.registration_forms  # noqa: F401
-    import tuopin.web.task_forms  # noqa: F401
+    import tuopin.api.accountability  # import the modules that declare them
+    import tuopin.api.edits
+    import tuopin.web.evaluation_forms
+    import tuopin.web.forms
+    import tuopin.web.registration_forms
+    import tuopin.web.task_forms
     import tuopin.web.views.administration  # noqa: F401
 
     names: set[str] = set()

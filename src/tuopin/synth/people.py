@@ -22,7 +22,7 @@ BASE_YEAR = 2015
 @dataclass(slots=True)
 class Person:
     id: int
-    hh: "Household"
+    hh: Household
     sex: str
     birth: dt.date
     relation: str

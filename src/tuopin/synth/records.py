@@ -174,7 +174,7 @@ def yearly_rows(rng: random.Random, households, stamp):
 
 def _income_lines(rnd, h, year, members, ages, reg, net, fp, eco, prop):
     """The income lines (MONEY order) and production cost whose net is exactly `net`."""
-    wage = business = prop_s = dividend = dibao = tekun = pension = family = eco_s = 0.0
+    wage = prop_s = dividend = dibao = tekun = pension = family = eco_s = 0.0
     if any(f[8] in ("1", "2", "3") and 16 <= a <= 60 for f, a in zip(members, ages)):
         wage = 0.3 + 0.25 * rnd()
     if reg and year >= 2017 and any(f[8] == "4" for f in members):

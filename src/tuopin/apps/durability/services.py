@@ -127,7 +127,7 @@ def backup_create(*, actor, out: Path) -> BackupResult:
         evidence = [{"path": p.relative_to(root).as_posix(), "size": p.stat().st_size, "sha256": _sha256(p)}
                     for p in _evidence_files()]
         manifest = {
-            "format": FORMAT, "engine": connection.vendor, "created": dt.datetime.now(dt.timezone.utc).isoformat(),
+            "format": FORMAT, "engine": connection.vendor, "created": dt.datetime.now(dt.UTC).isoformat(),
             "by": actor.get_username(), "data_file": data.name, "sha256": _sha256(data), "size": data.stat().st_size,
             "tables": summary, "evidence": evidence, "administrators": admins,
         }

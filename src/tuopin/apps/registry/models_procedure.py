@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .choices import AreaKind, AreaStage  # noqa: F401  (defined with the registry's other enumerations)
+from .choices import AreaKind, AreaStage  # defined with the registry's other enumerations
 
 
 CLOSED_AREA_STAGES = (AreaStage.ANNOUNCED, AreaStage.REFUSED)
