@@ -25,7 +25,7 @@ from pathlib import Path
 
 from tuopin import rules, standards
 
-from .connection import FOLDER_MEMORY_LIMIT, connect, register_parquet, spill_folder
+from .connection import FOLDER_MEMORY_LIMIT, connect, one_row, register_parquet, spill_folder
 from .snapshot import DERIVED as FOLDER
 from .snapshot import ROW_GROUP, SCHEMAS
 from .snapshot import drop_derived as drop  # noqa: F401 (callers say derived.drop)
@@ -110,7 +110,7 @@ def write(folder: str | Path, years: list[int] | tuple[int, ...], *, say=lambda 
         raise ValueError(f"{root}: not a snapshot folder (no {MANIFEST})")
     work = root / f".{FOLDER}.partial-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
-    entries = {}
+    entries: dict[str, dict[str, dict]] = {}
     try:
         for year in years:
             params = rules.parameters(standards.load(STANDARDS), int(year))
@@ -132,18 +132,18 @@ def write(folder: str | Path, years: list[int] | tuple[int, ...], *, say=lambda 
                 files = f"read_parquet('{target.as_posix()}/*.parquet', hive_partitioning = false)"
                 con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {files}")
                 used = {k: params[k] for k in rules.placeholders(name)}
-                rows = con.execute(f"SELECT COUNT(*) FROM {files}").fetchone()[0]
+                rows = one_row(con, f"SELECT COUNT(*) FROM {files}")[0]
                 entries.setdefault(name, {})[str(int(year))] = {
                     "sha256": chain(name, params), "parameters": used,
                     "parameters_sha256": digest(json.dumps(used, sort_keys=True, ensure_ascii=False)), "rows": rows}
                 say(f"derived {name} {year}: {rows:,} rows")
             con.close()
         for name, by_year in entries.items():
-            for year in by_year:
-                final = _files(root, name, int(year))
+            for year_key in by_year:
+                final = _files(root, name, int(year_key))
                 shutil.rmtree(final, ignore_errors=True)
                 final.parent.mkdir(parents=True, exist_ok=True)
-                (work / name / f"year={year}").rename(final)
+                (work / name / f"year={year_key}").rename(final)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     manifest["derived_from"] = inputs_fingerprint(root)

@@ -224,10 +224,10 @@ def write_story(rng: random.Random, households: list[Household], t: d.Targets, s
     for h in original + new:
         if h.grade not in ("C", "D") or h.closed:
             continue
-        last = year_of.get(h.id)
-        if last is None:  # still poor at the end of 2018: renovated when it exits in 2019–2020
+        exit_year = year_of.get(h.id)
+        if exit_year is None:  # still poor at the end of 2018: renovated when it exits in 2019–2020
             continue
-        years = list(range(2016, last + 1))
+        years = list(range(2016, exit_year + 1))
         _renovate(rng, h, rng.choices(years, weights=[1] * (len(years) - 1) + [2])[0])
 
     # 2019–2020: the last poor exit; a few exited households return (返贫); some are monitored.
