@@ -120,8 +120,8 @@ def mpi_parameters(standards: Standards) -> dict[str, float]:
     section = standards.section("mpi")
     weights = section["weights"]
     if set(weights) != set(INDICATORS):
-        raise mpi.ParameterError([f"standards of {standards.jurisdiction}: [mpi.weights] must name exactly "
-                                  f"{', '.join(INDICATORS)}"])
+        raise mpi.ParameterError([(f"standards of {standards.jurisdiction}: [mpi.weights] must name exactly "
+                                   f"{', '.join(INDICATORS)}")])
     weights, k = mpi.check(weights, section["k"], where=f"standards of {standards.jurisdiction}, [mpi]")
     return {"mpi_k": k, **{f"mpi_weight_{name}": weights[name] for name in INDICATORS}}
 

@@ -176,7 +176,6 @@ def write_story(rng: random.Random, households: list[Household], t: d.Targets, s
             p.serious = True
         _identify(h, year, _day(rng, year, (6, 1), (10, 31)))
         h.status = POOR
-    new_ids = {h.id for h in new}
 
     # Deaths among the poor before their exit: as many as make the persons add up (see Targets).
     exits = d.scaled(t.exits, scale)
@@ -193,7 +192,6 @@ def write_story(rng: random.Random, households: list[Household], t: d.Targets, s
 
     # Who is still poor at the end of 2018: some of the new, the rest chosen so the persons fit.
     alive_pool = [h for h in original if h.id not in dying_ids]
-    dead_people = set(id(p) for p in deaths)
     for p in deaths:  # provisional: off the register by 2018; the date is set once the exit year is known
         p.left_on = dt.date(2016, 1, 1)
     forced_new = new[: min(n_remaining, round(len(new) * t.new_remaining_share))]
@@ -230,10 +228,10 @@ def write_story(rng: random.Random, households: list[Household], t: d.Targets, s
     for h in original + new:
         if h.grade not in ("C", "D") or h.closed:
             continue
-        last = year_of.get(h.id)
-        if last is None:  # still poor at the end of 2018: renovated when it exits in 2019–2020
+        exit_year = year_of.get(h.id)
+        if exit_year is None:  # still poor at the end of 2018: renovated when it exits in 2019–2020
             continue
-        years = list(range(2016, last + 1))
+        years = list(range(2016, exit_year + 1))
         _renovate(rng, h, rng.choices(years, weights=[1] * (len(years) - 1) + [2])[0])
 
     # 2019–2020: the last poor exit; a few exited households return (返贫); some are monitored.
