@@ -25,6 +25,7 @@ from pathlib import Path
 
 from tuopin import rules, standards
 
+from . import partitions
 from .connection import FOLDER_MEMORY_LIMIT, connect, register_parquet, spill_folder
 from .snapshot import DERIVED as FOLDER
 from .snapshot import ROW_GROUP, SCHEMAS
@@ -100,10 +101,52 @@ def sources(folder: str | Path, params: dict[str, str], year: int) -> dict[str, 
     return found
 
 
+def _key(name: str) -> str:
+    return ORDER.get(name, ("household_id",))[0]
+
+
+def _in(column: str, span) -> str:
+    low, high = span
+    where = ([f"{column} >= {int(low)}"] if low is not None else []) + (
+        [f"{column} <= {int(high)}"] if high is not None else [])
+    return " AND ".join(where) or "TRUE"
+
+
+def _reusable(manifest: dict, root: Path, year: int, params: dict[str, str], spans, prints) -> list[dict | None]:
+    """Per partition, its recorded entries ({rule: partition record}) when every derived rule recorded it
+    under today's rule text, with the same range and input fingerprint, and its files are there; else None."""
+    recorded = manifest.get(FOLDER, {})
+    found: list[dict | None] = [{} for _ in spans]
+    for name in rules.DERIVED_RULES:
+        entry = recorded.get(name, {}).get(str(int(year)), {})
+        fresh = entry.get("sha256") == chain(name, params)
+        parts = {(tuple(p["households"]), p["inputs"]): p for p in entry.get("partitions", ())} if fresh else {}
+        for k, (span, mark) in enumerate(zip(spans, prints)):
+            part = parts.get((tuple(span), mark))
+            if found[k] is None or part is None or not (_files(root, name, year) / part["file"]).is_file():
+                found[k] = None
+            else:
+                found[k][name] = part
+    return found
+
+
+def _runs(stale: list[int]) -> list[list[int]]:
+    """Adjacent stale partitions, run together (one pass over their households)."""
+    runs: list[list[int]] = []
+    for k in stale:
+        if runs and runs[-1][-1] == k - 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
+
+
 def write(folder: str | Path, years: list[int] | tuple[int, ...], *, say=lambda _msg: None) -> dict:
-    """Compute every derived rule for each year from the folder's own tables and record it; returns the
-    manifest's "derived" section. Written beside the folder's tables first and moved in at the end, the
-    manifest last, so a failure leaves the folder as it was."""
+    """Compute the derived rules for each year from the folder's own tables and record them; returns the
+    manifest's "derived" section. One file per partition (engine/partitions.py): partitions whose inputs and
+    rule texts are those recorded are kept as they are, the others computed again, adjacent ones in one pass
+    (decision 1395). Written beside the folder's tables first and moved in at the end, the manifest last, so
+    a failure leaves the folder as it was."""
     root = Path(folder)
     manifest = _manifest(root)
     if not manifest:
@@ -113,31 +156,9 @@ def write(folder: str | Path, years: list[int] | tuple[int, ...], *, say=lambda 
     entries = {}
     try:
         for year in years:
-            params = rules.parameters(standards.load(STANDARDS), int(year))
-            # Insertion order kept (unlike an assessment's connection): the files must come out sorted.
-            con = connect(threads=os.cpu_count(), memory_limit=FOLDER_MEMORY_LIMIT)
-            con.execute(f"SET temp_directory = '{spill_folder()}'")
-            register_parquet(con, root, year=int(year))
-            for name in rules.DERIVED_RULES:
-                for view in VIEWS_BEFORE.get(name, ()):
-                    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {rules.render(view, params)}")
-                sql = rules.render(name, params)
-                target = work / name / f"year={int(year)}"
-                target.mkdir(parents=True)
-                order = ", ".join(ORDER.get(name, ("household_id",)))
-                con.execute(f"COPY (SELECT * FROM ({sql}) ORDER BY {order}) TO "
-                            f"'{(target / 'part-00000.parquet').as_posix()}' "
-                            f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP})")
-                # The rules after it read the rows just written, as an assessment would.
-                files = f"read_parquet('{target.as_posix()}/*.parquet', hive_partitioning = false)"
-                con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {files}")
-                used = {k: params[k] for k in rules.placeholders(name)}
-                rows = con.execute(f"SELECT COUNT(*) FROM {files}").fetchone()[0]
-                entries.setdefault(name, {})[str(int(year))] = {
-                    "sha256": chain(name, params), "parameters": used,
-                    "parameters_sha256": digest(json.dumps(used, sort_keys=True, ensure_ascii=False)), "rows": rows}
-                say(f"derived {name} {year}: {rows:,} rows")
-            con.close()
+            entries_of_year = _write_year(root, work, manifest, int(year), say)
+            for name, entry in entries_of_year.items():
+                entries.setdefault(name, {})[str(int(year))] = entry
         for name, by_year in entries.items():
             for year in by_year:
                 final = _files(root, name, int(year))
@@ -155,3 +176,71 @@ def write(folder: str | Path, years: list[int] | tuple[int, ...], *, say=lambda 
     partial.replace(root / MANIFEST)
     return section
 
+
+def _write_year(root: Path, work: Path, manifest: dict, year: int, say) -> dict:
+    params = rules.parameters(standards.load(STANDARDS), year)
+    # Insertion order kept (unlike an assessment's connection): the files must come out sorted.
+    con = connect(threads=os.cpu_count(), memory_limit=FOLDER_MEMORY_LIMIT)
+    con.execute(f"SET temp_directory = '{spill_folder()}'")
+    register_parquet(con, root, year=year)
+    parts = partitions.bounds(con, year)
+    spans = [span for span, _ in parts]
+    prints = partitions.fingerprints(root, year, spans)
+    kept = _reusable(manifest, root, year, params, spans, prints)
+    stale = [k for k, found in enumerate(kept) if found is None]
+    say(f"derived {year}: {len(stale)} of {len(spans)} partitions computed, {len(spans) - len(stale)} kept "
+        "(their inputs and rule texts unchanged)")
+    rows: dict[str, dict[int, int]] = {name: {} for name in rules.DERIVED_RULES}
+    for r, run in enumerate(_runs(stale)):
+        households = (spans[run[0]][0], spans[run[-1]][1])
+        register_parquet(con, root, year=year, households=households)
+        people = partitions.person_span(root, year, households) if households != (None, None) else None
+        if people is not None:  # a partial pass reads only the persons its persons_yearly rows may name
+            con.execute(f"CREATE OR REPLACE VIEW persons AS SELECT * FROM read_parquet("
+                        f"'{(root / 'persons').as_posix()}/*.parquet') WHERE {_in('person_id', people)}")
+        for name in rules.DERIVED_RULES:
+            for view in VIEWS_BEFORE.get(name, ()):
+                con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {rules.render(view, params)}")
+            whole = work / "runs" / f"{name}-{year}-{r}.parquet"
+            whole.parent.mkdir(parents=True, exist_ok=True)
+            order = ", ".join(ORDER.get(name, ("household_id",)))
+            con.execute(f"COPY (SELECT * FROM ({rules.render(name, params)}) ORDER BY {order}) TO "
+                        f"'{whole.as_posix()}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP})")
+            # The rules after it read the rows just written, as an assessment would.
+            source = f"read_parquet('{whole.as_posix()}', hive_partitioning = false)"
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {source}")
+            target = work / name / f"year={year}"
+            target.mkdir(parents=True, exist_ok=True)
+            for k in run:  # a sorted file read in order, so each partition's file comes out sorted
+                rows[name][k] = con.execute(
+                    f"COPY (SELECT * FROM {source} WHERE {_in(_key(name), spans[k])}) TO "
+                    f"'{(target / f'part-{k:05d}.parquet').as_posix()}' "
+                    f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP})").fetchone()[0]
+    con.close()
+    entries = {}
+    for name in rules.DERIVED_RULES:
+        target = work / name / f"year={year}"
+        target.mkdir(parents=True, exist_ok=True)
+        records = []
+        for k, (span, province) in enumerate(parts):
+            file = f"part-{k:05d}.parquet"
+            if kept[k] is not None:  # linked, not moved: the folder stays whole until the swap
+                _link(_files(root, name, year) / kept[k][name]["file"], target / file)
+                count = kept[k][name]["rows"]
+            else:
+                count = rows[name][k]
+            records.append({"households": list(span), "province": province, "inputs": prints[k],
+                            "rows": count, "file": file})
+        used = {k: params[k] for k in rules.placeholders(name)}
+        entries[name] = {"sha256": chain(name, params), "parameters": used,
+                         "parameters_sha256": digest(json.dumps(used, sort_keys=True, ensure_ascii=False)),
+                         "rows": sum(p["rows"] for p in records), "partitions": records}
+        say(f"derived {name} {year}: {entries[name]['rows']:,} rows")
+    return entries
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)

@@ -1,0 +1,129 @@
+"""Partitions of a snapshot folder's derived tables: ranges of household ids, one per province where the
+provinces' households lie in ranges of their own (as `tuopin synth` and a province-by-province import write
+them), else ranges of about a million households (tuopin.engine.ranges). Every household id falls in exactly
+one partition (the first and last are open), and the derived rules look at one household at a time, so the
+partitions' rows together are the rows of one pass over the folder (decision 1395).
+
+A partition's input fingerprint names the input files that may hold its rows — those whose household_id
+statistics (Parquet footers, no data read) overlap its range, and the persons files whose person_id statistics
+overlap the person ids of those persons_yearly files — with their sizes and modification times. A province
+re-imported changes its own fingerprint (and its neighbours' where they share a file), not the others'.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+
+from . import ranges
+from .snapshot import YEARLY
+
+# The tables the derived rules read (rules/sql: status and exits read the events and households, the person
+# facts persons_yearly and persons, gaps and result households_yearly), by the key that places their rows.
+BY_HOUSEHOLD = ("households", "households_yearly", "persons_yearly", "status_events")
+PROVINCE = 10_000_000_000  # a 12-digit division code divided by this is its province's two digits
+
+Range = tuple[int | None, int | None]
+
+
+def bounds(con: duckdb.DuckDBPyConnection, year: int) -> list[tuple[Range, int | None]]:
+    """[((low, high), province code or None)] in ascending order of ids, over the year's yearly households."""
+    rows = con.execute(f"SELECT CAST(county_code // {PROVINCE} AS BIGINT) * {PROVINCE}, MIN(household_id), "
+                       f"MAX(household_id) FROM households_yearly WHERE year = {int(year)} GROUP BY 1 "
+                       f"ORDER BY 2").fetchall()
+    if len(rows) > 1 and all(a[2] < b[1] for a, b in zip(rows, rows[1:])):
+        starts = [r[1] for r in rows[1:]]
+        spans = list(zip([None, *starts], [s - 1 for s in starts] + [None]))
+        return list(zip(spans, [r[0] for r in rows]))
+    return [(span, None) for span in ranges.id_ranges(con, year)]
+
+
+@lru_cache(maxsize=4096)
+def _span(path: str, size: int, mtime: int, column: str) -> tuple[int | None, int | None] | None:
+    """(min, max) of a column over a Parquet file's row groups, from its footer; None when a row group has no
+    statistics (the file then counts as overlapping every range). Cached under the file's size and time."""
+    meta = pq.ParquetFile(path).metadata
+    try:
+        index = meta.schema.to_arrow_schema().get_field_index(column)
+    except Exception:  # noqa: BLE001 — an unreadable schema places the file nowhere: it overlaps everything
+        return None
+    if index < 0:
+        return None
+    low = high = None
+    for g in range(meta.num_row_groups):
+        stats = meta.row_group(g).column(index).statistics
+        if meta.row_group(g).num_rows == 0:
+            continue
+        if stats is None or not stats.has_min_max:
+            return None
+        low = stats.min if low is None else min(low, stats.min)
+        high = stats.max if high is None else max(high, stats.max)
+    return low, high
+
+
+def _files(root: Path, table: str, year: int) -> list[Path]:
+    folder = root / table
+    if table in YEARLY:  # the views read the year and the one before (connection.register_parquet)
+        return [f for y in (year - 1, year) for f in sorted((folder / f"year={y}").glob("*.parquet"))]
+    return sorted(folder.glob("*.parquet"))
+
+
+def _overlaps(span, low: int | None, high: int | None) -> bool:
+    if span is None:
+        return True
+    if span[0] is None:  # a file without rows
+        return False
+    return (high is None or span[0] <= high) and (low is None or span[1] >= low)
+
+
+def fingerprints(root: str | Path, year: int, spans: list[Range]) -> list[str]:
+    """The input fingerprint of each partition (module docstring)."""
+    root = Path(root)
+    stat = {}
+
+    def files(table: str, column: str):
+        out = []
+        for f in _files(root, table, year):
+            st = f.stat()
+            stat[f] = f"{f.relative_to(root).as_posix()} {st.st_size} {st.st_mtime_ns}"
+            out.append((f, _span(str(f), st.st_size, st.st_mtime_ns, column)))
+        return out
+
+    keyed = {table: files(table, "household_id") for table in BY_HOUSEHOLD}
+    by_person = files("persons", "person_id")
+    persons_yearly_ids = {f: _span(str(f), f.stat().st_size, f.stat().st_mtime_ns, "person_id")
+                          for f, _ in keyed["persons_yearly"]}
+    out = []
+    for low, high in spans:
+        lines = [stat[f] for table in BY_HOUSEHOLD for f, span in keyed[table] if _overlaps(span, low, high)]
+        people = [persons_yearly_ids[f] for f, span in keyed["persons_yearly"] if _overlaps(span, low, high)]
+        if any(p is None for p in people):
+            lines += [stat[f] for f, _ in by_person]
+        else:
+            lines += [stat[f] for f, span in by_person
+                      if any(_overlaps(span, p[0], p[1]) for p in people if p[0] is not None)]
+        out.append(hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest())
+    return out
+
+
+def person_span(root: str | Path, year: int, span: Range) -> tuple[int, int] | None:
+    """The person ids the persons_yearly rows of a range of households may name (from the files' statistics),
+    so that a partial derivation reads only those persons; None when unknown or empty."""
+    root = Path(root)
+    found = []
+    for f in _files(root, "persons_yearly", year):
+        st = f.stat()
+        households = _span(str(f), st.st_size, st.st_mtime_ns, "household_id")
+        if _overlaps(households, *span):
+            people = _span(str(f), st.st_size, st.st_mtime_ns, "person_id")
+            if people is None:
+                return None
+            if people[0] is not None:
+                found.append(people)
+    if not found:
+        return None
+    return min(p[0] for p in found), max(p[1] for p in found)
