@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from itertools import pairwise
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -62,7 +63,7 @@ def test_synth_writes_one_partition_per_province(folder):
     codes = sorted({c // partitions.PROVINCE * partitions.PROVINCE for c in provinces.to_pylist()})
     assert [p["province"] for p in parts] == codes
     assert parts[0]["households"][0] is None and parts[-1]["households"][1] is None
-    for a, b in zip(parts, parts[1:]):
+    for a, b in pairwise(parts):
         assert a["households"][1] + 1 == b["households"][0]
     for p in parts:
         data = pq.read_table(folder / "derived" / "household_result" / f"year={YEAR}" / p["file"])
@@ -116,13 +117,15 @@ def test_one_province_changed_derives_that_province_only(folder, tmp_path):
     assert set(derived.sources(copy, params, YEAR)) == set(rules.DERIVED_RULES)
     edited, plain = assess(copy), assess(folder)
     assert_same(edited, assess(fresh))
-    income = lambda r: pc.sum(pc.equal(r.household_gaps["indicator"], "income")).as_py()  # noqa: E731
+    def income(result):
+        return pc.sum(pc.equal(result.household_gaps["indicator"], "income")).as_py()
+
     assert income(edited) > income(plain)
 
 
 def test_a_persons_file_changed_derives_the_households_naming_its_persons(folder, tmp_path):
     copy = _copy(folder, tmp_path)
-    first = sorted((copy / "persons").glob("*.parquet"))[0]
+    first = min((copy / "persons").glob("*.parquet"))
     pq.write_table(pq.read_table(first), first)  # the same rows, a new file
     ids = pq.read_table(first, columns=["person_id"])["person_id"]
     low, high = pc.min(ids).as_py(), pc.max(ids).as_py()

@@ -2,16 +2,22 @@
 when the snapshot is written, by running the same rule text on DuckDB over the folder's own tables, so that
 an assessment of the folder reads them instead of running those rules (decision 1002).
 
-    DIR/derived/<rule>/year=YYYY/part-00000.parquet    the rule's rows for the year, sorted by household_id
-                                                       (mpi_scores: by unit, which is the household_id)
-    _snapshot.json  "derived": {rule: {"YYYY": {"sha256", "parameters", "parameters_sha256", "rows"}}}
+    DIR/derived/<rule>/year=YYYY/part-NNNNN.parquet    the rule's rows for the year, one file per partition
+                                                       (engine/partitions.py: a province, or a range of
+                                                       households), sorted by household_id (mpi_scores: by
+                                                       unit, which is the household_id); NNNNN in id order
+    _snapshot.json  "derived": {rule: {"YYYY": {"sha256", "parameters", "parameters_sha256", "rows",
+                                                "partitions": [{"households", "province", "inputs", "rows",
+                                                                "file"}]}}}
 
 `sha256` is the hash of the rendered text (parameters filled in) of the rule and of the derived rules before
 it, which it may read (`chain`); `parameters` the standards values the rule's own text used; `derived_from` the fingerprint of the
 input files (names, sizes, times). The runner reads a derived table only when that hash equals the hash of
 the texts it would run now and the input files are those it was derived from; a changed rule, standard,
 year or input file makes it run the rules again (and say so). Writing any table of the
-snapshot again (snapshot.write_snapshot) drops the derived tables, which no longer describe it.
+snapshot again (snapshot.write_snapshot) drops the derived tables, which no longer describe it. Deriving
+again computes only the partitions whose `inputs` (partitions.fingerprints) or rule texts changed
+(decision 1395).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -35,7 +36,7 @@ def bounds(con: duckdb.DuckDBPyConnection, year: int) -> list[tuple[Range, int |
     rows = con.execute(f"SELECT CAST(county_code // {PROVINCE} AS BIGINT) * {PROVINCE}, MIN(household_id), "
                        f"MAX(household_id) FROM households_yearly WHERE year = {int(year)} GROUP BY 1 "
                        f"ORDER BY 2").fetchall()
-    if len(rows) > 1 and all(a[2] < b[1] for a, b in zip(rows, rows[1:])):
+    if len(rows) > 1 and all(a[2] < b[1] for a, b in pairwise(rows)):
         starts = [r[1] for r in rows[1:]]
         spans = list(zip([None, *starts], [s - 1 for s in starts] + [None]))
         return list(zip(spans, [r[0] for r in rows]))
