@@ -43,7 +43,7 @@ MANIFEST = "_snapshot.json"
 STANDARDS = "000000"
 # Row order of each derived table (a full order, so the files are the same from run to run).
 ORDER = {"household_gaps": ("household_id", "indicator"), "exits": ("household_id", "effective_on", "persons"),
-         "mpi_scores": ("unit",)}
+         "mpi_scores": ("unit",), "village_households": ("village_code", "township_code", "county_code")}
 
 
 def digest(text: str) -> str:
@@ -204,19 +204,33 @@ def _write_year(root: Path, work: Path, manifest: dict, year: int, say) -> dict:
         if people is not None:  # a partial pass reads only the persons its persons_yearly rows may name
             con.execute(f"CREATE OR REPLACE VIEW persons AS SELECT * FROM read_parquet("
                         f"'{(root / 'persons').as_posix()}/*.parquet') WHERE {_in('person_id', people)}")
+        done: dict[str, str] = {}  # the per-household rules written in this pass, as sources to read
         for name in rules.DERIVED_RULES:
             for view in VIEWS_BEFORE.get(name, ()):
                 con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {rules.render(view, params)}")
+            order = ", ".join(ORDER.get(name, ("household_id",)))
+            target = work / name / f"year={year}"
+            target.mkdir(parents=True, exist_ok=True)
+            if name in rules.PER_VILLAGE_RULES:  # rows per village: each partition from its own households
+                for k in run:
+                    for before in done:
+                        con.execute(f"CREATE OR REPLACE TEMP VIEW {before} AS SELECT * FROM {done[before]} "
+                                    f"WHERE {_in(_key(before), spans[k])}")
+                    rows[name][k] = con.execute(
+                        f"COPY (SELECT * FROM ({rules.render(name, params)}) ORDER BY {order}) TO "
+                        f"'{(target / f'part-{k:05d}.parquet').as_posix()}' "
+                        f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP})").fetchone()[0]
+                for before, source in done.items():
+                    con.execute(f"CREATE OR REPLACE TEMP VIEW {before} AS SELECT * FROM {source}")
+                continue
             whole = work / "runs" / f"{name}-{year}-{r}.parquet"
             whole.parent.mkdir(parents=True, exist_ok=True)
-            order = ", ".join(ORDER.get(name, ("household_id",)))
             con.execute(f"COPY (SELECT * FROM ({rules.render(name, params)}) ORDER BY {order}) TO "
                         f"'{whole.as_posix()}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP})")
             # The rules after it read the rows just written, as an assessment would.
             source = f"read_parquet('{whole.as_posix()}', hive_partitioning = false)"
             con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {source}")
-            target = work / name / f"year={year}"
-            target.mkdir(parents=True, exist_ok=True)
+            done[name] = source
             for k in run:  # a sorted file read in order, so each partition's file comes out sorted
                 rows[name][k] = con.execute(
                     f"COPY (SELECT * FROM {source} WHERE {_in(_key(name), spans[k])}) TO "

@@ -79,10 +79,15 @@ def run(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, year: int,
         village_result=con.sql("SELECT * FROM village_result ORDER BY village_code").to_arrow_table(),
         areas=areas,
         mpi=mpi,
-        gaps_of_poor=dict(con.execute(
-            "SELECT g.indicator, COUNT(*) FROM household_gaps g JOIN household_result r "
-            "ON r.household_id = g.household_id WHERE r.poor_at_end GROUP BY g.indicator").fetchall()),
+        gaps_of_poor=gaps_of_poor(con),
     )
+
+
+def gaps_of_poor(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Gap rows of the households poor at the end of the year, per indicator with any (village_households)."""
+    counts = con.execute("SELECT " + ", ".join(f"SUM(poor_gaps_{name})" for name in rules.INDICATORS)
+                         + " FROM village_households").fetchone()
+    return {name: int(n) for name, n in zip(rules.INDICATORS, counts) if n}
 
 
 def explain(con: duckdb.DuckDBPyConnection, params: dict[str, str]) -> pa.Table:

@@ -81,50 +81,51 @@ def _overlaps(span, low: int | None, high: int | None) -> bool:
     return (high is None or span[0] <= high) and (low is None or span[1] >= low)
 
 
-def fingerprints(root: str | Path, year: int, spans: list[Range]) -> list[str]:
-    """The input fingerprint of each partition (module docstring)."""
+def _stat(f: Path):
+    st = f.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def inputs(root: str | Path, year: int, span: Range) -> list[Path]:
+    """The input files that may hold a range's rows for the year (module docstring), in a fixed order."""
     root = Path(root)
-    stat = {}
+    found = []
+    for table in BY_HOUSEHOLD:
+        found += [f for f in _files(root, table, year) if _overlaps(_span(str(f), *_stat(f), "household_id"), *span)]
+    people = _people(root, year, span)
+    found += [f for f in _files(root, "persons", year)
+              if people is None or any(_overlaps(_span(str(f), *_stat(f), "person_id"), *p) for p in people)]
+    return found
 
-    def files(table: str, column: str):
-        out = []
-        for f in _files(root, table, year):
-            st = f.stat()
-            stat[f] = f"{f.relative_to(root).as_posix()} {st.st_size} {st.st_mtime_ns}"
-            out.append((f, _span(str(f), st.st_size, st.st_mtime_ns, column)))
-        return out
 
-    keyed = {table: files(table, "household_id") for table in BY_HOUSEHOLD}
-    by_person = files("persons", "person_id")
-    persons_yearly_ids = {f: _span(str(f), f.stat().st_size, f.stat().st_mtime_ns, "person_id")
-                          for f, _ in keyed["persons_yearly"]}
+def fingerprints(root: str | Path, year: int, spans: list[Range]) -> list[str]:
+    """The input fingerprint of each partition: its input files' names, sizes and times."""
+    root = Path(root)
     out = []
-    for low, high in spans:
-        lines = [stat[f] for table in BY_HOUSEHOLD for f, span in keyed[table] if _overlaps(span, low, high)]
-        people = [persons_yearly_ids[f] for f, span in keyed["persons_yearly"] if _overlaps(span, low, high)]
-        if any(p is None for p in people):
-            lines += [stat[f] for f, _ in by_person]
-        else:
-            lines += [stat[f] for f, span in by_person
-                      if any(_overlaps(span, p[0], p[1]) for p in people if p[0] is not None)]
+    for span in spans:
+        lines = [f"{f.relative_to(root).as_posix()} {' '.join(map(str, _stat(f)))}" for f in inputs(root, year, span)]
         out.append(hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest())
     return out
 
 
-def person_span(root: str | Path, year: int, span: Range) -> tuple[int, int] | None:
-    """The person ids the persons_yearly rows of a range of households may name (from the files' statistics),
-    so that a partial derivation reads only those persons; None when unknown or empty."""
-    root = Path(root)
+def _people(root: Path, year: int, span: Range) -> list[tuple[int, int]] | None:
+    """The person id spans of the persons_yearly files that may hold a range's rows; None when one has no
+    statistics (it may name any person)."""
     found = []
     for f in _files(root, "persons_yearly", year):
-        st = f.stat()
-        households = _span(str(f), st.st_size, st.st_mtime_ns, "household_id")
-        if _overlaps(households, *span):
-            people = _span(str(f), st.st_size, st.st_mtime_ns, "person_id")
+        if _overlaps(_span(str(f), *_stat(f), "household_id"), *span):
+            people = _span(str(f), *_stat(f), "person_id")
             if people is None:
                 return None
             if people[0] is not None:
                 found.append(people)
-    if not found:
+    return found
+
+
+def person_span(root: str | Path, year: int, span: Range) -> tuple[int, int] | None:
+    """The person ids the persons_yearly rows of a range of households may name, so that a partial
+    derivation reads only those persons; None when unknown or none."""
+    people = _people(Path(root), year, span)
+    if not people:
         return None
-    return min(p[0] for p in found), max(p[1] for p in found)
+    return min(p[0] for p in people), max(p[1] for p in people)
