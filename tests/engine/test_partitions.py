@@ -152,3 +152,16 @@ def test_provinces_sharing_id_ranges_fall_back_to_ranges_of_households(monkeypat
     found = partitions.bounds(con, YEAR)
     assert [province for _, province in found] == [None] * 4
     assert found[0][0][0] is None and found[-1][0][1] is None
+
+
+def test_a_missing_or_extra_partition_file_is_not_read(folder, tmp_path, caplog):
+    copy = _copy(folder, tmp_path)
+    params = rules.parameters(standards.load(derived.STANDARDS), YEAR)
+    result = copy / "derived" / "household_result" / f"year={YEAR}"
+    (result / _parts(copy)[-1]["file"]).unlink()
+    assert "household_result" not in derived.sources(copy, params, YEAR)
+    assert "derived household_result for 2018 lacks a partition's file" in caplog.text
+    derived.write(copy, [YEAR])
+    assert set(derived.sources(copy, params, YEAR)) == set(rules.DERIVED_RULES)
+    shutil.copy(result / _parts(copy)[0]["file"], result / "part-99999.parquet")
+    assert "household_result" not in derived.sources(copy, params, YEAR)

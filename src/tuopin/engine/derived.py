@@ -102,6 +102,10 @@ def sources(folder: str | Path, params: dict[str, str], year: int) -> dict[str, 
         elif entry.get("sha256") != chain(name, params) or not any(files.glob("*.parquet")):
             log.warning("%s: derived %s for %s was written from other rule text or standards; running the rule",
                         root, name, year)
+        elif "partitions" in entry and {f.name for f in files.glob("*.parquet")} != {
+                p["file"] for p in entry["partitions"]}:
+            log.warning("%s: derived %s for %s lacks a partition's file or holds one not recorded; running the "
+                        "rule (tuopin snapshot derive rewrites it)", root, name, year)
         else:
             found[name] = (f"SELECT * FROM read_parquet('{files.as_posix()}/*.parquet', hive_partitioning = false)")
     return found
