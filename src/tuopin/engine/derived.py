@@ -217,8 +217,8 @@ def _write_year(root: Path, work: Path, manifest: dict, year: int, say) -> dict:
             target.mkdir(parents=True, exist_ok=True)
             if name in rules.PER_VILLAGE_RULES:  # rows per village: each partition from its own households
                 for k in run:
-                    for before in done:
-                        con.execute(f"CREATE OR REPLACE TEMP VIEW {before} AS SELECT * FROM {done[before]} "
+                    for before, source in done.items():
+                        con.execute(f"CREATE OR REPLACE TEMP VIEW {before} AS SELECT * FROM {source} "
                                     f"WHERE {_in(_key(before), spans[k])}")
                     rows[name][k] = con.execute(
                         f"COPY (SELECT * FROM ({rules.render(name, params)}) ORDER BY {order}) TO "
