@@ -81,7 +81,7 @@ def test_unchanged_inputs_keep_every_partition(folder, tmp_path):
     assert before.keys() == after.keys()
     assert all(after[f].st_ino == before[f].st_ino and after[f].st_mtime_ns == before[f].st_mtime_ns for f in after)
     params = rules.parameters(standards.load(derived.STANDARDS), YEAR)
-    assert set(derived.sources(copy, params, YEAR)) == set(rules.DERIVED_RULES)
+    assert set(derived.sources(copy, params, YEAR)) == set(derived.TABLES)
 
 
 def test_one_province_changed_derives_that_province_only(folder, tmp_path):
@@ -107,14 +107,14 @@ def test_one_province_changed_derives_that_province_only(folder, tmp_path):
     said.clear()
     derived.write(fresh, [YEAR], say=said.append)
     assert f"derived {YEAR}: {len(_parts(copy))} of {len(_parts(copy))} partitions computed" in said[0]
-    for name in rules.DERIVED_RULES:
+    for name in derived.TABLES:
         a, b = (pq.read_table(f / "derived" / name / f"year={YEAR}") for f in (copy, fresh))
         doubles = [c for c in a.column_names if pa.types.is_floating(a[c].type)]
         assert a.drop_columns(doubles).equals(b.drop_columns(doubles)), name
         for c in doubles:
             assert a[c].to_pylist() == pytest.approx(b[c].to_pylist(), rel=1e-12), (name, c)
     params = rules.parameters(standards.load(derived.STANDARDS), YEAR)
-    assert set(derived.sources(copy, params, YEAR)) == set(rules.DERIVED_RULES)
+    assert set(derived.sources(copy, params, YEAR)) == set(derived.TABLES)
     edited, plain = assess(copy), assess(folder)
     assert_same(edited, assess(fresh))
     def income(result):
@@ -162,6 +162,6 @@ def test_a_missing_or_extra_partition_file_is_not_read(folder, tmp_path, caplog)
     assert "household_result" not in derived.sources(copy, params, YEAR)
     assert "derived household_result for 2018 lacks a partition's file" in caplog.text
     derived.write(copy, [YEAR])
-    assert set(derived.sources(copy, params, YEAR)) == set(rules.DERIVED_RULES)
+    assert set(derived.sources(copy, params, YEAR)) == set(derived.TABLES)
     shutil.copy(result / _parts(copy)[0]["file"], result / "part-99999.parquet")
     assert "household_result" not in derived.sources(copy, params, YEAR)

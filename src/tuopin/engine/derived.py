@@ -1,4 +1,5 @@
-"""Derived tables in a snapshot folder: the rows of the per-household rules (rules.DERIVED_RULES) computed
+"""Derived tables in a snapshot folder (`TABLES`): the rows of the per-household rules (rules.DERIVED_RULES)
+and each village's sums over them (rules.PER_VILLAGE_RULES), computed
 when the snapshot is written, by running the same rule text on DuckDB over the folder's own tables, so that
 an assessment of the folder reads them instead of running those rules (decision 1002).
 
@@ -30,6 +31,7 @@ import shutil
 from pathlib import Path
 
 from tuopin import rules, standards
+from tuopin.common.steps import Progress, Steps
 
 from . import partitions
 from .connection import FOLDER_MEMORY_LIMIT, connect, register_parquet, spill_folder
@@ -52,6 +54,8 @@ def digest(text: str) -> str:
 
 # Every rule in the order the runner runs them: a derived table's hash covers the ones up to its own.
 RUN_ORDER = (*rules.HOUSEHOLD_RULES, *rules.MPI_INPUT_RULES, rules.MPI_SCORE_RULE)
+# The tables a snapshot carries derived, in the order they run: the per-household rules and the villages' sums.
+TABLES = tuple(name for name in RUN_ORDER if name in (*rules.DERIVED_RULES, *rules.PER_VILLAGE_RULES))
 # mpi_scores reads these views (over the household rules' rows); they are no tables of their own.
 VIEWS_BEFORE = {rules.MPI_SCORE_RULE: rules.MPI_INPUT_RULES}
 
@@ -94,7 +98,7 @@ def sources(folder: str | Path, params: dict[str, str], year: int) -> dict[str, 
                     "(tuopin snapshot derive rewrites them)", root)
         return {}
     found = {}
-    for name in rules.DERIVED_RULES:
+    for name in TABLES:
         entry = recorded.get(name, {}).get(str(int(year)))
         files = _files(root, name, year)
         if entry is None:
@@ -127,7 +131,7 @@ def _reusable(manifest: dict, root: Path, year: int, params: dict[str, str], spa
     under today's rule text, with the same range and input fingerprint, and its files are there; else None."""
     recorded = manifest.get(FOLDER, {})
     found: list[dict | None] = [{} for _ in spans]
-    for name in rules.DERIVED_RULES:
+    for name in TABLES:
         entry = recorded.get(name, {}).get(str(int(year)), {})
         fresh = entry.get("sha256") == chain(name, params)
         parts = {(tuple(p["households"]), p["inputs"]): p for p in entry.get("partitions", ())} if fresh else {}
@@ -151,12 +155,14 @@ def _runs(stale: list[int]) -> list[list[int]]:
     return runs
 
 
-def write(folder: str | Path, years: list[int] | tuple[int, ...], *, say=lambda _msg: None) -> dict:
+def write(folder: str | Path, years: list[int] | tuple[int, ...], *, say=lambda _msg: None,
+          progress: Progress | None = None) -> dict:
     """Compute the derived rules for each year from the folder's own tables and record them; returns the
     manifest's "derived" section. One file per partition (engine/partitions.py): partitions whose inputs and
     rule texts are those recorded are kept as they are, the others computed again, adjacent ones in one pass
     (decision 1395). Written beside the folder's tables first and moved in at the end, the manifest last, so
-    a failure leaves the folder as it was."""
+    a failure leaves the folder as it was. `progress(done, total)` counts the tables written (a rule in a
+    year, kept or computed)."""
     root = Path(folder)
     manifest = _manifest(root)
     if not manifest:
@@ -164,9 +170,10 @@ def write(folder: str | Path, years: list[int] | tuple[int, ...], *, say=lambda 
     work = root / f".{FOLDER}.partial-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     entries = {}
+    step = Steps(len(years) * len(TABLES), progress)
     try:
         for year in years:
-            entries_of_year = _write_year(root, work, manifest, int(year), say)
+            entries_of_year = _write_year(root, work, manifest, int(year), say, step)
             for name, entry in entries_of_year.items():
                 entries.setdefault(name, {})[str(int(year))] = entry
         for name, by_year in entries.items():
@@ -187,7 +194,7 @@ def write(folder: str | Path, years: list[int] | tuple[int, ...], *, say=lambda 
     return section
 
 
-def _write_year(root: Path, work: Path, manifest: dict, year: int, say) -> dict:
+def _write_year(root: Path, work: Path, manifest: dict, year: int, say, step) -> dict:
     params = rules.parameters(standards.load(STANDARDS), year)
     # Insertion order kept (unlike an assessment's connection): the files must come out sorted.
     con = connect(threads=os.cpu_count(), memory_limit=FOLDER_MEMORY_LIMIT)
@@ -200,7 +207,7 @@ def _write_year(root: Path, work: Path, manifest: dict, year: int, say) -> dict:
     stale = [k for k, found in enumerate(kept) if found is None]
     say(f"derived {year}: {len(stale)} of {len(spans)} partitions computed, {len(spans) - len(stale)} kept "
         "(their inputs and rule texts unchanged)")
-    rows: dict[str, dict[int, int]] = {name: {} for name in rules.DERIVED_RULES}
+    rows: dict[str, dict[int, int]] = {name: {} for name in TABLES}
     for r, run in enumerate(_runs(stale)):
         households = (spans[run[0]][0], spans[run[-1]][1])
         register_parquet(con, root, year=year, households=households)
@@ -209,7 +216,7 @@ def _write_year(root: Path, work: Path, manifest: dict, year: int, say) -> dict:
             con.execute(f"CREATE OR REPLACE VIEW persons AS SELECT * FROM read_parquet("
                         f"'{(root / 'persons').as_posix()}/*.parquet') WHERE {_in('person_id', people)}")
         done: dict[str, str] = {}  # the per-household rules written in this pass, as sources to read
-        for name in rules.DERIVED_RULES:
+        for name in TABLES:
             for view in VIEWS_BEFORE.get(name, ()):
                 con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {rules.render(view, params)}")
             order = ", ".join(ORDER.get(name, ("household_id",)))
@@ -242,7 +249,7 @@ def _write_year(root: Path, work: Path, manifest: dict, year: int, say) -> dict:
                     f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP})").fetchone()[0]
     con.close()
     entries = {}
-    for name in rules.DERIVED_RULES:
+    for name in TABLES:
         target = work / name / f"year={year}"
         target.mkdir(parents=True, exist_ok=True)
         records = []
@@ -260,6 +267,7 @@ def _write_year(root: Path, work: Path, manifest: dict, year: int, say) -> dict:
                          "parameters_sha256": digest(json.dumps(used, sort_keys=True, ensure_ascii=False)),
                          "rows": sum(p["rows"] for p in records), "partitions": records}
         say(f"derived {name} {year}: {entries[name]['rows']:,} rows")
+        step()
     return entries
 
 

@@ -25,8 +25,9 @@ GAP_RULES = ("household_status", "household_person_facts", "household_gaps", "ho
 # snapshot may carry their output already computed, under the hash of the rendered texts
 # (tuopin.engine.derived, decision 1002). In the order they run.
 DERIVED_RULES = ("household_status", "household_person_facts", "household_gaps", "household_result", "exits",
-                 "village_households", "mpi_scores")
-# Of those, the ones with a row per village (summed over its households), not per household.
+                 "mpi_scores")
+# Each village's sums over those rows, which the roll-ups read: a snapshot carries it derived too, by partition
+# of households (a village split between two has a row in each, which its readers add up).
 PER_VILLAGE_RULES = ("village_households",)
 # Needs an evaluation round's tables and the county roll-up (area_county).
 COUNTY_EXIT_RULE = "county_exit"
@@ -70,6 +71,12 @@ def literal(value) -> str:
     raise TypeError(f"unsupported rule parameter: {value!r}")
 
 
+def year_parameters(year: int) -> dict:
+    """The parameters that depend on the year alone (the status rule needs no others)."""
+    return {"year": year, "year_start": dt.date(year, 1, 1), "year_end": dt.date(year, 12, 31),
+            "previous_year_end": dt.date(year - 1, 12, 31)}
+
+
 def parameters(standards: Standards, year: int) -> dict[str, str]:
     household = standards.section("household")
     water = standards.section("water")
@@ -77,10 +84,7 @@ def parameters(standards: Standards, year: int) -> dict[str, str]:
     county = standards.section("county_exit")
     month, day = (int(x) for x in household["school_age_on"].split("-"))
     values = {
-        "year": year,
-        "year_start": dt.date(year, 1, 1),
-        "year_end": dt.date(year, 12, 31),
-        "previous_year_end": dt.date(year - 1, 12, 31),
+        **year_parameters(year),
         "line_fen": standards.poverty_line_fen(year),
         "line_yuan": standards.poverty_line_yuan(year),
         "school_age_min": household["compulsory_school_age"][0],

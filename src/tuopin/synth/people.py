@@ -73,6 +73,10 @@ class Household:
     identified: int | None = None        # identification year (识别年度)
     events: list = field(default_factory=list)
     status: str = ""                     # 脱贫属性 after the last event
+    # year → the status event kind in force at the end of the year, and whether that is poor: the engine's
+    # answer (tuopin.engine.status) over the events, asked once the story is written
+    kind_at_end: dict = field(default_factory=dict)
+    poor_at_end: dict = field(default_factory=dict)
     exit_year: int | None = None
     closed: bool = False
     renovation: str = ""

@@ -14,7 +14,6 @@ import random
 
 from . import distributions as d
 from .people import Person
-from .story import MONITORED, status_at_end
 
 HOUSEHOLD_COLUMNS = (
     "id", "number", "village_id", "township_id", "is_registered", "attribute", "status", "identified_year",
@@ -112,7 +111,7 @@ def yearly_rows(rng: random.Random, households, stamp):
             if outcome is None:
                 if not reg:
                     factor = base_other * (1.02 ** (year - 2015)) * (0.95 + 0.1 * rnd())
-                elif status_at_end(h, year) == MONITORED:
+                elif h.kind_at_end.get(year) == "monitoring_in":
                     factor = 1.05 + 0.3 * rnd()
                 else:
                     first_meet = first_meet or year
