@@ -81,7 +81,7 @@ def assert_same(a, b):
 def test_synth_writes_derived_tables_sorted_with_their_hashes(folders):
     with_derived, _ = folders
     manifest = json.loads((with_derived / "_snapshot.json").read_text())
-    for name in rules.DERIVED_RULES:
+    for name in derived.TABLES:
         for year in (2017, YEAR):
             params = rules.parameters(standards.load(derived.STANDARDS), year)
             entry = manifest["derived"][name][str(year)]
@@ -91,6 +91,10 @@ def test_synth_writes_derived_tables_sorted_with_their_hashes(folders):
             assert set(entry["parameters"]) == set(rules.placeholders(name))
             data = pq.read_table(with_derived / "derived" / name / f"year={year}")
             assert data.num_rows == entry["rows"] > 0
+            if name in rules.PER_VILLAGE_RULES:  # one row per village and partition, villages in order
+                keys = list(zip(*(data[c].to_pylist() for c in derived.ORDER[name])))
+                assert keys == sorted(keys) and len(set(keys)) == len(keys), f"{name} {year} not sorted"
+                continue
             ids = data["unit" if name == rules.MPI_SCORE_RULE else "household_id"].to_numpy()
             if name in ("household_gaps", "exits"):
                 assert (ids[1:] >= ids[:-1]).all(), f"{name} {year} not sorted by household"
@@ -99,13 +103,13 @@ def test_synth_writes_derived_tables_sorted_with_their_hashes(folders):
 
 
 @pytest.mark.parametrize("range_size", [None, 700])
-@pytest.mark.parametrize("kept", [rules.DERIVED_RULES, ("household_status", "household_person_facts")])
+@pytest.mark.parametrize("kept", [derived.TABLES, ("household_status", "household_person_facts")])
 def test_a_folder_with_derived_tables_gives_the_results_of_the_same_folder_without(folders, tmp_path, monkeypatch,
                                                                                   caplog, range_size, kept):
     """All derived tables, or only status and person facts (the rest run, by ranges in a large folder: each
     range reads its part of the stored status)."""
     with_derived, without = folders
-    if kept != rules.DERIVED_RULES:
+    if kept != derived.TABLES:
         copy = tmp_path / "copy"
         shutil.copytree(with_derived, copy)
         manifest = json.loads((copy / "_snapshot.json").read_text())
@@ -123,8 +127,8 @@ def test_a_folder_with_derived_tables_gives_the_results_of_the_same_folder_witho
         caplog.clear()
         read = assess(with_derived)
         assert "household_status" not in caplog.text  # read, not run
-        assert all(f"no derived {name}" in caplog.text for name in rules.DERIVED_RULES if name not in kept)
-    if range_size and kept != rules.DERIVED_RULES:  # ranges ran, with the stored status and facts
+        assert all(f"no derived {name}" in caplog.text for name in derived.TABLES if name not in kept)
+    if range_size and kept != derived.TABLES:  # ranges ran, with the stored status and facts
         assert used[-1] is not None and set(used[-1]) == set(kept)
     assert plain.household_result.num_rows > 2000
     assert pc.sum(plain.household_result["poor_at_end"]).as_py() > 0
@@ -139,13 +143,13 @@ def _tamper(folder, name, year=YEAR):
     pq.write_table(data.slice(0, data.num_rows - 1), path)
 
 
-@pytest.mark.parametrize("name", rules.DERIVED_RULES)
+@pytest.mark.parametrize("name", derived.TABLES)
 def test_a_derived_table_with_a_stale_hash_is_ignored_and_recomputed(folders, tmp_path, caplog, name):
     with_derived, without = folders
     copy = tmp_path / "copy"
     shutil.copytree(with_derived, copy)
     # A change of a rule's text changes the hash of it and of every derived rule after it (they may read it).
-    after = rules.DERIVED_RULES[rules.DERIVED_RULES.index(name):]
+    after = derived.TABLES[derived.TABLES.index(name):]
     for rule in after:
         _tamper(copy, rule)
     # Under their recorded hashes the tampered tables are read: the results differ, so they are really used.
@@ -192,11 +196,11 @@ def test_the_snapshot_derive_command_rewrites_them(folders, tmp_path, db, capsys
     shutil.copytree(without, copy)
     bars = record_bars(monkeypatch, snapshot)
     assert main(["snapshot", "derive", str(copy), "--year", str(YEAR)]) == 0
-    assert assert_counts_to_the_end(bars.opened[0]) == len(rules.DERIVED_RULES)  # a table per rule in the year
-    statuses = pq.read_metadata(folders[0] / "derived" / "household_status" / f"year={YEAR}" / "part-00000.parquet")
+    assert assert_counts_to_the_end(bars.opened[0]) == len(derived.TABLES)  # a table per rule in the year
+    statuses = pq.read_table(folders[0] / "derived" / "household_status" / f"year={YEAR}")
     assert f"household_status {YEAR} {statuses.num_rows:,} rows" in capsys.readouterr().out
     params = rules.parameters(standards.load(derived.STANDARDS), YEAR)
-    assert set(derived.sources(copy, params, YEAR)) == set(rules.DERIVED_RULES)
+    assert set(derived.sources(copy, params, YEAR)) == set(derived.TABLES)
     assert_same(assess(copy), assess(without))
     assert main(["snapshot", "derive", str(tmp_path / "nowhere")]) == 3
     assert main(["snapshot", "derive", str(copy), "--year", "2016"]) == 3
@@ -214,7 +218,8 @@ def test_the_snapshot_derive_command_rewrites_them(folders, tmp_path, db, capsys
     assert not [p for p in broken.iterdir() if p.name.startswith(".")]
 
 
-@pytest.mark.parametrize("name", ["household_person_facts", "household_gaps", "household_status"])
+@pytest.mark.parametrize("name", ["household_person_facts", "household_gaps", "household_status",
+                                  "village_households"])
 def test_the_rules_still_transpile_to_spark(name):
     params = rules.parameters(standards.load(derived.STANDARDS), YEAR)
     spark = sqlglot.transpile(rules.render(name, params), read="duckdb", write="spark")[0]
@@ -230,9 +235,9 @@ def test_export_parquet_writes_derived_tables_that_assess_the_same(county, tmp_p
     out = tmp_path / "snap"
     call_command("export", "--format", "parquet", "--out", str(out), "--as", "county_admin")
     manifest = json.loads((out / "_snapshot.json").read_text())
-    assert set(manifest["derived"]) == set(rules.DERIVED_RULES)
+    assert set(manifest["derived"]) == set(derived.TABLES)
     params = rules.parameters(standards.load(derived.STANDARDS), YEAR)
-    assert set(derived.sources(out, params, YEAR)) == set(rules.DERIVED_RULES)
+    assert set(derived.sources(out, params, YEAR)) == set(derived.TABLES)
     plain = tmp_path / "plain"
     shutil.copytree(out, plain)
     manifest.pop("derived")

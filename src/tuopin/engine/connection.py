@@ -104,9 +104,10 @@ def within(sql: str, households: tuple[int | None, int | None] | None) -> str:
     return f"SELECT * FROM ({sql}) WHERE {' AND '.join(where)}" if where else sql
 
 
-def one_row(con: duckdb.DuckDBPyConnection, sql: str) -> tuple:
-    """The row of an aggregate query (COUNT, MIN, MAX: always one), typed as a row rather than a maybe-row."""
-    row = con.execute(sql).fetchone()
+def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple:
+    """The row of an aggregate query (COUNT, MIN, MAX, a COPY's count: always one), typed as a row rather than a
+    maybe-row."""
+    row = con.execute(sql, params).fetchone()
     if row is None:
         raise RuntimeError(f"no row from {sql}")
     return row

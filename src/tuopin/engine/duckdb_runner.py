@@ -89,6 +89,11 @@ def roll_up(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, year: int
             levels: tuple[str, ...] = ("township", "county"), households: bool = True) -> Result:
     """village_result and each level's roll-ups from the per-household rules' tables (or views) on `con`
     and the villages' yearly rows: the part of `run` that reads across households."""
+    for name in rules.PER_VILLAGE_RULES:  # run() has them already (stored or run); kept rows bring none
+        found = one_row(con, "SELECT (SELECT COUNT(*) FROM duckdb_tables() WHERE table_name = $1) "
+                        "+ (SELECT COUNT(*) FROM duckdb_views() WHERE view_name = $1)", [name])[0]
+        if not found:
+            create_rule(con, name, params)
     create_rule(con, ROLL_UP_RULE, params)
     _mpi_views(con, params)
     areas, mpi = {}, {}
@@ -107,10 +112,15 @@ def roll_up(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, year: int
         village_result=con.sql("SELECT * FROM village_result ORDER BY village_code").to_arrow_table(),
         areas=areas,
         mpi=mpi,
-        gaps_of_poor=dict(con.execute(
-            "SELECT g.indicator, COUNT(*) FROM household_gaps g JOIN household_result r "
-            "ON r.household_id = g.household_id WHERE r.poor_at_end GROUP BY g.indicator").fetchall()),
+        gaps_of_poor=gaps_of_poor(con),
     )
+
+
+def gaps_of_poor(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Gap rows of the households poor at the end of the year, per indicator with any (village_households)."""
+    counts = one_row(con, "SELECT " + ", ".join(f"SUM(poor_gaps_{name})" for name in rules.INDICATORS)
+                     + " FROM village_households")
+    return {name: int(n) for name, n in zip(rules.INDICATORS, counts) if n}
 
 
 def explain(con: duckdb.DuckDBPyConnection, params: dict[str, str]) -> pa.Table:

@@ -18,7 +18,7 @@ SQL_DIR = Path(__file__).parent / "sql"
 
 # Household rules, in the order they run; each result is a table named after its file.
 HOUSEHOLD_RULES = ("household_status", "household_person_facts", "household_gaps", "household_result", "exits",
-                   "village_result")
+                   "village_households", "village_result")
 # The rules that yield one household's gaps and result (the live registry's narrowed runs use these).
 GAP_RULES = ("household_status", "household_person_facts", "household_gaps", "household_result")
 # Rules whose rows are per household and read only the snapshot's own tables and the rules before them: a
@@ -26,6 +26,9 @@ GAP_RULES = ("household_status", "household_person_facts", "household_gaps", "ho
 # (tuopin.engine.derived, decision 1002). In the order they run.
 DERIVED_RULES = ("household_status", "household_person_facts", "household_gaps", "household_result", "exits",
                  "mpi_scores")
+# Each village's sums over those rows, which the roll-ups read: a snapshot carries it derived too, by partition
+# of households (a village split between two has a row in each, which its readers add up).
+PER_VILLAGE_RULES = ("village_households",)
 # Needs an evaluation round's tables and the county roll-up (area_county).
 COUNTY_EXIT_RULE = "county_exit"
 # Alkire–Foster over the registry, after the household rules: the weights, units and deprivations (views over

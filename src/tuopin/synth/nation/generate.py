@@ -12,7 +12,7 @@ from typing import Callable
 import numpy as np
 import pyarrow as pa
 
-from tuopin import rules, standards
+from tuopin import standards
 from tuopin.common.steps import Progress, Steps
 from tuopin.engine import derived
 
@@ -73,7 +73,7 @@ def generate(out: str | Path, *, households_total: int, years: tuple[int, ...] =
     try:
         geo = geography.build(households_total, np.random.default_rng([seed, 0]))
         chunks = _chunks(geo.households, chunk_households)
-        total = len(chunks) + len(years) * len(rules.DERIVED_RULES)
+        total = len(chunks) + len(years) * len(derived.TABLES)
         step = Steps(total, progress)
         manifest = _write(work, geo, chunks, households_total, years, seed, chunk_households, rows_per_file,
                           line_fen, say, step)
