@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from tests.engine.agreement import assert_agree, assert_export_agrees, assert_summaries_agree
-from tuopin.apps.assessment import services
+from tuopin.apps.assessment import live_inputs, services
 from tuopin.cli import main
 from tuopin.engine import spark_runner, spark_submit
 
@@ -26,6 +26,26 @@ def test_live_registry_agrees(county, spark):
     assert duck.household_result.num_rows == 4 and duck.household_gaps.num_rows >= 1
     assert_agree(duck, on_spark)
     assert_summaries_agree(duck_summary, spark_summary)
+
+
+def test_live_command_agrees_and_keeps_the_registry_out_of_the_query_plans(county, spark, capsys):
+    outputs = {}
+    for engine in ("duckdb", "spark"):
+        assert main(["assess", "--year", "2018", "--engine", engine, "--json", "--level", "village"]) == 0
+        outputs[engine] = json.loads(capsys.readouterr().out)
+    assert_summaries_agree(outputs["duckdb"], outputs["spark"])
+    assert outputs["spark"]["poor_households"] > 0 and len(outputs["spark"]["villages"]) == 3
+
+    # The live inputs reach Spark as Arrow; below Spark's inlining threshold (48 MB, more than a county) they
+    # would be written into every rule's plan as a LocalRelation, which on the demo county exhausted the heap.
+    inputs = live_inputs.read(year=2018, region_code=county["county"].code)
+    con = spark_runner.connect(spark)
+    spark_runner.register_arrow(con, inputs)
+    capsys.readouterr()
+    for name in inputs:
+        con.table(name).explain()
+        plan = capsys.readouterr().out
+        assert "Scan ExistingRDD" in plan and "LocalTableScan" not in plan, f"{name}: {plan}"
 
 
 def test_small_demo_snapshot_agrees_every_household_and_area(db, settings, tmp_path, spark, capsys):

@@ -106,7 +106,17 @@ def connect(spark=None):
     return isolated
 
 
+# Arrow tables below this many bytes (Spark's default: 48 MB, which a whole county's inputs stay under)
+# would become LocalRelations: their rows written into the query plan itself. Every rule's plan then
+# carries every input row through the analyser and the optimiser, which copy the plan rule by rule, and
+# a county's 175,000 persons filled a 2 GB heap before any job ran. At 0 the rows go to the executors as
+# an RDD, as a Parquet scan's would, and the plans hold only a reference to them.
+ARROW_INLINE_BYTES = "0"
+
+
 def register_arrow(spark, tables: Mapping[str, pa.Table]) -> None:
+    """Temp views over Arrow tables (a county read from the live registry), kept out of the query plans."""
+    spark.conf.set("spark.sql.execution.arrow.localRelationThreshold", ARROW_INLINE_BYTES)
     for name, table in tables.items():
         spark.createDataFrame(table).createOrReplaceTempView(name)
 
