@@ -14,7 +14,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Added empty (the rows' last change is unknown), then dated from now on for new rows.
         migrations.AddField(
+            model_name='villageyear',
+            name='updated_at',
+            field=models.DateTimeField(blank=True, null=True),
+        ),
+        migrations.AlterField(
             model_name='villageyear',
             name='updated_at',
             field=models.DateTimeField(blank=True, default=django.utils.timezone.now, null=True),
