@@ -36,9 +36,12 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 # Offline install for a county intranet: every wheel tuopin needs, and an installer that uses no registry.
+# `make bundle EXTRAS=spark` adds the Spark engine (PySpark, ~490 MB); install.sh installs what the bundle holds.
+EXTRAS ?=
 bundle: $(STAMP)
 	rm -rf dist/wheelhouse && mkdir -p dist/wheelhouse
-	$(BIN)/pip wheel -q -w dist/wheelhouse -c constraints.txt .
+	$(BIN)/pip wheel -q -w dist/wheelhouse -c constraints.txt '.$(if $(EXTRAS),[$(EXTRAS)])'
+	echo '$(EXTRAS)' > dist/wheelhouse/extras.txt
 	cp constraints.txt dist/wheelhouse/constraints.txt
 	cp scripts/install.sh dist/install.sh && chmod +x dist/install.sh
 	@echo "dist/wheelhouse ($$(ls dist/wheelhouse | wc -l) files) and dist/install.sh written"

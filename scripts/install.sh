@@ -6,7 +6,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 TARGET=${1:-/opt/tuopin}
 PYTHON=${PYTHON:-python3}
 "$PYTHON" -m venv "$TARGET/venv"
+# The extras the bundle was built with (`make bundle EXTRAS=spark`): their wheels are in the wheelhouse.
+EXTRAS=$(cat "$HERE/wheelhouse/extras.txt" 2>/dev/null || true)
 "$TARGET/venv/bin/pip" install --no-index --find-links "$HERE/wheelhouse" \
-    -c "$HERE/wheelhouse/constraints.txt" tuopin
+    -c "$HERE/wheelhouse/constraints.txt" "tuopin${EXTRAS:+[$EXTRAS]}"
 echo "installed: $TARGET/venv/bin/tuopin"
 "$TARGET/venv/bin/tuopin" --version >/dev/null && echo "next: see docs/deploy.md (TUOPIN_ENV=production, DATABASE_URL, tuopin check --deploy)"

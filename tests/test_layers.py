@@ -29,7 +29,23 @@ def test_the_contracts_docs_architecture_describes_are_declared():
     by_id = {c["id"]: c for c in contracts}
     assert set(by_id) == {"layers", "apps", "core-without-django", "engine"}
     assert by_id["layers"]["layers"][-5:] == ["synth", "engine", "rules", "standards", "common"]
-    # Every app of the project has its place in the order; a new app must be given one.
-    apps = {p.name for p in (ROOT / "src" / "tuopin" / "apps").iterdir() if (p / "apps.py").exists()}
+    # Every package under apps/ (a Django app or, like files, a package of tools) has its place in the order.
+    apps = {p.name for p in (ROOT / "src" / "tuopin" / "apps").iterdir() if (p / "__init__.py").exists()}
     placed = {name.strip() for layer in by_id["apps"]["layers"] for name in layer.split("|")}
     assert placed == apps
+
+
+def test_docs_architecture_shows_the_contracts_as_declared():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("architecture", ROOT / "scripts" / "architecture.py")
+    architecture = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(architecture)
+    assert architecture.main(["--check"]) == 0, "docs/architecture.md is stale: run scripts/architecture.py"
+    # The check is not vacuous: a contract changed in pyproject.toml makes the same document stale.
+    changed = CONFIG.read_text(encoding="utf-8").replace('"registry",', '"registry | geo_renamed",', 1)
+    assert architecture.updated(architecture.DOC.read_text(encoding="utf-8"), architecture.render(changed)) != \
+        architecture.DOC.read_text(encoding="utf-8")
+    # Each declared exception appears with the reason written above it in pyproject.toml.
+    rendered = architecture.render(CONFIG.read_text(encoding="utf-8"))
+    assert "`tuopin.apps.accounts.initialise -> tuopin.apps.geo.*`: `tuopin init` makes the county" in rendered

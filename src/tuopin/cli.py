@@ -3,7 +3,8 @@
 `tuopin init`, `tuopin import`, `tuopin serve` … are management commands of the apps; Django's own
 (`tuopin migrate`, `tuopin check --deploy`) come along. `tuopin`, `tuopin help` and `tuopin --help` list the
 project's commands first, one line each, then Django's. Messages follow TUOPIN_LANGUAGE (`zh-hans`, the default,
-or `en`). Exit codes: 0 success, 2 usage error, 3 input refused, 1 anything else (docs/data-formats.md).
+or `en`). Exit codes: 0 success, 2 usage error (also: a database not yet migrated), 3 input refused, 1 anything
+else (docs/commands.md).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(argv: list[str]) -> int:
     from django.core.management import ManagementUtility
     from django.core.management.base import CommandError, handle_default_options
+    from django.db import DatabaseError
 
     if argv[0] in REFUSED:
         sys.stderr.write(f"tuopin {argv[0]}: {REFUSED[argv[0]]}\n")
@@ -75,9 +77,39 @@ def _run(argv: list[str]) -> int:
         command.stderr.write(f"{exc.__class__.__name__}: {exc}")
     except SystemExit as exc:
         code = _code(exc)
+    except DatabaseError:
+        # A table missing because the database was never migrated is a step skipped, not a fault: one line
+        # saying which step (decision 1342). Any other database error keeps its traceback.
+        reason = None if cmd_options.get("traceback") else _not_migrated()
+        if reason is None:
+            raise
+        command.stderr.write(f"tuopin {argv[0]}: {reason}")
+        code = 2
     finally:
         _audit_command(argv, cmd_options.get("as_user"), code)
     return code
+
+
+def _not_migrated() -> str | None:
+    """Why the database cannot serve a command yet (never migrated, or migrations of this version not
+    applied), or None when it is migrated and the error had another cause."""
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils.translation import gettext, ngettext
+
+    try:
+        executor = MigrationExecutor(connection)
+        if not executor.recorder.has_table():
+            return gettext("the database is not initialised: run `tuopin init --county CODE` (a new county) or "
+                           "`tuopin migrate` first")
+        missing = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    except DatabaseError:
+        return None
+    if not missing:
+        return None
+    return ngettext("the database lacks %(n)s migration of this version of tuopin: run `tuopin migrate` first",
+                    "the database lacks %(n)s migrations of this version of tuopin: run `tuopin migrate` first",
+                    missing) % {"n": missing}
 
 
 def _audit_command(argv: list[str], username: str | None, code: int) -> None:

@@ -20,7 +20,7 @@ from tuopin.apps.assistance import services as assistance
 from tuopin.apps.assistance.models import Task
 from tuopin.apps.evaluation import services as evaluation
 from tuopin.apps.evaluation.export import round_xlsx
-from tuopin.apps.registry import procedure
+from tuopin.apps.procedures import procedure
 from tuopin.apps.registry import services as registry
 from tuopin.apps.registry.models import HouseholdYear
 
@@ -158,7 +158,7 @@ def _door(name: str, org, user):
 
 def _area_door(name, org, user):
     from tuopin.apps.evaluation.models import EvaluationRound
-    from tuopin.apps.registry import area_procedure as area
+    from tuopin.apps.procedures import area_procedure as area
 
     village, county = org["villages"][0], org["county"]
     if name == "apply for village exit":

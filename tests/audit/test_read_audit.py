@@ -145,9 +145,9 @@ def test_tuopin_export_parquet_too(county, tmp_path):
 def test_reads_do_not_move_the_figures_cache_marker_and_it_is_one_index_lookup(county):
     from django.db import connection
 
+    from tuopin.apps.assessment.figures import write_marker
     from tuopin.apps.audit import marker
     from tuopin.apps.audit.services import audit_event
-    from tuopin.web.figures import write_marker
 
     before = write_marker()
     _client(county["accounts"]["commander"]).get(url("household", county["households"][0].pk))

@@ -182,13 +182,17 @@ def test_writing_a_table_again_drops_the_derived_tables(folders, tmp_path):
     assert derived.sources(copy, rules.parameters(standards.load(derived.STANDARDS), YEAR), YEAR) == {}
 
 
-def test_the_snapshot_derive_command_rewrites_them(folders, tmp_path, db, capsys):
+def test_the_snapshot_derive_command_rewrites_them(folders, tmp_path, db, capsys, monkeypatch):
+    from tests.bars import assert_counts_to_the_end, record_bars
+    from tuopin.apps.registry.management.commands import snapshot
     from tuopin.cli import main
 
     _, without = folders
     copy = tmp_path / "copy"
     shutil.copytree(without, copy)
+    bars = record_bars(monkeypatch, snapshot)
     assert main(["snapshot", "derive", str(copy), "--year", str(YEAR)]) == 0
+    assert assert_counts_to_the_end(bars.opened[0]) == len(rules.DERIVED_RULES)  # a table per rule in the year
     statuses = pq.read_metadata(folders[0] / "derived" / "household_status" / f"year={YEAR}" / "part-00000.parquet")
     assert f"household_status {YEAR} {statuses.num_rows:,} rows" in capsys.readouterr().out
     params = rules.parameters(standards.load(derived.STANDARDS), YEAR)

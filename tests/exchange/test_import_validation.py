@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tuopin.apps.registry.exchange.report import REPORT_COLUMNS
+from tuopin.apps.files.report import REPORT_COLUMNS
 from tuopin.apps.registry.models import Household, HouseholdYear, Person
 from tuopin.cli import main
 from tuopin.common import idnumber

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tuopin.apps.audit.models import AuditEvent
-from tuopin.apps.registry.exchange import xlsx_parts
+from tuopin.apps.files import xlsx_parts
 from tuopin.apps.registry.models import Household, HouseholdYear, Person, PersonYear, StatusEvent
 from tuopin.cli import main
 
@@ -155,7 +155,7 @@ def test_too_many_columns_are_refused(county, tmp_path):
 
 
 def test_a_county_sized_file_is_under_the_default_size_limit(settings):
-    from tuopin.apps.registry.exchange import guard
+    from tuopin.apps.files import guard
 
     # The demo county's own export is 56 MB as xlsx and 79 MB as csv; the old 50 MB limit refused both.
     assert guard.max_bytes() >= 80 * 1024 * 1024

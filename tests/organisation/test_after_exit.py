@@ -6,7 +6,7 @@ from tuopin.apps.organisation.after_exit import after_exit_check
 from tuopin.apps.organisation.models import CadreHouseholdPairing, UnitVillagePairing, WorkTeam
 from tuopin.apps.organisation.services import cadre_household_handover, pairing_end
 from tuopin.apps.projects.models import Fund
-from tuopin.apps.registry.models import AreaExit
+from tuopin.apps.procedures.models import AreaExit
 
 EXIT = dt.date(2018, 12, 20)
 CHECK = dt.date(2020, 6, 1)

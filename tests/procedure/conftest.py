@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from tuopin.apps.registry import choices as c
-from tuopin.apps.registry.procedure import exit_advance, exit_propose
+from tuopin.apps.procedures.procedure import exit_advance, exit_propose
 
 S = c.Stage
 # A household exit run at the end of 2018, the way a county office dates it.

@@ -7,15 +7,14 @@ from django.core.exceptions import ValidationError
 
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.evaluation.models import EvaluationRound
-from tuopin.apps.registry.area_procedure import (
+from tuopin.apps.procedures.objections import objection_record, objection_resolve
+from tuopin.apps.procedures.area_procedure import (
     STAGE_ORDERS,
     area_exit_advance,
     area_exit_propose,
-    area_notice_objection_record,
-    area_notice_objection_resolve,
 )
-from tuopin.apps.registry.models import AreaExit, AreaExitStep
-from tuopin.apps.registry.models_procedure import AreaKind, AreaStage
+from tuopin.apps.procedures.choices import AreaKind, AreaStage
+from tuopin.apps.procedures.models import AreaExit, AreaExitStep
 
 A = AreaStage
 D = dt.date
@@ -82,12 +81,12 @@ def test_village_notice_rules_objections_and_dates(county, admin, poor_village):
                           ends_on=D(2018, 11, 30))
     area_exit_advance(procedure=procedure, stage=A.PUBLIC_NOTICE, by=admin, on=D(2018, 11, 26), ends_on=D(2018, 12, 2))
     notice = procedure.steps.get(stage=A.PUBLIC_NOTICE)
-    objection = area_notice_objection_record(step=notice, received_on=D(2018, 11, 28), content="村路尚未硬化", by=admin)
+    objection = objection_record(step=notice, received_on=D(2018, 11, 28), content="村路尚未硬化", by=admin)
     with pytest.raises(ValidationError, match="之前不能开始"):
         area_exit_advance(procedure=procedure, stage=A.COUNTY_APPROVAL, by=admin, on=D(2018, 12, 1))
     with pytest.raises(ValidationError, match="1 条异议"):
         area_exit_advance(procedure=procedure, stage=A.COUNTY_APPROVAL, by=admin, on=D(2018, 12, 5))
-    area_notice_objection_resolve(objection=objection, resolution="经查已于10月完工", on=D(2018, 12, 3), by=admin)
+    objection_resolve(objection=objection, resolution="经查已于10月完工", on=D(2018, 12, 3), by=admin)
     assert area_exit_advance(procedure=procedure, stage=A.COUNTY_APPROVAL, by=admin, on=D(2018, 12, 5)).stage == \
         A.COUNTY_APPROVAL
 

@@ -6,13 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tuopin.apps.accounts.permissions import Refused
-from tuopin.apps.registry.area_procedure import (
+from tuopin.apps.procedures.objections import objection_record, objection_resolve
+from tuopin.apps.procedures.area_procedure import (
     area_exit_advance,
     area_exit_propose,
-    area_notice_objection_record,
-    area_notice_objection_resolve,
 )
-from tuopin.apps.registry.models_procedure import AreaStage
+from tuopin.apps.procedures.choices import AreaStage
 
 pytestmark = pytest.mark.django_db
 A = AreaStage
@@ -32,13 +31,13 @@ def test_village_exit_stages_by_village_township_and_county(county):
     area_exit_advance(procedure=procedure, stage=A.PUBLIC_NOTICE, by=commander, on=D(2018, 11, 26),
                       ends_on=D(2018, 12, 2))
     notice = procedure.steps.get(stage=A.PUBLIC_NOTICE)
-    objection = area_notice_objection_record(step=notice, received_on=D(2018, 11, 27), content="饮水未达标",
-                                             by=secretary)
+    objection = objection_record(step=notice, received_on=D(2018, 11, 27), content="饮水未达标",
+                                 by=secretary)
     with pytest.raises(Refused):
         area_exit_advance(procedure=procedure, stage=A.COUNTY_APPROVAL, by=commander, on=D(2018, 12, 5))
     with pytest.raises(ValidationError, match="1 条异议"):
         area_exit_advance(procedure=procedure, stage=A.COUNTY_APPROVAL, by=admin, on=D(2018, 12, 5))
-    area_notice_objection_resolve(objection=objection, resolution="已通自来水", on=D(2018, 12, 3), by=commander)
+    objection_resolve(objection=objection, resolution="已通自来水", on=D(2018, 12, 3), by=commander)
     assert area_exit_advance(procedure=procedure, stage=A.COUNTY_APPROVAL, by=admin, on=D(2018, 12, 5)).stage == \
         A.COUNTY_APPROVAL
 

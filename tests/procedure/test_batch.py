@@ -11,7 +11,7 @@ from tests.factories import household
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.models import Household, ProcedureStep, StatusEvent
-from tuopin.apps.registry.procedure import exit_advance, exit_advance_many, exit_propose
+from tuopin.apps.procedures.procedure import exit_advance, exit_advance_many, exit_propose
 
 from .conftest import DATES, PROPOSED_ON
 

@@ -7,11 +7,10 @@ import datetime as dt
 from tuopin.apps.assistance.models import Task
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.models import Household
-from tuopin.apps.registry.procedure import (
+from tuopin.apps.procedures.objections import objection_record, objection_resolve
+from tuopin.apps.procedures.procedure import (
     exit_advance,
     identification_apply,
-    notice_objection_record,
-    notice_objection_resolve,
     procedure_advance,
     procedure_advance_many,
 )
@@ -37,9 +36,9 @@ def test_an_upheld_objection_sends_the_exit_back_and_opens_one_item(county, admi
     hh = county["households"][3]  # 建平村, paired with 李干部
     event = walk(propose(hh).created[0], S.PUBLIC_NOTICE)
     notice = event.steps.get(stage=S.PUBLIC_NOTICE)
-    objection = notice_objection_record(step=notice, received_on=dt.date(2018, 10, 15), content="家中仍有大病未报销",
-                                        by=admin)
-    notice_objection_resolve(objection=objection, resolution="经核实，异议成立", on=dt.date(2018, 10, 20), by=admin)
+    objection = objection_record(step=notice, received_on=dt.date(2018, 10, 15), content="家中仍有大病未报销",
+                                 by=admin)
+    objection_resolve(objection=objection, resolution="经核实，异议成立", on=dt.date(2018, 10, 20), by=admin)
     procedure_advance_many(events=[event], stage=S.TOWNSHIP_REVIEW, by=admin, on=DATES[S.TOWNSHIP_REVIEW][0],
                            passed=False, note="公示异议成立，退回")
     [task] = Task.objects.filter(kind="rectification", household=hh)

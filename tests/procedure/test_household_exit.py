@@ -9,10 +9,9 @@ from django.utils import translation
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.models import Household, NoticeObjection, ProcedureStep, StatusEvent
-from tuopin.apps.registry.procedure import (
+from tuopin.apps.procedures.objections import objection_record, objection_resolve
+from tuopin.apps.procedures.procedure import (
     exit_advance,
-    notice_objection_record,
-    notice_objection_resolve,
 )
 from tuopin.apps.registry.services import person_leave
 from tuopin.standards import load as load_standards
@@ -126,7 +125,7 @@ def test_notice_shorter_than_the_standard_is_refused(county, admin, propose, wal
 
 
 def test_notice_length_comes_from_the_standards(county, admin, propose, walk, monkeypatch):
-    from tuopin.apps.registry import procedure
+    from tuopin.apps.procedures import procedure
 
     monkeypatch.setattr(procedure, "notice_days", lambda code: 10)
     event = walk(propose(county["households"][0]).created[0], S.DEMOCRATIC_REVIEW)
@@ -146,19 +145,19 @@ def test_township_review_waits_for_the_end_of_the_notice(county, admin, propose,
 def test_township_review_blocked_by_unresolved_objection_allowed_after_resolution(county, admin, propose, walk):
     event = walk(propose(county["households"][0]).created[0], S.PUBLIC_NOTICE)
     notice = event.steps.get(stage=S.PUBLIC_NOTICE)
-    objection = notice_objection_record(step=notice, received_on=dt.date(2018, 10, 14),
-                                        content="村民反映该户收入不实", by=admin)
+    objection = objection_record(step=notice, received_on=dt.date(2018, 10, 14),
+                                 content="村民反映该户收入不实", by=admin)
     with pytest.raises(ValidationError, match="有 1 条异议尚未处理"):
         exit_advance(event=event, stage=S.TOWNSHIP_REVIEW, by=admin, on=dt.date(2018, 10, 22))
     with pytest.raises(ValidationError, match="不能在 .* 处理"):
-        notice_objection_resolve(objection=objection, resolution="x", on=dt.date(2018, 10, 13), by=admin)
+        objection_resolve(objection=objection, resolution="x", on=dt.date(2018, 10, 13), by=admin)
     with pytest.raises(ValidationError, match="处理结果需要填写内容"):
-        notice_objection_resolve(objection=objection, resolution=" ", on=dt.date(2018, 10, 20), by=admin)
-    notice_objection_resolve(objection=objection, resolution="经核实务工收入属实，异议不成立", on=dt.date(2018, 10, 20),
-                             by=admin)
+        objection_resolve(objection=objection, resolution=" ", on=dt.date(2018, 10, 20), by=admin)
+    objection_resolve(objection=objection, resolution="经核实务工收入属实，异议不成立", on=dt.date(2018, 10, 20),
+                      by=admin)
     assert NoticeObjection.objects.get(pk=objection.pk).resolved_on == dt.date(2018, 10, 20)
     with pytest.raises(ValidationError, match="该异议已于 .* 处理"):
-        notice_objection_resolve(objection=objection, resolution="again", on=dt.date(2018, 10, 21), by=admin)
+        objection_resolve(objection=objection, resolution="again", on=dt.date(2018, 10, 21), by=admin)
     exit_advance(event=event, stage=S.TOWNSHIP_REVIEW, by=admin, on=dt.date(2018, 10, 22))
     assert StatusEvent.objects.get(pk=event.pk).stage == S.TOWNSHIP_REVIEW
     assert AuditEvent.objects.filter(entity="registry.noticeobjection").count() == 2
@@ -168,13 +167,13 @@ def test_objections_belong_to_an_open_notice(county, admin, propose, walk):
     event = walk(propose(county["households"][0]).created[0], S.PUBLIC_NOTICE)
     review = event.steps.get(stage=S.DEMOCRATIC_REVIEW)
     with pytest.raises(ValidationError, match="异议只能针对公示登记"):
-        notice_objection_record(step=review, received_on=dt.date(2018, 10, 14), content="x", by=admin)
+        objection_record(step=review, received_on=dt.date(2018, 10, 14), content="x", by=admin)
     notice = event.steps.get(stage=S.PUBLIC_NOTICE)
     with pytest.raises(ValidationError, match="公示开始于 2018-10-12"):
-        notice_objection_record(step=notice, received_on=dt.date(2018, 10, 11), content="x", by=admin)
+        objection_record(step=notice, received_on=dt.date(2018, 10, 11), content="x", by=admin)
     walk(event, S.TOWNSHIP_REVIEW)
     with pytest.raises(ValidationError, match="户 .*的公示已结束"):
-        notice_objection_record(step=notice, received_on=dt.date(2018, 10, 23), content="x", by=admin)
+        objection_record(step=notice, received_on=dt.date(2018, 10, 23), content="x", by=admin)
 
 
 def test_refusal_needs_a_reason_and_ends_the_procedure(county, admin, propose, walk):
@@ -247,7 +246,7 @@ def test_unknown_and_closed_households_are_refused(county, admin, propose):
         person_leave(person=person, on=dt.date(2018, 6, 1), reason="死亡", by=admin)
     result = propose(h1)
     assert result.created == [] and "已销户" in result.refused[h1.pk]
-    from tuopin.apps.registry.procedure import exit_propose
+    from tuopin.apps.procedures.procedure import exit_propose
 
     assert exit_propose(household_ids=[999_999], year=2018, by=admin, on=dt.date(2018, 10, 8)).refused == \
         {999_999: "没有这一户"}

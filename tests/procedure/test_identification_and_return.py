@@ -11,10 +11,9 @@ from tuopin.apps.accounts.permissions import Refused
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.models import Household, StatusEvent
-from tuopin.apps.registry.procedure import (
+from tuopin.apps.procedures.objections import objection_record, objection_resolve
+from tuopin.apps.procedures.procedure import (
     identification_apply,
-    notice_objection_record,
-    notice_objection_resolve,
     procedure_advance,
     procedure_advance_many,
     return_propose,
@@ -105,12 +104,12 @@ def test_an_objection_to_the_second_notice_holds_the_county_approval(county, app
     first = event.steps.get(stage=S.PUBLIC_NOTICE)
     walk(event, S.SECOND_NOTICE, admin)
     with pytest.raises(ValidationError, match="户 .*的公示已结束"):  # the first notice has ended
-        notice_objection_record(step=first, received_on=D(2018, 6, 17), content="x", by=admin)
+        objection_record(step=first, received_on=D(2018, 6, 17), content="x", by=admin)
     second = event.steps.get(stage=S.SECOND_NOTICE)
-    objection = notice_objection_record(step=second, received_on=D(2018, 6, 18), content="该户有营运车辆", by=admin)
+    objection = objection_record(step=second, received_on=D(2018, 6, 18), content="该户有营运车辆", by=admin)
     with pytest.raises(ValidationError, match="1 条异议"):
         procedure_advance(event=event, stage=S.COUNTY_APPROVAL, by=admin, on=D(2018, 6, 25))
-    notice_objection_resolve(objection=objection, resolution="经核实车辆已转让", on=D(2018, 6, 23), by=admin)
+    objection_resolve(objection=objection, resolution="经核实车辆已转让", on=D(2018, 6, 23), by=admin)
     assert procedure_advance(event=event, stage=S.COUNTY_APPROVAL, by=admin, on=D(2018, 6, 25)).stage == \
         S.COUNTY_APPROVAL
 

@@ -6,10 +6,10 @@ import pytest
 
 from tuopin.apps.geo.models import Region
 from tuopin.apps.registry import choices as c
-from tuopin.apps.registry.area_procedure import area_exit_propose
+from tuopin.apps.procedures.objections import objection_record
+from tuopin.apps.procedures.area_procedure import area_exit_propose
 from tuopin.apps.registry.models import Household
-from tuopin.apps.registry.procedure import notice_objection_record
-from tuopin.apps.registry.procedure_selectors import (
+from tuopin.apps.procedures.selectors import (
     area_exit_history,
     area_exits_open,
     exit_procedure_counts,
@@ -28,8 +28,8 @@ def in_progress(county, propose, walk):
     walk(events[h1.pk], S.PUBLIC_NOTICE)
     walk(events[h4.pk], S.ANNOUNCED)
     notice = events[h1.pk].steps.get(stage=S.PUBLIC_NOTICE)
-    notice_objection_record(step=notice, received_on=dt.date(2018, 10, 13), content="异议",
-                            by=county["accounts"]["county_admin"])
+    objection_record(step=notice, received_on=dt.date(2018, 10, 13), content="异议",
+                     by=county["accounts"]["county_admin"])
     return events
 
 

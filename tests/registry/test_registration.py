@@ -12,7 +12,7 @@ from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.id_refusals import ACTION as ID_REFUSED
 from tuopin.apps.registry.models import Household, Person
-from tuopin.apps.registry.registration import RegistrationRefused, household_register
+from tuopin.apps.procedures.registration import RegistrationRefused, household_register
 from tuopin.apps.registry.validation import ID_TAKEN_ELSEWHERE
 from tuopin.common import idnumber
 

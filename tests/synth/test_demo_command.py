@@ -31,8 +31,14 @@ def export_content():
 
 
 def test_demo_builds_the_county_with_one_account_per_role_and_audits_each_table(transactional_db, demo,
-                                                                                 accounts_file):
+                                                                                 accounts_file, monkeypatch):
+    from tests.bars import assert_counts_to_the_end, record_bars
+    from tuopin.apps.demo.load import STEPS
+    from tuopin.apps.demo.management.commands import demo as command
+
+    bars = record_bars(monkeypatch, command)
     out = demo("--seed", "3")
+    assert assert_counts_to_the_end(bars.opened[0]) == STEPS  # the build told every step it counts
     assert str(accounts_file) in out and "18,884" not in out  # a small build prints its own figures
 
     rows = json.loads(accounts_file.read_text(encoding="utf-8"))

@@ -198,3 +198,15 @@ def test_household_rules_by_range_give_the_tables_of_one_pass(nation, monkeypatc
     assert by_range.gaps_of_poor == one.gaps_of_poor
     for level in ("nation", "province"):
         assert by_range.areas[level].drop_columns(["p1", "p2"]).equals(one.areas[level].drop_columns(["p1", "p2"]))
+
+
+def test_the_command_counts_its_chunks_then_its_derived_tables(db, tmp_path, monkeypatch, capsys):
+    from tests.bars import assert_counts_to_the_end, record_bars
+    from tuopin.apps.demo.management.commands import synth
+
+    bars = record_bars(monkeypatch, synth)
+    assert main(["synth", "--households", "900", "--out", str(tmp_path / "x"), "--chunk", "300"]) == 0
+    (calls,) = bars.opened
+    total = assert_counts_to_the_end(calls)
+    assert total >= 2 + len(rules.DERIVED_RULES)  # at least two chunks, then a derived table per rule
+    assert "synthetic registry written to" in capsys.readouterr().out

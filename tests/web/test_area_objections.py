@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from tuopin.apps.registry.area_procedure import area_exit_advance, area_exit_propose
-from tuopin.apps.registry.models_procedure import AreaStage as A
+from tuopin.apps.procedures.area_procedure import area_exit_advance, area_exit_propose
+from tuopin.apps.procedures.choices import AreaStage as A
 
 pytestmark = pytest.mark.django_db
 D = dt.date

@@ -15,7 +15,7 @@ from tests.web.conftest import url
 from tuopin.apps.assessment import services as assessment
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.geo.models import Level, VillageYear
-from tuopin.apps.registry.procedure import exit_advance, exit_propose
+from tuopin.apps.procedures.procedure import exit_advance, exit_propose
 from tuopin.common.masking import mask_birth_date, mask_id
 from tuopin.common.spreadsheet import safe_cell, safe_row
 from tuopin.web.documents import pdf as pdf_module

@@ -7,7 +7,7 @@ import pytest
 
 from tests.web.conftest import url
 from tuopin.apps.assistance.models import Task
-from tuopin.apps.registry.procedure import exit_propose
+from tuopin.apps.procedures.procedure import exit_propose
 
 pytestmark = pytest.mark.django_db
 

@@ -11,12 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from tests.factories import person
 from tests.web.conftest import url
 from tests.web.yearly import county_over_years
+from tuopin.apps.assessment import figures
 from tuopin.apps.assessment import services as assessment
 from tuopin.apps.assistance.models import Task, Visit
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry import services
 from tuopin.apps.registry.models import HouseholdYear, ProcedureStep, StatusEvent
-from tuopin.web import figures
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from tests.factories import household
 from tests.web.conftest import url
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.models import Household, StatusEvent
-from tuopin.apps.registry.models_procedure import AreaExit
+from tuopin.apps.procedures.models import AreaExit
 
 pytestmark = pytest.mark.django_db
 S = c.Stage
@@ -50,7 +50,7 @@ def test_first_secretary_records_an_application_and_the_democratic_review(login,
 
 def test_identification_notice_shows_no_id_phone_or_cause(login, county, applicant, rendered):
     admin = county["accounts"]["county_admin"]
-    from tuopin.apps.registry.procedure import identification_apply
+    from tuopin.apps.procedures.procedure import identification_apply
 
     identification_apply(household_ids=[applicant.pk], year=2018, by=admin, on=dt.date(2018, 6, 1))
     response = login(admin).get(url("notice_list_pdf", county["villages"][0].pk, 2018) + "?kind=identification")
@@ -131,7 +131,7 @@ def test_county_exit_page_is_the_county_offices(login, county):
 
 
 def test_area_notice_pdf_names_no_one(login, county, rendered):
-    from tuopin.apps.registry.area_procedure import area_exit_propose
+    from tuopin.apps.procedures.area_procedure import area_exit_propose
 
     admin = county["accounts"]["county_admin"]
     case = area_exit_propose(region=county["villages"][0], year=2018, by=admin, on=dt.date(2018, 11, 20))

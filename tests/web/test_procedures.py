@@ -9,7 +9,7 @@ from tests.web.conftest import url
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.models import StatusEvent
-from tuopin.apps.registry.procedure import exit_advance, exit_propose
+from tuopin.apps.procedures.procedure import exit_advance, exit_propose
 
 pytestmark = pytest.mark.django_db
 S = c.Stage

@@ -8,10 +8,10 @@ import pytest
 from tests.factories import PASSWORD, household
 from tuopin.apps.evaluation.models import EvaluationRound
 from tuopin.apps.registry import choices as c
-from tuopin.apps.registry.area_procedure import area_exit_advance, area_exit_propose
+from tuopin.apps.procedures.area_procedure import area_exit_advance, area_exit_propose
 from tuopin.apps.registry.models import Household, StatusEvent
-from tuopin.apps.registry.models_procedure import AreaExit
-from tuopin.apps.registry.procedure import identification_apply, procedure_advance
+from tuopin.apps.procedures.models import AreaExit
+from tuopin.apps.procedures.procedure import identification_apply, procedure_advance
 
 pytestmark = pytest.mark.browser
 S = c.Stage

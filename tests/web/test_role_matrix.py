@@ -24,7 +24,7 @@ from tuopin.apps.accounts.models import Role
 from tuopin.apps.assistance.models import Assessment, Task, Visit
 from tuopin.apps.geo.models import Level, VillageYear
 from tuopin.apps.organisation.models import Cadre, CadreHouseholdPairing, Unit, UnitKind, UnitVillagePairing
-from tuopin.apps.registry.models import AreaExit
+from tuopin.apps.procedures.models import AreaExit
 
 pytestmark = pytest.mark.django_db
 START = dt.date(2016, 1, 1)

@@ -272,7 +272,7 @@ def walk_county(org):
                                            score=80, result="good", computed_result="good")
     round_ = evaluation_round_create(county=org["county"], data_year=2018, held_in=2019, name="probe", by=None,
                                      villages=3)
-    from tuopin.apps.registry.models import AreaExit
+    from tuopin.apps.procedures.models import AreaExit
 
     area_exit = AreaExit.objects.create(region=org["villages"][0], kind="village", year=2018)
     return {**org, "extra": {"event": event, "objection": objection, "task": task, "visit": visit,

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tuopin.apps.audit",
     "tuopin.apps.geo",
     "tuopin.apps.registry",
+    "tuopin.apps.procedures",
     "tuopin.apps.assessment",
     "tuopin.apps.organisation",
     "tuopin.apps.assistance",

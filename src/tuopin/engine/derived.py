@@ -24,6 +24,7 @@ import shutil
 from pathlib import Path
 
 from tuopin import rules, standards
+from tuopin.common.steps import Progress, Steps
 
 from .connection import FOLDER_MEMORY_LIMIT, connect, register_parquet, spill_folder
 from .snapshot import DERIVED as FOLDER
@@ -100,10 +101,12 @@ def sources(folder: str | Path, params: dict[str, str], year: int) -> dict[str, 
     return found
 
 
-def write(folder: str | Path, years: list[int] | tuple[int, ...], *, say=lambda _msg: None) -> dict:
+def write(folder: str | Path, years: list[int] | tuple[int, ...], *, say=lambda _msg: None,
+          progress: Progress | None = None) -> dict:
     """Compute every derived rule for each year from the folder's own tables and record it; returns the
     manifest's "derived" section. Written beside the folder's tables first and moved in at the end, the
-    manifest last, so a failure leaves the folder as it was."""
+    manifest last, so a failure leaves the folder as it was. `progress(done, total)` counts the tables
+    written (a rule in a year)."""
     root = Path(folder)
     manifest = _manifest(root)
     if not manifest:
@@ -111,6 +114,7 @@ def write(folder: str | Path, years: list[int] | tuple[int, ...], *, say=lambda 
     work = root / f".{FOLDER}.partial-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     entries = {}
+    step = Steps(len(years) * len(rules.DERIVED_RULES), progress)
     try:
         for year in years:
             params = rules.parameters(standards.load(STANDARDS), int(year))
@@ -137,6 +141,7 @@ def write(folder: str | Path, years: list[int] | tuple[int, ...], *, say=lambda 
                     "sha256": chain(name, params), "parameters": used,
                     "parameters_sha256": digest(json.dumps(used, sort_keys=True, ensure_ascii=False)), "rows": rows}
                 say(f"derived {name} {year}: {rows:,} rows")
+                step()
             con.close()
         for name, by_year in entries.items():
             for year in by_year:

@@ -41,6 +41,10 @@ def region_names(con: duckdb.DuckDBPyConnection, deepest: int) -> dict[int, str]
     return dict(con.execute(f"SELECT code, name FROM regions WHERE level <= {int(deepest)}").fetchall())
 
 
+# The one household rule that reads across households: run by roll_up, after the per-household rows.
+ROLL_UP_RULE = "village_result"
+
+
 def run(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, year: int,
         levels: tuple[str, ...] = ("township", "county"), households: bool = True,
         folder: str | Path | None = None) -> Result:
@@ -57,12 +61,36 @@ def run(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, year: int,
     done = folder is not None and not whole and ranges.household_rules(con, params, folder=folder, year=year,
                                                                          stored=stored)
     for name in rules.HOUSEHOLD_RULES:
-        if done and name in ranges.PER_HOUSEHOLD_RULES:
+        if name == ROLL_UP_RULE or (done and name in ranges.PER_HOUSEHOLD_RULES):
             continue
         create_rule(con, name, params, stored)
-    for name in rules.MPI_INPUT_RULES:  # views: the score table below is the one copy
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {rules.render(name, params)}")
+    _mpi_views(con, params)
     create_rule(con, rules.MPI_SCORE_RULE, params, stored)
+    return roll_up(con, params, year=year, levels=levels, households=households)
+
+
+def _mpi_views(con: duckdb.DuckDBPyConnection, params: dict[str, str]) -> None:
+    for name in rules.MPI_INPUT_RULES:  # views: the score table is the one copy
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {rules.render(name, params)}")
+
+
+def household_rows(con: duckdb.DuckDBPyConnection, params: dict[str, str]) -> dict[str, pa.Table]:
+    """The rows of the per-household rules (rules.DERIVED_RULES) for whatever households are registered on
+    `con`: each household's rows depend on its own input rows only, so rows computed for a few households
+    replace theirs in a larger set unchanged (apps/assessment/increments.py, decision 1380)."""
+    for name in rules.DERIVED_RULES:
+        if name == rules.MPI_SCORE_RULE:
+            _mpi_views(con, params)
+        create_rule(con, name, params)
+    return {name: con.sql(f"SELECT * FROM {name}").to_arrow_table() for name in rules.DERIVED_RULES}
+
+
+def roll_up(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, year: int,
+            levels: tuple[str, ...] = ("township", "county"), households: bool = True) -> Result:
+    """village_result and each level's roll-ups from the per-household rules' tables (or views) on `con`
+    and the villages' yearly rows: the part of `run` that reads across households."""
+    create_rule(con, ROLL_UP_RULE, params)
+    _mpi_views(con, params)
     areas, mpi = {}, {}
     for level in levels:
         mpi[level] = con.sql(rules.render(rules.MPI_AREA_RULE, params, area=level)).to_arrow_table()

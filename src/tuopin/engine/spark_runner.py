@@ -62,6 +62,14 @@ class SparkUnavailable(RuntimeError):
     """PySpark is not installed or its JVM does not start (no Java 17+ on the PATH or in JAVA_HOME)."""
 
 
+class SparkMissing(SparkUnavailable):
+    """PySpark is not installed: it is the optional `spark` extra (`pip install 'tuopin[spark]'`)."""
+
+
+INSTALL_HINT = ("the Spark engine needs PySpark, which is not installed: pip install 'tuopin[spark]' "
+                "(and Java 17 or later to run it)")
+
+
 def session():
     """The process's one local SparkSession (starting the JVM costs seconds; later calls cost nothing).
 
@@ -70,9 +78,8 @@ def session():
     if _session is None:
         try:
             from pyspark.sql import SparkSession
-        except ImportError as exc:
-            raise SparkUnavailable(f"the Spark engine needs PySpark ({exc}); install tuopin with its "
-                                   "dependencies (pip install -c constraints.txt -e .)") from None
+        except ImportError:
+            raise SparkMissing(INSTALL_HINT) from None
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         log_conf = Path(tempfile.gettempdir()) / "tuopin-spark-log4j2.properties"
         log_conf.write_text(LOG4J2)

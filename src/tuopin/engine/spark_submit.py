@@ -98,7 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--level", choices=LEVELS, default="province", help="the areas listed under the nation")
     parser.add_argument("--out", help="write the result tables as Parquet under this folder (overwritten)")
     o = parser.parse_args(argv)
-    summary = assess(cluster_session(), o.data, year=o.year, level=o.level, out=o.out)
+    try:
+        summary = assess(cluster_session(), o.data, year=o.year, level=o.level, out=o.out)
+    except spark_runner.SparkUnavailable as exc:  # one line, not a traceback: the cause is the installation
+        sys.stderr.write(f"{parser.prog}: {exc}\n")
+        return 2 if isinstance(exc, spark_runner.SparkMissing) else 1
     sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
     return 0
 

@@ -137,7 +137,7 @@ LABELS = {
         c.Stage.ANNOUNCED: p("Stage", "announced"),
         c.Stage.REFUSED: p("Stage", "sent back"),
     },
-    # A village's or a county's exit (registry.models_procedure.AreaStage).
+    # A village's or a county's exit (procedures.choices.AreaStage).
     "AreaStage": {
         "applied": p("AreaStage", "application"),
         "township_review": p("AreaStage", "township review"),

@@ -1,6 +1,6 @@
 """The form of a family applying for identification (建档立卡 新识别): the household, its year, the application,
 and its members as a formset. The fields only parse what is typed; the rules are the registry's, run by the
-service (`registry.registration.household_register`), whose refusals come back keyed to their fields."""
+service (`procedures.registration.household_register`), whose refusals come back keyed to their fields."""
 
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .figures import INDICATORS
+from tuopin.rules import INDICATORS
+
 from .labels import INDICATOR_LABELS
 
 

@@ -48,7 +48,7 @@ class Action:
     RECORD_STAGE = "record_stage"                # obj: the stage (of a household procedure)
     PROPOSE_AREA_EXIT = "propose_area_exit"      # obj: "village" or "county" (贫困村退出 / 贫困县摘帽)
     RECORD_AREA_STAGE = "record_area_stage"      # obj: (kind, stage) of a village's or county's exit
-    RECORD_OBJECTION = "record_objection"        # objections to a public notice, and their resolution
+    RECORD_OBJECTION = "record_objection"        # objections to a notice, their resolution (obj: household, region)
     # accountability
     WORK_ON_TASKS = "work_on_tasks"              # a task list of one's own
     COMPLETE_TASK = "complete_task"              # obj: the task
@@ -246,7 +246,7 @@ def _own_county(account, obj) -> str:
 
 
 def _reach_region(account, region) -> str:
-    """A village or household inside the account's area (a rectification item's place)."""
+    """A region or household inside the account's area (a rectification item's place, a notice's)."""
     from .scoping import regions_visible_to
 
     if hasattr(region, "village_id"):  # a household
@@ -318,6 +318,7 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.DRAW_EVALUATION: _own_county,
     A.RECORD_EVALUATION: _own_county,
     A.MANAGE_RECTIFICATION: _reach_region,
+    A.RECORD_OBJECTION: _reach_region,
     A.EDIT_ORGANISATION: _organisation_record,
     A.JUDGE_ASSESSMENT: _judge,
     A.DISABLE_ACCOUNT: _disable,

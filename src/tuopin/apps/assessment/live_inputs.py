@@ -95,16 +95,17 @@ VILLAGE_OF = {"villages_yearly": "y.village_id", "households": "h.village_id", "
 PLACED = ("villages_yearly", "households", "households_yearly")
 
 
-def read(*, year: int, region_code: str | None = None, household_ids: list[int] | None = None
-         ) -> dict[str, pa.Table]:
+def read(*, year: int, region_code: str | None = None, household_ids: list[int] | None = None,
+         tables: tuple[str, ...] | None = None) -> dict[str, pa.Table]:
     """The input tables for assessing `year` (yearly tables hold only that year).
 
     `region_code` limits them to a county or township; `household_ids` to a few households (an
-    explanation), in which case villages are left out.
+    explanation, the households an edit changed), in which case villages are left out; `tables` to some of
+    the tables.
     """
     villages = _villages(region_code)
     queries = {}
-    for name in COLUMNS:
+    for name in tables or COLUMNS:
         if household_ids is not None and name == "villages_yearly":
             continue
         where = []
@@ -112,7 +113,7 @@ def read(*, year: int, region_code: str | None = None, household_ids: list[int] 
             where.append(f"y.year = {int(year)}")
         if household_ids is not None:
             where.append(f"h.id IN ({', '.join(str(int(pk)) for pk in household_ids)})")
-        elif region_code:
+        if region_code:
             where.append(f"{VILLAGE_OF[name]} IN ({', '.join(str(pk) for pk in villages['id'].to_pylist())})")
         queries[name] = FROM[name] + (" WHERE " + " AND ".join(where) if where else "")
     fetched = {name: _fetch(COLUMNS[name], source) for name, source in queries.items()}

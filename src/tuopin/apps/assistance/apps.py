@@ -9,7 +9,7 @@ class Config(AppConfig):
     def ready(self):
         # A household exit sent back opens a rectification item (decision 1237); the registry, below assistance,
         # announces it rather than calling up (decision 1300).
-        from tuopin.apps.registry.signals import exit_sent_back
+        from tuopin.apps.procedures.signals import exit_sent_back
 
         from .rectification import on_exit_sent_back
 

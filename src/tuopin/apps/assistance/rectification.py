@@ -136,8 +136,8 @@ def rectification_from_finding(*, sample, by, source: str = "web") -> Task | Non
 
 def rectification_from_exit_sent_back(*, event, stage: str, note: str, by, source: str = "web") -> Task | None:
     """A household exit sent back at a stage (a check failed, or an upheld objection to the notice) opens an item
-    for the household's owner, once per exit procedure (decision 1237). On registry.signals.exit_sent_back, inside its
-    procedure's transaction, after its permission check; None when the procedure already has its item."""
+    for the household's owner, once per exit procedure (decision 1237). On procedures.signals.exit_sent_back,
+    inside its procedure's transaction, after its permission check; None when the procedure already has its item."""
     from tuopin.apps.registry.choices import Stage
 
     key = f"rect|exit|{event.pk}"
@@ -151,7 +151,7 @@ def rectification_from_exit_sent_back(*, event, stage: str, note: str, by, sourc
 
 
 def on_exit_sent_back(sender, *, event, stage: str, note: str, by, source: str, **kwargs) -> None:
-    """The receiver of registry.signals.exit_sent_back (connected in apps.py)."""
+    """The receiver of procedures.signals.exit_sent_back (connected in apps.py)."""
     rectification_from_exit_sent_back(event=event, stage=stage, note=note, by=by, source=source)
 
 

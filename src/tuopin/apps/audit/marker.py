@@ -1,5 +1,5 @@
 """The id of the latest audit event that records a write: the key under which the engine's figures are cached
-(web/figures.py, decision 0600), found in constant time however many reads follow it (decision 1152).
+(assessment/figures.py, decision 0600), found in constant time however many reads follow it (decision 1152).
 
 Reads are now most of the trail (one event per request), so "the latest event that is not a read" would scan
 back over every read since the last write. A partial index holds only the events that may record a write:

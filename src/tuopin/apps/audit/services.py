@@ -40,10 +40,16 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
     return {f: _plain(getattr(instance, f)) for f in fields}
 
 
+def entity_name(instance: models.Model) -> str:
+    """The name a record's events carry: its model's label, or the name the model kept when it moved to another
+    app (`audit_entity`), so that one record's history is found under one name."""
+    return getattr(instance, "audit_entity", "") or instance._meta.label_lower
+
+
 def audit_change(*, actor, action: str, instance: models.Model, changes: dict, source: str = "web",
                  summary: str = "") -> AuditEvent:
     return AuditEvent.objects.create(
-        **_actor_fields(actor), action=action, entity=instance._meta.label_lower, entity_id=str(instance.pk),
+        **_actor_fields(actor), action=action, entity=entity_name(instance), entity_id=str(instance.pk),
         changes=changes, source=source, summary=summary[:300],
     )
 

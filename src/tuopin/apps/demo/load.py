@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from typing import Callable
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -19,16 +20,36 @@ from tuopin.apps.registry.bulk import insert_rows, reset_sequences
 from tuopin.apps.registry.models import (Household, HouseholdYear, Person, PersonYear, ProcedureStep,
                                          StatusEvent)
 
+from tuopin.common.steps import Progress, Steps
 from tuopin.synth import distributions as d
 from tuopin.synth.county import Registry, build_org, build_registry
 
-from .work import build_work
+from .work import WORK_STEPS, build_work
 
 REGISTRY_MODELS = {
     "household": Household, "person": Person, "householdyear": HouseholdYear, "personyear": PersonYear,
     "statusevent": StatusEvent, "procedurestep": ProcedureStep, "villageyear": VillageYear,
 }
+EXIT_YEARS = (2016, 2017, 2018)  # the exits written on the engine's proposals, year by year
 MONITORING_COLUMNS = ("id", "household_id", "case_type", "risk", "channel", "identified_on", "note")
+# The organisation's tables in the order they are written: model, columns, the generator's rows.
+ORG_TABLES = (
+    (om.Unit, ("id", "name", "kind", "domain", "region_id"), "units"),
+    (om.Cadre, ("id", "name", "unit_id", "post", "phone", "is_county_leader"), "cadres"),
+    (om.SpecialGroup, ("id", "name", "remit", "leader_id", "deputy_id"), "special_groups"),
+    (om.SpecialGroup.member_units.through, ("id", "specialgroup_id", "unit_id"), "group_units"),
+    (om.WarZone, ("id", "township_id", "county_leader_id", "party_secretary_id"), "war_zones"),
+    (om.WorkTeam, ("id", "start", "end", "village_id", "unit_id"), "work_teams"),
+    (om.WorkTeamMember, ("id", "start", "end", "team_id", "cadre_id", "is_first_secretary"), "team_members"),
+    (om.UnitVillagePairing, ("id", "start", "end", "unit_id", "village_id"), "unit_villages"),
+    (om.CadreHouseholdPairing, ("id", "start", "end", "cadre_id", "household_id"), "cadre_households"),
+    (om.MutualGroup, ("id", "name", "township_id", "vehicle"), "mutual_groups"),
+    (om.MutualGroup.members.through, ("id", "mutualgroup_id", "cadre_id"), "group_members"),
+)
+# The build's steps for a progress callback: the regions, the generated registry, each registry table, each
+# year's exits, the monitoring cases, the generated organisation, each organisation table, the evaluation
+# round, the work's steps, the accounts, the planner statistics.
+STEPS = 2 + len(REGISTRY_MODELS) + len(EXIT_YEARS) + 1 + 1 + len(ORG_TABLES) + 1 + WORK_STEPS + 2
 
 
 def _load(model, columns, rows, *, seed: int, scale: float) -> int:
@@ -59,10 +80,12 @@ def _skip_foreign_key_triggers() -> None:
         pass
 
 
-def demo_build(*, seed: int, scale: float = 1.0) -> dict:
-    """Build the county into an empty database. Returns counts, seconds and who the accounts are."""
+def demo_build(*, seed: int, scale: float = 1.0, progress: Progress | None = None) -> dict:
+    """Build the county into an empty database. Returns counts, seconds and who the accounts are.
+    `progress(done, total)` counts the build's STEPS."""
     from .accounts import create_demo_accounts
 
+    step = Steps(STEPS, progress)
     t0 = time.perf_counter()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
@@ -72,6 +95,7 @@ def demo_build(*, seed: int, scale: float = 1.0) -> dict:
     with transaction.atomic():
         _skip_foreign_key_triggers()
         regions_load(path=ZHENLAI, by=None, source="demo", action="demo_build", extra={"seed": seed, "scale": scale})
+        step()
         region_id = dict(Region.objects.values_list("code", "id"))
         adapt = connection.ops.adapt_datetimefield_value
         now = timezone.now()
@@ -82,43 +106,38 @@ def demo_build(*, seed: int, scale: float = 1.0) -> dict:
             return adapt(timezone.make_aware(dt.datetime(day.year, day.month, day.day, 9), tz))
 
         reg = build_registry(seed, scale, region_id=region_id, stamp=stamp, stamp_of=stamp_of)
+        step()
         tables, exits = _defer_exits(reg.tables)
         counts = {}
         for name, (columns, rows) in tables.items():
             counts[name] = _load(REGISTRY_MODELS[name], columns, rows, seed=seed, scale=scale)
-        for name, n in _exit_on_the_engines_proposals(exits, seed=seed, scale=scale).items():
+            step()
+        for name, n in _exit_on_the_engines_proposals(exits, seed=seed, scale=scale, step=step).items():
             counts[name] += n
         counts["monitoringcase"] = _load(MonitoringCase, MONITORING_COLUMNS, _monitoring_rows(reg), seed=seed,
                                          scale=scale)
+        step()
         t1 = time.perf_counter()
 
         org = build_org(reg, region_id=region_id)
-        for model, columns, rows in (
-            (om.Unit, ("id", "name", "kind", "domain", "region_id"), org.units),
-            (om.Cadre, ("id", "name", "unit_id", "post", "phone", "is_county_leader"), org.cadres),
-            (om.SpecialGroup, ("id", "name", "remit", "leader_id", "deputy_id"), org.special_groups),
-            (om.SpecialGroup.member_units.through, ("id", "specialgroup_id", "unit_id"), org.group_units),
-            (om.WarZone, ("id", "township_id", "county_leader_id", "party_secretary_id"), org.war_zones),
-            (om.WorkTeam, ("id", "start", "end", "village_id", "unit_id"), org.work_teams),
-            (om.WorkTeamMember, ("id", "start", "end", "team_id", "cadre_id", "is_first_secretary"),
-             org.team_members),
-            (om.UnitVillagePairing, ("id", "start", "end", "unit_id", "village_id"), org.unit_villages),
-            (om.CadreHouseholdPairing, ("id", "start", "end", "cadre_id", "household_id"), org.cadre_households),
-            (om.MutualGroup, ("id", "name", "township_id", "vehicle"), org.mutual_groups),
-            (om.MutualGroup.members.through, ("id", "mutualgroup_id", "cadre_id"), org.group_members),
-        ):
-            counts[model._meta.model_name] = _load(model, columns, rows, seed=seed, scale=scale)
+        step()
+        for model, columns, attr in ORG_TABLES:
+            counts[model._meta.model_name] = _load(model, columns, getattr(org, attr), seed=seed, scale=scale)
+            step()
         reset_sequences(*REGISTRY_MODELS.values(), MonitoringCase, om.Unit, om.Cadre, om.SpecialGroup,
                         om.SpecialGroup.member_units.through, om.WarZone, om.WorkTeam, om.WorkTeamMember,
                         om.UnitVillagePairing, om.CadreHouseholdPairing, om.MutualGroup,
                         om.MutualGroup.members.through)
         _evaluation_round(seed)
+        step()
         t2 = time.perf_counter()
         # The accountability work of 2016–2020: gap tasks by the sync, visits, completions, scores (0717).
-        work = build_work(seed=seed, scale=scale)
+        work = build_work(seed=seed, scale=scale, step=step)
         t3 = time.perf_counter()
         accounts = create_demo_accounts(reg=reg, org=org, region_id=region_id, seed=seed)
+        step()
     _analyze()
+    step()
     t4 = time.perf_counter()
     return {
         "seed": seed, "scale": scale, "counts": counts, "story": reg.story, "accounts": accounts, "work": work,
@@ -134,8 +153,6 @@ def _analyze() -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
-
-EXIT_YEARS = (2016, 2017, 2018)
 
 
 def _defer_exits(tables: dict) -> tuple[dict, dict]:
@@ -153,7 +170,8 @@ def _defer_exits(tables: dict) -> tuple[dict, dict]:
     return kept, exits
 
 
-def _exit_on_the_engines_proposals(exits: dict, *, seed: int, scale: float) -> dict[str, int]:
+def _exit_on_the_engines_proposals(exits: dict, *, seed: int, scale: float,
+                                   step: Callable[[], None] = lambda: None) -> dict[str, int]:
     """For each year, the assessment engine proposes the households that meet the standard; the story's
     exits of that year go through their procedure (the steps it planned) only if the engine proposed them.
     A planned exit the engine does not find eligible stops the build: the data and the rules disagree."""
@@ -179,6 +197,7 @@ def _exit_on_the_engines_proposals(exits: dict, *, seed: int, scale: float) -> d
                            "scale": scale},
                     summary=f"{year}: {len(proposed)} households proposed by the engine, {len(planned)} exits "
                             f"announced after democratic review, notice, township review and county approval")
+        step()
     return written
 
 

@@ -17,6 +17,7 @@ import datetime as dt
 import random
 import time
 from collections import defaultdict
+from typing import Callable
 
 from django.db import connection
 from django.db.models import Max
@@ -34,6 +35,7 @@ from tuopin.apps.registry.bulk import insert_rows
 from tuopin.synth import distributions as d
 
 DAY = dt.timedelta(days=1)
+WORK_STEPS = 1 + len(d.WORK_YEARS)  # build_work's calls of step(): the first gap list, then each year
 VISIT_COLUMNS = ("household", "cadre", "on", "found", "done", "trip", "mutual_group", "created_by")
 EVENT_COLUMNS = ("task", "kind", "at", "by", "by_name", "note")
 EVIDENCE_COLUMNS = ("task", "text", "photo", "at", "by")
@@ -192,10 +194,12 @@ class Work:
         self.seconds["visits"] += time.perf_counter() - t0
 
 
-def build_work(*, seed: int, scale: float) -> dict:
-    """The work of 2016–2020 on the county just built: counts and seconds per part."""
+def build_work(*, seed: int, scale: float, step: Callable[[], None] = lambda: None) -> dict:
+    """The work of 2016–2020 on the county just built: counts and seconds per part. `step()` is called
+    WORK_STEPS times: after the first gap list and after each year."""
     w = Work(seed=seed, scale=scale)
     w.sync(2015, dt.date(2016, *d.FIRST_GAP_LIST_ON))
+    step()
     for year in d.WORK_YEARS:
         if year in d.TEMPLATE_YEARS:
             w.templates(year)
@@ -204,6 +208,7 @@ def build_work(*, seed: int, scale: float) -> dict:
         if year in d.ASSESSED_YEARS:
             w.assess(year)
         w.sync(year, dt.date(year, *d.YEAR_END_SYNC_ON))
+        step()
     return {"counts": dict(w.counts), "seconds": {k: round(v, 2) for k, v in w.seconds.items()}}
 
 

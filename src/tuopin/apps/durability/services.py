@@ -30,6 +30,8 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 from django.db import connection, transaction
 
+from tuopin.common.steps import Progress, Steps
+
 from . import tables
 
 FORMAT = "tuopin-backup/1"
@@ -117,18 +119,27 @@ def _evidence_files() -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
-def backup_create(*, actor, out: Path) -> BackupResult:
+def backup_create(*, actor, out: Path, progress: Progress | None = None) -> BackupResult:
+    """`progress(done, total)` counts the steps: the database copied and hashed, each evidence file hashed,
+    then each file put into the backup."""
     from tuopin.apps.audit.services import audit_event
 
     out = Path(out)
+    files = _evidence_files()
+    step = Steps(2 + 2 * len(files) + 1, progress)
     with tempfile.TemporaryDirectory(prefix="tuopin-backup-") as tmp:
         data, summary, admins = _dump_database(Path(tmp))
+        step()
         root = Path(settings.MEDIA_ROOT)
-        evidence = [{"path": p.relative_to(root).as_posix(), "size": p.stat().st_size, "sha256": _sha256(p)}
-                    for p in _evidence_files()]
+        evidence = []
+        for p in files:
+            evidence.append({"path": p.relative_to(root).as_posix(), "size": p.stat().st_size, "sha256": _sha256(p)})
+            step()
+        data_sha256 = _sha256(data)
+        step()
         manifest = {
             "format": FORMAT, "engine": connection.vendor, "created": dt.datetime.now(dt.timezone.utc).isoformat(),
-            "by": actor.get_username(), "data_file": data.name, "sha256": _sha256(data), "size": data.stat().st_size,
+            "by": actor.get_username(), "data_file": data.name, "sha256": data_sha256, "size": data.stat().st_size,
             "tables": summary, "evidence": evidence, "administrators": admins,
         }
         partial = out.with_name(out.name + ".partial")
@@ -138,8 +149,10 @@ def backup_create(*, actor, out: Path) -> BackupResult:
             info.size = len(blob)
             tar.addfile(info, io.BytesIO(blob))
             tar.add(data, arcname=data.name)
+            step()
             for item in evidence:
                 tar.add(root / item["path"], arcname=f"evidence/{item['path']}")
+                step()
         os.replace(partial, out)  # a crash mid-write never leaves a file that looks like a backup
     out.with_name(out.name + ".manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
     audit_event(actor=actor, action="backup", source="cli", summary=f"backup {manifest['sha256']} to {out.name}")
@@ -175,7 +188,9 @@ def restore_refusal(manifest: dict, username: str) -> str | None:
     return None
 
 
-def backup_restore(*, path: Path, username: str) -> dict:
+def backup_restore(*, path: Path, username: str, progress: Progress | None = None) -> dict:
+    """`progress(done, total)` counts the steps: the backup unpacked, the database and each evidence file
+    checked, the database loaded, each evidence file put in place, the tables checked."""
     from tuopin.apps.accounts.models import User
     from tuopin.apps.audit.services import audit_event
 
@@ -183,26 +198,33 @@ def backup_restore(*, path: Path, username: str) -> dict:
     manifest = read_manifest(path)
     if reason := restore_refusal(manifest, username):
         raise RestoreRefused(f"{path.name}: {reason}")
+    step = Steps(4 + 2 * len(manifest["evidence"]), progress)
     with tempfile.TemporaryDirectory(prefix="tuopin-restore-") as tmp:
         work = Path(tmp)
         with tarfile.open(path, "r") as tar:
             members = [m for m in tar.getmembers() if m.isfile() and _safe_member(m.name)]
             tar.extractall(work, members=members, filter="data")
+        step()
         data = work / manifest["data_file"]
         if not data.exists() or _sha256(data) != manifest["sha256"]:
             raise RestoreRefused(f"{path.name}: the database file does not match its sha256 {manifest['sha256']}")
+        step()
         for item in manifest["evidence"]:
             f = work / "evidence" / item["path"]
             if not f.exists() or _sha256(f) != item["sha256"]:
                 raise RestoreRefused(f"{path.name}: evidence file {item['path']} is missing or damaged")
+            step()
         _load_database(data, manifest["engine"])
+        step()
         media = Path(settings.MEDIA_ROOT)
         for item in manifest["evidence"]:
             dest = media / item["path"]
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(work / "evidence" / item["path"], dest)
+            step()
     connection.close()  # the schema changed under Django's connection
     now = database_summary()
+    step()
     if now != manifest["tables"]:
         wrong = sorted(t for t in set(now) | set(manifest["tables"]) if now.get(t) != manifest["tables"].get(t))
         raise RestoreRefused(f"{path.name}: restored tables differ from the manifest: {', '.join(wrong[:5])}")

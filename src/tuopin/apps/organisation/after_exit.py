@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.registry import choices as c
-from tuopin.apps.registry.models import AreaExit, Household, StatusEvent
-from tuopin.apps.registry.models_procedure import AreaStage
+from tuopin.apps.procedures.choices import AreaStage
+from tuopin.apps.procedures.models import AreaExit
+from tuopin.apps.registry.models import Household, StatusEvent
 
 from .models import CadreHouseholdPairing, UnitVillagePairing, WorkTeam
 from .selectors import code_prefix, in_force

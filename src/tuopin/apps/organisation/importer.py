@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.accounts.scoping import households_visible_to
 from tuopin.apps.audit.services import audit_batch
-from tuopin.apps.registry.exchange.import_lock import import_lock
-from tuopin.apps.registry.exchange.report import Problem, default_path, write_report
+from tuopin.apps.files.import_lock import import_lock
+from tuopin.apps.files.report import Problem, default_path, write_report
 
 from .models import Cadre, CadreHouseholdPairing, Unit, UnitKind
 
@@ -77,7 +77,7 @@ class OrgImportResult:
 # ---- reading ------------------------------------------------------------------------------------------
 
 def _grid(path: Path) -> list[tuple[str, list[list[Any]]]]:
-    from tuopin.apps.registry.exchange.guard import UnreadableFile as Refused, check_file
+    from tuopin.apps.files.guard import UnreadableFile as Refused, check_file
 
     try:
         check_file(path)  # hostile files are refused before any parser sees them (decision 0953)

@@ -208,7 +208,3 @@ class NoticeObjection(models.Model):  # 公示异议
     content = models.TextField()
     resolution = models.TextField(blank=True)
     resolved_on = models.DateField(null=True, blank=True)
-
-
-# Village and county exit procedures (贫困村退出, 贫困县摘帽) live in a module of their own.
-from .models_procedure import AreaExit, AreaExitStep, AreaNoticeObjection  # noqa: E402,F401

@@ -12,7 +12,8 @@ from typing import Callable
 import numpy as np
 import pyarrow as pa
 
-from tuopin import standards
+from tuopin import rules, standards
+from tuopin.common.steps import Progress, Steps
 from tuopin.engine import derived
 
 from . import geography, households, persons, villages
@@ -47,10 +48,12 @@ def parse_years(text: str) -> tuple[int, ...]:
 
 def generate(out: str | Path, *, households_total: int, years: tuple[int, ...] = (2018,), seed: int = 1,
              chunk_households: int = CHUNK_HOUSEHOLDS, rows_per_file: int | None = None,
-             progress: Callable[[str], None] | None = None) -> dict:
+             say: Callable[[str], None] | None = None,
+             progress: Progress | None = None) -> dict:
     """Write the registry into `out` (which must not exist or be empty); returns the manifest.
 
     Written into a sibling folder first and renamed at the end, so a failure leaves nothing half-written.
+    `say` gets a line per stage; `progress(done, total)` counts the chunks written, then the derived tables.
     """
     out = Path(out)
     if households_total < 1:
@@ -61,17 +64,23 @@ def generate(out: str | Path, *, households_total: int, years: tuple[int, ...] =
         raise SynthRefused(f"--out {out}: exists and is not an empty folder; name a new folder")
     line_fen = {y: standards.load("000000").poverty_line_fen(y) for y in years}
     started = time.perf_counter()
-    say = progress or (lambda _msg: None)
+    say = say or (lambda _msg: None)
     work = out.parent / f".{out.name}.partial-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
-        manifest = _write(work, households_total, years, seed, chunk_households, rows_per_file, line_fen, say)
+        geo = geography.build(households_total, np.random.default_rng([seed, 0]))
+        chunks = _chunks(geo.households, chunk_households)
+        total = len(chunks) + len(years) * len(rules.DERIVED_RULES)
+        step = Steps(total, progress)
+        manifest = _write(work, geo, chunks, households_total, years, seed, chunk_households, rows_per_file,
+                          line_fen, say, step)
         manifest["generator"]["seconds"] = round(time.perf_counter() - started, 1)
         (work / "_snapshot.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
         # The per-household rules' rows, by the engine's own rule text (decision 1002): assessments read them.
         derive_started = time.perf_counter()
-        derived.write(work, years, say=say)
+        # derived.write counts its own tables from 0: each one after that is a step here.
+        derived.write(work, years, say=say, progress=lambda done, _of: step() if done else None)
         manifest = json.loads((work / "_snapshot.json").read_text())  # with what derived.write recorded
         manifest["generator"]["derive_seconds"] = round(time.perf_counter() - derive_started, 1)
         (work / "_snapshot.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
@@ -84,13 +93,13 @@ def generate(out: str | Path, *, households_total: int, years: tuple[int, ...] =
     return manifest
 
 
-def _write(root: Path, total: int, years, seed: int, chunk_size: int, rows_per_file, line_fen, say) -> dict:
+def _write(root: Path, geo, chunks, total: int, years, seed: int, chunk_size: int, rows_per_file, line_fen, say,
+           chunk_done) -> dict:
     writer = PartWriter(root, **({"rows_per_file": rows_per_file} if rows_per_file else {}))
-    geo = geography.build(total, np.random.default_rng([seed, 0]))
     writer.write("regions", geo.regions)
     say(f"geography: {geo.villages:,} villages in {len(geography.PROVINCES)} provinces")
     registered_persons = np.zeros(geo.villages, dtype=np.int64)
-    for k, (v0, v1) in enumerate(_chunks(geo.households, chunk_size)):
+    for k, (v0, v1) in enumerate(chunks):
         rng = np.random.default_rng([seed, 1, k])
         first_id = int(geo.households[:v0].sum()) + 1
         chunk, hh_table, events = households.story(geo, v0, v1, first_id, rng)
@@ -108,6 +117,7 @@ def _write(root: Path, total: int, years, seed: int, chunk_size: int, rows_per_f
         registered_persons += np.bincount(chunk.village, weights=chunk.members,
                                           minlength=geo.villages).astype(np.int64)
         say(f"chunk {k + 1}: households {first_id:,}–{first_id + len(chunk.household_id) - 1:,}")
+        chunk_done()
     base = villages.base_population(geo, registered_persons, np.random.default_rng([seed, 2]))
     for year in years:
         writer.write("villages_yearly", villages.yearly(geo, base, registered_persons, year,

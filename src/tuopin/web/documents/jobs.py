@@ -27,9 +27,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from tuopin.apps.assessment import figures
 from tuopin.apps.geo.models import Region
 
-from .. import figures
 from ..models import DocumentJob
 from . import report_xlsx
 from .pdf import render_pdf
@@ -240,7 +240,7 @@ def household_file_pdf(document: Document, version: int) -> bytes:
     from tuopin.apps.organisation.household_rows import household_file
     from tuopin.apps.registry import selectors as registry
     from tuopin.apps.registry.models import MONEY_FIELDS
-    from tuopin.apps.registry.procedure_selectors import household_procedure_history
+    from tuopin.apps.procedures.selectors import household_procedure_history
 
     user = User.objects.get(pk=document.account_id)
     found = registry.household_for(user, document.object_id)  # the account's scope, as the view checked it

@@ -1,6 +1,6 @@
 """The year's report of a county or township as a workbook: summary, townships, villages, gaps by indicator.
 
-Every figure comes from `web.figures.area_figures` (the engine). Every cell goes through `safe_cell`.
+Every figure comes from `assessment.figures.area_figures` (the engine). Every cell goes through `safe_cell`.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tuopin.apps.assessment import figures
 from tuopin.common.spreadsheet import safe_cell, safe_row
 
-from .. import figures, labels
+from .. import labels
 
 PERCENT = "0.00%"
 COUNT_KEYS = ("rural_population", "poor_persons", "poor_households", "households_exited", "persons_exited",

@@ -172,7 +172,7 @@ def works_tasks(user) -> bool:
 
 @register.filter
 def commands_zone(user) -> bool:
-    from ..accountability import zone_of
+    from tuopin.apps.assistance.accountability import zone_of
 
     return bool(getattr(user, "is_authenticated", False)) and zone_of(user) is not None
 
@@ -238,7 +238,7 @@ def no_records(year, years, of: str = "area") -> dict:
 @register.inclusion_tag("web/_line_note.html")
 def line_note(code: str, year) -> dict:
     """{% line_note region.code year %}: the poverty line the year is judged by, and how sure it is."""
-    from ..figures import line_note as note
+    from tuopin.apps.assessment.figures import line_note as note
 
     return note(str(code), year)
 

@@ -3,7 +3,7 @@
 The list shows each poor village (or the county) of the account's area with the engine's verdict against the
 exit standard for a year and where its procedure stands; one procedure's page shows its steps, takes the next
 stage from the role that owns it (`permissions.AREA_STAGE_OWNERS`, decision 1233), the objections to its notice,
-and prints the notice. The services in `registry/area_procedure.py` check, write and audit; a role that does not
+and prints the notice. The services in `procedures/area_procedure.py` check, write and audit; a role that does not
 own a stage gets 403 before anything is looked up, a region outside the scope 404.
 """
 
@@ -23,17 +23,19 @@ from django.views.decorators.http import require_POST
 
 from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.accounts.scoping import regions_visible_to
+from tuopin.apps.assessment import figures
 from tuopin.apps.audit.services import audit_event
 from tuopin.apps.evaluation.models import EvaluationRound
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.geo.models import Level, Region
-from tuopin.apps.registry import area_procedure as services
-from tuopin.apps.registry.models_procedure import AreaExit, AreaKind, AreaNoticeObjection, AreaStage
-from tuopin.apps.registry.procedure import notice_days, stage_label
+from tuopin.apps.procedures import area_procedure as services
+from tuopin.apps.procedures import objections as objection_service
+from tuopin.apps.procedures.choices import AreaKind, AreaStage
+from tuopin.apps.procedures.models import AreaExit, AreaNoticeObjection
+from tuopin.apps.procedures.procedure import notice_days, stage_label
 from tuopin.standards import StandardMissing
 from tuopin.standards import load as load_standards
 
-from .. import figures
 from ..access import forbidden, not_found
 from ..documents.pdf import render_pdf
 from ..forms import AreaProposeForm, AreaStageForm, ObjectionForm, ResolveForm
@@ -251,7 +253,7 @@ def area_objection_record(request, pk: int):
     if not may(request.user, Action.RECORD_OBJECTION):
         raise forbidden(request, entity="registry.areaexit", entity_id=pk)
     notice = _notice(procedure)
-    objection_posted(request, notice=notice, record=services.area_notice_objection_record)
+    objection_posted(request, notice=notice, record=objection_service.objection_record)
     return redirect("web:area_exit", pk=pk)
 
 
@@ -265,7 +267,7 @@ def area_objection_resolve(request, pk: int, objection_pk: int):
         objection = AreaNoticeObjection.objects.get(pk=objection_pk, step__procedure=procedure)
     except AreaNoticeObjection.DoesNotExist:
         raise not_found(request, entity="registry.areanoticeobjection", entity_id=objection_pk) from None
-    resolution_posted(request, objection=objection, resolve=services.area_notice_objection_resolve)
+    resolution_posted(request, objection=objection, resolve=objection_service.objection_resolve)
     return redirect("web:area_exit", pk=pk)
 
 

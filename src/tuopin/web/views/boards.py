@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 
 from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.accounts.scoping import tasks_visible_to
+from tuopin.apps.assessment import figures
+from tuopin.apps.assistance import accountability as acc
 from tuopin.apps.assistance import config, services
 from tuopin.apps.assistance.models import Assessment
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.geo.models import Level, Region
 
-from .. import accountability as acc
-from .. import figures
 from ..access import forbidden, not_found
 from ..params import asked_year
 from ..task_forms import ProposalForm, VetoForm

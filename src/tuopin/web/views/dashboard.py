@@ -1,6 +1,6 @@
 """What the county and township dashboards show: the engine's figures for a year, its trend, its charts.
 
-Every number comes from `web.figures` (the engine, cached); this module only arranges them for the template
+Every number comes from `assessment.figures` (the engine, cached); this module only arranges them for the template
 and for ECharts (chart data travels through `json_script`, decision 0300).
 """
 
@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from tuopin.apps.accounts.scoping import regions_visible_to
+from tuopin.apps.assessment import figures
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.geo.models import Level, Region
 
-from .. import figures, labels
+from .. import labels
 
 
 @dataclass

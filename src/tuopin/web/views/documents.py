@@ -15,14 +15,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuopin.apps.assessment import figures
 from tuopin.apps.audit.services import audit_event
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.registry import selectors as registry
 from tuopin.apps.registry.models import Household
-from tuopin.apps.registry.procedure import notice_days
+from tuopin.apps.procedures.procedure import notice_days
 
-from .. import figures
 from ..access import forbidden, may_print_notice_list, not_found, sees_area_figures
 from ..documents import jobs, notice
 from ..documents.pdf import render_pdf

@@ -1,5 +1,5 @@
 """Objections to a public notice (公示异议), posted from a household procedure's page or an area exit's: one form
-handling for both. The services record and resolve (`registry/objections.py` behind both); these only read the
+handling for both. The services record and resolve (`procedures/objections.py` behind both); these only read the
 form, call the service and say what happened."""
 
 from __future__ import annotations

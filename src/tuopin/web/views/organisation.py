@@ -25,7 +25,7 @@ from tuopin.apps.organisation.imports.template import template_bytes, template_k
 from tuopin.apps.organisation.models import (Cadre, MutualGroup, SpecialGroup, Unit, UnitVillagePairing, WarZone,
                                              WorkTeam, WorkTeamMember)
 from tuopin.apps.organisation.selectors import in_force
-from tuopin.apps.registry.exchange.import_lock import ImportBusy
+from tuopin.apps.files.import_lock import ImportBusy
 
 from ..access import forbidden
 from ..params import search_text

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuopin.apps.accounts.permissions import Action, may
+from tuopin.apps.assessment import figures
+from tuopin.apps.assistance import accountability
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.organisation import household_rows
@@ -16,7 +18,6 @@ from tuopin.apps.registry import choices as c
 from tuopin.apps.registry import selectors as registry
 from tuopin.apps.registry.models import MONEY_FIELDS, Household
 
-from .. import accountability, figures
 from ..access import is_administrator, may_print_notice_list, not_found, sees_area_figures
 from ..params import asked_year
 from . import dashboard

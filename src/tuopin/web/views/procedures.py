@@ -1,7 +1,7 @@
 """Work pages of the household procedures — exit (脱贫), identification (建档立卡 新识别) and return to poverty
 (返贫): who has reached which stage, and batch actions.
 
-The services in `registry/procedure.py` validate, write and audit; these views decide who may act:
+The services in `procedures/procedure.py` validate, write and audit; these views decide who may act:
 each stage belongs to the role that decides it (decisions 0605, 1232), everyone else sees the lists read-only and
 gets 403 when posting. Households are always reached through the scoping layer (404 outside it). The three
 procedures share these views; `KINDS` names them in URLs and forms.
@@ -20,13 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuopin.apps.accounts.permissions import STAGE_OWNERS, Action, may
+from tuopin.apps.assessment import figures
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.registry import choices as c
-from tuopin.apps.registry import procedure as services
-from tuopin.apps.registry import procedure_selectors as selectors
+from tuopin.apps.procedures import objections as objection_service
+from tuopin.apps.procedures import procedure as services
+from tuopin.apps.procedures import selectors
 from tuopin.apps.registry.models import Household, NoticeObjection, StatusEvent
 
-from .. import figures
 from ..access import forbidden, not_found
 from ..forms import IdentificationForm, ObjectionForm, ProposeForm, ResolveForm, ReturnForm, StageForm
 from ..form_errors import one_line
@@ -266,7 +267,7 @@ def objection_record(request, pk: int):
     if not may(request.user, Action.RECORD_OBJECTION):
         raise forbidden(request, entity="registry.statusevent", entity_id=pk)
     notice = _open_notice(event) or next(iter(_notices(event)), None)
-    objection_posted(request, notice=notice, record=services.notice_objection_record)
+    objection_posted(request, notice=notice, record=objection_service.objection_record)
     return redirect("web:procedure_event", pk=event.pk)
 
 
@@ -280,5 +281,5 @@ def objection_resolve(request, pk: int, objection_pk: int):
         objection = NoticeObjection.objects.get(pk=objection_pk, step__event=event)
     except NoticeObjection.DoesNotExist:
         raise not_found(request, entity="registry.noticeobjection", entity_id=objection_pk) from None
-    resolution_posted(request, objection=objection, resolve=services.notice_objection_resolve)
+    resolution_posted(request, objection=objection, resolve=objection_service.objection_resolve)
     return redirect("web:procedure_event", pk=event.pk)

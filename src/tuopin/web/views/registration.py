@@ -1,7 +1,7 @@
 """The page where the village office (first secretary), a commander or the county office enters a family that is
 not in the registry yet and records its application to be identified as poor (decision 1235).
 
-The service (`registry.registration.household_register`) checks, writes and audits, all or nothing; this view
+The service (`procedures.registration.household_register`) checks, writes and audits, all or nothing; this view
 only parses the forms, puts each refusal next to its field and, on success, opens the new procedure's page."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.accounts.scoping import regions_visible_to
 from tuopin.apps.geo.models import Level
-from tuopin.apps.registry.registration import household_register
+from tuopin.apps.procedures.registration import household_register
 
 from ..access import forbidden, not_found
 from ..params import asked_year, this_year

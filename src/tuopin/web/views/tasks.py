@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuopin.apps.accounts.permissions import Action, may
+from tuopin.apps.assistance import accountability as acc
 from tuopin.apps.assistance import services
 from tuopin.apps.assistance.models import Task
 from tuopin.apps.assistance.selectors import task_history, visits_for
@@ -19,7 +20,6 @@ from tuopin.apps.organisation.selectors import responsible_cadres
 from tuopin.apps.registry import selectors as registry
 from tuopin.apps.registry.models import Household
 
-from .. import accountability as acc
 from ..access import forbidden, not_found
 from ..task_forms import CompleteForm, TaskFilterForm, VisitForm
 from .actions import fresh, run

@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 
 from tuopin.apps.accounts.permissions import Action, Refused, require
 from tuopin.apps.audit.services import audit_batch
-from tuopin.apps.registry.exchange.guard import UnreadableFile
-from tuopin.apps.registry.exchange.import_lock import import_lock
-from tuopin.apps.registry.exchange.layout import escape
-from tuopin.apps.registry.exchange.report import REPORT_COLUMNS, default_path
+from tuopin.apps.files.guard import UnreadableFile
+from tuopin.apps.files.import_lock import import_lock
+from tuopin.common.spreadsheet import safe_cell as escape
+from tuopin.apps.files.report import REPORT_COLUMNS, default_path
 from tuopin.common.masking import mask_text
 
 from .kinds import BY_KEY, BY_SHEET, KINDS, Kind

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from tuopin.apps.geo.models import Level, Region
-from tuopin.apps.registry.exchange.guard import UnreadableFile, check_file
+from tuopin.apps.files.guard import UnreadableFile, check_file
 
 from ..importer import parse_date
 from ..models import Cadre, MutualGroup, Unit

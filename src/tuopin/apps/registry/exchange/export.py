@@ -14,6 +14,7 @@ from typing import Any, Iterator
 from tuopin.apps.audit.context import note_read
 from tuopin.apps.geo.models import Region
 from tuopin.common.masking import mask_id, mask_phone
+from tuopin.common.steps import Progress
 
 from ..models import HouseholdYear, Person, PersonYear
 from . import layout as L
@@ -30,8 +31,10 @@ def default_year(user, region: Region | None = None) -> int | None:
     return years.order_by("-year").values_list("year", flat=True).first()
 
 
-def export_rows(*, user, year: int, unmasked: bool, region: Region | None = None) -> Iterator[tuple[Any, ...]]:
-    """One tuple per active person, in EXPORT_HEADERS order, households by number, heads first."""
+def export_rows(*, user, year: int, unmasked: bool, region: Region | None = None,
+                progress: Progress | None = None) -> Iterator[tuple[Any, ...]]:
+    """One tuple per active person, in EXPORT_HEADERS order, households by number, heads first; `progress(done,
+    total)` hears the persons written, every PROGRESS_EVERY of them."""
     scope = households_to_export(user, region)
     visible = scope.values("pk")
     households = {h["id"]: h for h in scope.values("id", "number", *HOUSEHOLD_FIELDS)}
@@ -85,7 +88,19 @@ def export_rows(*, user, year: int, unmasked: bool, region: Region | None = None
         raw[column.header] = [phone_out(h[name]) for h in hh] if name == "phone" else of(hh, name)
     for column, name in L.HOUSEHOLD_YEAR_EXTENSION:
         raw[column.header] = of(hys, name)
-    return zip(*(_format(column, raw[column.header]) for column in L.ALL))
+    rows = zip(*(_format(column, raw[column.header]) for column in L.ALL))
+    return rows if progress is None else _counted(rows, len(persons), progress)
+
+
+PROGRESS_EVERY = 10_000
+
+
+def _counted(rows: Iterator[tuple[Any, ...]], total: int, progress: Progress) -> Iterator[tuple[Any, ...]]:
+    progress(0, total)
+    for done, row in enumerate(rows, start=1):
+        yield row
+        if done % PROGRESS_EVERY == 0 or done == total:
+            progress(done, total)
 
 
 def _format(column: L.Column, values: list[Any]) -> list[Any]:

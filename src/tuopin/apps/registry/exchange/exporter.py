@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from tuopin.apps.accounts.permissions import Action, may, refusal
 from tuopin.apps.audit.context import reading
 from tuopin.apps.audit.services import audit_event, read_batch
+from tuopin.common.steps import Progress
 
 from . import export as national
 from .importer import no_cyclic_gc
@@ -39,7 +40,8 @@ class ExportResult:
 
 
 def registry_export(*, user, fmt: str, out: Path, year: int | None = None, unmasked: bool = False,
-                    region: str | None = None) -> ExportResult:
+                    region: str | None = None, progress: Progress | None = None) -> ExportResult:
+    """`progress(done, total)` hears the persons written to an xlsx or csv file."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt}")
     reason = refusal(user, Action.EXPORT_REGISTRY)
@@ -55,7 +57,8 @@ def registry_export(*, user, fmt: str, out: Path, year: int | None = None, unmas
     out = Path(out)
     # The households and persons written into the file go into the export's own event (decision 1152).
     with no_cyclic_gc(), reading() as read:
-        rows, year = _write(user=user, fmt=fmt, out=out, year=year, unmasked=unmasked, region=area)
+        rows, year = _write(user=user, fmt=fmt, out=out, year=year, unmasked=unmasked, region=area,
+                            progress=progress)
     where = f" region {area.code}" if area else ""
     with transaction.atomic():
         audit_event(actor=user, action="export", source="cli", entity="registry.person",
@@ -66,12 +69,13 @@ def registry_export(*, user, fmt: str, out: Path, year: int | None = None, unmas
                         region=f"{area.name} ({area.code})" if area else "")
 
 
-def _write(*, user, fmt: str, out: Path, year: int | None, unmasked: bool, region) -> tuple[int, int | None]:
+def _write(*, user, fmt: str, out: Path, year: int | None, unmasked: bool, region,
+           progress: Progress | None) -> tuple[int, int | None]:
     if fmt == "parquet":
         manifest = write_parquet(user=user, out=out, year=year, unmasked=unmasked, region=region)
         rows = manifest["tables"]["persons"]["rows"]
     else:
         year = year or national.default_year(user, region) or dt.date.today().year
-        rows_iter = national.export_rows(user=user, year=year, unmasked=unmasked, region=region)
+        rows_iter = national.export_rows(user=user, year=year, unmasked=unmasked, region=region, progress=progress)
         rows = (national.write_xlsx if fmt == "xlsx" else national.write_csv)(out, rows_iter)
     return rows, year

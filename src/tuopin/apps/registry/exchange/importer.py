@@ -19,15 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tuopin.apps.audit.services import audit_batch
+from tuopin.apps.files.import_lock import import_lock
+from tuopin.apps.files.report import Problem, default_path, write_report
+from tuopin.common.steps import Progress, Steps
 
 from .. import id_refusals
-from .import_lock import import_lock
 from .parse import parse_sheet
 from .plan import build_plan
 from .readers import UnreadableFile, read
-from .report import Problem, default_path, missing_reason, write_report
 from .upsert import apply_plan
 
 
@@ -49,6 +51,12 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+
+def missing_reason(household: str) -> str:
+    return _("in the registry but not in the file: kept, not deleted (household %(household)s)") % {
+        "household": household}
 
 
 def sha256_of(path: Path) -> str:
@@ -91,16 +99,22 @@ def _crash_drill_pause() -> None:
 
 
 def registry_import(*, path: Path, year: int, by, dry_run: bool = False, report: Path | None = None,
-                    today: dt.date | None = None) -> ImportResult:
+                    today: dt.date | None = None, progress: Progress | None = None) -> ImportResult:
+    """`progress(done, total)` hears each stage as it ends: read, checked against the layout, checked against the
+    registry, written (a dry run has no last stage)."""
+    steps = Steps(3 if dry_run else 4, progress)
     with no_cyclic_gc():
         if dry_run:  # reads only: no need to wait for a running import
-            return _import(path=Path(path), year=year, by=by, dry_run=dry_run, report=report, today=today)
+            return _import(path=Path(path), year=year, by=by, dry_run=dry_run, report=report, today=today,
+                           steps=steps)
         # Plan and write under the database's import lock: a second import plans from the first one's result.
         with import_lock(what=f"{Path(path).name}, {by.get_username() if by else 'system'}"):
-            return _import(path=Path(path), year=year, by=by, dry_run=dry_run, report=report, today=today)
+            return _import(path=Path(path), year=year, by=by, dry_run=dry_run, report=report, today=today,
+                           steps=steps)
 
 
-def _import(*, path: Path, year: int, by, dry_run: bool, report: Path | None, today: dt.date | None) -> ImportResult:
+def _import(*, path: Path, year: int, by, dry_run: bool, report: Path | None, today: dt.date | None,
+            steps: Steps) -> ImportResult:
     result = ImportResult(file=path.name, sheet="", year=year, sha256=sha256_of(path), dry_run=dry_run)
     unmasked = bool(getattr(by, "may_see_id_numbers", False))
     clock = time.perf_counter()
@@ -110,6 +124,7 @@ def _import(*, path: Path, year: int, by, dry_run: bool, report: Path | None, to
         now = time.perf_counter()
         result.seconds[name] = round(now - clock, 2)
         clock = now
+        steps()
 
     try:
         sheet = read(path)

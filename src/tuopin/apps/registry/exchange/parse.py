@@ -19,7 +19,7 @@ from tuopin.common import idnumber
 from .. import validation as V
 from . import layout as L
 from .readers import Sheet
-from .report import Problem
+from tuopin.apps.files.report import Problem
 
 HOUSEHOLD_LEVELS = (L.GEO, L.HOUSEHOLD, L.HOUSEHOLD_YEAR)
 

@@ -29,7 +29,7 @@ from ..models import MONEY_FIELDS, Household, HouseholdYear, Person, PersonYear,
 from . import layout as L
 from . import status as st
 from .parse import ParsedFile
-from .report import Problem
+from tuopin.apps.files.report import Problem
 
 HOUSEHOLD_FIELDS = ("village_id", "natural_village_id", "township_id", "is_registered", "attribute", "status",
                     "identified_year", "exit_year", "primary_cause", "other_causes", "phone", "address",

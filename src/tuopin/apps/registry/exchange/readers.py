@@ -21,8 +21,8 @@ from typing import Any, Iterable, Iterator
 
 from django.utils.translation import gettext as _
 
-from . import guard, xlsx_parts
-from .guard import UnreadableFile, check_file
+from tuopin.apps.files import guard, xlsx_parts
+from tuopin.apps.files.guard import UnreadableFile, check_file
 from .layout import canonical_header
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")

@@ -6,7 +6,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from tuopin import rules, standards
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
@@ -14,7 +14,7 @@ from tuopin.apps.accounts.permissions import Action, refusal
 from tuopin.apps.accounts.scoping import regions_visible_to
 from tuopin.apps.geo.models import Region
 from tuopin.engine import duckdb_runner, spark_runner
-from tuopin.engine.spark_runner import SparkUnavailable
+from tuopin.engine.spark_runner import SparkMissing, SparkUnavailable
 
 from ... import services
 
@@ -55,6 +55,10 @@ class Command(AccountCommand):
                                                  engine=o["engine"])
         except ValidationError as exc:
             raise InputRefused("; ".join(exc.messages)) from None
+        except SparkMissing:
+            raise CommandError(gettext("the Spark engine needs PySpark, which is not installed: pip install "
+                                       "'tuopin[spark]' (and Java 17 or later to run it)"),
+                               returncode=EXIT_USAGE) from None
         except SparkUnavailable as exc:
             raise CommandError(str(exc)) from None
         if o["json"]:

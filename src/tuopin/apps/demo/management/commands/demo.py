@@ -9,9 +9,10 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE
+from tuopin.progress import progress_bar
 
 
 def database_has_data() -> bool:
@@ -47,7 +48,8 @@ class Command(BaseCommand):
 
             audit_event(actor=None, action="reset", source="cli",
                         summary="database emptied by `tuopin demo --reset` before rebuilding the demo county")
-        result = demo_build(seed=seed, scale=scale)
+        with progress_bar(gettext("building the demo county")) as progress:
+            result = demo_build(seed=seed, scale=scale, progress=progress)
         path = write_accounts_file(result["accounts"], settings.DEMO_ACCOUNTS_FILE)
         self._summary(result, path)
         self._assess()

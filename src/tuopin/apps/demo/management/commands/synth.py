@@ -9,9 +9,10 @@ nothing is left in DIR unless the whole registry was written.
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from tuopin.apps.accounts.commands import InputRefused
+from tuopin.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -30,10 +31,12 @@ class Command(BaseCommand):
     def handle(self, *args, households, out, years, seed, chunk, **options):
         from tuopin.synth.nation.generate import CHUNK_HOUSEHOLDS, SynthRefused, generate, parse_years
 
+        verbose = options["verbosity"] > 1
         try:
-            manifest = generate(out, households_total=households, years=parse_years(years), seed=seed,
-                                chunk_households=chunk or CHUNK_HOUSEHOLDS,
-                                progress=lambda msg: self.stderr.write(msg) if options["verbosity"] > 1 else None)
+            with progress_bar(gettext("writing the registry"), show=not verbose) as progress:
+                manifest = generate(out, households_total=households, years=parse_years(years), seed=seed,
+                                    chunk_households=chunk or CHUNK_HOUSEHOLDS,
+                                    say=lambda msg: self.stderr.write(msg) if verbose else None, progress=progress)
         except SynthRefused as exc:
             raise InputRefused(str(exc)) from None
         t = manifest["tables"]

@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from tuopin.apps.accounts.commands import AccountCommand, InputRefused
 from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.durability.services import backup_create
+from tuopin.progress import progress_bar
 
 
 class Command(AccountCommand):
@@ -23,7 +24,8 @@ class Command(AccountCommand):
                                "backs up")
         if not out.parent.is_dir():
             raise InputRefused(f"{out.parent} is not a folder")
-        result = backup_create(actor=user, out=out)
+        with progress_bar(gettext("backing up")) as progress:
+            result = backup_create(actor=user, out=out, progress=progress)
         m = result.manifest
         rows = sum(t["rows"] for t in m["tables"].values())
         self.stdout.write(f"{out}: {m['engine']} backup, {len(m['tables'])} tables, {rows} rows, "

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, InputRefused
 from tuopin.apps.durability.services import RestoreRefused, backup_restore
+from tuopin.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -29,7 +30,8 @@ class Command(BaseCommand):
         if not file.is_file():
             raise InputRefused(f"{file}: no such file")
         try:
-            manifest = backup_restore(path=file, username=username)
+            with progress_bar(gettext("restoring")) as progress:
+                manifest = backup_restore(path=file, username=username, progress=progress)
         except RestoreRefused as exc:
             raise InputRefused(str(exc)) from None
         rows = sum(t["rows"] for t in manifest["tables"].values())

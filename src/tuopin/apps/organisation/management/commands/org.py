@@ -64,7 +64,7 @@ class Command(AccountCommand):
     def _import(self, file, report, options):
         from tuopin.apps.organisation.importer import org_import
         from tuopin.apps.organisation.imports import is_organisation_workbook
-        from tuopin.apps.registry.exchange.import_lock import ImportBusy
+        from tuopin.apps.files.import_lock import ImportBusy
 
         if not file:
             raise CommandError("name the file: tuopin org import FILE", returncode=EXIT_USAGE)
@@ -92,7 +92,7 @@ class Command(AccountCommand):
 
     def _import_workbook(self, path, user, report):
         from tuopin.apps.organisation.imports import organisation_import
-        from tuopin.apps.registry.exchange.import_lock import ImportBusy
+        from tuopin.apps.files.import_lock import ImportBusy
 
         try:
             result = organisation_import(path=path, by=user, report=Path(report) if report else None)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
 from tuopin.apps.registry.exchange.exporter import FORMATS, ExportRefused, registry_export
 from tuopin.apps.registry.management.language import add_language_argument
+from tuopin.progress import progress_bar
 
 
 class Command(AccountCommand):
@@ -50,7 +51,9 @@ class Command(AccountCommand):
             raise CommandError(_("--out for parquet is a folder; %(out)s is a file") % {"out": out},
                                returncode=EXIT_USAGE)
         try:
-            result = registry_export(user=user, fmt=fmt, out=out_path, year=year, unmasked=unmasked, region=region)
+            with progress_bar(_("writing %(out)s") % {"out": out_path.name}) as progress:
+                result = registry_export(user=user, fmt=fmt, out=out_path, year=year, unmasked=unmasked,
+                                         region=region, progress=progress)
         except ExportRefused as exc:
             raise InputRefused(str(exc)) from None
         done = (_("exported %(rows)s persons (%(fmt)s, year %(year)s%(where)s, ID and phone numbers masked) to "

@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy as N_
 from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
-from tuopin.apps.registry.exchange.import_lock import ImportBusy
+from tuopin.apps.files.import_lock import ImportBusy
 from tuopin.apps.registry.exchange.importer import registry_import
 from tuopin.apps.registry.management.language import add_language_argument
+from tuopin.progress import progress_bar
 
 PRINTED_PROBLEMS = 200  # the report holds every one; a terminal is not the place for 170,000 lines
 # The counts as a clerk reads them; the key stays beside the label for scripts.
@@ -56,8 +57,9 @@ class Command(AccountCommand):
         if not 1980 <= year <= 2100:
             raise CommandError(_("--year %(year)s is not a plausible year") % {"year": year}, returncode=EXIT_USAGE)
         try:
-            result = registry_import(path=path, year=year, by=user, dry_run=dry_run,
-                                     report=Path(report) if report else None)
+            with progress_bar(_("importing %(file)s") % {"file": path.name}) as progress:
+                result = registry_import(path=path, year=year, by=user, dry_run=dry_run,
+                                         report=Path(report) if report else None, progress=progress)
         except ImportBusy as exc:
             raise CommandError(str(exc), returncode=1) from None
         if result.ignored_columns:

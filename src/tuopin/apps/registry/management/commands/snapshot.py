@@ -13,9 +13,10 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from tuopin.apps.accounts.commands import InputRefused
+from tuopin.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -47,9 +48,11 @@ class Command(BaseCommand):
         if lacking:
             raise InputRefused(f"{folder}: lacks the snapshot table(s) {', '.join(lacking)}; nothing written")
         started = time.perf_counter()
+        verbose = options["verbosity"] > 1
         try:
-            section = derived.write(root, years, say=lambda msg: self.stderr.write(msg)
-                                    if options["verbosity"] > 1 else None)
+            with progress_bar(gettext("deriving the rules' rows"), show=not verbose) as progress:
+                section = derived.write(root, years, say=lambda msg: self.stderr.write(msg) if verbose else None,
+                                        progress=progress)
         except duckdb.Error as exc:  # a table not in the documented layout; derived.write left nothing behind
             raise InputRefused(f"{folder}: cannot run the rules over it ({str(exc).splitlines()[0]}); "
                                "nothing written") from None

@@ -19,8 +19,7 @@ from tuopin.apps.assistance.selectors import by_urgency, overdue_tasks
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.organisation.models import Unit, WorkTeam
 from tuopin.apps.organisation.selectors import zone_townships_commanded_by
-
-from .figures import INDICATORS
+from tuopin.rules import INDICATORS
 
 CARD_TASKS = 5  # open tasks shown per household on the phone page; the task list has the rest
 

@@ -28,11 +28,11 @@ from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.services import audit_batch, audit_change, diff, snapshot
 from tuopin.standards import load as load_standards
 
-from . import choices as c
-from . import objections
-from .bulk import insert_rows
-from .models import Household, NoticeObjection, Person, ProcedureStep, StatusEvent
-from .services import CACHED_STATUS_FIELDS, _apply_announced_status
+from tuopin.apps.registry import choices as c
+from tuopin.apps.registry.bulk import insert_rows
+from tuopin.apps.registry.models import Household, NoticeObjection, Person, ProcedureStep, StatusEvent
+from tuopin.apps.registry.services import CACHED_STATUS_FIELDS, _apply_announced_status
+
 from .signals import exit_sent_back
 
 CLOSED_STAGES = (c.Stage.ANNOUNCED, c.Stage.REFUSED)
@@ -504,33 +504,3 @@ def procedure_advance_many(*, events: Iterable, stage: str, by, on: dt.date, pas
         summary=f"{len(done)} households: {c.Stage(stage).label} {'passed' if passed else 'refused'} on {on}",
     )
     return [d.event for d in done]
-
-
-# --- objections to a public notice (公示异议) --------------------------------------------------------------------
-
-@transaction.atomic
-def notice_objection_record(*, step: ProcedureStep, received_on: dt.date, content: str, by,
-                            source: str = "web") -> NoticeObjection:
-    """An objection received during a household's public notice; it holds the stage after the notice."""
-    step = ProcedureStep.objects.select_related("event__household").get(pk=step.pk)
-    require(by, Action.RECORD_OBJECTION)
-    require(by, Action.SEE_HOUSEHOLDS, step.event.household)
-    event = StatusEvent.objects.select_for_update().get(pk=step.event_id)
-    spec = PROCEDURES.get(event.kind)
-    return objections.record(model=NoticeObjection, step=step, procedure_stage=event.stage,
-                             notice_stages=spec.notices if spec else (), stage_label=stage_label(event.stage),
-                             received_on=received_on, content=content, by=by, source=source,
-                             subject=_("household %(number)s") % {"number": step.event.household.number})
-
-
-@transaction.atomic
-def notice_objection_resolve(*, objection: NoticeObjection, resolution: str, on: dt.date, by,
-                             source: str = "web") -> NoticeObjection:
-    """How an objection was settled (核实结果); an upheld objection is followed by a refusal at the next stage."""
-    objection = NoticeObjection.objects.select_for_update().select_related("step__event__household").get(
-        pk=objection.pk)
-    require(by, Action.RECORD_OBJECTION)
-    require(by, Action.SEE_HOUSEHOLDS, objection.step.event.household)
-    return objections.resolve(objection=objection, resolution=resolution, on=on, by=by, source=source,
-                              subject=_("household %(number)s") % {
-                                  "number": objection.step.event.household.number})

@@ -1,4 +1,4 @@
-"""What the registry announces to the apps above it, which it does not import (the layers: decision 1300)."""
+"""What the procedures announce to the apps above them, which they do not import (the layers: decision 1300)."""
 
 from django.dispatch import Signal
 

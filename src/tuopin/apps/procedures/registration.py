@@ -24,10 +24,12 @@ from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.services import audit_change, snapshot
 from tuopin.apps.geo.models import Level, Region
 
-from . import choices as c
-from . import id_refusals, validation
-from .models import Household, HouseholdYear, Person, StatusEvent
-from .services import check_id_number
+from tuopin.apps.registry import choices as c
+from tuopin.apps.registry import id_refusals, validation
+from tuopin.apps.registry.models import Household, HouseholdYear, Person, StatusEvent
+from tuopin.apps.registry.services import check_id_number
+
+from .procedure import identification_apply
 
 HOUSEHOLD_FIELDS = ("primary_cause", "other_causes", "phone", "address", "cultivated_land_mu", "housing_area_m2")
 YEAR_FIELDS = (
@@ -127,8 +129,6 @@ def _register(*, village, year, on, by, household, year_record, members, by_name
                      changes={k: [None, v] for k, v in snapshot(person, ("name", "id_number", "sex", "birth_date",
                                                                           "relation")).items()},
                      summary=f"person {person.number} joins household {number}")
-    from .procedure import identification_apply
-
     result = identification_apply(household_ids=[hh.pk], year=year, by=by, on=on, by_name=by_name, note=note,
                                   source=source)
     if not result.created:  # cannot happen for a household just entered; never leave it without its application

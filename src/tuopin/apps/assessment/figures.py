@@ -1,8 +1,9 @@
-"""The engine's figures for pages and documents: `assessment.services.assess`, cached per write.
+"""The engine's figures for pages and documents: the assessment of `assessment.services.assess`, cached per write.
 
-Assessing a county's year takes about a second, so each (scope, year) summary is kept in Django's cache
-under a key that also names the latest write in the audit trail: every write leaves an audit event, so any
-change to the registry makes a new key and the next page assesses afresh (decision 0600). Nothing here
+Assessing a county's year takes seconds, so each (scope, year) summary is kept in Django's cache under a key
+that also names the latest write in the audit trail: every write leaves an audit event, so any change to the
+registry makes a new key and the next page assesses afresh (decision 0600) — from the kept per-household rows,
+judging again only the households the writes since name (`increments`, decision 1380). Nothing here
 computes a figure of its own: counts, incidence, FGT, village checks and gaps all come from the rule text.
 A township's run also keeps every household's gap rows under the same kind of key: the household page reads
 them there instead of running the rules on the household again (decision 0955).
@@ -21,11 +22,13 @@ from django.core.exceptions import ValidationError
 
 from tuopin import rules, standards
 from tuopin.apps.accounts.scoping import households_visible_to
-from tuopin.apps.assessment import services as assessment
 from tuopin.apps.audit.marker import NO_WRITE_ACTIONS, latest_write_id
 from tuopin.apps.geo.models import Level, Region, VillageYear
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.models import Household, Person
+
+from . import increments
+from . import services as assessment
 
 INDICATORS = rules.INDICATORS  # income, food_clothing, education, medical, housing, water
 VILLAGE_CHECKS = ("incidence_ok", "clinic_ok", "road_ok", "water_ok", "collective_income_ok")
@@ -82,7 +85,7 @@ def area_figures(region: Region, year: int) -> dict | None:
     key = _key(region, year, marker)
     found = cache.get(key)
     if found is None:
-        found = _assess(region, year)
+        found = _assess(region, year, marker)
         if "household_gaps" in found:
             # A township's every household's gap rows, apart: the household page reads them instead of running the
             # rules again, and the dashboard does not unpickle them on every view.
@@ -99,9 +102,9 @@ def _gaps_key(code: str, year: int, marker: int) -> str:
     return f"tuopin:household-gaps:{code}:{year}:{marker}"
 
 
-def _assess(region: Region, year: int) -> dict:
+def _assess(region: Region, year: int, marker: int) -> dict:
     try:
-        summary, result = assessment.assess(year=year, region=region)
+        summary, result = increments.assess(region, year, marker)
     except (ValidationError, standards.StandardMissing):
         # No village figures for the year, or no poverty line stored for it (decision 1140): cached too, until the
         # next write; the pages say which.
@@ -275,7 +278,7 @@ def exit_candidates(user, region: Region, year: int):
     """Households the engine finds eligible to exit in the year (poor during it, no gap), under `region`, that the
     account may see, are poor today and have no exit procedure open for the year; with .head_name."""
     from tuopin.apps.registry.models import StatusEvent
-    from tuopin.apps.registry.procedure import CLOSED_STAGES
+    from tuopin.apps.procedures.procedure import CLOSED_STAGES
 
     scope = region.parent if region.level == Level.VILLAGE else region
     found = area_figures(scope, year) or {}

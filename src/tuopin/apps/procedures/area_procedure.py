@@ -10,7 +10,7 @@ The same rules as a household's procedure (procedure.py): no stage skipped, date
 its minimum length and the stage after it waits for its end and for every objection to be settled; a refusal
 needs a reason and ends the procedure, and a later application starts a new one. Each stage belongs to a role
 (`permissions.AREA_STAGE_OWNERS`, decision 1233); the region must be within the account's reach. Objections
-follow the rules every procedure shares (objections.py).
+to its notice are recorded and resolved by the one service every procedure shares (objections.py).
 """
 
 from __future__ import annotations
@@ -26,16 +26,8 @@ from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.services import audit_change, diff, snapshot
 from tuopin.apps.geo.models import Level, Region
 
-from . import objections
-
-from .models_procedure import (
-    CLOSED_AREA_STAGES,
-    AreaExit,
-    AreaExitStep,
-    AreaKind,
-    AreaNoticeObjection,
-    AreaStage,
-)
+from .choices import AreaKind, AreaStage
+from .models import CLOSED_AREA_STAGES, AreaExit, AreaExitStep
 from .procedure import actor_name, check_arguments, next_stage, notice_days, stage_label, timing_errors
 
 S = AreaStage
@@ -162,29 +154,3 @@ def area_exit_advance(*, procedure: AreaExit, stage: str, by, on: dt.date, passe
                  summary=f"{procedure.region.name}: {S(stage).label} {'passed' if passed else 'refused'} on {on}"
                          + (f" — {note.strip()}" if note.strip() else ""))
     return procedure
-
-
-@transaction.atomic
-def area_notice_objection_record(*, step: AreaExitStep, received_on: dt.date, content: str, by,
-                                 source: str = "web") -> AreaNoticeObjection:
-    """An objection to a village's or county's public notice; the next stage waits until it is resolved."""
-    step = AreaExitStep.objects.select_related("procedure__region").get(pk=step.pk)
-    require(by, Action.RECORD_OBJECTION)
-    _within_reach(by, step.procedure.region)
-    procedure = AreaExit.objects.select_for_update().get(pk=step.procedure_id)
-    return objections.record(model=AreaNoticeObjection, step=step, procedure_stage=procedure.stage,
-                             notice_stages=(S.PUBLIC_NOTICE,), stage_label=stage_label(procedure.stage, S),
-                             received_on=received_on, content=content, by=by, source=source,
-                             subject=_("the exit of %(name)s") % {"name": step.procedure.region.name})
-
-
-@transaction.atomic
-def area_notice_objection_resolve(*, objection: AreaNoticeObjection, resolution: str, on: dt.date, by,
-                                  source: str = "web") -> AreaNoticeObjection:
-    objection = AreaNoticeObjection.objects.select_for_update().select_related("step__procedure__region").get(
-        pk=objection.pk)
-    require(by, Action.RECORD_OBJECTION)
-    _within_reach(by, objection.step.procedure.region)
-    return objections.resolve(objection=objection, resolution=resolution, on=on, by=by, source=source,
-                              subject=_("the exit of %(name)s") % {
-                                  "name": objection.step.procedure.region.name})

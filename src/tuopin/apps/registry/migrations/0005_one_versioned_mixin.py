@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0003_identification_and_return_stages'),
+        ('registry', '0004_area_exits_move_to_procedures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

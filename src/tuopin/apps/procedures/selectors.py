@@ -10,9 +10,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from tuopin.apps.accounts.scoping import households_visible_to, regions_visible_to
 from tuopin.apps.geo.models import Level, Region
 
-from . import choices as c
-from .models import Household, ProcedureStep, StatusEvent
-from .models_procedure import CLOSED_AREA_STAGES, AreaExit, AreaExitStep
+from tuopin.apps.registry import choices as c
+from tuopin.apps.registry.models import Household, ProcedureStep, StatusEvent
+
+from .models import CLOSED_AREA_STAGES, AreaExit, AreaExitStep
 from .procedure import CLOSED_STAGES, PROCEDURES
 
 # From a household, its region at each level (Household.township is denormalised for speed).

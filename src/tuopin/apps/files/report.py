@@ -17,14 +17,10 @@ from django.utils.translation import gettext as _
 
 from tuopin.common.masking import mask_id, mask_phone, mask_text
 
-from .layout import escape
+from tuopin.common.spreadsheet import safe_cell as escape
 
 REPORT_COLUMNS = ("file", "sheet", "row", "column", "value", "reason")
 
-
-def missing_reason(household: str) -> str:
-    return _("in the registry but not in the file: kept, not deleted (household %(household)s)") % {
-        "household": household}
 
 _MASKERS = {"证件号码": mask_id, "联系电话": mask_phone, "户联系电话": mask_phone}
 
