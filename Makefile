@@ -1,4 +1,5 @@
-# The two commands: `make demo` (set up, build the demo county, serve it) and `make test`.
+# The two commands: `make demo` (set up, build the demo county, serve it) and `make test`. While working:
+# `make test-fast` (no county build, no browser) and `make lint` (the checks CI runs before the tests).
 PY ?= python3
 # Tests run in parallel, one worker per core (pytest-xdist); `make test TEST_WORKERS=0` runs them in one process.
 TEST_WORKERS ?= auto
@@ -8,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
-.PHONY: demo test test-pg setup system-deps bench clean bundle fuzz
+.PHONY: demo test test-fast lint test-pg setup system-deps bench clean bundle fuzz
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -27,6 +28,18 @@ demo: $(STAMP)
 
 test: $(STAMP) system-deps
 	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# For local iteration: the suite less the whole demo county's build (`slow`) and the browser tests, in parallel.
+test-fast: $(STAMP)
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not slow and not browser" $(PYTEST_ARGS)
+
+# What CI checks before the tests, each stopping make at its first finding: the layers (decision 1300), ruff's
+# rules (1330), mypy over the core (1331), and no model change without its migration.
+lint: $(STAMP)
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/ruff check
+	$(BIN)/mypy
+	$(BIN)/tuopin makemigrations --check --dry-run
 
 # The same suite against PostgreSQL (what .ci/run does after `make test`).
 test-pg: $(STAMP) system-deps

@@ -17,7 +17,7 @@ import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuopin.config.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

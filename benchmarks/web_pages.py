@@ -83,8 +83,8 @@ def build(households: int, seed: int = 7) -> dict:
     cadre = Cadre.objects.create(name="王干部", unit=unit)
     for pk in range(1, 6):
         CadreHouseholdPairing.objects.create(cadre=cadre, household_id=pk, start=dt.date(2016, 1, 1))
-    admin = User.objects.create(username="county_admin", role=Role.COUNTY_ADMIN, region=county)
-    cadre_user = User.objects.create(username="cadre", role=Role.CADRE, cadre=cadre)
+    User.objects.create(username="county_admin", role=Role.COUNTY_ADMIN, region=county)
+    User.objects.create(username="cadre", role=Role.CADRE, cadre=cadre)
     return existing()
 
 

@@ -68,7 +68,7 @@ def messages_in_python(source: str) -> list[Message]:
         ctx_i, id_i, pl_i = _FUNCS[aliases[node.func.id]]
         args = node.args
 
-        def text(i):
+        def text(i, args=args):  # called in this iteration only
             if i is None or i >= len(args) or not isinstance(args[i], ast.Constant) or not isinstance(args[i].value, str):
                 return None
             return args[i].value
@@ -91,7 +91,7 @@ def messages_in_template(source: str) -> list[Message]:
     for func, args in _CALL.findall(templatize(source)):
         strings = [ast.literal_eval(s) for s in _STRING.findall(args)]
         ctx_i, id_i, pl_i = _FUNCS["gettext" if func == "_" else func]
-        get = lambda i: strings[i] if i is not None and i < len(strings) else None  # noqa: E731
+        get = lambda i, strings=strings: strings[i] if i is not None and i < len(strings) else None  # noqa: E731
         found.append(Message(get(id_i), get(ctx_i), get(pl_i)))
     return found
 

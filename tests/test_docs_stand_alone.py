@@ -96,7 +96,7 @@ def test_relative_links_resolve(doc):
             continue
         file_part, _, anchor = target.partition("#")
         linked = (doc.parent / file_part).resolve() if file_part else doc
-        if not linked.exists() or ROOT not in linked.parents and linked != ROOT:
+        if not linked.exists() or (ROOT not in linked.parents and linked != ROOT):
             broken.append(f"{target}: no such file in the repository")
         elif anchor and linked.suffix == ".md" and anchor not in _anchors(linked):
             broken.append(f"{target}: no heading '{anchor}' in {linked.relative_to(ROOT)}")

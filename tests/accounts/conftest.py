@@ -1,5 +1,6 @@
 import pytest
 
+from tests.accountability import org  # noqa: F401  (the fixture)
 from tests.factories import account
 from tuopin.apps.accounts import totp
 from tuopin.apps.accounts.models import Role

@@ -37,7 +37,7 @@ def _failures() -> int:
 def test_wrong_codes_send_the_person_back_to_the_password_step(admin, settings):
     client = _client()
     assert _password(client).url == CODE
-    for i in range(settings.TOTP_CODE_ATTEMPTS - 1):
+    for _ in range(settings.TOTP_CODE_ATTEMPTS - 1):
         response = client.post(CODE, {"code": _wrong(admin)})
         assert response.status_code == 200 and "_auth_user_id" not in client.session
     response = client.post(CODE, {"code": _wrong(admin)}, follow=True)

@@ -11,7 +11,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from tests.accountability import org  # noqa: F401  (the fixture)
 from tuopin.apps.accounts import lockouts
 from tuopin.apps.accounts.permissions import Action, Refused, may
 from tuopin.apps.accounts.services import account_create, account_disable, account_set_scope
@@ -101,7 +100,7 @@ def _door(name: str, org, user):
             procedure.procedure_advance(event=event, stage=stage, by=None, on=on, ends_on=ends)
         procedure.procedure_advance(event=event, stage="second_notice", by=user, on=dt.date(2018, 6, 16),
                                     ends_on=dt.date(2018, 6, 22))
-    elif name.startswith("apply for") or name.startswith("record village exit") or name.startswith("record county"):
+    elif name.startswith(("apply for", "record village exit", "record county")):
         _area_door(name, org, user)
     elif name == "record visit":
         assistance.visit_record(household=h1, cadre=cadre, on=dt.date(2018, 5, 1), by=user, found="probe")

@@ -1,6 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from tests.accountability import org  # noqa: F401  (the fixture)
 from tests.factories import PASSWORD
 
 

@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests.accountability import org  # noqa: F401  (the fixture)
 from tests.api.util import results
 from tests.factories import PASSWORD
 from tuopin.apps.assistance.models import Task, Visit

@@ -152,7 +152,7 @@ def test_writes_the_engine_does_not_read_keep_the_rows():
 
 def test_a_batch_of_household_procedures_names_its_households(county):
     from tuopin.apps.audit.marker import latest_write_id
-    from tuopin.apps.registry import procedure
+    from tuopin.apps.procedures import procedure
 
     admin = county["accounts"]["county_admin"]
     start = latest_write_id()

@@ -1,11 +1,13 @@
-"""The live registry read into Arrow: typed like the snapshot layout, scoped, and seeing the transaction."""
+"""The live registry read into Arrow: typed as the snapshot layout declares, scoped, and seeing the transaction."""
 
 import datetime as dt
 
 import pyarrow as pa
 
 from tuopin.apps.assessment import live_inputs
+from tuopin.apps.registry.exchange.snapshot_export import write_parquet
 from tuopin.apps.registry.models import HouseholdYear
+from tuopin.engine import snapshot
 
 
 def test_tables_have_the_rules_columns_and_types(county):
@@ -43,3 +45,16 @@ def test_an_empty_year_gives_empty_typed_tables(county):
     tables = live_inputs.read(year=1999, region_code="220821000000")
     assert tables["households_yearly"].num_rows == 0
     assert tables["households_yearly"].schema.field("members").type == pa.int16()
+
+
+def test_live_tables_are_a_snapshot_of_the_same_county_narrowed_to_the_rules_columns(county, tmp_path):
+    write_parquet(user=county["accounts"]["county_admin"], out=tmp_path / "snap", year=2018, unmasked=True)
+    live = live_inputs.read(year=2018, region_code="220821000000")
+    for name, table in live.items():
+        years = [2018] if name in snapshot.YEARLY else None
+        stored = snapshot.read_table(tmp_path / "snap", name, years=years)
+        assert table.column_names == [c for c in stored.column_names if c in table.column_names], name
+        stored = stored.select(table.column_names)
+        assert table.schema == stored.schema, name
+        keys = [(c, "ascending") for c in table.column_names[:3]]
+        assert table.num_rows > 0 and table.sort_by(keys).equals(stored.sort_by(keys)), name

@@ -45,7 +45,7 @@ def test_an_item_by_hand_is_routed_audited_and_refused_outside_the_area(org):
 
 def test_nobody_to_route_to_is_refused(county):
     h3 = county["households"][2]  # no cadre, no team, no paired unit, no township unit in the bare county
-    with pytest.raises(ValidationError, match="无人可分派|Nobody to route"):
+    with pytest.raises(ValidationError, match=r"无人可分派|Nobody to route"):
         rectification.rectification_create(title="x", household=h3, by=county["accounts"]["county_admin"])
 
 

@@ -7,7 +7,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD
-from tests.web.conftest import download, run_jobs, url  # noqa: F401  (fixtures)
+from tests.web.conftest import url
 from tuopin.apps.audit.context import expand_ranges, id_ranges, serving
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.registry.models import Household, HouseholdYear, Person, PersonYear

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from functools import cache
 from html.parser import HTMLParser
 
 from tuopin.common.idnumber import check_char
@@ -84,7 +84,7 @@ def facts(record: Mapping[str, object], *, today: dt.date) -> set[Window]:
     return windows
 
 
-@lru_cache(maxsize=None)
+@cache
 def candidates(masked: str, first: dt.date, last: dt.date) -> tuple[str, ...]:
     """Every full number the mask allows with a birth date in [first, last]."""
     division, tail = masked[:6], masked[-4:]

@@ -5,6 +5,7 @@ Never a crash, never a partial write, always a report line a person can read. Bo
 """
 
 import datetime as dt
+import math
 import os
 
 import pytest
@@ -97,7 +98,7 @@ def test_malformed_csv_files_are_refused_whole_or_imported_whole(county, tmp_pat
 def _xlsx_safe(value):
     if isinstance(value, str):
         return "".join(ch for ch in value if ch >= " " or ch in "\t\n\r")
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+    if isinstance(value, float) and not math.isfinite(value):
         return str(value)  # a workbook cannot hold NaN or infinity as a number
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
         return str(value)

@@ -149,14 +149,14 @@ def test_township_review_blocked_by_unresolved_objection_allowed_after_resolutio
                                  content="村民反映该户收入不实", by=admin)
     with pytest.raises(ValidationError, match="有 1 条异议尚未处理"):
         exit_advance(event=event, stage=S.TOWNSHIP_REVIEW, by=admin, on=dt.date(2018, 10, 22))
-    with pytest.raises(ValidationError, match="不能在 .* 处理"):
+    with pytest.raises(ValidationError, match=r"不能在 .* 处理"):
         objection_resolve(objection=objection, resolution="x", on=dt.date(2018, 10, 13), by=admin)
     with pytest.raises(ValidationError, match="处理结果需要填写内容"):
         objection_resolve(objection=objection, resolution=" ", on=dt.date(2018, 10, 20), by=admin)
     objection_resolve(objection=objection, resolution="经核实务工收入属实，异议不成立", on=dt.date(2018, 10, 20),
                       by=admin)
     assert NoticeObjection.objects.get(pk=objection.pk).resolved_on == dt.date(2018, 10, 20)
-    with pytest.raises(ValidationError, match="该异议已于 .* 处理"):
+    with pytest.raises(ValidationError, match=r"该异议已于 .* 处理"):
         objection_resolve(objection=objection, resolution="again", on=dt.date(2018, 10, 21), by=admin)
     exit_advance(event=event, stage=S.TOWNSHIP_REVIEW, by=admin, on=dt.date(2018, 10, 22))
     assert StatusEvent.objects.get(pk=event.pk).stage == S.TOWNSHIP_REVIEW
@@ -172,7 +172,7 @@ def test_objections_belong_to_an_open_notice(county, admin, propose, walk):
     with pytest.raises(ValidationError, match="公示开始于 2018-10-12"):
         objection_record(step=notice, received_on=dt.date(2018, 10, 11), content="x", by=admin)
     walk(event, S.TOWNSHIP_REVIEW)
-    with pytest.raises(ValidationError, match="户 .*的公示已结束"):
+    with pytest.raises(ValidationError, match=r"户 .*的公示已结束"):
         objection_record(step=notice, received_on=dt.date(2018, 10, 23), content="x", by=admin)
 
 

@@ -103,7 +103,7 @@ def test_an_objection_to_the_second_notice_holds_the_county_approval(county, app
     walk(event, S.PUBLIC_NOTICE, admin)
     first = event.steps.get(stage=S.PUBLIC_NOTICE)
     walk(event, S.SECOND_NOTICE, admin)
-    with pytest.raises(ValidationError, match="户 .*的公示已结束"):  # the first notice has ended
+    with pytest.raises(ValidationError, match=r"户 .*的公示已结束"):  # the first notice has ended
         objection_record(step=first, received_on=D(2018, 6, 17), content="x", by=admin)
     second = event.steps.get(stage=S.SECOND_NOTICE)
     objection = objection_record(step=second, received_on=D(2018, 6, 18), content="该户有营运车辆", by=admin)

@@ -5,7 +5,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from tests.api.conftest import api  # noqa: F401  (the fixture)
 from tests.exchange.helpers import household_rows, write_xlsx
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.registry import services

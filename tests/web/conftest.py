@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.accountability import org  # noqa: F401  (the fixture)
+
 
 @pytest.fixture(autouse=True)
 def _fresh_figures_cache():

@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.accountability import org  # noqa: F401  (the fixture)
 from tests.web.conftest import url
 from tuopin.apps.assistance.models import Assessment, Task, TaskEvent, Visit
 from tuopin.apps.assistance.services import task_create

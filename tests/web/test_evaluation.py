@@ -7,7 +7,6 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.accountability import org  # noqa: F401  (the fixture)
 from tests.factories import account, region
 from tests.web.conftest import url
 from tuopin.apps.accounts.models import Role

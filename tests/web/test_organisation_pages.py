@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.accountability import org  # noqa: F401  (the fixture)
 from tuopin.apps.assistance.models import Task
 from tuopin.apps.organisation.models import Unit, UnitVillagePairing, WarZone, WorkTeam
 

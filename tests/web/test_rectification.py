@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 
-from tests.accountability import org  # noqa: F401  (the fixture)
 from tests.web.conftest import url
 from tuopin.apps.assistance import rectification
 from tuopin.apps.assistance.models import Task

@@ -17,7 +17,6 @@ from typing import Callable
 import pytest
 from django.urls import reverse
 
-from tests.accountability import org  # noqa: F401  (the fixture)
 from tests.factories import household as make_household
 from tests.factories import region as make_region
 from tuopin.apps.accounts.models import Role

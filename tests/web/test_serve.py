@@ -3,7 +3,6 @@ requests at once through gunicorn make one job, the worker started by serve make
 gets it, and SIGTERM to serve stops every process it started. Real processes on a SQLite file of their own."""
 
 import http.client
-import json
 import os
 import re
 import signal

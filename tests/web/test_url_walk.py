@@ -33,7 +33,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from tests.accountability import org  # noqa: F401  (the fixture)
 from tuopin.apps.accounts.models import Role
 from tuopin.apps.assistance.models import Assessment, Task, Visit
 from tuopin.apps.evaluation.services import evaluation_round_create
@@ -201,12 +200,12 @@ def _form_field_names() -> set[str]:
     from django import forms
     from rest_framework import serializers
 
-    import tuopin.api.accountability  # noqa: F401  (import the modules that declare them)
-    import tuopin.api.edits  # noqa: F401
-    import tuopin.web.evaluation_forms  # noqa: F401
-    import tuopin.web.forms  # noqa: F401
-    import tuopin.web.registration_forms  # noqa: F401
-    import tuopin.web.task_forms  # noqa: F401
+    import tuopin.api.accountability  # import the modules that declare them
+    import tuopin.api.edits
+    import tuopin.web.evaluation_forms
+    import tuopin.web.forms
+    import tuopin.web.registration_forms
+    import tuopin.web.task_forms
     import tuopin.web.views.administration  # noqa: F401
 
     names: set[str] = set()

@@ -103,10 +103,10 @@ def standards_ending_2020(tmp_path, monkeypatch):
     national = national.replace("[carry_forward]\npoverty_line = true", "[carry_forward]\npoverty_line = false")
     (data / "national.toml").write_text(national, encoding="utf-8")
     monkeypatch.setattr(loader, "DATA", data)
-    loader.load.cache_clear()
+    loader.cache_clear()
     assert max(loader.load("220821").years()) == 2020
     yield
-    loader.load.cache_clear()
+    loader.cache_clear()
 
 
 def test_a_year_without_a_line_says_no_standard_is_stored(login, county, download, standards_ending_2020):

@@ -130,9 +130,9 @@ class PersonEditSerializer(EditSerializer):
         user = self.context["request"].user
         if "birth_date" in data and not user.may_see_id_numbers:
             # Refused whatever the date, right or wrong: an answer that differed would tell the hidden digits.
-            raise serializers.ValidationError({"birth_date": [
+            raise serializers.ValidationError({"birth_date": [(
                 "the date of birth is part of the ID number (GB 11643) and this account may not see it; "
-                "send the corrected id_number, which brings its own date of birth"]})
+                "send the corrected id_number, which brings its own date of birth")]})
         return data
 
 

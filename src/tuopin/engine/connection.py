@@ -104,6 +104,14 @@ def within(sql: str, households: tuple[int | None, int | None] | None) -> str:
     return f"SELECT * FROM ({sql}) WHERE {' AND '.join(where)}" if where else sql
 
 
+def one_row(con: duckdb.DuckDBPyConnection, sql: str) -> tuple:
+    """The row of an aggregate query (COUNT, MIN, MAX: always one), typed as a row rather than a maybe-row."""
+    row = con.execute(sql).fetchone()
+    if row is None:
+        raise RuntimeError(f"no row from {sql}")
+    return row
+
+
 # Rules read once, by the rule after them: a view lets DuckDB stream them into their reader instead of
 # storing a copy (30 million rows at national scale).
 VIEW_RULES = frozenset({"household_status", "exits"})

@@ -26,7 +26,7 @@ from pathlib import Path
 from tuopin import rules, standards
 from tuopin.common.steps import Progress, Steps
 
-from .connection import FOLDER_MEMORY_LIMIT, connect, register_parquet, spill_folder
+from .connection import FOLDER_MEMORY_LIMIT, connect, one_row, register_parquet, spill_folder
 from .snapshot import DERIVED as FOLDER
 from .snapshot import ROW_GROUP, SCHEMAS
 from .snapshot import drop_derived as drop  # noqa: F401 (callers say derived.drop)
@@ -113,7 +113,7 @@ def write(folder: str | Path, years: list[int] | tuple[int, ...], *, say=lambda 
         raise ValueError(f"{root}: not a snapshot folder (no {MANIFEST})")
     work = root / f".{FOLDER}.partial-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
-    entries = {}
+    entries: dict[str, dict[str, dict]] = {}
     step = Steps(len(years) * len(rules.DERIVED_RULES), progress)
     try:
         for year in years:
@@ -136,7 +136,7 @@ def write(folder: str | Path, years: list[int] | tuple[int, ...], *, say=lambda 
                 files = f"read_parquet('{target.as_posix()}/*.parquet', hive_partitioning = false)"
                 con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {files}")
                 used = {k: params[k] for k in rules.placeholders(name)}
-                rows = con.execute(f"SELECT COUNT(*) FROM {files}").fetchone()[0]
+                rows = one_row(con, f"SELECT COUNT(*) FROM {files}")[0]
                 entries.setdefault(name, {})[str(int(year))] = {
                     "sha256": chain(name, params), "parameters": used,
                     "parameters_sha256": digest(json.dumps(used, sort_keys=True, ensure_ascii=False)), "rows": rows}
@@ -144,11 +144,11 @@ def write(folder: str | Path, years: list[int] | tuple[int, ...], *, say=lambda 
                 step()
             con.close()
         for name, by_year in entries.items():
-            for year in by_year:
-                final = _files(root, name, int(year))
+            for year_key in by_year:
+                final = _files(root, name, int(year_key))
                 shutil.rmtree(final, ignore_errors=True)
                 final.parent.mkdir(parents=True, exist_ok=True)
-                (work / name / f"year={year}").rename(final)
+                (work / name / f"year={year_key}").rename(final)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     manifest["derived_from"] = inputs_fingerprint(root)

@@ -15,8 +15,8 @@ from . import derived, ranges
 # The connection helpers live in .connection (below ranges and derived, which use them too); callers of the
 # runner keep reaching them here.
 from .connection import (FOLDER_MEMORY_LIMIT, HOUSEHOLD_KEYED, INPUT_TABLES, VIEW_RULES,  # noqa: F401
-                         connect, connect_for_folder, create_rule, register_arrow, register_parquet, session,
-                         spill_folder)
+                         connect, connect_for_folder, create_rule, one_row, register_arrow, register_parquet,
+                         session, spill_folder)
 
 
 
@@ -36,7 +36,7 @@ class Result:
 
 def region_names(con: duckdb.DuckDBPyConnection, deepest: int) -> dict[int, str]:
     """Names of the snapshot's regions down to a level (0 province … 4 village), by code."""
-    if not con.execute("SELECT COUNT(*) FROM duckdb_views() WHERE view_name = 'regions'").fetchone()[0]:
+    if not one_row(con, "SELECT COUNT(*) FROM duckdb_views() WHERE view_name = 'regions'")[0]:
         return {}
     return dict(con.execute(f"SELECT code, name FROM regions WHERE level <= {int(deepest)}").fetchall())
 

@@ -49,7 +49,7 @@ def read_csv(path: str | Path, weights: dict[str, float], *, by: str | None = No
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = [h.strip() for h in next(reader, [])]
-        index = {}
+        index: dict[str, int] = {}
         for col, title in enumerate(header):
             if title in index and title in (*weights, by, weight_col):
                 problems.append(f"{name}, row 1, column {title}: the column appears twice")

@@ -17,7 +17,7 @@ import duckdb
 
 from tuopin import rules
 
-from .connection import create_rule, household_conditions, register_parquet, within
+from .connection import create_rule, household_conditions, one_row, register_parquet, within
 
 PER_HOUSEHOLD_RULES = ("household_status", "household_person_facts", "household_gaps", "household_result")
 RANGE_HOUSEHOLDS = 1_000_000
@@ -26,8 +26,8 @@ RANGE_HOUSEHOLDS = 1_000_000
 def id_ranges(con: duckdb.DuckDBPyConnection, year: int) -> list[tuple[int | None, int | None]]:
     """Ranges of about RANGE_HOUSEHOLDS households with a yearly record; the first and last are open, so
     that every household id falls in exactly one range."""
-    low, high, n = con.execute(f"SELECT MIN(household_id), MAX(household_id), COUNT(*) FROM households_yearly "
-                               f"WHERE year = {int(year)}").fetchone()
+    low, high, n = one_row(con, f"SELECT MIN(household_id), MAX(household_id), COUNT(*) FROM households_yearly "
+                                f"WHERE year = {int(year)}")
     parts = -(-n // RANGE_HOUSEHOLDS) if n else 0
     if parts <= 1:
         return [(None, None)]

@@ -75,7 +75,7 @@ def _gaps(spark) -> dict[str, int]:
 
 
 def _figures(row: dict) -> dict:
-    figures = {k: int(row[k] or 0) for k in COUNTS}
+    figures: dict[str, object] = {k: int(row[k] or 0) for k in COUNTS}
     figures["incidence"] = row["incidence"] if row["incidence"] is not None else 0.0
     figures["fgt"] = {k: row.get(k) or 0.0 for k in ("p0", "p1", "p2")}
     return figures

@@ -68,6 +68,12 @@ def literal(value) -> str:
     raise TypeError(f"unsupported rule parameter: {value!r}")
 
 
+def year_parameters(year: int) -> dict:
+    """The parameters that depend on the year alone (the status rule needs no others)."""
+    return {"year": year, "year_start": dt.date(year, 1, 1), "year_end": dt.date(year, 12, 31),
+            "previous_year_end": dt.date(year - 1, 12, 31)}
+
+
 def parameters(standards: Standards, year: int) -> dict[str, str]:
     household = standards.section("household")
     water = standards.section("water")
@@ -75,10 +81,7 @@ def parameters(standards: Standards, year: int) -> dict[str, str]:
     county = standards.section("county_exit")
     month, day = (int(x) for x in household["school_age_on"].split("-"))
     values = {
-        "year": year,
-        "year_start": dt.date(year, 1, 1),
-        "year_end": dt.date(year, 12, 31),
-        "previous_year_end": dt.date(year - 1, 12, 31),
+        **year_parameters(year),
         "line_fen": standards.poverty_line_fen(year),
         "line_yuan": standards.poverty_line_yuan(year),
         "school_age_min": household["compulsory_school_age"][0],
@@ -117,8 +120,8 @@ def mpi_parameters(standards: Standards) -> dict[str, float]:
     section = standards.section("mpi")
     weights = section["weights"]
     if set(weights) != set(INDICATORS):
-        raise mpi.ParameterError([f"standards of {standards.jurisdiction}: [mpi.weights] must name exactly "
-                                  f"{', '.join(INDICATORS)}"])
+        raise mpi.ParameterError([(f"standards of {standards.jurisdiction}: [mpi.weights] must name exactly "
+                                   f"{', '.join(INDICATORS)}")])
     weights, k = mpi.check(weights, section["k"], where=f"standards of {standards.jurisdiction}, [mpi]")
     return {"mpi_k": k, **{f"mpi_weight_{name}": weights[name] for name in INDICATORS}}
 

@@ -8,6 +8,7 @@ so that the standards can say exactly what they mean.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from fractions import Fraction
 
 TOLERANCE = 1e-9  # weights must sum to 1 within this; a unit is poor when its score ≥ k − this (mpi_scores.sql)
@@ -58,7 +59,7 @@ def parse_weights(spec: str) -> dict[str, float]:
     return weights
 
 
-def check(weights: dict[str, object], k: object, *, where: str = "") -> tuple[dict[str, float], float]:
+def check(weights: Mapping[str, object], k: object, *, where: str = "") -> tuple[dict[str, float], float]:
     """Weights as floats (each > 0, summing to 1 ± 1e-9) and k as a float in (0, 1]; ParameterError otherwise."""
     problems, out = [], {}
     prefix = f"{where}: " if where else ""

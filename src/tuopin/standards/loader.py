@@ -116,4 +116,6 @@ def _load(code: str, directory: str | None, year: int) -> Standards:
     return Standards(jurisdiction=code, data=_carry_forward(data, year))
 
 
-load.cache_clear = _load.cache_clear  # tests that swap the data directory
+def cache_clear() -> None:
+    """Forget the loaded standards (tests that swap the data directory)."""
+    _load.cache_clear()

@@ -20,11 +20,11 @@ from .organisation import Organisation, build_organisation
 
 
 def _default_stamp():
-    return dt.datetime(2021, 1, 1, tzinfo=dt.timezone.utc)
+    return dt.datetime(2021, 1, 1, tzinfo=dt.UTC)
 
 
 def _default_stamp_of(day: dt.date):
-    return dt.datetime(day.year, day.month, day.day, 1, 0, tzinfo=dt.timezone.utc)  # 09:00 in Beijing
+    return dt.datetime(day.year, day.month, day.day, 1, 0, tzinfo=dt.UTC)  # 09:00 in Beijing
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tuopin import standards
@@ -54,7 +55,7 @@ def scaled(n: int, scale: float, minimum: int = 0) -> int:
     return max(minimum, int(round(n * scale)))
 
 
-def allocate(total: int, weights: list[float]) -> list[int]:
+def allocate(total: int, weights: Sequence[float]) -> list[int]:
     """Split `total` in proportion to `weights` (largest remainder): the parts sum exactly to total."""
     s = sum(weights)
     if total <= 0 or s <= 0:
@@ -124,6 +125,7 @@ RENOVATION_COST_YUAN = {"repair": (4_000, 7_000), "reinforce": (10_000, 16_000),
 
 def education_for(rng: random.Random, birth_year: int, poor: bool) -> str:
     """文化程度 of an adult by birth cohort; the poor a step lower."""
+    table: tuple[tuple[str, int], ...]
     if birth_year < 1950:
         table = (("1", 38), ("2", 48), ("3", 12), ("4", 2))
     elif birth_year < 1965:

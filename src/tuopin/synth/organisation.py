@@ -136,8 +136,8 @@ def _pair_cadres(rng, org, villages, registered, village_units, n_cadres, cadre)
     per_village = d.allocate(n_cadres, weights)
     for i, c in enumerate(codes):  # between a fifth and all of the village's stable households
         hs = by_village.get(c, [])
-        stable = sum(1 for h in hs if not h.closed)
-        per_village[i] = max(math.ceil(len(hs) / 5), min(per_village[i], stable)) if hs else 0
+        n_stable = sum(1 for h in hs if not h.closed)
+        per_village[i] = max(math.ceil(len(hs) / 5), min(per_village[i], n_stable)) if hs else 0
     _rebalance(per_village, n_cadres, [len(by_village.get(c, [])) for c in codes],
                [sum(1 for h in by_village.get(c, []) if not h.closed) for c in codes])
 

@@ -22,7 +22,7 @@ BASE_YEAR = 2015
 @dataclass(slots=True)
 class Person:
     id: int
-    hh: "Household"
+    hh: Household
     sex: str
     birth: dt.date
     relation: str
@@ -73,6 +73,10 @@ class Household:
     identified: int | None = None        # identification year (识别年度)
     events: list = field(default_factory=list)
     status: str = ""                     # 脱贫属性 after the last event
+    # year → the status event kind in force at the end of the year, and whether that is poor: the engine's
+    # answer (tuopin.engine.status) over the events, asked once the story is written
+    kind_at_end: dict = field(default_factory=dict)
+    poor_at_end: dict = field(default_factory=dict)
     exit_year: int | None = None
     closed: bool = False
     renovation: str = ""
@@ -84,7 +88,7 @@ class Household:
     risk: str = ""                       # monitoring risk (监测对象), when monitored
 
 
-_JAN1 = {}
+_JAN1: dict[int, int] = {}
 
 
 def _date_in(rng: random.Random, year: int) -> dt.date:
@@ -169,7 +173,7 @@ def _labour_and_work(rng: random.Random, p: Person, poor: bool) -> None:
     in_school = d.school_status_for(a, p.school_u, False) not in ("", "10")
     if a < 16 or (a <= 22 and in_school):
         p.labour = "5"
-    elif p.serious or (p.disabled and p.grade <= 2):
+    elif p.serious or (p.grade is not None and p.grade <= 2):  # a grade is set only for the disabled
         p.labour = "4"
     elif p.chronic or p.disabled:
         p.labour = "3"
@@ -242,7 +246,9 @@ def build_people(rng: random.Random, villages: list[dict], t: d.Targets, scale: 
     _fit(rng, sizes, flags, True, poor_persons)
     _fit(rng, sizes, flags, False, population - poor_persons)
 
-    ids, households, persons = IdNumbers(), [], []
+    ids = IdNumbers()
+    households: list[Household] = []
+    persons: list[Person] = []
     township_names = {v["township_code"]: v["township_name"] for v in villages}
     for v, f, sz in zip(villages, flags, sizes):
         mongol = v["township_name"].endswith("蒙古族乡")
@@ -251,7 +257,7 @@ def build_people(rng: random.Random, villages: list[dict], t: d.Targets, scale: 
             hh = Household(id=len(households) + 1, village=v["code"], township=v["township_code"],
                            number=f"{v['code']}{seq:05d}", poor=poor, ethnicity=eth)
             hh.address = f"{names.COUNTY}{township_names[v['township_code']]}{v['name']}{_randint(rng, 1, 9)}组"
-            family = None
+            family: str | None = None
             for k, (relation, sex, age) in enumerate(_compose(rng, size, poor), start=1):
                 person_eth = eth if relation not in ("02", "06") or rng.random() < 0.85 else "01"
                 surname = family if relation in ("03", "04", "07") and family else None

@@ -14,7 +14,6 @@ import random
 
 from . import distributions as d
 from .people import Person
-from .story import MONITORED, status_at_end
 
 HOUSEHOLD_COLUMNS = (
     "id", "number", "village_id", "township_id", "is_registered", "attribute", "status", "identified_year",
@@ -89,7 +88,9 @@ def yearly_rows(rng: random.Random, households, stamp):
     does not change from year to year is worked out once per person.
     """
     rnd = rng.random
-    hy, py, village = [], [], {}
+    hy: list[tuple] = []
+    py: list[tuple] = []
+    village: dict[tuple[str, int], list[int]] = {}
     append_py, n_py = py.append, 0
     for h in households:
         fp, eco, prop = rnd() < 0.03, rnd() < 0.1, rnd() < 0.05
@@ -112,7 +113,7 @@ def yearly_rows(rng: random.Random, households, stamp):
             if outcome is None:
                 if not reg:
                     factor = base_other * (1.02 ** (year - 2015)) * (0.95 + 0.1 * rnd())
-                elif status_at_end(h, year) == MONITORED:
+                elif h.kind_at_end.get(year) == "monitoring_in":
                     factor = 1.05 + 0.3 * rnd()
                 else:
                     first_meet = first_meet or year
@@ -174,7 +175,7 @@ def yearly_rows(rng: random.Random, households, stamp):
 
 def _income_lines(rnd, h, year, members, ages, reg, net, fp, eco, prop):
     """The income lines (MONEY order) and production cost whose net is exactly `net`."""
-    wage = business = prop_s = dividend = dibao = tekun = pension = family = eco_s = 0.0
+    wage = prop_s = dividend = dibao = tekun = pension = family = eco_s = 0.0
     if any(f[8] in ("1", "2", "3") and 16 <= a <= 60 for f, a in zip(members, ages)):
         wage = 0.3 + 0.25 * rnd()
     if reg and year >= 2017 and any(f[8] == "4" for f in members):
@@ -206,7 +207,8 @@ def _income_lines(rnd, h, year, members, ages, reg, net, fp, eco, prop):
 
 def event_rows(households, township_name, stamp_of):
     """(status event rows, procedure step rows)."""
-    events, steps = [], []
+    events: list[tuple] = []
+    steps: list[tuple] = []
     for h in households:
         for e in h.events:
             eid = len(events) + 1
@@ -225,7 +227,7 @@ def event_rows(households, township_name, stamp_of):
 def village_year_rows(rng: random.Random, villages, counts, region_id):
     """Village yearly records: the population is what the registry holds for the year; the village
     facts improve 2016–2018 until every poor village has all of them (and ≥ 50,000 yuan collective income)."""
-    rows = []
+    rows: list[tuple] = []
     for v in villages:
         poor = v["is_poor_village"]
         done = rng.choice((2016, 2017, 2017, 2018, 2018)) if poor else rng.choice((2015, 2015, 2016, 2017))

@@ -14,6 +14,10 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+import pyarrow as pa
+
+from tuopin.engine import status
+
 from . import distributions as d
 from .people import Household
 
@@ -172,7 +176,6 @@ def write_story(rng: random.Random, households: list[Household], t: d.Targets, s
             p.serious = True
         _identify(h, year, _day(rng, year, (6, 1), (10, 31)))
         h.status = POOR
-    new_ids = {h.id for h in new}
 
     # Deaths among the poor before their exit: as many as make the persons add up (see Targets).
     exits = d.scaled(t.exits, scale)
@@ -189,7 +192,6 @@ def write_story(rng: random.Random, households: list[Household], t: d.Targets, s
 
     # Who is still poor at the end of 2018: some of the new, the rest chosen so the persons fit.
     alive_pool = [h for h in original if h.id not in dying_ids]
-    dead_people = set(id(p) for p in deaths)
     for p in deaths:  # provisional: off the register by 2018; the date is set once the exit year is known
         p.left_on = dt.date(2016, 1, 1)
     forced_new = new[: min(n_remaining, round(len(new) * t.new_remaining_share))]
@@ -226,10 +228,10 @@ def write_story(rng: random.Random, households: list[Household], t: d.Targets, s
     for h in original + new:
         if h.grade not in ("C", "D") or h.closed:
             continue
-        last = year_of.get(h.id)
-        if last is None:  # still poor at the end of 2018: renovated when it exits in 2019–2020
+        exit_year = year_of.get(h.id)
+        if exit_year is None:  # still poor at the end of 2018: renovated when it exits in 2019–2020
             continue
-        years = list(range(2016, last + 1))
+        years = list(range(2016, exit_year + 1))
         _renovate(rng, h, rng.choices(years, weights=[1] * (len(years) - 1) + [2])[0])
 
     # 2019–2020: the last poor exit; a few exited households return (返贫); some are monitored.
@@ -262,6 +264,8 @@ def write_story(rng: random.Random, households: list[Household], t: d.Targets, s
 
     for h in households:
         h.events.sort(key=lambda e: e.on)
+    ask_engine(households)
+    for h in households:
         _outcomes(rng, h)
     return {
         "registered_2015": len(original), "natural_decrease": len(dying), "new_identified": len(new),
@@ -277,16 +281,23 @@ def _renovate(rng: random.Random, h: Household, year: int) -> None:
     h.renovation_cost_fen = rng.randrange(lo, hi + 1, 100) * 100
 
 
-def status_at_end(h: Household, year: int) -> str:
-    """脱贫属性 at the end of `year`: the latest announced event on or before 31 December (docs/data-formats.md)."""
-    end = dt.date(year, 12, 31)
-    status = ""
-    for e in h.events:
-        if e.on > end:
-            break
-        status = {"identified": POOR, "exited": EXITED, "returned": RETURNED, "monitoring_in": MONITORED,
-                  "natural_decrease": CLOSED}.get(e.kind, status)
-    return status
+def ask_engine(households: list[Household]) -> None:
+    """Each household's status at the end of every year, by the assessment engine's own rule over the events
+    as the registry will hold them (announced, numbered in the order records.event_rows numbers them)."""
+    rows = [(h.id, e.kind, e.on) for h in households for e in h.events]
+    events = pa.table({
+        "event_id": pa.array(range(1, len(rows) + 1), pa.int64()),
+        "household_id": pa.array([r[0] for r in rows], pa.int64()),
+        "kind": pa.array([r[1] for r in rows], pa.string()),
+        "stage": pa.array(["announced"] * len(rows), pa.string()),
+        "effective_on": pa.array([r[2] for r in rows], pa.date32()),
+    })
+    by_id = {h.id: h for h in households}
+    answer = status.at_year_end(events, d.YEARS)
+    for hid, year, kind, poor in zip(*(answer[c].to_pylist() for c in ("household_id", "year", "kind_at_end",
+                                                                         "poor_at_end"))):
+        h = by_id[hid]
+        h.kind_at_end[year], h.poor_at_end[year] = kind, poor
 
 
 def _outcomes(rng: random.Random, h: Household) -> None:
@@ -294,7 +305,7 @@ def _outcomes(rng: random.Random, h: Household) -> None:
     for year in d.YEARS:
         if members_at_end(h, year) == 0:
             continue
-        if status_at_end(h, year) in (POOR, RETURNED):
+        if h.poor_at_end.get(year, False):
             h.outcome[year] = "income" if rng.random() < 0.96 else _other_gap(h, year)
         else:
             h.outcome[year] = None

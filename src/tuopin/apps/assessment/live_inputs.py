@@ -20,66 +20,44 @@ from django.db import connection
 
 from tuopin.apps.geo.models import Level, Region, VillageYear
 from tuopin.apps.registry.models import Household, HouseholdYear, Person, PersonYear, StatusEvent
+from tuopin.engine.snapshot import schema_of
 
 T = {m.__name__: m._meta.db_table for m in (Region, VillageYear, Household, HouseholdYear, Person, PersonYear,
                                                StatusEvent)}
 
-# (column, Arrow type, SQL expression) per input table. Region ids are read as they are and turned into
-# 12-digit codes afterwards (`_place`), which spares every large query three joins to the region table.
+# The columns the rules read of each input table, with the SQL expression that reads each. Their Arrow
+# types are not declared here but taken from the snapshot layout (tuopin.engine.snapshot, the one
+# declaration), so a county read live and the same county read from a snapshot reach the rules alike.
 COLUMNS = {
-    "villages_yearly": [
-        ("village_id", pa.int64(), "y.village_id"),
-        ("year", pa.int16(), "y.year"),
-        ("population", pa.int32(), "y.population"),
-        ("households", pa.int32(), "y.households"),
-        ("has_clinic", pa.bool_(), "y.has_clinic"),
-        ("has_qualified_doctor", pa.bool_(), "y.has_qualified_doctor"),
-        ("road_hardened", pa.bool_(), "y.road_hardened"),
-        ("safe_water", pa.bool_(), "y.safe_water"),
-        ("collective_income_fen", pa.int64(), "y.collective_income_fen"),
-    ],
-    "households": [
-        ("household_id", pa.int64(), "h.id"),
-        ("village_id", pa.int64(), "h.village_id"),
-    ],
-    "households_yearly": [
-        ("household_id", pa.int64(), "y.household_id"),
-        ("year", pa.int16(), "y.year"),
-        ("village_id", pa.int64(), "h.village_id"),
-        ("members", pa.int16(), "y.members"),
-        ("net_income_fen", pa.int64(), "y.net_income_fen"),
-        ("per_capita_net_income_fen", pa.int64(), "y.per_capita_net_income_fen"),
-        ("housing_grade", pa.string(), "y.housing_grade"),
-        ("renovation", pa.string(), "y.renovation"),
-        ("renovation_year", pa.int16(), "y.renovation_year"),
-        ("water_litres_per_day", pa.int16(), "y.water_litres_per_day"),
-        ("water_quality_ok", pa.bool_(), "y.water_quality_ok"),
-        ("water_minutes", pa.int16(), "y.water_minutes"),
-        ("water_cut_days", pa.int16(), "y.water_cut_days"),
-        ("water_short_area", pa.bool_(), "y.water_short_area"),
-        ("food_clothing_secure", pa.bool_(), "y.food_clothing_secure"),
-    ],
-    "persons": [
-        ("person_id", pa.int64(), "p.id"),
-        ("birth_date", pa.date32(), "p.birth_date"),
-    ],
-    "persons_yearly": [
-        ("person_id", pa.int64(), "y.person_id"),
-        ("household_id", pa.int64(), "p.household_id"),
-        ("year", pa.int16(), "y.year"),
-        ("school_status", pa.int8(), "CAST(CASE WHEN y.school_status = '' THEN '0' ELSE y.school_status END AS INTEGER)"),
-        ("basic_medical", pa.bool_(), "y.basic_medical"),
-        ("serious_illness_insurance", pa.bool_(), "y.serious_illness_insurance"),
-    ],
-    "status_events": [
-        ("event_id", pa.int64(), "e.id"),
-        ("household_id", pa.int64(), "e.household_id"),
-        ("kind", pa.string(), "e.kind"),
-        ("stage", pa.string(), "e.stage"),
-        ("effective_on", pa.date32(), "e.effective_on"),
-        ("persons", pa.int16(), "e.persons"),
-    ],
+    "villages_yearly": {
+        "village_id": "y.village_id", "year": "y.year", "population": "y.population",
+        "households": "y.households", "has_clinic": "y.has_clinic", "has_qualified_doctor": "y.has_qualified_doctor",
+        "road_hardened": "y.road_hardened", "safe_water": "y.safe_water",
+        "collective_income_fen": "y.collective_income_fen",
+    },
+    "households": {"household_id": "h.id", "village_id": "h.village_id"},
+    "households_yearly": {
+        "household_id": "y.household_id", "year": "y.year", "village_id": "h.village_id", "members": "y.members",
+        "net_income_fen": "y.net_income_fen", "per_capita_net_income_fen": "y.per_capita_net_income_fen",
+        "housing_grade": "y.housing_grade", "renovation": "y.renovation", "renovation_year": "y.renovation_year",
+        "water_litres_per_day": "y.water_litres_per_day", "water_quality_ok": "y.water_quality_ok",
+        "water_minutes": "y.water_minutes", "water_cut_days": "y.water_cut_days",
+        "water_short_area": "y.water_short_area", "food_clothing_secure": "y.food_clothing_secure",
+    },
+    "persons": {"person_id": "p.id", "birth_date": "p.birth_date"},
+    "persons_yearly": {
+        "person_id": "y.person_id", "household_id": "p.household_id", "year": "y.year",
+        "school_status": "CAST(CASE WHEN y.school_status = '' THEN '0' ELSE y.school_status END AS INTEGER)",
+        "basic_medical": "y.basic_medical", "serious_illness_insurance": "y.serious_illness_insurance",
+    },
+    "status_events": {
+        "event_id": "e.id", "household_id": "e.household_id", "kind": "e.kind", "stage": "e.stage",
+        "effective_on": "e.effective_on", "persons": "e.persons",
+    },
 }
+# The one column only the live path reads: the village's row id. Reading it instead of the village's codes
+# spares every large query three joins to the region table; `_place` turns it into the layout's codes.
+LIVE_ONLY = {"village_id": pa.int64()}
 FROM = {
     "villages_yearly": f"FROM {T['VillageYear']} y",
     "households": f"FROM {T['Household']} h",
@@ -92,7 +70,9 @@ FROM = {
 # Where each table's village is, for the scope filter.
 VILLAGE_OF = {"villages_yearly": "y.village_id", "households": "h.village_id", "households_yearly": "h.village_id",
               "persons": "h.village_id", "persons_yearly": "h.village_id", "status_events": "h.village_id"}
-PLACED = ("villages_yearly", "households", "households_yearly")
+_CODES = ("county_code", "township_code", "village_code")
+# The layout's village columns `_place` puts in place of village_id, per table.
+PLACED = {"villages_yearly": (*_CODES, "is_poor_village", "west"), "households": _CODES, "households_yearly": _CODES}
 
 
 def read(*, year: int, region_code: str | None = None, household_ids: list[int] | None = None,
@@ -116,8 +96,22 @@ def read(*, year: int, region_code: str | None = None, household_ids: list[int] 
         if region_code:
             where.append(f"{VILLAGE_OF[name]} IN ({', '.join(str(pk) for pk in villages['id'].to_pylist())})")
         queries[name] = FROM[name] + (" WHERE " + " AND ".join(where) if where else "")
-    fetched = {name: _fetch(COLUMNS[name], source) for name, source in queries.items()}
-    return {name: _place(table, villages) if name in PLACED else table for name, table in fetched.items()}
+    fetched = {name: _fetch(name, source) for name, source in queries.items()}
+    return {name: _as_layout(name, _place(table, villages, PLACED[name]) if name in PLACED else table)
+            for name, table in fetched.items()}
+
+
+def schema(name: str) -> pa.Schema:
+    """The Arrow schema `read` gives a table: the snapshot layout's, narrowed to the columns the live path
+    reads (after `_place`), in the layout's order."""
+    layout = schema_of(name)
+    columns = set(COLUMNS[name]) - set(LIVE_ONLY) | set(PLACED.get(name, ()))
+    return pa.schema([field for field in layout if field.name in columns])
+
+
+def _as_layout(name: str, table: pa.Table) -> pa.Table:
+    target = schema(name)
+    return table.select(target.names).cast(target)
 
 
 def _villages(region_code: str | None) -> pa.Table:
@@ -136,15 +130,12 @@ def _villages(region_code: str | None) -> pa.Table:
     })
 
 
-def _place(table: pa.Table, villages: pa.Table) -> pa.Table:
+def _place(table: pa.Table, villages: pa.Table, columns: tuple[str, ...]) -> pa.Table:
     """Replace village_id by the village's, township's and county's codes (and village flags where the
     snapshot layout has them), as the rules expect."""
     rows = pc.index_in(table["village_id"], value_set=villages["id"])
     placed = table.drop_columns(["village_id"])
-    wanted = ["county_code", "township_code", "village_code"]
-    if "population" in table.column_names:
-        wanted += ["is_poor_village", "west"]
-    for name in wanted:
+    for name in columns:
         placed = placed.append_column(name, pc.take(villages[name], rows))
     return placed
 
@@ -160,8 +151,10 @@ def _prefix(code: str) -> str:
 SEP = "\x1f"  # ASCII unit separator: no value the rules read can contain it
 
 
-def _fetch(columns, source: str) -> pa.Table:
-    exprs = [expr for _, _, expr in columns]
+def _fetch(name: str, source: str) -> pa.Table:
+    layout = schema_of(name)
+    columns = COLUMNS[name]
+    exprs = list(columns.values())
     if connection.vendor == "postgresql":
         sql = (f"COPY (SELECT {', '.join(exprs)} {source}) TO STDOUT "
                f"WITH (FORMAT csv, DELIMITER E'\\x1f', NULL '')")
@@ -177,7 +170,8 @@ def _fetch(columns, source: str) -> pa.Table:
             cursor.execute(f"SELECT group_concat({line}, char(10)) {source}")
             text = cursor.fetchone()[0]
         data = (text + "\n").encode() if text else b""
-    schema = pa.schema([(name, typ) for name, typ, _ in columns])
+    schema = pa.schema([(column, LIVE_ONLY[column] if column in LIVE_ONLY else layout.field(column).type)
+                        for column in columns])
     if not data:
         return schema.empty_table()
     return pacsv.read_csv(

@@ -206,7 +206,7 @@ def chosen_period(asked) -> str:
     try:
         scoring.period_range(asked)
         return asked
-    except Exception:  # noqa: BLE001 — any unreadable ?period= falls back to the latest
+    except Exception:  # any unreadable ?period= falls back to the latest
         return latest_period()
 
 

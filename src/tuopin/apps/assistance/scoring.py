@@ -140,9 +140,9 @@ def gather(period: str) -> dict[tuple[str, int], dict]:
         return out
 
     tasks = (counted_tasks(start, end)
-             .values_list("kind", "status", "due", "closed_on", "opened_on", "owner_unit_id", "owner_cadre_id",
+             .values_list("kind", "status", "due", "closed_on", "owner_unit_id", "owner_cadre_id",
                           "village_id"))
-    for kind, status, due, closed_on, opened_on, unit_id, cadre_id, village_id in tasks.iterator(chunk_size=20_000):
+    for kind, status, due, closed_on, unit_id, cadre_id, village_id in tasks.iterator(chunk_size=20_000):
         closed_by_owner_or_gap = status in (TaskStatus.DONE, TaskStatus.CLOSED_BY_SYNC)
         for subject in subjects(unit_id, cadre_id, village_id):
             c = counts[subject]

@@ -17,22 +17,22 @@ TABLE = "audit_auditevent"
 MESSAGE = "audit records are append-only"
 
 SQLITE_CREATE = [
-    f"CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON {TABLE} "
-    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
-    f"CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON {TABLE} "
-    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
+    (f"CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON {TABLE} "
+     f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"),
+    (f"CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON {TABLE} "
+     f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"),
 ]
 SQLITE_DROP = ["DROP TRIGGER IF EXISTS audit_no_update", "DROP TRIGGER IF EXISTS audit_no_delete"]
 
 POSTGRES_CREATE = [
-    "CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-    f"BEGIN RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'insufficient_privilege'; END $$",
+    ("CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+     f"BEGIN RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'insufficient_privilege'; END $$"),
     f"DROP TRIGGER IF EXISTS audit_no_change ON {TABLE}",
-    f"CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON {TABLE} "
-    "FOR EACH ROW EXECUTE FUNCTION audit_append_only()",
+    (f"CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON {TABLE} "
+     "FOR EACH ROW EXECUTE FUNCTION audit_append_only()"),
     f"DROP TRIGGER IF EXISTS audit_no_truncate ON {TABLE}",
-    f"CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON {TABLE} "
-    "FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()",
+    (f"CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON {TABLE} "
+     "FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()"),
     f"ALTER TABLE {TABLE} ENABLE ALWAYS TRIGGER audit_no_change",
     f"ALTER TABLE {TABLE} ENABLE ALWAYS TRIGGER audit_no_truncate",
 ]

@@ -235,8 +235,6 @@ def _monitoring_rows(reg: Registry) -> list[tuple]:
 
 def headline(reg: Registry) -> dict:
     """Zhenlai's published figures, as this build has them (computed from the rows, not from the targets)."""
-    from tuopin.synth.story import POOR, RETURNED, status_at_end
-
     population = {y: 0 for y in d.YEARS}
     for row in reg.tables["villageyear"][1]:
         population[row[2]] += row[3]
@@ -245,7 +243,7 @@ def headline(reg: Registry) -> dict:
         if h.identified is None:
             continue
         for y in d.YEARS:
-            if status_at_end(h, y) in (POOR, RETURNED):
+            if h.poor_at_end.get(y, False):
                 poor[y] += sum(1 for p in h.members if p.member_in(y))
     exits = [e for h in reg.households for e in h.events if e.kind == "exited" and 2016 <= e.year <= 2018]
     return {

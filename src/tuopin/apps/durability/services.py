@@ -138,7 +138,7 @@ def backup_create(*, actor, out: Path, progress: Progress | None = None) -> Back
         data_sha256 = _sha256(data)
         step()
         manifest = {
-            "format": FORMAT, "engine": connection.vendor, "created": dt.datetime.now(dt.timezone.utc).isoformat(),
+            "format": FORMAT, "engine": connection.vendor, "created": dt.datetime.now(dt.UTC).isoformat(),
             "by": actor.get_username(), "data_file": data.name, "sha256": data_sha256, "size": data.stat().st_size,
             "tables": summary, "evidence": evidence, "administrators": admins,
         }

@@ -32,7 +32,7 @@ class Problem:
     value: str
     reason: str
 
-    def masked(self, unmasked: bool) -> "Problem":
+    def masked(self, unmasked: bool) -> Problem:
         if unmasked:
             return self
         masker = _MASKERS.get(self.column)

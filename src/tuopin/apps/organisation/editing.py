@@ -17,7 +17,7 @@ from tuopin.apps.audit.services import audit_change, diff, snapshot
 from tuopin.apps.geo.models import Level, Region
 from tuopin.common.versioning import locked, stamp
 
-from .models import Cadre, MutualGroup, SharedTrip, SpecialGroup, Unit
+from .models import Cadre, MutualGroup, SharedTrip, SpecialGroup
 from .services import _check_group_members
 
 # The fields a page or an import may change, per record kind; the rest (ids, periods' starts) stay as made.

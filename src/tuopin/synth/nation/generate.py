@@ -60,6 +60,8 @@ def generate(out: str | Path, *, households_total: int, years: tuple[int, ...] =
         raise SynthRefused(f"--households {households_total}: give at least 1")
     if chunk_households < 1:
         raise SynthRefused("the chunk size must be at least 1 household")
+    if not years:
+        raise SynthRefused("no year to write")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise SynthRefused(f"--out {out}: exists and is not an empty folder; name a new folder")
     line_fen = {y: standards.load("000000").poverty_line_fen(y) for y in years}
@@ -102,13 +104,14 @@ def _write(root: Path, geo, chunks, total: int, years, seed: int, chunk_size: in
     for k, (v0, v1) in enumerate(chunks):
         rng = np.random.default_rng([seed, 1, k])
         first_id = int(geo.households[:v0].sum()) + 1
-        chunk, hh_table, events = households.story(geo, v0, v1, first_id, rng)
+        chunk, hh_table, events = households.story(geo, v0, v1, first_id, rng, years)
         person_table, facts = persons.members(geo, chunk, rng)
         school = None
         for year in years:
             writer.write("households_yearly", households.yearly(geo, chunk, year, line_fen[year], rng), year=year)
             py, school = persons.yearly(chunk, facts, year, rng)
             writer.write("persons_yearly", py, year=year)
+        assert school is not None  # generate() refuses an empty `years`
         person_table = person_table.set_column(person_table.schema.get_field_index("school_status"),
                                                "school_status", pa.array(school.astype(np.int8)))
         writer.write("households", hh_table)

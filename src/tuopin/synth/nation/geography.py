@@ -90,9 +90,9 @@ def build(n_households: int, rng: np.random.Generator) -> Geography:
         v_prov.append(np.full(nv, p))
         v_west.append(np.full(nv, west))
     village_code, township_code = np.concatenate(v_code), np.concatenate(v_town)
-    province_idx, west = np.concatenate(v_prov), np.concatenate(v_west)
+    province_idx, village_west = np.concatenate(v_prov), np.concatenate(v_west)
     county_code = (township_code // 10**6) * 10**6
-    poor = rng.random(len(village_code)) < np.where(west, POOR_VILLAGE_SHARE[True], POOR_VILLAGE_SHARE[False])
+    poor = rng.random(len(village_code)) < np.where(village_west, POOR_VILLAGE_SHARE[True], POOR_VILLAGE_SHARE[False])
 
     # Registered households: the province's share of the nation's poor, split over its villages with poor
     # villages weighted up.
@@ -103,7 +103,7 @@ def build(n_households: int, rng: np.random.Generator) -> Geography:
 
     regions = _regions_table(rows, village_code, poor, rng)
     return Geography(regions=regions, village_code=village_code, township_code=township_code,
-                     county_code=county_code, province=province_idx, west=west, poor_village=poor,
+                     county_code=county_code, province=province_idx, west=village_west, poor_village=poor,
                      households=households.astype(np.int64))
 
 

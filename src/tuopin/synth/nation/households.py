@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from tuopin.engine import status as status_rule
 from tuopin.engine.snapshot import HOUSEHOLDS, HOUSEHOLDS_YEARLY, INCOME_LINES, STATUS_EVENTS
 
 from . import dates
@@ -29,7 +31,9 @@ DEATH_SHARE_SINGLE, MISIDENTIFIED_SHARE = 0.08, 0.012
 GAP = {"food": (0.02, 0.001), "housing": (0.06, 0.002), "water": (0.05, 0.004), "medical": (0.03, 0.002),
        "education": (0.015, 0.001)}
 KIND_CODES = ["identified", "exited", "returned", "exited", "monitoring_in", "natural_decrease", "misidentified"]
-STATUS_AFTER = {0: 0, 1: 1, 2: 3, 3: 1, 4: 5, 5: 9, 6: -1}   # event slot -> 脱贫属性 code (-1: not registered)
+# 脱贫属性 code left by the status event kind in force at the end of a year (-1: not registered)
+STATUS_OF_KIND = {"identified": 0, "exited": 1, "returned": 3, "monitoring_in": 5, "natural_decrease": 9,
+                  "misidentified": -1, "risk_removed": 1}
 
 
 @dataclass
@@ -42,13 +46,15 @@ class Chunk:
     members: np.ndarray
     attribute: np.ndarray
     present: dict                  # year -> bool mask: a yearly record exists
-    status: dict                   # year -> 脱贫属性 at the end of the year (-1 none)
+    status: dict                   # year -> 脱贫属性 at the end of the year (-1 none), for the years written
     gaps: dict                     # year -> {indicator: bool mask}
     death_on: np.ndarray           # day number of the sole member's death, or -1
 
 
-def story(geo: Geography, v0: int, v1: int, first_id: int, rng: np.random.Generator):
-    """Households of villages v0..v1 with their status events; returns (Chunk, households, status_events)."""
+def story(geo: Geography, v0: int, v1: int, first_id: int, rng: np.random.Generator, years=(LAST_YEAR,)):
+    """Households of villages v0..v1 with their status events; returns (Chunk, households, status_events).
+
+    The chunk holds the status at the end of `years` (those written) and of LAST_YEAR (the current status)."""
     village = np.repeat(np.arange(v0, v1), geo.households[v0:v1])
     n = len(village)
     hid = first_id + np.arange(n, dtype=np.int64)
@@ -84,14 +90,8 @@ def story(geo: Geography, v0: int, v1: int, first_id: int, rng: np.random.Genera
         (death, dates.in_year(np.minimum(death, LAST_YEAR), 0, 240, rng)),
         (mis, dates.in_year(np.minimum(mis, LAST_YEAR), 150, 270, rng)),
     ]
-    # natural_decrease and misidentified share slot 5/6; exited before a death keeps its date order.
-    status = {}
-    for year in range(FIRST_YEAR, LAST_YEAR + 1):
-        s = np.full(n, -1, dtype=np.int8)
-        for slot, (years, _) in enumerate(slots):
-            s = np.where(years <= year, STATUS_AFTER[slot], s)
-        status[year] = s
     events = _events(hid, members, slots)
+    status = _status(events, first_id, n, {*years, LAST_YEAR})
 
     households = pa.table({
         "household_id": hid, "number": strings(number),
@@ -113,6 +113,23 @@ def story(geo: Geography, v0: int, v1: int, first_id: int, rng: np.random.Genera
                   present=present, status=status, gaps={},
                   death_on=np.where(death < NEVER, slots[5][1], -1))
     return chunk, households, events
+
+
+def _status(events: pa.Table, first_id: int, n: int, years) -> dict:
+    """year -> each household's 脱贫属性 code at the end of the year, by the engine's own rule over the events
+    (asked only for the years needed: at national scale each year is a pass over 60 million events)."""
+    answer = status_rule.at_year_end(events, years)
+    codes = np.array(list(STATUS_OF_KIND.values()), dtype=np.int8)
+    code = codes[pc.index_in(answer["kind_at_end"], pa.array(list(STATUS_OF_KIND))).to_numpy()]
+    row = answer["household_id"].to_numpy() - first_id
+    year = answer["year"].to_numpy()
+    status = {}
+    for y in years:
+        s = np.full(n, -1, dtype=np.int8)
+        at = year == y
+        s[row[at]] = code[at]
+        status[y] = s
+    return status
 
 
 def _events(hid, members, slots) -> pa.Table:

@@ -53,7 +53,8 @@ def start_worker(nice: int, idle: bool = False) -> subprocess.Popen:
     # Its own process group: a Ctrl-C at the terminal reaches this process only, which asks each worker once. Not
     # its own session: with the kernel's autogroups a new session would be scheduled apart, where its priority
     # would no longer yield to gunicorn's workers. Threads it starts (DuckDB's, Arrow's) inherit the priority.
-    return subprocess.Popen(worker_argv(), env=env, process_group=0, preexec_fn=lower if nice or idle else None)
+    # Popen has no option for nice or SCHED_IDLE, hence preexec_fn; the supervisor starts no thread before it.
+    return subprocess.Popen(worker_argv(), env=env, process_group=0, preexec_fn=lower if nice or idle else None)  # noqa: PLW1509
 
 
 def supervise(main: subprocess.Popen | None, processes: int, nice: int, idle: bool = False) -> int:

@@ -109,7 +109,7 @@ def _format(column: L.Column, values: list[Any]) -> list[Any]:
 
 
 def _cell(column: L.Column, value: Any) -> Any:
-    if value is None or value == "" and column.header not in _BLANK_IS_A_CODE:
+    if value is None or (value == "" and column.header not in _BLANK_IS_A_CODE):
         return None
     out = column.fmt(value)
     if out == "":

@@ -148,7 +148,7 @@ def _parse_column(parsed: ParsedFile, column: L.Column) -> list[Any]:
     raws = parsed.raw[column.header]
     memo = {raw: _parse_one(column, raw) for raw in set(raws)}
     out = list(map(memo.__getitem__, raws))
-    per_row_required = column.required and column.level not in HOUSEHOLD_LEVELS or column.header == "户编号"
+    per_row_required = (column.required and column.level not in HOUSEHOLD_LEVELS) or column.header == "户编号"
     failed = any(type(v) is _Failed for v in memo.values())
     blank = per_row_required and None in memo.values()
     if failed or blank:

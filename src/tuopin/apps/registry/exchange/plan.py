@@ -170,7 +170,7 @@ class _Planner:
     # The file's villages are asked about in one query each (few parameters); keys not found there (a
     # household that moved in, a new one) are then looked up by key in chunks.
 
-    def _households(self) -> "Records":
+    def _households(self) -> Records:
         fields = ("id", "number", *HOUSEHOLD_FIELDS)
         wanted = self.p.households
         out = Records(fields)
@@ -180,7 +180,7 @@ class _Planner:
             out.take(Household.objects.filter(number__in=part).values_list(*fields), 1)
         return out
 
-    def _persons(self) -> "Records":
+    def _persons(self) -> Records:
         numbers = {n for n in self.col["人编号"] if n is not None}
         person_fields = [f for f in PERSON_FIELDS if f != "household"]
         query = ("id", "number", "household_id", "household__number", *person_fields)
@@ -287,7 +287,7 @@ class _Planner:
                        .values("household_id").annotate(y=Max("year")).values_list("household_id", "y"))
         return out
 
-    def _years(self, model, key: str, village_path: str, ids: list[int], fields: tuple[str, ...]) -> "Records":
+    def _years(self, model, key: str, village_path: str, ids: list[int], fields: tuple[str, ...]) -> Records:
         wanted, year = set(ids), self.plan.year
         out = Records(("id", key, *fields))
         for part in chunks(self.villages):

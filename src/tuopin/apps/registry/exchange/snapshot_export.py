@@ -8,19 +8,17 @@ dates, down to what the school-age rule needs (masking.birth_date_for_rules, dec
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
 import pyarrow as pa
 
-from tuopin import rules, standards
+from tuopin import standards
 from tuopin.apps.accounts.scoping import regions_visible_to
 from tuopin.apps.audit.context import note_read
 from tuopin.apps.geo.models import LEVEL_DEPTH, Level, VillageYear
 from tuopin.common.masking import birth_date_for_rules, mask_id
-from tuopin.engine import duckdb_runner
-from tuopin.engine import derived
+from tuopin.engine import derived, status
 from tuopin.engine import snapshot as snap
 
 from .. import choices as c
@@ -126,19 +124,14 @@ def _birth_date_for_rules():
 def _status_at_year_end(events: pa.Table, years: set[int]):
     """status(household, Y) for the exported yearly rows, from the engine's own rule (household_status.sql)
     over the exported events, so the column and the assessment cannot disagree."""
-    con = duckdb_runner.session()
-    con.register("status_events", events)
-    kinds = {}
-    for year in years:
-        sql = rules.render("household_status", {"year_end": rules.literal(dt.date(year, 12, 31)),
-                                                "previous_year_end": rules.literal(dt.date(year - 1, 12, 31))})
-        kinds.update(((hid, year), kind) for hid, kind in con.sql(f"SELECT household_id, kind_at_end FROM ({sql})").fetchall())
-    con.close()
+    answer = status.at_year_end(events, years)
+    kinds = dict(zip(zip(answer["household_id"].to_pylist(), answer["year"].to_pylist()),
+                     answer["kind_at_end"].to_pylist()))
 
-    def status(household_id: int, year: int) -> int | None:
+    def status_of(household_id: int, year: int) -> int | None:
         kind = kinds.get((household_id, year))
         return _int(c.STATUS_AFTER_EVENT[kind]) if kind else None
-    return status
+    return status_of
 
 
 def write_parquet(*, user, out: Path, year: int | None, unmasked: bool, region=None) -> dict:
