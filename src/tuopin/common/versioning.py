@@ -4,6 +4,9 @@ with StaleEdit, which says who saved the record last and when; `stamp` moves the
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -17,10 +20,11 @@ class Versioned(models.Model):
     `db_default` lets those loaders insert rows without naming these columns. `updated_by` has no index: nothing
     looks records up by their last editor."""
 
-    version = models.PositiveIntegerField(default=1, db_default=1)
-    updated_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", db_index=False)
+    version: models.PositiveIntegerField[int, int] = models.PositiveIntegerField(default=1, db_default=1)
+    updated_at: models.DateTimeField[dt.datetime | None, dt.datetime | None] = models.DateTimeField(
+        null=True, blank=True, default=timezone.now)
+    updated_by: models.ForeignKey[Any, Any] = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
 
     class Meta:
         abstract = True
