@@ -13,6 +13,7 @@ from tuopin.apps.audit.selectors import as_row
 from tuopin.apps.registry import services
 from tuopin.apps.registry.models import HouseholdYear, Person
 from tuopin.common import idnumber
+from tuopin.web.form_errors import add_errors
 from tuopin.web.forms import HouseholdYearForm
 
 pytestmark = pytest.mark.django_db
@@ -79,8 +80,8 @@ def test_service_errors_land_on_the_yuan_field():
     user = type("U", (), {"may_see_id_numbers": True})()
     form = HouseholdYearForm({"version": "1"}, instance=record, user=user)
     form.is_valid()
-    form.add_service_errors(ValidationError({"wage_income_fen": "an income line cannot be negative",
-                                             "elsewhere": "refused"}))
+    add_errors(form, ValidationError({"wage_income_fen": "an income line cannot be negative",
+                                   "elsewhere": "refused"}))
     assert form.errors["wage_income_yuan"][-1] == "an income line cannot be negative"
     assert "refused" in form.non_field_errors()
 

@@ -4,8 +4,6 @@ with `source="api"`. Out of scope is 404; a role that does not work on tasks or 
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import BooleanField, Case, When
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -23,8 +21,6 @@ from tuopin.apps.assistance.models import Task, TaskEvent, TaskStatus, Visit
 from tuopin.apps.assistance.visits import FollowUp
 from tuopin.apps.organisation.models import Cadre
 from tuopin.apps.registry.models import Household
-
-from tuopin.apps.registry.services import StaleEdit
 
 from .base import ConflictSerializer, ScopedReadViewSet
 from .filters import Param, region_params
@@ -106,10 +102,6 @@ class VisitCreateSerializer(serializers.Serializer):
     follow_ups = FollowUpSerializer(many=True, required=False)
 
 
-def _as_drf(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(serializers.as_serializer_error(exc))
-
-
 @extend_schema_view(
     list=extend_schema(summary="Tasks (任务) in the account's scope, soonest due first"),
     retrieve=extend_schema(summary="One task with its history", responses={200: TaskDetailSerializer,
@@ -162,17 +154,9 @@ class TaskViewSet(ScopedReadViewSet):
             raise PermissionDenied("Your role does not work on tasks.")
         form = TaskCompleteSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        try:
-            services.task_complete(task=task, by=request.user, text=form.validated_data.get("text", ""),
-                                   photo=form.validated_data.get("photo"), version=form.validated_data["version"],
-                                   source="api")
-        except StaleEdit as exc:
-            return Response({"detail": str(exc), "current_version": exc.instance.version},
-                            status=status.HTTP_409_CONFLICT)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
-        except DjangoValidationError as exc:
-            raise _as_drf(exc) from None
+        services.task_complete(task=task, by=request.user, text=form.validated_data.get("text", ""),
+                               photo=form.validated_data.get("photo"), version=form.validated_data["version"],
+                               source="api")
         fresh = self.get_queryset().prefetch_related("events").get(pk=task.pk)
         return Response(TaskDetailSerializer(fresh, context=self.get_serializer_context()).data)
 
@@ -217,14 +201,9 @@ class VisitViewSet(mixins.CreateModelMixin, ScopedReadViewSet):
             raise NotFound("No such household in your scope.")
         cadre = self._cadre(user, data.get("cadre"), household)
         follow_ups = [FollowUp(f["title"], f.get("due")) for f in data.get("follow_ups", [])]
-        try:
-            visit = services.visit_record(household=household, cadre=cadre, on=data.get("on") or timezone.localdate(),
-                                          by=user, found=data.get("found", ""), done=data.get("done", ""),
-                                          follow_ups=follow_ups, source="api")
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
-        except DjangoValidationError as exc:
-            raise _as_drf(exc) from None
+        visit = services.visit_record(household=household, cadre=cadre, on=data.get("on") or timezone.localdate(),
+                                      by=user, found=data.get("found", ""), done=data.get("done", ""),
+                                      follow_ups=follow_ups, source="api")
         return Response(VisitSerializer(visit, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
 

@@ -1,5 +1,5 @@
-"""What every registry endpoint shares: the scoped queryset, paging, the write permission, the mapping of
-service errors to HTTP, and the audit of refused writes.
+"""What every registry endpoint shares: the scoped queryset, paging, the write permission and the audit of
+refused writes (the service errors become HTTP answers in `errors.py`).
 
 Views stay thin: reads start from `tuopin.apps.accounts.scoping` (so an object outside the account's scope
 is a 404, on lists and details alike) and writes call the registry services with `source="api"`.
@@ -7,33 +7,18 @@ is a 404, on lists and details alike) and writes call the registry services with
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
-from tuopin.apps.accounts.permissions import Action, Refused, may
+from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.audit.services import audit_event
-from tuopin.apps.durability.busy import RETRY_AFTER_SECONDS, database_busy
-from tuopin.apps.registry.services import StaleEdit
 from tuopin.common.params import BadId, parse_id
 
 from .filters import ParamFilter
-
-
-def exception_handler(exc, context):
-    """DRF's handler, plus: a database busy with another writer (an import) is 503 with Retry-After, and nothing
-    was written (decision 1141)."""
-    if database_busy(exc):
-        return Response({"detail": _("The database is busy with another change (an import, most likely). Nothing "
-                                     "was saved. Try again in a few seconds.")},
-                        status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
-    return drf_exception_handler(exc, context)
 
 
 class RegistryPagination(LimitOffsetPagination):
@@ -86,13 +71,17 @@ class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return qs.select_related(*self.related) if self.related else qs
 
     def permission_denied(self, request, message=None, code=None):
-        # A refused write by a signed-in account is worth a line in the audit trail (ASVS V16: failed authz).
+        self.audit_refusal(request, message)
+        super().permission_denied(request, message=message, code=code)
+
+    def audit_refusal(self, request, message) -> None:
+        """A refused write by a signed-in account is worth a line in the audit trail (ASVS V16: failed authz);
+        refusals raised by a service reach here through `errors.exception_handler`."""
         if request.user and request.user.is_authenticated and request.method not in SAFE_METHODS:
             audit_event(actor=request.user, action="refused", source="api",
                         entity=self.model._meta.label_lower if self.model is not None else "",
                         entity_id=str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")),
                         summary=f"{request.method} {request.path}: {message or 'permission denied'}")
-        super().permission_denied(request, message=message, code=code)
 
 
 class EditMixin:
@@ -110,14 +99,6 @@ class EditMixin:
         form.is_valid(raise_exception=True)
         changes = dict(form.validated_data)
         version = changes.pop("version")
-        try:
-            updated = self.edit(instance, version=version, by=request.user, changes=changes)
-        except StaleEdit as exc:
-            return Response({"detail": str(exc), "current_version": exc.instance.version},
-                            status=status.HTTP_409_CONFLICT)
-        except Refused as exc:
-            self.permission_denied(request, message=exc.reason)
-        except DjangoValidationError as exc:
-            raise ValidationError(serializers.as_serializer_error(exc)) from None
+        updated = self.edit(instance, version=version, by=request.user, changes=changes)
         fresh = self.get_queryset().get(pk=updated.pk)
         return Response(self.get_serializer(fresh).data)

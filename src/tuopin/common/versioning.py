@@ -1,12 +1,33 @@
-"""Optimistic locking: an edit names the version it read, a stale one is refused with StaleEdit, which says
-who saved the record last and when (decision 0906). The registry's services raise the same StaleEdit; tasks,
-pairings, work teams, 1×5 groups and war zones lock through `locked` and `stamp`."""
+"""Optimistic locking, the one mechanism for every record people edit (decision 0906): the record carries
+`version` and who saved it when (`Versioned`); an edit names the version it read, `locked` refuses a stale one
+with StaleEdit, which says who saved the record last and when; `stamp` moves the version on."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
 from django.utils import timezone
 
-__all__ = ["StaleEdit", "locked", "stamp"]
+__all__ = ["StaleEdit", "Versioned", "locked", "stamp"]
+
+
+class Versioned(models.Model):
+    """`version` and who saved it when. `updated_at` starts at creation and moves only with the version, so it
+    always dates the version shown; null `updated_*` means "as loaded in bulk" (synth, imports, the sync), and
+    `db_default` lets those loaders insert rows without naming these columns. `updated_by` has no index: nothing
+    looks records up by their last editor."""
+
+    version: models.PositiveIntegerField[int, int] = models.PositiveIntegerField(default=1, db_default=1)
+    updated_at: models.DateTimeField[dt.datetime | None, dt.datetime | None] = models.DateTimeField(
+        null=True, blank=True, default=timezone.now)
+    updated_by: models.ForeignKey[Any, Any] = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
+
+    class Meta:
+        abstract = True
 
 
 class StaleEdit(Exception):
@@ -19,7 +40,7 @@ class StaleEdit(Exception):
             f"This record was changed by {who} at {when} (version {instance.version}, you edited version "
             f"{read_version}); reload it and apply your change again."
         )
-        self.instance = instance
+        self.instance, self.read_version = instance, read_version
 
 
 def locked(model, pk: int, version: int | None):

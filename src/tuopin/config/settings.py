@@ -205,7 +205,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "tuopin.api.base.exception_handler",  # a busy database: 503 (decision 1141)
+    "EXCEPTION_HANDLER": "tuopin.api.errors.exception_handler",  # service errors → 409, 403, 400; busy → 503
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "tuopin API",

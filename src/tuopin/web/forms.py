@@ -1,6 +1,6 @@
 """Forms of the edit pages. They validate input and translate it for the services; they write nothing.
 
-Each form carries the `version` it read (optimistic locking, see registry.services.StaleEdit), takes money
+Each form carries the `version` it read (optimistic locking, see common.versioning), takes money
 in yuan and hands the services fen, and never shows an ID or phone number the account may not see: such a
 field starts empty and keeps the stored value unless a new one is typed. The fields only parse what is typed
 (a number, a date, a choice); ranges, patterns and the formula guard are the registry's validation layer,
@@ -22,6 +22,7 @@ from tuopin.common.masking import mask_birth_date, mask_id, mask_phone
 from tuopin.common.money import fen_to_yuan
 from tuopin.common.params import BadYear, parse_year
 
+from .form_errors import add_errors
 from .labels import MONEY_LABELS, choices
 
 NO_VALUE = pgettext_lazy("empty choice", "—")
@@ -102,7 +103,7 @@ class VersionedForm(forms.Form):
         try:
             cleaned = validation.clean(self.rules, values)
         except ValidationError as exc:
-            self.add_service_errors(exc)
+            add_errors(self, exc)
             cleaned = {k: v for k, v in values.items() if k not in exc.message_dict}
         data.update(cleaned)
         record = {**self.current(), **cleaned}
@@ -118,14 +119,9 @@ class VersionedForm(forms.Form):
     def record_errors(self, record: dict) -> None:
         """The rules that look at more than one field; subclasses add theirs."""
 
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """Put a service's ValidationError next to the field it names (money fields under their yuan twin)."""
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc.messages)
-            return
-        for name, messages in exc.message_dict.items():
-            target = yuan_name(name) if name in self.money_fields else name
-            self.add_error(target if target in self.fields else None, messages)
+    def field_for(self, name: str) -> str:
+        """The field a service refusal naming `name` goes next to (money fields: their yuan twin)."""
+        return yuan_name(name) if name in self.money_fields else name
 
 
 class HouseholdForm(VersionedForm):  # 户基本信息

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from tuopin.apps.organisation.models import Tracked
+from tuopin.common.versioning import Versioned
 
 
 class Level(models.TextChoices):  # the six levels of responsibility lists
@@ -23,7 +23,7 @@ class TaskStatus(models.TextChoices):
     HANDED_OVER = "handed", "已移交"
 
 
-class ResponsibilityItem(Tracked):  # 责任清单事项: edited on its page, so versioned (decision 1222)
+class ResponsibilityItem(Versioned):  # 责任清单事项: edited on its page, so versioned (decision 1222)
     level = models.CharField(max_length=20, choices=Level.choices)
     region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+")
     owner_unit = models.ForeignKey("organisation.Unit", null=True, blank=True, on_delete=models.PROTECT)
@@ -36,7 +36,7 @@ class ResponsibilityItem(Tracked):  # 责任清单事项: edited on its page, so
     created_at = models.DateTimeField(null=True, blank=True)
 
 
-class Task(models.Model):  # 任务: "4+4" templates and tasks made from gaps
+class Task(Versioned):  # 任务: "4+4" templates and tasks made from gaps; the sync leaves `updated_by` empty
     kind = models.CharField(max_length=20, help_text="unit4 / cadre4 / gap / visit_followup / rectification")
     template = models.CharField(max_length=40, blank=True)
     household = models.ForeignKey("registry.Household", null=True, blank=True, on_delete=models.PROTECT,
@@ -50,11 +50,6 @@ class Task(models.Model):  # 任务: "4+4" templates and tasks made from gaps
     due = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN, db_index=True)
     closed_on = models.DateField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
-    # Who saved the current version and when (null: as generated; the sync leaves `updated_by` empty).
-    updated_at = models.DateTimeField(null=True, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", db_index=False)
     # The identity a generated task is found again by: "gap|<household>|<indicator>|u<unit>" (or c<cadre>),
     # "unit4|<year>|<pairing>|<template>" … — re-running a generator or the sync never duplicates a task.
     key = models.CharField(max_length=96, null=True, blank=True, unique=True)

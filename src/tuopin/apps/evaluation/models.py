@@ -4,10 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from tuopin.apps.organisation.models import Tracked
+from tuopin.common.versioning import Versioned
 
 
-class EvaluationRound(Tracked):  # the survey is edited: optimistic locking
+class EvaluationRound(Versioned):  # the survey is edited: optimistic locking
     name = models.CharField(max_length=80)
     held_in = models.PositiveSmallIntegerField(help_text="year the round is held (Y+1)")
     data_year = models.PositiveSmallIntegerField(help_text="year of the data evaluated (Y)")
@@ -42,7 +42,7 @@ class Finding(models.TextChoices):
     OMITTED = "omitted", "漏评"
 
 
-class SampledHousehold(Tracked):  # the finding is edited: optimistic locking
+class SampledHousehold(Versioned):  # the finding is edited: optimistic locking
     round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="households")
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=16, choices=SampleKind.choices)

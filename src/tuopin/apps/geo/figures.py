@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.accounts.scoping import regions_visible_to
 from tuopin.apps.audit.services import audit_batch
+from tuopin.common.versioning import stamp
 
 from .models import Level, Region, VillageYear
 
@@ -135,13 +136,12 @@ def village_figures_load(*, year: int, by, path: str | Path | None = None, conte
     for village, values in rows:
         record = existing.get(village.pk)
         if record is None:
-            VillageYear.objects.create(village=village, year=year, **values)
+            VillageYear.objects.create(village=village, year=year, updated_by=by, **values)
             created += 1
         elif any(getattr(record, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(record, k, v)
-            record.version += 1
-            record.save()
+            record.save(update_fields=[*values, *stamp(record, by)])
             updated += 1
         else:
             unchanged += 1

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tuopin.common.versioning import Versioned
+
 
 class Level(models.TextChoices):
     PROVINCE = "province", _("province")
@@ -54,7 +56,7 @@ class Region(models.Model):  # 行政区划
         return list(reversed(chain))
 
 
-class VillageYear(models.Model):  # 村年度信息: the denominator and the village exit facts
+class VillageYear(Versioned):  # 村年度信息: the denominator and the village exit facts
     village = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="years")
     year = models.PositiveSmallIntegerField()
     population = models.PositiveIntegerField(help_text="rural registered population (农村户籍人口)")
@@ -64,7 +66,6 @@ class VillageYear(models.Model):  # 村年度信息: the denominator and the vil
     road_hardened = models.BooleanField(default=False)  # 通硬化路
     safe_water = models.BooleanField(default=False)  # 安全饮水全覆盖
     collective_income_fen = models.BigIntegerField(default=0)  # 村集体经济收入
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["village", "year"], name="village_year_unique")]

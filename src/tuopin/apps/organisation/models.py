@@ -1,24 +1,11 @@
 """Organisation: units, cadres, the leading group, war zones, work teams, pairings, 1×5 mutual groups."""
 
-from django.conf import settings
 from django.db import models
 
-
-class Tracked(models.Model):
-    """Optimistic locking (as registry.Versioned): an edit names the version it read; a stale one is refused with
-    who saved the record last and when. Null `updated_*` means "as created or imported in bulk"; `db_default`
-    lets the bulk loaders (synth, imports) insert rows without naming these columns."""
-
-    version = models.PositiveIntegerField(default=1, db_default=1)
-    updated_at = models.DateTimeField(null=True, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", db_index=False)
-
-    class Meta:
-        abstract = True
+from tuopin.common.versioning import Versioned
 
 
-class Period(Tracked):
+class Period(Versioned):
     """A responsibility that holds from `start` to `end` (open-ended while `end` is empty)."""
 
     start = models.DateField()
@@ -35,7 +22,7 @@ class UnitKind(models.TextChoices):
     TOWNSHIP = "township", "乡镇"
 
 
-class Unit(Tracked):  # 单位
+class Unit(Versioned):  # 单位
     name = models.CharField(max_length=80, unique=True)
     kind = models.CharField(max_length=16, choices=UnitKind.choices)
     # Departments hold social data and receive the gaps of their domain (education, health …).
@@ -50,7 +37,7 @@ class Unit(Tracked):  # 单位
         return self.name
 
 
-class Cadre(Tracked):  # 干部
+class Cadre(Versioned):  # 干部
     name = models.CharField(max_length=32)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cadres")
     post = models.CharField("职务", max_length=40, blank=True)
@@ -64,7 +51,7 @@ class Cadre(Tracked):  # 干部
         return f"{self.name}（{self.unit}）"
 
 
-class SpecialGroup(Tracked):  # 专项小组 of the leading group (领导小组)
+class SpecialGroup(Versioned):  # 专项小组 of the leading group (领导小组)
     name = models.CharField(max_length=60, unique=True)
     # The leading group itself (领导小组) is kept as one row of this table, marked: it has a leader (组长), a deputy
     # and member units like the special groups it sets up (decision 1221).
@@ -83,7 +70,7 @@ class SpecialGroup(Tracked):  # 专项小组 of the leading group (领导小组)
         return self.name
 
 
-class WarZone(Tracked):  # 战区: one per rural township
+class WarZone(Versioned):  # 战区: one per rural township
     township = models.OneToOneField("geo.Region", on_delete=models.PROTECT, related_name="war_zone")
     # Jointly responsible commanders (捆绑同责): the county leader in charge and the Party secretary.
     county_leader = models.ForeignKey(Cadre, null=True, on_delete=models.PROTECT, related_name="zones_led")
@@ -114,7 +101,7 @@ class CadreHouseholdPairing(Period):  # 干部包户 (帮扶责任人)
         indexes = [models.Index(fields=["cadre", "end"]), models.Index(fields=["household", "end"])]
 
 
-class MutualGroup(Tracked):  # "1×5": five cadres, one vehicle
+class MutualGroup(Versioned):  # "1×5": five cadres, one vehicle
     name = models.CharField(max_length=60)
     township = models.ForeignKey("geo.Region", null=True, on_delete=models.PROTECT, related_name="+")
     vehicle = models.CharField("车辆", max_length=20, blank=True)
@@ -127,7 +114,7 @@ class MutualGroup(Tracked):  # "1×5": five cadres, one vehicle
         return self.name
 
 
-class SharedTrip(Tracked):  # 1×5 联合走访: the group goes out together in its vehicle
+class SharedTrip(Versioned):  # 1×5 联合走访: the group goes out together in its vehicle
     group = models.ForeignKey(MutualGroup, on_delete=models.PROTECT, related_name="trips")
     on = models.DateField()
     villages = models.ManyToManyField("geo.Region", blank=True, related_name="+")

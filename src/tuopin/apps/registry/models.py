@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from tuopin.apps.audit.context import ReadAudited
+from tuopin.common.versioning import Versioned
 
 from . import choices as c
 
@@ -26,19 +27,6 @@ MONEY_FIELDS = (
 
 # Household, Person and their yearly records are personal data: each instance loaded while a request is served
 # is recorded in that request's `read` audit event (ReadAudited, decision 1152).
-class Versioned(models.Model):
-    """Optimistic locking: every edit names the version it read; a stale one is refused."""
-
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        abstract = True
-
-
 class Household(ReadAudited, Versioned):  # 户
     number = models.CharField("户编号", max_length=24, unique=True)
     village = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="households")

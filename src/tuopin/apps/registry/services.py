@@ -9,12 +9,13 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.services import audit_change, diff, snapshot
 from tuopin.common import idnumber
-from tuopin.common.versioning import StaleEdit
+from tuopin.common.versioning import StaleEdit, locked, stamp  # noqa: F401  StaleEdit: callers catch it from here
 
 from . import choices as c
 from . import id_refusals, validation
@@ -72,14 +73,6 @@ def check_id_number(*, raw: object, sex: str | None = None, birth_date: dt.date 
     return parsed.value
 
 
-def _locked(model, pk: int, version: int):
-    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer join to updated_by.
-    instance = model.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=pk)
-    if instance.version != version:
-        raise StaleEdit(instance, version)
-    return instance
-
-
 def _apply(instance, fields: dict, allowed: tuple[str, ...], rules: dict) -> dict:
     """Check the fields against the validation layer's rules and set them (normalised) on the instance."""
     unknown = set(fields) - set(allowed)
@@ -97,8 +90,7 @@ def _save(instance, before: dict, fields: dict, *, by, source: str, summary: str
     if not changes:
         return instance
     instance.full_clean(validate_unique=False, validate_constraints=False)
-    instance.version += 1
-    instance.updated_by = by
+    stamp(instance, by)
     instance.save()
     audit_change(actor=by, action="update", instance=instance, changes=changes, source=source, summary=summary)
     return instance
@@ -114,7 +106,7 @@ def _check_person(person: Person) -> None:
 
 @transaction.atomic
 def household_update(*, household: Household, version: int, by, source: str = "web", **fields) -> Household:
-    instance = _locked(Household, household.pk, version)
+    instance = locked(Household, household.pk, version)
     require(by, Action.EDIT_REGISTRY, instance)
     before = _apply(instance, fields, HOUSEHOLD_EDITABLE, validation.HOUSEHOLD)
     return _save(instance, before, fields, by=by, source=source, summary=f"household {instance.number}")
@@ -130,7 +122,7 @@ def person_update(*, person: Person, version: int, by, source: str = "web", **fi
 
 @transaction.atomic
 def _person_update(*, person: Person, version: int, by, source: str, **fields) -> Person:
-    instance = _locked(Person, person.pk, version)
+    instance = locked(Person, person.pk, version)
     require(by, Action.EDIT_REGISTRY, instance.household)
     if fields.get("id_number") and "birth_date" not in fields:
         # GB 11643: the number carries the birth date, so a corrected number brings its own. It is the only
@@ -154,7 +146,7 @@ def _person_update(*, person: Person, version: int, by, source: str, **fields) -
 @transaction.atomic
 def household_year_update(*, record: HouseholdYear, version: int, by, source: str = "web",
                           **fields) -> HouseholdYear:
-    instance = _locked(HouseholdYear, record.pk, version)
+    instance = locked(HouseholdYear, record.pk, version)
     require(by, Action.EDIT_YEARLY_RECORD, instance.household)
     derived = ("net_income_fen", "per_capita_net_income_fen")
     before = snapshot(instance, derived) | _apply(instance, fields, HOUSEHOLD_YEAR_EDITABLE, validation.HOUSEHOLD_YEAR)
@@ -222,8 +214,7 @@ def status_event_record(*, household: Household, kind: str, year: int, effective
     )
     before = snapshot(household, CACHED_STATUS_FIELDS)
     if _apply_announced_status(household, kind=kind, year=year):
-        household.version += 1
-        household.updated_by = by
+        stamp(household, by)
         household.save()
         audit_change(actor=by, action=f"event:{kind}", instance=household, source=source,
                      changes=diff(before, snapshot(household, before)), summary=reason or kind)
@@ -243,8 +234,7 @@ def person_leave(*, person: Person, on: dt.date, reason: str, by, source: str = 
         raise ValidationError(_("%(name)s has already left the household") % {"name": person.name})
     before = snapshot(person, ("active", "left_on", "left_reason"))
     person.active, person.left_on, person.left_reason = False, on, reason
-    person.version += 1
-    person.updated_by = by
+    stamp(person, by)
     person.save()
     audit_change(actor=by, action="leave", instance=person, changes=diff(before, snapshot(person, before)),
                  source=source, summary=reason)
@@ -294,7 +284,8 @@ def household_merge(*, source_household: Household, into: Household, by, on: dt.
     moved = list(source_household.members.filter(active=True).values_list("number", flat=True))
     source_household.members.filter(active=True).update(household=into, relation=c.Relation.OTHER)
     Household.objects.filter(pk=source_household.pk).update(merged_into=into, closed=True,
-                                                            version=source_household.version + 1)
+                                                            version=source_household.version + 1, updated_by=by,
+                                                            updated_at=timezone.now())
     audit_change(actor=by, action="merge", instance=source_household, source=source,
                  changes={"merged_into": [None, into.number], "members": [moved, []]},
                  summary=f"merged into {into.number}")

@@ -26,6 +26,7 @@ from tuopin.apps.organisation.models import Cadre, Unit
 
 from .. import audit_labels
 from ..access import forbidden
+from .actions import run
 
 
 def _only(request, action: str) -> None:
@@ -67,11 +68,8 @@ def account_disable(request, pk: int):
     _only(request, Action.DISABLE_ACCOUNT)
     target = get_object_or_404(User, pk=pk)
     if target.is_active:
-        try:
-            services.account_disable(account=target, by=request.user)
-        except Refused as exc:
-            raise forbidden(request, entity="accounts.user", entity_id=pk) from exc
-        messages.success(request, _("Account disabled; its sessions have ended."))
+        run(request, lambda: services.account_disable(account=target, by=request.user), entity="accounts.user",
+            entity_id=pk, done=_("Account disabled; its sessions have ended."))
     return redirect("web:admin_accounts")
 
 

@@ -39,7 +39,9 @@ from tuopin.standards import load as load_standards
 from ..access import forbidden, not_found
 from ..documents.pdf import render_pdf
 from ..forms import AreaProposeForm, AreaStageForm, ObjectionForm, ResolveForm
-from .objections import form_errors, objection_posted, resolution_posted
+from ..form_errors import one_line
+from .actions import run
+from .objections import objection_posted, resolution_posted
 from ..params import asked_year, this_year
 
 S = AreaStage
@@ -156,17 +158,16 @@ def area_exit_propose(request):
     if not may(user, Action.PROPOSE_AREA_EXIT, kind):
         raise forbidden(request, entity="registry.areaexit", entity_id=target.pk)
     if not form.is_valid():
-        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": form_errors(form)})
+        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": one_line(form)})
         return redirect(LIST_PAGE[kind])
     data = form.cleaned_data
-    try:
-        procedure = services.area_exit_propose(region=target, year=data["year"], by=user, on=data["on"],
-                                               note=data["note"], by_name=data["by_name"])
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
+    outcome = run(request, lambda: services.area_exit_propose(region=target, year=data["year"], by=user, on=data["on"],
+                                                              note=data["note"], by_name=data["by_name"]),
+                  entity="registry.areaexit", entity_id=target.pk,
+                  done=_("The application of %(name)s is recorded.") % {"name": target.name})
+    if not outcome:
         return redirect(f"{reverse(LIST_PAGE[kind])}?year={data['year']}")
-    messages.success(request, _("The application of %(name)s is recorded.") % {"name": target.name})
-    return redirect("web:area_exit", pk=procedure.pk)
+    return redirect("web:area_exit", pk=outcome.value.pk)
 
 
 # --- one procedure ---------------------------------------------------------------------------------------------
@@ -225,20 +226,17 @@ def area_exit_advance(request, pk: int):
         raise forbidden(request, entity="registry.areaexit", entity_id=pk)
     form = AreaStageForm(request.POST, stage=stage, rounds=_rounds(procedure))
     if not form.is_valid():
-        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": form_errors(form)})
+        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": one_line(form)})
         return redirect("web:area_exit", pk=pk)
     data = form.cleaned_data
     passed = request.POST.get("decision") != "refuse"
-    try:
-        services.area_exit_advance(procedure=procedure, stage=stage, by=user, on=data["on"], passed=passed,
-                                   note=data["note"], ends_on=data.get("ends_on"), by_name=data["by_name"],
-                                   evaluation_round=data.get("evaluation_round"))
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    else:
-        label = _stage_label(stage)
-        messages.success(request, (_("%(stage)s recorded.") if passed else _("Sent back at %(stage)s."))
-                         % {"stage": label})
+    label = _stage_label(stage)
+    run(request, lambda: services.area_exit_advance(procedure=procedure, stage=stage, by=user, on=data["on"],
+                                                    passed=passed, note=data["note"], ends_on=data.get("ends_on"),
+                                                    by_name=data["by_name"],
+                                                    evaluation_round=data.get("evaluation_round")),
+        entity="registry.areaexit", entity_id=pk,
+        done=(_("%(stage)s recorded.") if passed else _("Sent back at %(stage)s.")) % {"stage": label})
     return redirect("web:area_exit", pk=pk)
 
 

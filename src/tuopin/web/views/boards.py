@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from tuopin.apps.geo.models import Level, Region
 from ..access import forbidden, not_found
 from ..params import asked_year
 from ..task_forms import ProposalForm, VetoForm
+from .actions import run
 
 BOARD_ROWS = 50
 
@@ -159,14 +159,8 @@ def assessment_propose(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Write the proposal."))
         return redirect(_back(request, assessment))
-    try:
-        services.assessment_propose(assessment=assessment, text=form.cleaned_data["text"], by=request.user)
-    except PermissionDenied:
-        raise forbidden(request, entity="assistance.assessment", entity_id=pk) from None
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    else:
-        messages.success(request, _("Proposal recorded."))
+    run(request, lambda: services.assessment_propose(assessment=assessment, text=form.cleaned_data["text"], by=request.user),
+        entity="assistance.assessment", entity_id=pk, done=_("Proposal recorded."))
     return redirect(_back(request, assessment))
 
 
@@ -178,12 +172,6 @@ def assessment_veto(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("A veto needs a reason."))
         return redirect(_back(request, assessment))
-    try:
-        services.assessment_veto(assessment=assessment, reason=form.cleaned_data["reason"], by=request.user)
-    except PermissionDenied:
-        raise forbidden(request, entity="assistance.assessment", entity_id=pk) from None
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    else:
-        messages.success(request, _("Veto recorded: the result is now fail."))
+    run(request, lambda: services.assessment_veto(assessment=assessment, reason=form.cleaned_data["reason"], by=request.user),
+        entity="assistance.assessment", entity_id=pk, done=_("Veto recorded: the result is now fail."))
     return redirect(_back(request, assessment))

@@ -3,29 +3,17 @@ write and audit; these views only find the record in the account's scope and sho
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.registry import selectors, services
-from tuopin.apps.registry.services import StaleEdit
 
 from ..access import forbidden, not_found
 from ..forms import HouseholdForm, HouseholdYearForm, PersonForm
-
-
-def stale_message(exc: StaleEdit, read_version: int) -> str:
-    current = exc.instance
-    who = current.updated_by.get_username() if current.updated_by else _("the system")
-    when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M") if current.updated_at else "?"
-    return _(
-        "Nothing was saved: %(who)s changed this record at %(when)s (version %(version)s; you edited version "
-        "%(read)s). Reload the page to see their change, then apply yours again."
-    ) % {"who": who, "when": when, "version": current.version, "read": read_version}
+from .actions import run
 
 
 def _edit(request, *, pk, find, entity, form_class, service, service_arg, title, household_of,
@@ -39,17 +27,11 @@ def _edit(request, *, pk, find, entity, form_class, service, service_arg, title,
     if not may(user, action, household):
         raise forbidden(request, entity=entity, entity_id=pk)
     form = form_class(request.POST or None, instance=record, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(**{service_arg: record}, version=form.cleaned_data["version"], by=user, source="web",
-                    **form.service_fields())
-        except StaleEdit as exc:
-            form.add_error(None, stale_message(exc, form.cleaned_data["version"]))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("web:household", pk=household.pk)
+    if request.method == "POST" and form.is_valid() and run(
+            request, lambda: service(**{service_arg: record}, version=form.cleaned_data["version"], by=user,
+                                     source="web", **form.service_fields()),
+            form=form, entity=entity, entity_id=pk, done=_("Saved.")):
+        return redirect("web:household", pk=household.pk)
     return render(request, "web/edit.html", {"form": form, "record": record, "household": household,
                                              "title": title(record)})
 

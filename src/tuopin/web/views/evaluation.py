@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -22,11 +22,9 @@ from tuopin.apps.evaluation.models import EvaluationRound, SampledHousehold
 from tuopin.apps.evaluation.selectors import round_for, rounds_visible_to, samples_of, with_progress
 from tuopin.apps.geo.models import Region
 
-from tuopin.apps.registry.services import StaleEdit
-
 from ..access import forbidden, not_found
 from ..evaluation_forms import FindingForm, RoundForm, SampleFilterForm, SurveyForm
-from .edit import stale_message
+from .actions import fresh, run
 
 PAGE_SIZE = 50
 ENTITY = "evaluation.evaluationround"
@@ -45,16 +43,11 @@ def evaluation_list(request):
             raise forbidden(request, entity=ENTITY)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                round_ = services.evaluation_round_create(county=county, data_year=data["data_year"],
-                                                          held_in=data["held_in"], name=data["name"], by=user,
-                                                          seed=data["seed"])
-            except PermissionDenied:
-                raise forbidden(request, entity=ENTITY) from None
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-            else:
+            outcome = run(request, lambda: services.evaluation_round_create(
+                county=county, data_year=data["data_year"], held_in=data["held_in"], name=data["name"], by=user,
+                seed=data["seed"]), form=form, entity=ENTITY)
+            if outcome:
+                round_ = outcome.value
                 messages.success(request, _("Sample drawn: %(households)s households in %(villages)s villages.") % {
                     "households": round_.households.count(), "villages": round_.villages.count()})
                 return redirect("web:evaluation_round", pk=round_.pk)
@@ -121,34 +114,16 @@ def evaluation_finding(request, pk: int, sample_pk: int):
     form = FindingForm(request.POST, kind=sample.kind, prefix=f"s{sample.pk}")
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.sample_finding_record(sample=sample, finding=data["finding"], note=data["note"],
-                                           on=data["on"], by=request.user, version=data["version"])
-        except StaleEdit as exc:
-            form = _fresh(FindingForm, request.POST, exc, data["version"], kind=sample.kind, prefix=f"s{sample.pk}")
-            return _round_page(request, round_, failed_sample=(exc.instance, form), status=409)
-        except PermissionDenied:
-            raise forbidden(request, entity="evaluation.sampledhousehold", entity_id=sample_pk) from None
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Finding recorded for household %(number)s.") % {
-                "number": sample.household.number})
+        outcome = run(request, lambda: services.sample_finding_record(
+            sample=sample, finding=data["finding"], note=data["note"], on=data["on"], by=request.user,
+            version=data["version"]), form=form, entity="evaluation.sampledhousehold", entity_id=sample_pk,
+            done=_("Finding recorded for household %(number)s.") % {"number": sample.household.number})
+        if outcome:
             return redirect(_back(request, round_))
+        if outcome.stale:
+            form = fresh(FindingForm, request.POST, outcome.stale, kind=sample.kind, prefix=f"s{sample.pk}")
+            return _round_page(request, round_, failed_sample=(outcome.stale.instance, form), status=409)
     return _round_page(request, round_, failed_sample=(sample, form), status=400)
-
-
-def _fresh(form_class, posted, exc: StaleEdit, read_version: int, **kwargs):
-    """The person's input kept, now carrying the current version, with who saved it meanwhile: they look at the
-    record as it is and submit again on purpose (decision 0906)."""
-    data = posted.copy()
-    prefix = kwargs.get("prefix")
-    data[f"{prefix}-version" if prefix else "version"] = str(exc.instance.version)
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    form.add_error(None, stale_message(exc, read_version))
-    return form
 
 
 def _back(request, round_) -> str:
@@ -167,21 +142,15 @@ def evaluation_survey(request, pk: int):
         raise forbidden(request, entity=ENTITY, entity_id=pk)
     form = SurveyForm(request.POST)
     if form.is_valid():
-        try:
-            services.round_survey_record(round_=round_, surveyed=form.cleaned_data["surveyed"],
-                                         approving=form.cleaned_data["approving"], by=request.user,
-                                         version=form.cleaned_data["version"])
-        except StaleEdit as exc:
-            form = _fresh(SurveyForm, request.POST, exc, form.cleaned_data["version"])
-            return _round_page(request, exc.instance, survey_form=form, status=409)
-        except PermissionDenied:
-            raise forbidden(request, entity=ENTITY, entity_id=pk) from None
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Survey recorded."))
+        outcome = run(request, lambda: services.round_survey_record(
+            round_=round_, surveyed=form.cleaned_data["surveyed"], approving=form.cleaned_data["approving"],
+            by=request.user, version=form.cleaned_data["version"]), form=form, entity=ENTITY, entity_id=pk,
+            done=_("Survey recorded."))
+        if outcome:
             return redirect("web:evaluation_round", pk=round_.pk)
+        if outcome.stale:
+            form = fresh(SurveyForm, request.POST, outcome.stale)
+            return _round_page(request, outcome.stale.instance, survey_form=form, status=409)
     return _round_page(request, round_, survey_form=form, status=400)
 
 

@@ -7,16 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from ..form_errors import one_line
 from ..forms import ObjectionForm, ResolveForm
-
-
-def form_errors(form) -> str:
-    """A form's errors in one line, each after its field's label."""
-    return "; ".join(f"{form.fields[name].label if name in form.fields else ''} {' '.join(errs)}".strip()
-                     for name, errs in form.errors.items())
+from .actions import run
 
 
 def objection_posted(request, *, notice, record: Callable) -> None:
@@ -25,28 +20,21 @@ def objection_posted(request, *, notice, record: Callable) -> None:
     form = ObjectionForm(request.POST)
     if notice is None or not form.is_valid():
         messages.error(request, _("Nothing was recorded: %(errors)s")
-                       % {"errors": form_errors(form) or _("no public notice")})
+                       % {"errors": one_line(form) or _("no public notice")})
         return
-    _call(request, lambda: record(step=notice, received_on=form.cleaned_data["received_on"],
-                                  content=form.cleaned_data["content"], by=request.user),
-          _("Objection recorded. The next stage waits until it is resolved."))
+    run(request, lambda: record(step=notice, received_on=form.cleaned_data["received_on"],
+                                content=form.cleaned_data["content"], by=request.user),
+        entity=notice._meta.label_lower, entity_id=notice.pk,
+        done=_("Objection recorded. The next stage waits until it is resolved."))
 
 
 def resolution_posted(request, *, objection, resolve: Callable) -> None:
     """Resolve `objection` with the posted resolution: `resolve(objection=…, resolution=…, on=…, by=…)`."""
     form = ResolveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": form_errors(form)})
+        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": one_line(form)})
         return
-    _call(request, lambda: resolve(objection=objection, resolution=form.cleaned_data["resolution"],
-                                   on=form.cleaned_data["on"], by=request.user),
-          _("Objection resolved."))
+    run(request, lambda: resolve(objection=objection, resolution=form.cleaned_data["resolution"],
+                                 on=form.cleaned_data["on"], by=request.user),
+        entity=objection._meta.label_lower, entity_id=objection.pk, done=_("Objection resolved."))
 
-
-def _call(request, write: Callable, done: str) -> None:
-    try:
-        write()
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    else:
-        messages.success(request, done)

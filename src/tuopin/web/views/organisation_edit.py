@@ -4,7 +4,6 @@ who saved the record and when. A record a commander may see but not change shows
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,11 +22,10 @@ from tuopin.apps.organisation import editing, services
 from tuopin.apps.organisation.models import (Cadre, MutualGroup, SharedTrip, SpecialGroup, Unit, UnitVillagePairing,
                                              WarZone, WorkTeam, WorkTeamMember)
 from tuopin.apps.organisation.selectors import township_id_of
-from tuopin.common.versioning import StaleEdit
 
 from .. import org_forms as f
 from ..access import forbidden, not_found
-from .edit import stale_message
+from .actions import run
 
 ACTIONS = {"create": gettext_lazy("created"), "update": gettext_lazy("changed"), "end": gettext_lazy("ended")}
 
@@ -96,14 +94,6 @@ def history(record) -> list[dict]:
     return out
 
 
-def _errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _page(request, *, title, form, save, record=None, back, sections=(), creating=False):
     editable = may(request.user, Action.EDIT_ORGANISATION, record if not creating else None)
     if not editable:
@@ -112,14 +102,10 @@ def _page(request, *, title, form, save, record=None, back, sections=(), creatin
         for field in form.fields.values():
             field.disabled = True
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.cleaned_data)
-        except StaleEdit as exc:
-            form.add_error(None, stale_message(exc, form.cleaned_data.get("version") or 0))
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
+        outcome = run(request, lambda: save(form.cleaned_data), form=form, done=_("Saved."),
+                      entity=record._meta.label_lower if record else "organisation", entity_id=record.pk if record else "")
+        if outcome:
+            saved = outcome.value
             return redirect(saved if isinstance(saved, str) else request.path if not creating else back)
     return render(request, "web/org_form.html", {"title": title, "form": form, "record": record, "back": back,
                                                  "editable": editable, "history": history(record),

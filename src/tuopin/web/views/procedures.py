@@ -13,7 +13,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +30,9 @@ from tuopin.apps.registry.models import Household, NoticeObjection, StatusEvent
 
 from ..access import forbidden, not_found
 from ..forms import IdentificationForm, ObjectionForm, ProposeForm, ResolveForm, ReturnForm, StageForm
-from .objections import form_errors, objection_posted, resolution_posted
+from ..form_errors import one_line
+from .actions import run
+from .objections import objection_posted, resolution_posted
 from ..params import asked_year, posted_ids, search_text, this_year
 
 LIST_LIMIT = 300
@@ -131,7 +132,7 @@ def procedure_propose(request):
     region = _work_region(request, slug)
     form = KINDS[slug][2](request.POST)
     if not form.is_valid():
-        messages.error(request, _("Nothing was proposed: %(errors)s") % {"errors": form_errors(form)})
+        messages.error(request, _("Nothing was proposed: %(errors)s") % {"errors": one_line(form)})
         return _back(_year(request, region), slug)
     year, data = form.cleaned_data["year"], form.cleaned_data
     chosen = posted_ids(request, "household", entity="registry.household")
@@ -149,16 +150,17 @@ def procedure_propose(request):
         messages.error(request, _("Choose at least one household."))
         return _back(year, slug)
     common = {"household_ids": sorted(chosen), "year": year, "by": user, "on": data["on"], "by_name": data["by_name"]}
-    try:
+
+    def write():
         if slug == "exit":
-            result = services.exit_propose(**common)
-        elif slug == "identification":
-            result = services.identification_apply(**common, note=data["note"])
-        else:
-            result = services.return_propose(**common, reason=data["reason"], evidence=data["evidence"])
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    else:
+            return services.exit_propose(**common)
+        if slug == "identification":
+            return services.identification_apply(**common, note=data["note"])
+        return services.return_propose(**common, reason=data["reason"], evidence=data["evidence"])
+
+    outcome = run(request, write, entity="registry.statusevent")
+    if outcome:
+        result = outcome.value
         done = {"exit": _("%(n)s households proposed to exit poverty."),
                 "identification": _("%(n)s applications recorded."),
                 "returns": _("%(n)s households proposed as returned to poverty.")}[slug]
@@ -191,7 +193,7 @@ def procedure_advance(request):
     if chosen - found:
         raise not_found(request, entity="registry.statusevent", entity_id=",".join(map(str, sorted(chosen - found)))[:40])
     if not form.is_valid():
-        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": form_errors(form)})
+        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": one_line(form)})
         return _back(year, slug)
     ids = list(waiting.values_list("pk", flat=True)) if form.cleaned_data["all"] else sorted(found)
     if not ids:
@@ -199,13 +201,11 @@ def procedure_advance(request):
         return _back(year, slug)
     passed = request.POST.get("decision") != "refuse"
     data = form.cleaned_data
-    try:
-        done = services.procedure_advance_many(events=ids, stage=stage, by=user, on=data["on"], passed=passed,
-                                               note=data["note"], ends_on=data.get("ends_on"),
-                                               by_name=data["by_name"], kind=event_kind)
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    else:
+    outcome = run(request, lambda: services.procedure_advance_many(
+        events=ids, stage=stage, by=user, on=data["on"], passed=passed, note=data["note"],
+        ends_on=data.get("ends_on"), by_name=data["by_name"], kind=event_kind), entity="registry.statusevent")
+    if outcome:
+        done = outcome.value
         label = str(_stage_label(stage))
         if passed:
             messages.success(request, _("%(stage)s recorded for %(n)s households.") % {"stage": label, "n": len(done)})

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect, render
@@ -18,11 +17,10 @@ from tuopin.apps.accounts.scoping import households_visible_to, regions_visible_
 from tuopin.apps.assistance import rectification as services
 from tuopin.apps.assistance.models import RectificationSource, Task, TaskStatus
 from tuopin.apps.geo.models import Level, Region
-from tuopin.apps.registry.services import StaleEdit
 
 from ..access import forbidden, not_found
 from ..evaluation_forms import RectificationFilterForm, RectificationForm, ReopenForm
-from .edit import stale_message
+from .actions import run
 
 PAGE_SIZE = 50
 ENTITY = "assistance.task"
@@ -86,15 +84,11 @@ def rectification_new(request):
         else:
             village = next((v for v in villages if v.pk == data["village"]), None)
         if not form.errors:
-            try:
-                task = services.rectification_create(title=data["title"], detail=data["detail"], due=data["due"],
-                                                     household=household, village=village, by=user)
-            except PermissionDenied:
-                raise forbidden(request, entity=ENTITY) from None
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-            else:
+            outcome = run(request, lambda: services.rectification_create(
+                title=data["title"], detail=data["detail"], due=data["due"], household=household, village=village,
+                by=user), form=form, entity=ENTITY)
+            if outcome:
+                task = outcome.value
                 owner = task.owner_unit.name if task.owner_unit_id else task.owner_cadre.name
                 messages.success(request, _("Rectification item made and routed to %(owner)s.") % {"owner": owner})
                 return redirect("web:task", pk=task.pk)
@@ -109,12 +103,10 @@ def rectification_check(request):
     scope = Region.objects.filter(pk=user.region_id).first()
     if not _may(user) or scope is None:
         raise forbidden(request, entity=ENTITY)
-    try:
-        outcome = services.rectifications_from_check(scope=scope, by=user)
-    except PermissionDenied:
-        raise forbidden(request, entity=ENTITY) from None
-    messages.success(request, _("Four-not-removes check: %(flags)s findings, %(created)s new rectification items, "
-                                "%(already)s already made.") % outcome)
+    outcome = run(request, lambda: services.rectifications_from_check(scope=scope, by=user), entity=ENTITY)
+    if outcome:
+        messages.success(request, _("Four-not-removes check: %(flags)s findings, %(created)s new rectification "
+                                    "items, %(already)s already made.") % outcome.value)
     return redirect("web:rectification_list")
 
 
@@ -130,17 +122,10 @@ def rectification_reopen(request, pk: int):
         raise forbidden(request, entity=ENTITY, entity_id=pk)
     form = ReopenForm(request.POST)
     if form.is_valid():
-        try:
-            services.rectification_reopen(task=task, by=user, note=form.cleaned_data["note"],
-                                          due=form.cleaned_data["due"], version=form.cleaned_data["version"])
-        except StaleEdit as exc:
-            messages.error(request, stale_message(exc, form.cleaned_data["version"]))
-        except PermissionDenied:
-            raise forbidden(request, entity=ENTITY, entity_id=pk) from None
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Rectification item reopened."))
+        run(request, lambda: services.rectification_reopen(task=task, by=user, note=form.cleaned_data["note"],
+                                                           due=form.cleaned_data["due"],
+                                                           version=form.cleaned_data["version"]),
+            entity=ENTITY, entity_id=pk, done=_("Rectification item reopened."))
     else:
         messages.error(request, _("Say why the item is reopened."))
     return redirect("web:rectification_list")

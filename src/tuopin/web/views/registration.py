@@ -21,6 +21,7 @@ from tuopin.apps.procedures.registration import household_register
 from ..access import forbidden, not_found
 from ..params import asked_year, this_year
 from ..registration_forms import ROWS, FamilyForm, member_formset
+from .actions import run
 
 
 def _rows(request) -> int:
@@ -51,12 +52,12 @@ def household_register_page(request):
         arguments = form.service_arguments()
         filled = [(i, m) for i, m in enumerate(members.forms) if m.has_changed() or i == 0]
         if not form.errors:
-            try:
-                done = household_register(by=user, members=[m.values() for _, m in filled], source="web",
-                                          **arguments)
-            except ValidationError as exc:
-                _place(exc, form, members, [i for i, _ in filled])
-            else:
+            outcome = run(request, lambda: household_register(by=user, members=[m.values() for _, m in filled],
+                                                              source="web", **arguments),
+                          form=form, entity="registry.household",
+                          place=lambda exc: _place(exc, form, members, [i for i, _ in filled]))
+            if outcome:
+                done = outcome.value
                 messages.success(request, _("Household %(number)s entered with %(n)s members; its application is "
                                             "recorded.") % {"number": done.household.number, "n": len(filled)})
                 return redirect("web:procedure_event", pk=done.event.pk)

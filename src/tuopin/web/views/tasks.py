@@ -3,9 +3,7 @@ visit form ("1+1", a few taps on a phone). Services validate, write and audit; o
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,17 +19,12 @@ from tuopin.apps.geo import selectors as geo
 from tuopin.apps.organisation.selectors import responsible_cadres
 from tuopin.apps.registry import selectors as registry
 from tuopin.apps.registry.models import Household
-from tuopin.apps.registry.services import StaleEdit
 
 from ..access import forbidden, not_found
 from ..task_forms import CompleteForm, TaskFilterForm, VisitForm
-from .edit import stale_message
+from .actions import fresh, run
 
 PAGE_SIZE = 50
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    return [str(m) for m in exc.messages]
 
 
 @login_required
@@ -101,29 +94,17 @@ def task_complete(request, pk: int):
         raise forbidden(request, entity="assistance.task", entity_id=pk)
     form = CompleteForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.task_complete(task=task, by=user, text=form.cleaned_data["text"],
-                                   photo=form.cleaned_data.get("photo"), version=form.cleaned_data["version"],
-                                   source="web")
-        except StaleEdit as exc:
-            # The person's text stays in the form, which now carries the current version: they see the task as
-            # it is now and submit again on purpose.
-            data = request.POST.copy()
-            data["version"] = str(exc.instance.version)
-            form = CompleteForm(data, request.FILES)
-            form.is_valid()
-            form.add_error(None, stale_message(exc, int(request.POST["version"])))
+        outcome = run(request, lambda: services.task_complete(
+            task=task, by=user, text=form.cleaned_data["text"], photo=form.cleaned_data.get("photo"),
+            version=form.cleaned_data["version"], source="web"), form=form, entity="assistance.task", entity_id=pk,
+            done=_("Task completed."))
+        if outcome:
+            return redirect("web:task", pk=task.pk)
+        if outcome.stale:
+            form = fresh(CompleteForm, request.POST, outcome.stale, request.FILES)
             if request.FILES:
                 form.add_error("photo", _("Attach the photo again: a browser does not keep a chosen file."))
-            return _task_page(request, exc.instance, form, status=409)
-        except PermissionDenied:
-            raise forbidden(request, entity="assistance.task", entity_id=pk) from None
-        except ValidationError as exc:
-            for message in _errors(exc):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Task completed."))
-            return redirect("web:task", pk=task.pk)
+            return _task_page(request, outcome.stale.instance, form, status=409)
     return _task_page(request, task, form, status=400)
 
 
@@ -144,17 +125,11 @@ def visit_record(request, pk: int):
         cadre = user.cadre if user.role == "cadre" else next(c for c in cadres if c.pk == data["cadre"])
         follow_ups = [FollowUp(data["follow_up"].strip(), data.get("follow_up_due"))] \
             if data.get("follow_up", "").strip() else []
-        try:
-            services.visit_record(household=household, cadre=cadre, on=data["on"], by=user, found=data["found"],
-                                  done=data["done"], follow_ups=follow_ups, source="web")
-        except PermissionDenied:
-            raise forbidden(request, entity="assistance.visit") from None
-        except ValidationError as exc:
-            for message in _errors(exc):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Visit recorded.") if not follow_ups
-                             else _("Visit recorded, with its follow-up task."))
+        if run(request, lambda: services.visit_record(household=household, cadre=cadre, on=data["on"], by=user,
+                                                      found=data["found"], done=data["done"],
+                                                      follow_ups=follow_ups, source="web"),
+               form=form, entity="assistance.visit",
+               done=_("Visit recorded.") if not follow_ups else _("Visit recorded, with its follow-up task.")):
             return redirect("web:household", pk=household.pk)
     return render(request, "web/visit.html", {
         "household": household, "form": form, "no_cadre": user.role != "cadre" and not cadres,
