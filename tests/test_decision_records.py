@@ -5,7 +5,7 @@
   in that order.
 - At most `MAX_WORDS` words (as `wc -w` counts them): the decision and its reason; implementation detail belongs in the
   docstring of the module that implements it, figures in docs/benchmarks.md.
-- No change-log preamble ("Amended by …:", "Later:", "Update:"): a record says what holds, and a decision that replaces
+- No change-log preamble ("Amended by …:", "Revised (…):", "Later:", "Update:"): a record says what holds, and a decision that replaces
   part of another says so in one line ("Superseded in part by NNNN (what).").
 """
 
@@ -26,7 +26,7 @@ BEING_REWRITTEN = {
     "1380": "being rewritten",
 }
 PARAGRAPH = re.compile(r"^(Context|Decision|Consequences)(?: \([^\n]*\))?:", re.MULTILINE)
-CHANGE_LOG = re.compile(r"^(?:Amended by\b[^\n]*?:|Later:|Update[ds]?:|Changed:)", re.MULTILINE | re.IGNORECASE)
+CHANGE_LOG = re.compile(r"^(?:(?:Amended|Revised)\b[^\n]*?:|Later:|Update[ds]?:|Changed:)", re.MULTILINE | re.IGNORECASE)
 RECORDS = sorted(DECISIONS.glob("*.md"))
 
 
