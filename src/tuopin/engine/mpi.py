@@ -4,6 +4,11 @@ runs over the registry (`rules/sql/mpi_scores.sql`, `rules/sql/mpi.sql`).
 The CSV is read and checked here — every problem, with the row as a spreadsheet shows it (header = row 1) —
 then handed to DuckDB as three Arrow tables: units, their deprivations and the weights. Indicator names and
 group values stay data; only k reaches the SQL text, as a checked number.
+
+One unit per CSV row (`grp` = the `--by` value), only the 1-cells as deprivation rows; the area rule runs twice,
+over the whole table (`area_key` a constant) and by `grp`. The engine builds the same three inputs from the
+household results as views (`rules.MPI_INPUT_RULES`: weights from the standards, the gap rows as deprivations),
+keeps the scores as one table (`MPI_SCORE_RULE`) and runs `MPI_AREA_RULE` per level with `rules.AREA_KEYS`.
 """
 
 from __future__ import annotations

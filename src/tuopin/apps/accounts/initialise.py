@@ -7,7 +7,13 @@ role (decision 1102).
 The passwords exist in clear only in the accounts file, written owner-only (0600) before the transaction
 commits: if the file cannot be written, no account exists either. No second-factor secret is provisioned: one in
 the same file as the password would make the two factors one, so each holder enrols their own authenticator app
-after changing the password (forced in the production profile, decision 0908)."""
+after changing the password (forced in the production profile, decision 0908).
+
+"Initialised" means any account, or any row of the project's tables other than the audit trail (which records
+`tuopin migrate` itself) and this county's own regions; such a database is refused and nothing is changed, the
+accounts file included. Passwords are 20 random characters from `secrets` with all four character classes, in the
+layout of `demo-accounts.json`. Audited: the divisions as a `regions_load` batch, each account as `account_create`
+(source `cli`, no actor), and one `county_init` batch naming the county, the file, its sha256 and the usernames."""
 
 from __future__ import annotations
 

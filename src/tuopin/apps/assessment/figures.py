@@ -10,6 +10,14 @@ them there instead of running the rules on the household again (decision 0955).
 
 Figures are aggregates of an area; the per-household gap lists are limited to the households the account
 may see (`accounts.scoping`), like every other read.
+
+The key is `tuopin:figures:<scope code>:<year>:<id of the latest audit event that records a write>`; audit events
+that change nothing (`export`, `access_refused`, logins, reads) are left out of the marker (`audit.marker`), so
+downloading a report does not throw the figures away. The marker is read before assessing: figures stored under
+it are at least as new as it says. The cache is Django's default (local memory, per process): a second worker
+simply assesses once more. Entries live 24 h at most, as a bound on memory; a year without village records is
+cached as "nothing" too. Tests clear the cache around each test (a rolled-back test can leave the same audit id
+behind).
 """
 
 from __future__ import annotations

@@ -9,6 +9,13 @@ An open or reopened task takes the gap's reason as it is this year for its title
 
 Built for a county's tens of thousands of gaps: the engine's Arrow result, a handful of lookups, inserts as
 tuples and a few `UPDATE … WHERE id IN (…)` grouped by their new values (decisions 0006, 0503, 0702).
+The engine's rule text (`household_status` → `household_gaps` → `household_result`) runs only on the households
+ever identified (the only ones that can be poor), about a quarter of a county's rows; a run is a few dozen
+statements whatever the county's size.
+
+`Task.key` is `gap|<household>|<indicator>|u<unit>` or `…|c<cadre>` (unique); the task's `year` is the last year
+whose sync saw the gap. TaskEvents carry the account that ran the sync and `by_name = "sync"`; the run is one
+batch audit event listing the task ids per change.
 """
 
 from __future__ import annotations

@@ -12,6 +12,11 @@ data open one with `reading()`. Inside it:
 - code that reads personal rows without model instances (`.values()`, raw SQL: the exports) calls `note_read`.
 
 Outside a context (migrations, the demo build, tests calling services) nothing is collected.
+
+The `read` event: `entity` the entity read first (the page's or the endpoint's own), `entity_id` its id when it
+is one record (a household's page), `batch` every id read as `{entity: id_ranges}` (runs of three or more as
+`[first, last]`), `summary` "METHOD /path → status" (paths hold numeric keys only), the client's address, source
+web or api. `tuopin export` puts the households and persons of its file into its `export` event instead.
 """
 
 from __future__ import annotations

@@ -9,6 +9,16 @@ written in bulk (one audit batch per write), inside the rules the services enfor
 the cadre paired with the household on that day, a task completed by its owner with evidence, nothing in the
 future. The services date their rows and events today; those of the demo's past are re-dated to the day the
 story has them happen.
+
+The calendar: the 2015 gap list is synced on 15 January 2016, once the pairings are in force; then each year on
+28 December, after the year's exits of 5–26 December, closing the tasks whose gap the next yearly record no longer
+shows and reopening those reported done whose gap is still there; 2019–2020 the same (the returned households'
+gaps). Owners report their open gap tasks done with a line of evidence and a `completed` event — by the due date,
+late, or not at all (`CADRE_WORK`, `UNIT_WORK`: most on time, a minority late, a few left open). Each paired cadre
+visits each of its households while the pairing is in force, up to once a quarter (four a year for most, one to
+three for a few), 70 % of the visits on its 1×5 group's shared trip of the quarter (`trip`, `mutual_group`), the
+rest on a day of its own; 2016–2020, since pairings outlast exit (四个不摘). The "4+4" templates (≈ 76,000 tasks a
+year) are left out by `TEMPLATE_YEARS = ()`: with their completions they tripled the cost of the work.
 """
 
 from __future__ import annotations

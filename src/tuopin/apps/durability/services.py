@@ -10,6 +10,12 @@ and a copy of the manifest beside it (FILE.manifest.json) for a person to read.
 A restore goes only into an empty database of the same engine, checks every sha256 before touching it,
 then checks that every table has the row count and checksum the manifest promises, and records
 "restored from <sha256>" in the audit trail.
+
+Details: the tar is written as `FILE.partial` and renamed. A table's checksum is order-independent (the sum of
+one hash per row). "Empty" excepts the migration bookkeeping, so a freshly migrated database qualifies. SQLite
+restores by the backup API copying every page into the target; PostgreSQL by `pg_restore --clean --if-exists
+--single-transaction`. The account named by `restore --as` must be an active system administrator in the
+manifest (the target has no accounts yet), and is then found in the restored data for the audit event.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Generate the whole registry chunk by chunk into a snapshot folder."""
+"""Generate the whole registry chunk by chunk into a snapshot folder.
+
+A chunk is contiguous villages (`CHUNK_HOUSEHOLDS` ≈ 1.45 M persons by default), each written as its own
+`part-NNNNN.parquet` per table and dropped. Everything goes into a hidden sibling folder renamed at the end, so a
+failure leaves nothing half-written. numpy generators are seeded `[seed, part, chunk]`."""
 
 from __future__ import annotations
 

@@ -1,6 +1,12 @@
 """The division tree of a synthetic nation: the 31 provinces with their real codes and names, then cities,
 counties, townships and villages with made-up names and codes of the real 12-digit shape
-(PP CC DD TTT VVV: townships 1xx, villages 2xx, as 统计用区划代码 has them)."""
+(PP CC DD TTT VVV: townships 1xx, villages 2xx, as 统计用区划代码 has them).
+
+One administrative village per 60 registered households (30 M → 500,000 villages), 13 villages a township,
+14 townships a county, 8 counties a city (30 M → 360 cities, 2,764 counties, 38,477 townships). Villages per
+province follow the province's rural poor at the end of 2013 (`PROVINCES`' weights); `west` marks the 12 western
+provinces. Poor villages: 32 % in the west, 18 % elsewhere, with three times the registered households of another
+village."""
 
 from __future__ import annotations
 

@@ -1,6 +1,10 @@
 """The members of a chunk's households: who they are (persons) and their yearly records (persons_yearly:
 schooling, insurance, 低保/特困). A household flagged with an education or medical gap for a year gets
-one child out of school or one member uninsured; everyone else is covered."""
+one child out of school or one member uninsured; everyone else is covered.
+
+A head (26–80, older for one-person households), a spouse in 85 % of larger households, children 20–38 years
+younger, the head's parent in some households of five or more; ages drawn as of 2018; school status from the age
+on 1 September; made-up names, masked ID numbers."""
 
 from __future__ import annotations
 

@@ -1,5 +1,9 @@
 """Each village's yearly record: its rural registered population (the incidence denominator, always above
-its registered persons) and the facts a poor village's exit is judged on."""
+its registered persons) and the facts a poor village's exit is judged on.
+
+Population = the village's registered persons ÷ a share (`REGISTERED_SHARE` ± 40 %), never at or below its
+registered persons: ≈ 770 million rural persons for 30 M households, so ≈ 2 % poor at the end of 2018. The facts
+improve each year, poor villages starting behind. Written last, from the registered persons counted per village."""
 
 from __future__ import annotations
 

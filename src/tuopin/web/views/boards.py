@@ -3,6 +3,14 @@
 Who may act is the scoring service's rule (decision 0713); the pages only decide what to show: a zone board to
 its commanders and the county office, the county board to the county office. Outside that: 404 for a zone or
 an assessment (it hides whether it exists), 403 for the county board.
+
+Zone board (`/zones/<township>/`): villages by exit readiness from the figures layer (not meeting first, then by
+incidence), overdue tasks by owner, unit and work-team scores for a period (`?period=`, default the newest
+assessed) with a proposal and a veto form per row; a vetoed row shows who vetoed, when, why, and the computed
+result. County board (`/accountability/`): vetoes of the period, units and cadres ranked by the scoring reports (a
+vetoed unit ranks below the others), overdue tasks by owner. An assessment is reached through the zones it served
+in (`scoring.zone_townships_of`): outside the account's zones — or the county office's county — it is 404 before
+the service is called.
 """
 
 from __future__ import annotations
