@@ -107,10 +107,12 @@ def within(sql: str, households: tuple[int | None, int | None] | None) -> str:
 def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple:
     """The row of an aggregate query (COUNT, MIN, MAX, a COPY's count: always one), typed as a row rather than a
     maybe-row."""
-    row = con.execute(sql, params).fetchone()
-    if row is None:
+    # fetchall, not fetchone: DuckDB keeps a result it has not read to the end open on the connection, and
+    # refuses to register a table on it until then.
+    rows = con.execute(sql, params).fetchall()
+    if not rows:
         raise RuntimeError(f"no row from {sql}")
-    return row
+    return rows[0]
 
 
 # Rules read once, by the rule after them: a view lets DuckDB stream them into their reader instead of
