@@ -43,7 +43,7 @@ def test_a_stale_version_is_refused_with_409_and_nothing_changes(api, county):
     assert response.status_code == 409
     body = response.json()
     assert body["current_version"] == 2
-    assert "first_secretary" in body["detail"] and "version 2" in body["detail"] and "reload" in body["detail"]
+    assert "first_secretary" in body["detail"] and "第 2 版" in body["detail"] and "重新读取" in body["detail"]
     h1.refresh_from_db()
     assert (h1.version, h1.address) == (2, "先到的地址")
     assert AuditEvent.objects.exclude(action="read").count() == audit_before

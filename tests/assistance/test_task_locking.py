@@ -43,7 +43,7 @@ def test_the_service_refuses_a_stale_completion_naming_who_and_when(org, reopene
         task_complete(task=reopened, by=zhao, text="旧页面上写的", version=1)
     message = str(refused.value)
     when = timezone.localtime(reopened.updated_at).strftime("%Y-%m-%d %H:%M")
-    assert "county_admin" in message and when in message and "version 3" in message
+    assert "county_admin" in message and when in message and "第 3 版" in message
     reopened.refresh_from_db()
     assert reopened.status == TaskStatus.OPEN and reopened.version == 3
     assert not reopened.evidence.filter(text="旧页面上写的").exists()

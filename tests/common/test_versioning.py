@@ -40,7 +40,7 @@ def test_locked_refuses_a_stale_version_naming_who_and_the_version_read(county):
     admin = county["accounts"]["county_admin"]
     hh = county["households"][0]
     services.household_update(household=hh, version=1, by=admin, phone="13800000000")
-    with pytest.raises(StaleEdit, match=r"changed by county_admin at .* \(version 2, you edited version 1\)") as exc:
+    with pytest.raises(StaleEdit, match=r"此记录已由 county_admin 于 .* 修改（当前为第 2 版，您编辑的是第 1 版）") as exc:
         locked(type(hh), hh.pk, 1)
     assert exc.value.read_version == 1 and exc.value.instance.version == 2
     assert locked(type(hh), hh.pk, None).version == 2  # no earlier read: nothing to be stale against

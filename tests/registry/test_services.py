@@ -31,7 +31,7 @@ def test_household_year_edit_derives_income_and_audits_old_and_new(county, admin
 def test_stale_edit_is_refused_with_who_and_when(county, admin):
     record = HouseholdYear.objects.get(household=county["households"][0], year=2018)
     services.household_year_update(record=record, version=1, by=admin, wage_income_fen=123)
-    with pytest.raises(services.StaleEdit, match=r"changed by county_admin at .* \(version 2, you edited version 1\)"):
+    with pytest.raises(services.StaleEdit, match=r"此记录已由 county_admin 于 .* 修改（当前为第 2 版，您编辑的是第 1 版）"):
         services.household_year_update(record=record, version=1, by=admin, wage_income_fen=456)
     assert HouseholdYear.objects.get(pk=record.pk).wage_income_fen == 123
 

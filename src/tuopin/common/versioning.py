@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 __all__ = ["StaleEdit", "Versioned", "locked", "stamp"]
 
@@ -34,12 +35,13 @@ class StaleEdit(Exception):
     """Somebody saved the record after this edit read it."""
 
     def __init__(self, instance, read_version: int):
-        who = instance.updated_by.get_username() if getattr(instance, "updated_by", None) else "system"
+        who = instance.updated_by.get_username() if getattr(instance, "updated_by", None) else _("the system")
         when = timezone.localtime(instance.updated_at).strftime("%Y-%m-%d %H:%M") if instance.updated_at else "?"
-        super().__init__(
-            f"This record was changed by {who} at {when} (version {instance.version}, you edited version "
-            f"{read_version}); reload it and apply your change again."
-        )
+        # In the language active where the edit was refused (the request's, a command's), as the API answers it.
+        super().__init__(_(
+            "This record was changed by %(who)s at %(when)s (version %(version)s, you edited version %(read)s); "
+            "reload it and apply your change again."
+        ) % {"who": who, "when": when, "version": instance.version, "read": read_version})
         self.instance, self.read_version = instance, read_version
 
 
