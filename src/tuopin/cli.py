@@ -20,6 +20,10 @@ REFUSED = {
         "refused: tuopin has no superuser. The system, security and audit administrators hold separate powers and "
         "are created once, by `tuopin init --county CODE` on an empty database; other accounts are created by the "
         "system administrator and given a role by the security administrator."),
+    "changepassword": gettext_lazy(
+        "refused: it sets a password without the permission layer or the audit trail. A forgotten password is "
+        "reset by the system administrator: `tuopin resetpassword USERNAME --as ADMIN` (a one-time password, "
+        "replaced at the next login); everyone changes their own at /account/password/."),
 }
 
 

@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "id_number_refused": p("audit action", "ID-number lookup refused"),
     "account_create": p("audit action", "account created"),
     "account_disable": p("audit action", "account disabled"),
+    "password_reset": p("audit action", "password reset"),
     "account_scope": p("audit action", "role and scope set"),
     "grant_personal_data": p("audit action", "access to personal data granted"),
     "totp_enrol": p("audit action", "second factor enrolled"),

@@ -22,6 +22,7 @@ urlpatterns = [
     # 三员分立: accounts (system administrator), roles and scopes (security), audit trail (audit).
     path("admin/accounts/", administration.accounts, name="admin_accounts"),
     path("admin/accounts/<id:pk>/disable/", administration.account_disable, name="admin_account_disable"),
+    path("admin/accounts/<id:pk>/reset-password/", administration.password_reset, name="admin_password_reset"),
     path("admin/roles/", administration.roles, name="admin_roles"),
     path("admin/roles/<id:pk>/", administration.role_edit, name="admin_role_edit"),
     path("admin/audit/", administration.audit_trail, name="admin_audit"),

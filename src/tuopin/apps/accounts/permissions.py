@@ -70,6 +70,7 @@ class Action:
     # administration (三员分立)
     CREATE_ACCOUNT = "create_account"
     DISABLE_ACCOUNT = "disable_account"          # obj: the account
+    RESET_PASSWORD = "reset_password"            # obj: the account
     ASSIGN_ROLE = "assign_role"                  # obj: (the account, the new role)
     READ_AUDIT = "read_audit"
     RELEASE_LOCKOUT = "release_lockout"
@@ -127,6 +128,7 @@ ROLES: dict[str, frozenset] = {
     A.LOAD_VILLAGE_FIGURES: frozenset({R.COUNTY_ADMIN}),
     A.CREATE_ACCOUNT: frozenset({R.SYSTEM_ADMIN}),
     A.DISABLE_ACCOUNT: frozenset({R.SYSTEM_ADMIN}),
+    A.RESET_PASSWORD: frozenset({R.SYSTEM_ADMIN}),
     A.ASSIGN_ROLE: frozenset({R.SECURITY_ADMIN}),
     A.READ_AUDIT: frozenset({R.AUDIT_ADMIN}),
     A.RELEASE_LOCKOUT: frozenset({R.SECURITY_ADMIN}),
@@ -290,6 +292,14 @@ def _disable(account, target) -> str:
     return ""
 
 
+def _reset(account, target) -> str:
+    if target.pk == account.pk:
+        return _("an administrator changes their own password on the password page, not by a reset")
+    if target.role in ADMINISTRATIVE_ROLES:
+        return _("an administrator's password is not reset by another administrator (三员分立)")
+    return ""
+
+
 def _assign(account, target_and_role) -> str:
     target, role = target_and_role
     if target.pk == account.pk:
@@ -322,6 +332,7 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.EDIT_ORGANISATION: _organisation_record,
     A.JUDGE_ASSESSMENT: _judge,
     A.DISABLE_ACCOUNT: _disable,
+    A.RESET_PASSWORD: _reset,
     A.ASSIGN_ROLE: _assign,
 }
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from tuopin.apps.audit.services import audit_change, diff, snapshot
 
 from .models import Role, User
+from .passwords import random_password
 from .permissions import PERSONAL_DATA_ROLES, Action, missing_scope_field, require
 
 SCOPE_FIELDS = ("role", "region_id", "cadre_id", "department_id")
@@ -37,6 +38,22 @@ def account_disable(*, account: User, by: User | None, source: str = "web") -> i
     audit_change(actor=by, action="account_disable", instance=account, changes={"is_active": [True, False]},
                  source=source, summary=f"disabled account {account.username}; {ended} session(s) ended")
     return ended
+
+
+@transaction.atomic
+def password_reset(*, account: User, by: User | None, source: str = "cli") -> str:
+    """A forgotten password replaced by a one-time one, returned to be handed over: its holder must replace it at
+    the next login (decision 1200), and every session of the account ends. The audit event names the reset,
+    never the password."""
+    require(by, Action.RESET_PASSWORD, account)
+    password = random_password()
+    account.set_password(password)
+    account.must_change_password = True
+    account.save(update_fields=["password", "must_change_password"])
+    ended = end_sessions(account)
+    audit_change(actor=by, action="password_reset", instance=account, changes={"must_change_password": [None, True]},
+                 source=source, summary=f"reset the password of {account.username}; {ended} session(s) ended")
+    return password
 
 
 @transaction.atomic

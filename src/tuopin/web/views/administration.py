@@ -59,7 +59,9 @@ def accounts(request):
                 return redirect("web:admin_accounts")
     rows = User.objects.order_by("username").only("username", "role", "is_active", "last_login")
     disable = {a.pk for a in rows if a.is_active and may(request.user, Action.DISABLE_ACCOUNT, a)}
-    return render(request, "web/admin_accounts.html", {"accounts": rows, "form": form, "may_disable": disable})
+    reset = {a.pk for a in rows if a.is_active and may(request.user, Action.RESET_PASSWORD, a)}
+    return render(request, "web/admin_accounts.html", {"accounts": rows, "form": form, "may_disable": disable,
+                                                       "may_reset": reset})
 
 
 @login_required
@@ -71,6 +73,19 @@ def account_disable(request, pk: int):
         run(request, lambda: services.account_disable(account=target, by=request.user), entity="accounts.user",
             entity_id=pk, done=_("Account disabled; its sessions have ended."))
     return redirect("web:admin_accounts")
+
+
+@login_required
+@require_POST
+def password_reset(request, pk: int):
+    """The one-time password is shown on this answer only (pages are never cached) and written nowhere else."""
+    _only(request, Action.RESET_PASSWORD)
+    target = get_object_or_404(User, pk=pk)
+    outcome = run(request, lambda: services.password_reset(account=target, by=request.user, source="web"),
+                  entity="accounts.user", entity_id=pk)
+    if not outcome:
+        return redirect("web:admin_accounts")
+    return render(request, "web/admin_password_reset.html", {"account": target, "password": outcome.value})
 
 
 # The security administrator grants the working roles only; administrative roles are not granted from inside.
