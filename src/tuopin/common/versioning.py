@@ -42,7 +42,7 @@ class StaleEdit(Exception):
             "This record was changed by %(who)s at %(when)s (version %(version)s, you edited version %(read)s); "
             "reload it and apply your change again."
         ) % {"who": who, "when": when, "version": instance.version, "read": read_version})
-        self.instance, self.read_version = instance, read_version
+        self.instance, self.read_version, self.who, self.when = instance, read_version, who, when
 
 
 def locked(model, pk: int, version: int | None):

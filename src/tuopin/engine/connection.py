@@ -104,6 +104,12 @@ def within(sql: str, households: tuple[int | None, int | None] | None) -> str:
     return f"SELECT * FROM ({sql}) WHERE {' AND '.join(where)}" if where else sql
 
 
+def has_relation(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether `name` is a table or a view on the connection (registered Arrow tables are views)."""
+    return bool(one_row(con, "SELECT (SELECT COUNT(*) FROM duckdb_tables() WHERE table_name = $1) "
+                        "+ (SELECT COUNT(*) FROM duckdb_views() WHERE view_name = $1)", [name])[0])
+
+
 def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple:
     """The row of an aggregate query (COUNT, MIN, MAX, a COPY's count: always one), typed as a row rather than a
     maybe-row."""

@@ -228,26 +228,21 @@ def _write_year(root: Path, work: Path, manifest: dict, year: int, say, step) ->
                     for before, source in done.items():
                         con.execute(f"CREATE OR REPLACE TEMP VIEW {before} AS SELECT * FROM {source} "
                                     f"WHERE {_in(_key(before), spans[k])}")
-                    rows[name][k] = one_row(
-                        con, f"COPY (SELECT * FROM ({rules.render(name, params)}) ORDER BY {order}) TO "
-                        f"'{(target / f'part-{k:05d}.parquet').as_posix()}' "
-                        f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP})")[0]
+                    rows[name][k] = _copy(con, f"SELECT * FROM ({rules.render(name, params)}) ORDER BY {order}",
+                                          target / f"part-{k:05d}.parquet")
                 for before, source in done.items():
                     con.execute(f"CREATE OR REPLACE TEMP VIEW {before} AS SELECT * FROM {source}")
                 continue
             whole = work / "runs" / f"{name}-{year}-{r}.parquet"
             whole.parent.mkdir(parents=True, exist_ok=True)
-            con.execute(f"COPY (SELECT * FROM ({rules.render(name, params)}) ORDER BY {order}) TO "
-                        f"'{whole.as_posix()}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP})")
+            _copy(con, f"SELECT * FROM ({rules.render(name, params)}) ORDER BY {order}", whole)
             # The rules after it read the rows just written, as an assessment would.
             source = f"read_parquet('{whole.as_posix()}', hive_partitioning = false)"
             con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {source}")
             done[name] = source
             for k in run:  # a sorted file read in order, so each partition's file comes out sorted
-                rows[name][k] = one_row(
-                    con, f"COPY (SELECT * FROM {source} WHERE {_in(_key(name), spans[k])}) TO "
-                    f"'{(target / f'part-{k:05d}.parquet').as_posix()}' "
-                    f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP})")[0]
+                rows[name][k] = _copy(con, f"SELECT * FROM {source} WHERE {_in(_key(name), spans[k])}",
+                                      target / f"part-{k:05d}.parquet")
     con.close()
     entries = {}
     for name in TABLES:
@@ -271,6 +266,12 @@ def _write_year(root: Path, work: Path, manifest: dict, year: int, say, step) ->
         say(f"derived {name} {year}: {entries[name]['rows']:,} rows")
         step()
     return entries
+
+
+def _copy(con, select: str, path: Path) -> int:
+    """The rows of `select` into one Parquet file of the snapshot's shape; how many."""
+    return one_row(con, f"COPY ({select}) TO '{path.as_posix()}' "
+                        f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP})")[0]
 
 
 def _link(source: Path, target: Path) -> None:

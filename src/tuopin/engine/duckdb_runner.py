@@ -15,8 +15,8 @@ from . import derived, ranges
 # The connection helpers live in .connection (below ranges and derived, which use them too); callers of the
 # runner keep reaching them here.
 from .connection import (FOLDER_MEMORY_LIMIT, HOUSEHOLD_KEYED, INPUT_TABLES, VIEW_RULES,  # noqa: F401
-                         connect, connect_for_folder, create_rule, one_row, register_arrow, register_parquet,
-                         session, spill_folder)
+                         connect, connect_for_folder, create_rule, has_relation, one_row, register_arrow,
+                         register_parquet, session, spill_folder)
 
 
 
@@ -36,7 +36,7 @@ class Result:
 
 def region_names(con: duckdb.DuckDBPyConnection, deepest: int) -> dict[int, str]:
     """Names of the snapshot's regions down to a level (0 province … 4 village), by code."""
-    if not one_row(con, "SELECT COUNT(*) FROM duckdb_views() WHERE view_name = 'regions'")[0]:
+    if not has_relation(con, "regions"):
         return {}
     return dict(con.execute(f"SELECT code, name FROM regions WHERE level <= {int(deepest)}").fetchall())
 
@@ -90,9 +90,7 @@ def roll_up(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, year: int
     """village_result and each level's roll-ups from the per-household rules' tables (or views) on `con`
     and the villages' yearly rows: the part of `run` that reads across households."""
     for name in rules.PER_VILLAGE_RULES:  # run() has them already (stored or run); kept rows bring none
-        found = one_row(con, "SELECT (SELECT COUNT(*) FROM duckdb_tables() WHERE table_name = $1) "
-                        "+ (SELECT COUNT(*) FROM duckdb_views() WHERE view_name = $1)", [name])[0]
-        if not found:
+        if not has_relation(con, name):
             create_rule(con, name, params)
     create_rule(con, ROLL_UP_RULE, params)
     _mpi_views(con, params)

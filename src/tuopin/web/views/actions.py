@@ -16,7 +16,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuopin.common.versioning import StaleEdit
@@ -63,13 +62,10 @@ def run(request, write: Callable[[], Any], *, form=None, entity: str = "", entit
 
 
 def stale_message(exc: StaleEdit) -> str:
-    current = exc.instance
-    who = current.updated_by.get_username() if current.updated_by else _("the system")
-    when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M") if current.updated_at else "?"
     return _(
         "Nothing was saved: %(who)s changed this record at %(when)s (version %(version)s; you edited version "
         "%(read)s). Reload the page to see their change, then apply yours again."
-    ) % {"who": who, "when": when, "version": current.version, "read": exc.read_version}
+    ) % {"who": exc.who, "when": exc.when, "version": exc.instance.version, "read": exc.read_version}
 
 
 def fresh(form_class, posted, exc: StaleEdit, files=None, **kwargs):
