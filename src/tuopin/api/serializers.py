@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from tuopin.apps.geo.models import Region
 from tuopin.apps.registry.models import (
-    MONEY_FIELDS, Household, HouseholdYear, Person, PersonYear, ProcedureStep, StatusEvent,
+    MONEY_FIELDS, SHOCK_FIELDS, Household, HouseholdYear, Person, PersonYear, ProcedureStep, StatusEvent,
 )
 from tuopin.common.masking import mask_birth_date, mask_id, mask_phone, mask_text
 
@@ -130,13 +130,16 @@ MONEY_HELP = {name: f"{label} — {FEN}" for name, label in MONEY_FIELDS} | {
     "net_income_fen": f"纯收入 (sum of the income lines minus production costs; computed) — {FEN}",
     "per_capita_net_income_fen": f"人均纯收入 (net income ÷ members, rounded down; computed) — {FEN}",
     "renovation_cost_fen": f"危房改造 cost — {FEN}",
+    "medical_expense_fen": f"自付医疗费用 (out-of-pocket medical costs in the year) — {FEN}",
+    "education_expense_fen": f"教育支出 (education costs in the year) — {FEN}",
+    "disaster_loss_fen": f"灾害损失 (losses to a disaster in the year) — {FEN}",
 }
 HOUSEHOLD_YEAR_FIELDS = (
     "id", "household", "household_number", "year", "members",
     *(name for name, _ in MONEY_FIELDS),
     "production_cost_fen", "net_income_fen", "per_capita_net_income_fen", "housing_grade", "renovation",
     "renovation_year", "renovation_cost_fen", "water_litres_per_day", "water_quality_ok", "water_minutes",
-    "water_cut_days", "water_short_area", "food_clothing_secure", "income_expected_stable",
+    "water_cut_days", "water_short_area", "food_clothing_secure", "income_expected_stable", *SHOCK_FIELDS,
     "version", "updated_at", "updated_by",
 )
 

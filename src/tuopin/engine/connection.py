@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from tuopin import rules
 
-from .snapshot import YEARLY
+from .snapshot import ADDED_COLUMNS, YEARLY
 
 INPUT_TABLES = ("regions", "villages_yearly", "households", "households_yearly", "persons", "persons_yearly",
                 "status_events")
@@ -86,7 +86,16 @@ def register_parquet(con: duckdb.DuckDBPyConnection, directory: str | Path, *, y
         if name in HOUSEHOLD_KEYED:
             where += household_conditions(households)
         condition = f" WHERE {' AND '.join(where)}" if where else ""
-        con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {src}{condition}")
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT *{_added(con, name, src)} FROM {src}{condition}")
+
+
+def _added(con: duckdb.DuckDBPyConnection, name: str, src: str) -> str:
+    """The columns a folder of an older layout lacks, as their 'none' value (snapshot.ADDED_COLUMNS)."""
+    added = ADDED_COLUMNS.get(name)
+    if not added:
+        return ""
+    present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()}
+    return "".join(f", {value} AS {column}" for column, value in added.items() if column not in present)
 
 
 def household_conditions(households: tuple[int | None, int | None] | None) -> list[str]:

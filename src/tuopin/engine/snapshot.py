@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 ROWS_PER_FILE = 2_000_000
 ROW_GROUP = 262_144
 
@@ -75,6 +75,10 @@ HOUSEHOLDS_YEARLY = pa.schema([
     ("water_litres_per_day", pa.int16()), ("water_quality_ok", pa.bool_()), ("water_minutes", pa.int16()),
     ("water_cut_days", pa.int16()), ("water_short_area", pa.bool_()),
     ("food_clothing_secure", pa.bool_()), ("income_expected_stable", pa.bool_()),
+    # Layout 2: the year's shocks, which monitoring after exit reads (docs/data-formats.md). A folder of
+    # layout 1 lacks them; connection.register_parquet reads them there as none (ADDED_COLUMNS).
+    ("medical_expense_fen", _money), ("education_expense_fen", _money), ("disaster_loss_fen", _money),
+    ("business_failed", pa.bool_()), ("labourer_lost", pa.bool_()),
 ])
 
 PERSONS = pa.schema([
@@ -109,6 +113,12 @@ SCHEMAS: dict[str, pa.Schema] = {
     "regions": REGIONS, "villages_yearly": VILLAGES_YEARLY, "households": HOUSEHOLDS,
     "households_yearly": HOUSEHOLDS_YEARLY, "persons": PERSONS, "persons_yearly": PERSONS_YEARLY,
     "status_events": STATUS_EVENTS,
+}
+# Columns added after layout 1, with the value an older folder's rows read as (none of the shock happened).
+ADDED_COLUMNS: dict[str, dict[str, str]] = {
+    "households_yearly": {"medical_expense_fen": "CAST(0 AS BIGINT)", "education_expense_fen": "CAST(0 AS BIGINT)",
+                          "disaster_loss_fen": "CAST(0 AS BIGINT)", "business_failed": "FALSE",
+                          "labourer_lost": "FALSE"},
 }
 YEARLY = frozenset({"villages_yearly", "households_yearly", "persons_yearly"})
 YEAR = pa.field("year", pa.int16())  # the partition column of yearly tables

@@ -28,11 +28,14 @@ PERSON_COLUMNS = (
 MONEY = ("wage_income_fen", "business_income_fen", "property_income_fen", "dividend_income_fen", "dibao_fen",
          "tekun_fen", "pension_fen", "family_planning_fen", "eco_compensation_fen", "other_transfer_fen",
          "unitemised_income_fen")
+# The year's shocks (自付医疗费用, 教育支出, 灾害损失, 产业经营失败, 主要劳动力死亡或失能), and a year without any.
+SHOCKS = ("medical_expense_fen", "education_expense_fen", "disaster_loss_fen", "business_failed", "labourer_lost")
+NO_SHOCK = (0, 0, 0, False, False)
 HOUSEHOLD_YEAR_COLUMNS = (
     "id", "household_id", "year", "members", *MONEY, "production_cost_fen", "net_income_fen",
     "per_capita_net_income_fen", "housing_grade", "renovation", "renovation_year", "renovation_cost_fen",
     "water_litres_per_day", "water_quality_ok", "water_minutes", "water_cut_days", "water_short_area",
-    "food_clothing_secure", "income_expected_stable", "version", "updated_at",
+    "food_clothing_secure", "income_expected_stable", *SHOCKS, "version", "updated_at",
 )
 PERSON_YEAR_COLUMNS = (
     "id", "person_id", "year", "school_status", "basic_medical", "serious_illness_insurance", "medical_assistance",
@@ -136,7 +139,7 @@ def yearly_rows(rng: random.Random, households, stamp):
                 len(hy) + 1, h.id, year, n, *lines, cost, net, net // n,
                 h.grade, h.renovation if renovated else "", h.renovation_year if renovated else None,
                 h.renovation_cost_fen if renovated else 0, *water, False,
-                not (fails and rnd() < 0.03), not (outcome == "income" and rnd() < 0.6), 1, stamp,
+                not (fails and rnd() < 0.03), not (outcome == "income" and rnd() < 0.6), *NO_SHOCK, 1, stamp,
             ))
             counts = village.get((h.village, year))
             if counts is None:

@@ -202,6 +202,9 @@ class PersonForm(VersionedForm):  # 人基本信息
                 self.add_error(name, reason)
 
 
+SHOCK_MONEY = ("medical_expense_fen", "education_expense_fen", "disaster_loss_fen")
+
+
 class HouseholdYearForm(VersionedForm):  # 户年度信息: income lines, housing, water
     members = forms.IntegerField(label=_("Members"))
     housing_grade = forms.ChoiceField(label=_("Housing safety grade"), choices=choices("HousingGrade"))
@@ -214,29 +217,37 @@ class HouseholdYearForm(VersionedForm):  # 户年度信息: income lines, housin
     water_short_area = forms.BooleanField(label=_("Water-short area"), required=False)
     food_clothing_secure = forms.BooleanField(label=_("Enough food and clothing"), required=False)
     income_expected_stable = forms.BooleanField(label=_("Income expected to stay stable"), required=False)
+    business_failed = forms.BooleanField(label=_("The household's business failed this year"), required=False)
+    labourer_lost = forms.BooleanField(label=_("The main labourer died or lost the ability to work this year"),
+                                       required=False)
 
     rules = validation.HOUSEHOLD_YEAR
     money_fields = ("wage_income_fen", "business_income_fen", "property_income_fen", "dividend_income_fen",
                     "dibao_fen", "tekun_fen", "pension_fen", "family_planning_fen", "eco_compensation_fen",
-                    "other_transfer_fen", "unitemised_income_fen", "production_cost_fen", "renovation_cost_fen")
+                    "other_transfer_fen", "unitemised_income_fen", "production_cost_fen", "renovation_cost_fen",
+                    "medical_expense_fen", "education_expense_fen", "disaster_loss_fen")
     model_fields = ("members", "housing_grade", "renovation", "renovation_year", "water_litres_per_day",
                     "water_quality_ok", "water_minutes", "water_cut_days", "water_short_area", "food_clothing_secure",
-                    "income_expected_stable")
+                    "income_expected_stable", "business_failed", "labourer_lost")
+    shock_money = SHOCK_MONEY
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.money_fields:
             self.fields[yuan_name(name)] = _yuan_field(name)
-        self.order_fields(["members"] + [yuan_name(n) for n in self.money_fields if n != "renovation_cost_fen"]
+        income = [n for n in self.money_fields if n != "renovation_cost_fen" and n not in self.shock_money]
+        self.order_fields(["members"] + [yuan_name(n) for n in income]
                           + ["housing_grade", "renovation", "renovation_year", yuan_name("renovation_cost_fen")])
 
     # Groups of fields, in the order the page shows them (fieldsets).
     groups = (
-        (_("Income"), ("members",) + tuple(yuan_name(n) for n in money_fields if n != "renovation_cost_fen")),
+        (_("Income"), ("members",) + tuple(yuan_name(n) for n in money_fields
+                                           if n != "renovation_cost_fen" and n not in SHOCK_MONEY)),
         (_("Housing"), ("housing_grade", "renovation", "renovation_year", yuan_name("renovation_cost_fen"))),
         (_("Drinking water"), ("water_litres_per_day", "water_quality_ok", "water_minutes", "water_cut_days",
                                "water_short_area")),
         (_("Food, clothing and income"), ("food_clothing_secure", "income_expected_stable")),
+        (_("Shocks in the year"), tuple(yuan_name(n) for n in SHOCK_MONEY) + ("business_failed", "labourer_lost")),
     )
 
 

@@ -167,6 +167,9 @@ MONEY_LABELS = {
     "net_income_fen": p("money", "net income"),
     "per_capita_net_income_fen": p("money", "net income per person"),
     "renovation_cost_fen": p("money", "renovation cost"),
+    "medical_expense_fen": p("money", "out-of-pocket medical costs"),
+    "education_expense_fen": p("money", "education costs"),
+    "disaster_loss_fen": p("money", "losses to disasters"),
 }
 
 

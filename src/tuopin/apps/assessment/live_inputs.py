@@ -43,6 +43,9 @@ COLUMNS = {
         "water_litres_per_day": "y.water_litres_per_day", "water_quality_ok": "y.water_quality_ok",
         "water_minutes": "y.water_minutes", "water_cut_days": "y.water_cut_days",
         "water_short_area": "y.water_short_area", "food_clothing_secure": "y.food_clothing_secure",
+        "medical_expense_fen": "y.medical_expense_fen", "education_expense_fen": "y.education_expense_fen",
+        "disaster_loss_fen": "y.disaster_loss_fen", "business_failed": "y.business_failed",
+        "labourer_lost": "y.labourer_lost",
     },
     "persons": {"person_id": "p.id", "birth_date": "p.birth_date"},
     "persons_yearly": {

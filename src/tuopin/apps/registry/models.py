@@ -24,6 +24,10 @@ MONEY_FIELDS = (
     ("unitemised_income_fen", "未分项纯收入"),
 )
 
+# The yearly shocks that monitoring after exit reads (HouseholdYear), in the order forms and files show them.
+SHOCK_FIELDS = ("medical_expense_fen", "education_expense_fen", "disaster_loss_fen", "business_failed",
+                "labourer_lost")
+
 
 # Household, Person and their yearly records are personal data: each instance loaded while a request is served
 # is recorded in that request's `read` audit event (ReadAudited, decision 1152).
@@ -128,6 +132,13 @@ class HouseholdYear(ReadAudited, Versioned):  # 户年度信息: income lines, h
     water_short_area = models.BooleanField("缺水地区", default=False)
     food_clothing_secure = models.BooleanField("不愁吃不愁穿", default=True)
     income_expected_stable = models.BooleanField("收入稳定", default=True)
+    # The shocks monitoring after exit (防返贫) looks for: rigid spending against income, a disaster, a failed
+    # business, the main labourer lost. Recorded by the year they happened in; zero / false when none.
+    medical_expense_fen = models.BigIntegerField("自付医疗费用", default=0)
+    education_expense_fen = models.BigIntegerField("教育支出", default=0)
+    disaster_loss_fen = models.BigIntegerField("灾害损失", default=0)
+    business_failed = models.BooleanField("产业经营失败", default=False)
+    labourer_lost = models.BooleanField("主要劳动力死亡或丧失劳动能力", default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["household", "year"], name="household_year_unique")]

@@ -19,7 +19,7 @@ from tuopin.common.versioning import StaleEdit, locked, stamp  # noqa: F401  Sta
 
 from . import choices as c
 from . import id_refusals, validation
-from .models import MONEY_FIELDS, Household, HouseholdYear, Person, StatusEvent
+from .models import MONEY_FIELDS, SHOCK_FIELDS, Household, HouseholdYear, Person, StatusEvent
 
 
 HOUSEHOLD_EDITABLE = ("attribute", "primary_cause", "other_causes", "phone", "address", "cultivated_land_mu",
@@ -30,7 +30,7 @@ PERSON_EDITABLE = ("name", "sex", "birth_date", "relation", "ethnicity", "educat
 HOUSEHOLD_YEAR_EDITABLE = tuple(f for f, _ in MONEY_FIELDS) + (
     "members", "production_cost_fen", "housing_grade", "renovation", "renovation_year", "renovation_cost_fen",
     "water_litres_per_day", "water_quality_ok", "water_minutes", "water_cut_days", "water_short_area",
-    "food_clothing_secure", "income_expected_stable",
+    "food_clothing_secure", "income_expected_stable", *SHOCK_FIELDS,
 )
 
 

@@ -72,6 +72,7 @@ PER_CAPITA_MAX_YUAN = 1_000_000  # 人均纯收入 of a national file: 250 times
 MEMBERS_MIN, MEMBERS_MAX = 1, 30  # 人数: rural households of more than 15 are rare; 30 leaves room
 UNITEMISED_MAX_YUAN = PER_CAPITA_MAX_YUAN * MEMBERS_MAX  # a national file's 人均纯收入 × 人数 lands here (0201)
 RENOVATION_COST_MAX_YUAN = 1_000_000  # reference costs 5,000–25,000 (standards); relocation about 60,000 a person
+SHOCK_MAX_YUAN = 10_000_000  # 自付医疗费用, 教育支出, 灾害损失: a transplant or a house and herd lost stay below
 
 MONEY_MAX_YUAN = {
     "wage_income_fen": MARKET_INCOME_MAX_YUAN,
@@ -87,6 +88,9 @@ MONEY_MAX_YUAN = {
     "unitemised_income_fen": UNITEMISED_MAX_YUAN,
     "production_cost_fen": MARKET_INCOME_MAX_YUAN,  # a cost, never negative: a refund is not a cost
     "renovation_cost_fen": RENOVATION_COST_MAX_YUAN,
+    "medical_expense_fen": SHOCK_MAX_YUAN,
+    "education_expense_fen": SHOCK_MAX_YUAN,
+    "disaster_loss_fen": SHOCK_MAX_YUAN,
 }
 assert set(MONEY_MAX_YUAN) >= {f for f, _ in MONEY_FIELDS}  # every income line has its bound
 

@@ -201,7 +201,15 @@ def yearly(geo: Geography, chunk: Chunk, year: int, line_fen: int, rng: np.rando
         **housing, **water,
         "food_clothing_secure": ~gaps["food"],
         "income_expected_stable": rng.random(n) < np.where(poor, 0.6, 0.95),
+        **_no_shocks(n),
     }, schema=HOUSEHOLDS_YEARLY)
+
+
+def _no_shocks(n: int) -> dict:
+    """The year's shocks (layout 2) as none happened: the national generator does not draw them yet."""
+    zero, false = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
+    return {"medical_expense_fen": zero, "education_expense_fen": zero, "disaster_loss_fen": zero,
+            "business_failed": false, "labourer_lost": false}
 
 
 def _spread(values: np.ndarray, keep: np.ndarray, n: int) -> np.ndarray:

@@ -305,6 +305,15 @@ HOUSEHOLD_YEAR_EXTENSION = tuple(
     (col("缺水地区", HOUSEHOLD_YEAR, p_bool, f_bool), "water_short_area"),
     (col("不愁吃不愁穿", HOUSEHOLD_YEAR, p_bool, f_bool), "food_clothing_secure"),
     (col("收入稳定", HOUSEHOLD_YEAR, p_bool, f_bool), "income_expected_stable"),
+    # The year's shocks, which monitoring after exit reads.
+    (col("自付医疗费用(元)", HOUSEHOLD_YEAR, p_money(V.HOUSEHOLD_YEAR["medical_expense_fen"]), f_money, numeric=True),
+     "medical_expense_fen"),
+    (col("教育支出(元)", HOUSEHOLD_YEAR, p_money(V.HOUSEHOLD_YEAR["education_expense_fen"]), f_money, numeric=True),
+     "education_expense_fen"),
+    (col("灾害损失(元)", HOUSEHOLD_YEAR, p_money(V.HOUSEHOLD_YEAR["disaster_loss_fen"]), f_money, numeric=True),
+     "disaster_loss_fen"),
+    (col("产业经营失败", HOUSEHOLD_YEAR, p_bool, f_bool), "business_failed"),
+    (col("主要劳动力死亡或失能", HOUSEHOLD_YEAR, p_bool, f_bool), "labourer_lost"),
 )
 EXTENSION_FIELDS = PERSON_EXTENSION + HOUSEHOLD_EXTENSION + HOUSEHOLD_YEAR_EXTENSION
 EXTENSION: tuple[Column, ...] = tuple(c for c, _ in EXTENSION_FIELDS)

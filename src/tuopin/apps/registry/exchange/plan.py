@@ -25,7 +25,7 @@ from tuopin.apps.geo.models import Level, Region
 from .. import choices as c
 from .. import id_refusals
 from .. import validation as V
-from ..models import MONEY_FIELDS, Household, HouseholdYear, Person, PersonYear, StatusEvent
+from ..models import MONEY_FIELDS, SHOCK_FIELDS, Household, HouseholdYear, Person, PersonYear, StatusEvent
 from . import layout as L
 from . import status as st
 from .parse import ParsedFile
@@ -41,12 +41,14 @@ YEAR_MONEY = tuple(f for f, _ in MONEY_FIELDS) + ("production_cost_fen",)
 HOUSEHOLD_YEAR_FIELDS = ("members",) + YEAR_MONEY + (
     "net_income_fen", "per_capita_net_income_fen", "housing_grade", "renovation", "renovation_year",
     "renovation_cost_fen", "water_litres_per_day", "water_quality_ok", "water_minutes", "water_cut_days",
-    "water_short_area", "food_clothing_secure", "income_expected_stable")
+    "water_short_area", "food_clothing_secure", "income_expected_stable", *SHOCK_FIELDS)
 PERSON_YEAR_FIELDS = ("school_status", "basic_medical", "serious_illness_insurance", "medical_assistance",
                       "family_doctor", "pension_insurance", "dibao", "tekun", "work_months")
 HOUSEHOLD_YEAR_DEFAULTS = {f: 0 for f in YEAR_MONEY} | {
     "housing_grade": "A", "renovation": "", "renovation_year": None, "renovation_cost_fen": 0,
     "water_quality_ok": True, "food_clothing_secure": True, "income_expected_stable": True,
+    "medical_expense_fen": 0, "education_expense_fen": 0, "disaster_loss_fen": 0, "business_failed": False,
+    "labourer_lost": False,
 } | L.WATER_DEFAULTS
 PERSON_YEAR_DEFAULTS = {f: False for f in PERSON_YEAR_FIELDS} | {"school_status": "", "work_months": 0}
 _BLANK = {"phone": "", "address": "", "identified_year": None, "exit_year": None, "other_causes": "",

@@ -22,7 +22,7 @@ from tuopin.engine import derived, status
 from tuopin.engine import snapshot as snap
 
 from .. import choices as c
-from ..models import HouseholdYear, Person, PersonYear, StatusEvent
+from ..models import SHOCK_FIELDS, HouseholdYear, Person, PersonYear, StatusEvent
 from .region import households_to_export, regions_within
 
 
@@ -86,7 +86,7 @@ def snapshot_tables(*, user, year: int | None = None, unmasked: bool = False, re
             "household_id", "year", "members", *snap.INCOME_LINES, "production_cost_fen", "net_income_fen",
             "per_capita_net_income_fen", "housing_grade", "renovation", "renovation_year", "renovation_cost_fen",
             "water_litres_per_day", "water_quality_ok", "water_minutes", "water_cut_days", "water_short_area",
-            "food_clothing_secure", "income_expected_stable"):
+            "food_clothing_secure", "income_expected_stable", *SHOCK_FIELDS):
         yearly.append({**r, **place[r["household_id"]]})
     status_at = _status_at_year_end(tables["status_events"], {r["year"] for r in yearly})
     for r in yearly:
