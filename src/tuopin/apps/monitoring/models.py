@@ -19,27 +19,27 @@ class MonitoringCase(Versioned):
     household = models.ForeignKey("registry.Household", null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="monitoring_cases")
     village = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=10, choices=CaseKind.choices, blank=True,
+    kind = models.CharField(max_length=10, choices=CaseKind.choices, blank=True, db_default="",
                             help_text="given at the clue or, for an application, by the village's review")
     # Risk codes between commas (",illness,disaster,"): one column a LIKE counts on any database (decision 1400).
-    risks = models.CharField(max_length=200, blank=True, default="")
+    risks = models.CharField(max_length=200, blank=True, default="", db_default="")
     channel = models.CharField(max_length=20, choices=Channel.choices)
-    from_public_form = models.BooleanField(default=False, help_text="an application sent on the public form")
+    from_public_form = models.BooleanField(default=False, db_default=False, help_text="an application sent on the public form")
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.CLUE, db_index=True)
     clue_on = models.DateField(help_text="the first clue: the time limit counts from it")
     decided_on = models.DateField(null=True, blank=True, help_text="the township's decision, or 不纳入")
     included_on = models.DateField(null=True, blank=True)
     removed_on = models.DateField(null=True, blank=True)
-    note = models.TextField(blank=True, help_text="the difficulty, as the clue describes it")
-    not_included_reason = models.TextField(blank=True)
+    note = models.TextField(blank=True, db_default="", help_text="the difficulty, as the clue describes it")
+    not_included_reason = models.TextField(blank=True, db_default="")
     # An application or alert that matched no household keeps what it named, for the village to look it up.
-    applicant_name = models.CharField(max_length=64, blank=True)
-    applicant_id_number = models.CharField(max_length=18, blank=True)
-    applicant_phone = models.CharField(max_length=20, blank=True)
+    applicant_name = models.CharField(max_length=64, blank=True, db_default="")
+    applicant_id_number = models.CharField(max_length=18, blank=True, db_default="")
+    applicant_phone = models.CharField(max_length=20, blank=True, db_default="")
     department = models.ForeignKey("organisation.Unit", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", help_text="the department whose alert it is")
     # A keyed hash of the public form's client address: the throttle counts it, nobody reads an address from it.
-    client_key = models.CharField(max_length=64, blank=True, db_index=True)
+    client_key = models.CharField(max_length=64, blank=True, db_default="", db_index=True)
     monitoring_event = models.ForeignKey("registry.StatusEvent", null=True, blank=True, on_delete=models.PROTECT,
                                          related_name="+")
     removal_event = models.ForeignKey("registry.StatusEvent", null=True, blank=True, on_delete=models.PROTECT,

@@ -233,4 +233,49 @@ class Migration(migrations.Migration):
             name='village',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.region'),
         ),
+        migrations.AlterField(
+            model_name='monitoringcase',
+            name='applicant_id_number',
+            field=models.CharField(blank=True, db_default='', max_length=18),
+        ),
+        migrations.AlterField(
+            model_name='monitoringcase',
+            name='applicant_name',
+            field=models.CharField(blank=True, db_default='', max_length=64),
+        ),
+        migrations.AlterField(
+            model_name='monitoringcase',
+            name='applicant_phone',
+            field=models.CharField(blank=True, db_default='', max_length=20),
+        ),
+        migrations.AlterField(
+            model_name='monitoringcase',
+            name='client_key',
+            field=models.CharField(blank=True, db_default='', db_index=True, max_length=64),
+        ),
+        migrations.AlterField(
+            model_name='monitoringcase',
+            name='from_public_form',
+            field=models.BooleanField(db_default=False, default=False, help_text='an application sent on the public form'),
+        ),
+        migrations.AlterField(
+            model_name='monitoringcase',
+            name='kind',
+            field=models.CharField(blank=True, choices=[('unstable', 'unstable exited household'), ('marginal', 'marginal household at risk'), ('sudden', 'household in sudden severe difficulty')], db_default='', help_text="given at the clue or, for an application, by the village's review", max_length=10),
+        ),
+        migrations.AlterField(
+            model_name='monitoringcase',
+            name='not_included_reason',
+            field=models.TextField(blank=True, db_default=''),
+        ),
+        migrations.AlterField(
+            model_name='monitoringcase',
+            name='note',
+            field=models.TextField(blank=True, db_default='', help_text='the difficulty, as the clue describes it'),
+        ),
+        migrations.AlterField(
+            model_name='monitoringcase',
+            name='risks',
+            field=models.CharField(blank=True, db_default='', default='', max_length=200),
+        ),
     ]
