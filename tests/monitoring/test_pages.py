@@ -17,9 +17,10 @@ def _url(name, *args):
     return reverse(f"web:{name}", args=args)
 
 
-def _clue(county, household=None, on=D(2025, 3, 1)):
+def _clue(county, household=None, on=None):
     household = household or exited(county["households"][0])
-    return s.clue_record(by=county["accounts"]["cadre"], household=household, channel="cadre_visit", on=on,
+    return s.clue_record(by=county["accounts"]["cadre"], household=household, channel="cadre_visit",
+                         on=on or D(2025, 3, 1),
                          kind="unstable", risks=["illness"], note="户主住院")
 
 

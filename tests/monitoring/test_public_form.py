@@ -2,6 +2,8 @@
 telling the applicant whether the ID number matched a household or echoing what was typed."""
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.test import Client
 from django.urls import reverse
 
@@ -79,7 +81,7 @@ def test_the_village_finds_the_unmatched_application_and_links_its_household(cou
     assert list(cases_for(fs)) == [case]
     assert list(cases_for(county["accounts"]["cadre"])) == []  # a cadre sees its households' cases only
     h3 = county["households"][2]  # in another village
-    with pytest.raises(Exception, match="not in the case's village"):
+    with translation.override("en"), pytest.raises(ValidationError, match="not in the case's village"):
         services.case_review(case=case, version=case.version, by=county["accounts"]["county_admin"],
                              on=case.clue_on, household=h3, kind="marginal", risks=["illness"])
     h2 = county["households"][1]

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from tests.factories import person
 from tuopin.apps.assistance.models import Task
@@ -19,6 +20,14 @@ from tuopin.common.versioning import StaleEdit
 from .helpers import exited, yearly
 
 D = dt.date
+MARCH_20 = D(2025, 3, 20)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals are matched in English here; the one test below reads them in Chinese, the default."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -26,7 +35,7 @@ def h1(county):
     return exited(county["households"][0])
 
 
-def _included(county, household, *, included_on=D(2025, 3, 20)):
+def _included(county, household, *, included_on=MARCH_20):
     """A case taken through the village's stages to the township's approval on `included_on`."""
     a = county["accounts"]
     clue_on = included_on - dt.timedelta(days=14)
@@ -222,3 +231,10 @@ def test_the_department_unit_routes_health_measures(county, h1):
     case = _included(county, h1)
     measure = s.measure_record(case=case, by=county["accounts"]["commander"], kind="health", description="医疗救助")
     assert measure.task.owner_unit.name == "县医保局"
+
+
+def test_a_refusal_is_told_in_chinese_by_default(county, h1):
+    yearly(h1, 2025, income_yuan_per_person=9000)
+    case = _included(county, h1)
+    with translation.override("zh-hans"), pytest.raises(ValidationError, match="满 6 个月后方可消除风险"):
+        s.risk_remove(case=case, version=case.version, by=county["accounts"]["commander"], on=D(2025, 4, 1))
