@@ -64,7 +64,9 @@ def case_list(request):
     rows = [(case, selectors.clock(case, today)) for case in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
-    villages = regions_visible_to(user).filter(level=Level.VILLAGE).order_by("code") \
+    # The notices to print: the villages with households on notice now.
+    on_notice = selectors.cases_for(user).filter(stage=Stage.VILLAGE_NOTICE).values("village_id")
+    villages = Region.objects.filter(pk__in=on_notice).order_by("code") \
         if may(user, Action.REVIEW_MONITORING_CASE) else Region.objects.none()
     return render(request, "web/monitoring/list.html", {
         "form": form, "page": page, "rows": rows, "query": query.urlencode(), "villages": villages,
