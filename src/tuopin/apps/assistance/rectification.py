@@ -31,12 +31,14 @@ KIND = "rectification"
 PROBLEM_FINDINGS = ("wrongly_exited", "omitted")
 
 
-def route_owner(*, village: Region, household=None, on: dt.date | None = None) -> tuple[int | None, int | None]:
-    """(unit_id, cadre_id) of the first owner the routing table names that the place has; (None, None) if none."""
+def route_owner(*, village: Region, household=None, on: dt.date | None = None,
+                owners: tuple[str, ...] | None = None) -> tuple[int | None, int | None]:
+    """(unit_id, cadre_id) of the first owner the routing table names that the place has; (None, None) if none.
+    `owners` is another list of the table than the rectification items' (a monitoring measure's)."""
     from .sync import Owners
 
     on = on or timezone.localdate()
-    for owner in config.rectification_route(village.code).owners:
+    for owner in owners or config.rectification_route(village.code).owners:
         if owner == "cadre":
             if household is None:
                 continue

@@ -31,7 +31,10 @@ REGISTRY_MODELS = {
     "statusevent": StatusEvent, "procedurestep": ProcedureStep, "villageyear": VillageYear,
 }
 EXIT_YEARS = (2016, 2017, 2018)  # the exits written on the engine's proposals, year by year
-MONITORING_COLUMNS = ("id", "household_id", "case_type", "risk", "channel", "identified_on", "note")
+# The generator's monitoring_in events as cases found on a cadre's visit and included on the event's date
+# (their stages before that are not generated: the case page says so).
+MONITORING_COLUMNS = ("id", "household_id", "village_id", "kind", "risks", "channel", "stage", "clue_on",
+                      "decided_on", "included_on", "monitoring_event_id", "note")
 # The organisation's tables in the order they are written: model, columns, the generator's rows.
 ORG_TABLES = (
     (om.Unit, ("id", "name", "kind", "domain", "region_id"), "units"),
@@ -225,11 +228,18 @@ def _evaluation_round(seed: int) -> None:
 
 
 def _monitoring_rows(reg: Registry) -> list[tuple]:
+    from tuopin.apps.monitoring.choices import RISK_WORDS, Risk
+
+    village_of = {row[0]: row[2] for row in reg.tables["household"][1]}
+    event_of = {(row[1], row[5]): row[0] for row in reg.tables["statusevent"][1]
+                if row[2] == "monitoring_in" and row[4] == "announced"}
     rows = []
     for h in reg.households:
         for e in h.events:
             if e.kind == "monitoring_in":
-                rows.append((len(rows) + 1, h.id, "unstable", h.risk, "cadre_visit", e.on, e.reason))
+                risk = RISK_WORDS.get(h.risk, Risk.OTHER)
+                rows.append((len(rows) + 1, h.id, village_of[h.id], "unstable", f",{risk},", "cadre_visit",
+                             "assistance", e.on, e.on, e.on, event_of.get((h.id, e.on)), e.reason))
     return rows
 
 
