@@ -75,6 +75,9 @@ class Action:
     READ_AUDIT = "read_audit"
     RELEASE_LOCKOUT = "release_lockout"
     BACKUP = "backup"
+    # the risk score (early warning beside the monitoring rules, decision 1421)
+    SEE_RISK_SCORES = "see_risk_scores"          # the ranked list of households and their factors, in scope
+    TRAIN_RISK_MODEL = "train_risk_model"        # train and validate the county's model on its registry
 
 
 A = Action
@@ -133,6 +136,9 @@ ROLES: dict[str, frozenset] = {
     A.READ_AUDIT: frozenset({R.AUDIT_ADMIN}),
     A.RELEASE_LOCKOUT: frozenset({R.SECURITY_ADMIN}),
     A.BACKUP: frozenset({R.SYSTEM_ADMIN}),
+    # A ranking of households to visit first: for those who send the visits, the county office and the war zones.
+    A.SEE_RISK_SCORES: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
+    A.TRAIN_RISK_MODEL: frozenset({R.COUNTY_ADMIN}),
 }
 
 # The stage each role records (民主评议 and 公示 in the village, 审核 in the township, 审定 and 公告 in the county).
