@@ -82,6 +82,9 @@ class Action:
     APPROVE_MONITORING_CASE = "approve_monitoring_case"  # 乡镇审核确定, or 不纳入 there (obj: the case)
     RECORD_MONITORING_MEASURE = "record_monitoring_measure"  # 帮扶措施, each routed as a task (obj: the case)
     REMOVE_MONITORING_RISK = "remove_monitoring_risk"  # 风险消除 (obj: the case)
+    # the risk score (early warning beside the monitoring rules, decision 1421)
+    SEE_RISK_SCORES = "see_risk_scores"          # the ranked list of households and their factors, in scope
+    TRAIN_RISK_MODEL = "train_risk_model"        # train and validate the county's model on its registry
 
 
 A = Action
@@ -150,6 +153,9 @@ ROLES: dict[str, frozenset] = {
     A.APPROVE_MONITORING_CASE: frozenset({R.COMMANDER, R.COUNTY_ADMIN}),
     A.RECORD_MONITORING_MEASURE: EDITORS,
     A.REMOVE_MONITORING_RISK: frozenset({R.COMMANDER, R.COUNTY_ADMIN}),
+    # A ranking of households to visit first: for those who send the visits, the county office and the war zones.
+    A.SEE_RISK_SCORES: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
+    A.TRAIN_RISK_MODEL: frozenset({R.COUNTY_ADMIN}),
 }
 
 # The stage each role records (民主评议 and 公示 in the village, 审核 in the township, 审定 and 公告 in the county).
