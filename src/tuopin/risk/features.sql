@@ -94,3 +94,5 @@ LEFT JOIN household_status s ON s.household_id = c.household_id
 LEFT JOIN label l ON l.household_id = c.household_id
 WHERE NOT COALESCE(s.poor_at_end, FALSE)
   AND COALESCE(s.kind_at_end, '') NOT IN ('monitoring_in', 'natural_decrease', 'misidentified')
+-- In household order: the same history gives the same rows in the same order, hence the same model.
+ORDER BY c.household_id
