@@ -82,7 +82,7 @@ def disaster_villages(rng: random.Random, villages: list[dict], exposure: dict[s
 
 
 def acute_chance(age: int, chronic: bool) -> float:
-    return (0.004 + 0.0009 * max(0, age - 30)) * (1.5 if chronic else 1.0)
+    return (0.003 + 0.0008 * max(0, age - 30)) * (2.5 if chronic else 1.0)
 
 
 def labourer_loss_chance(age: int, ill: bool) -> float:
@@ -92,7 +92,7 @@ def labourer_loss_chance(age: int, ill: bool) -> float:
 def job_loss_chance(year: int, wage_share: float, earners: int, short_months: bool) -> float:
     if wage_share < 0.4 or earners == 0:
         return 0.0
-    return (JOB_LOSS * (2.0 if earners == 1 else 1.0) * (1.8 if short_months else 1.0)
+    return (JOB_LOSS * (2.0 if earners == 1 else 1.0) * (3.0 if short_months else 1.0)
             * JOB_LOSS_YEAR.get(year, 1.0))
 
 
