@@ -161,7 +161,7 @@ def test_risk_has_precursors_in_the_year_before(reg):
     records = _records(reg)
     new = {(h.id, c.year) for h, c in _included(reg) if c.year >= 2022}
     margin = {True: [], False: []}
-    for (hid, year), r in records.items():
+    for hid, year in records:
         if year < 2022 or (hid, year - 1) not in records:
             continue
         prev = records[(hid, year - 1)]

@@ -12,13 +12,14 @@ import datetime as dt
 import math
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import cases as c
 from . import distributions as d
 from . import risk
 from .people import Household, Person, _date_in, make_person
 from .records import HOUSEHOLD_YEAR_COLUMNS, MONEY, STUDYING, _u
-from .story import EXITED, MONITORED, RETURNED, Event, ask_engine, members_at_end
+from .story import EXITED, MONITORED, RETURNED, Event, ask_engine
 
 HY = {name: i for i, name in enumerate(HOUSEHOLD_YEAR_COLUMNS)}
 W, B, PROP, DIV, DIBAO, TEKUN, PENSION, FAMILY, ECO, OTHER, UNITEMISED = range(len(MONEY))
@@ -51,9 +52,10 @@ def continue_story(rng: random.Random, villages: list[dict], households: list[Ho
     disasters = risk.disaster_villages(rng, villages, exposure)
     states = _start(rng, households, hy)
     summary: dict = {}
+    static_of: dict = {}
     for year in d.AFTER_YEARS:
         year_rng = random.Random(f"{rng.random()}:{year}")
-        ctx = _Year(year_rng, year, disasters[year], t, scale, stamp, hy, py, counts, persons, ids)
+        ctx = _Year(year_rng, year, disasters[year], t, scale, stamp, hy, py, counts, persons, ids, static_of)
         for h in households:
             st = states.get(h.id)
             if st is not None:
@@ -112,7 +114,8 @@ def _catch_up(rng: random.Random, h: Household, st: State, n: int) -> None:
 class _Year:
     """One year of the county: each household in turn (`household`), then the year's returns (`finish`)."""
 
-    def __init__(self, rng, year, disaster, t, scale, stamp, hy, py, counts, persons, ids):
+    def __init__(self, rng, year, disaster, t, scale, stamp, hy, py, counts, persons, ids, static_of):
+        self.static_of = static_of
         self.rng, self.year, self.t, self.scale, self.stamp = rng, year, t, scale, stamp
         self.kind, self.hit, self.first, self.last = disaster
         self.share_hit = risk.DISASTERS[year][3]
@@ -122,7 +125,7 @@ class _Year:
         self.harvest: dict[str, float] = {}
         # (household, state, case, members, row index, income per person, exited, facts_at) that could return
         self.pending: list = []
-        self.counts = {"included": dict.fromkeys(c.KINDS, 0), "turned_down": 0, "candidates": 0,
+        self.counts: dict[str, Any] = {"included": dict.fromkeys(c.KINDS, 0), "turned_down": 0, "candidates": 0,
                        "by_channel": dict.fromkeys(c.CHANNELS, 0), "risk_removed": 0, "returned": 0,
                        "re_exited": 0, "monitored_at_end": 0, "shocks": {"medical": 0, "disaster": 0, "business": 0,
                                                                          "labourer": 0, "job": 0}}
@@ -195,6 +198,14 @@ class _Year:
         st.wage_scar += (1 - st.wage_scar) * (0.55 if st.case is not None else 0.3)
         st.biz_scar += (1 - st.biz_scar) * (0.55 if st.case is not None else 0.3)
 
+    def static(self, p: Person) -> tuple:
+        """What does not change about a person: school status by age, two fixed draws, the birth year."""
+        known = self.static_of.get(p.id)
+        if known is None:
+            known = self.static_of[p.id] = (d.SCHOOL[d.school_class(p.school_u)][bool(p.disabled and (p.grade or 9) <= 2)],
+                                            _u(p, 1), _u(p, 2), p.birth.year)
+        return known
+
     def _demography(self, h: Household) -> None:
         """Deaths of elders (never the head) and births, as the first years had them."""
         rng, year = self.rng, self.year
@@ -217,22 +228,27 @@ class _Year:
     def _shocks(self, h: Household, st: State, members: list, registered: bool):
         rng, year = self.rng, self.year
         s = risk.Shocks()
-        labourers = [p for p in members if p.labour in ("1", "2") and 16 <= p.age(year) <= 64
+        ages = [year - self.static(p)[3] for p in members]
+        labourers = [p for p, a in zip(members, ages) if p.labour in ("1", "2") and 16 <= a <= 64
                      and p.unable_from is None]
         earners = [p for p in labourers if p.work_status in ("1", "2", "3")]
         # Labour capacity (有劳动能力): someone who can still work, if only part-time (弱/半劳动力).
-        capable = [p for p in members if p.labour in ("1", "2", "3") and 16 <= p.age(year) <= 69
+        capable = [p for p, a in zip(members, ages) if p.labour in ("1", "2", "3") and 16 <= a <= 69
                    and p.unable_from is None]
         # Medical: lasting illnesses cost every year; a serious illness strikes by age, some of it lasting.
         yuan = 0.0
-        for p in members:
+        edu = 0.0
+        for p, age in zip(members, ages):
+            lo_hi = risk.SCHOOL_COST.get(self.static(p)[0][age])
+            if lo_hi:  # schooling: senior school and college cost, known from the children's ages
+                edu += lo_hi[0] + (lo_hi[1] - lo_hi[0]) * rng.random()
             base = st.costs.get(p.id)
             if base is None and (p.chronic or p.serious):
                 base = st.costs[p.id] = risk.lognormal_yuan(rng, *(risk.SERIOUS_COST if p.serious
                                                                    else risk.CHRONIC_COST))
             if base:
                 yuan += base * (0.7 + 0.7 * rng.random())
-            if rng.random() < risk.acute_chance(p.age(year), p.chronic or p.serious or p.id in st.costs):
+            if rng.random() < risk.acute_chance(age, p.chronic or p.serious or p.id in st.costs):
                 yuan += min(risk.ACUTE_CAP, risk.lognormal_yuan(rng, *risk.ACUTE_COST))
                 s.acute = True
                 s.dates.setdefault("medical", risk.day_in(rng, year))
@@ -240,13 +256,6 @@ class _Year:
                     st.costs[p.id] = risk.lognormal_yuan(rng, 4_000, 0.6)
         share = risk.REGISTERED_MEDICAL_SHARE if registered else 1.0
         s.medical_fen = int(yuan * share) * 100
-        # Schooling: senior school and college cost, known from the children's ages.
-        edu = 0.0
-        for p in members:
-            status = d.SCHOOL[d.school_class(p.school_u)][p.disabled and (p.grade or 9) <= 2][p.age(year)]
-            lo_hi = risk.SCHOOL_COST.get(status)
-            if lo_hi:
-                edu += lo_hi[0] + (lo_hi[1] - lo_hi[0]) * rng.random()
         s.education_fen = int(edu * (risk.REGISTERED_SCHOOL_SHARE if registered else 1.0)) * 100
         # The village's disaster.
         severity = self.hit.get(h.village)
@@ -330,7 +339,7 @@ class _Year:
         out[B] = gross * (1 - s.crop_loss)
         cost = min(gross * st.cost_ratio, out[B])
         out[OTHER] += gross * s.crop_loss * (0.2 + 0.2 * rng.random())   # 政策性农业保险 pays part of the loss
-        out = [max(0, int(x)) for x in out]
+        out = [int(x) if x > 0 else 0 for x in out]
         return out, int(cost), wage_cut
 
     @staticmethod
@@ -467,7 +476,7 @@ class _Year:
             h.renovation_year, h.renovation_cost_fen if renovated else 0, *water, False, True, not unstable,
             s.medical_fen, s.education_fen, s.disaster_fen, s.business_failed, s.labourer is not None, 1, self.stamp,
         ))
-        for key, on in s.dates.items():
+        for key in s.dates:
             self.counts["shocks"][key] += 1
         counts = self.village_counts.setdefault((h.village, year), [0, 0])
         counts[0] += n
@@ -478,10 +487,10 @@ class _Year:
         assisted = registered or dibao or tekun or st.case is not None
         short = False
         for p in members:
-            age = year - p.birth.year
-            school = d.SCHOOL[d.school_class(p.school_u)][p.disabled and (p.grade or 9) <= 2][age]
+            school_by_age, u1, u2, birth_year = self.static(p)
+            age = year - birth_year
+            school = school_by_age[age]
             adult = age >= 16 and school not in STUDYING
-            u1, u2 = _u(p, 1), _u(p, 2)
             ill = p.chronic or p.serious or p.disabled
             doctor = (ill or age >= 65 or u1 < 0.5) if registered else (p.chronic and u1 < 0.5)
             pension = adult and (registered or u2 < 0.85)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import Any
 
 KINDS = ("unstable", "marginal", "sudden")       # 脱贫不稳定户, 边缘易致贫户, 突发严重困难户
 KIND_NAME = {"unstable": "脱贫不稳定户", "marginal": "边缘易致贫户", "sudden": "突发严重困难户"}
@@ -157,7 +158,7 @@ def counts_from_events(columns: tuple, rows: list, years) -> dict:
     the kind), risk removed, returned to poverty, exited again."""
     ix = {name: i for i, name in enumerate(columns)}
     kind_of = {name: kind for kind, name in KIND_NAME.items()}
-    out = {y: {"included": dict.fromkeys(KINDS, 0), "risk_removed": 0, "returned": 0, "re_exited": 0} for y in years}
+    out: dict[int, dict[str, Any]] = {y: {"included": dict.fromkeys(KINDS, 0), "risk_removed": 0, "returned": 0, "re_exited": 0} for y in years}
     for r in rows:
         year = r[ix["year"]]
         if year not in out or r[ix["stage"]] != "announced":
