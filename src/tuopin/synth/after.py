@@ -405,8 +405,7 @@ class _Year:
     def _include_event(self, h: Household, case: c.Case, n: int) -> None:
         reason = f"{c.KIND_NAME[case.kind]}（{'、'.join(case.risks)}）"
         h.events.append(Event("monitoring_in", self.year, case.decided_on, n, reason, started_on=case.clue_on))
-        if h.identified is not None:
-            h.status = MONITORED
+        h.status = MONITORED   # as the registry's service sets it from the event (STATUS_AFTER_EVENT)
 
     def _review(self, h, st, pc, spend, n, gap, able) -> None:
         """The year-end review of an open case: risk removed when income is stably above the line again."""
