@@ -344,16 +344,26 @@ class _Year:
 
     @staticmethod
     def _set_net(lines: list, cost: int, n: int, pc: float) -> int:
-        """Scale the income lines so that income per person is `pc` (the cost kept below business income)."""
-        target = int(pc * n)
-        total = int(sum(lines))
-        k = (target + cost) / total if total > 0 else 0.0
-        if total <= 0 or k * lines[B] < cost:
-            lines[OTHER] += max(0, target + cost - total)
+        """Income per person brought to `pc` (the production cost as it was): a rise comes as wages and other
+        income (the measures: a job, relief); a fall takes the other lines down in proportion first, then
+        business income, never below its cost."""
+        target = max(0, int(pc * n))
+        net = sum(lines) - cost
+        if target >= net:
+            rise = target - net
+            lines[W] += int(rise * 0.6)
+            lines[OTHER] += rise - int(rise * 0.6)
+            return sum(lines) - cost
+        others = sum(lines) - lines[B]
+        keep = max(0.0, 1 - (net - target) / others) if others > 0 else 0.0
+        for i in range(len(lines)):
+            if i != B:
+                lines[i] = int(lines[i] * keep)
+        left = sum(lines) - cost - target
+        if left > 0:
+            lines[B] -= left      # business income still covers its cost: left ≤ business net income
         else:
-            for i, x in enumerate(lines):
-                lines[i] = int(x * k)
-            lines[OTHER] += target + cost - sum(lines)
+            lines[OTHER] -= left
         return sum(lines) - cost
 
     @staticmethod
