@@ -147,6 +147,7 @@ def demo_build(*, seed: int, scale: float = 1.0, progress: Progress | None = Non
         "seconds": {"registry": t1 - t0, "organisation": t2 - t1, "work": t3 - t2, "accounts": t4 - t3,
                     "total": t4 - t0},
         "headline": headline(reg),
+        "monitoring": monitoring_counts(reg),
     }
 
 
@@ -241,6 +242,14 @@ def _monitoring_rows(reg: Registry) -> list[tuple]:
                 rows.append((len(rows) + 1, h.id, village_of[h.id], "unstable", f",{risk},", "cadre_visit",
                              "assistance", e.on, e.on, e.on, event_of.get((h.id, e.on)), e.reason))
     return rows
+
+
+def monitoring_counts(reg: Registry) -> dict:
+    """The story's monitoring 2021–2025 per year, read from the status event rows (decision 1440)."""
+    from tuopin.synth.cases import counts_from_events
+
+    columns, rows = reg.tables["statusevent"]
+    return counts_from_events(columns, rows, d.AFTER_YEARS)
 
 
 def headline(reg: Registry) -> dict:
