@@ -429,7 +429,8 @@ class _Year:
         case.removed_on = day
         h.events.append(Event("risk_removed", self.year, day, n, "收入持续稳定，风险消除",
                               started_on=day - dt.timedelta(days=14)))
-        h.status = EXITED
+        # A household never registered leaves monitoring as it came (the registry's service does the same).
+        h.status = EXITED if h.identified is not None else ""
         st.case = None
         st.applied.clear()
         self.counts["risk_removed"] += 1

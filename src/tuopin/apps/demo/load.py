@@ -14,7 +14,7 @@ from tuopin.apps.audit.services import audit_batch
 from tuopin.apps.geo.data import ZHENLAI
 from tuopin.apps.geo.models import Region, VillageYear
 from tuopin.apps.geo.services import regions_load
-from tuopin.apps.monitoring.models import MonitoringCase
+from tuopin.apps.monitoring.models import CaseStep, Measure, MonitoringCase
 from tuopin.apps.organisation import models as om
 from tuopin.apps.registry.bulk import insert_rows, reset_sequences
 from tuopin.apps.registry.models import (Household, HouseholdYear, Person, PersonYear, ProcedureStep,
@@ -24,6 +24,7 @@ from tuopin.common.steps import Progress, Steps
 from tuopin.synth import distributions as d
 from tuopin.synth.county import Registry, build_org, build_registry
 
+from .cases import CASE_COLUMNS, MEASURE_COLUMNS, STEP_COLUMNS, case_rows
 from .work import WORK_STEPS, build_work
 
 REGISTRY_MODELS = {
@@ -33,8 +34,6 @@ REGISTRY_MODELS = {
 EXIT_YEARS = (2016, 2017, 2018)  # the exits written on the engine's proposals, year by year
 # The generator's monitoring_in events as cases found on a cadre's visit and included on the event's date
 # (their stages before that are not generated: the case page says so).
-MONITORING_COLUMNS = ("id", "household_id", "village_id", "kind", "risks", "channel", "stage", "clue_on",
-                      "decided_on", "included_on", "monitoring_event_id", "note")
 # The organisation's tables in the order they are written: model, columns, the generator's rows.
 ORG_TABLES = (
     (om.Unit, ("id", "name", "kind", "domain", "region_id"), "units"),
@@ -117,8 +116,10 @@ def demo_build(*, seed: int, scale: float = 1.0, progress: Progress | None = Non
             step()
         for name, n in _exit_on_the_engines_proposals(exits, seed=seed, scale=scale, step=step).items():
             counts[name] += n
-        counts["monitoringcase"] = _load(MonitoringCase, MONITORING_COLUMNS, _monitoring_rows(reg), seed=seed,
-                                         scale=scale)
+        cases, steps, measures = case_rows(reg)
+        counts["monitoringcase"] = _load(MonitoringCase, CASE_COLUMNS, cases, seed=seed, scale=scale)
+        counts["casestep"] = _load(CaseStep, STEP_COLUMNS, steps, seed=seed, scale=scale)
+        counts["measure"] = _load(Measure, MEASURE_COLUMNS, measures, seed=seed, scale=scale)
         step()
         t1 = time.perf_counter()
 
@@ -127,7 +128,7 @@ def demo_build(*, seed: int, scale: float = 1.0, progress: Progress | None = Non
         for model, columns, attr in ORG_TABLES:
             counts[model._meta.model_name] = _load(model, columns, getattr(org, attr), seed=seed, scale=scale)
             step()
-        reset_sequences(*REGISTRY_MODELS.values(), MonitoringCase, om.Unit, om.Cadre, om.SpecialGroup,
+        reset_sequences(*REGISTRY_MODELS.values(), MonitoringCase, CaseStep, Measure, om.Unit, om.Cadre, om.SpecialGroup,
                         om.SpecialGroup.member_units.through, om.WarZone, om.WorkTeam, om.WorkTeamMember,
                         om.UnitVillagePairing, om.CadreHouseholdPairing, om.MutualGroup,
                         om.MutualGroup.members.through)
@@ -226,22 +227,6 @@ def _evaluation_round(seed: int) -> None:
     audit_batch(actor=None, action="evaluation_findings", entity="evaluation.sampledhousehold", source="demo",
                 batch={"round": round_.pk, "households": surveyed, "seed": seed},
                 summary=f"{round_.name}: findings recorded for {surveyed} sampled households")
-
-
-def _monitoring_rows(reg: Registry) -> list[tuple]:
-    from tuopin.apps.monitoring.choices import RISK_WORDS, Risk
-
-    village_of = {row[0]: row[2] for row in reg.tables["household"][1]}
-    event_of = {(row[1], row[5]): row[0] for row in reg.tables["statusevent"][1]
-                if row[2] == "monitoring_in" and row[4] == "announced"}
-    rows = []
-    for h in reg.households:
-        for e in h.events:
-            if e.kind == "monitoring_in":
-                risk = RISK_WORDS.get(h.risk, Risk.OTHER)
-                rows.append((len(rows) + 1, h.id, village_of[h.id], "unstable", f",{risk},", "cadre_visit",
-                             "assistance", e.on, e.on, e.on, event_of.get((h.id, e.on)), e.reason))
-    return rows
 
 
 def monitoring_counts(reg: Registry) -> dict:

@@ -45,13 +45,14 @@ class Stage(models.TextChoices):  # 环节
     ASSISTANCE = "assistance", pgettext_lazy("MonitoringStage", "under assistance")
     RISK_REMOVED = "risk_removed", pgettext_lazy("MonitoringStage", "risk removed")
     NOT_INCLUDED = "not_included", pgettext_lazy("MonitoringStage", "not included")
+    RETURNED = "returned", pgettext_lazy("MonitoringStage", "returned to poverty")
 
 
 # The stages before the township's decision, in order; each names the stage recorded next.
 NEXT_STAGE = {Stage.CLUE: Stage.VILLAGE_REVIEW, Stage.VILLAGE_REVIEW: Stage.VILLAGE_NOTICE,
               Stage.VILLAGE_NOTICE: Stage.TOWNSHIP_APPROVAL}
 UNDECIDED = (Stage.CLUE, Stage.VILLAGE_REVIEW, Stage.VILLAGE_NOTICE)
-CLOSED = (Stage.RISK_REMOVED, Stage.NOT_INCLUDED)
+CLOSED = (Stage.RISK_REMOVED, Stage.NOT_INCLUDED, Stage.RETURNED)
 
 
 class MeasureKind(models.TextChoices):  # 帮扶措施

@@ -30,6 +30,9 @@ class MonitoringCase(Versioned):
     decided_on = models.DateField(null=True, blank=True, help_text="the township's decision, or 不纳入")
     included_on = models.DateField(null=True, blank=True)
     removed_on = models.DateField(null=True, blank=True)
+    # A monitored household that fell back into poverty (返贫) leaves monitoring for the poor's assistance: the
+    # announced return ends the case, which is neither a removed risk nor open any more.
+    returned_on = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True, db_default="", help_text="the difficulty, as the clue describes it")
     not_included_reason = models.TextField(blank=True, db_default="")
     # An application or alert that matched no household keeps what it named, for the village to look it up.

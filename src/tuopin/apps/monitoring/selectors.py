@@ -49,13 +49,14 @@ def _counts(cases: QuerySet[MonitoringCase], *, year: int, on: dt.date, rules: d
     year_end = dt.date(year, 12, 31)
     monitored = (cases.filter(included_on__lte=year_end)
                  .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=year_end))
+                 .filter(Q(returned_on__isnull=True) | Q(returned_on__gt=year_end))
                  .values("kind").annotate(n=Count("household", distinct=True)).order_by())
     by_kind = {kind: 0 for kind in CaseKind.values}
     for row in monitored:
         by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + row["n"]
     # Open on `on`: recorded by then, and neither not included nor rid of its risk by then.
     open_ = cases.filter(clue_on__lte=on).exclude(stage=Stage.NOT_INCLUDED, decided_on__lte=on) \
-        .exclude(removed_on__lte=on)
+        .exclude(removed_on__lte=on).exclude(returned_on__lte=on)
     # Overdue on `on`: undecided then (stage undecided now, or decided after `on`) and past the due date.
     undecided = cases.filter(clue_on__lte=on).filter(Q(decided_on__isnull=True) | Q(decided_on__gt=on))
     overdue = sum(1 for clue_on in undecided.values_list("clue_on", flat=True)
