@@ -75,6 +75,8 @@ class Action:
     READ_AUDIT = "read_audit"
     RELEASE_LOCKOUT = "release_lockout"
     BACKUP = "backup"
+    # after exit (四个不摘), decision 1412
+    SEE_AFTER_EXIT = "see_after_exit"            # the four-not-removes page of one's county or war zone
 
 
 A = Action
@@ -133,6 +135,11 @@ ROLES: dict[str, frozenset] = {
     A.READ_AUDIT: frozenset({R.AUDIT_ADMIN}),
     A.RELEASE_LOCKOUT: frozenset({R.SECURITY_ADMIN}),
     A.BACKUP: frozenset({R.SYSTEM_ADMIN}),
+    # ---- After exit (四个不摘), decision 1412 -------------------------------------------------------------------
+    # The four-not-removes page reads the whole county for the county office and one war zone for its commander
+    # (the scoping layer); its flags are what they answer for. A village (first secretary) or a cadre answers
+    # for the items the flags become, on its task list, not for the county's check: refused (403).
+    A.SEE_AFTER_EXIT: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
 }
 
 # The stage each role records (民主评议 and 公示 in the village, 审核 in the township, 审定 and 公告 in the county).

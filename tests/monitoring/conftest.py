@@ -1,0 +1,1 @@
+from tests.accountability import org  # noqa: F401  (the fixture)
