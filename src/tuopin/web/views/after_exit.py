@@ -9,12 +9,14 @@ from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Max
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuopin.apps.accounts.permissions import Action, may
+from tuopin.apps.accounts.scoping import person_years_visible_to
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.monitoring import four_not_removes as fnr
 
@@ -47,9 +49,15 @@ def _links(flag) -> list[tuple[str, str]]:
 
 
 def _year(request, years: list[int]) -> int | None:
+    """The year asked, else the last one whose yearly records are in (a year not yet recorded would show every
+    policy as unknown and every village as unvisited), else this year."""
     year = asked_year(request, posted=True)
     if year is None:
-        return years[-1] if years else None
+        if not years:
+            return None
+        last = person_years_visible_to(request.user).aggregate(m=Max("year"))["m"]
+        recorded = [y for y in years if last is not None and y <= last]
+        return recorded[-1] if recorded else years[-1]
     if year not in years:
         raise not_found(request, entity=ENTITY, entity_id=year)
     return year

@@ -94,4 +94,8 @@ class Command(BaseCommand):
         w(f"  work 2016–2020 ({s['work']:.1f} s): {work.get('visits', 0):,} visits, {work.get('tasks_created', 0):,} "
           f"gap tasks, {work.get('tasks_done', 0):,} reported done, {work.get('assessments', 0):,} assessments "
           f"2016–2018")
+        after = result["after_exit"]
+        w(f"  after the exit (2019): {after['funds']} fund lines 2016–2025, {after['work_teams_withdrawn']} work teams "
+          f"withdrawn, {after['unit_pairings_ended']} paired unit ended, policies lapsed for "
+          f"{after['households_with_policies_lapsed']} exited households in 2020 (see /after-exit/)")
         w(f"  accounts ({len(result['accounts'])}, one per role): {path}")
