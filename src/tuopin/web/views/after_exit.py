@@ -73,6 +73,12 @@ def _scope(request):
     return scope
 
 
+def _rules(scope) -> dict:
+    rules = fnr.thresholds(scope)
+    return {"months": rules["visit_months"], "share": f"{rules['visit_share_at_least']:.0%}",
+            "cut": f"{rules['funding_cut_ratio']:.0%}"}
+
+
 @login_required
 def four_not_removes(request):
     user = request.user
@@ -102,7 +108,7 @@ def four_not_removes(request):
         "groups": [(key, label, groups[key]) for key, label in fnr.GROUPS.items()],
         "count_rows": count_rows, "totals": [len(groups[g]) for g in fnr.GROUPS], "total": len(flags),
         "funds": funds, "may_rectify": may(user, Action.MANAGE_RECTIFICATION),
-        "rules": fnr.thresholds(scope),
+        "rules": _rules(scope),
     })
 
 
