@@ -392,8 +392,10 @@ def _overdue_flags(tasks, on: dt.date) -> list[Flag]:
 def four_not_removes_rectify(*, account, on: dt.date | None = None, source: str = "web") -> dict:
     """The check on the account's scope turned into rectification items by assistance's service (which asks
     permission and audits): one per flag on a household or village, once."""
+    from tuopin.apps.accounts.permissions import Action, require
     from tuopin.apps.assistance.rectification import rectifications_from_check
 
     reach = _reach(account, None)
+    require(account, Action.MANAGE_RECTIFICATION, reach.scope)  # before the check's reads, not only after
     flags = four_not_removes_check(account=account, on=on)
     return rectifications_from_check(scope=reach.scope, by=account, flags=flags, source=source)
