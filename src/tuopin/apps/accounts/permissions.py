@@ -85,6 +85,8 @@ class Action:
     # the risk score (early warning beside the monitoring rules, decision 1421)
     SEE_RISK_SCORES = "see_risk_scores"          # the ranked list of households and their factors, in scope
     TRAIN_RISK_MODEL = "train_risk_model"        # train and validate the county's model on its registry
+    # after exit (四个不摘), decision 1412
+    SEE_AFTER_EXIT = "see_after_exit"            # the four-not-removes page of one's county or war zone
 
 
 A = Action
@@ -156,6 +158,11 @@ ROLES: dict[str, frozenset] = {
     # A ranking of households to visit first: for those who send the visits, the county office and the war zones.
     A.SEE_RISK_SCORES: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
     A.TRAIN_RISK_MODEL: frozenset({R.COUNTY_ADMIN}),
+    # ---- After exit (四个不摘), decision 1412 -------------------------------------------------------------------
+    # The four-not-removes page reads the whole county for the county office and one war zone for its commander
+    # (the scoping layer); its flags are what they answer for. A village (first secretary) or a cadre answers
+    # for the items the flags become, on its task list, not for the county's check: refused (403).
+    A.SEE_AFTER_EXIT: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
 }
 
 # The stage each role records (民主评议 and 公示 in the village, 审核 in the township, 审定 and 公告 in the county).

@@ -229,6 +229,12 @@ def manages_rectification(user) -> bool:
     return may(user, Action.MANAGE_RECTIFICATION)
 
 
+@register.filter
+def sees_after_exit(user) -> bool:
+    """The county office and commanders: the four-not-removes page of their county or war zone."""
+    return may(user, Action.SEE_AFTER_EXIT)
+
+
 @register.inclusion_tag("web/_no_records.html")
 def no_records(year, years, of: str = "area") -> dict:
     """{% no_records year years %} (or `… "household"`): no yearly records for the year asked, and which years
