@@ -110,7 +110,7 @@ def summarise(result: Result, *, scope_level: str, scope_code: int | None, child
                **_figures(top), "gaps": gaps_by_indicator(result)}
     _add_mpi(summary, mpi.get(scope_level), top["code"], k)
     watched = {level: {row["code"]: row for row in table.to_pylist()} for level, table in result.monitoring.items()}
-    _add_monitoring(summary, watched.get(scope_level), top["code"], detail=True)
+    _add_monitoring(summary, watched.get(scope_level), top["code"])
     if child_level == "village":
         children = [_add_monitoring(_village(r, names), watched.get("village"), r["village_code"])
                     for r in result.village_result.to_pylist()
@@ -147,17 +147,16 @@ def _add_mpi(figures: dict, by_area: dict | None, code: int, k: float) -> dict:
     return figures
 
 
-def _add_monitoring(figures: dict, by_area: dict | None, code: int, *, detail: bool = False) -> dict:
+def _add_monitoring(figures: dict, by_area: dict | None, code: int) -> dict:
     """`monitoring_candidates`: the households the monitoring rules propose in the area (new ones: those under
-    monitoring already are apart); the scope's entry adds `monitoring` with persons, kinds and the monitored
+    monitoring already are apart); `monitoring`: the same with their persons, their kinds and the monitored
     households that meet a criterion again (rules/sql/area_monitoring.sql). An engine that computed none leaves
     the keys out."""
     if by_area is None:
         return figures
     row = by_area.get(code) or {}
     figures["monitoring_candidates"] = int(row.get("candidates") or 0)
-    if detail:
-        figures["monitoring"] = {"candidates": figures["monitoring_candidates"],
+    figures["monitoring"] = {"candidates": figures["monitoring_candidates"],
                                  "candidate_persons": int(row.get("candidate_persons") or 0),
                                  "by_kind": {kind: int(row.get(kind) or 0) for kind in rules.MONITORING_KINDS},
                                  "monitored_at_risk": int(row.get("monitored") or 0)}
@@ -208,6 +207,18 @@ def explain_household(*, household_id: int, year: int, region_code: str) -> list
     try:
         duckdb_runner.register_arrow(con, live_inputs.read(year=year, household_ids=[household_id]))
         return duckdb_runner.explain(con, params).to_pylist()
+    finally:
+        con.close()
+
+
+def explain_monitoring(*, household_id: int, year: int, region_code: str) -> list[dict]:
+    """Is this household at risk of (returning to) poverty? Its monitoring reasons with the kind proposed, from
+    the same rule text on its own rows of the year and the year before; empty when none."""
+    params = rules.parameters(standards.load(region_code), year)
+    con = duckdb_runner.session()
+    try:
+        duckdb_runner.register_arrow(con, live_inputs.read(year=year, household_ids=[household_id]))
+        return duckdb_runner.explain_monitoring(con, params).to_pylist()
     finally:
         con.close()
 
