@@ -12,7 +12,9 @@ so that the rules find realistic 短板 (docs/decisions/1000-national-synthetic-
   `person_id = household_id × 10 + position`.
 - Yearly records: one for year Y when identified by Y and neither dead nor removed by then. Per-capita net income
   relative to the year's poverty line (read from the standards): poor at the year end — 88 % between 0.45 and
-  0.99 × the line, 12 % just above (waiting for the next announcement); others — log-normal around 1.9 × the line ×
+  0.99 × the line, 12 % just above (waiting for the next announcement); others — log-normal around `median_ratio`
+  × the line (1.9 up to 2016, rising to 2.55 in 2020: the registered households' per-capita net income rose from
+  3,416 yuan in 2015 to 10,740 in 2020, 2.7 × that year's line, by the State Council Information Office) ×
   a regional level (west 0.85, east 1.2), 1.5 % fallen below. Eleven income lines split gross income (低保金 for
   低保户, 特困供养金 for 特困户), production cost 3–20 %, net and per capita exact in fen. Gap shares, poor / other:
   food 2 % / 0.1 %, housing (C/D unrenovated) 6 % / 0.2 %, water 5 % / 0.4 %, medical (one member uninsured)
@@ -58,6 +60,11 @@ SHOCKS = {"medical_small": (0.21, 600, 0.8), "medical_large": (0.04, 12_000, 0.7
           "business_failed": 0.01, "labourer_lost": 0.004}
 # A household's own income level and the year's draw, in logs (together sd ≈ 0.35, the spread of the others' income).
 LEVEL_SD, YEAR_SD = 0.33, 0.12
+
+
+def median_ratio(year: int) -> float:
+    """The median per-capita net income of households not poor, as a multiple of the year's line (docstring)."""
+    return 1.9 + (2.55 - 1.9) * min(max((year - 2016) / 4, 0.0), 1.0)
 # Share of households with a gap in each indicator: (poor at the end of the year, the others).
 GAP = {"food": (0.02, 0.001), "housing": (0.06, 0.002), "water": (0.05, 0.004), "medical": (0.03, 0.002),
        "education": (0.015, 0.001)}
@@ -203,7 +210,8 @@ def yearly(geo: Geography, chunk: Chunk, year: int, line_fen: int, rng: np.rando
     below, above, fallen = rng.uniform(0.45, 0.99, n), rng.uniform(1.01, 1.3, n), rng.uniform(0.7, 0.99, n)
     yearly_draw = rng.standard_normal(n)
     ratio = np.where(poor, np.where(u < 0.88, below, above),
-                     np.where(u < 0.015, fallen, np.exp(np.log(1.9 * level) + LEVEL_SD * chunk.income_level[keep]
+                     np.where(u < 0.015, fallen, np.exp(np.log(median_ratio(year) * level)
+                                                        + LEVEL_SD * chunk.income_level[keep]
                                                         + YEAR_SD * yearly_draw)))
     ratio = np.where(~poor & (u >= 0.015), np.maximum(ratio, 1.01), ratio)
     net = np.floor(ratio * line_fen * members).astype(np.int64)
