@@ -7,7 +7,6 @@ import datetime as dt
 import json
 
 import pyarrow as pa
-import pytest
 
 from tests.engine.agreement import assert_agree
 from tuopin import rules, standards

@@ -157,10 +157,10 @@ def _watched(result) -> dict[int, dict]:
     monitoring rows (rules/sql/monitoring_candidates.sql, monitoring_result.sql)."""
     table = result.monitoring_result
     out = {hid: {"kind": kind, "candidate": candidate, "village_code": code, "reasons": []}
-           for hid, kind, candidate, code in zip(*(table[c].to_pylist() for c in (
+           for hid, kind, candidate, code in zip(*(table[col].to_pylist() for col in (
                "household_id", "kind", "candidate", "village_code")))}
     reasons = result.monitoring_candidates
-    for hid, criterion, reason in zip(*(reasons[c].to_pylist() for c in ("household_id", "criterion", "reason"))):
+    for hid, criterion, reason in zip(*(reasons[col].to_pylist() for col in ("household_id", "criterion", "reason"))):
         if hid in out:
             out[hid]["reasons"].append((criterion, reason))
     return out

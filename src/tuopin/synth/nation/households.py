@@ -21,7 +21,7 @@ so that the rules find realistic 短板 (docs/decisions/1000-national-synthetic-
   3 % / 0.2 %, education (one child of 6–15 out of school) 1.5 % / 0.1 %.
   A household not poor keeps most of its income level from year to year (a level of its own, sd 0.33 in logs, and
   a yearly draw, sd 0.12: together the spread above), so that a sharp fall of income is an event, not the noise.
-- The year's shocks (`SHOCKS`, decision 1436), drawn from generators spawned off the chunk's (its other draws stay
+- The year's shocks (`COSTS`, `SHOCKS`, decision 1436), drawn from generators spawned off the chunk's (its other draws stay
   as they were): out-of-pocket medical costs — 21 % of households a few hundred yuan, 4 % large (median
   12,000 yuan); schooling costs for 35 % of households of three or more (median 1,500 yuan), 1 % large (median
   12,000); disasters clustered by village — 3 % of villages a year hit, 40 % of their households losing 10–100 % of
@@ -54,10 +54,11 @@ OTHER_CAUSES = ["", "", "", "7", "9", "8", "7,9", "1,9", "5", "9,10"]
 RETURN_SHARE, RE_EXIT_SHARE, MONITOR_SHARE = 0.02, 0.6, 0.015
 DEATH_SHARE_SINGLE, MISIDENTIFIED_SHARE = 0.08, 0.012
 # The year's shocks (module docstring): shares of households, and medians in yuan with their log spread.
-SHOCKS = {"medical_small": (0.21, 600, 0.8), "medical_large": (0.04, 12_000, 0.7),
-          "education": (0.35, 1_500, 0.6), "education_large": (0.01, 12_000, 0.4),
-          "village_hit": 0.03, "household_in_hit_village": 0.4, "lone_disaster": 0.003,
-          "business_failed": 0.01, "labourer_lost": 0.004}
+COSTS: dict[str, tuple[float, float, float]] = {
+    "medical_small": (0.21, 600, 0.8), "medical_large": (0.04, 12_000, 0.7),
+    "education": (0.35, 1_500, 0.6), "education_large": (0.01, 12_000, 0.4)}
+SHOCKS: dict[str, float] = {"village_hit": 0.03, "household_in_hit_village": 0.4, "lone_disaster": 0.003,
+                            "business_failed": 0.01, "labourer_lost": 0.004}
 # A household's own income level and the year's draw, in logs (together sd ≈ 0.35, the spread of the others' income).
 LEVEL_SD, YEAR_SD = 0.33, 0.12
 
@@ -233,17 +234,17 @@ def yearly(geo: Geography, chunk: Chunk, year: int, line_fen: int, rng: np.rando
 
 
 def _shocks(village: np.ndarray, members: np.ndarray, net: np.ndarray, rng: np.random.Generator) -> dict:
-    """The year's shocks (layout 2) of the households (SHOCKS); `rng` is the year's own generator."""
+    """The year's shocks (layout 2) of the households (COSTS, SHOCKS); `rng` is the year's own generator."""
     n = len(village)
 
     def yuan(share: float, median: float, spread: float, among=True) -> np.ndarray:
         hit = (rng.random(n) < share) & among
         return np.where(hit, np.floor(np.exp(rng.normal(np.log(median), spread, n)) * 100), 0).astype(np.int64)
 
-    medical_large = yuan(*SHOCKS["medical_large"])
-    medical = np.where(medical_large > 0, medical_large, yuan(*SHOCKS["medical_small"]))
-    education_large = yuan(*SHOCKS["education_large"])
-    education = np.where(education_large > 0, education_large, yuan(*SHOCKS["education"], among=members >= 3))
+    medical_large = yuan(*COSTS["medical_large"])
+    medical = np.where(medical_large > 0, medical_large, yuan(*COSTS["medical_small"]))
+    education_large = yuan(*COSTS["education_large"])
+    education = np.where(education_large > 0, education_large, yuan(*COSTS["education"], among=members >= 3))
     villages, at = np.unique(village, return_inverse=True)
     hit_village = (rng.random(len(villages)) < SHOCKS["village_hit"])[at]
     struck = (hit_village & (rng.random(n) < SHOCKS["household_in_hit_village"])) | (
