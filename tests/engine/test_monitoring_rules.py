@@ -227,3 +227,20 @@ def test_a_folder_derived_before_the_monitoring_rules_is_read_and_they_run(tmp_p
     duckdb_runner.register_parquet(con, folder, year=YEAR)
     result = duckdb_runner.run(con, params, year=YEAR, folder=folder)
     assert _kinds(result) == {1: ("unstable", True), 2: ("marginal", True)}
+
+
+def test_a_layout_1_folder_is_assessed_with_its_shocks_as_none(tmp_path):
+    """A folder written before the shocks were recorded (layout 1): the monitoring rules run, on income alone."""
+    import pyarrow.parquet as pq
+
+    households = [_exited(1, net_income_fen=LINE, medical_expense_fen=5, business_failed=True),
+                  _exited(2, disaster_loss_fen=10_000_000)]
+    folder = tmp_path / "old"
+    snapshot.write_snapshot(folder, {name: t for name, t in _tables(households).items() if name != "regions"})
+    added = list(snapshot.ADDED_COLUMNS["households_yearly"])
+    for part in (folder / "households_yearly").rglob("*.parquet"):
+        pq.write_table(pq.read_table(part).drop_columns(added), part)
+    con = duckdb_runner.connect()
+    duckdb_runner.register_parquet(con, folder, year=YEAR)
+    result = duckdb_runner.run(con, rules.parameters(S, YEAR), year=YEAR)
+    assert {hid: set(found) for hid, found in _reasons(result).items()} == {1: {"income_low"}}
