@@ -29,6 +29,12 @@ def assert_agree(duck: Result, spark: Result, *, where: str = "") -> None:
         assert_tables_equal(duck.mpi[level].sort_by([("code", "ascending"), ("indicator", "ascending")]),
                             spark.mpi[level], f"{where} mpi {level}")
     assert duck.gaps_of_poor == spark.gaps_of_poor, where
+    # 监测预警: the reasons, their text, each household's kind, and the roll-ups at every level and village.
+    assert_tables_equal(duck.monitoring_candidates, spark.monitoring_candidates, f"{where} monitoring_candidates")
+    assert_tables_equal(duck.monitoring_result, spark.monitoring_result, f"{where} monitoring_result")
+    assert sorted(duck.monitoring) == sorted(spark.monitoring), where
+    for level in duck.monitoring:
+        assert_tables_equal(duck.monitoring[level], spark.monitoring[level], f"{where} monitoring {level}")
 
 
 def assert_tables_equal(a: pa.Table, b: pa.Table, where: str) -> None:

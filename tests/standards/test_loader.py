@@ -45,10 +45,26 @@ def test_every_year_up_to_today_has_a_marked_line_and_monitoring_line():
     assert s.monitoring_line_yuan(2021) == 6000 and s.monitoring_entry(2021)["status"] == "verified"
     assert s.monitoring_entry(2023)["status"] == "carried" and s.monitoring_entry(2023)["source"]
     assert s.monitoring_line_yuan(today) > 0
-    with pytest.raises(StandardMissing, match="no monitoring line for 2020"):
-        s.monitoring_line_yuan(2020)  # 2020's guidance is a ratio of the poverty line ([monitoring.2020])
+    # Before 2021: the 2020 guidance's ratio × the year's poverty line, marked as derived (decision 1430).
+    ratio = s.section("monitoring")["2020"]["income_line_ratio"]
+    for year in range(2011, 2021):
+        entry = s.monitoring_entry(year)
+        assert entry["status"] == "derived" and entry["source"], year
+        assert entry["yuan"] == int(ratio * s.poverty_line_yuan(year) + 0.5)
+    assert s.monitoring_line_yuan(2020) == 6000 and s.monitoring_line_fen(2016) == 442800
+    with pytest.raises(StandardMissing, match="no monitoring line for 2010"):
+        s.monitoring_line_yuan(2010)
     with pytest.raises(StandardMissing):
         s.poverty_line_yuan(today + 1)
+
+
+def test_every_monitoring_criterion_carries_its_source_and_mark():
+    criteria = standards.load("220821000000").monitoring_criteria()
+    assert set(criteria) == {"income_low", "income_fall", "rigid_spending", "disaster_loss", "business_failed",
+                             "labourer_lost", "gaps"}
+    for name, entry in criteria.items():
+        assert entry["source"] and entry["status"] in ("verified", "partial", "unverified"), name
+    assert 0 < criteria["income_fall"]["percent"] < 100 and 0 < criteria["disaster_loss"]["percent"] <= 100
 
 
 def test_carrying_on_follows_the_calendar_and_can_be_turned_off(tmp_path, monkeypatch):

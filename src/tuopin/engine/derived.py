@@ -45,7 +45,9 @@ MANIFEST = "_snapshot.json"
 STANDARDS = "000000"
 # Row order of each derived table (a full order, so the files are the same from run to run).
 ORDER = {"household_gaps": ("household_id", "indicator"), "exits": ("household_id", "effective_on", "persons"),
-         "mpi_scores": ("unit",), "village_households": ("village_code", "township_code", "county_code")}
+         "mpi_scores": ("unit",), "village_households": ("village_code", "township_code", "county_code"),
+         "monitoring_candidates": ("household_id", "criterion"),
+         "village_monitoring": ("village_code", "township_code", "county_code")}
 
 
 def digest(text: str) -> str:
@@ -53,7 +55,7 @@ def digest(text: str) -> str:
 
 
 # Every rule in the order the runner runs them: a derived table's hash covers the ones up to its own.
-RUN_ORDER = (*rules.HOUSEHOLD_RULES, *rules.MPI_INPUT_RULES, rules.MPI_SCORE_RULE)
+RUN_ORDER = (*rules.HOUSEHOLD_RULES, *rules.MPI_INPUT_RULES, rules.MPI_SCORE_RULE, *rules.MONITORING_RULES)
 # The tables a snapshot carries derived, in the order they run: the per-household rules and the villages' sums.
 TABLES = tuple(name for name in RUN_ORDER if name in (*rules.DERIVED_RULES, *rules.PER_VILLAGE_RULES))
 # mpi_scores reads these views (over the household rules' rows); they are no tables of their own.

@@ -32,6 +32,12 @@ class Result:
     # Gap rows of the households poor at the end of the year, per indicator (the summary's `gaps`).
     gaps_of_poor: dict[str, int] = field(default_factory=dict)
     mpi: dict[str, pa.Table] = field(default_factory=dict)  # level -> rules/sql/mpi.sql (Alkire–Foster) rows
+    # 监测预警: per household and reason (monitoring_candidates), per household with its proposed kind
+    # (monitoring_result) — empty when the run keeps no per-household rows — and per area level, villages
+    # included, the proposed households by kind (area_monitoring; an area without any has no row).
+    monitoring_candidates: pa.Table = field(default_factory=pa.table)
+    monitoring_result: pa.Table = field(default_factory=pa.table)
+    monitoring: dict[str, pa.Table] = field(default_factory=dict)
 
 
 def region_names(con: duckdb.DuckDBPyConnection, deepest: int) -> dict[int, str]:
@@ -66,6 +72,8 @@ def run(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, year: int,
         create_rule(con, name, params, stored)
     _mpi_views(con, params)
     create_rule(con, rules.MPI_SCORE_RULE, params, stored)
+    for name in rules.MONITORING_RULES:
+        create_rule(con, name, params, stored)
     return roll_up(con, params, year=year, levels=levels, households=households)
 
 
@@ -92,6 +100,9 @@ def roll_up(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, year: int
     for name in rules.PER_VILLAGE_RULES:  # run() has them already (stored or run); kept rows bring none
         if not has_relation(con, name):
             create_rule(con, name, params)
+    monitoring = {level: con.sql(f"SELECT * FROM ({rules.render(rules.MONITORING_AREA_RULE, params, area=level)}) "
+                                 "ORDER BY code").to_arrow_table()
+                  for level in ("village", *levels)}
     create_rule(con, ROLL_UP_RULE, params)
     _mpi_views(con, params)
     areas, mpi = {}, {}
@@ -111,6 +122,10 @@ def roll_up(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, year: int
         areas=areas,
         mpi=mpi,
         gaps_of_poor=gaps_of_poor(con),
+        monitoring_candidates=con.sql("SELECT * FROM monitoring_candidates ORDER BY household_id, criterion"
+                                      f"{detail}").to_arrow_table(),
+        monitoring_result=con.sql(f"SELECT * FROM monitoring_result ORDER BY household_id{detail}").to_arrow_table(),
+        monitoring=monitoring,
     )
 
 
@@ -127,6 +142,16 @@ def explain(con: duckdb.DuckDBPyConnection, params: dict[str, str]) -> pa.Table:
     ctes = ", ".join(f"{name} AS ({rules.render(name, params)}\n)"
                      for name in ("household_status", "household_person_facts", "household_gaps"))
     return con.sql(f"WITH {ctes} SELECT * FROM household_gaps ORDER BY household_id, indicator").to_arrow_table()
+
+
+def explain_monitoring(con: duckdb.DuckDBPyConnection, params: dict[str, str]) -> pa.Table:
+    """The monitoring reasons of whatever households are registered on `con` (their yearly rows of the year and
+    the year before), each with the kind proposed for its household: the same rule text, as one statement."""
+    names = (*rules.GAP_RULES, "monitoring_candidates", "monitoring_result")
+    ctes = ", ".join(f"{name} AS ({rules.render(name, params)}\n)" for name in names)
+    return con.sql(f"WITH {ctes} SELECT c.*, r.kind, r.candidate FROM monitoring_candidates c "
+                   "JOIN monitoring_result r ON r.household_id = c.household_id "
+                   "ORDER BY c.household_id, c.criterion").to_arrow_table()
 
 
 def county_exit(con: duckdb.DuckDBPyConnection, params: dict[str, str]) -> pa.Table:

@@ -170,6 +170,11 @@ def execute(spark, params: dict[str, str], *, levels: tuple[str, ...] = ("townsh
     for name in rules.MPI_INPUT_RULES:
         rule(name, rules.render(name, params), cache=False)
     rule(rules.MPI_SCORE_RULE, rules.render(rules.MPI_SCORE_RULE, params))
+    for name in rules.MONITORING_RULES:
+        rule(name, rules.render(name, params))
+    for level in ("village", *levels):
+        frames[f"monitoring_{level}"] = spark.sql(
+            to_spark(rules.render(rules.MONITORING_AREA_RULE, params, area=level)))
     for level in levels:
         frames[f"mpi_{level}"] = spark.sql(to_spark(rules.render(rules.MPI_AREA_RULE, params, area=level)))
         rule("area_result", rules.render("area_result", params, area=level), view=f"_area_{level}")
@@ -199,6 +204,9 @@ def run(spark, params: dict[str, str], *, year: int, levels: tuple[str, ...] = (
             areas=_by_level(frames, "area", levels, ("code",)),
             mpi=_by_level(frames, "mpi", levels, ("code", "indicator")),
             gaps_of_poor=gaps_of_poor(spark),
+            monitoring_candidates=_arrow(detail(frames["monitoring_candidates"]), "household_id", "criterion"),
+            monitoring_result=_arrow(detail(frames["monitoring_result"]), "household_id"),
+            monitoring=_by_level(frames, "monitoring", ("village", *levels), ("code",)),
         )
     finally:
         release(frames)

@@ -56,17 +56,32 @@ def assess(spark, data: str, *, year: int, level: str = "province", out: str | N
         if top is None:
             raise SystemExit(f"no village population figures for {year} in {data}: nothing to assess")
         summary = {"year": year, "scope": {"code": f"{0:012d}", "name": "全国", "level": "nation"},
-                   **_figures(top), "gaps": _gaps(spark)}
+                   **_figures(top), "gaps": _gaps(spark), **_monitoring(frames, "nation").get(0, _monitoring_of({}))}
+        watched = _monitoring(frames, level)
         if level == "village":
             rows = sorted((r.asDict() for r in frames["village_result"].collect()), key=lambda r: r["village_code"])
-            summary[PLURAL[level]] = [_village(r, names) for r in rows]
+            summary[PLURAL[level]] = [{**_village(r, names), **watched.get(r["village_code"], _monitoring_of({}))}
+                                      for r in rows]
         else:
             rows = sorted((r.asDict() for r in frames[f"area_{level}"].collect()), key=lambda r: r["code"])
-            summary[PLURAL[level]] = [{"code": f"{r['code']:012d}", "name": names.get(r["code"], ""), **_figures(r)}
-                                      for r in rows]
+            summary[PLURAL[level]] = [{"code": f"{r['code']:012d}", "name": names.get(r["code"], ""), **_figures(r),
+                                       **watched.get(r["code"], _monitoring_of({}))} for r in rows]
         return summary
     finally:
         spark_runner.release(frames)
+
+
+def _monitoring(frames: dict, level: str) -> dict[int, dict]:
+    """{area code: the summary's monitoring keys} from the level's area_monitoring rows (as the DuckDB summary)."""
+    return {row["code"]: _monitoring_of(row.asDict()) for row in frames[f"monitoring_{level}"].collect()}
+
+
+def _monitoring_of(row: dict) -> dict:
+    candidates = int(row.get("candidates") or 0)
+    return {"monitoring_candidates": candidates,
+            "monitoring": {"candidates": candidates, "candidate_persons": int(row.get("candidate_persons") or 0),
+                           "by_kind": {kind: int(row.get(kind) or 0) for kind in rules.MONITORING_KINDS},
+                           "monitored_at_risk": int(row.get("monitored") or 0)}}
 
 
 def _gaps(spark) -> dict[str, int]:

@@ -25,10 +25,20 @@ GAP_RULES = ("household_status", "household_person_facts", "household_gaps", "ho
 # snapshot may carry their output already computed, under the hash of the rendered texts
 # (tuopin.engine.derived, decision 1002). In the order they run.
 DERIVED_RULES = ("household_status", "household_person_facts", "household_gaps", "household_result", "exits",
-                 "mpi_scores")
+                 "mpi_scores", "monitoring_candidates", "monitoring_result")
 # Each village's sums over those rows, which the roll-ups read: a snapshot carries it derived too, by partition
 # of households (a village split between two has a row in each, which its readers add up).
-PER_VILLAGE_RULES = ("village_households",)
+PER_VILLAGE_RULES = ("village_households", "village_monitoring")
+# 监测预警 (monitoring after exit): the reasons per household, the kind proposed per household, each village's
+# sums; run after the others (last in the run order, so that the derived tables of a folder written before them
+# keep their hashes), then rolled up per area level by MONITORING_AREA_RULE (decision 1433).
+MONITORING_RULES = ("monitoring_candidates", "monitoring_result", "village_monitoring")
+MONITORING_AREA_RULE = "area_monitoring"
+MONITORING_KINDS = ("unstable", "marginal", "sudden")
+# Criteria codes in the order pages list them; gap_<indicator> for the gaps again (household_gaps' indicators).
+MONITORING_CRITERIA = ("income_low", "income_fall", "rigid_spending", "disaster_loss", "business_failed",
+                       "labourer_lost", "gap_food_clothing", "gap_education", "gap_medical", "gap_housing",
+                       "gap_water")
 # Needs an evaluation round's tables and the county roll-up (area_county).
 COUNTY_EXIT_RULE = "county_exit"
 # Alkire–Foster over the registry, after the household rules: the weights, units and deprivations (views over
@@ -64,7 +74,7 @@ def literal(value) -> str:
         return f"DATE '{value.isoformat()}'"
     if isinstance(value, (tuple, list)):
         if all(isinstance(v, str) for v in value):
-            if not all(v.isalnum() for v in value):
+            if not all(v.replace("_", "").isalnum() for v in value):
                 raise ValueError(f"rule parameter values must be plain codes: {value!r}")
             return "(" + ", ".join(f"'{v}'" for v in value) + ")"
         return "(" + ", ".join(literal(v) for v in value) + ")"
@@ -112,6 +122,7 @@ def parameters(standards: Standards, year: int) -> dict[str, str]:
         "omission_rate": county["omission_rate_below"],
         "recognition": county["recognition_at_least"],
         **mpi_parameters(standards),
+        **monitoring_parameters(standards, year),
     }
     return {k: literal(v) for k, v in values.items()}
 
@@ -127,6 +138,20 @@ def mpi_parameters(standards: Standards) -> dict[str, float]:
                                    f"{', '.join(INDICATORS)}")])
     weights, k = mpi.check(weights, section["k"], where=f"standards of {standards.jurisdiction}, [mpi]")
     return {"mpi_k": k, **{f"mpi_weight_{name}": weights[name] for name in INDICATORS}}
+
+
+def monitoring_parameters(standards: Standards, year: int) -> dict:
+    """The monitoring line of the year and the figures of [monitoring.criteria] (decision 1431)."""
+    criteria = standards.monitoring_criteria()
+    gaps = tuple(criteria["gaps"]["indicators"])
+    if not set(gaps) <= set(INDICATORS) - {"income"}:
+        raise ValueError(f"standards of {standards.jurisdiction}: [monitoring.criteria.gaps] names an indicator "
+                         f"other than {', '.join(INDICATORS[1:])}: {gaps}")
+    return {"monitoring_line_fen": standards.monitoring_line_fen(year),
+            "monitoring_line_yuan": standards.monitoring_line_yuan(year),
+            "income_fall_percent": int(criteria["income_fall"]["percent"]),
+            "disaster_loss_percent": int(criteria["disaster_loss"]["percent"]),
+            "monitoring_gap_indicators": gaps}
 
 
 def placeholders(name: str) -> list[str]:

@@ -4,7 +4,11 @@ then by the county's (files named by division-code prefix: 22.toml for Jilin, 22
 Yearly tables (`poverty_line`, `monitoring_line`) may end before today's year. When the files ask for it in
 `[carry_forward]`, the years after the last entry up to this year take that entry's value, marked
 `status = "carried"` with `carried_from` — so every year up to today has a line, and a page can say that it is
-carried rather than published (decision 1250). Without that table a year after the last entry has no line."""
+carried rather than published (decision 1250). Without that table a year after the last entry has no line.
+
+The monitoring line begins in 2021; the years before it that have a poverty line take `[monitoring.2020]
+income_line_ratio` × that year's poverty line, marked `status = "derived"` (decision 1430), so that every year
+from the first data year to today has one."""
 
 from __future__ import annotations
 
@@ -48,6 +52,20 @@ def _carry_forward(data: dict, until: int) -> dict:
     return data
 
 
+def _derive_monitoring(data: dict) -> dict:
+    """The monitoring line of the years before its first entry, from the 2020 guidance's ratio."""
+    lines, ratio = data.get("monitoring_line"), data.get("monitoring", {}).get("2020", {}).get("income_line_ratio")
+    if not lines or not ratio:
+        return data
+    first = min(int(y) for y in lines)
+    for year, entry in data.get("poverty_line", {}).items():
+        if int(year) < first and year not in lines:
+            lines[year] = {"yuan": int(ratio * int(entry["yuan"]) + 0.5), "status": "derived",
+                           "derived_from": "monitoring.2020",
+                           "source": f"{ratio} × the {year} poverty line ({entry['yuan']} yuan): the 2020 guidance"}
+    return data
+
+
 @dataclass(frozen=True)
 class Standards:
     jurisdiction: str
@@ -75,11 +93,18 @@ class Standards:
         return dict(self._entry("poverty_line", year))
 
     def monitoring_line_yuan(self, year: int) -> int:
-        """防返贫监测 income line (from 2021; 2020's guidance was a ratio of the poverty line)."""
+        """防返贫监测 income line: from 2021 as stored; before, the 2020 guidance's ratio × the poverty line."""
         return int(self._entry("monitoring_line", year)["yuan"])
 
     def monitoring_entry(self, year: int) -> dict:
         return dict(self._entry("monitoring_line", year))
+
+    def monitoring_line_fen(self, year: int) -> int:
+        return self.monitoring_line_yuan(year) * 100
+
+    def monitoring_criteria(self) -> dict:
+        """[monitoring.criteria]: each risk criterion's figure (if any), status and source."""
+        return dict(self.data.get("monitoring", {}).get("criteria", {}))
 
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.data["poverty_line"])
@@ -113,7 +138,7 @@ def _load(code: str, directory: str | None, year: int) -> Standards:
         path = folder / "overrides" / f"{prefix}.toml"
         if path.exists():
             data = _merge(data, tomllib.loads(path.read_text(encoding="utf-8")))
-    return Standards(jurisdiction=code, data=_carry_forward(data, year))
+    return Standards(jurisdiction=code, data=_derive_monitoring(_carry_forward(data, year)))
 
 
 def cache_clear() -> None:

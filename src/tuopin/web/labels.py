@@ -202,6 +202,23 @@ INDICATOR_LABELS = {
     "water": p("indicator", "safe drinking water"),
 }
 
+# 监测预警: the kinds monitoring_result proposes and the criteria monitoring_candidates names (rules.MONITORING_*).
+WATCH_KIND_LABELS = {
+    "unstable": p("monitoring kind", "unstable after exit"),
+    "marginal": p("monitoring kind", "marginal, liable to fall into poverty"),
+    "sudden": p("monitoring kind", "in sudden severe difficulty"),
+    "monitored": p("monitoring kind", "monitored already"),
+}
+CRITERION_LABELS = {
+    "income_low": p("monitoring criterion", "income below the monitoring line"),
+    "income_fall": p("monitoring criterion", "income fallen sharply"),
+    "rigid_spending": p("monitoring criterion", "large rigid spending"),
+    "disaster_loss": p("monitoring criterion", "disaster loss"),
+    "business_failed": p("monitoring criterion", "business failed"),
+    "labourer_lost": p("monitoring criterion", "main labourer lost"),
+    **{f"gap_{name}": label for name, label in INDICATOR_LABELS.items() if name != "income"},
+}
+
 # The checks of a poor village's exit (贫困村退出), as the engine's village_result names them.
 CHECK_LABELS = {
     "incidence_ok": p("village check", "poverty incidence"),

@@ -22,7 +22,7 @@ behind).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyarrow.compute as pc
 from django.core.cache import cache
@@ -98,6 +98,7 @@ def area_figures(region: Region, year: int) -> dict | None:
             # A township's every household's gap rows, apart: the household page reads them instead of running the
             # rules again, and the dashboard does not unpickle them on every view.
             cache.set(_gaps_key(region.code, year, marker), found.pop("household_gaps"), CACHE_SECONDS)
+            cache.set(_monitoring_key(region.code, year, marker), found.pop("household_monitoring"), CACHE_SECONDS)
         cache.set(key, found, CACHE_SECONDS)
     return found or None
 
@@ -108,6 +109,10 @@ def _key(region: Region, year: int, marker: int) -> str:
 
 def _gaps_key(code: str, year: int, marker: int) -> str:
     return f"tuopin:household-gaps:{code}:{year}:{marker}"
+
+
+def _monitoring_key(code: str, year: int, marker: int) -> str:
+    return f"tuopin:household-monitoring:{code}:{year}:{marker}"
 
 
 def _assess(region: Region, year: int, marker: int) -> dict:
@@ -134,11 +139,31 @@ def _assess(region: Region, year: int, marker: int) -> dict:
     ready = result.household_result.filter(pc.field("eligible"))
     for hid, code in zip(ready["household_id"].to_pylist(), ready["village_code"].to_pylist()):
         eligible.setdefault(f"{code:012d}", []).append(hid)
+    watched = _watched(result)
     found = {"summary": summary, "villages": villages, "gaps_by_village": by_village, "gap_rows": rows,
-             "eligible": eligible}
+             "eligible": eligible,
+             "monitoring_by_village": {f"{r['code']:012d}": r for r in result.monitoring["village"].to_pylist()},
+             "monitoring_rows": {}}
     if region.level == Level.TOWNSHIP:  # a county's would be megabytes to unpickle per page: explain is cheaper
         found["household_gaps"] = _by_household(result.household_gaps)
+        found["household_monitoring"] = watched
+        for hid, seen in watched.items():
+            found["monitoring_rows"].setdefault(f"{seen['village_code']:012d}", []).append((hid, seen))
     return found
+
+
+def _watched(result) -> dict[int, dict]:
+    """{household id: {"kind", "candidate", "village_code", "reasons": [(criterion, reason), …]}} from a run's
+    monitoring rows (rules/sql/monitoring_candidates.sql, monitoring_result.sql)."""
+    table = result.monitoring_result
+    out = {hid: {"kind": kind, "candidate": candidate, "village_code": code, "reasons": []}
+           for hid, kind, candidate, code in zip(*(table[col].to_pylist() for col in (
+               "household_id", "kind", "candidate", "village_code")))}
+    reasons = result.monitoring_candidates
+    for hid, criterion, reason in zip(*(reasons[col].to_pylist() for col in ("household_id", "criterion", "reason"))):
+        if hid in out:
+            out[hid]["reasons"].append((criterion, reason))
+    return out
 
 
 def _by_household(gaps) -> dict[int, list[tuple[str, str]]]:
@@ -186,12 +211,25 @@ class GapRow:
 
 
 @dataclass
+class WatchRow:  # 监测预警: one household the monitoring rules propose (or find at risk while monitored)
+    household: Household  # with .head_name
+    kind: str  # unstable / marginal / sudden / monitored (rules/sql/monitoring_result.sql)
+    candidate: bool  # False: under monitoring already
+    reasons: list[tuple[str, str]]  # (criterion, the rule text's reason)
+
+
+@dataclass
 class VillageReadiness:  # 贫困村退出 readiness for one year
     year: int
     row: dict  # the engine's village dict (see assessment.services._village)
     record: VillageYear
     checks: list[Check]
     gaps: list[GapRow]  # households poor at the end of the year, only those the account may see
+    watch: list[WatchRow] = field(default_factory=list)  # 监测预警, only the households the account may see
+
+    @property
+    def candidates(self) -> list[WatchRow]:
+        return [row for row in self.watch if row.candidate]
 
     @property
     def meets(self) -> bool:
@@ -220,7 +258,15 @@ def village_readiness(user, village: Region, year: int) -> VillageReadiness | No
         Check("collective_income_ok", ok["collective_income_ok"], record.collective_income_fen,
               int(exit_rules["collective_income_yuan_at_least"] * 100)),
     ]
-    return VillageReadiness(year, row, record, checks, _gap_rows(user, figures["gap_rows"].get(village.code, [])))
+    return VillageReadiness(year, row, record, checks, _gap_rows(user, figures["gap_rows"].get(village.code, [])),
+                            _watch_rows(user, figures.get("monitoring_rows", {}).get(village.code, [])))
+
+
+def _watch_rows(user, rows: list) -> list[WatchRow]:
+    households = _with_heads(households_visible_to(user).filter(pk__in={hid for hid, _ in rows}).values("pk"))
+    found = [WatchRow(households[hid], seen["kind"], seen["candidate"], seen["reasons"])
+             for hid, seen in rows if hid in households]
+    return sorted(found, key=lambda row: (not row.candidate, row.household.number))
 
 
 def _gap_rows(user, rows: list) -> list[GapRow]:
@@ -278,6 +324,72 @@ def _cached_household_gaps(household: Household, year: int) -> list[tuple[str, s
     """The household's (indicator, reason) rows from the cached run of its township, or None."""
     by_household = cache.get(_gaps_key(household.township.code, year, write_marker()))
     return None if by_household is None else by_household.get(household.pk, [])
+
+
+def household_watch(household: Household, year: int) -> dict | None:
+    """The household's 监测预警 for the year: {"kind", "candidate", "reasons": [(criterion, reason), …]}, or None
+    when the monitoring rules propose nothing (or the standards hold no line for the year). From the cached run of
+    its township when there is one for the latest write, else the rules run on the household alone."""
+    if year not in standards.load(household.village.code).years():
+        return None
+    by_household = cache.get(_monitoring_key(household.township.code, year, write_marker()))
+    if by_household is not None:
+        return by_household.get(household.pk)
+    rows = assessment.explain_monitoring(household_id=household.pk, year=year, region_code=household.village.code)
+    if not rows:
+        return None
+    return {"kind": rows[0]["kind"], "candidate": rows[0]["candidate"],
+            "reasons": [(row["criterion"], row["reason"]) for row in rows]}
+
+
+# --- 监测预警 by area (the figures `tuopin monitor` prints) ---------------------------------------------------
+
+def monitoring_figures(region: Region, year: int) -> dict | None:
+    """The households the monitoring rules propose in an area in a year, by kind, and in each child area:
+    {"year", "code", "name", "level", "candidates", "candidate_persons", "by_kind": {kind: n},
+     "monitored_at_risk", "children": [the same for each child area, without "children"]}.
+    A county or township from its cached assessment (`area_figures`), a village from its township's, a city or
+    province as the sum of its counties'. None when no county under it has figures for the year."""
+    if region.level == Level.VILLAGE:
+        found = area_figures(region.parent, year)
+        if not found:
+            return None
+        row = next((v for v in found["summary"]["villages"] if v["code"] == region.code), None)
+        return None if row is None else {**_watch_entry(region.code, region.name, region.level, row, year),
+                                         "children": []}
+    if region.level in (Level.COUNTY, Level.TOWNSHIP):
+        found = area_figures(region, year)
+        if not found:
+            return None
+        summary = found["summary"]
+        key = "townships" if region.level == Level.COUNTY else "villages"
+        child_level = Level.TOWNSHIP if region.level == Level.COUNTY else Level.VILLAGE
+        return {**_watch_entry(region.code, region.name, region.level, summary, year),
+                "children": [_watch_entry(c["code"], c["name"], child_level, c, year) for c in summary[key]]}
+    digits = {Level.PROVINCE: 2, Level.CITY: 4}[region.level]
+    counties = Region.objects.filter(level=Level.COUNTY, code__startswith=region.code[:digits]).order_by("code")
+    children = [entry for entry in (monitoring_figures(county, year) for county in counties) if entry]
+    if not children:
+        return None
+    for child in children:
+        child.pop("children")
+    total = {"candidates": 0, "candidate_persons": 0, "monitored_at_risk": 0,
+             "by_kind": dict.fromkeys(rules.MONITORING_KINDS, 0)}
+    for child in children:
+        for name in ("candidates", "candidate_persons", "monitored_at_risk"):
+            total[name] += child[name]
+        for kind in rules.MONITORING_KINDS:
+            total["by_kind"][kind] += child["by_kind"][kind]
+    return {"year": year, "code": region.code, "name": region.name, "level": region.level, **total,
+            "children": children}
+
+
+def _watch_entry(code: str, name: str, level: str, figures: dict, year: int) -> dict:
+    watched = figures.get("monitoring", {})
+    return {"year": year, "code": code, "name": name, "level": level,
+            "candidates": watched.get("candidates", 0), "candidate_persons": watched.get("candidate_persons", 0),
+            "by_kind": dict(watched.get("by_kind", dict.fromkeys(rules.MONITORING_KINDS, 0))),
+            "monitored_at_risk": watched.get("monitored_at_risk", 0)}
 
 
 # --- exit candidates (拟退出) --------------------------------------------------------------------------------

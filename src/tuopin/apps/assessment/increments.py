@@ -71,7 +71,7 @@ def assess(region: Region, year: int, marker: int) -> tuple[dict, Result]:
     if region.level not in (Level.COUNTY, Level.TOWNSHIP):
         raise ValueError(f"{region.code}: the pages assess counties and townships")
     params = rules.parameters(standards.load(region.code), year)
-    text = derived.chain(rules.MPI_SCORE_RULE, params)
+    text = derived.chain(rules.DERIVED_RULES[-1], params)  # the hash covers every per-household rule
     key = f"tuopin:household-rows:{region.code}:{year}"
     kept = cache.get(key)
     con = duckdb_runner.session()

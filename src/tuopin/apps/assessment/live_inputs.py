@@ -58,6 +58,10 @@ COLUMNS = {
         "effective_on": "e.effective_on", "persons": "e.persons",
     },
 }
+# Of the year before, the rules read one household figure (monitoring_candidates.sql: a sharp fall of income),
+# so `read` adds that year's households_yearly rows with these columns only, the others left empty (decision 1434).
+PREVIOUS_YEAR = {"households_yearly": ("household_id", "year", "village_id", "members", "net_income_fen",
+                                       "per_capita_net_income_fen")}
 # The one column only the live path reads: the village's row id. Reading it instead of the village's codes
 # spares every large query three joins to the region table; `_place` turns it into the layout's codes.
 LIVE_ONLY = {"village_id": pa.int64()}
@@ -80,7 +84,8 @@ PLACED = {"villages_yearly": (*_CODES, "is_poor_village", "west"), "households":
 
 def read(*, year: int, region_code: str | None = None, household_ids: list[int] | None = None,
          tables: tuple[str, ...] | None = None) -> dict[str, pa.Table]:
-    """The input tables for assessing `year` (yearly tables hold only that year).
+    """The input tables for assessing `year` (yearly tables hold only that year, but for households_yearly's rows
+    of the year before, with PREVIOUS_YEAR's columns only).
 
     `region_code` limits them to a county or township; `household_ids` to a few households (an
     explanation, the households an edit changed), in which case villages are left out; `tables` to some of
@@ -100,6 +105,10 @@ def read(*, year: int, region_code: str | None = None, household_ids: list[int] 
             where.append(f"{VILLAGE_OF[name]} IN ({', '.join(str(pk) for pk in villages['id'].to_pylist())})")
         queries[name] = FROM[name] + (" WHERE " + " AND ".join(where) if where else "")
     fetched = {name: _fetch(name, source) for name, source in queries.items()}
+    for name, columns in PREVIOUS_YEAR.items():
+        if name in queries:
+            source = queries[name].replace(f"y.year = {int(year)}", f"y.year = {int(year) - 1}", 1)
+            fetched[name] = pa.concat_tables([fetched[name], _fetch(name, source, only=columns)])
     return {name: _as_layout(name, _place(table, villages, PLACED[name]) if name in PLACED else table)
             for name, table in fetched.items()}
 
@@ -154,10 +163,11 @@ def _prefix(code: str) -> str:
 SEP = "\x1f"  # ASCII unit separator: no value the rules read can contain it
 
 
-def _fetch(name: str, source: str) -> pa.Table:
+def _fetch(name: str, source: str, only: tuple[str, ...] | None = None) -> pa.Table:
+    """The rows of `source`; `only`: the columns read, the others NULL (empty: the year before's rows)."""
     layout = schema_of(name)
     columns = COLUMNS[name]
-    exprs = list(columns.values())
+    exprs = [expr if only is None or column in only else "NULL" for column, expr in columns.items()]
     if connection.vendor == "postgresql":
         sql = (f"COPY (SELECT {', '.join(exprs)} {source}) TO STDOUT "
                f"WITH (FORMAT csv, DELIMITER E'\\x1f', NULL '')")

@@ -109,11 +109,15 @@ def summarise(result: Result, *, scope_level: str, scope_code: int | None, child
                          "level": scope_level},
                **_figures(top), "gaps": gaps_by_indicator(result)}
     _add_mpi(summary, mpi.get(scope_level), top["code"], k)
+    watched = {level: {row["code"]: row for row in table.to_pylist()} for level, table in result.monitoring.items()}
+    _add_monitoring(summary, watched.get(scope_level), top["code"])
     if child_level == "village":
-        children = [_village(r, names) for r in result.village_result.to_pylist()
+        children = [_add_monitoring(_village(r, names), watched.get("village"), r["village_code"])
+                    for r in result.village_result.to_pylist()
                     if scope_code is None or _within(r["village_code"], scope_code)]
     else:
-        children = [_add_mpi(_area(r, names), mpi.get(child_level), r["code"], k)
+        children = [_add_monitoring(_add_mpi(_area(r, names), mpi.get(child_level), r["code"], k),
+                                    watched.get(child_level), r["code"])
                     for r in result.areas[child_level].to_pylist()]
     summary[_plural(child_level)] = children
     return summary
@@ -140,6 +144,22 @@ def _add_mpi(figures: dict, by_area: dict | None, code: int, k: float) -> dict:
                      "censored_headcount": dict.fromkeys(rules.INDICATORS, 0.0),
                      "contribution": dict.fromkeys(rules.INDICATORS, 0.0)}
         figures["mpi"] = {key: found[key] for key in ("H", "A", "M0", "k", "censored_headcount", "contribution")}
+    return figures
+
+
+def _add_monitoring(figures: dict, by_area: dict | None, code: int) -> dict:
+    """`monitoring_candidates`: the households the monitoring rules propose in the area (new ones: those under
+    monitoring already are apart); `monitoring`: the same with their persons, their kinds and the monitored
+    households that meet a criterion again (rules/sql/area_monitoring.sql). An engine that computed none leaves
+    the keys out."""
+    if by_area is None:
+        return figures
+    row = by_area.get(code) or {}
+    figures["monitoring_candidates"] = int(row.get("candidates") or 0)
+    figures["monitoring"] = {"candidates": figures["monitoring_candidates"],
+                                 "candidate_persons": int(row.get("candidate_persons") or 0),
+                                 "by_kind": {kind: int(row.get(kind) or 0) for kind in rules.MONITORING_KINDS},
+                                 "monitored_at_risk": int(row.get("monitored") or 0)}
     return figures
 
 
@@ -187,6 +207,18 @@ def explain_household(*, household_id: int, year: int, region_code: str) -> list
     try:
         duckdb_runner.register_arrow(con, live_inputs.read(year=year, household_ids=[household_id]))
         return duckdb_runner.explain(con, params).to_pylist()
+    finally:
+        con.close()
+
+
+def explain_monitoring(*, household_id: int, year: int, region_code: str) -> list[dict]:
+    """Is this household at risk of (returning to) poverty? Its monitoring reasons with the kind proposed, from
+    the same rule text on its own rows of the year and the year before; empty when none."""
+    params = rules.parameters(standards.load(region_code), year)
+    con = duckdb_runner.session()
+    try:
+        duckdb_runner.register_arrow(con, live_inputs.read(year=year, household_ids=[household_id]))
+        return duckdb_runner.explain_monitoring(con, params).to_pylist()
     finally:
         con.close()
 

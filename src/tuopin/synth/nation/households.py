@@ -12,11 +12,20 @@ so that the rules find realistic 短板 (docs/decisions/1000-national-synthetic-
   `person_id = household_id × 10 + position`.
 - Yearly records: one for year Y when identified by Y and neither dead nor removed by then. Per-capita net income
   relative to the year's poverty line (read from the standards): poor at the year end — 88 % between 0.45 and
-  0.99 × the line, 12 % just above (waiting for the next announcement); others — log-normal around 1.9 × the line ×
+  0.99 × the line, 12 % just above (waiting for the next announcement); others — log-normal around `median_ratio`
+  × the line (1.9 up to 2016, rising to 2.55 in 2020: the registered households' per-capita net income rose from
+  3,416 yuan in 2015 to 10,740 in 2020, 2.7 × that year's line, by the State Council Information Office) ×
   a regional level (west 0.85, east 1.2), 1.5 % fallen below. Eleven income lines split gross income (低保金 for
   低保户, 特困供养金 for 特困户), production cost 3–20 %, net and per capita exact in fen. Gap shares, poor / other:
   food 2 % / 0.1 %, housing (C/D unrenovated) 6 % / 0.2 %, water 5 % / 0.4 %, medical (one member uninsured)
   3 % / 0.2 %, education (one child of 6–15 out of school) 1.5 % / 0.1 %.
+  A household not poor keeps most of its income level from year to year (a level of its own, sd 0.33 in logs, and
+  a yearly draw, sd 0.12: together the spread above), so that a sharp fall of income is an event, not the noise.
+- The year's shocks (`COSTS`, `SHOCKS`, decision 1436), drawn from generators spawned off the chunk's (its other draws stay
+  as they were): out-of-pocket medical costs — 21 % of households a few hundred yuan, 4 % large (median
+  12,000 yuan); schooling costs for 35 % of households of three or more (median 1,500 yuan), 1 % large (median
+  12,000); disasters clustered by village — 3 % of villages a year hit, 40 % of their households losing 10–100 % of
+  a year's income, and 0.3 % of households elsewhere (a fire); a failed business 1 %; the main labourer lost 0.4 %.
 """
 
 from __future__ import annotations
@@ -44,6 +53,19 @@ CAUSE_P = np.array([0.40, 0.06, 0.08, 0.03, 0.04, 0.02, 0.12, 0.14, 0.08, 0.01, 
 OTHER_CAUSES = ["", "", "", "7", "9", "8", "7,9", "1,9", "5", "9,10"]
 RETURN_SHARE, RE_EXIT_SHARE, MONITOR_SHARE = 0.02, 0.6, 0.015
 DEATH_SHARE_SINGLE, MISIDENTIFIED_SHARE = 0.08, 0.012
+# The year's shocks (module docstring): shares of households, and medians in yuan with their log spread.
+COSTS: dict[str, tuple[float, float, float]] = {
+    "medical_small": (0.21, 600, 0.8), "medical_large": (0.04, 12_000, 0.7),
+    "education": (0.35, 1_500, 0.6), "education_large": (0.01, 12_000, 0.4)}
+SHOCKS: dict[str, float] = {"village_hit": 0.03, "household_in_hit_village": 0.4, "lone_disaster": 0.003,
+                            "business_failed": 0.01, "labourer_lost": 0.004}
+# A household's own income level and the year's draw, in logs (together sd ≈ 0.35, the spread of the others' income).
+LEVEL_SD, YEAR_SD = 0.33, 0.12
+
+
+def median_ratio(year: int) -> float:
+    """The median per-capita net income of households not poor, as a multiple of the year's line (docstring)."""
+    return 1.9 + (2.55 - 1.9) * min(max((year - 2016) / 4, 0.0), 1.0)
 # Share of households with a gap in each indicator: (poor at the end of the year, the others).
 GAP = {"food": (0.02, 0.001), "housing": (0.06, 0.002), "water": (0.05, 0.004), "medical": (0.03, 0.002),
        "education": (0.015, 0.001)}
@@ -66,6 +88,7 @@ class Chunk:
     status: dict                   # year -> 脱贫属性 at the end of the year (-1 none), for the years written
     gaps: dict                     # year -> {indicator: bool mask}
     death_on: np.ndarray           # day number of the sole member's death, or -1
+    income_level: np.ndarray | None = None  # each household's own income level (standard normal), drawn once
 
 
 def story(geo: Geography, v0: int, v1: int, first_id: int, rng: np.random.Generator, years=(LAST_YEAR,)):
@@ -183,9 +206,14 @@ def yearly(geo: Geography, chunk: Chunk, year: int, line_fen: int, rng: np.rando
     province = np.array([p[0] for p in PROVINCES])[geo.province[village]]
     level = np.where(geo.west[village], 0.85, np.where(np.isin(province, list(EAST)), 1.2, 1.0))
     u = rng.random(n)
-    ratio = np.where(poor, np.where(u < 0.88, rng.uniform(0.45, 0.99, n), rng.uniform(1.01, 1.3, n)),
-                     np.where(u < 0.015, rng.uniform(0.7, 0.99, n),
-                              np.exp(rng.normal(np.log(1.9 * level), 0.35, n))))
+    if chunk.income_level is None:  # a spawned generator: the chunk's own draws stay as they were
+        chunk.income_level = rng.spawn(1)[0].standard_normal(len(chunk.household_id))
+    below, above, fallen = rng.uniform(0.45, 0.99, n), rng.uniform(1.01, 1.3, n), rng.uniform(0.7, 0.99, n)
+    yearly_draw = rng.standard_normal(n)
+    ratio = np.where(poor, np.where(u < 0.88, below, above),
+                     np.where(u < 0.015, fallen, np.exp(np.log(median_ratio(year) * level)
+                                                        + LEVEL_SD * chunk.income_level[keep]
+                                                        + YEAR_SD * yearly_draw)))
     ratio = np.where(~poor & (u >= 0.015), np.maximum(ratio, 1.01), ratio)
     net = np.floor(ratio * line_fen * members).astype(np.int64)
     cost = np.floor(net * rng.uniform(0.03, 0.2, n)).astype(np.int64)
@@ -201,15 +229,30 @@ def yearly(geo: Geography, chunk: Chunk, year: int, line_fen: int, rng: np.rando
         **housing, **water,
         "food_clothing_secure": ~gaps["food"],
         "income_expected_stable": rng.random(n) < np.where(poor, 0.6, 0.95),
-        **_no_shocks(n),
+        **_shocks(village, members, net, rng.spawn(1)[0]),
     }, schema=HOUSEHOLDS_YEARLY)
 
 
-def _no_shocks(n: int) -> dict:
-    """The year's shocks (layout 2) as none happened: the national generator does not draw them yet."""
-    zero, false = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
-    return {"medical_expense_fen": zero, "education_expense_fen": zero, "disaster_loss_fen": zero,
-            "business_failed": false, "labourer_lost": false}
+def _shocks(village: np.ndarray, members: np.ndarray, net: np.ndarray, rng: np.random.Generator) -> dict:
+    """The year's shocks (layout 2) of the households (COSTS, SHOCKS); `rng` is the year's own generator."""
+    n = len(village)
+
+    def yuan(share: float, median: float, spread: float, among=True) -> np.ndarray:
+        hit = (rng.random(n) < share) & among
+        return np.where(hit, np.floor(np.exp(rng.normal(np.log(median), spread, n)) * 100), 0).astype(np.int64)
+
+    medical_large = yuan(*COSTS["medical_large"])
+    medical = np.where(medical_large > 0, medical_large, yuan(*COSTS["medical_small"]))
+    education_large = yuan(*COSTS["education_large"])
+    education = np.where(education_large > 0, education_large, yuan(*COSTS["education"], among=members >= 3))
+    villages, at = np.unique(village, return_inverse=True)
+    hit_village = (rng.random(len(villages)) < SHOCKS["village_hit"])[at]
+    struck = (hit_village & (rng.random(n) < SHOCKS["household_in_hit_village"])) | (
+        rng.random(n) < SHOCKS["lone_disaster"])
+    loss = np.where(struck, np.floor(np.maximum(net, 0) * rng.uniform(0.1, 1.0, n)), 0).astype(np.int64)
+    return {"medical_expense_fen": medical, "education_expense_fen": education, "disaster_loss_fen": loss,
+            "business_failed": rng.random(n) < SHOCKS["business_failed"],
+            "labourer_lost": rng.random(n) < SHOCKS["labourer_lost"]}
 
 
 def _spread(values: np.ndarray, keep: np.ndarray, n: int) -> np.ndarray:

@@ -84,6 +84,18 @@ def indicator(name: str) -> str:
 
 
 @register.filter
+def watch_kind(name: str) -> str:
+    """A kind of household the monitoring rules propose (unstable, marginal, sudden, monitored)."""
+    return str(labels.WATCH_KIND_LABELS.get(name, name))
+
+
+@register.filter
+def criterion(name: str) -> str:
+    """A monitoring criterion (income_low, income_fall, …, gap_housing) in the reader's language."""
+    return str(labels.CRITERION_LABELS.get(name, name))
+
+
+@register.filter
 def check_label(name: str) -> str:
     """A village exit check (incidence_ok, clinic_ok, …) in the reader's language."""
     return str(labels.CHECK_LABELS.get(name, name))

@@ -128,6 +128,7 @@ def household(request, pk: int):
         "year": year,
         "record_years": record_years,
         "indicators": figures.household_indicators(found, year) if year in record_years else None,
+        "watch": figures.household_watch(found, year) if year in record_years else None,
         "tracker": exit_tracker(file.events),
         **_work(user, found),
     })

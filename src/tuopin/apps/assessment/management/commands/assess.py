@@ -102,6 +102,11 @@ class Command(AccountCommand):
                           f"eligible {s['households_eligible']:,}; poor villages meeting the exit standard "
                           f"{s['poor_villages_meeting_exit']}/{s['poor_villages']}")
         self.stdout.write("gaps of poor households: " + ", ".join(f"{k} {v:,}" for k, v in s["gaps"].items()))
+        if "monitoring" in s:
+            w = s["monitoring"]
+            self.stdout.write(f"monitoring warnings: {w['candidates']:,} households / {w['candidate_persons']:,} "
+                              "persons (" + ", ".join(f"{k} {v:,}" for k, v in w["by_kind"].items())
+                              + f"); monitored at risk {w['monitored_at_risk']:,}")
         if "mpi" in s:
             m = s["mpi"]
             self.stdout.write(f"multidimensional (Alkire–Foster, k = {m['k']:.4g}): H {m['H']:.4%}, A {m['A']:.4%}, "
