@@ -247,6 +247,12 @@ def sees_after_exit(user) -> bool:
     return may(user, Action.SEE_AFTER_EXIT)
 
 
+@register.filter
+def sees_risk_scores(user) -> bool:
+    """The county office and commanders: the risk score's ranked list of their area."""
+    return may(user, Action.SEE_RISK_SCORES)
+
+
 @register.inclusion_tag("web/_no_records.html")
 def no_records(year, years, of: str = "area") -> dict:
     """{% no_records year years %} (or `… "household"`): no yearly records for the year asked, and which years

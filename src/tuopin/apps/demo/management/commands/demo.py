@@ -5,6 +5,8 @@ Refuses a database that holds data (exit code 2) unless --reset, which empties e
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
@@ -60,13 +62,27 @@ class Command(BaseCommand):
         """The engine's view of every year of the demo, from the data just written."""
         from tuopin.apps.assessment.services import assess
 
+        from tuopin.apps.assessment.services import default_scope, recorded_years
+        from tuopin.apps.monitoring.figures import monitoring_summary
+
         self.stdout.write("assessed by the engine (docs/data-formats.md definitions):")
-        for year in range(2015, 2021):
+        county = default_scope()
+        years = recorded_years(county)
+        for year in years:
             s, _ = assess(year=year)
             self.stdout.write(
                 f"  {year}: incidence {s['incidence']:.2%} ({s['poor_persons']:,} of {s['rural_population']:,}), "
                 f"exited {s['households_exited']:,} households / {s['persons_exited']:,} persons, poor villages "
                 f"meeting the exit standard {s['poor_villages_meeting_exit']}/{s['poor_villages']}")
+        self.stdout.write("monitoring after exit (防返贫), by the engine's rules and the cases (tuopin monitor):")
+        for year in (y for y in years if y >= 2020):
+            m = monitoring_summary(county, year, on=dt.date(year, 12, 31))
+            kinds = m["monitored_households"]
+            self.stdout.write(
+                f"  {year}: {m['candidates']:,} candidates; monitored at the year's end {sum(kinds.values()):,} "
+                f"({kinds['unstable']:,} unstable / {kinds['marginal']:,} marginal / {kinds['sudden']:,} sudden); "
+                f"{m['risk_removed']:,} risks removed; {m['returned_households']:,} households "
+                f"({m['returned_persons']:,} persons) returned to poverty")
         from tuopin.apps.evaluation.models import EvaluationRound
         from tuopin.apps.evaluation.services import county_exit_result
 
