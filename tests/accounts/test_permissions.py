@@ -59,6 +59,9 @@ SPEC = {
     # The organisation (decision 1220): county-wide records by the county office, a zone's own by its commander too.
     "edit county organisation": {"county_admin"},
     "edit zone organisation": {"county_admin", "commander"},
+    # decision 1412: the after-exit check (四个不摘) is the county office's and the commanders'
+    "see the after-exit check": {"county_admin", "commander"},
+    "make items from the after-exit check": {"county_admin", "commander"},
 }
 
 
@@ -142,6 +145,14 @@ def _door(name: str, org, user):
         task = Task.objects.create(kind="rectification", title="probe", household=h1, village=h1.village,
                                    year=2018, owner_cadre=cadre, status="done")
         rectification.rectification_reopen(task=task, by=user, note="not put right")
+    elif name == "see the after-exit check":
+        from tuopin.apps.accounts.permissions import require
+
+        require(user, Action.SEE_AFTER_EXIT)
+    elif name == "make items from the after-exit check":
+        from tuopin.apps.monitoring.four_not_removes import four_not_removes_rectify
+
+        four_not_removes_rectify(account=user, on=dt.date(2020, 6, 1))
     elif name == "edit county organisation":
         from tuopin.apps.organisation.services import unit_create
 

@@ -10,7 +10,7 @@ from tuopin.apps.assistance import rectification
 from tuopin.apps.assistance.models import Rectification, Task, TaskEvent
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.evaluation import services as evaluation
-from tuopin.apps.organisation.after_exit import Flag
+from tuopin.apps.monitoring.four_not_removes import Flag
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry import services as registry
 
@@ -73,21 +73,20 @@ def test_a_wrong_exit_finding_opens_an_item_that_follows_the_finding(org):
     assert list(TaskEvent.objects.filter(task=task).values_list("kind", flat=True)) == ["opened", "closed", "reopened"]
 
 
-def test_the_four_not_removes_check_makes_one_item_per_flag(org, monkeypatch):
+def test_the_four_not_removes_check_makes_one_item_per_flag(org):
     h1 = org["households"][0]
     flags = [Flag("household_pairing", h1.village.code, h1.number, dt.date(2018, 12, 1), dt.date(2019, 3, 1),
                   "its pairing cadre left on 2019-03-01"),
              Flag("funding", org["county"].code, "", dt.date(2019, 12, 1), None, "no funds in 2020")]
-    monkeypatch.setattr("tuopin.apps.organisation.after_exit.after_exit_check", lambda **kw: flags)
     admin = org["accounts"]["county_admin"]
-    outcome = rectification.rectifications_from_check(scope=org["county"], by=admin)
+    outcome = rectification.rectifications_from_check(scope=org["county"], by=admin, flags=flags)
     assert outcome == {"flags": 2, "created": 1, "already": 0, "unrouted": 0}
     item = Rectification.objects.get()
     assert (item.source, item.check_kind, item.task.household) == ("check", "household_pairing", h1)
-    assert rectification.rectifications_from_check(scope=org["county"], by=admin)["created"] == 0
+    assert rectification.rectifications_from_check(scope=org["county"], by=admin, flags=flags)["created"] == 0
     assert AuditEvent.objects.filter(action="rectification_check").count() == 2
     with pytest.raises(PermissionDenied):
-        rectification.rectifications_from_check(scope=org["county"], by=org["accounts"]["cadre"])
+        rectification.rectifications_from_check(scope=org["county"], by=org["accounts"]["cadre"], flags=flags)
 
 
 def test_a_done_item_is_reopened_with_a_reason(org):

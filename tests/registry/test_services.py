@@ -136,3 +136,21 @@ def test_a_stored_number_normalised_by_an_edit_is_a_real_change(county, admin):
     services.person_update(person=p, version=p.version, by=admin, work_months=p.work_months + 1)
     changes = AuditEvent.objects.get(action="update", entity="registry.person").changes
     assert changes["id_number"] == [with_x.lower(), with_x] and set(changes) == {"id_number", "work_months"}
+
+
+@pytest.mark.parametrize("registered, after", [(False, c.PovertyStatus.NOT_REGISTERED), (True, c.PovertyStatus.EXITED)])
+def test_monitoring_neither_registers_a_household_nor_exits_one_never_poor(county, admin, registered, after):
+    """A 边缘易致贫户 taken under monitoring stays outside 建档立卡, and leaves monitoring as it came; an exited
+    household leaves it as exited."""
+    from tests import factories
+
+    hh = factories.household(county["households"][1].village, "220821100201999", registered=registered,
+                             status=c.PovertyStatus.EXITED)
+    services.status_event_record(household=hh, kind=c.EventKind.MONITORING_IN, year=2021,
+                                 effective_on=dt.date(2021, 5, 1), by=admin)
+    hh.refresh_from_db()
+    assert hh.status == c.PovertyStatus.MONITORED and hh.is_registered is registered
+    services.status_event_record(household=hh, kind=c.EventKind.RISK_REMOVED, year=2022,
+                                 effective_on=dt.date(2022, 1, 10), by=admin)
+    hh.refresh_from_db()
+    assert hh.status == after and hh.is_registered is registered and not hh.closed

@@ -4,6 +4,7 @@ hold for every generated visit and task, and each bulk write is audited."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from django.db.models import Exists, OuterRef, Q
 
@@ -35,6 +36,11 @@ def test_the_demo_work_keeps_the_rules_of_visits_and_tasks(db, settings, tmp_pat
     assert not trips.exclude(Exists(members)).exists()
     for year in range(2016, 2021):
         assert Visit.objects.filter(on__year=year).exists()
+    # 四个不摘: the cadres keep visiting 2021–2025, at most twice a year a household.
+    for year in range(2021, 2026):
+        per_pair = Counter(Visit.objects.filter(on__year=year).values_list("cadre_id", "household_id"))
+        assert per_pair and max(per_pair.values()) <= 2
+        assert sum(per_pair.values()) < 0.6 * Visit.objects.filter(on__year=2018).count()
 
     # A cadre's task is for one of its households; gap tasks come from the sync (keyed), none made by hand.
     cadre_tasks = Task.objects.filter(owner_cadre__isnull=False)
@@ -57,6 +63,6 @@ def test_the_demo_work_keeps_the_rules_of_visits_and_tasks(db, settings, tmp_pat
 
     assert set(Assessment.objects.values_list("period", flat=True)) == {"2016", "2017", "2018"}
     audited = AuditEvent.objects.filter(source="demo")
-    assert audited.filter(entity="assistance.visit", action="demo_build").count() == 5  # one per year
+    assert audited.filter(entity="assistance.visit", action="demo_build").count() == 10  # one per year 2016–2025
     assert audited.filter(action="tasks_completed").exists() and audited.filter(action="tasks_sync").count() == 6
     assert audited.filter(action="assessments_compute").count() == 3

@@ -83,6 +83,7 @@ def test_the_full_county_has_the_seed_figures(db, settings, tmp_path):
 
     # The accountability work (decision 0717): scores from a plausible year of tasks and visits.
     _check_the_demo_work()
+    _check_the_consolidation_years()
 
     # DuckDB and Spark agree on every household and every area of the county: in 2015 (the most
     # poor households and gaps), 2018 (the last exits, the county's exit) and 2020 (returns and monitoring).
@@ -92,6 +93,24 @@ def test_the_full_county_has_the_seed_figures(db, settings, tmp_path):
     results = assert_export_agrees(tmp_path / "snapshot", (2015, 2018, 2020))
     assert sum(results[2018].village_result["households_exited"].to_pylist()) == by_year[2018]["households_exited"]
     assert results[2015].household_result.num_rows > 18_000 and results[2015].household_gaps.num_rows > 10_000
+
+
+def _check_the_consolidation_years() -> None:
+    """2021–2025 (decision 1440): a few hundred households a year taken under monitoring, a handful returning to
+    poverty (counted poor by the status rule), risk removed for many; a record for every household every year."""
+    from collections import Counter
+
+    announced = StatusEvent.objects.filter(stage="announced", year__gte=2021)
+    taken = Counter(announced.filter(kind="monitoring_in").values_list("year", flat=True))
+    returned = Counter(announced.filter(kind="returned").values_list("year", flat=True))
+    removed = Counter(announced.filter(kind="risk_removed").values_list("year", flat=True))
+    for year in range(2021, 2026):
+        assert 150 <= taken[year] <= 1_000, taken
+        assert 1 <= returned[year] <= 12, returned
+        assert HouseholdYear.objects.filter(year=year).count() >= 70_000
+    assert sum(removed.values()) >= 0.4 * sum(taken.values()), (removed, taken)
+    poor_2025 = _poor_households_at_end(2025)
+    assert set(announced.filter(kind="returned", year=2025).values_list("household_id", flat=True)) <= poor_2025
 
 
 def _check_the_demo_work() -> None:

@@ -151,6 +151,10 @@ TOTP_CODE_ATTEMPTS = int(os.environ.get("TUOPIN_TOTP_CODE_ATTEMPTS", "3"))
 # before every new ID number it writes is refused alike (registry/id_refusals.py, decision 1103).
 ID_REFUSALS_LIMIT = int(os.environ.get("TUOPIN_ID_REFUSALS_LIMIT", "5"))
 ID_REFUSALS_WINDOW_DAYS = int(os.environ.get("TUOPIN_ID_REFUSALS_WINDOW_DAYS", "30"))
+# The public monitoring application form (防返贫 农户自主申报, decision 1402): applications accepted from one client
+# address within a window of hours; beyond it the form answers "try again later" and stores nothing.
+PUBLIC_APPLICATION_LIMIT = int(os.environ.get("TUOPIN_PUBLIC_APPLICATION_LIMIT", "3"))
+PUBLIC_APPLICATION_WINDOW_HOURS = int(os.environ.get("TUOPIN_PUBLIC_APPLICATION_WINDOW_HOURS", "24"))
 # Roles that must give a TOTP code after the password (decision 0903).
 TOTP_REQUIRED_ROLES = ["county_admin", "system_admin", "security_admin", "audit_admin"]
 # An account of those roles with no secret yet may, after its password, only enrol one (decision 0908). On in

@@ -15,7 +15,7 @@ from pathlib import Path
 from tuopin.apps.geo.data import ZHENLAI, read_divisions
 
 from . import distributions as d
-from . import people, records, story
+from . import after, people, records, story
 from .organisation import Organisation, build_organisation
 
 
@@ -75,8 +75,12 @@ def build_registry(seed: int, scale: float = 1.0, *, region_id=None, stamp=None,
     summary.update(births=births, other_deaths=deaths)
     reg = Registry(seed, scale, geo, households, persons, story=summary)
     hy, py, counts = records.yearly_rows(random.Random(f"{seed}:years"), households, stamp)
+    # The consolidation years from streams of their own: the first years' rows above never move.
+    summary["after"] = after.continue_story(random.Random(f"{seed}:after"), geo.villages, households, persons, ids,
+                                            hy, py, counts, t, scale, stamp)
     township_name = {tw["code"]: tw["name"] for tw in geo.townships}
     events, steps = records.event_rows(households, township_name, stamp_of)
+    villages = records.village_year_rows(random.Random(f"{seed}:villages"), geo.villages, counts, region_id)
     reg.tables = {
         "household": (records.HOUSEHOLD_COLUMNS, list(records.household_rows(households, region_id, stamp))),
         "person": (records.PERSON_COLUMNS, list(records.person_rows(persons, stamp))),
@@ -84,8 +88,8 @@ def build_registry(seed: int, scale: float = 1.0, *, region_id=None, stamp=None,
         "personyear": (records.PERSON_YEAR_COLUMNS, py),
         "statusevent": (records.EVENT_COLUMNS, events),
         "procedurestep": (records.STEP_COLUMNS, steps),
-        "villageyear": (records.VILLAGE_YEAR_COLUMNS,
-                        records.village_year_rows(random.Random(f"{seed}:villages"), geo.villages, counts, region_id)),
+        "villageyear": (records.VILLAGE_YEAR_COLUMNS, villages + records.village_rows_after(
+            random.Random(f"{seed}:villages-after"), geo.villages, counts, region_id, villages)),
     }
     return reg
 

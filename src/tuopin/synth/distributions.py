@@ -13,11 +13,18 @@ from dataclasses import dataclass
 
 from tuopin import standards
 
-YEARS = (2015, 2016, 2017, 2018, 2019, 2020)
+# The years the published figures pin (identification to the end of the poverty alleviation campaign), and the
+# consolidation years after it (巩固拓展脱贫攻坚成果, the transition period): drawn from streams of their own
+# (after.py) so that the first years' rows never move.
+FIRST_YEARS = (2015, 2016, 2017, 2018, 2019, 2020)
+AFTER_YEARS = (2021, 2022, 2023, 2024, 2025)
+YEARS = FIRST_YEARS + AFTER_YEARS
 # Current-price poverty lines, yuan per person per year: the standards in force for Zhenlai, the same data
-# the engine reads, so the story and the assessment cannot disagree about the line.
+# the engine reads, so the story and the assessment cannot disagree about the line. From 2021 the monitoring
+# line (防止返贫监测范围) is the one that matters; the poverty line is carried.
 _STANDARDS = standards.load("220821")
-POVERTY_LINE_YUAN = {y: _STANDARDS.poverty_line_yuan(y) for y in range(2014, 2021)}
+POVERTY_LINE_YUAN = {y: _STANDARDS.poverty_line_yuan(y) for y in range(2014, YEARS[-1] + 1)}
+MONITORING_LINE_YUAN = {y: _STANDARDS.monitoring_line_yuan(y) for y in AFTER_YEARS}
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,10 @@ class Targets:
     returned_2020: int = 6
     re_exit_2020: int = 7              # of the 2019 returns, exit again in 2020
     monitored_2020: int = 40           # 监测纳入 (脱贫不稳定户)
+    # 2021–2025 (after.py, decision 1440): returns to poverty a year (a handful: most risks are met in time),
+    # and the share of returned households that exit again each following year.
+    returned_after: tuple = (5, 6, 8, 4, 3)
+    re_exit_share: float = 0.8
     pairing_cadres: int = 8_935
     # Not scaled: the organisation of the county does not shrink with its population.
     special_groups: int = 28
@@ -185,6 +196,11 @@ SCHOOL = tuple(tuple(tuple(school_status_for(age, u, severe) for age in range(13
                for u in _PATH_U)
 
 
+# Rural 低保 standard in Jilin, yuan per person per year (approximate, rising with the province's adjustments):
+# what 兜底 brings a monitored household without labour up to (after.py).
+DIBAO_RURAL_YUAN = {2021: 4_900, 2022: 5_200, 2023: 5_500, 2024: 5_800, 2025: 6_100}
+
+
 # ---- The accountability work 2016–2020 (apps/demo/work.py, decision 0717) ----------------------------------------
 # The office's calendar: (month, day) in each year.
 FIRST_GAP_LIST_ON = (1, 15)   # the 2015 gaps become tasks once the pairings are in force (1 January 2016)
@@ -192,6 +208,10 @@ TEMPLATES_ON = (3, 1)         # the year's "4+4" handed out after the Spring Fes
 YEAR_END_SYNC_ON = (12, 28)   # the year's gaps re-read after its exits are announced (5–26 December)
 ASSESSED_ON = (12, 20)        # the year's assessment, on the year's work before its gaps are re-read
 WORK_YEARS = (2016, 2017, 2018, 2019, 2020)  # visits and gap tasks every year (四个不摘)
+# The consolidation years: the pairings stay in force and the cadres keep visiting, less often (at most twice a
+# year); the year's gaps are the monitoring procedure's, not written by the demo's work.
+VISIT_YEARS_AFTER = AFTER_YEARS
+VISITS_A_YEAR_AFTER = 2
 ASSESSED_YEARS = (2016, 2017, 2018)
 TEMPLATE_YEARS = ()  # the "4+4" handed out (≈ 76,000 tasks a year)
 

@@ -43,6 +43,7 @@ class Person:
     joined: int = 0              # first year on the register (a birth after 2015 joins that year)
     left_on: dt.date | None = None
     left_reason: str = ""
+    unable_from: int | None = None  # disabled by an accident or illness after 2020: works no more (after.py)
 
     def age(self, year: int) -> int:
         return year - self.birth.year
@@ -86,6 +87,7 @@ class Household:
     outcome: dict = field(default_factory=dict)
     dibao: bool = False                  # a 低保 household outside the register
     risk: str = ""                       # monitoring risk (监测对象), when monitored
+    cases: list = field(default_factory=list)  # monitoring cases 2020–2025, taken or turned down (cases.Case)
 
 
 _JAN1: dict[int, int] = {}

@@ -77,7 +77,7 @@ def _dec(x: float):
 
 def person_rows(persons, stamp):
     for p in persons:
-        last = p.left_on.year - 1 if p.left_on else 2020
+        last = p.left_on.year - 1 if p.left_on else d.YEARS[-1]
         school = d.school_status_for(p.age(last), p.school_u, p.disabled and p.grade <= 2)
         yield (p.id, p.hh.id, p.number, p.id_number, p.name, p.sex, p.birth, p.relation, p.ethnicity, p.education,
                school, p.chronic, p.serious, p.disabled, p.grade, p.labour, p.work_status, p.work_months,
@@ -105,7 +105,7 @@ def yearly_rows(rng: random.Random, households, stamp):
                   p.chronic or p.serious or p.disabled, p.chronic, p.birth.year, p.work_status, p.work_months)
                  for p in h.members]
         hh_dibao_other = h.dibao and h.identified is None
-        for year in d.YEARS:
+        for year in d.FIRST_YEARS:
             outcome = h.outcome.get(year, 0)
             if outcome == 0:
                 continue
@@ -212,19 +212,26 @@ def event_rows(households, township_name, stamp_of):
     """(status event rows, procedure step rows)."""
     events: list[tuple] = []
     steps: list[tuple] = []
-    for h in households:
-        for e in h.events:
-            eid = len(events) + 1
-            events.append((eid, h.id, e.kind, e.year, "announced", e.on, e.persons, e.reason, stamp_of(e.on)))
-            if not e.procedure:
-                continue
-            start = e.on - dt.timedelta(days=35)
-            for stage, (offset, who) in zip(STAGES, STEP_PLAN):
-                on = e.on if stage == "announced" else start + dt.timedelta(days=offset)
-                ends = on + dt.timedelta(days=7) if stage == "public_notice" else None
-                steps.append((len(steps) + 1, eid, stage, on, ends, who.format(township=township_name[h.township]),
-                              True, ""))
+    # The first years' events first, so that their ids stay what they were before the later years were written.
+    for first in (True, False):
+        for h in households:
+            for e in h.events:
+                if (e.year <= d.FIRST_YEARS[-1]) == first:
+                    _event_rows(h, e, events, steps, township_name, stamp_of)
     return events, steps
+
+
+def _event_rows(h, e, events: list, steps: list, township_name, stamp_of) -> None:
+    eid = len(events) + 1
+    events.append((eid, h.id, e.kind, e.year, "announced", e.on, e.persons, e.reason, stamp_of(e.on)))
+    if not e.procedure:
+        return
+    days = (e.on - e.started_on).days if e.started_on else 35
+    start = e.on - dt.timedelta(days=days)
+    for stage, (offset, who) in zip(STAGES, STEP_PLAN):
+        on = e.on if stage == "announced" else start + dt.timedelta(days=offset * days // 35)
+        ends = on + dt.timedelta(days=7) if stage == "public_notice" else None
+        steps.append((len(steps) + 1, eid, stage, on, ends, who.format(township=township_name[h.township]), True, ""))
 
 
 def village_year_rows(rng: random.Random, villages, counts, region_id):
@@ -236,7 +243,7 @@ def village_year_rows(rng: random.Random, villages, counts, region_id):
         done = rng.choice((2016, 2017, 2017, 2018, 2018)) if poor else rng.choice((2015, 2015, 2016, 2017))
         start_facts = [rng.random() < (0.3 if poor else 0.7) for _ in range(4)]
         pv_year = rng.choice((2017, 2018)) if poor else None
-        for year in d.YEARS:
+        for year in d.FIRST_YEARS:
             people, hh = counts.get((v["code"], year), (0, 0))
             facts = [True] * 4 if year >= done else [f or (year > 2015 and rng.random() < 0.3) for f in start_facts]
             if poor:
@@ -250,4 +257,20 @@ def village_year_rows(rng: random.Random, villages, counts, region_id):
                 income_yuan = rng.randint(50_000, 300_000)
             rows.append((len(rows) + 1, region_id[v["code"]], year, people, hh, *facts, income_yuan * 100, 1))
             start_facts = facts
+    return rows
+
+
+def village_rows_after(rng: random.Random, villages, counts, region_id, first_rows: list) -> list[tuple]:
+    """The villages' records 2021–2025, following on their 2020 record (ids after the first years')."""
+    last = {r[1]: r for r in first_rows if r[2] == d.FIRST_YEARS[-1]}
+    rows: list[tuple] = []
+    for v in villages:
+        prev = last[region_id[v["code"]]]
+        facts = list(prev[5:9])
+        for year in d.AFTER_YEARS:
+            people, hh = counts.get((v["code"], year), (0, 0))
+            facts = [f or rng.random() < 0.3 for f in facts]
+            income_yuan = rng.randint(80_000, 450_000) if v["is_poor_village"] else rng.randint(60_000, 320_000)
+            rows.append((len(first_rows) + len(rows) + 1, region_id[v["code"]], year, people, hh, *facts,
+                         income_yuan * 100, 1))
     return rows

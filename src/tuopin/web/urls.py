@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from . import views
 from .converters import IdConverter, OrganisationKindConverter, YearConverter
-from .views import administration, evaluation, rectification, registration, village_figures
+from .views import administration, after_exit, evaluation, monitoring, rectification, registration, village_figures
 from .views import login as login_views
 from .views import password as password_views
 from .views import organisation as org
@@ -89,6 +89,9 @@ urlpatterns = [
     path("rectification/new/", rectification.rectification_new, name="rectification_new"),
     path("rectification/check/", rectification.rectification_check, name="rectification_check"),
     path("rectification/<id:pk>/reopen/", rectification.rectification_reopen, name="rectification_reopen"),
+    # After exit (四个不摘): the four-not-removes check of a year, made into rectification items (decision 1412).
+    path("after-exit/", after_exit.four_not_removes, name="four_not_removes"),
+    path("after-exit/rectify/", after_exit.four_not_removes_rectify, name="four_not_removes_rectify"),
     # The organisation, kept by people (decisions 1220–1225): lists, record pages with history, import, templates.
     path("organisation/", org.org_index, name="org_index"),
     path("organisation/templates/<orgkind:kind>.xlsx", org.org_template, name="org_template"),
@@ -121,4 +124,15 @@ urlpatterns = [
     path("organisation/responsibility/", org.item_list, name="org_items"),
     path("organisation/responsibility/new/", org_edit.item_new, name="org_item_new"),
     path("organisation/responsibility/<id:pk>/", org_edit.item_edit, name="org_item"),
+    # Monitoring after exit (防返贫动态监测, decisions 1400–1403): cases in scope, one case and its stages, a clue from
+    # the household page, a department's alert, the village notice; the public application form needs no login.
+    path("monitoring/", monitoring.case_list, name="monitoring"),
+    path("monitoring/<id:pk>/", monitoring.case_detail, name="monitoring_case"),
+    path("monitoring/<id:pk>/stage/", monitoring.case_stage, name="monitoring_stage"),
+    path("monitoring/<id:pk>/measures/", monitoring.case_measure, name="monitoring_measure"),
+    path("households/<id:pk>/monitoring/new/", monitoring.clue_new, name="monitoring_clue"),
+    path("monitoring/alert/", monitoring.alert_new, name="monitoring_alert"),
+    path("monitoring/notice/<id:pk>/", monitoring.notice, name="monitoring_notice"),
+    path("apply/", monitoring.apply, name="monitoring_apply"),
+    path("apply/sent/", monitoring.apply_sent, name="monitoring_apply_sent"),
 ]

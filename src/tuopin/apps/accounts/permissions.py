@@ -75,6 +75,18 @@ class Action:
     READ_AUDIT = "read_audit"
     RELEASE_LOCKOUT = "release_lockout"
     BACKUP = "backup"
+    # --- monitoring after exit (防返贫动态监测), decision 1400: clue → village review → notice → township ---
+    SEE_MONITORING = "see_monitoring"            # the case list and pages in scope
+    RECORD_MONITORING_CLUE = "record_monitoring_clue"  # obj: (channel, household or None)
+    REVIEW_MONITORING_CASE = "review_monitoring_case"  # 村级初审 and 村内公示, or 不纳入 there (obj: the case)
+    APPROVE_MONITORING_CASE = "approve_monitoring_case"  # 乡镇审核确定, or 不纳入 there (obj: the case)
+    RECORD_MONITORING_MEASURE = "record_monitoring_measure"  # 帮扶措施, each routed as a task (obj: the case)
+    REMOVE_MONITORING_RISK = "remove_monitoring_risk"  # 风险消除 (obj: the case)
+    # the risk score (early warning beside the monitoring rules, decision 1421)
+    SEE_RISK_SCORES = "see_risk_scores"          # the ranked list of households and their factors, in scope
+    TRAIN_RISK_MODEL = "train_risk_model"        # train and validate the county's model on its registry
+    # after exit (四个不摘), decision 1412
+    SEE_AFTER_EXIT = "see_after_exit"            # the four-not-removes page of one's county or war zone
 
 
 A = Action
@@ -133,6 +145,24 @@ ROLES: dict[str, frozenset] = {
     A.READ_AUDIT: frozenset({R.AUDIT_ADMIN}),
     A.RELEASE_LOCKOUT: frozenset({R.SECURITY_ADMIN}),
     A.BACKUP: frozenset({R.SYSTEM_ADMIN}),
+    # --- monitoring after exit (decision 1400). A clue comes from a pairing cadre's visit, the village, the township,
+    # the county office or a department's data (a department's alert, matched on the ID number it names); the
+    # village reviews and posts the notice, the township decides and removes the risk; the county office may
+    # record every stage in its county from the paper record.
+    A.SEE_MONITORING: EDITORS,
+    A.RECORD_MONITORING_CLUE: frozenset({*EDITORS, R.DEPARTMENT}),
+    A.REVIEW_MONITORING_CASE: frozenset({R.FIRST_SECRETARY, R.COUNTY_ADMIN}),
+    A.APPROVE_MONITORING_CASE: frozenset({R.COMMANDER, R.COUNTY_ADMIN}),
+    A.RECORD_MONITORING_MEASURE: EDITORS,
+    A.REMOVE_MONITORING_RISK: frozenset({R.COMMANDER, R.COUNTY_ADMIN}),
+    # A ranking of households to visit first: for those who send the visits, the county office and the war zones.
+    A.SEE_RISK_SCORES: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
+    A.TRAIN_RISK_MODEL: frozenset({R.COUNTY_ADMIN}),
+    # ---- After exit (四个不摘), decision 1412 -------------------------------------------------------------------
+    # The four-not-removes page reads the whole county for the county office and one war zone for its commander
+    # (the scoping layer); its flags are what they answer for. A village (first secretary) or a cadre answers
+    # for the items the flags become, on its task list, not for the county's check: refused (403).
+    A.SEE_AFTER_EXIT: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
 }
 
 # The stage each role records (民主评议 and 公示 in the village, 审核 in the township, 审定 and 公告 in the county).
@@ -313,6 +343,24 @@ def _assign(account, target_and_role) -> str:
     return ""
 
 
+def _monitoring_clue(account, channel_and_household) -> str:
+    """A department records only its alerts, matched on an ID number (it reaches no household); the others record
+    clues of the households they reach, a department's alert only when the county office keys one in from paper."""
+    channel, household = channel_and_household
+    if account.role == R.DEPARTMENT:
+        return "" if channel == "department_alert" else _("a department records its alerts only")
+    if channel == "department_alert" and account.role != R.COUNTY_ADMIN:
+        return _("a department's alert is recorded by the department or the county office")
+    return _reach_household(account, household) if household is not None else ""
+
+
+def _reach_case(account, case) -> str:
+    from .scoping import monitoring_cases_visible_to
+
+    return "" if monitoring_cases_visible_to(account).filter(pk=case.pk).exists() else \
+        _("the case is outside your area")
+
+
 # Object-level rules: (account, obj) → the reason for refusing, or "".
 OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.EDIT_REGISTRY: _reach_household,
@@ -334,6 +382,12 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.DISABLE_ACCOUNT: _disable,
     A.RESET_PASSWORD: _reset,
     A.ASSIGN_ROLE: _assign,
+    A.RECORD_MONITORING_CLUE: _monitoring_clue,
+    A.REVIEW_MONITORING_CASE: _reach_case,
+    A.APPROVE_MONITORING_CASE: _reach_case,
+    A.RECORD_MONITORING_MEASURE: _reach_case,
+    A.REMOVE_MONITORING_RISK: _reach_case,
+    A.SEE_MONITORING: _reach_case,
 }
 
 

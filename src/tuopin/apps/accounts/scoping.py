@@ -104,6 +104,27 @@ def visits_visible_to(user):
     return qs.none()
 
 
+def monitoring_cases_visible_to(user):
+    """Monitoring cases (防返贫) by their village, as households are seen; a cadre the cases of its households.
+    A case from an application that matched no household has its village, so the village finds it."""
+    from tuopin.apps.monitoring.models import MonitoringCase
+
+    qs = MonitoringCase.objects.all()
+    if not _works(user):
+        return qs.none()
+    role = user.role
+    if role == Role.COUNTY_ADMIN:
+        return qs.filter(_region_filter(user.region, "village"))
+    if role == Role.COMMANDER:
+        return qs.filter(village__parent=user.region)
+    if role == Role.FIRST_SECRETARY:
+        return qs.filter(village=user.region)
+    if role == Role.CADRE:
+        mine = Household.objects.filter(_active_pairings(), cadre_pairings__cadre_id=user.cadre_id).values("pk")
+        return qs.filter(household__in=mine)
+    return qs.none()
+
+
 def _region_filter(region: Region, field: str) -> Q:
     """Households (or villages) under `region`, matched on the 12-digit code prefix of its level."""
     prefix = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6, Level.TOWNSHIP: 9}.get(region.level)

@@ -86,6 +86,24 @@ def rectification_route(jurisdiction: str = "", directory: str | None = None) ->
 
 
 @lru_cache(maxsize=32)
+def monitoring_routes(jurisdiction: str = "", directory: str | None = None) -> dict[str, Route]:
+    """A monitoring case's assistance measures (防返贫 帮扶措施): measure kind → owners tried in order, days."""
+    data = _load("routing", jurisdiction, directory).get("monitoring", {})
+    default_due = int(data.get("due_in_days", 30))
+    routes = {}
+    for kind, spec in data.get("measures", {}).items():
+        owners = tuple(spec.get("owners", ()))
+        for owner in owners:
+            if owner not in OWNER_KINDS and not _DEPARTMENT.match(owner):
+                raise ImproperlyConfigured(f"routing: monitoring.measures.{kind}: unknown owner {owner!r}")
+        due = int(spec.get("due_in_days", default_due))
+        if due < 1:
+            raise ImproperlyConfigured(f"routing: monitoring.measures.{kind}: due_in_days must be at least 1")
+        routes[kind] = Route(kind, spec.get("label", kind), owners, due)
+    return routes
+
+
+@lru_cache(maxsize=32)
 def templates(jurisdiction: str = "", directory: str | None = None) -> dict[str, dict]:
     """{"unit": {"due": "12-31", "items": {code: title}}, "cadre": {…}}."""
     data = _load("templates", jurisdiction, directory)

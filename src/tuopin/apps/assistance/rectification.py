@@ -1,5 +1,5 @@
 """Rectification items (问题整改): tasks of kind "rectification" made from an evaluation finding (错退, 漏评), from
-the four-not-removes check after exit, or by hand by the county office or a commander (decision 1241).
+the flags of the four-not-removes check after exit (monitoring calls in with them), or by hand by the county office or a commander (decision 1241).
 
 Each goes to ONE owner, the first the routing table's `[rectification]` list finds for the household or village
 on the day (the pairing cadre, else the work team's unit, the paired unit, the township government). Owners
@@ -10,6 +10,8 @@ that was not really put right.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,12 +33,14 @@ KIND = "rectification"
 PROBLEM_FINDINGS = ("wrongly_exited", "omitted")
 
 
-def route_owner(*, village: Region, household=None, on: dt.date | None = None) -> tuple[int | None, int | None]:
-    """(unit_id, cadre_id) of the first owner the routing table names that the place has; (None, None) if none."""
+def route_owner(*, village: Region, household=None, on: dt.date | None = None,
+                owners: tuple[str, ...] | None = None) -> tuple[int | None, int | None]:
+    """(unit_id, cadre_id) of the first owner the routing table names that the place has; (None, None) if none.
+    `owners` is another list of the table than the rectification items' (a monitoring measure's)."""
     from .sync import Owners
 
     on = on or timezone.localdate()
-    for owner in config.rectification_route(village.code).owners:
+    for owner in owners or config.rectification_route(village.code).owners:
         if owner == "cadre":
             if household is None:
                 continue
@@ -155,30 +159,40 @@ def on_exit_sent_back(sender, *, event, stage: str, note: str, by, source: str, 
     rectification_from_exit_sent_back(event=event, stage=stage, note=note, by=by, source=source)
 
 
+class CheckFlag(Protocol):
+    """What a check hands over for each thing found (the four-not-removes check's flags, decision 1411)."""
+
+    kind: str
+    region_code: str  # the village concerned (a flag on anything else is not routed)
+    household_number: str  # "" unless a household's
+    reason: str
+
+    @property
+    def key(self) -> str: ...  # once per key; "" for a flag that is not to become an item
+
+
 @transaction.atomic
-def rectifications_from_check(*, scope: Region, by, on: dt.date | None = None, source: str = "web") -> dict:
-    """The four-not-removes check (四个不摘) run on `scope`: each flag on a household or village becomes an item,
-    once (a flag already turned into an item is not made again)."""
-    from tuopin.apps.organisation.after_exit import after_exit_check
+def rectifications_from_check(*, scope: Region, by, flags: Iterable[CheckFlag], source: str = "web") -> dict:
+    """A check's flags on `scope` (the four-not-removes check, 四个不摘, which calls this with them): each flag on
+    a household or village becomes an item, once (a flag already turned into an item is not made again)."""
     from tuopin.apps.registry.models import Household
 
     require(by, Action.MANAGE_RECTIFICATION, scope)
-    flags = after_exit_check(scope=scope, on=on)
+    flags = list(flags)
     made, known, unrouted = [], 0, 0
     villages = {r.code: r for r in Region.objects.filter(level=Level.VILLAGE, code__in={f.region_code for f in flags})}
     for flag in flags:
         village = villages.get(flag.region_code)
-        if village is None:  # a county's funding flag: no village to route it to
+        if village is None or not flag.key:  # a county's funding flag, an item already: nothing to route
             continue
-        key = f"rect|check|{flag.kind}|{flag.region_code}|{flag.household_number}|{flag.exit_on.isoformat()}"
-        if Task.objects.filter(key=key).exists():
+        if Task.objects.filter(key=flag.key).exists():
             known += 1
             continue
         household = Household.objects.filter(number=flag.household_number).first() if flag.household_number else None
         if route_owner(village=village, household=household) == (None, None):
             unrouted += 1
         task = _make(title=f"四个不摘：{flag.reason}"[:200], by=by, village=village, household=household,
-                     detail=flag.reason, source=RectificationSource.CHECK, check_kind=flag.kind, key=key,
+                     detail=flag.reason, source=RectificationSource.CHECK, check_kind=flag.kind, key=flag.key,
                      audit_source=source)
         made.append(task.pk)
     audit_batch(actor=by, action="rectification_check", entity="assistance.task", source=source,

@@ -26,7 +26,8 @@ from . import config
 from .evidence import checked_photo
 from .models import Task, TaskEvent, TaskEventKind, TaskEvidence, TaskStatus
 
-MANUAL_KINDS = ("visit_followup", "rectification", "other")
+# "monitoring": an assistance measure of a monitoring case (防返贫), made and routed by the monitoring app.
+MANUAL_KINDS = ("visit_followup", "rectification", "other", "monitoring")
 
 
 def task_event(*, task: Task, kind: str, by, note: str = "", at=None) -> TaskEvent:

@@ -14,7 +14,7 @@ from tuopin.apps.audit.services import audit_batch
 from tuopin.apps.geo.data import ZHENLAI
 from tuopin.apps.geo.models import Region, VillageYear
 from tuopin.apps.geo.services import regions_load
-from tuopin.apps.monitoring.models import MonitoringCase
+from tuopin.apps.monitoring.models import CaseStep, Measure, MonitoringCase
 from tuopin.apps.organisation import models as om
 from tuopin.apps.registry.bulk import insert_rows, reset_sequences
 from tuopin.apps.registry.models import (Household, HouseholdYear, Person, PersonYear, ProcedureStep,
@@ -24,6 +24,8 @@ from tuopin.common.steps import Progress, Steps
 from tuopin.synth import distributions as d
 from tuopin.synth.county import Registry, build_org, build_registry
 
+from .after_exit import after_exit_story
+from .cases import CASE_COLUMNS, MEASURE_COLUMNS, STEP_COLUMNS, case_rows
 from .work import WORK_STEPS, build_work
 
 REGISTRY_MODELS = {
@@ -31,7 +33,8 @@ REGISTRY_MODELS = {
     "statusevent": StatusEvent, "procedurestep": ProcedureStep, "villageyear": VillageYear,
 }
 EXIT_YEARS = (2016, 2017, 2018)  # the exits written on the engine's proposals, year by year
-MONITORING_COLUMNS = ("id", "household_id", "case_type", "risk", "channel", "identified_on", "note")
+# The generator's monitoring_in events as cases found on a cadre's visit and included on the event's date
+# (their stages before that are not generated: the case page says so).
 # The organisation's tables in the order they are written: model, columns, the generator's rows.
 ORG_TABLES = (
     (om.Unit, ("id", "name", "kind", "domain", "region_id"), "units"),
@@ -48,8 +51,8 @@ ORG_TABLES = (
 )
 # The build's steps for a progress callback: the regions, the generated registry, each registry table, each
 # year's exits, the monitoring cases, the generated organisation, each organisation table, the evaluation
-# round, the work's steps, the accounts, the planner statistics.
-STEPS = 2 + len(REGISTRY_MODELS) + len(EXIT_YEARS) + 1 + 1 + len(ORG_TABLES) + 1 + WORK_STEPS + 2
+# round, the years after the exit, the work's steps, the accounts, the planner statistics.
+STEPS = 2 + len(REGISTRY_MODELS) + len(EXIT_YEARS) + 1 + 1 + len(ORG_TABLES) + 1 + 1 + WORK_STEPS + 2
 
 
 def _load(model, columns, rows, *, seed: int, scale: float) -> int:
@@ -114,8 +117,10 @@ def demo_build(*, seed: int, scale: float = 1.0, progress: Progress | None = Non
             step()
         for name, n in _exit_on_the_engines_proposals(exits, seed=seed, scale=scale, step=step).items():
             counts[name] += n
-        counts["monitoringcase"] = _load(MonitoringCase, MONITORING_COLUMNS, _monitoring_rows(reg), seed=seed,
-                                         scale=scale)
+        cases, steps, measures = case_rows(reg)
+        counts["monitoringcase"] = _load(MonitoringCase, CASE_COLUMNS, cases, seed=seed, scale=scale)
+        counts["casestep"] = _load(CaseStep, STEP_COLUMNS, steps, seed=seed, scale=scale)
+        counts["measure"] = _load(Measure, MEASURE_COLUMNS, measures, seed=seed, scale=scale)
         step()
         t1 = time.perf_counter()
 
@@ -124,11 +129,14 @@ def demo_build(*, seed: int, scale: float = 1.0, progress: Progress | None = Non
         for model, columns, attr in ORG_TABLES:
             counts[model._meta.model_name] = _load(model, columns, getattr(org, attr), seed=seed, scale=scale)
             step()
-        reset_sequences(*REGISTRY_MODELS.values(), MonitoringCase, om.Unit, om.Cadre, om.SpecialGroup,
+        reset_sequences(*REGISTRY_MODELS.values(), MonitoringCase, CaseStep, Measure, om.Unit, om.Cadre, om.SpecialGroup,
                         om.SpecialGroup.member_units.through, om.WarZone, om.WorkTeam, om.WorkTeamMember,
                         om.UnitVillagePairing, om.CadreHouseholdPairing, om.MutualGroup,
                         om.MutualGroup.members.through)
         _evaluation_round(seed)
+        step()
+        # After the county's exit (四个不摘): its announcement, the funds by year, what slackened (decision 1413).
+        after_exit = after_exit_story(seed=seed)
         step()
         t2 = time.perf_counter()
         # The accountability work of 2016–2020: gap tasks by the sync, visits, completions, scores (0717).
@@ -141,9 +149,11 @@ def demo_build(*, seed: int, scale: float = 1.0, progress: Progress | None = Non
     t4 = time.perf_counter()
     return {
         "seed": seed, "scale": scale, "counts": counts, "story": reg.story, "accounts": accounts, "work": work,
+        "after_exit": after_exit,
         "seconds": {"registry": t1 - t0, "organisation": t2 - t1, "work": t3 - t2, "accounts": t4 - t3,
                     "total": t4 - t0},
         "headline": headline(reg),
+        "monitoring": monitoring_counts(reg),
     }
 
 
@@ -224,13 +234,12 @@ def _evaluation_round(seed: int) -> None:
                 summary=f"{round_.name}: findings recorded for {surveyed} sampled households")
 
 
-def _monitoring_rows(reg: Registry) -> list[tuple]:
-    rows = []
-    for h in reg.households:
-        for e in h.events:
-            if e.kind == "monitoring_in":
-                rows.append((len(rows) + 1, h.id, "unstable", h.risk, "cadre_visit", e.on, e.reason))
-    return rows
+def monitoring_counts(reg: Registry) -> dict:
+    """The story's monitoring 2021–2025 per year, read from the status event rows (decision 1440)."""
+    from tuopin.synth.cases import counts_from_events
+
+    columns, rows = reg.tables["statusevent"]
+    return counts_from_events(columns, rows, d.AFTER_YEARS)
 
 
 def headline(reg: Registry) -> dict:

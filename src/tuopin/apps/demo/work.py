@@ -17,8 +17,10 @@ gaps). Owners report their open gap tasks done with a line of evidence and a `co
 late, or not at all (`CADRE_WORK`, `UNIT_WORK`: most on time, a minority late, a few left open). Each paired cadre
 visits each of its households while the pairing is in force, up to once a quarter (four a year for most, one to
 three for a few), 70 % of the visits on its 1×5 group's shared trip of the quarter (`trip`, `mutual_group`), the
-rest on a day of its own; 2016–2020, since pairings outlast exit (四个不摘). The "4+4" templates (≈ 76,000 tasks a
-year) are left out by `TEMPLATE_YEARS = ()`: with their completions they tripled the cost of the work.
+rest on a day of its own; 2016–2020, since pairings outlast exit (四个不摘), and 2021–2025 at most twice a
+year (the consolidation years: no gap tasks are written for them, their risks are the monitoring procedure's).
+The "4+4" templates (≈ 76,000 tasks a year) are left out by `TEMPLATE_YEARS = ()`: with their completions they
+tripled the cost of the work.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from tuopin.apps.registry.bulk import insert_rows
 from tuopin.synth import distributions as d
 
 DAY = dt.timedelta(days=1)
-WORK_STEPS = 1 + len(d.WORK_YEARS)  # build_work's calls of step(): the first gap list, then each year
+WORK_STEPS = 1 + len(d.WORK_YEARS) + 1  # build_work's calls of step(): the first gap list, each year, the visits after
 VISIT_COLUMNS = ("household", "cadre", "on", "found", "done", "trip", "mutual_group", "created_by")
 EVENT_COLUMNS = ("task", "kind", "at", "by", "by_name", "note")
 EVIDENCE_COLUMNS = ("task", "text", "photo", "at", "by")
@@ -161,7 +163,7 @@ class Work:
         self.counts["tasks_done"] += len(done)
         self.seconds["complete"] += time.perf_counter() - t0
 
-    def visits(self, year: int) -> None:
+    def visits(self, year: int, at_most: int = 4) -> None:
         """"1+1": each paired cadre visits each of its households up to once a quarter, as often as its
         diligence has it, while the pairing is in force — mostly on its 1×5 group's shared trip of the
         quarter (one vehicle, one day), otherwise on a day of its own."""
@@ -175,7 +177,7 @@ class Work:
             lo, hi = max(start, first), min(end or last, last)
             if lo > hi:
                 continue
-            per_year = self.cadre_work[cadre_id][0]
+            per_year = min(self.cadre_work[cadre_id][0], at_most)
             chosen = range(4) if per_year >= 4 else sorted(rng.sample(range(4), per_year))
             group = self.group_of.get(cadre_id)
             for q in chosen:
@@ -205,8 +207,8 @@ class Work:
 
 
 def build_work(*, seed: int, scale: float, step: Callable[[], None] = lambda: None) -> dict:
-    """The work of 2016–2020 on the county just built: counts and seconds per part. `step()` is called
-    WORK_STEPS times: after the first gap list and after each year."""
+    """The work of 2016–2020 (and the visits of 2021–2025) on the county just built: counts and seconds per part.
+    `step()` is called WORK_STEPS times: after the first gap list, after each year, after the later visits."""
     w = Work(seed=seed, scale=scale)
     w.sync(2015, dt.date(2016, *d.FIRST_GAP_LIST_ON))
     step()
@@ -219,6 +221,9 @@ def build_work(*, seed: int, scale: float, step: Callable[[], None] = lambda: No
             w.assess(year)
         w.sync(year, dt.date(year, *d.YEAR_END_SYNC_ON))
         step()
+    for year in d.VISIT_YEARS_AFTER:  # 四个不摘: the pairings stay, the cadres visit less often
+        w.visits(year, d.VISITS_A_YEAR_AFTER)
+    step()
     return {"counts": dict(w.counts), "seconds": {k: round(v, 2) for k, v in w.seconds.items()}}
 
 

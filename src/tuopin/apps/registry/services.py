@@ -191,6 +191,13 @@ def _apply_announced_status(household: Household, *, kind: str, year: int) -> bo
     new_status = c.STATUS_AFTER_EVENT.get(kind)
     if new_status is None:
         return False
+    if kind in (c.EventKind.MONITORING_IN, c.EventKind.RISK_REMOVED):
+        # Monitoring is not 建档立卡: a household never registered (边缘易致贫户, 突发严重困难户) stays unregistered
+        # while monitored, and leaves monitoring as it came — not as 已脱贫, which it never was.
+        household.status = (new_status if kind == c.EventKind.MONITORING_IN or household.is_registered
+                            else c.PovertyStatus.NOT_REGISTERED)
+        household.closed = False
+        return True
     household.status = new_status
     household.closed = kind == c.EventKind.NATURAL_DECREASE
     household.is_registered = new_status != c.PovertyStatus.NOT_REGISTERED

@@ -133,6 +133,19 @@ def works_procedures(user) -> bool:
 
 
 @register.filter
+def works_monitoring(user) -> bool:
+    """Roles that follow monitoring cases (防返贫): the county office, commanders, first secretaries, cadres."""
+    return may(user, Action.SEE_MONITORING)
+
+
+@register.filter
+def records_alerts(user) -> bool:
+    """A department's account sends its alerts about residents at risk (decision 1400)."""
+    return user.is_authenticated and user.role == "department" and may(user, Action.RECORD_MONITORING_CLUE,
+                                                                         ("department_alert", None))
+
+
+@register.filter
 def task_status(value: str) -> str:
     return str(labels.TASK_STATUS_LABELS.get(value, value))
 
@@ -226,6 +239,12 @@ def sees_evaluation(user) -> bool:
 def manages_rectification(user) -> bool:
     """The county office and commanders: rectification items by hand, from checks, reopened."""
     return may(user, Action.MANAGE_RECTIFICATION)
+
+
+@register.filter
+def sees_after_exit(user) -> bool:
+    """The county office and commanders: the four-not-removes page of their county or war zone."""
+    return may(user, Action.SEE_AFTER_EXIT)
 
 
 @register.inclusion_tag("web/_no_records.html")

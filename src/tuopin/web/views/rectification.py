@@ -17,6 +17,7 @@ from tuopin.apps.accounts.scoping import households_visible_to, regions_visible_
 from tuopin.apps.assistance import rectification as services
 from tuopin.apps.assistance.models import RectificationSource, Task, TaskStatus
 from tuopin.apps.geo.models import Level, Region
+from tuopin.apps.monitoring.four_not_removes import four_not_removes_rectify
 
 from ..access import forbidden, not_found
 from ..evaluation_forms import RectificationFilterForm, RectificationForm, ReopenForm
@@ -103,7 +104,7 @@ def rectification_check(request):
     scope = Region.objects.filter(pk=user.region_id).first()
     if not _may(user) or scope is None:
         raise forbidden(request, entity=ENTITY)
-    outcome = run(request, lambda: services.rectifications_from_check(scope=scope, by=user), entity=ENTITY)
+    outcome = run(request, lambda: four_not_removes_rectify(account=user), entity=ENTITY)
     if outcome:
         messages.success(request, _("Four-not-removes check: %(flags)s findings, %(created)s new rectification "
                                     "items, %(already)s already made.") % outcome.value)

@@ -34,8 +34,10 @@ def _table(name: str, rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=snap.schema_of(name))
 
 
-def snapshot_tables(*, user, year: int | None = None, unmasked: bool = False, region=None) -> dict[str, pa.Table]:
-    years = {"year": year} if year else {}
+def snapshot_tables(*, user, year: int | None = None, unmasked: bool = False, region=None,
+                    years_in: tuple[int, ...] = ()) -> dict[str, pa.Table]:
+    """`year` (or `years_in`, several) limits the yearly tables; neither: every year on file."""
+    years = {"year": year} if year else {"year__in": years_in} if years_in else {}
     regions = regions_visible_to(user)
     if region is not None:
         regions = regions.filter(regions_within(region))

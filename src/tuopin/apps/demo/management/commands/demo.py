@@ -91,7 +91,17 @@ class Command(BaseCommand):
         w(f"  organisation: {c['unit']} units, {c['cadre']:,} cadres, {c['cadrehouseholdpairing']:,} household "
           f"pairings, {c['workteam']} work teams, {c['mutualgroup']:,} mutual groups")
         work = result["work"]["counts"]
-        w(f"  work 2016–2020 ({s['work']:.1f} s): {work.get('visits', 0):,} visits, {work.get('tasks_created', 0):,} "
+        w(f"  work 2016–2020 ({s['work']:.1f} s): {work.get('visits', 0):,} visits (to 2025), {work.get('tasks_created', 0):,} "
           f"gap tasks, {work.get('tasks_done', 0):,} reported done, {work.get('assessments', 0):,} assessments "
           f"2016–2018")
+        w("  monitoring 2021–2025 (防返贫, the story's events): taken in as unstable / marginal / sudden, "
+          "risk removed, returned to poverty")
+        for year, m in result["monitoring"].items():
+            k = m["included"]
+            w(f"    {year}: {sum(k.values()):,} taken in ({k['unstable']:,} / {k['marginal']:,} / {k['sudden']:,}), "
+              f"{m['risk_removed']:,} risk removed, {m['returned']:,} returned, {m['re_exited']:,} exited again")
+        after = result["after_exit"]
+        w(f"  after the exit (2019): {after['funds']} fund lines 2016–2025, {after['work_teams_withdrawn']} work teams "
+          f"withdrawn, {after['unit_pairings_ended']} paired unit ended, policies lapsed for "
+          f"{after['households_with_policies_lapsed']} exited households in 2020 (see /after-exit/)")
         w(f"  accounts ({len(result['accounts'])}, one per role): {path}")

@@ -4,7 +4,8 @@
 groups, war zones, pairings, work teams, 1×5 groups, trips, responsibility lists) or the 帮扶责任人 list (cadre ↔
 household pairings), all or nothing.
 `tuopin org template KIND [--out PATH]`: an empty workbook of one kind (or `all`) to fill in.
-`tuopin org after-exit [--on DATE] [--json]`: what was dropped after an exit (四个不摘).
+`tuopin org after-exit [--on DATE] [--json]`: what was dropped after an exit (四个不摘; the check lives in
+monitoring, decision 1411), with the counts of flags by kind in the JSON.
 """
 
 from __future__ import annotations
@@ -122,11 +123,14 @@ class Command(AccountCommand):
         self.stdout.write(str(path))
 
     def _after_exit(self, day, as_json):
-        from tuopin.apps.organisation.after_exit import after_exit_check
+        from collections import Counter
 
-        flags = after_exit_check(on=day)
+        from tuopin.apps.monitoring.four_not_removes import four_not_removes_check
+
+        flags = four_not_removes_check(on=day)
         if as_json:
-            self.stdout.write(_dumps({"flags": [asdict(f) for f in flags], "count": len(flags)}))
+            self.stdout.write(_dumps({"flags": [asdict(f) | {"group": f.group} for f in flags], "count": len(flags),
+                                      "by_kind": dict(sorted(Counter(f.kind for f in flags).items()))}))
             return
         for f in flags:
             self.stdout.write(f"{f.kind:18} {f.region_code} {f.household_number or '-':18} {f.reason}")

@@ -1,0 +1,63 @@
+"""The monitoring figures of an area and a year, as `tuopin monitor --json` and the pages give them: the rules'
+candidates (the engine, through the assessment's cached figures), the cases (the procedure's records), and the
+announced returns to poverty (the status events). docs/data-formats.md §6 lists the keys, §7 defines them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Sum
+
+from tuopin.apps.assessment.figures import monitoring_figures
+from tuopin.apps.geo.models import Level, Region
+from tuopin.apps.registry import choices as rc
+from tuopin.apps.registry.models import StatusEvent
+
+from .selectors import case_counts
+
+CASE_KEYS = ("monitored_households", "cases_open", "cases_overdue", "risk_removed")
+CHILDREN = {Level.COUNTY: "townships", Level.TOWNSHIP: "villages"}
+
+
+def _returns(region: Region, year: int, by: str) -> dict[str, tuple[int, int]]:
+    """{area code: (households, persons)} of the returns announced in the year, by township or village code."""
+    field = {"township": "household__township__code", "village": "household__village__code"}[by]
+    area = {Level.COUNTY: "household__township__parent", Level.TOWNSHIP: "household__township",
+            Level.VILLAGE: "household__village"}[region.level]
+    rows = (StatusEvent.objects.filter(kind=rc.EventKind.RETURNED, stage=rc.Stage.ANNOUNCED,
+                                       effective_on__year=year, **{area: region})
+            .values(field).annotate(households=Count("household", distinct=True), persons=Sum("persons")))
+    return {r[field]: (r["households"], r["persons"] or 0) for r in rows}
+
+
+def monitoring_summary(region: Region, year: int, on: dt.date | None = None) -> dict:
+    """{"year", "scope", "candidates", "monitored_households" {kind: n}, "cases_open", "cases_overdue",
+    "risk_removed", "returned_households", "returned_persons", and "townships" (a county) or "villages"
+    (a township) with the same keys}."""
+    engine = monitoring_figures(region, year) or {"candidates": 0, "children": []}
+    candidates = {c["code"]: c["candidates"] for c in engine.get("children", [])}
+    cases = case_counts(region, year, on)
+    child_level = "township" if region.level == Level.COUNTY else "village"
+    returns = _returns(region, year, child_level)
+    out = {"year": year, "scope": {"code": region.code, "name": region.name, "level": region.level},
+           "candidates": engine["candidates"], **{k: cases[k] for k in CASE_KEYS},
+           "returned_households": sum(h for h, _ in returns.values()),
+           "returned_persons": sum(p for _, p in returns.values())}
+    key = CHILDREN.get(region.level)
+    if key is None:
+        return out
+    children = Region.objects.filter(parent=region).order_by("code")
+    by_township = cases.get("townships", {})
+    out[key] = []
+    for child in children:
+        counted = by_township.get(child.code) if key == "townships" else None
+        h, p = returns.get(child.code, (0, 0))
+        out[key].append({"code": child.code, "name": child.name, "candidates": candidates.get(child.code, 0),
+                         **({k: counted[k] for k in CASE_KEYS} if counted else _village_cases(child, year, on)),
+                         "returned_households": h, "returned_persons": p})
+    return out
+
+
+def _village_cases(village: Region, year: int, on: dt.date | None) -> dict:
+    counted = case_counts(village, year, on)
+    return {k: counted[k] for k in CASE_KEYS}

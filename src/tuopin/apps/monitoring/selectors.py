@@ -1,0 +1,130 @@
+"""Reads of the monitoring procedure: an account's cases (through the scoping layer), a case's clock, the village
+notice's rows, and `case_counts` — the figures of an area and year for `tuopin monitor` and the dashboards."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from tuopin.apps.accounts.scoping import monitoring_cases_visible_to
+from tuopin.apps.geo.models import Level, Region
+from tuopin.apps.organisation.selectors import code_prefix
+from tuopin.apps.registry.models import Person
+from tuopin.apps.registry import choices as rc
+
+from . import deadlines
+from .choices import HEALTH_RISKS, RISK_WORDS, UNDECIDED, CaseKind, Stage
+from .models import MonitoringCase
+
+
+def cases_for(user) -> QuerySet[MonitoringCase]:
+    return monitoring_cases_visible_to(user)
+
+
+def clock(case: MonitoringCase, on: dt.date | None = None, rules: deadlines.Limits | None = None) -> deadlines.TimeLimit:
+    """The case's time limit to the township's decision, as of `on` (today)."""
+    rules = rules or deadlines.limits(case.village.code)
+    return deadlines.time_limit(clue_on=case.clue_on, decided_on=case.decided_on, on=on or timezone.localdate(),
+                                rules=rules)
+
+
+def overdue_ids(cases: QuerySet[MonitoringCase], on: dt.date, rules: deadlines.Limits) -> list[int]:
+    """The undecided cases of the queryset past their due date on `on` (one standard for the area)."""
+    latest_clue = deadlines.add_days(on, -rules.decision_days, deadlines.CALENDAR) if rules.unit == deadlines.CALENDAR \
+        else on  # working days: the candidates are filtered by date below, in Python
+    pending = cases.filter(stage__in=UNDECIDED, clue_on__lte=latest_clue)
+    return [pk for pk, clue_on in pending.values_list("pk", "clue_on")
+            if deadlines.time_limit(clue_on=clue_on, decided_on=None, on=on, rules=rules).overdue]
+
+
+def _in(region: Region) -> Q:
+    if region.level == Level.VILLAGE:
+        return Q(village=region)
+    return Q(village__code__startswith=code_prefix(region))
+
+
+def _counts(cases: QuerySet[MonitoringCase], *, year: int, on: dt.date, rules: deadlines.Limits) -> dict:
+    year_end = dt.date(year, 12, 31)
+    monitored = (cases.filter(included_on__lte=year_end)
+                 .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=year_end))
+                 .filter(Q(returned_on__isnull=True) | Q(returned_on__gt=year_end))
+                 .values("kind").annotate(n=Count("household", distinct=True)).order_by())
+    by_kind = {kind: 0 for kind in CaseKind.values}
+    for row in monitored:
+        by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + row["n"]
+    # Open on `on`: recorded by then, and neither not included nor rid of its risk by then.
+    open_ = cases.filter(clue_on__lte=on).exclude(stage=Stage.NOT_INCLUDED, decided_on__lte=on) \
+        .exclude(removed_on__lte=on).exclude(returned_on__lte=on)
+    # Overdue on `on`: undecided then (stage undecided now, or decided after `on`) and past the due date.
+    undecided = cases.filter(clue_on__lte=on).filter(Q(decided_on__isnull=True) | Q(decided_on__gt=on))
+    overdue = sum(1 for clue_on in undecided.values_list("clue_on", flat=True)
+                  if deadlines.time_limit(clue_on=clue_on, decided_on=None, on=on, rules=rules).overdue)
+    return {"monitored_households": by_kind, "cases_open": open_.count(), "cases_overdue": overdue,
+            "risk_removed": cases.filter(removed_on__year=year).count()}
+
+
+def case_counts(region: Region, year: int, on: dt.date | None = None) -> dict:
+    """The monitoring figures of a county, township or village:
+
+    - `monitored_households` {kind: n}: households under monitoring at the end of `year` (included by then and
+      their risk not removed by then);
+    - `cases_open`: cases open on `on` (recorded, not closed as not included, risk not removed);
+    - `cases_overdue`: of those, the ones still undecided on `on` and past their due date;
+    - `risk_removed`: cases whose risk was removed in `year`;
+    and the same per township under `townships` ({code: {"name", …figures}}). `on` defaults to today, or to the
+    year's end for a past year."""
+    today = timezone.localdate()
+    on = on or (today if year >= today.year else dt.date(year, 12, 31))
+    rules = deadlines.limits(region.code)
+    cases = MonitoringCase.objects.filter(_in(region))
+    out = {"region": region.code, "year": year, "on": on.isoformat(), **_counts(cases, year=year, on=on, rules=rules),
+           "townships": {}}
+    if region.level == Level.VILLAGE:
+        townships = Region.objects.filter(pk=region.parent_id)
+    elif region.level == Level.TOWNSHIP:
+        townships = Region.objects.filter(pk=region.pk)
+    else:
+        townships = Region.objects.filter(level=Level.TOWNSHIP, code__startswith=code_prefix(region))
+    for township in townships.order_by("code"):
+        scoped = cases.filter(village__parent=township)
+        out["townships"][township.code] = {"name": township.name,
+                                           **_counts(scoped, year=year, on=on, rules=rules)}
+    return out
+
+
+# --- the village notice (村内公示) ------------------------------------------------------------------------------
+
+NOTICE_RISK_WORDING = "因刚性支出"  # illness and disability are health data: never on a notice (decision 1403)
+
+
+def notice_risk_words(case: MonitoringCase) -> str:
+    """The risks as a notice may print them: health risks (因病, 因残) read 因刚性支出, once."""
+    words = {code: word for word, code in RISK_WORDS.items()}
+    out: list[str] = []
+    for code in case.risk_codes():
+        word = NOTICE_RISK_WORDING if code in HEALTH_RISKS else words.get(code, "")
+        if word and word not in out:
+            out.append(word)
+    return "、".join(out)
+
+
+def notice_rows(village: Region) -> list[dict]:
+    """The households the village proposes, as the notice shows them: the head's name, the village group, the kind,
+    the risks without health wording. No ID number, phone, bank account or health data (decision 1403)."""
+    cases = list(MonitoringCase.objects.filter(village=village, stage=Stage.VILLAGE_NOTICE)
+                 .select_related("household__natural_village").order_by("household__number"))
+    heads = dict(Person.objects.filter(household__in=[c.household_id for c in cases], relation=rc.Relation.HEAD,
+                                       active=True).values_list("household_id", "name"))
+    notices = {}
+    for case in cases:
+        step = case.steps.filter(stage=Stage.VILLAGE_NOTICE).order_by("-id").first()
+        notices[case.pk] = step
+    return [{"head": heads.get(c.household_id, ""),
+             "group": c.household.natural_village.name if c.household.natural_village_id else "",
+             "kind": CaseKind(c.kind).label if c.kind else "",
+             "risks": notice_risk_words(c),
+             "from": notices[c.pk].on if notices[c.pk] else None,
+             "to": notices[c.pk].ends_on if notices[c.pk] else None} for c in cases]
+

@@ -1,0 +1,2 @@
+from tests.web.conftest import live_county  # noqa: F401  (the browser test's county)
+from tests.accountability import org  # noqa: F401  (the fixture)
