@@ -306,40 +306,39 @@ def household_indicators(household: Household, year: int) -> list[IndicatorRow] 
     The rules judge a household on its own rows only, so the gap rows of its township's run, when that run is
     cached for the latest write, are the household's; otherwise the rules run on the household alone.
     None when the standards hold no poverty line for the year (decision 1140)."""
+    return household_checks(household, year)[0]
+
+
+def household_watch(household: Household, year: int) -> dict | None:
+    """The household's 监测预警 for the year: {"kind", "candidate", "reasons": [(criterion, reason), …]}, or None
+    when the monitoring rules propose nothing (or the standards hold no line for the year)."""
+    return household_checks(household, year)[1]
+
+
+def household_checks(household: Household, year: int) -> tuple[list[IndicatorRow] | None, dict | None]:
+    """`household_indicators` and `household_watch` at once (the household page): from the cached run of its
+    township when there is one for the latest write (one marker, one cache read), else the rules run on the
+    household's own rows (one read of them for both)."""
     if year not in standards.load(household.village.code).years():
-        return None
-    gaps = _cached_household_gaps(household, year)
-    if gaps is None:
-        gaps = [(gap["indicator"], gap["reason"]) for gap in assessment.explain_household(
-            household_id=household.pk, year=year, region_code=household.village.code)]
+        return None, None
+    marker = write_marker()
+    keys = (_gaps_key(household.township.code, year, marker), _monitoring_key(household.township.code, year, marker))
+    found = cache.get_many(keys)
+    if len(found) == len(keys):
+        gaps = found[keys[0]].get(household.pk, [])
+        watch = found[keys[1]].get(household.pk)
+    else:
+        gap_rows, watch_rows = assessment.explain_household_checks(
+            household_id=household.pk, year=year, region_code=household.village.code)
+        gaps = [(gap["indicator"], gap["reason"]) for gap in gap_rows]
+        watch = {"kind": watch_rows[0]["kind"], "candidate": watch_rows[0]["candidate"],
+                 "reasons": [(row["criterion"], row["reason"]) for row in watch_rows]} if watch_rows else None
     water_from = standards.load(household.village.code).section("household")["water_from_year"]
     reasons: dict[str, list[str]] = {}
     for indicator, reason in gaps:
         reasons.setdefault(indicator, []).append(reason)
     return [IndicatorRow(name, name != "water" or year >= water_from, name not in reasons, reasons.get(name, []))
-            for name in INDICATORS]
-
-
-def _cached_household_gaps(household: Household, year: int) -> list[tuple[str, str]] | None:
-    """The household's (indicator, reason) rows from the cached run of its township, or None."""
-    by_household = cache.get(_gaps_key(household.township.code, year, write_marker()))
-    return None if by_household is None else by_household.get(household.pk, [])
-
-
-def household_watch(household: Household, year: int) -> dict | None:
-    """The household's 监测预警 for the year: {"kind", "candidate", "reasons": [(criterion, reason), …]}, or None
-    when the monitoring rules propose nothing (or the standards hold no line for the year). From the cached run of
-    its township when there is one for the latest write, else the rules run on the household alone."""
-    if year not in standards.load(household.village.code).years():
-        return None
-    by_household = cache.get(_monitoring_key(household.township.code, year, write_marker()))
-    if by_household is not None:
-        return by_household.get(household.pk)
-    rows = assessment.explain_monitoring(household_id=household.pk, year=year, region_code=household.village.code)
-    if not rows:
-        return None
-    return {"kind": rows[0]["kind"], "candidate": rows[0]["candidate"],
-            "reasons": [(row["criterion"], row["reason"]) for row in rows]}
+            for name in INDICATORS], watch
 
 
 # --- 监测预警 by area (the figures `tuopin monitor` prints) ---------------------------------------------------

@@ -214,11 +214,17 @@ def explain_household(*, household_id: int, year: int, region_code: str) -> list
 def explain_monitoring(*, household_id: int, year: int, region_code: str) -> list[dict]:
     """Is this household at risk of (returning to) poverty? Its monitoring reasons with the kind proposed, from
     the same rule text on its own rows of the year and the year before; empty when none."""
+    return explain_household_checks(household_id=household_id, year=year, region_code=region_code)[1]
+
+
+def explain_household_checks(*, household_id: int, year: int, region_code: str) -> tuple[list[dict], list[dict]]:
+    """`explain_household` and `explain_monitoring` from one read of the household's rows."""
     params = rules.parameters(standards.load(region_code), year)
     con = duckdb_runner.session()
     try:
         duckdb_runner.register_arrow(con, live_inputs.read(year=year, household_ids=[household_id]))
-        return duckdb_runner.explain_monitoring(con, params).to_pylist()
+        return (duckdb_runner.explain(con, params).to_pylist(),
+                duckdb_runner.explain_monitoring(con, params).to_pylist())
     finally:
         con.close()
 

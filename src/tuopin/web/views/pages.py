@@ -127,11 +127,16 @@ def household(request, pk: int):
         "can_edit_years": may(user, Action.EDIT_YEARLY_RECORD, found),
         "year": year,
         "record_years": record_years,
-        "indicators": figures.household_indicators(found, year) if year in record_years else None,
-        "watch": figures.household_watch(found, year) if year in record_years else None,
+        **_checks(found, year, record_years),
         "tracker": exit_tracker(file.events),
         **_work(user, found),
     })
+
+
+def _checks(household, year, record_years) -> dict:
+    """The exit standard's indicators and the monitoring warning of the year, from one look-up or one run."""
+    indicators, watch = figures.household_checks(household, year) if year in record_years else (None, None)
+    return {"indicators": indicators, "watch": watch}
 
 
 def _work(user, household) -> dict:
