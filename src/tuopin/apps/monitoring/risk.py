@@ -21,12 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tuopin import standards
+from tuopin import rules, standards
 from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.marker import latest_write_id
 from tuopin.apps.audit.services import audit_event
 from tuopin.apps.registry.exchange.snapshot_export import snapshot_tables
 from tuopin.apps.registry.models import Household
+from tuopin.engine import duckdb_runner
 from tuopin.engine.connection import register_arrow
 from tuopin.risk import model as m
 from tuopin.risk.features import features, year_features
@@ -114,8 +115,13 @@ def risk_train(*, account, source: str = "cli") -> dict:
     if not years:
         raise RiskModelMissing(_("No year on file has a next year with entries into monitoring to learn from."))
     con = _connection(tables)
-    table = features(con, _county_standards(tables), years)
-    reports = validate(table, years[-2:]) if len(years) >= 3 else []
+    rules_in_force = _county_standards(tables)
+    table = features(con, rules_in_force, years)
+
+    def candidates(year: int) -> set[int]:
+        return rule_candidates(_connection(tables), rules_in_force, year)
+
+    reports = validate(table, years[-2:], candidates=candidates) if len(years) >= 3 else []
     trained = m.train(table, trained_on=years, trained_at=timezone.now().isoformat(timespec="seconds"),
                       validation=reports)
     trained.save(model_path())
@@ -123,6 +129,14 @@ def risk_train(*, account, source: str = "cli") -> dict:
                 summary=f"risk model trained on {', '.join(map(str, years))} ({table.num_rows} household-years)",
                 batch={"years": years, "rows": table.num_rows, "validation": reports})
     return trained.card
+
+
+def rule_candidates(con: duckdb.DuckDBPyConnection, rules_in_force, year: int) -> set[int]:
+    """The households the monitoring rules propose at the end of `year` (new candidates, not those monitored
+    already): the list the score is compared with. The snapshot tables must be registered on `con`."""
+    result = duckdb_runner.run(con, rules.parameters(rules_in_force, year), year=year)
+    chosen = result.monitoring_result.filter(pc.field("candidate"))
+    return set(chosen.column("household_id").to_pylist())
 
 
 def load_model() -> m.Model:

@@ -70,8 +70,15 @@ class Command(AccountCommand):
         if len(years) < 3:
             raise InputRefused(f"{data}: validation needs three years followed by entries into monitoring; "
                                f"found {len(years)}")
-        table = features(con, standards.load(county), years)
-        return validate(table, years[-2:])
+        rules_in_force = standards.load(county)
+        table = features(con, rules_in_force, years)
+
+        def candidates(year: int) -> set[int]:
+            other = duckdb.connect()
+            register_parquet(other, data, year=year)
+            return risk.rule_candidates(other, rules_in_force, year)
+
+        return validate(table, years[-2:], candidates=candidates)
 
 
 def _ranked(r: risk.Ranked) -> dict:
@@ -97,4 +104,7 @@ def _text(action: str, outcome: dict) -> str:
     for r in reports:
         lines.append(f"test year {r['test_year']}: AUC {r['auc']:.3f} (logistic {r['auc_logistic']:.3f}), "
                      f"top decile captures {r['top_decile_capture']:.0%} of {r['test_positives']} entries")
+        if "rule_candidates" in r:
+            lines.append(f"  the rules' {r['rule_candidates']:,} candidates hold {r['rule_capture']:.0%} of them; "
+                         f"the score's first {r['rule_candidates']:,} hold {r['score_capture_at_rule_size']:.0%}")
     return "\n".join(lines) or "no validation: fewer than three labelled years"
