@@ -66,19 +66,12 @@ def tasks_visible_to(user):
     from tuopin.apps.assistance.models import Task
 
     qs = Task.objects.all()
-    if not _works(user):
-        return qs.none()
-    role = user.role
-    if role == Role.COUNTY_ADMIN:
-        return qs.filter(_region_filter(user.region, "village"))
-    if role == Role.COMMANDER:
-        return qs.filter(village__parent=user.region)
-    if role == Role.FIRST_SECRETARY:
-        return qs.filter(village=user.region)
-    if role == Role.CADRE:
-        mine = Household.objects.filter(_active_pairings(), cadre_pairings__cadre_id=user.cadre_id).values("pk")
-        return qs.filter(Q(owner_cadre_id=user.cadre_id) | Q(household__in=mine))
-    if role == Role.DEPARTMENT:
+    by_village = _by_village(qs, user)
+    if by_village is not None:
+        return by_village
+    if user.role == Role.CADRE:
+        return qs.filter(Q(owner_cadre_id=user.cadre_id) | Q(household__in=_cadres_households(user)))
+    if user.role == Role.DEPARTMENT:
         return qs.filter(owner_unit_id=user.department_id)
     return qs.none()
 
@@ -110,6 +103,18 @@ def monitoring_cases_visible_to(user):
     from tuopin.apps.monitoring.models import MonitoringCase
 
     qs = MonitoringCase.objects.all()
+    by_village = _by_village(qs, user)
+    if by_village is not None:
+        return by_village
+    if user.role == Role.CADRE:
+        return qs.filter(household__in=_cadres_households(user))
+    return qs.none()
+
+
+def _by_village(qs, user):
+    """Rows with a `village`, as the village-bound roles reach them (the county office its county, a commander
+    its zone, a first secretary its village); none for an account that works on no households; None for the
+    other roles, whose reach the caller decides."""
     if not _works(user):
         return qs.none()
     role = user.role
@@ -119,10 +124,11 @@ def monitoring_cases_visible_to(user):
         return qs.filter(village__parent=user.region)
     if role == Role.FIRST_SECRETARY:
         return qs.filter(village=user.region)
-    if role == Role.CADRE:
-        mine = Household.objects.filter(_active_pairings(), cadre_pairings__cadre_id=user.cadre_id).values("pk")
-        return qs.filter(household__in=mine)
-    return qs.none()
+    return None
+
+
+def _cadres_households(user):
+    return Household.objects.filter(_active_pairings(), cadre_pairings__cadre_id=user.cadre_id).values("pk")
 
 
 def _region_filter(region: Region, field: str) -> Q:

@@ -60,29 +60,28 @@ def routing(jurisdiction: str = "", directory: str | None = None) -> dict[str, R
         if indicator not in rules.INDICATORS:
             raise ImproperlyConfigured(f"routing: unknown indicator {indicator!r} "
                                        f"(known: {', '.join(rules.INDICATORS)})")
-        owners = tuple(spec.get("owners", ()))
-        for owner in owners:
-            if owner not in OWNER_KINDS and not _DEPARTMENT.match(owner):
-                raise ImproperlyConfigured(f"routing: {indicator}: unknown owner {owner!r}")
-        due = int(spec.get("due_in_days", default_due))
-        if due < 1:
-            raise ImproperlyConfigured(f"routing: {indicator}: due_in_days must be at least 1")
-        routes[indicator] = Route(indicator, spec.get("label", indicator), owners, due)
+        routes[indicator] = _route(indicator, spec, (), default_due, where=indicator)
     return routes
+
+
+def _route(name: str, spec: dict, owners: tuple[str, ...], due: int, *, where: str, label: str = "") -> Route:
+    """One route of the table, its owners and days checked; `owners`, `due` and `label` are the defaults."""
+    owners = tuple(spec.get("owners", owners))
+    for owner in owners:
+        if owner not in OWNER_KINDS and not _DEPARTMENT.match(owner):
+            raise ImproperlyConfigured(f"routing: {where}: unknown owner {owner!r}")
+    due = int(spec.get("due_in_days", due))
+    if due < 1:
+        raise ImproperlyConfigured(f"routing: {where}: due_in_days must be at least 1")
+    return Route(name, spec.get("label", label or name), owners, due)
 
 
 @lru_cache(maxsize=32)
 def rectification_route(jurisdiction: str = "", directory: str | None = None) -> Route:
     """The routing of rectification items (问题整改): owners tried in order, the first one found takes it."""
     spec = _load("routing", jurisdiction, directory).get("rectification", {})
-    owners = tuple(spec.get("owners", ("cadre", "work_team", "paired_unit", "township")))
-    for owner in owners:
-        if owner not in OWNER_KINDS and not _DEPARTMENT.match(owner):
-            raise ImproperlyConfigured(f"routing: rectification: unknown owner {owner!r}")
-    due = int(spec.get("due_in_days", 30))
-    if due < 1:
-        raise ImproperlyConfigured("routing: rectification: due_in_days must be at least 1")
-    return Route("rectification", spec.get("label", "问题整改"), owners, due)
+    return _route("rectification", spec, ("cadre", "work_team", "paired_unit", "township"), 30,
+                  where="rectification", label="问题整改")
 
 
 @lru_cache(maxsize=32)
@@ -92,14 +91,7 @@ def monitoring_routes(jurisdiction: str = "", directory: str | None = None) -> d
     default_due = int(data.get("due_in_days", 30))
     routes = {}
     for kind, spec in data.get("measures", {}).items():
-        owners = tuple(spec.get("owners", ()))
-        for owner in owners:
-            if owner not in OWNER_KINDS and not _DEPARTMENT.match(owner):
-                raise ImproperlyConfigured(f"routing: monitoring.measures.{kind}: unknown owner {owner!r}")
-        due = int(spec.get("due_in_days", default_due))
-        if due < 1:
-            raise ImproperlyConfigured(f"routing: monitoring.measures.{kind}: due_in_days must be at least 1")
-        routes[kind] = Route(kind, spec.get("label", kind), owners, due)
+        routes[kind] = _route(kind, spec, (), default_due, where=f"monitoring.measures.{kind}")
     return routes
 
 
