@@ -75,3 +75,17 @@ def test_a_commander_sees_its_zone_and_its_villages(watched):
 def test_a_region_outside_the_scope_is_refused(watched):
     with pytest.raises(CommandError):
         _monitor("--as", "commander", "--region", "220821200000")
+
+
+def test_the_dashboard_shows_the_cases_and_returns_beside_the_exit_figures(watched, client):
+    from django.urls import reverse
+
+    county = watched["county"]
+    client.force_login(watched["accounts"]["county_admin"])
+    body = client.get(reverse("web:region", args=[county.pk]), {"year": 2021}).content.decode()
+    panel = body[body.index('class="panel monitoring-watch"'):]
+    panel = panel[:panel.index("</section>")]
+    assert 'data-figure="monitored">1<' in panel and 'data-figure="returned">1 / 2<' in panel
+    assert 'data-area="220821200000"' in panel  # 建平乡, where the return was
+    before = client.get(reverse("web:region", args=[county.pk]), {"year": 2018}).content.decode()
+    assert "monitoring-watch" not in before  # no monitoring before 2020

@@ -1,6 +1,7 @@
 """What the county and township dashboards show: the engine's figures for a year, its trend, its charts.
 
-Every number comes from `assessment.figures` (the engine, cached); this module only arranges them for the template
+Every number comes from `assessment.figures` (the engine, cached) or, for monitoring's cases and returns,
+`monitoring.figures` (`tuopin monitor`'s figures); this module only arranges them for the template
 and for ECharts (chart data travels through `json_script`, decision 0300).
 """
 
@@ -14,8 +15,11 @@ from tuopin.apps.accounts.scoping import regions_visible_to
 from tuopin.apps.assessment import figures
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.geo.models import Level, Region
+from tuopin.apps.monitoring.figures import monitoring_summary
 
 from .. import labels
+
+FIRST_MONITORING_YEAR = 2020  # the 2020 guidance on monitoring; the national monitoring line from 2021
 
 
 @dataclass
@@ -97,7 +101,20 @@ def context(user, place: Region, year: int | None, years: list[int]) -> dict:
         "gap_rows": [(k, summary["gaps"].get(k, 0)) for k in figures.INDICATORS],
         "mpi_rows": [(k, summary["mpi"]["censored_headcount"][k], summary["mpi"]["contribution"][k])
                      for k in figures.INDICATORS] if "mpi" in summary else [],
+        "watch": _watch(place, year),
     }
+
+
+def _watch(place: Region, year: int) -> dict | None:
+    """Monitoring after exit next to the exit figures: the cases and returns of the area and of each child area
+    (`tuopin monitor`'s figures), from the first year monitoring counts cases (2020)."""
+    if year < FIRST_MONITORING_YEAR or place.level not in (Level.COUNTY, Level.TOWNSHIP):
+        return None
+    found = monitoring_summary(place, year)
+    found["children"] = found.get("townships", found.get("villages", []))
+    for row in [found, *found["children"]]:
+        row["monitored"] = sum(row["monitored_households"].values())
+    return found
 
 
 def trend_context(place: Region, year: int, years: list[int]) -> dict | None:
