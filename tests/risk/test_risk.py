@@ -68,10 +68,12 @@ def test_the_income_ratio_reads_the_year_before(history):
                     f"AND year = 2021").fetchall()[0][0] / monitoring_line_fen(ZHENLAI, 2021))
 
 
-def test_the_monitoring_line_before_2021_is_the_2020_ratio():
-    ratio = ZHENLAI.section("monitoring")["2020"]["income_line_ratio"]
-    assert monitoring_line_fen(ZHENLAI, 2019) == int(ZHENLAI.poverty_line_fen(2019) * ratio)
-    assert monitoring_line_fen(ZHENLAI, 2021) == ZHENLAI.monitoring_line_yuan(2021) * 100
+def test_the_features_read_the_rules_monitoring_line_of_every_year():
+    # Before 2021 the 2020 guidance's 1.5 × the poverty line (3,747 yuan in 2019), to the yuan, half up; from 2021
+    # the stored line.
+    assert ZHENLAI.monitoring_entry(2019)["status"] == "derived"
+    assert monitoring_line_fen(ZHENLAI, 2019) == 562_100
+    assert monitoring_line_fen(ZHENLAI, 2021) == ZHENLAI.monitoring_line_yuan(2021) * 100 == 600_000
 
 
 def test_held_out_townships_are_never_trained_on(history):

@@ -11,7 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from tuopin import rules
-from tuopin.standards import StandardMissing, Standards
+from tuopin.standards import Standards
 
 SQL = Path(__file__).with_name("features.sql")
 # Columns of features.sql that are not features: keys, the year, and the label.
@@ -19,12 +19,8 @@ KEYS = ("household_id", "township_code", "village_code", "year", "label")
 
 
 def monitoring_line_fen(standards: Standards, year: int) -> int:
-    """The year's monitoring line; before the line existed (2021), the 2020 guidance's ratio of the poverty line."""
-    try:
-        return standards.monitoring_line_yuan(year) * 100
-    except StandardMissing:  # a year before the first monitoring line
-        ratio = standards.section("monitoring")["2020"]["income_line_ratio"]
-        return int(standards.poverty_line_fen(year) * ratio)
+    """The year's monitoring line, as the monitoring rules read it (before 2021, derived from the 2020 guidance)."""
+    return standards.monitoring_line_fen(year)
 
 
 def year_features(con: duckdb.DuckDBPyConnection, standards: Standards, year: int) -> pa.Table:
