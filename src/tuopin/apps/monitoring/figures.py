@@ -13,6 +13,7 @@ from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.registry import choices as rc
 from tuopin.apps.registry.models import StatusEvent
 
+from .choices import CaseKind
 from .selectors import case_counts
 
 CASE_KEYS = ("monitored_households", "cases_open", "cases_overdue", "risk_removed")
@@ -36,7 +37,7 @@ def monitoring_summary(region: Region, year: int, on: dt.date | None = None) -> 
     (a township) with the same keys}."""
     engine = monitoring_figures(region, year) or {"candidates": 0, "children": []}
     candidates = {c["code"]: c["candidates"] for c in engine.get("children", [])}
-    cases = case_counts(region, year, on)
+    cases = case_counts(region, year, on, by="village" if region.level == Level.TOWNSHIP else "township")
     child_level = "township" if region.level == Level.COUNTY else "village"
     returns = _returns(region, year, child_level)
     out = {"year": year, "scope": {"code": region.code, "name": region.name, "level": region.level},
@@ -47,17 +48,17 @@ def monitoring_summary(region: Region, year: int, on: dt.date | None = None) -> 
     if key is None:
         return out
     children = Region.objects.filter(parent=region).order_by("code")
-    by_township = cases.get("townships", {})
+    counted_children = cases.get(key, {})
     out[key] = []
     for child in children:
-        counted = by_township.get(child.code) if key == "townships" else None
+        counted = counted_children.get(child.code)
         h, p = returns.get(child.code, (0, 0))
         out[key].append({"code": child.code, "name": child.name, "candidates": candidates.get(child.code, 0),
-                         **({k: counted[k] for k in CASE_KEYS} if counted else _village_cases(child, year, on)),
+                         **({k: counted[k] for k in CASE_KEYS} if counted else _none()),
                          "returned_households": h, "returned_persons": p})
     return out
 
 
-def _village_cases(village: Region, year: int, on: dt.date | None) -> dict:
-    counted = case_counts(village, year, on)
-    return {k: counted[k] for k in CASE_KEYS}
+def _none() -> dict:
+    return {"monitored_households": dict.fromkeys(CaseKind.values, 0), "cases_open": 0, "cases_overdue": 0,
+            "risk_removed": 0}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tuopin.apps.accounts.scoping import monitoring_cases_visible_to
@@ -45,52 +45,70 @@ def _in(region: Region) -> Q:
     return Q(village__code__startswith=code_prefix(region))
 
 
-def _counts(cases: QuerySet[MonitoringCase], *, year: int, on: dt.date, rules: deadlines.Limits) -> dict:
+CASE_FIELDS = ("household_id", "kind", "stage", "clue_on", "decided_on", "included_on", "removed_on", "returned_on")
+
+
+def _counts(rows: list[dict], *, year: int, on: dt.date, rules: deadlines.Limits) -> dict:
+    """The figures of some cases (rows of CASE_FIELDS), counted in one pass: households monitored at the year's
+    end by kind, cases open and overdue on `on`, risks removed in the year."""
     year_end = dt.date(year, 12, 31)
-    monitored = (cases.filter(included_on__lte=year_end)
-                 .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=year_end))
-                 .filter(Q(returned_on__isnull=True) | Q(returned_on__gt=year_end))
-                 .values("kind").annotate(n=Count("household", distinct=True)).order_by())
-    by_kind = {kind: 0 for kind in CaseKind.values}
-    for row in monitored:
-        by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + row["n"]
-    # Open on `on`: recorded by then, and neither not included nor rid of its risk by then.
-    open_ = cases.filter(clue_on__lte=on).exclude(stage=Stage.NOT_INCLUDED, decided_on__lte=on) \
-        .exclude(removed_on__lte=on).exclude(returned_on__lte=on)
-    # Overdue on `on`: undecided then (stage undecided now, or decided after `on`) and past the due date.
-    undecided = cases.filter(clue_on__lte=on).filter(Q(decided_on__isnull=True) | Q(decided_on__gt=on))
-    overdue = sum(1 for clue_on in undecided.values_list("clue_on", flat=True)
-                  if deadlines.time_limit(clue_on=clue_on, decided_on=None, on=on, rules=rules).overdue)
-    return {"monitored_households": by_kind, "cases_open": open_.count(), "cases_overdue": overdue,
-            "risk_removed": cases.filter(removed_on__year=year).count()}
+    by_kind: dict[str, set] = {kind: set() for kind in CaseKind.values}
+    open_, overdue, removed = 0, 0, 0
+    for r in rows:
+        included, removed_on, returned_on = r["included_on"], r["removed_on"], r["returned_on"]
+        if (included and included <= year_end and (removed_on is None or removed_on > year_end)
+                and (returned_on is None or returned_on > year_end)):
+            by_kind.setdefault(r["kind"], set()).add(r["household_id"])
+        if removed_on and removed_on.year == year:
+            removed += 1
+        if r["clue_on"] > on:
+            continue
+        # Open on `on`: recorded by then, and neither not included nor rid of its risk nor returned by then.
+        closed = ((r["stage"] == Stage.NOT_INCLUDED and r["decided_on"] and r["decided_on"] <= on)
+                  or (removed_on and removed_on <= on) or (returned_on and returned_on <= on))
+        open_ += not closed
+        # Overdue on `on`: undecided then and past the due date.
+        if (r["decided_on"] is None or r["decided_on"] > on) and deadlines.time_limit(
+                clue_on=r["clue_on"], decided_on=None, on=on, rules=rules).overdue:
+            overdue += 1
+    return {"monitored_households": {kind: len(ids) for kind, ids in by_kind.items()}, "cases_open": open_,
+            "cases_overdue": overdue, "risk_removed": removed}
 
 
-def case_counts(region: Region, year: int, on: dt.date | None = None) -> dict:
+def case_counts(region: Region, year: int, on: dt.date | None = None, *, by: str = "township") -> dict:
     """The monitoring figures of a county, township or village:
 
     - `monitored_households` {kind: n}: households under monitoring at the end of `year` (included by then and
-      their risk not removed by then);
-    - `cases_open`: cases open on `on` (recorded, not closed as not included, risk not removed);
+      neither their risk removed nor returned to poverty by then);
+    - `cases_open`: cases open on `on` (recorded, not closed as not included, risk not removed, not returned);
     - `cases_overdue`: of those, the ones still undecided on `on` and past their due date;
     - `risk_removed`: cases whose risk was removed in `year`;
-    and the same per township under `townships` ({code: {"name", …figures}}). `on` defaults to today, or to the
-    year's end for a past year."""
+    and the same per township under `townships` ({code: {"name", …figures}}), or per village under `villages`
+    with `by="village"`. `on` defaults to today, or to the year's end for a past year. One query, whatever the
+    number of areas (the dashboards ask for it on every load)."""
     today = timezone.localdate()
     on = on or (today if year >= today.year else dt.date(year, 12, 31))
     rules = deadlines.limits(region.code)
-    cases = MonitoringCase.objects.filter(_in(region))
-    out = {"region": region.code, "year": year, "on": on.isoformat(), **_counts(cases, year=year, on=on, rules=rules),
-           "townships": {}}
-    if region.level == Level.VILLAGE:
-        townships = Region.objects.filter(pk=region.parent_id)
-    elif region.level == Level.TOWNSHIP:
-        townships = Region.objects.filter(pk=region.pk)
+    rows = list(MonitoringCase.objects.filter(_in(region)).values(*CASE_FIELDS, "village__code",
+                                                                    "village__parent__code"))
+    out = {"region": region.code, "year": year, "on": on.isoformat(), **_counts(rows, year=year, on=on, rules=rules)}
+    if by == "village":
+        areas = Region.objects.filter(parent=region) if region.level == Level.TOWNSHIP else \
+            Region.objects.filter(pk=region.pk)
+        key, field = "villages", "village__code"
     else:
-        townships = Region.objects.filter(level=Level.TOWNSHIP, code__startswith=code_prefix(region))
-    for township in townships.order_by("code"):
-        scoped = cases.filter(village__parent=township)
-        out["townships"][township.code] = {"name": township.name,
-                                           **_counts(scoped, year=year, on=on, rules=rules)}
+        if region.level == Level.VILLAGE:
+            areas = Region.objects.filter(pk=region.parent_id)
+        elif region.level == Level.TOWNSHIP:
+            areas = Region.objects.filter(pk=region.pk)
+        else:
+            areas = Region.objects.filter(level=Level.TOWNSHIP, code__startswith=code_prefix(region))
+        key, field = "townships", "village__parent__code"
+    grouped: dict[str, list[dict]] = {}
+    for r in rows:
+        grouped.setdefault(r[field], []).append(r)
+    out[key] = {area.code: {"name": area.name, **_counts(grouped.get(area.code, []), year=year, on=on, rules=rules)}
+                for area in areas.order_by("code")}
     return out
 
 
