@@ -35,12 +35,12 @@ def h1(county):
     return exited(county["households"][0])
 
 
-def _included(county, household, *, included_on=MARCH_20):
+def _included(county, household, *, included_on=MARCH_20, kind="unstable"):
     """A case taken through the village's stages to the township's approval on `included_on`."""
     a = county["accounts"]
     clue_on = included_on - dt.timedelta(days=14)
     case = s.clue_record(by=a["cadre"], household=household, channel="cadre_visit", on=clue_on,
-                         kind="unstable", risks=["illness"], note="住院费用高")
+                         kind=kind, risks=["illness"], note="住院费用高")
     case = s.case_review(case=case, version=case.version, by=a["first_secretary"], on=clue_on + dt.timedelta(days=2))
     case = s.case_notice(case=case, version=case.version, by=a["first_secretary"], on=clue_on + dt.timedelta(days=3),
                          ends_on=clue_on + dt.timedelta(days=7))

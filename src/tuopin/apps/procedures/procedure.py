@@ -32,6 +32,7 @@ from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.bulk import insert_rows
 from tuopin.apps.registry.models import Household, NoticeObjection, Person, ProcedureStep, StatusEvent
 from tuopin.apps.registry.services import CACHED_STATUS_FIELDS, _apply_announced_status
+from tuopin.apps.registry.signals import status_announced
 
 from .signals import exit_sent_back
 
@@ -145,8 +146,9 @@ PROCEDURES = {
         "identification", gettext_noop("identification")),
     c.EventKind.RETURNED: HouseholdProcedure(
         c.EventKind.RETURNED, tuple(c.RETURN_ORDER), {c.Stage.PUBLIC_NOTICE: c.Stage.TOWNSHIP_REVIEW},
-        (c.PovertyStatus.EXITED, c.PovertyStatus.EXITED_NO_POLICY), Action.PROPOSE_RETURN, "return",
-        gettext_noop("return to poverty")),
+        # exited, or watched as a monitored household after its exit (脱贫不稳定户)
+        (c.PovertyStatus.EXITED, c.PovertyStatus.EXITED_NO_POLICY, c.PovertyStatus.MONITORED), Action.PROPOSE_RETURN,
+        "return", gettext_noop("return to poverty")),
 }
 NOTICE_STAGES = frozenset(stage for spec in PROCEDURES.values() for stage in spec.notices)
 
@@ -158,6 +160,13 @@ def _status_problem(spec: HouseholdProcedure, household) -> str:
         return _("the household's status is %(status)s, not %(wanted)s") % {
             "status": c.PovertyStatus(household.status).label,
             "wanted": _(" or ").join(str(c.PovertyStatus(s).label) for s in spec.statuses)}
+    if household.status == c.PovertyStatus.MONITORED:
+        # A monitored household that falls into poverty returns if it was registered before and is identified if
+        # it never was (边缘易致贫户, 突发严重困难户): monitoring leaves registration as it was (decision 1422).
+        if spec.kind == c.EventKind.RETURNED and not household.is_registered:
+            return _("the household was never registered: it is identified, not returned")
+        if spec.kind == c.EventKind.IDENTIFIED and household.is_registered:
+            return _("the household is registered already: a return to poverty, not an identification")
     return ""
 
 
@@ -425,6 +434,13 @@ def _rectify_sent_back(done: list[_Advanced], *, kind: str, stage: str, passed: 
         exit_sent_back.send(sender=StatusEvent, event=d.event, stage=stage, note=note, by=by, source=source)
 
 
+def _announce(done: list[_Advanced], *, kind: str, stage: str, passed: bool, on: dt.date, by, source: str) -> None:
+    """Tell the apps above that announced events changed these households' status (registry.signals)."""
+    if passed and stage == c.Stage.ANNOUNCED and done:
+        status_announced.send(sender=StatusEvent, household_ids=[d.household.pk for d in done], kind=kind, on=on,
+                              by=by, source=source)
+
+
 def _event_id(event) -> int:
     return event.pk if isinstance(event, StatusEvent) else int(event)
 
@@ -455,6 +471,7 @@ def procedure_advance(*, event: StatusEvent, stage: str, by, on: dt.date, passed
     [done] = _advance([eid], stage=stage, by=by, on=on, passed=passed, note=note, ends_on=ends_on,
                       by_name=by_name, kind=kind)
     _rectify_sent_back([done], kind=kind, stage=stage, passed=passed, note=note, by=by, source=source)
+    _announce([done], kind=kind, stage=stage, passed=passed, on=on, by=by, source=source)
     ev = done.event
     verb = "passed" if passed else "refused"
     audit_change(actor=by, action=f"{spec.audit}:{stage}", instance=ev, source=source,
@@ -493,6 +510,7 @@ def procedure_advance_many(*, events: Iterable, stage: str, by, on: dt.date, pas
     done = _advance(ids, stage=stage, by=by, on=on, passed=passed, note=note, ends_on=ends_on, by_name=by_name,
                     kind=kind)
     _rectify_sent_back(done, kind=kind, stage=stage, passed=passed, note=note, by=by, source=source)
+    _announce(done, kind=kind, stage=stage, passed=passed, on=on, by=by, source=source)
     audit_batch(
         actor=by, action=f"{spec.audit}:{stage}", entity="registry.statusevent", source=source,
         batch={"stage": stage, "on": on.isoformat(), "ends_on": ends_on.isoformat() if ends_on else None,

@@ -20,6 +20,7 @@ from tuopin.common.versioning import StaleEdit, locked, stamp  # noqa: F401  Sta
 from . import choices as c
 from . import id_refusals, validation
 from .models import MONEY_FIELDS, SHOCK_FIELDS, Household, HouseholdYear, Person, StatusEvent
+from .signals import status_announced
 
 
 HOUSEHOLD_EDITABLE = ("attribute", "primary_cause", "other_causes", "phone", "address", "cultivated_land_mu",
@@ -225,6 +226,8 @@ def status_event_record(*, household: Household, kind: str, year: int, effective
         household.save()
         audit_change(actor=by, action=f"event:{kind}", instance=household, source=source,
                      changes=diff(before, snapshot(household, before)), summary=reason or kind)
+        status_announced.send(sender=StatusEvent, household_ids=[household.pk], kind=kind, on=effective_on, by=by,
+                              source=source)
     return event
 
 
