@@ -104,3 +104,47 @@ def test_monitoring_figures_by_area(county, exited):
     village = figures.monitoring_figures(county["villages"][0], YEAR)
     assert village["candidates"] == 1 and village["candidate_persons"] == 2
     assert figures.monitoring_figures(county["county"], 1999) is None
+
+
+def test_the_village_records_its_ticked_candidates_as_clues_at_once(login, county, exited):
+    from tuopin.apps.monitoring.models import MonitoringCase
+
+    admin = county["accounts"]["county_admin"]
+    client = login(admin)
+    record = exited.years.get(year=YEAR)
+    client.post(url("household_year_edit", record.pk),
+                year_form_data(record, wage_income_yuan="0", production_cost_yuan="6092"))
+    village = county["villages"][0]
+    village_url = f"{url('region', village.pk)}?year={YEAR}"
+    watch = _watch_section(client.get(village_url).content.decode())
+    assert f'name="household" value="{exited.pk}"' in watch
+
+    clues_url = url("monitoring_village_clues", village.pk)
+    other = county["households"][0]  # not a candidate: refused by name, nothing written
+    response = client.post(clues_url, {"year": YEAR, "household": [exited.pk, other.pk]}, follow=True)
+    assert f"户 {other.number} 不是 {YEAR} 年的监测预警对象" in response.content.decode()
+    assert not MonitoringCase.objects.exists()
+
+    response = client.post(clues_url, {"year": YEAR, "household": [exited.pk]})
+    assert response.status_code == 302 and response["Location"].endswith("#monitoring-warnings")
+    case = MonitoringCase.objects.get()
+    assert (case.household, case.channel, case.kind, case.stage) == (exited, "engine_candidate", "unstable", "clue")
+    assert case.note.startswith(f"监测预警（{YEAR}年）：") and "降至-3046元" in case.note
+    watch = _watch_section(client.get(village_url).content.decode())
+    assert f'name="household" value="{exited.pk}"' not in watch and "案件办理中" in watch
+    client.post(clues_url, {"year": YEAR, "household": [exited.pk]})
+    assert MonitoringCase.objects.count() == 1  # an open case is not opened twice
+
+
+def test_an_account_that_records_no_clues_sees_no_ticks_and_is_refused(login, county, exited):
+    record = exited.years.get(year=YEAR)
+    login(county["accounts"]["county_admin"]).post(
+        url("household_year_edit", record.pk), year_form_data(record, wage_income_yuan="0",
+                                                              production_cost_yuan="6092"))
+    viewer = county["accounts"]["evaluator"]  # sees the village and its figures, records nothing
+    client = login(viewer)
+    village = county["villages"][0]
+    page = client.get(f"{url('region', village.pk)}?year={YEAR}").content.decode()
+    assert 'id="monitoring-warnings"' in page and 'id="candidates-to-clues"' not in page
+    assert client.post(url("monitoring_village_clues", village.pk),
+                       {"year": YEAR, "household": [exited.pk]}).status_code in (403, 404)

@@ -133,6 +133,7 @@ urlpatterns = [
     path("monitoring/<id:pk>/measures/", monitoring.case_measure, name="monitoring_measure"),
     path("households/<id:pk>/monitoring/new/", monitoring.clue_new, name="monitoring_clue"),
     path("monitoring/alert/", monitoring.alert_new, name="monitoring_alert"),
+    path("regions/<id:pk>/monitoring/clues/", monitoring.village_clues, name="monitoring_village_clues"),
     path("monitoring/notice/<id:pk>/", monitoring.notice, name="monitoring_notice"),
     path("apply/", monitoring.apply, name="monitoring_apply"),
     path("apply/sent/", monitoring.apply_sent, name="monitoring_apply_sent"),

@@ -15,7 +15,7 @@ from tuopin.apps.registry.models import Person
 from tuopin.apps.registry import choices as rc
 
 from . import deadlines
-from .choices import HEALTH_RISKS, RISK_WORDS, UNDECIDED, CaseKind, Stage
+from .choices import CLOSED, HEALTH_RISKS, RISK_WORDS, UNDECIDED, CaseKind, Stage
 from .models import MonitoringCase
 
 
@@ -146,3 +146,9 @@ def notice_rows(village: Region) -> list[dict]:
              "from": notices[c.pk].on if notices[c.pk] else None,
              "to": notices[c.pk].ends_on if notices[c.pk] else None} for c in cases]
 
+
+
+def households_with_open_cases(household_ids) -> set[int]:
+    """Which of these households have an open monitoring case (any stage but the closed ones)."""
+    return set(MonitoringCase.objects.filter(household_id__in=list(household_ids)).exclude(stage__in=CLOSED)
+               .values_list("household_id", flat=True))

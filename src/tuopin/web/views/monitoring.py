@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,11 +18,13 @@ from tuopin.apps.accounts.scoping import households_visible_to, regions_visible_
 from tuopin.apps.audit.context import client_address
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.monitoring import selectors, services
+from tuopin.apps.monitoring.candidates import clues_from_candidates
 from tuopin.apps.monitoring.choices import UNDECIDED, Channel, Stage
 from tuopin.apps.monitoring.models import MonitoringCase
 from tuopin.apps.registry.models import Household
 
 from ..access import forbidden, not_found
+from ..params import asked_year, posted_ids
 from ..monitoring_forms import AlertForm, ApplicationForm, CaseFilterForm, ClueForm, MeasureForm, StageForm
 from .actions import run
 
@@ -245,3 +248,23 @@ def apply(request):
 
 def apply_sent(request):
     return render(request, "web/monitoring/apply_sent.html")
+
+
+@login_required
+@require_POST
+def village_clues(request, pk: int):
+    """The village's ticked 监测预警 candidates recorded as clues at once (decision 1443); back to the village page."""
+    user = request.user
+    try:
+        village = regions_visible_to(user).get(pk=pk, level=Level.VILLAGE)
+    except Region.DoesNotExist:
+        raise not_found(request, entity="geo.region", entity_id=pk) from None
+    year = asked_year(request, posted=True)
+    if year is None or not may(user, Action.RECORD_MONITORING_CLUE, (Channel.ENGINE_CANDIDATE, None)):
+        raise forbidden(request, entity="geo.region", entity_id=pk)
+    ids = sorted(posted_ids(request, "household", entity="registry.household"))
+    outcome = run(request, lambda: clues_from_candidates(by=user, household_ids=ids, year=year,
+                                                         on=timezone.localdate()), entity=ENTITY)
+    if outcome:
+        messages.success(request, _("%(n)s clues recorded: the village reviews them next.") % {"n": len(outcome.value)})
+    return redirect(f"{reverse('web:region', args=[village.pk])}?year={year}#monitoring-warnings")

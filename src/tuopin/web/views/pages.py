@@ -13,6 +13,8 @@ from tuopin.apps.assessment import figures
 from tuopin.apps.assistance import accountability
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.geo.models import Level, Region
+from tuopin.apps.monitoring import selectors as monitoring
+from tuopin.apps.monitoring.choices import Channel
 from tuopin.apps.organisation import household_rows
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry import selectors as registry
@@ -76,7 +78,12 @@ def region(request, pk: int):
         rows = household_rows.village_household_rows(user, place)
         context["page"] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         if sees_area_figures(user) and context["year"] is not None:
-            context["readiness"] = figures.village_readiness(user, place, context["year"])
+            context["readiness"] = readiness = figures.village_readiness(user, place, context["year"])
+            if readiness and readiness.candidates and may(user, Action.RECORD_MONITORING_CLUE,
+                                                          (Channel.ENGINE_CANDIDATE, None)):
+                # The candidates may be ticked and recorded as clues at once, but those with an open case.
+                context["clue_from_candidates"] = monitoring.households_with_open_cases(
+                    row.household.pk for row in readiness.candidates)
         context["may_print_notice"] = may_print_notice_list(user)
         return render(request, "web/village.html", context)
     return render(request, "web/region.html", context)
