@@ -11,8 +11,10 @@ def accounts_file(settings, tmp_path):
 
 
 @pytest.fixture
-def demo():
-    """Run `tuopin demo --no-serve` at test scale; returns what it printed."""
+def demo(settings, tmp_path):
+    """Run `tuopin demo --no-serve` at test scale; returns what it printed. The risk model it trains goes to a
+    folder of the test's."""
+    settings.VAR_DIR = tmp_path
     def run(*args, scale="0.02"):
         out = io.StringIO()
         call_command("demo", "--no-serve", "--scale", scale, *args, stdout=out)

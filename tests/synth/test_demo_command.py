@@ -31,7 +31,8 @@ def export_content():
 
 
 def test_demo_builds_the_county_with_one_account_per_role_and_audits_each_table(transactional_db, demo,
-                                                                                 accounts_file, monkeypatch):
+                                                                                 accounts_file, monkeypatch,
+                                                                                 settings):
     from tests.bars import assert_counts_to_the_end, record_bars
     from tuopin.apps.demo.load import STEPS
     from tuopin.apps.demo.management.commands import demo as command
@@ -40,6 +41,10 @@ def test_demo_builds_the_county_with_one_account_per_role_and_audits_each_table(
     out = demo("--seed", "3")
     assert assert_counts_to_the_end(bars.opened[0]) == STEPS  # the build told every step it counts
     assert str(accounts_file) in out and "18,884" not in out  # a small build prints its own figures
+    # The commanders' ranked risk list works from the start: the demo trains the model as `tuopin risk train` does.
+    risk = out.split("risk score beside the monitoring rules (tuopin risk train):\n", 1)[1]
+    assert risk.startswith("  trained on [2018, "), risk[:300]
+    assert (settings.VAR_DIR / "models" / "risk.txt").exists()
 
     rows = json.loads(accounts_file.read_text(encoding="utf-8"))
     working = sorted(r for r in Role.values if r != Role.UNASSIGNED)  # one account per role that does something

@@ -184,3 +184,22 @@ def factor_label(name: str) -> str:
 def default_year() -> int:
     """The last complete year: the ranking looks at households at the end of a year."""
     return dt.date.today().year - 1
+
+
+def outcome_text(action: str, outcome: dict) -> str:
+    """What `tuopin risk` (and `tuopin demo`, after training) prints of a ranking, a training or a validation."""
+    if action == "rank":
+        lines = [f"{outcome['year']}: {len(outcome['households'])} households, riskiest first"]
+        for r in outcome["households"]:
+            factors = "; ".join(f"{f['label']} {f['value']:g}" for f in r["factors"])
+            lines.append(f"  {r['score']:.3f}  {r['number']}  {r['township']} {r['village']}  {factors}")
+        return "\n".join(lines)
+    reports = outcome.get("validation", [])
+    lines = [f"trained on {outcome['trained_on']}"] if action == "train" else []
+    for r in reports:
+        lines.append(f"test year {r['test_year']}: AUC {r['auc']:.3f} (logistic {r['auc_logistic']:.3f}), "
+                     f"top decile captures {r['top_decile_capture']:.0%} of {r['test_positives']} entries")
+        if "rule_candidates" in r:
+            lines.append(f"  the rules' {r['rule_candidates']:,} candidates hold {r['rule_capture']:.0%} of them; "
+                         f"the score's first {r['rule_candidates']:,} hold {r['score_capture_at_rule_size']:.0%}")
+    return "\n".join(lines) or "no validation: fewer than three labelled years"

@@ -45,11 +45,11 @@ def _in(region: Region) -> Q:
     return Q(village__code__startswith=code_prefix(region))
 
 
-CASE_FIELDS = ("household_id", "kind", "stage", "clue_on", "decided_on", "included_on", "removed_on", "returned_on")
+COUNTED_FIELDS = ("household_id", "kind", "stage", "clue_on", "decided_on", "included_on", "removed_on", "returned_on")
 
 
 def _counts(rows: list[dict], *, year: int, on: dt.date, rules: deadlines.Limits) -> dict:
-    """The figures of some cases (rows of CASE_FIELDS), counted in one pass: households monitored at the year's
+    """The figures of some cases (rows of COUNTED_FIELDS), counted in one pass: households monitored at the year's
     end by kind, cases open and overdue on `on`, risks removed in the year."""
     year_end = dt.date(year, 12, 31)
     by_kind: dict[str, set] = {kind: set() for kind in CaseKind.values}
@@ -89,7 +89,7 @@ def case_counts(region: Region, year: int, on: dt.date | None = None, *, by: str
     today = timezone.localdate()
     on = on or (today if year >= today.year else dt.date(year, 12, 31))
     rules = deadlines.limits(region.code)
-    rows = list(MonitoringCase.objects.filter(_in(region)).values(*CASE_FIELDS, "village__code",
+    rows = list(MonitoringCase.objects.filter(_in(region)).values(*COUNTED_FIELDS, "village__code",
                                                                     "village__parent__code"))
     out = {"region": region.code, "year": year, "on": on.isoformat(), **_counts(rows, year=year, on=on, rules=rules)}
     if by == "village":

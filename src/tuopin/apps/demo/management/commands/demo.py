@@ -55,6 +55,7 @@ class Command(BaseCommand):
         path = write_accounts_file(result["accounts"], settings.DEMO_ACCOUNTS_FILE)
         self._summary(result, path)
         self._assess()
+        self._train_risk()
         if not no_serve:
             call_command("serve")
 
@@ -92,6 +93,20 @@ class Command(BaseCommand):
                 f"  {round_.name} ({round_.data_year} data): 综合贫困发生率 {r['comprehensive_incidence']:.2%}, "
                 f"错退率 {r['wrong_exit_rate'] or 0:.2%}, 漏评率 {r['omission_rate'] or 0:.2%}, "
                 f"群众认可度 {r['recognition'] or 0:.1%} — {'passes' if r['passes'] else 'fails'}")
+
+    def _train_risk(self) -> None:
+        """The risk score of the commanders' ranked list (/monitoring/risk/), trained as the county office would
+        with `tuopin risk train`, so the demo shows it from the start."""
+        from tuopin.apps.accounts.models import Role, User
+        from tuopin.apps.monitoring import risk
+
+        self.stdout.write("risk score beside the monitoring rules (tuopin risk train):")
+        try:
+            card = risk.risk_train(account=User.objects.get(role=Role.COUNTY_ADMIN), source="demo")
+        except risk.RiskModelMissing as exc:
+            self.stdout.write(f"  not trained: {exc}")
+            return
+        self.stdout.write("  " + risk.outcome_text("train", card).replace("\n", "\n  "))
 
     def _summary(self, result: dict, path) -> None:
         c, h, s = result["counts"], result["headline"], result["seconds"]

@@ -55,7 +55,7 @@ class Command(AccountCommand):
             raise InputRefused(f"{user.username}: {exc}") from None
         except risk.RiskModelMissing as exc:
             raise InputRefused(str(exc)) from None
-        self.stdout.write(_dumps(outcome) if json else _text(action, outcome))
+        self.stdout.write(_dumps(outcome) if json else risk.outcome_text(action, outcome))
 
     def _validate(self, user, data, county) -> list[dict]:
         require(user, Action.TRAIN_RISK_MODEL)
@@ -90,21 +90,3 @@ def _ranked(r: risk.Ranked) -> dict:
 
 def _dumps(outcome) -> str:
     return json.dumps(outcome, ensure_ascii=False, indent=1)
-
-
-def _text(action: str, outcome: dict) -> str:
-    if action == "rank":
-        lines = [f"{outcome['year']}: {len(outcome['households'])} households, riskiest first"]
-        for r in outcome["households"]:
-            factors = "; ".join(f"{f['label']} {f['value']:g}" for f in r["factors"])
-            lines.append(f"  {r['score']:.3f}  {r['number']}  {r['township']} {r['village']}  {factors}")
-        return "\n".join(lines)
-    reports = outcome.get("validation", [])
-    lines = [f"trained on {outcome['trained_on']}"] if action == "train" else []
-    for r in reports:
-        lines.append(f"test year {r['test_year']}: AUC {r['auc']:.3f} (logistic {r['auc_logistic']:.3f}), "
-                     f"top decile captures {r['top_decile_capture']:.0%} of {r['test_positives']} entries")
-        if "rule_candidates" in r:
-            lines.append(f"  the rules' {r['rule_candidates']:,} candidates hold {r['rule_capture']:.0%} of them; "
-                         f"the score's first {r['rule_candidates']:,} hold {r['score_capture_at_rule_size']:.0%}")
-    return "\n".join(lines) or "no validation: fewer than three labelled years"
