@@ -12,7 +12,7 @@ Medical assistance (医疗救助): from 2021 the registry holds each household's
 registered household whose expenses pass the threshold gets the share of them, up to the cap (aid.toml), paid to
 its ill member (else its head). Before 2021 no expenses are recorded: a registered household poor through illness
 (主要致贫原因 因病) with a seriously ill member is assisted every year once, for that member, on an expense drawn
-between one and four times the threshold — an estimate, marked so in aid.toml, that gives about as many
+between one and three times the threshold — an estimate, marked so in aid.toml, that gives about as many
 households a year as the recorded expenses do from 2021. 民政局 pays until 2018, 医疗保障局 from 2019 (the county's 医保局 was set up then).
 """
 
@@ -90,7 +90,9 @@ def education_payments(candidates: list[tuple], total_fen: int, rng: random.Rand
     by_year = {y: [c for c in candidates if c[0] == y] for y in EDUCATION_YEARS}
     natural = [sum(c[5] for c in by_year[y]) for y in EDUCATION_YEARS]
     shares = allocate(total_fen // 100, natural)  # whole yuan a year
-    rows, carried, serial = [], 0, {}
+    rows: list[tuple] = []
+    carried = 0
+    serial: dict[str, int] = {}
     for year, share in zip(EDUCATION_YEARS, shares):
         left = share * 100 + carried
         pool = by_year[year][:]
@@ -126,7 +128,8 @@ def medical_payments(tables, rng: random.Random, last_year: int) -> list[tuple]:
     registered = _registered(tables)
     pcols, prows = tables["person"]
     pi = _index(pcols)
-    ill, members = {}, {}
+    ill: dict[int, list] = {}
+    members: dict[int, int] = {}
     for r in prows:
         household = r[pi["household_id"]]
         if household not in registered or not r[pi["active"]]:
@@ -148,7 +151,7 @@ def medical_payments(tables, rng: random.Random, last_year: int) -> list[tuple]:
             village, identified, cause = registered[household]
             serious = [person for person, is_serious in ill[household] if is_serious]
             if identified <= year and cause == ILLNESS and serious:
-                pay(year, household, serious[0], rng.randint(threshold, 4 * threshold))
+                pay(year, household, serious[0], rng.randint(threshold, 3 * threshold))
     hcols, hrows = tables["householdyear"]
     hi = _index(hcols)
     for r in hrows:

@@ -46,7 +46,9 @@ def targets(tables, poor_villages: set) -> dict:
         and (r[hi["identified_year"]] or 2014) <= 2017 and (r[hi["exit_year"]] is None or r[hi["exit_year"]] >= 2018))
     ycols, yrows = tables["householdyear"]
     yi = _index(ycols)
-    renovated, failed_2017, met_2018 = Counter(), set(), set()
+    renovated: Counter = Counter()
+    failed_2017: set = set()
+    met_2018: set = set()
     for r in yrows:
         household, year = r[yi["household_id"]], r[yi["year"]]
         if household not in village_of:

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from tuopin.apps.accounts.permissions import Action, Refused, require
 from tuopin.apps.audit.services import audit_change, diff, snapshot
-from tuopin.apps.organisation.models import Unit
 from tuopin.apps.registry.models import Person
 from tuopin.common.versioning import locked, stamp
 from tuopin.standards.aid import kind_departments
@@ -22,6 +21,9 @@ from tuopin.standards.aid import kind_departments
 from .choices import AidKind
 from .models import AidPayment
 
+# The paying department is an organisation unit; aid sits below organisation in the apps' order (the contract in
+# pyproject.toml), so it names the model through its foreign key rather than importing it.
+Unit = AidPayment._meta.get_field("department").related_model
 FIELDS = ("person", "year", "kind", "amount_fen", "paid_on", "department", "reference", "note")
 FIRST_YEAR = 2014  # the registry's first year (建档立卡 2014)
 
@@ -32,7 +34,7 @@ def paying_domains(kind: str) -> tuple[str, ...]:
     return kind_departments(kind)
 
 
-def payer_of(by, kind: str, department: Unit | None) -> Unit:
+def payer_of(by, kind: str, department):
     """The paying department: a department account's own unit; the county office names it. Either way its
     domain must pay the kind."""
     if by is not None and by.role == "department":
@@ -71,7 +73,7 @@ def check(*, year: int, kind: str, amount_fen: int, paid_on: dt.date, reference:
 
 @transaction.atomic
 def payment_record(*, by, person: Person, year: int, kind: str, amount_fen: int, paid_on: dt.date,
-                   reference: str, department: Unit | None = None, note: str = "", source: str = "web"
+                   reference: str, department=None, note: str = "", source: str = "web"
                    ) -> AidPayment:
     require(by, Action.RECORD_AID, paying_domains(kind))
     problems = check(year=year, kind=kind, amount_fen=amount_fen, paid_on=paid_on, reference=reference)
