@@ -7,7 +7,7 @@ from tuopin.apps.aid.models import AidPayment
 from tuopin.apps.audit.services import audit_batch
 from tuopin.apps.campaigns.models import Campaign, Participant, ProgressLog, Target
 from tuopin.apps.geo.models import Region
-from tuopin.apps.organisation.models import Unit, UnitVillagePairing, WarZone
+from tuopin.apps.organisation.models import Unit, UnitKind, UnitVillagePairing, WarZone
 from tuopin.apps.registry.bulk import insert_rows
 from tuopin.synth import aid as synth_aid
 from tuopin.synth import campaign as synth_campaign
@@ -24,7 +24,8 @@ def _audit(model, n: int, seed: int, scale: float) -> None:
 
 def load_aid(tables, *, seed: int, scale: float) -> int:
     units = {}
-    for unit_id, domain in Unit.objects.exclude(domain="").order_by("id").values_list("id", "domain"):
+    for unit_id, domain in (Unit.objects.filter(kind=UnitKind.DEPARTMENT).exclude(domain="").order_by("id")
+                            .values_list("id", "domain")):
         units.setdefault(domain, unit_id)
     rows = [(*r[:7], units[r[7]], *r[8:]) for r in synth_aid.aid_rows(tables, seed=seed, scale=scale)
             if r[7] in units]
