@@ -71,3 +71,20 @@ def test_only_the_county_office_creates_a_campaign_on_the_list_page(county, clie
     client.force_login(county["accounts"]["county_admin"])
     made = client.post(_url("campaigns"), {"name": "秋季攻坚", "start": "2018-09-01", "end": "2018-10-31"})
     assert made.status_code == 302 and Campaign.objects.filter(name="秋季攻坚").exists()
+
+
+def test_the_county_office_sets_and_changes_a_target_from_the_board(county, client, campaign):
+    from tuopin.apps.campaigns.models import Target
+
+    v1 = county["villages"][0]
+    client.force_login(county["accounts"]["county_admin"])
+    assert 'id="target-form"' in client.get(_url("campaign", campaign.pk)).content.decode()
+    client.post(_url("campaign_target", campaign.pk), {"village": v1.pk, "kind": "visits_made", "count": 30})
+    client.post(_url("campaign_target", campaign.pk), {"village": v1.pk, "kind": "houses_finished", "count": 9})
+    assert Target.objects.get(campaign=campaign, village=v1, kind="visits_made").count == 30
+    changed = Target.objects.get(campaign=campaign, village=v1, kind="houses_finished")
+    assert (changed.count, changed.version) == (9, 2)
+    client.force_login(county["accounts"]["commander"])
+    assert 'id="target-form"' not in client.get(_url("campaign", campaign.pk)).content.decode()
+    refused = client.post(_url("campaign_target", campaign.pk), {"village": v1.pk, "kind": "visits_made", "count": 1})
+    assert refused.status_code == 403

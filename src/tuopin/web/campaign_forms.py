@@ -35,3 +35,15 @@ class ProgressForm(forms.Form):
         if kinds is not None:
             self.fields["kind"].choices = [c for c in TargetKind.choices if c[0] in kinds]
         self.fields["day"].initial = timezone.localdate()
+
+
+class TargetForm(forms.Form):
+    """A village's target of a kind (a new one, or a change of the one there)."""
+
+    village = forms.ChoiceField(label=_("Village"))
+    kind = forms.ChoiceField(label=_("Target"), choices=TargetKind.choices)
+    count = forms.IntegerField(label=_("Count"), min_value=1, max_value=100_000)
+
+    def __init__(self, *args, villages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].choices = [(v.pk, f"{v.parent.name} {v.name}") for v in villages]

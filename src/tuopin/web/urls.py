@@ -143,4 +143,5 @@ urlpatterns = [
     path("campaigns/", campaigns.campaign_list, name="campaigns"),
     path("campaigns/<id:pk>/", campaigns.campaign_board, name="campaign"),
     path("campaigns/<id:pk>/log/", campaigns.progress_new, name="campaign_log"),
+    path("campaigns/<id:pk>/targets/", campaigns.target_set, name="campaign_target"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +18,7 @@ from tuopin.apps.campaigns.models import Campaign, Target
 from tuopin.common.params import BadId, parse_id
 
 from ..access import forbidden, not_found
-from ..campaign_forms import CampaignForm, ProgressForm
+from ..campaign_forms import CampaignForm, ProgressForm, TargetForm
 from .actions import run
 
 ENTITY = "campaigns.campaign"
@@ -88,7 +89,33 @@ def campaign_board(request, pk: int):
         "campaign": campaign, "board": board, "township": township,
         "participants": campaign.participants.select_related("unit", "cadre__unit"),
         "may_log": may(user, Action.RECORD_CAMPAIGN_PROGRESS),
+        "target_form": TargetForm(villages=_villages(user)) if may(user, Action.MANAGE_CAMPAIGN) else None,
     })
+
+
+def _villages(user):
+    return list(selectors.villages_for(user).select_related("parent").order_by("code"))
+
+
+@login_required
+def target_set(request, pk: int):
+    """The county office sets a village's target (POST from the board); an existing one changes."""
+    user = request.user
+    campaign = _campaign(request, pk)
+    if request.method != "POST" or not may(user, Action.MANAGE_CAMPAIGN):
+        raise forbidden(request, entity=ENTITY, entity_id=pk)
+    villages = _villages(user)
+    form = TargetForm(request.POST, villages=villages)
+    if form.is_valid():
+        data = form.cleaned_data
+        village = next(v for v in villages if str(v.pk) == data["village"])
+        existing = Target.objects.filter(campaign=campaign, village=village, kind=data["kind"]).first()
+        run(request, lambda: services.target_set(campaign=campaign, by=user, village=village, kind=data["kind"],
+                                                 count=data["count"], version=existing.version if existing else None),
+            entity=ENTITY, entity_id=pk, done=_("Target set."))
+    else:
+        messages.error(request, _("The target was not set: check the village, the kind and the count."))
+    return redirect("web:campaign", campaign.pk)
 
 
 @login_required
