@@ -67,15 +67,24 @@ def education_candidates(tables) -> list[tuple]:
     household_of = {r[pi["id"]]: r[pi["household_id"]] for r in prow}
     ycols, yrows = tables["personyear"]
     yi = _index(ycols)
-    out, in_college = [], set()
-    for r in sorted(yrows, key=lambda r: (r[yi["year"]], r[yi["person_id"]])):
-        year, status, person = r[yi["year"]], r[yi["school_status"]], r[yi["person_id"]]
+    y_at, s_at, p_at = yi["year"], yi["school_status"], yi["person_id"]
+    # One pass over the person-years (about two million at full size): the pupils' rows, and each college
+    # student's first year (the college grant is paid once, to a freshman).
+    pupils: list[tuple] = []
+    freshman: dict[int, int] = {}
+    for r in yrows:
+        status = r[s_at]
+        if status not in SCHOOL_KINDS:
+            continue
         if status == "50":
-            first = person not in in_college
-            in_college.add(person)
-            if not first:
-                continue  # the college grant is paid once, to a freshman
-        if year not in EDUCATION_YEARS or status not in SCHOOL_KINDS:
+            person, year = r[p_at], r[y_at]
+            if year < freshman.get(person, 9999):
+                freshman[person] = year
+        if r[y_at] in EDUCATION_YEARS:
+            pupils.append((r[y_at], r[p_at], status))
+    out = []
+    for year, person, status in sorted(pupils):
+        if status == "50" and freshman[person] != year:
             continue
         household = household_of[person]
         if household not in registered or registered[household][1] > year:
