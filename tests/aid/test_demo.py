@@ -20,7 +20,7 @@ from tuopin.synth import campaign as synth_campaign
 SCALE = 0.02
 
 
-def test_the_demo_aid_and_the_653_campaign(db, settings, tmp_path):
+def test_the_demo_aid_and_the_653_campaign(db, settings, tmp_path, client):
     settings.DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.json"
     result = demo_build(seed=2, scale=SCALE)
 
@@ -56,6 +56,14 @@ def test_the_demo_aid_and_the_653_campaign(db, settings, tmp_path):
     board = selectors.board(admin, campaign, campaign.end)
     assert board.days_left == 0 and board.total.cells["houses_finished"].target == houses
     assert 0 < board.behind_count < len(board.villages)
+    # The pages over the demo's records: the board of the last day, the county's aid totals.
+    from django.urls import reverse
+
+    client.force_login(admin)
+    html = client.get(reverse("web:campaign", args=[campaign.pk]) + "?on=2018-07-18").content.decode()
+    assert "剩余 0 天" in html and 'class="behind fail"' in html
+    html = client.get(reverse("web:aid")).content.decode()
+    assert "两免一补" in html and "医疗救助" in html and 'id="aid-by-township"' in html
 
 
 def _county_admin():
