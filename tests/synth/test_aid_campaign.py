@@ -9,6 +9,8 @@ import random
 from collections import Counter, defaultdict
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tuopin.standards.aid import aid_kinds, demo_education
 from tuopin.synth import aid, build_registry
@@ -104,3 +106,20 @@ def test_the_653_campaign_targets_come_from_the_2018_record_and_its_logs_sum_to_
     assert all(made["achieved"][k] <= n for k, n in made["targets"].items())
     behind = {v for k, n in made["targets"].items() if made["achieved"][k] < n for v in [k[0]]}
     assert 0 < len(behind) < len({v for v, _ in made["targets"]})
+
+
+@given(st.lists(st.tuples(st.sampled_from(aid.EDUCATION_YEARS), st.sampled_from((1000, 1250, 2000, 3000))),
+                min_size=1, max_size=60),
+       st.floats(min_value=0.0, max_value=1.0), st.integers(min_value=0, max_value=10**6))
+@settings(max_examples=60, deadline=None)
+def test_any_total_up_to_the_entitlement_is_paid_exactly_at_or_below_the_standards(pupils, fraction, seed):
+    candidates = [(year, i, i, 1, "grant_senior", yuan * 100) for i, (year, yuan) in enumerate(pupils)]
+    entitled = sum(c[5] for c in candidates) // 100
+    total = int(entitled * fraction) * 100
+    rows = aid.education_payments(candidates, total, random.Random(seed))
+    assert sum(r[5] for r in rows) == total
+    standard = {c[1]: c[5] for c in candidates}
+    assert all(0 < r[5] <= standard[r[0]] for r in rows)
+    assert len({r[0] for r in rows}) == len(rows)  # a pupil-year paid once
+    pro_rated = Counter(r[3] for r in rows if r[9] == aid.PRO_RATED)
+    assert all(n == 1 for n in pro_rated.values())
