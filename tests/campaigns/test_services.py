@@ -127,3 +127,22 @@ def test_a_commander_and_a_village_see_their_own_area_on_the_board(county, campa
     assert [line.region.name for line in village.villages] == ["西岗村"]
     assert list(selectors.campaigns_for(a["cadre"])) == []
     assert list(selectors.campaigns_for(a["commander"])) == [campaign]
+
+
+def test_a_campaign_changes_with_the_version_read_and_keeps_its_logs_inside(county, campaign):
+    a = county["accounts"]
+    services.progress_record(campaign=campaign, by=a["county_admin"], village=county["villages"][0],
+                             day=D(2018, 7, 1), kind="houses_finished", count=1)
+    with pytest.raises(ValidationError, match="outside the new period"):
+        services.campaign_update(campaign=campaign, version=1, by=a["county_admin"], name=campaign.name,
+                                 start=D(2018, 4, 10), end=D(2018, 6, 30))
+    with pytest.raises(PermissionDenied):
+        services.campaign_update(campaign=campaign, version=1, by=a["commander"], name="x", start=D(2018, 4, 10),
+                                 end=D(2018, 7, 18))
+    changed = services.campaign_update(campaign=campaign, version=1, by=a["county_admin"], name="653攻坚",
+                                       start=D(2018, 4, 1), end=D(2018, 7, 18))
+    assert (changed.name, changed.version, changed.days) == ("653攻坚", 2, 109)
+    with pytest.raises(StaleEdit):
+        services.campaign_update(campaign=campaign, version=1, by=a["county_admin"], name="y", start=D(2018, 4, 1),
+                                 end=D(2018, 7, 18))
+    assert AuditEvent.objects.filter(action="campaign:update").count() == 1

@@ -54,12 +54,17 @@ def campaign_update(*, campaign: Campaign, version: int, by, name: str, start: d
                     description: str = "", source: str = "web") -> Campaign:
     campaign = locked(Campaign, campaign.pk, version)
     require(by, Action.MANAGE_CAMPAIGN)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("give the campaign a name")})
+    if Campaign.objects.filter(name=name).exclude(pk=campaign.pk).exists():
+        raise ValidationError({"name": _("a campaign of this name exists already")})
     _check_period(start, end)
     logged = campaign.logs.exclude(day__range=(start, end)).exists()
     if logged:
         raise ValidationError({"start": _("progress is logged outside the new period")})
     before = snapshot(campaign, CAMPAIGN_FIELDS)
-    campaign.name, campaign.start, campaign.end, campaign.description = name.strip(), start, end, description.strip()
+    campaign.name, campaign.start, campaign.end, campaign.description = name, start, end, description.strip()
     stamp(campaign, by)
     campaign.save()
     audit_change(actor=by, action="campaign:update", instance=campaign, source=source,
