@@ -62,6 +62,12 @@ SPEC = {
     # decision 1412: the after-exit check (四个不摘) is the county office's and the commanders'
     "see the after-exit check": {"county_admin", "commander"},
     "make items from the after-exit check": {"county_admin", "commander"},
+    # decision 1530: aid paid per person, by the department that pays the kind (the education bureau here) or the
+    # county office naming it
+    "record education aid": {"county_admin", "department"},
+    # decision 1535: the county office sets up campaigns; the village and its township log their progress
+    "create a campaign": {"county_admin"},
+    "log campaign progress": {"county_admin", "commander", "first_secretary"},
 }
 
 
@@ -161,6 +167,20 @@ def _door(name: str, org, user):
         from tuopin.apps.organisation.services import unit_village_pairing_create
 
         unit_village_pairing_create(unit=org["other_unit"], village=h1.village, start=dt.date(2020, 1, 1), by=user)
+    elif name == "record education aid":
+        from tuopin.apps.aid.services import payment_record
+
+        payment_record(by=user, person=h1.members.first(), year=2018, kind="two_exemptions", amount_fen=100_000,
+                       paid_on=dt.date(2018, 6, 30), reference="probe", department=org["departments"]["education"])
+    elif name in ("create a campaign", "log campaign progress"):
+        from tuopin.apps.campaigns import services as campaigns
+
+        campaign = campaigns.campaign_create(by=user if name == "create a campaign" else None, name="probe",
+                                             start=dt.date(2018, 4, 10), end=dt.date(2018, 7, 18))
+        if name == "log campaign progress":
+            campaigns.target_set(campaign=campaign, by=None, village=h1.village, kind="visits_made", count=5)
+            campaigns.progress_record(campaign=campaign, by=user, village=h1.village, day=dt.date(2018, 5, 1),
+                                      kind="visits_made", count=1)
     elif name == "see ID numbers":
         if not may(user, Action.SEE_ID_NUMBERS):
             raise Refused(user, Action.SEE_ID_NUMBERS, "masked")

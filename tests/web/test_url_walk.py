@@ -76,6 +76,8 @@ PAGE_QUERIES = {
     "web:org_items": ("level",),
     "web:org_team_new": ("village",),
     "web:village_figures_template": ("year",),
+    "web:aid": ("township", "year"),
+    "web:campaign": ("on", "township"),
 }
 API_PAGING = ("limit", "offset", "format")
 

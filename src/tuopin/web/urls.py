@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from . import views
 from .converters import IdConverter, OrganisationKindConverter, YearConverter
-from .views import administration, after_exit, evaluation, monitoring, rectification, registration, risk, village_figures
+from .views import administration, after_exit, aid, campaigns, evaluation, monitoring, rectification, registration, risk, village_figures
 from .views import login as login_views
 from .views import password as password_views
 from .views import organisation as org
@@ -137,4 +137,12 @@ urlpatterns = [
     path("monitoring/notice/<id:pk>/", monitoring.notice, name="monitoring_notice"),
     path("apply/", monitoring.apply, name="monitoring_apply"),
     path("apply/sent/", monitoring.apply_sent, name="monitoring_apply_sent"),
+    # Education and medical aid paid per person (decisions 1530, 1531) and campaigns (decision 1535).
+    path("aid/", aid.aid_county, name="aid"),
+    path("aid/import/", aid.aid_import_page, name="aid_import"),
+    path("aid/template.xlsx", aid.aid_template, name="aid_template"),
+    path("campaigns/", campaigns.campaign_list, name="campaigns"),
+    path("campaigns/<id:pk>/", campaigns.campaign_board, name="campaign"),
+    path("campaigns/<id:pk>/log/", campaigns.progress_new, name="campaign_log"),
+    path("campaigns/<id:pk>/targets/", campaigns.target_set, name="campaign_target"),
 ]

@@ -87,6 +87,14 @@ class Action:
     TRAIN_RISK_MODEL = "train_risk_model"        # train and validate the county's model on its registry
     # after exit (四个不摘), decision 1412
     SEE_AFTER_EXIT = "see_after_exit"            # the four-not-removes page of one's county or war zone
+    # education and medical aid paid per person (教育资助, 医疗救助), decision 1530
+    SEE_AID = "see_aid"                          # payments of the persons in scope (a department: its own)
+    RECORD_AID = "record_aid"                    # record or import payments (obj: the kind's paying domains)
+    SEE_AID_FIGURES = "see_aid_figures"          # the county's totals by kind, year and township
+    # campaigns (攻坚行动, e.g. 653 百日攻坚), decision 1535
+    SEE_CAMPAIGNS = "see_campaigns"              # campaigns and their board, for the account's area
+    MANAGE_CAMPAIGN = "manage_campaign"          # create a campaign, its targets and participants
+    RECORD_CAMPAIGN_PROGRESS = "record_campaign_progress"  # a day's progress of a village (obj: the village)
 
 
 A = Action
@@ -163,6 +171,17 @@ ROLES: dict[str, frozenset] = {
     # (the scoping layer); its flags are what they answer for. A village (first secretary) or a cadre answers
     # for the items the flags become, on its task list, not for the county's check: refused (403).
     A.SEE_AFTER_EXIT: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
+    # ---- Aid paid per person (decision 1530) ----------------------------------------------------------------------
+    # A department pays the kinds of its domain (aid.toml) and records those; the county office keys in any kind
+    # from the departments' lists. Those who work on households read the payments of the households they reach.
+    A.SEE_AID: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY, R.CADRE, R.DEPARTMENT}),
+    A.RECORD_AID: frozenset({R.COUNTY_ADMIN, R.DEPARTMENT}),
+    A.SEE_AID_FIGURES: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.DEPARTMENT}),
+    # ---- Campaigns (decision 1535) ----------------------------------------------------------------------------------
+    # The county office sets a campaign and its targets; the township and the village report their area's progress.
+    A.SEE_CAMPAIGNS: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY}),
+    A.MANAGE_CAMPAIGN: frozenset({R.COUNTY_ADMIN}),
+    A.RECORD_CAMPAIGN_PROGRESS: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY}),
 }
 
 # The stage each role records (民主评议 and 公示 in the village, 审核 in the township, 审定 and 公告 in the county).
@@ -361,6 +380,14 @@ def _reach_case(account, case) -> str:
         _("the case is outside your area")
 
 
+def _aid_payer(account, domains) -> str:
+    """A department records the kinds its domain pays (`domains`: the kind's paying domains, from aid.toml)."""
+    if account.role != R.DEPARTMENT:
+        return ""
+    domain = account.department.domain if account.department_id else ""
+    return "" if domain and domain in domains else _("your department does not pay this kind of aid")
+
+
 # Object-level rules: (account, obj) → the reason for refusing, or "".
 OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.EDIT_REGISTRY: _reach_household,
@@ -388,6 +415,8 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.RECORD_MONITORING_MEASURE: _reach_case,
     A.REMOVE_MONITORING_RISK: _reach_case,
     A.SEE_MONITORING: _reach_case,
+    A.RECORD_AID: _aid_payer,
+    A.RECORD_CAMPAIGN_PROGRESS: _reach_region,
 }
 
 

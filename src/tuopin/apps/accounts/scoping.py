@@ -111,6 +111,22 @@ def monitoring_cases_visible_to(user):
     return qs.none()
 
 
+def aid_payments_visible_to(user):
+    """Aid payments (decision 1530) by their village, as households are seen; a cadre those of its households; a
+    department the payments it made."""
+    from tuopin.apps.aid.models import AidPayment
+
+    qs = AidPayment.objects.all()
+    by_village = _by_village(qs, user)
+    if by_village is not None:
+        return by_village
+    if user.role == Role.CADRE:
+        return qs.filter(household__in=_cadres_households(user))
+    if user.role == Role.DEPARTMENT:
+        return qs.filter(department_id=user.department_id)
+    return qs.none()
+
+
 def _by_village(qs, user):
     """Rows with a `village`, as the village-bound roles reach them (the county office its county, a commander
     its zone, a first secretary its village); none for an account that works on no households; None for the

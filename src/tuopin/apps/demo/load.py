@@ -25,6 +25,7 @@ from tuopin.synth import distributions as d
 from tuopin.synth.county import Registry, build_org, build_registry
 
 from .after_exit import after_exit_story
+from .aid import load_aid, load_campaign
 from .cases import CASE_COLUMNS, MEASURE_COLUMNS, STEP_COLUMNS, case_rows
 from .work import WORK_STEPS, build_work
 
@@ -51,8 +52,9 @@ ORG_TABLES = (
 )
 # The build's steps for a progress callback: the regions, the generated registry, each registry table, each
 # year's exits, the monitoring cases, the generated organisation, each organisation table, the evaluation
-# round, the years after the exit, the work's steps, the accounts, the planner statistics.
-STEPS = 2 + len(REGISTRY_MODELS) + len(EXIT_YEARS) + 1 + 1 + len(ORG_TABLES) + 1 + 1 + WORK_STEPS + 2
+# round, the years after the exit, the aid payments and the 653 campaign, the work's steps, the accounts, the
+# planner statistics.
+STEPS = 2 + len(REGISTRY_MODELS) + len(EXIT_YEARS) + 1 + 1 + len(ORG_TABLES) + 1 + 1 + 1 + WORK_STEPS + 2
 
 
 def _load(model, columns, rows, *, seed: int, scale: float) -> int:
@@ -138,6 +140,10 @@ def demo_build(*, seed: int, scale: float = 1.0, progress: Progress | None = Non
         # After the county's exit (四个不摘): its announcement, the funds by year, what slackened (decision 1413).
         after_exit = after_exit_story(seed=seed)
         step()
+        # Education and medical aid paid per person, and the 653 campaign of 2018 (decisions 1532, 1536).
+        counts["aidpayment"] = load_aid(reg.tables, seed=seed, scale=scale)
+        campaign = load_campaign(reg.tables, seed=seed, scale=scale)
+        step()
         t2 = time.perf_counter()
         # The accountability work of 2016–2020: gap tasks by the sync, visits, completions, scores (0717).
         work = build_work(seed=seed, scale=scale, step=step)
@@ -149,7 +155,7 @@ def demo_build(*, seed: int, scale: float = 1.0, progress: Progress | None = Non
     t4 = time.perf_counter()
     return {
         "seed": seed, "scale": scale, "counts": counts, "story": reg.story, "accounts": accounts, "work": work,
-        "after_exit": after_exit,
+        "after_exit": after_exit, "campaign": campaign,
         "seconds": {"registry": t1 - t0, "organisation": t2 - t1, "work": t3 - t2, "accounts": t4 - t3,
                     "total": t4 - t0},
         "headline": headline(reg),

@@ -253,6 +253,18 @@ def sees_risk_scores(user) -> bool:
     return may(user, Action.SEE_RISK_SCORES)
 
 
+@register.filter
+def sees_aid(user) -> bool:
+    """The county office, commanders and departments: the totals of aid paid (decision 1530)."""
+    return may(user, Action.SEE_AID_FIGURES)
+
+
+@register.filter
+def sees_campaigns(user) -> bool:
+    """The county office, commanders and villages: the campaigns with targets in their area (decision 1535)."""
+    return may(user, Action.SEE_CAMPAIGNS)
+
+
 @register.inclusion_tag("web/_no_records.html")
 def no_records(year, years, of: str = "area") -> dict:
     """{% no_records year years %} (or `… "household"`): no yearly records for the year asked, and which years

@@ -155,7 +155,15 @@ def _work(user, household) -> dict:
             "visits": visits_for(user, household=household)[:5],
             "may_visit": may(user, Action.RECORD_VISIT, household), "today": timezone.localdate(),
             "monitoring_cases": cases_for(user).filter(household=household).order_by("-clue_on", "-pk")[:10],
-            "may_record_clue": may(user, Action.RECORD_MONITORING_CLUE, ("cadre_visit", household))}
+            "may_record_clue": may(user, Action.RECORD_MONITORING_CLUE, ("cadre_visit", household)),
+            **_aid(user, household)}
+
+
+def _aid(user, household) -> dict:
+    """The members' education and medical aid the account may see (decision 1530): one query."""
+    from tuopin.apps.aid.selectors import household_aid
+
+    return {"aid": household_aid(user, household) if may(user, Action.SEE_AID) else None}
 
 
 def _asked_year(request, years: list[int]) -> int | None:

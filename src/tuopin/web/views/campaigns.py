@@ -1,0 +1,142 @@
+"""Campaigns on the web (攻坚行动, decision 1535): the campaigns of the account's area (and a new one, for the
+county office), a campaign's board — progress against target per village and township on a day, the days left,
+the villages behind schedule — and the form a village or township logs a day's progress on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tuopin.apps.accounts.permissions import Action, may
+from tuopin.apps.campaigns import selectors, services
+from tuopin.apps.campaigns.models import Campaign, Target
+from tuopin.common.params import BadId, parse_id
+
+from ..access import forbidden, not_found
+from ..campaign_forms import CampaignForm, ProgressForm, TargetForm
+from .actions import run
+
+ENTITY = "campaigns.campaign"
+
+
+def _campaign(request, pk: int) -> Campaign:
+    if not may(request.user, Action.SEE_CAMPAIGNS):
+        raise forbidden(request, entity=ENTITY, entity_id=pk)
+    try:
+        return selectors.campaigns_for(request.user).get(pk=pk)
+    except Campaign.DoesNotExist:
+        raise not_found(request, entity=ENTITY, entity_id=pk) from None
+
+
+@login_required
+def campaign_list(request):
+    user = request.user
+    if not may(user, Action.SEE_CAMPAIGNS):
+        raise forbidden(request, entity=ENTITY)
+    may_manage = may(user, Action.MANAGE_CAMPAIGN)
+    form = CampaignForm(request.POST or None) if may_manage else None
+    if request.method == "POST":
+        if form is None:
+            raise forbidden(request, entity=ENTITY)
+        if form.is_valid():
+            done = run(request, lambda: services.campaign_create(by=user, **form.cleaned_data), form=form,
+                       entity=ENTITY, done=_("Campaign created."))
+            if done:
+                return redirect("web:campaign", done.value.pk)
+    today = timezone.localdate()
+    campaigns = list(selectors.campaigns_for(user))
+    return render(request, "web/campaigns/list.html", {
+        "campaigns": [(c, selectors.elapsed(c, today)[1]) for c in campaigns], "form": form, "today": today,
+    })
+
+
+def _on(request, campaign: Campaign) -> dt.date:
+    """The day the board is read for: ?on=, else today, within the campaign's period."""
+    raw = request.GET.get("on", "")
+    try:
+        on = dt.date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        on = timezone.localdate()
+    return min(max(on, campaign.start), campaign.end)
+
+
+@login_required
+def campaign_board(request, pk: int):
+    user = request.user
+    campaign = _campaign(request, pk)
+    township = None
+    raw = request.GET.get("township")
+    townships = selectors.villages_for(user).filter(
+        pk__in=Target.objects.filter(campaign=campaign).values("village_id")).values_list("parent_id", flat=True)
+    if raw:
+        try:
+            tid = parse_id(raw)
+        except BadId:
+            raise not_found(request, entity="geo.region", entity_id=raw[:20]) from None
+        if tid not in set(townships):
+            raise not_found(request, entity="geo.region", entity_id=tid)
+        from tuopin.apps.geo.models import Region
+
+        township = Region.objects.get(pk=tid)
+    on = _on(request, campaign)
+    board = selectors.board(user, campaign, on, township=township)
+    return render(request, "web/campaigns/board.html", {
+        "campaign": campaign, "board": board, "township": township,
+        "participants": campaign.participants.select_related("unit", "cadre__unit"),
+        "may_log": may(user, Action.RECORD_CAMPAIGN_PROGRESS),
+        "target_form": TargetForm(villages=_villages(user)) if may(user, Action.MANAGE_CAMPAIGN) else None,
+    })
+
+
+def _villages(user):
+    return list(selectors.villages_for(user).select_related("parent").order_by("code"))
+
+
+@login_required
+def target_set(request, pk: int):
+    """The county office sets a village's target (POST from the board); an existing one changes."""
+    user = request.user
+    campaign = _campaign(request, pk)
+    if request.method != "POST" or not may(user, Action.MANAGE_CAMPAIGN):
+        raise forbidden(request, entity=ENTITY, entity_id=pk)
+    villages = _villages(user)
+    form = TargetForm(request.POST, villages=villages)
+    if form.is_valid():
+        data = form.cleaned_data
+        village = next(v for v in villages if str(v.pk) == data["village"])
+        existing = Target.objects.filter(campaign=campaign, village=village, kind=data["kind"]).first()
+        run(request, lambda: services.target_set(campaign=campaign, by=user, village=village, kind=data["kind"],
+                                                 count=data["count"], version=existing.version if existing else None),
+            entity=ENTITY, entity_id=pk, done=_("Target set."))
+    else:
+        messages.error(request, _("The target was not set: check the village, the kind and the count."))
+    return redirect("web:campaign", campaign.pk)
+
+
+@login_required
+def progress_new(request, pk: int):
+    user = request.user
+    campaign = _campaign(request, pk)
+    if not may(user, Action.RECORD_CAMPAIGN_PROGRESS):
+        raise forbidden(request, entity=ENTITY, entity_id=pk)
+    villages = list(selectors.villages_for(user).filter(
+        pk__in=Target.objects.filter(campaign=campaign).values("village_id")).select_related("parent")
+        .order_by("code"))
+    kinds = set(Target.objects.filter(campaign=campaign, village__in=villages).values_list("kind", flat=True))
+    form = ProgressForm(request.POST or None, villages=villages, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        village = next(v for v in villages if str(v.pk) == data["village"])
+        done = run(request, lambda: services.progress_record(
+            campaign=campaign, by=user, village=village, day=data["day"], kind=data["kind"], count=data["count"],
+            note=data["note"]), form=form, entity=ENTITY, entity_id=campaign.pk, done=_("Progress logged."))
+        if done:
+            return redirect("web:campaign", campaign.pk)
+    return render(request, "web/campaigns/log.html", {
+        "campaign": campaign, "form": form, "logs": selectors.logs_for(user, campaign)[:30],
+    })

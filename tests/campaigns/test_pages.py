@@ -1,0 +1,90 @@
+"""The campaign pages: the list in the account's area, the board with behind-schedule villages marked, the log
+form that records a day's progress for the account's villages only, and refusals."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from tuopin.apps.campaigns import services
+from tuopin.apps.campaigns.models import Campaign, ProgressLog
+
+D = dt.date
+
+
+def _url(name, *args):
+    return reverse(f"web:{name}", args=args)
+
+
+@pytest.fixture
+def campaign(county):
+    a = county["accounts"]
+    c = services.campaign_create(by=a["county_admin"], name="653百日攻坚行动", start=D(2018, 4, 10),
+                                 end=D(2018, 7, 18))
+    for village in county["villages"]:
+        services.target_set(campaign=c, by=a["county_admin"], village=village, kind="houses_finished", count=4)
+    services.progress_record(campaign=c, by=a["county_admin"], village=county["villages"][0], day=D(2018, 4, 11),
+                             kind="houses_finished", count=4)
+    return c
+
+
+def test_the_list_and_the_board_mark_the_villages_behind(county, client, campaign):
+    client.force_login(county["accounts"]["county_admin"])
+    assert "653百日攻坚行动" in client.get(_url("campaigns")).content.decode()
+    html = client.get(_url("campaign", campaign.pk) + "?on=2018-05-29").content.decode()
+    assert "第 50 天，剩余 50 天" in html
+    assert 'class="behind fail" data-village="220821100202"' in html       # 东岗村: 0 of 4 at half time
+    assert 'data-village="220821100201"' in html and 'class="behind fail" data-village="220821100201"' not in html
+    assert "2 个村进度滞后" in html
+
+
+def test_a_commander_sees_its_zone_and_another_township_is_not_found(county, client, campaign):
+    client.force_login(county["accounts"]["commander"])
+    html = client.get(_url("campaign", campaign.pk)).content.decode()
+    assert "220821100201" in html and "220821200201" not in html
+    assert client.get(_url("campaign", campaign.pk) + f"?township={county['townships'][1].pk}").status_code == 404
+    client.force_login(county["accounts"]["cadre"])
+    assert client.get(_url("campaigns")).status_code == 403
+    assert client.get(_url("campaign", campaign.pk)).status_code == 403
+
+
+def test_the_log_form_records_progress_for_the_accounts_village(county, client, campaign):
+    v1, v2, _ = county["villages"]
+    client.force_login(county["accounts"]["first_secretary"])
+    form = client.get(_url("campaign_log", campaign.pk)).content.decode()
+    assert f'value="{v1.pk}"' in form and f'value="{v2.pk}"' not in form
+    done = client.post(_url("campaign_log", campaign.pk), {"village": v1.pk, "day": "2018-04-20",
+                                                           "kind": "houses_finished", "count": 2, "note": "验收"})
+    assert done.status_code == 302
+    assert ProgressLog.objects.filter(village=v1, count=2, by=county["accounts"]["first_secretary"]).exists()
+    refused = client.post(_url("campaign_log", campaign.pk), {"village": v2.pk, "day": "2018-04-20",
+                                                              "kind": "houses_finished", "count": 2})
+    assert refused.status_code == 200 and ProgressLog.objects.filter(village=v2).count() == 0
+    outside = client.post(_url("campaign_log", campaign.pk), {"village": v1.pk, "day": "2018-08-01",
+                                                              "kind": "houses_finished", "count": 1})
+    assert outside.status_code == 200 and "不在攻坚行动期间" in outside.content.decode()
+
+
+def test_only_the_county_office_creates_a_campaign_on_the_list_page(county, client):
+    client.force_login(county["accounts"]["commander"])
+    assert client.post(_url("campaigns"), {"name": "x", "start": "2018-01-01", "end": "2018-02-01"}).status_code == 403
+    client.force_login(county["accounts"]["county_admin"])
+    made = client.post(_url("campaigns"), {"name": "秋季攻坚", "start": "2018-09-01", "end": "2018-10-31"})
+    assert made.status_code == 302 and Campaign.objects.filter(name="秋季攻坚").exists()
+
+
+def test_the_county_office_sets_and_changes_a_target_from_the_board(county, client, campaign):
+    from tuopin.apps.campaigns.models import Target
+
+    v1 = county["villages"][0]
+    client.force_login(county["accounts"]["county_admin"])
+    assert 'id="target-form"' in client.get(_url("campaign", campaign.pk)).content.decode()
+    client.post(_url("campaign_target", campaign.pk), {"village": v1.pk, "kind": "visits_made", "count": 30})
+    client.post(_url("campaign_target", campaign.pk), {"village": v1.pk, "kind": "houses_finished", "count": 9})
+    assert Target.objects.get(campaign=campaign, village=v1, kind="visits_made").count == 30
+    changed = Target.objects.get(campaign=campaign, village=v1, kind="houses_finished")
+    assert (changed.count, changed.version) == (9, 2)
+    client.force_login(county["accounts"]["commander"])
+    assert 'id="target-form"' not in client.get(_url("campaign", campaign.pk)).content.decode()
+    refused = client.post(_url("campaign_target", campaign.pk), {"village": v1.pk, "kind": "visits_made", "count": 1})
+    assert refused.status_code == 403
