@@ -87,6 +87,9 @@ class Action:
     TRAIN_RISK_MODEL = "train_risk_model"        # train and validate the county's model on its registry
     # after exit (四个不摘), decision 1412
     SEE_AFTER_EXIT = "see_after_exit"            # the four-not-removes page of one's county or war zone
+    # asset income (资产收益): PV stations' and livestock bases' ledgers, decision 1513
+    SEE_ASSET_INCOME = "see_asset_income"        # station pages, the county's list, the posting (obj: the project)
+    RECORD_ASSET_INCOME = "record_asset_income"  # revenue, plans, payments and reversals (obj: the project)
 
 
 A = Action
@@ -163,6 +166,12 @@ ROLES: dict[str, frozenset] = {
     # (the scoping layer); its flags are what they answer for. A village (first secretary) or a cadre answers
     # for the items the flags become, on its task list, not for the county's check: refused (403).
     A.SEE_AFTER_EXIT: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
+    # ---- Asset income (资产收益), decision 1513 --------------------------------------------------------------------
+    # The county office and the village work team keep a station's ledger; a war zone's commanders read those of
+    # their zone. A pairing cadre sees its households' payments on the household page (SEE_HOUSEHOLDS), not the
+    # ledgers. A base serves several villages: the county office keeps it.
+    A.SEE_ASSET_INCOME: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY}),
+    A.RECORD_ASSET_INCOME: frozenset({R.COUNTY_ADMIN, R.FIRST_SECRETARY}),
 }
 
 # The stage each role records (民主评议 and 公示 in the village, 审核 in the township, 审定 and 公告 in the county).
@@ -361,6 +370,17 @@ def _reach_case(account, case) -> str:
         _("the case is outside your area")
 
 
+def _reach_project(account, project) -> str:
+    """A project whose villages are all within the account's area (a station's one village; a base's several)."""
+    from .scoping import regions_visible_to
+
+    villages = {v.pk for v in project.villages.all()}
+    if villages and len(villages & set(regions_visible_to(account).filter(pk__in=villages)
+                                       .values_list("pk", flat=True))) == len(villages):
+        return ""
+    return _("the project is outside your area")
+
+
 # Object-level rules: (account, obj) → the reason for refusing, or "".
 OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.EDIT_REGISTRY: _reach_household,
@@ -388,6 +408,8 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.RECORD_MONITORING_MEASURE: _reach_case,
     A.REMOVE_MONITORING_RISK: _reach_case,
     A.SEE_MONITORING: _reach_case,
+    A.SEE_ASSET_INCOME: _reach_project,
+    A.RECORD_ASSET_INCOME: _reach_project,
 }
 
 

@@ -13,6 +13,7 @@ from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefus
 from tuopin.apps.accounts.permissions import Action, refusal
 from tuopin.apps.accounts.scoping import regions_visible_to
 from tuopin.apps.geo.models import Region
+from tuopin.apps.revenue import figures as asset_income
 from tuopin.engine import duckdb_runner, spark_runner
 from tuopin.engine.spark_runner import SparkMissing, SparkUnavailable
 
@@ -53,6 +54,7 @@ class Command(AccountCommand):
                 else:
                     summary, _ = services.assess(year=o["year"], region=region, child_level=o["level"],
                                                  engine=o["engine"])
+                summary = {**summary, "pv": asset_income.pv(region, o["year"])}
         except ValidationError as exc:
             raise InputRefused("; ".join(exc.messages)) from None
         except SparkMissing:
