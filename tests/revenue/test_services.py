@@ -109,3 +109,17 @@ def test_a_base_pays_its_members_guaranteed_dividend(led, county):
         s.payment_record(project=b, year=2018, kind="dividend", household=led["able"], amount_fen=1, paid_on=DAY,
                          by=led["admin"])
     assert Payment.objects.filter(project=b).count() == 1
+
+
+def test_a_payment_reaches_the_live_figures_household_by_household(led):
+    """Decision 1380: the kept per-household rows are refreshed for the households the audited writes name; a
+    payment names its household through the registry's yearly record, and the ledger's own rows name none."""
+    from tuopin.apps.assessment.increments import changed_households
+    from tuopin.apps.audit.marker import latest_write_id
+
+    s.income_record(project=led["station"], year=2018, month=5, kwh=10_000, by=led["admin"])
+    _plan(led)
+    before = latest_write_id()
+    s.payment_record(project=led["station"], year=2018, kind="dividend", household=led["unable"],
+                     amount_fen=300_00, paid_on=DAY, by=led["admin"])
+    assert changed_households(before, latest_write_id()) == {led["unable"].pk}
