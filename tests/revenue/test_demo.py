@@ -13,7 +13,7 @@ from tuopin.apps.geo.services import regions_load
 from tuopin.apps.registry.bulk import insert_rows
 from tuopin.apps.registry.models import Household, HouseholdYear, Person
 from tuopin.apps.revenue import services
-from tuopin.apps.revenue.models import Income, Participation, Payment, Plan
+from tuopin.apps.revenue.models import Income, Payment, Plan
 from tuopin.apps.projects.models import Project
 from tuopin.apps.demo.asset_income import load_asset_income
 from tuopin.synth import records

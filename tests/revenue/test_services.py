@@ -73,7 +73,7 @@ def test_the_ledger_refuses_to_pay_more_than_came_in_with_the_figures(led):
     assert "792.00" in str(exc.value)  # 90 % of 880 yuan: the plan's cap names its figures
     s.payment_record(project=led["station"], year=2018, kind="post", person=led["worker"], post="护林员",
                      months=1, monthly_wage_fen=700_00, paid_on=DAY, by=led["admin"])
-    with pytest.raises(ValidationError, match="700.00 yuan already paid"):
+    with pytest.raises(ValidationError, match=r"700\.00 yuan already paid"):
         s.income_record(project=led["station"], year=2018, month=1, kwh=500, by=led["admin"],
                         version=1)
 
