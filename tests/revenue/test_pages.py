@@ -86,3 +86,12 @@ def test_who_sees_the_ledgers(paid, client, county):
     other = account("commander2", Role.COMMANDER, region=county["townships"][1])
     client.force_login(other)
     assert client.get(_url("asset_income_station", station.pk)).status_code == 404
+
+
+def test_a_cadre_sees_its_households_payments_not_the_ledger(paid, client, county):
+    s.payment_record(project=paid["station"], year=2018, kind="post", person=paid["worker"], post="保洁员", months=10,
+                     monthly_wage_fen=200_00, paid_on=DAY, by=paid["first_secretary"])
+    client.force_login(county["accounts"]["cadre"])  # paired with the worker's household
+    page = client.get(_url("household", paid["able"].pk) + "?year=2018").content.decode()
+    assert 'id="asset-income"' in page and "保洁员" in page and "2,000.00" in page
+    assert _url("asset_income_station", paid["station"].pk) not in page  # no link to a ledger it may not read

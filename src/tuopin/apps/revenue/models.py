@@ -73,7 +73,3 @@ class Payment(Versioned):  # 收益支出: a post's wage, a dividend, a public w
     class Meta:
         indexes = [models.Index(fields=["project", "year"]), models.Index(fields=["household", "year"])]
         ordering = ["project", "year", "kind", "id"]
-
-    @property
-    def kind_enum(self) -> PaymentKind:
-        return PaymentKind(self.kind)
