@@ -95,3 +95,15 @@ def test_a_cadre_sees_its_households_payments_not_the_ledger(paid, client, count
     page = client.get(_url("household", paid["able"].pk) + "?year=2018").content.decode()
     assert 'id="asset-income"' in page and "保洁员" in page and "2,000.00" in page
     assert _url("asset_income_station", paid["station"].pk) not in page  # no link to a ledger it may not read
+
+
+def test_a_bases_page_lists_its_members(paid, client, county):
+    from .helpers import base
+
+    b = base(county["villages"])
+    s.participation_set(project=b, household=paid["able"], year=2018, guaranteed_fen=600_00, by=paid["admin"])
+    client.force_login(county["accounts"]["county_admin"])
+    page = client.get(_url("asset_income_station", b.pk) + "?year=2018").content.decode()
+    assert 'id="members"' in page and paid["able"].number in page and "600.00" in page
+    client.force_login(county["accounts"]["first_secretary"])  # the base serves other villages too
+    assert client.get(_url("asset_income_station", b.pk)).status_code == 404

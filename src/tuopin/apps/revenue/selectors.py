@@ -12,7 +12,7 @@ from tuopin.apps.registry.choices import Relation
 from tuopin.apps.registry.models import Person
 
 from .choices import PaymentKind
-from .models import Income, Payment, Plan
+from .models import Income, Participation, Payment, Plan
 
 LEDGER_KINDS = ("pv", "livestock")
 
@@ -119,3 +119,9 @@ def posting_rows(project: Project, year: int) -> list[dict]:
 def count_by_kind(projects) -> dict[str, int]:
     return dict(projects.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
 
+
+
+def members(project: Project, year: int):
+    """A base's member households of the year with their guaranteed dividend."""
+    return Participation.objects.filter(project=project, year=year).select_related("household") \
+        .order_by("household__number")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -76,9 +77,11 @@ def _station_context(request, project, year: int) -> dict:
                               prefix=f"m{m['month']}")
     village = project.villages.order_by("code").first()
     years = sorted(set(selectors.years_of(project)) | {year, timezone.localdate().year})
+    members = Paginator(selectors.members(project, year), 100).get_page(request.GET.get("page")) \
+        if project.kind == "livestock" else None
     return {
         "project": project, "year": year, "years": years, "row": row, "plan": plan, "months": months,
-        "payments": selectors.payments(project, year), "income_fen": came_in, "paid_fen": paid,
+        "payments": Paginator(selectors.payments(project, year), 200).get_page(request.GET.get("pp")), "income_fen": came_in, "paid_fen": paid,
         "balance_fen": came_in - paid, "available_fen": services.available(project, year),
         "crumbs": geo.breadcrumbs(user, village) if village else [],
         "may_record": may(user, Action.RECORD_ASSET_INCOME, project),
@@ -86,7 +89,7 @@ def _station_context(request, project, year: int) -> dict:
                                        **({k: getattr(plan, k) for k in ("posts_pct", "public_works_pct",
                                                                          "dividends_pct", "reserve_pct")}
                                           if plan else {})}),
-        "payment_form": PaymentForm(), "kinds": PaymentKind,
+        "payment_form": PaymentForm(), "kinds": PaymentKind, "members": members,
     }
 
 
