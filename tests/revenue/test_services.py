@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from tuopin.apps.accounts.permissions import Refused
 from tuopin.apps.audit.models import AuditEvent
@@ -13,6 +14,12 @@ from tuopin.apps.revenue.models import Payment
 from .helpers import base, ledger
 
 DAY = dt.date(2018, 12, 20)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):  # the refusals are matched in their English source
+        yield
 
 
 @pytest.fixture
