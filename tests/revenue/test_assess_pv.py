@@ -27,3 +27,5 @@ def test_assess_json_gains_pv(county, capsys):
     assert json.loads(capsys.readouterr().out)["pv"]["stations"] == 1
     assert main(["assess", "--year", "2018", "--json", "--as", "county_admin", "--county", "220821200000"]) == 0
     assert json.loads(capsys.readouterr().out)["pv"]["stations"] == 0
+    assert main(["assess", "--year", "2018", "--as", "county_admin"]) == 0
+    assert "PV stations 1: 20,000 kWh, revenue 17,600.00 yuan" in capsys.readouterr().out
