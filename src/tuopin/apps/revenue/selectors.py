@@ -22,7 +22,8 @@ def projects_visible_to(user):
     if not may(user, Action.SEE_ASSET_INCOME):
         return Project.objects.none()
     outside = Region.objects.exclude(pk__in=regions_visible_to(user).values("pk"))
-    return Project.objects.filter(kind__in=LEDGER_KINDS).exclude(villages__in=outside).distinct()
+    return Project.objects.filter(kind__in=LEDGER_KINDS, villages__isnull=False) \
+        .exclude(villages__in=outside).distinct()
 
 
 def _sum(qs, field="amount_fen") -> int:
@@ -91,8 +92,9 @@ def household_payments(household, year: int):
         .order_by("kind", "id")
 
 
-def village_projects(village: Region):
-    return Project.objects.filter(kind__in=LEDGER_KINDS, villages=village).order_by("kind", "name")
+def village_projects(user, village: Region):
+    """The village's station and the bases serving it whose ledgers the account may read."""
+    return projects_visible_to(user).filter(villages=village).order_by("kind", "name")
 
 
 def mask_name(name: str) -> str:

@@ -80,7 +80,7 @@ def region(request, pk: int):
             context["readiness"] = figures.village_readiness(user, place, context["year"])
         context["may_print_notice"] = may_print_notice_list(user)
         if context["year"] is not None and may(user, Action.SEE_ASSET_INCOME):
-            projects = asset_income.village_projects(place)  # one query when the village has none
+            projects = asset_income.village_projects(user, place)  # one query when the village has none
             if ids := [p.pk for p in projects]:
                 context["asset_income"] = asset_income.station_rows(projects.filter(pk__in=ids), context["year"])
         return render(request, "web/village.html", context)
