@@ -22,17 +22,17 @@ pytestmark = pytest.mark.django_db
 
 # Session, account, its region, the household (with its village's ancestors), members, yearly records, events,
 # their steps, pairings, breadcrumbs, the write marker, open tasks, visits, monitoring cases, the members' aid
-# payments (decision 1530); the INSERT of the request's `read` audit event (decision 1152: one per request,
-# whatever the page read).
-HOUSEHOLD_QUERIES = 16
+# payments (decision 1530), the year's asset-income payments (decision 1512); the INSERT of the request's `read`
+# audit event (decision 1152: one per request, whatever the page read).
+HOUSEHOLD_QUERIES = 17
 # … and the villages and five input tables the rules read when no run of the township is cached, with the year
 # before's household rows the monitoring rules read (decision 1434): one read for the gaps and the warnings.
 HOUSEHOLD_QUERIES_UNCACHED = HOUSEHOLD_QUERIES + 7
 # Session, account, its region, the village (with its ancestors), breadcrumbs, years, counts, list count,
 # the write marker, the village's yearly record, the list page; the gap list's households and heads; the INSERT of
 # the request's `read` audit event (decision 1152); with monitoring candidates, which of them have an open case
-# (decision 1443).
-VILLAGE_QUERIES = 15
+# (decision 1443); the village's PV stations and bases (decision 1513).
+VILLAGE_QUERIES = 16
 # Session, account, its region, the township (with its ancestors), breadcrumbs, years, the write marker (twice:
 # figures, trend), the child regions (the lagging villages' regions too when there are any; not in 2020); from
 # 2020 the monitoring panel: the write marker for the cached warnings, the area's cases in one query, the child

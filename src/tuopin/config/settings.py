@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "tuopin.apps.policy",
     "tuopin.apps.projects",
     "tuopin.apps.aid",
+    "tuopin.apps.revenue",
     "tuopin.apps.monitoring",
     "tuopin.apps.campaigns",
     "tuopin.apps.evaluation",

@@ -54,6 +54,8 @@ class Registry:
     persons: list
     tables: dict = field(default_factory=dict)   # name → (columns, rows)
     story: dict = field(default_factory=dict)
+    # (household id, year) → the welfare post's part of its wage line, fen (records.yearly_rows)
+    posts: dict = field(default_factory=dict)
 
 
 class _Identity(dict):
@@ -74,7 +76,7 @@ def build_registry(seed: int, scale: float = 1.0, *, region_id=None, stamp=None,
     births, deaths = people.births_and_deaths(random.Random(f"{seed}:demography"), households, persons, ids)
     summary.update(births=births, other_deaths=deaths)
     reg = Registry(seed, scale, geo, households, persons, story=summary)
-    hy, py, counts = records.yearly_rows(random.Random(f"{seed}:years"), households, stamp)
+    hy, py, counts = records.yearly_rows(random.Random(f"{seed}:years"), households, stamp, posts=reg.posts)
     # The consolidation years from streams of their own: the first years' rows above never move.
     summary["after"] = after.continue_story(random.Random(f"{seed}:after"), geo.villages, households, persons, ids,
                                             hy, py, counts, t, scale, stamp)

@@ -84,8 +84,11 @@ def person_rows(persons, stamp):
                p.phone, p.left_on is None, p.left_on, p.left_reason, 1, stamp)
 
 
-def yearly_rows(rng: random.Random, households, stamp):
+def yearly_rows(rng: random.Random, households, stamp, posts: dict | None = None):
     """(household-year rows, person-year rows, {(village, year): [persons, households]}).
+
+    `posts`, when given, receives (household id, year) → the part of the wage line that is a welfare post's wage
+    (公益性岗位), in fen: the asset-income ledgers pay exactly that (asset_income.py). Asking changes no draw.
 
     The hot loop of the build (1.5 million rows): draws are rng.random() scaled by hand, and what
     does not change from year to year is worked out once per person.
@@ -127,7 +130,9 @@ def yearly_rows(rng: random.Random, households, stamp):
             else:
                 net = max(int(line * (1.05 + 0.35 * rnd())), line + 100 * n)
             ages = [year - f[7] for f in members]
-            lines, cost = _income_lines(rnd, h, year, members, ages, reg, net, fp, eco, prop)
+            lines, cost, post = _income_lines(rnd, h, year, members, ages, reg, net, fp, eco, prop)
+            if post and posts is not None:
+                posts[(h.id, year)] = post
             renovated = h.renovation_year is not None and h.renovation_year <= year
             fails = outcome is not None
             water = (40 + int(81 * rnd()), True, int(11 * rnd()), int(16 * rnd()))
@@ -177,12 +182,14 @@ def yearly_rows(rng: random.Random, households, stamp):
 
 
 def _income_lines(rnd, h, year, members, ages, reg, net, fp, eco, prop):
-    """The income lines (MONEY order) and production cost whose net is exactly `net`."""
-    wage = prop_s = dividend = dibao = tekun = pension = family = eco_s = 0.0
+    """The income lines (MONEY order), the production cost whose net is exactly `net`, and the welfare post's
+    part of the wage line (fen)."""
+    wage = prop_s = dividend = dibao = tekun = pension = family = eco_s = post = 0.0
     if any(f[8] in ("1", "2", "3") and 16 <= a <= 60 for f, a in zip(members, ages)):
         wage = 0.3 + 0.25 * rnd()
     if reg and year >= 2017 and any(f[8] == "4" for f in members):
-        wage += 0.1 + 0.1 * rnd()  # 公益性岗位, paid from PV revenue
+        post = 0.1 + 0.1 * rnd()  # 公益性岗位, paid from PV revenue
+        wage += post
     if (reg and h.attribute == "04") or (h.dibao and h.identified is None):
         dibao = 0.25 + 0.15 * rnd()
     if reg and h.attribute == "06":
@@ -205,7 +212,7 @@ def _income_lines(rnd, h, year, members, ages, reg, net, fp, eco, prop):
     business_net = net - sum(lines)
     gross = int(business_net / (0.7 - 0.2 * rnd()))  # production cost is 30–50% of gross business income
     lines[1] = gross
-    return lines, gross - business_net
+    return lines, gross - business_net, min(int(post * k), lines[0])
 
 
 def event_rows(households, township_name, stamp_of):

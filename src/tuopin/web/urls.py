@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from . import views
 from .converters import IdConverter, OrganisationKindConverter, YearConverter
-from .views import administration, after_exit, aid, campaigns, evaluation, monitoring, rectification, registration, risk, village_figures
+from .views import administration, after_exit, aid, asset_income, campaigns, evaluation, monitoring, rectification, registration, risk, village_figures
 from .views import login as login_views
 from .views import password as password_views
 from .views import organisation as org
@@ -126,6 +126,14 @@ urlpatterns = [
     path("organisation/responsibility/<id:pk>/", org_edit.item_edit, name="org_item"),
     # Monitoring after exit (防返贫动态监测, decisions 1400–1403): cases in scope, one case and its stages, a clue from
     # the household page, a department's alert, the village notice; the public application form needs no login.
+    path("asset-income/", asset_income.station_list, name="asset_income"),
+    path("asset-income/<id:pk>/", asset_income.station, name="asset_income_station"),
+    path("asset-income/<id:pk>/income/", asset_income.income, name="asset_income_income"),
+    path("asset-income/<id:pk>/plan/", asset_income.plan, name="asset_income_plan"),
+    path("asset-income/<id:pk>/payments/", asset_income.payment, name="asset_income_payment"),
+    path("asset-income/<id:pk>/payments/<id:payment_pk>/reverse/", asset_income.reverse_payment,
+         name="asset_income_reverse"),
+    path("asset-income/<id:pk>/posting/", asset_income.posting, name="asset_income_posting"),
     path("monitoring/", monitoring.case_list, name="monitoring"),
     path("monitoring/risk/", risk.risk_list, name="risk"),
     path("monitoring/<id:pk>/", monitoring.case_detail, name="monitoring_case"),

@@ -95,6 +95,9 @@ class Action:
     SEE_CAMPAIGNS = "see_campaigns"              # campaigns and their board, for the account's area
     MANAGE_CAMPAIGN = "manage_campaign"          # create a campaign, its targets and participants
     RECORD_CAMPAIGN_PROGRESS = "record_campaign_progress"  # a day's progress of a village (obj: the village)
+    # asset income (资产收益): PV stations' and livestock bases' ledgers, decision 1513
+    SEE_ASSET_INCOME = "see_asset_income"        # station pages, the county's list, the posting (obj: the project)
+    RECORD_ASSET_INCOME = "record_asset_income"  # revenue, plans, payments and reversals (obj: the project)
 
 
 A = Action
@@ -182,6 +185,12 @@ ROLES: dict[str, frozenset] = {
     A.SEE_CAMPAIGNS: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY}),
     A.MANAGE_CAMPAIGN: frozenset({R.COUNTY_ADMIN}),
     A.RECORD_CAMPAIGN_PROGRESS: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY}),
+    # ---- Asset income (资产收益), decision 1513 --------------------------------------------------------------------
+    # The county office and the village work team keep a station's ledger; a war zone's commanders read those of
+    # their zone. A pairing cadre sees its households' payments on the household page (SEE_HOUSEHOLDS), not the
+    # ledgers. A base serves several villages: the county office keeps it.
+    A.SEE_ASSET_INCOME: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY}),
+    A.RECORD_ASSET_INCOME: frozenset({R.COUNTY_ADMIN, R.FIRST_SECRETARY}),
 }
 
 # The stage each role records (民主评议 and 公示 in the village, 审核 in the township, 审定 and 公告 in the county).
@@ -388,6 +397,17 @@ def _aid_payer(account, domains) -> str:
     return "" if domain and domain in domains else _("your department does not pay this kind of aid")
 
 
+def _reach_project(account, project) -> str:
+    """A project whose villages are all within the account's area (a station's one village; a base's several)."""
+    from .scoping import regions_visible_to
+
+    villages = {v.pk for v in project.villages.all()}
+    if villages and len(villages & set(regions_visible_to(account).filter(pk__in=villages)
+                                       .values_list("pk", flat=True))) == len(villages):
+        return ""
+    return _("the project is outside your area")
+
+
 # Object-level rules: (account, obj) → the reason for refusing, or "".
 OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.EDIT_REGISTRY: _reach_household,
@@ -417,6 +437,8 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.SEE_MONITORING: _reach_case,
     A.RECORD_AID: _aid_payer,
     A.RECORD_CAMPAIGN_PROGRESS: _reach_region,
+    A.SEE_ASSET_INCOME: _reach_project,
+    A.RECORD_ASSET_INCOME: _reach_project,
 }
 
 

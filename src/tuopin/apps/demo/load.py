@@ -26,6 +26,7 @@ from tuopin.synth.county import Registry, build_org, build_registry
 
 from .after_exit import after_exit_story
 from .aid import load_aid, load_campaign
+from .asset_income import load_asset_income
 from .cases import CASE_COLUMNS, MEASURE_COLUMNS, STEP_COLUMNS, case_rows
 from .work import WORK_STEPS, build_work
 
@@ -52,9 +53,9 @@ ORG_TABLES = (
 )
 # The build's steps for a progress callback: the regions, the generated registry, each registry table, each
 # year's exits, the monitoring cases, the generated organisation, each organisation table, the evaluation
-# round, the years after the exit, the aid payments and the 653 campaign, the work's steps, the accounts, the
-# planner statistics.
-STEPS = 2 + len(REGISTRY_MODELS) + len(EXIT_YEARS) + 1 + 1 + len(ORG_TABLES) + 1 + 1 + 1 + WORK_STEPS + 2
+# round, the years after the exit, the aid payments and the 653 campaign, the work's steps, the asset-income
+# ledgers, the accounts, the planner statistics.
+STEPS = 2 + len(REGISTRY_MODELS) + len(EXIT_YEARS) + 1 + 1 + len(ORG_TABLES) + 1 + 1 + 1 + WORK_STEPS + 1 + 2
 
 
 def _load(model, columns, rows, *, seed: int, scale: float) -> int:
@@ -147,6 +148,9 @@ def demo_build(*, seed: int, scale: float = 1.0, progress: Progress | None = Non
         t2 = time.perf_counter()
         # The accountability work of 2016–2020: gap tasks by the sync, visits, completions, scores (0717).
         work = build_work(seed=seed, scale=scale, step=step)
+        # The PV stations' and livestock bases' ledgers, paying what the registry's lines hold (decision 1516).
+        counts["asset_income"] = load_asset_income(reg, seed=seed, scale=scale)
+        step()
         t3 = time.perf_counter()
         accounts = create_demo_accounts(reg=reg, org=org, region_id=region_id, seed=seed)
         step()

@@ -139,6 +139,12 @@ def works_monitoring(user) -> bool:
 
 
 @register.filter
+def sees_asset_income(user) -> bool:
+    """Roles that read the PV stations' and livestock bases' ledgers (资产收益, decision 1513)."""
+    return may(user, Action.SEE_ASSET_INCOME)
+
+
+@register.filter
 def records_alerts(user) -> bool:
     """A department's account sends its alerts about residents at risk (decision 1400)."""
     return user.is_authenticated and user.role == "department" and may(user, Action.RECORD_MONITORING_CLUE,

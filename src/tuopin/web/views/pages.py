@@ -19,6 +19,7 @@ from tuopin.apps.organisation import household_rows
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry import selectors as registry
 from tuopin.apps.registry.models import MONEY_FIELDS, Household
+from tuopin.apps.revenue import selectors as asset_income
 
 from ..access import is_administrator, may_print_notice_list, not_found, sees_area_figures
 from ..params import asked_year
@@ -85,6 +86,10 @@ def region(request, pk: int):
                 context["clue_from_candidates"] = monitoring.households_with_open_cases(
                     row.household.pk for row in readiness.candidates)
         context["may_print_notice"] = may_print_notice_list(user)
+        if context["year"] is not None and may(user, Action.SEE_ASSET_INCOME):
+            projects = asset_income.village_projects(user, place)  # one query when the village has none
+            if ids := [p.pk for p in projects]:
+                context["asset_income"] = asset_income.station_rows(projects.filter(pk__in=ids), context["year"])
         return render(request, "web/village.html", context)
     return render(request, "web/region.html", context)
 
@@ -135,6 +140,7 @@ def household(request, pk: int):
         "year": year,
         "record_years": record_years,
         **_checks(found, year, record_years),
+        **_asset_income(user, found, year, file.years),
         "tracker": exit_tracker(file.events),
         **_work(user, found),
     })
@@ -144,6 +150,25 @@ def _checks(household, year, record_years) -> dict:
     """The exit standard's indicators and the monitoring warning of the year, from one look-up or one run."""
     indicators, watch = figures.household_checks(household, year) if year in record_years else (None, None)
     return {"indicators": indicators, "watch": watch}
+
+
+def _asset_income(user, household, year, records) -> dict:
+    """The ledger payments behind the year's wage and dividend lines, and what of each line was entered by hand
+    (decision 1512). The household page is the cadre's view of its households' payments."""
+    if year is None:
+        return {}
+    payments = list(asset_income.household_payments(household, year))
+    if not payments:
+        return {}
+    record = next((r for r in records if r.year == year), None)
+    lines = []
+    for kind, field in (("post", "wage_income_fen"), ("dividend", "dividend_income_fen")):
+        paid = sum(p.amount_fen for p in payments if p.kind == kind and p.reversed_on is None)
+        if paid or any(p.kind == kind for p in payments):
+            line = getattr(record, field) if record else 0
+            lines.append({"field": field, "line": line, "ledger": paid, "by_hand": line - paid})
+    return {"asset_payments": payments, "asset_lines": lines,
+            "may_see_ledgers": may(user, Action.SEE_ASSET_INCOME)}
 
 
 def _work(user, household) -> dict:

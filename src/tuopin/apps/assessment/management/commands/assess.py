@@ -13,6 +13,7 @@ from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefus
 from tuopin.apps.accounts.permissions import Action, refusal
 from tuopin.apps.accounts.scoping import regions_visible_to
 from tuopin.apps.geo.models import Region
+from tuopin.apps.revenue import figures as asset_income
 from tuopin.engine import duckdb_runner, spark_runner
 from tuopin.engine.spark_runner import SparkMissing, SparkUnavailable
 
@@ -53,6 +54,7 @@ class Command(AccountCommand):
                 else:
                     summary, _ = services.assess(year=o["year"], region=region, child_level=o["level"],
                                                  engine=o["engine"])
+                summary = {**summary, "pv": asset_income.pv(region, o["year"])}
         except ValidationError as exc:
             raise InputRefused("; ".join(exc.messages)) from None
         except SparkMissing:
@@ -107,6 +109,11 @@ class Command(AccountCommand):
             self.stdout.write(f"monitoring warnings: {w['candidates']:,} households / {w['candidate_persons']:,} "
                               "persons (" + ", ".join(f"{k} {v:,}" for k, v in w["by_kind"].items())
                               + f"); monitored at risk {w['monitored_at_risk']:,}")
+        if s.get("pv", {}).get("stations"):
+            pv = s["pv"]
+            self.stdout.write(f"PV stations {pv['stations']}: {pv['kwh']:,} kWh, revenue {pv['revenue_fen'] / 100:,.2f} yuan, "
+                              f"paid to welfare posts {pv['paid_to_posts_fen'] / 100:,.2f}, as dividends "
+                              f"{pv['paid_as_dividends_fen'] / 100:,.2f}, balance {pv['balance_fen'] / 100:,.2f}")
         if "mpi" in s:
             m = s["mpi"]
             self.stdout.write(f"multidimensional (Alkire–Foster, k = {m['k']:.4g}): H {m['H']:.4%}, A {m['A']:.4%}, "
