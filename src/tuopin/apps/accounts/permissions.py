@@ -87,6 +87,11 @@ class Action:
     TRAIN_RISK_MODEL = "train_risk_model"        # train and validate the county's model on its registry
     # after exit (四个不摘), decision 1412
     SEE_AFTER_EXIT = "see_after_exit"            # the four-not-removes page of one's county or war zone
+    # funds and projects (资金和项目), decision 1501
+    SEE_PROJECTS = "see_projects"                # the project list and pages in scope (obj: the project)
+    SEE_FUNDS = "see_funds"                      # the funds and the ledger (a commander: its zone's projects)
+    RECORD_FUNDS = "record_funds"                # funds, allocations, spendings, reversals; their import
+    RECORD_PROJECTS = "record_projects"          # projects, budget, progress, checks, handovers (obj: the project)
 
 
 A = Action
@@ -163,6 +168,14 @@ ROLES: dict[str, frozenset] = {
     # (the scoping layer); its flags are what they answer for. A village (first secretary) or a cadre answers
     # for the items the flags become, on its task list, not for the county's check: refused (403).
     A.SEE_AFTER_EXIT: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
+    # ---- Funds and projects, decision 1501 ---------------------------------------------------------------------
+    # The county office keeps the funds and the projects (the finance bureau's and the poverty office's books); a
+    # war zone's commander reads its zone's projects and what was allocated and spent on them; a village's work
+    # team reads the projects serving its village. Departments, cadres and the evaluator: none.
+    A.SEE_PROJECTS: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY}),
+    A.SEE_FUNDS: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
+    A.RECORD_FUNDS: frozenset({R.COUNTY_ADMIN}),
+    A.RECORD_PROJECTS: frozenset({R.COUNTY_ADMIN}),
 }
 
 # The stage each role records (民主评议 and 公示 in the village, 审核 in the township, 审定 and 公告 in the county).
@@ -361,6 +374,17 @@ def _reach_case(account, case) -> str:
         _("the case is outside your area")
 
 
+def _reach_project(account, project) -> str:
+    from .scoping import projects_visible_to
+
+    return "" if projects_visible_to(account).filter(pk=project.pk).exists() else \
+        _("the project is outside your area")
+
+
+def _own_fund(account, fund) -> str:
+    return "" if fund.county_id in (None, account.region_id) else _("the fund is another county's")
+
+
 # Object-level rules: (account, obj) → the reason for refusing, or "".
 OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.EDIT_REGISTRY: _reach_household,
@@ -388,6 +412,9 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.RECORD_MONITORING_MEASURE: _reach_case,
     A.REMOVE_MONITORING_RISK: _reach_case,
     A.SEE_MONITORING: _reach_case,
+    A.SEE_PROJECTS: _reach_project,
+    A.RECORD_PROJECTS: _reach_project,
+    A.RECORD_FUNDS: _own_fund,
 }
 
 
