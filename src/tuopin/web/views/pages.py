@@ -55,6 +55,13 @@ def _chart(rows) -> dict:
     }
 
 
+def _village_projects(user, village):
+    """The projects serving the village, for those who may see projects (decision 1501); None for the others."""
+    from tuopin.apps.projects.selectors import village_projects
+
+    return list(village_projects(user, village)) if may(user, Action.SEE_PROJECTS) else None
+
+
 @login_required
 def region(request, pk: int):
     user = request.user
@@ -78,6 +85,7 @@ def region(request, pk: int):
         if sees_area_figures(user) and context["year"] is not None:
             context["readiness"] = figures.village_readiness(user, place, context["year"])
         context["may_print_notice"] = may_print_notice_list(user)
+        context["projects"] = _village_projects(user, place)
         return render(request, "web/village.html", context)
     return render(request, "web/region.html", context)
 

@@ -1,0 +1,89 @@
+"""The funds and project pages, scoped: the county office sees the county's ledger and every project; a commander
+its zone's projects and what reached them; a first secretary its village's projects, read-only, and no ledger;
+a department none."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from tuopin.apps.projects import funds as fs
+from tuopin.apps.projects import services as ps
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def paid(books):
+    b, admin, on = books, books["admin"], books["on"]
+    fs.allocate(by=admin, fund=b["pooled"], project=b["water"], amount_fen=600_000_00, on=on)
+    fs.allocate(by=admin, fund=b["central"], project=b["pv"], amount_fen=300_000_00, on=on)
+    fs.spend(by=admin, fund=b["pooled"], project=b["water"], amount_fen=100_000_00, on=on)
+    ps.project_start(project=b["pv"], by=admin, version=None, on=dt.date(2018, 4, 1))
+    return b
+
+
+def test_the_county_office_sees_the_ledger_and_every_project(paid):
+    client = _client(paid["admin"])
+    html = client.get("/funds/?year=2018").content.decode()
+    assert 'data-figure="amount">1,500,000.00' in html and 'data-figure="allocated">900,000.00' in html
+    assert 'data-figure="balance">800,000.00' in html and "funds-import" in html
+    html = client.get("/projects/").content.decode()
+    assert html.count("data-project=") == 3
+    assert client.get("/projects/?kind=pv").content.decode().count("data-project=") == 1
+    assert client.get("/projects/?status=under_way").content.decode().count("data-project=") == 1
+    township = paid["townships"][1]
+    assert client.get(f"/projects/?township={township.pk}").content.decode().count("data-project=") == 1
+    page = client.get(f"/projects/{paid['water'].pk}/").content.decode()
+    assert 'data-entry="allocation"' in page and 'data-entry="spending"' in page
+    template = client.get("/funds/template.xlsx")
+    assert template.status_code == 200
+    assert "资金分配" in load_workbook(io.BytesIO(template.content)).sheetnames
+
+
+def test_a_commander_sees_its_zone(paid):
+    client = _client(paid["accounts"]["commander"])
+    html = client.get("/funds/?year=2018").content.decode()
+    assert 'data-figure="amount"' not in html and 'data-figure="allocated">600,000.00' in html
+    assert "funds-import" not in html
+    assert client.post("/funds/", {}).status_code == 403
+    assert client.get("/projects/").content.decode().count("data-project=") == 2
+    assert client.get(f"/projects/{paid['pv'].pk}/").status_code == 404  # another zone's
+    assert client.get("/funds/template.xlsx").status_code == 403
+
+
+def test_a_village_sees_its_projects_read_only(paid):
+    client = _client(paid["accounts"]["first_secretary"])
+    assert client.get("/funds/").status_code == 403
+    html = client.get("/projects/").content.decode()
+    assert html.count("data-project=") == 1 and f'data-project="{paid["water"].pk}"' in html
+    page = client.get(f"/projects/{paid['water'].pk}/").content.decode()
+    assert "data-entry=" not in page  # no ledger entries for the village
+    village = client.get(f"/regions/{paid['villages'][0].pk}/").content.decode()
+    assert "village-projects" in village and paid["water"].name in village
+
+
+@pytest.mark.parametrize("role", ["department", "cadre", "evaluator"])
+def test_others_are_refused(paid, role):
+    client = _client(paid["accounts"][role])
+    assert client.get("/projects/").status_code == 403
+    assert client.get("/funds/").status_code == 403
+    assert client.get(f"/projects/{paid['water'].pk}/").status_code == 403
+
+
+def test_after_exit_funding_flag_links_to_the_ledger():
+    from tuopin.apps.monitoring.four_not_removes import Flag
+    from tuopin.web.views.after_exit import _links
+
+    flag = Flag("funding", "220821000000", "", dt.date(2019, 8, 20), None, "cut", year=2020)
+    assert _links(flag) == [("Funds ledger", "/funds/?year=2020")]
+
+
