@@ -130,3 +130,16 @@ def funds_by_year(first: int, last: int, county=None) -> dict[int, int]:
     """{year: what the year's funds hold, in fen} from `first` to `last`; a year without funds is absent."""
     return dict(county_funds(county).filter(year__gte=first, year__lte=last).values("year").order_by("year")
                 .annotate(total=Sum("amount_fen")).values_list("year", "total"))
+
+
+def funds_figures(region, year: int) -> dict:
+    """`funds` of `tuopin assess --json` for an area: the county's ledger of the year, or, for a township or a
+    village, what was allocated to and spent on the projects serving it (fen; docs/commands.md)."""
+    from .models import Project
+
+    if region.level == "county":
+        return ledger(year, county=region).figures()
+    county = next((a for a in region.ancestors() if a.level == "county"), None)
+    prefix = region.code[:{"province": 2, "city": 4, "township": 9}.get(region.level, 12)]
+    serving = Project.objects.filter(villages__code__startswith=prefix).values("pk")
+    return ledger(year, county=county, projects=Project.objects.filter(pk__in=serving)).figures()

@@ -16,6 +16,8 @@ from tuopin.apps.geo.models import Region
 from tuopin.engine import duckdb_runner, spark_runner
 from tuopin.engine.spark_runner import SparkMissing, SparkUnavailable
 
+from tuopin.apps.projects.ledger import funds_figures
+
 from ... import services
 
 LEVELS = ("province", "city", "county", "township", "village")
@@ -53,6 +55,7 @@ class Command(AccountCommand):
                 else:
                     summary, _ = services.assess(year=o["year"], region=region, child_level=o["level"],
                                                  engine=o["engine"])
+                summary["funds"] = funds_figures(region, o["year"])  # the ledger's (decision 1506)
         except ValidationError as exc:
             raise InputRefused("; ".join(exc.messages)) from None
         except SparkMissing:
@@ -107,6 +110,10 @@ class Command(AccountCommand):
             self.stdout.write(f"monitoring warnings: {w['candidates']:,} households / {w['candidate_persons']:,} "
                               "persons (" + ", ".join(f"{k} {v:,}" for k, v in w["by_kind"].items())
                               + f"); monitored at risk {w['monitored_at_risk']:,}")
+        if "funds" in s:
+            f = s["funds"]
+            self.stdout.write(f"funds (yuan): allocated {f['allocated'] / 100:,.2f}, spent {f['spent'] / 100:,.2f}, "
+                              f"balance {f['balance'] / 100:,.2f}")
         if "mpi" in s:
             m = s["mpi"]
             self.stdout.write(f"multidimensional (Alkire–Foster, k = {m['k']:.4g}): H {m['H']:.4%}, A {m['A']:.4%}, "
