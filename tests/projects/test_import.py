@@ -90,3 +90,20 @@ def test_missing_columns_and_the_template(county, tmp_path):
 def test_only_the_county_office_imports(county, tmp_path):
     with pytest.raises(Refused):
         projects_import(path=_good(tmp_path), by=county["accounts"]["commander"])
+
+
+def test_the_command(county, tmp_path, capsys):
+    from tuopin.cli import main
+
+    assert main(["funds", "import", str(_good(tmp_path)), "--as", "county_admin",
+                 "--report", str(tmp_path / "r.csv")]) == 0
+    assert main(["funds", "ledger", "--year", "2018", "--json", "--as", "county_admin"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()[-1]
+    import json
+
+    figures = json.loads(out)
+    assert (figures["allocated"], figures["spent"]) == (1_000_000_00, 450_000_00)
+    bad = _book(tmp_path, {"资金支出": SPENDINGS + [["W9", 2018, "x", 1, "2018-01-01", ""]]}, name="bad.xlsx")
+    assert main(["funds", "import", str(bad), "--as", "county_admin", "--report", str(tmp_path / "b.csv")]) == 3
+    assert main(["funds", "ledger", "--as", "first_secretary"]) == 3
+    assert main(["funds", "template", "--out", str(tmp_path / "t.xlsx")]) == 0 and (tmp_path / "t.xlsx").exists()

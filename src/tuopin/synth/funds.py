@@ -139,10 +139,10 @@ def county_plan(seed: int, villages: list[dict], *, last_year: int = FUND_YEARS[
         for j, (kind, what, source, wan) in enumerate((
                 ("water", "安全饮水巩固提升工程", "pooled", 9_000), ("road", "农村道路巩固提升工程", "pooled", 14_000),
                 ("industry", "特色产业提质增效项目", "central", 6_000))):
-            served = [v["code"] for t in (codes[(2 * k + j) % len(codes)], codes[(2 * k + j + 1) % len(codes)])
+            codes_served = [v["code"] for t in (codes[(2 * k + j) % len(codes)], codes[(2 * k + j + 1) % len(codes)])
                       for v in townships[t]]
             amount = round(wan * (1 + AFTER_GROWTH) ** k * rng.uniform(0.97, 1.03)) * WAN
-            _project(plan, kind=kind, name=f"{year}年{what}", year=year, villages=served,
+            _project(plan, kind=kind, name=f"{year}年{what}", year=year, villages=codes_served,
                      budget={source: amount}, last_year=last_year, rng=rng)
 
     for project in plan.projects:

@@ -72,8 +72,8 @@ def template_bytes() -> bytes:
         for column in sheet.columns:
             notes.append([sheet.name, column.header, "是" if column.required else "", column.example, column.note])
     notes.append([])
-    notes.append(["带 * 的列必填。工作表按 资金、项目、资金分配、资金支出 的顺序导入。文件全部检查通过才写入，"
-                  "有任何一处错误则一行也不写入，并给出问题清单。"])
+    notes.append([("带 * 的列必填。工作表按 资金、项目、资金分配、资金支出 的顺序导入。文件全部检查通过才写入，"
+                   "有任何一处错误则一行也不写入，并给出问题清单。")])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
