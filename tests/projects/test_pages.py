@@ -87,3 +87,16 @@ def test_after_exit_funding_flag_links_to_the_ledger():
     assert _links(flag) == [("Funds ledger", "/funds/?year=2020")]
 
 
+
+
+def test_the_api_lists_the_projects_in_scope(paid):
+    admin = _client(paid["admin"]).get("/api/projects/").json()
+    assert admin["count"] == 3
+    assert _client(paid["admin"]).get("/api/projects/?kind=pv").json()["count"] == 1
+    detail = _client(paid["admin"]).get(f"/api/projects/{paid['water'].pk}/").json()
+    assert detail["budget"] == [{"source": "pooled", "amount_fen": 600_000_00}] and detail["spent_fen"] == 100_000_00
+    assert detail["villages"] == [paid["villages"][0].code]
+    secretary = _client(paid["accounts"]["first_secretary"])
+    assert secretary.get("/api/projects/").json()["count"] == 1
+    assert secretary.get(f"/api/projects/{paid['pv'].pk}/").status_code == 404
+    assert _client(paid["accounts"]["department"]).get("/api/projects/").status_code == 403
