@@ -29,8 +29,8 @@ HOUSEHOLD_QUERIES = 15
 HOUSEHOLD_QUERIES_UNCACHED = HOUSEHOLD_QUERIES + 7
 # Session, account, its region, the village (with its ancestors), breadcrumbs, years, counts, list count,
 # the write marker, the village's yearly record, the list page; the gap list's households and heads; the INSERT of
-# the request's `read` audit event (decision 1152).
-VILLAGE_QUERIES = 14
+# the request's `read` audit event (decision 1152); the projects serving the village (decision 1501).
+VILLAGE_QUERIES = 15
 # Session, account, its region, the township (with its ancestors), breadcrumbs, years, the write marker (twice:
 # figures, trend), the child regions (the lagging villages' regions too when there are any; not in 2020); from
 # 2020 the monitoring panel: the write marker for the cached warnings, the area's cases in one query, the child
