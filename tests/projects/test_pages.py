@@ -83,8 +83,11 @@ def test_after_exit_funding_flag_links_to_the_ledger():
     from tuopin.apps.monitoring.four_not_removes import Flag
     from tuopin.web.views.after_exit import _links
 
+    from django.utils import translation
+
     flag = Flag("funding", "220821000000", "", dt.date(2019, 8, 20), None, "cut", year=2020)
-    assert _links(flag) == [("Funds ledger", "/funds/?year=2020")]
+    with translation.override("en"):
+        assert _links(flag) == [("Funds ledger", "/funds/?year=2020")]
 
 
 
@@ -100,3 +103,45 @@ def test_the_api_lists_the_projects_in_scope(paid):
     assert secretary.get("/api/projects/").json()["count"] == 1
     assert secretary.get(f"/api/projects/{paid['pv'].pk}/").status_code == 404
     assert _client(paid["accounts"]["department"]).get("/api/projects/").status_code == 403
+
+
+def test_the_county_office_records_on_the_project_page(paid):
+    from tuopin.apps.audit.models import AuditEvent
+    from tuopin.apps.projects.models import Allocation, Project
+
+    b = paid
+    client = _client(b["admin"])
+    pv = Project.objects.get(pk=b["pv"].pk)
+    page = client.get(f"/projects/{pv.pk}/").content.decode()
+    assert 'data-what="check"' in page and 'data-what="entry"' in page and "reverse-form" in page
+    post = f"/projects/{pv.pk}/record/"
+    client.post(post, {"what": "check", "version": pv.version, "checked_on": "2018-09-20", "checked_by": "县发改局",
+                       "passed": "on"})
+    pv.refresh_from_db()
+    assert pv.status == "completed"
+    client.post(post, {"what": "handover", "version": pv.version, "village": b["villages"][2].pk,
+                       "on": "2018-10-01", "assets": "500千瓦光伏电站", "value": "3500000"})
+    pv.refresh_from_db()
+    assert pv.status == "handed_over"
+    response = client.post(post, {"what": "entry", "entry": "spend", "fund": b["central"].pk, "amount": "400000",
+                                  "on": "2018-10-02"}, follow=True)
+    assert "300,000.00" in response.content.decode()  # refused: only 300,000 allocated, the figures shown
+    client.post(post, {"what": "entry", "entry": "spend", "fund": b["central"].pk, "amount": "1000.50",
+                       "on": "2018-10-02"})
+    pv.refresh_from_db()
+    assert pv.spent_fen == 1000_50
+    allocation = Allocation.objects.get(project=pv)
+    response = client.post(post, {"what": "reverse", "entry": "allocation", "entry_id": allocation.pk,
+                                  "note": "录入错误"}, follow=True)
+    assert "请先冲销支出" in response.content.decode()
+    assert AuditEvent.objects.filter(action="project_hand_over").exists()
+
+
+def test_a_reader_cannot_record(paid):
+    client = _client(paid["accounts"]["first_secretary"])
+    water = paid["water"]
+    page = client.get(f"/projects/{water.pk}/").content.decode()
+    assert "project-record" not in page
+    assert client.post(f"/projects/{water.pk}/record/", {"what": "start", "version": 1,
+                                                          "on": "2018-04-01"}).status_code == 403
+    assert client.post(f"/projects/{paid['pv'].pk}/record/", {"what": "start"}).status_code == 404

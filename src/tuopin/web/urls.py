@@ -96,6 +96,7 @@ urlpatterns = [
     path("funds/template.xlsx", projects.funds_template, name="funds_template"),
     path("projects/", projects.project_list, name="projects"),
     path("projects/<id:pk>/", projects.project_detail, name="project"),
+    path("projects/<id:pk>/record/", projects.project_record, name="project_record"),
     path("after-exit/rectify/", after_exit.four_not_removes_rectify, name="four_not_removes_rectify"),
     # The organisation, kept by people (decisions 1220–1225): lists, record pages with history, import, templates.
     path("organisation/", org.org_index, name="org_index"),
