@@ -1,5 +1,6 @@
-"""The ledger's invariant under any sequence of allocations, spendings and reversals: spent never exceeds
-allocated (per fund and project, and in total), allocated never exceeds the fund, and allocated = spent + balance."""
+"""The ledger's invariant under any sequence of allocations, spendings, reversals and changes of a fund's amount:
+spent never exceeds allocated (per fund and project, and in total), allocated never exceeds the fund, and
+allocated = spent + balance."""
 
 import datetime as dt
 
@@ -15,7 +16,7 @@ from tuopin.apps.projects.models import Allocation, Project, Spending
 pytestmark = pytest.mark.django_db
 
 ON = dt.date(2018, 6, 1)
-step = st.tuples(st.sampled_from(["allocate", "spend", "reverse_allocation", "reverse_spending"]),
+step = st.tuples(st.sampled_from(["allocate", "spend", "reverse_allocation", "reverse_spending", "resize"]),
                  st.integers(0, 1), st.integers(0, 2), st.integers(1, 700_000_00), st.integers(0, 30))
 
 
@@ -33,6 +34,8 @@ def test_no_sequence_breaks_the_ledger(books, steps):
                     fs.allocate(by=admin, fund=funds[f], project=projects[p], amount_fen=amount, on=ON)
                 elif what == "spend":
                     fs.spend(by=admin, fund=funds[f], project=projects[p], amount_fen=amount, on=ON)
+                elif what == "resize":  # the fund's amount changed: never below what it allocated
+                    fs.fund_change(fund=funds[f], by=admin, version=None, amount_fen=amount * 2)
                 else:
                     model = Allocation if what == "reverse_allocation" else Spending
                     entries = list(model.objects.order_by("pk"))
