@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tuopin.apps.accounts.permissions import Action, Refused, require
@@ -138,7 +139,8 @@ def _choice(row: dict, column: str, words: dict, values: list[str]) -> str:
 
 def _fund(row: dict, by) -> Fund:
     year, name = _year(row, "资金年度"), _required(row, "资金名称")
-    found = list(Fund.objects.filter(year=year, name=name).filter(county_id__in=[None, by.region_id])[:2])
+    found = list(Fund.objects.filter(year=year, name=name)
+                 .filter(Q(county__isnull=True) | Q(county_id=by.region_id))[:2])
     if len(found) != 1:
         raise RowError("资金名称", name, _("no such fund of %(year)s: add it on the sheet 资金 first") % {"year": year}
                        if not found else _("several funds of the year have this name"))
