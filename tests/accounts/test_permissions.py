@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from tuopin.apps.accounts import lockouts
-from tuopin.apps.accounts.permissions import Action, Refused, may
+from tuopin.apps.accounts.permissions import Action, Refused, may, require
 from tuopin.apps.accounts.services import account_create, account_disable, account_set_scope
 from tuopin.apps.assistance import rectification
 from tuopin.apps.assistance import services as assistance
@@ -68,6 +68,12 @@ SPEC = {
     # decision 1535: the county office sets up campaigns; the village and its township log their progress
     "create a campaign": {"county_admin"},
     "log campaign progress": {"county_admin", "commander", "first_secretary"},
+    # decision 1501: the county office keeps the funds and the projects; the zone and the village read theirs
+    "record a fund": {"county_admin"},
+    "allocate a fund to a project": {"county_admin"},
+    "record a completion check": {"county_admin"},
+    "see the village's project": {"county_admin", "commander", "first_secretary"},
+    "see the funds ledger": {"county_admin", "commander"},
 }
 
 
@@ -181,9 +187,33 @@ def _door(name: str, org, user):
             campaigns.target_set(campaign=campaign, by=None, village=h1.village, kind="visits_made", count=5)
             campaigns.progress_record(campaign=campaign, by=user, village=h1.village, day=dt.date(2018, 5, 1),
                                       kind="visits_made", count=1)
+    elif name in ("record a fund", "allocate a fund to a project", "record a completion check",
+                  "see the village's project", "see the funds ledger"):
+        _projects_door(name, org, user)
     elif name == "see ID numbers":
         if not may(user, Action.SEE_ID_NUMBERS):
             raise Refused(user, Action.SEE_ID_NUMBERS, "masked")
+
+
+def _projects_door(name, org, user):
+    from tuopin.apps.projects import funds, services
+
+    village, county = org["households"][0].village, org["county"]
+    if name == "record a fund":
+        funds.fund_record(by=user, year=2018, source="pooled", name="probe", amount_fen=100, county=county)
+        return
+    project = services.project_create(by=None, kind="water", name="probe", villages=[village], county=county)
+    if name == "allocate a fund to a project":
+        fund = funds.fund_record(by=None, year=2018, source="pooled", name="probe", amount_fen=100, county=county)
+        funds.allocate(by=user, fund=fund, project=project, amount_fen=100, on=dt.date(2018, 3, 1))
+    elif name == "record a completion check":
+        services.project_start(project=project, by=None, version=None, on=dt.date(2018, 4, 1))
+        services.project_check(project=project, by=user, version=None, checked_on=dt.date(2018, 9, 1),
+                               checked_by="probe", passed=True)
+    elif name == "see the village's project":
+        require(user, Action.SEE_PROJECTS, project)
+    else:
+        require(user, Action.SEE_FUNDS)
 
 
 def _area_door(name, org, user):

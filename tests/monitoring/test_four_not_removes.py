@@ -80,14 +80,14 @@ def test_funding_none_or_cut_beyond_the_threshold_is_flagged_a_small_cut_is_not(
     county = org["county"]
     AreaExit.objects.create(region=county, kind="county", year=2018, stage="announced",
                             effective_on=dt.date(2019, 4, 28))
-    Fund.objects.create(name="整合涉农资金", year=2019, source="中央", amount_fen=10**9)
+    Fund.objects.create(name="整合涉农资金", year=2019, source="central", amount_fen=10**9)
     flags = [f for f in four_not_removes_check(on=CHECK) if f.kind == "funding"]
     assert [f.year for f in flags] == [2020] and "2020" in flags[0].reason and flags[0].group == "policy"
     # 15 % less: within the 20 % of the standards.
-    Fund.objects.create(name="整合涉农资金", year=2020, source="中央", amount_fen=85 * 10**7)
+    Fund.objects.create(name="整合涉农资金", year=2020, source="central", amount_fen=85 * 10**7)
     assert not [f for f in four_not_removes_check(on=CHECK) if f.kind == "funding"]
     # 2021: 40 % below 2020 — a cut, with both years' figures in yuan.
-    Fund.objects.create(name="整合涉农资金", year=2021, source="中央", amount_fen=51 * 10**7)
+    Fund.objects.create(name="整合涉农资金", year=2021, source="central", amount_fen=51 * 10**7)
     flags = [f for f in four_not_removes_check(on=dt.date(2021, 12, 31)) if f.kind == "funding"]
     assert [f.year for f in flags] == [2021] and "40%" in flags[0].reason
     assert [what for what, _ in flags[0].figures] == ["2020", "2021"]

@@ -20,8 +20,8 @@ def test_the_county_office_reads_the_findings_and_makes_items(page, live_server,
     AreaExit.objects.create(region=live_county["county"], kind="county", year=2018, stage="announced",
                             effective_on=dt.date(2019, 4, 28))
     CadreHouseholdPairing.objects.filter(household=h1).update(end=dt.date(2020, 3, 31))
-    Fund.objects.create(name="整合涉农资金", year=2019, source="县级", amount_fen=10**9)
-    Fund.objects.create(name="整合涉农资金", year=2020, source="县级", amount_fen=7 * 10**8)
+    Fund.objects.create(name="整合涉农资金", year=2019, source="county", amount_fen=10**9)
+    Fund.objects.create(name="整合涉农资金", year=2020, source="county", amount_fen=7 * 10**8)
 
     log_in(page, live_server, "county_admin")
     page.click("#site-nav a[href='/after-exit/']")

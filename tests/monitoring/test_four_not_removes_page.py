@@ -27,8 +27,8 @@ def dropped(org):
                             effective_on=dt.date(2019, 4, 28))
     h1, h4 = org["households"][0], org["households"][3]
     CadreHouseholdPairing.objects.filter(household__in=[h1, h4]).update(end=dt.date(2020, 3, 31))
-    Fund.objects.create(name="整合涉农资金", year=2019, source="中央", amount_fen=10**9)
-    Fund.objects.create(name="整合涉农资金", year=2020, source="中央", amount_fen=6 * 10**8)
+    Fund.objects.create(name="整合涉农资金", year=2019, source="central", amount_fen=10**9)
+    Fund.objects.create(name="整合涉农资金", year=2020, source="central", amount_fen=6 * 10**8)
     return org
 
 

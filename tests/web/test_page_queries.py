@@ -31,8 +31,8 @@ HOUSEHOLD_QUERIES_UNCACHED = HOUSEHOLD_QUERIES + 7
 # Session, account, its region, the village (with its ancestors), breadcrumbs, years, counts, list count,
 # the write marker, the village's yearly record, the list page; the gap list's households and heads; the INSERT of
 # the request's `read` audit event (decision 1152); with monitoring candidates, which of them have an open case
-# (decision 1443); the village's PV stations and bases (decision 1513).
-VILLAGE_QUERIES = 16
+# (decision 1443); the village's PV stations and bases (decision 1513); the projects serving the village (decision 1501).
+VILLAGE_QUERIES = 17
 # Session, account, its region, the township (with its ancestors), breadcrumbs, years, the write marker (twice:
 # figures, trend), the child regions (the lagging villages' regions too when there are any; not in 2020); from
 # 2020 the monitoring panel: the write marker for the cached warnings, the area's cases in one query, the child

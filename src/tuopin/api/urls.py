@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import accountability, docs, views
+from . import accountability, docs, projects, views
 
 app_name = "api"
 
@@ -16,6 +16,7 @@ router.register("household-years", views.HouseholdYearViewSet, basename="househo
 router.register("person-years", views.PersonYearViewSet, basename="person-year")
 router.register("tasks", accountability.TaskViewSet, basename="task")
 router.register("visits", accountability.VisitViewSet, basename="visit")
+router.register("projects", projects.ProjectViewSet, basename="project")
 
 urlpatterns = [
     path("schema/", docs.SchemaView.as_view(), name="schema"),

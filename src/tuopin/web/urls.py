@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from . import views
 from .converters import IdConverter, OrganisationKindConverter, YearConverter
-from .views import administration, after_exit, aid, asset_income, campaigns, evaluation, monitoring, rectification, registration, risk, village_figures
+from .views import administration, after_exit, aid, asset_income, campaigns, evaluation, monitoring, projects, rectification, registration, risk, village_figures
 from .views import login as login_views
 from .views import password as password_views
 from .views import organisation as org
@@ -91,6 +91,12 @@ urlpatterns = [
     path("rectification/<id:pk>/reopen/", rectification.rectification_reopen, name="rectification_reopen"),
     # After exit (四个不摘): the four-not-removes check of a year, made into rectification items (decision 1412).
     path("after-exit/", after_exit.four_not_removes, name="four_not_removes"),
+    # Funds and projects (decisions 1500–1505): the ledger with its import, the projects.
+    path("funds/", projects.funds, name="funds"),
+    path("funds/template.xlsx", projects.funds_template, name="funds_template"),
+    path("projects/", projects.project_list, name="projects"),
+    path("projects/<id:pk>/", projects.project_detail, name="project"),
+    path("projects/<id:pk>/record/", projects.project_record, name="project_record"),
     path("after-exit/rectify/", after_exit.four_not_removes_rectify, name="four_not_removes_rectify"),
     # The organisation, kept by people (decisions 1220–1225): lists, record pages with history, import, templates.
     path("organisation/", org.org_index, name="org_index"),

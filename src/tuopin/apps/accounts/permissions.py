@@ -98,6 +98,11 @@ class Action:
     # asset income (资产收益): PV stations' and livestock bases' ledgers, decision 1513
     SEE_ASSET_INCOME = "see_asset_income"        # station pages, the county's list, the posting (obj: the project)
     RECORD_ASSET_INCOME = "record_asset_income"  # revenue, plans, payments and reversals (obj: the project)
+    # funds and projects (资金和项目), decision 1501
+    SEE_PROJECTS = "see_projects"                # the project list and pages in scope (obj: the project)
+    SEE_FUNDS = "see_funds"                      # the funds and the ledger (a commander: its zone's projects)
+    RECORD_FUNDS = "record_funds"                # funds, allocations, spendings, reversals; their import
+    RECORD_PROJECTS = "record_projects"          # projects, budget, progress, checks, handovers (obj: the project)
 
 
 A = Action
@@ -191,6 +196,14 @@ ROLES: dict[str, frozenset] = {
     # ledgers. A base serves several villages: the county office keeps it.
     A.SEE_ASSET_INCOME: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY}),
     A.RECORD_ASSET_INCOME: frozenset({R.COUNTY_ADMIN, R.FIRST_SECRETARY}),
+    # ---- Funds and projects, decision 1501 ---------------------------------------------------------------------
+    # The county office keeps the funds and the projects (the finance bureau's and the poverty office's books); a
+    # war zone's commander reads its zone's projects and what was allocated and spent on them; a village's work
+    # team reads the projects serving its village. Departments, cadres and the evaluator: none.
+    A.SEE_PROJECTS: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY}),
+    A.SEE_FUNDS: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
+    A.RECORD_FUNDS: frozenset({R.COUNTY_ADMIN}),
+    A.RECORD_PROJECTS: frozenset({R.COUNTY_ADMIN}),
 }
 
 # The stage each role records (民主评议 and 公示 in the village, 审核 in the township, 审定 and 公告 in the county).
@@ -398,14 +411,14 @@ def _aid_payer(account, domains) -> str:
 
 
 def _reach_project(account, project) -> str:
-    """A project whose villages are all within the account's area (a station's one village; a base's several)."""
-    from .scoping import regions_visible_to
+    from .scoping import projects_visible_to
 
-    villages = {v.pk for v in project.villages.all()}
-    if villages and len(villages & set(regions_visible_to(account).filter(pk__in=villages)
-                                       .values_list("pk", flat=True))) == len(villages):
-        return ""
-    return _("the project is outside your area")
+    return "" if projects_visible_to(account).filter(pk=project.pk).exists() else \
+        _("the project is outside your area")
+
+
+def _own_fund(account, fund) -> str:
+    return "" if fund.county_id in (None, account.region_id) else _("the fund is another county's")
 
 
 # Object-level rules: (account, obj) → the reason for refusing, or "".
@@ -439,6 +452,9 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.RECORD_CAMPAIGN_PROGRESS: _reach_region,
     A.SEE_ASSET_INCOME: _reach_project,
     A.RECORD_ASSET_INCOME: _reach_project,
+    A.SEE_PROJECTS: _reach_project,
+    A.RECORD_PROJECTS: _reach_project,
+    A.RECORD_FUNDS: _own_fund,
 }
 
 

@@ -190,3 +190,23 @@ def regions_visible_to(user) -> QuerySet[Region]:
 def _descendant_villages(region: Region) -> Q:
     return Q(parent__parent=region) | Q(parent__parent__parent=region)
 
+
+
+def projects_visible_to(user):
+    """Projects (资金项目) by the villages they serve: the county office those of its county (and the county-wide
+    ones it recorded, serving no village yet); a commander those serving a village of its zone; a first secretary
+    those serving its village. Nobody else (decision 1501)."""
+    from tuopin.apps.projects.models import Project
+
+    qs = Project.objects.all()
+    if not _works(user):
+        return qs.none()
+    role = user.role
+    if role == Role.COUNTY_ADMIN:
+        serving = Project.objects.filter(_region_filter(user.region, "villages")).values("pk")
+        return qs.filter(Q(pk__in=serving) | Q(county=user.region))
+    if role == Role.COMMANDER:
+        return qs.filter(pk__in=Project.objects.filter(villages__parent=user.region).values("pk"))
+    if role == Role.FIRST_SECRETARY:
+        return qs.filter(pk__in=Project.objects.filter(villages=user.region).values("pk"))
+    return qs.none()

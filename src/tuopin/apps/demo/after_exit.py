@@ -3,7 +3,7 @@
 - the county's exit (贫困县摘帽) on its 2018 data, through the area procedure's services: applied in January 2019,
   the city's review, the province's verification resting on the 2019 third-party evaluation round, the public
   notice, announced in August 2019;
-- the county's funds (资金) 2016–2025 from the generator (`synth.funds`): one cut after the exit, in 2020;
+- the county's funds (资金) 2016–2025 and its projects (`demo/projects.py`): kept up after the exit (decision 1504);
 - what slackens after an exit, as the check should find it: two work teams withdrawn in mid-2020 with none sent
   in their place, one village's paired unit gone in a reorganisation, and, for a few exited households, medical
   assistance and the family-doctor contract lapsed in their 2020 records for members still at home.
@@ -21,10 +21,8 @@ from tuopin.apps.audit.services import audit_batch
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.organisation.models import UnitVillagePairing, WorkTeam, WorkTeamMember
 from tuopin.apps.procedures import area_procedure as area
-from tuopin.apps.projects.models import Fund
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.models import PersonYear, StatusEvent
-from tuopin.synth.funds import county_funds
 
 TEAMS_WITHDRAWN_ON = dt.date(2020, 6, 30)
 UNIT_GONE_ON = dt.date(2020, 9, 30)
@@ -60,12 +58,9 @@ def _county_exit(county: Region) -> int:
 
 
 def _funds(seed: int) -> int:
-    rows = [Fund(name=name, year=year, source=source, amount_fen=fen) for name, year, source, fen in county_funds(seed)]
-    Fund.objects.bulk_create(rows)
-    audit_batch(actor=None, action="demo_build", entity="projects.fund", source="demo",
-                batch={"seed": seed, "rows": len(rows), "years": [rows[0].year, rows[-1].year]},
-                summary=f"demo county (seed {seed}): {len(rows)} yearly fund lines, one cut after the exit")
-    return len(rows)
+    from .projects import load_funds_and_projects
+
+    return load_funds_and_projects(seed=seed)["funds"]
 
 
 def _withdraw_teams(rng: random.Random, seed: int) -> int:

@@ -24,7 +24,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -302,12 +302,12 @@ def _policy_flags(exited: dict[int, tuple], exited_ids, on: dt.date) -> list[Fla
     return flags
 
 
-def funds_by_year(first: int, last: int) -> dict[int, int]:
-    """{year: the funds (资金) recorded, in fen} from `first` to `last`; a year without funds is absent."""
-    from tuopin.apps.projects.models import Fund
+def funds_by_year(first: int, last: int, county: Region | None = None) -> dict[int, int]:
+    """{year: the funds (资金) the consolidation ledger holds, in fen} from `first` to `last`; a year without funds
+    is absent. The ledger is the projects app's (decision 1502): the funds are recorded there, once."""
+    from tuopin.apps.projects.ledger import funds_by_year as ledger_funds_by_year
 
-    return dict(Fund.objects.filter(year__gte=first, year__lte=last).values("year").order_by("year")
-                .annotate(total=Sum("amount_fen")).values_list("year", "total"))
+    return ledger_funds_by_year(first, last, county)
 
 
 def _yuan(fen: int) -> str:
@@ -317,7 +317,7 @@ def _yuan(fen: int) -> str:
 def funding_flags(county: Region, exit_on: dt.date, on: dt.date, cut_ratio: float) -> list[Flag]:
     """For each year after the county's exit up to `on`'s: none recorded, or more than `cut_ratio` below the
     last year with funds before it. Nothing when the exit year itself has no funds to compare with."""
-    totals = funds_by_year(exit_on.year, on.year)
+    totals = funds_by_year(exit_on.year, on.year, county)
     if exit_on.year not in totals:
         return []
     flags = []

@@ -218,6 +218,20 @@ def _area(document: Document, version: int):
     return place, found, figures.trend(place, figures.years_with_records(place))
 
 
+def funds_rows(place, year: int) -> list[tuple[str, str, dict]]:
+    """(group, label, {allocated, spent, balance} in fen) of the area's funds of the year, by source then by kind
+    of project: the consolidation ledger's (decision 1506); the same for every account that opens the area."""
+    from tuopin.apps.projects.choices import FundSource, ProjectKind
+    from tuopin.apps.projects.ledger import funds_figures
+
+    found = funds_figures(place, year)
+    by_source = [("source", str(label), found["by_source"][code]) for code, label in FundSource.choices
+                 if code in found["by_source"]]
+    by_kind = [("kind", str(label), found["by_kind"][code]) for code, label in ProjectKind.choices
+               if code in found["by_kind"]]
+    return by_source + by_kind
+
+
 def area_report_pdf(document: Document, version: int) -> bytes:
     place, found, history = _area(document, version)
     summary = found["summary"]
@@ -227,12 +241,13 @@ def area_report_pdf(document: Document, version: int) -> bytes:
         "summary": summary, "year": document.year, "villages": found["villages"], "history": history,
         "generated_at": timezone.localtime(), "version": version,
         "gap_rows": [(k, summary["gaps"].get(k, 0)) for k in figures.INDICATORS],
+        "funds": funds_rows(place, document.year),
     })
 
 
 def area_report_xlsx(document: Document, version: int) -> bytes:
     place, found, history = _area(document, version)
-    return report_xlsx.build(place, document.year, found, history)
+    return report_xlsx.build(place, document.year, found, history, funds=funds_rows(place, document.year))
 
 
 def household_file_pdf(document: Document, version: int) -> bytes:

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from tuopin.apps.assessment import figures
+from tuopin.common.money import fen_to_yuan
 from tuopin.common.spreadsheet import safe_cell, safe_row
 
 from .. import labels
@@ -55,7 +56,7 @@ def _sheet(book: Workbook, title: str, heading: list, rows: list[list], *, perce
     return sheet
 
 
-def build(region, year: int, found: dict, history: list[dict]) -> bytes:
+def build(region, year: int, found: dict, history: list[dict], funds: list | None = None) -> bytes:
     summary = found["summary"]
     book = Workbook()
     fgt = summary["fgt"]
@@ -111,6 +112,13 @@ def build(region, year: int, found: dict, history: list[dict]) -> bytes:
     gap_rows.append([_("Total"), summary["scope"]["code"], *[summary["gaps"][k] for k in indicators]])
     _sheet(book, _("Gaps by indicator"),
            [_("Village"), _("Division code"), *[str(labels.INDICATOR_LABELS[k]) for k in indicators]], gap_rows)
+
+    if funds:  # the consolidation ledger's figures of the area (jobs.funds_rows), in yuan
+        source, kind = _("Source of funds"), _("Kind of project")
+        _sheet(book, _("Funds"), [_("Grouped by"), _("Name"), _("Allocated (yuan)"), _("Spent (yuan)"), _("Balance (yuan)")],
+               [[source if group == "source" else kind, label, *(float(fen_to_yuan(f[k]) or 0)
+                                                                for k in ("allocated", "spent", "balance"))]
+                for group, label, f in funds])
 
     out = io.BytesIO()
     book.save(out)

@@ -254,6 +254,12 @@ def sees_after_exit(user) -> bool:
 
 
 @register.filter
+def sees_projects(user) -> bool:
+    """The county office, commanders and first secretaries: the projects of their county, zone or village."""
+    return may(user, Action.SEE_PROJECTS)
+
+
+@register.filter
 def sees_risk_scores(user) -> bool:
     """The county office and commanders: the risk score's ranked list of their area."""
     return may(user, Action.SEE_RISK_SCORES)

@@ -45,7 +45,9 @@ def _links(flag) -> list[tuple[str, str]]:
         return [(_("Village"), reverse("web:region", args=[flag.village_id]))]
     if kind == "overdue_rectification":
         return [(_("Rectification item"), reverse("web:task", args=[flag.object_id]))]
-    return []  # funding: the projects have no pages yet; the figures are on this page
+    if kind == "funding":
+        return [(_("Funds ledger"), reverse("web:funds") + f"?year={flag.year}")]
+    return []
 
 
 def _year(request, years: list[int]) -> int | None:
@@ -101,7 +103,7 @@ def four_not_removes(request):
                   for code, counts in sorted(per_township.items())]
     funds = []
     if scope.level == Level.COUNTY and year:
-        totals = fnr.funds_by_year(years[0] - 1, year)
+        totals = fnr.funds_by_year(years[0] - 1, year, scope)
         funds = [(y, totals.get(y)) for y in range(years[0] - 1, year + 1)]
     return render(request, "web/four_not_removes.html", {
         "scope": scope, "years": years, "year": year, "on": on,

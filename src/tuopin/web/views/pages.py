@@ -58,6 +58,13 @@ def _chart(rows) -> dict:
     }
 
 
+def _village_projects(user, village):
+    """The projects serving the village, for those who may see projects (decision 1501); None for the others."""
+    from tuopin.apps.projects.selectors import village_projects
+
+    return list(village_projects(user, village)) if may(user, Action.SEE_PROJECTS) else None
+
+
 @login_required
 def region(request, pk: int):
     user = request.user
@@ -90,6 +97,7 @@ def region(request, pk: int):
             projects = asset_income.village_projects(user, place)  # one query when the village has none
             if ids := [p.pk for p in projects]:
                 context["asset_income"] = asset_income.station_rows(projects.filter(pk__in=ids), context["year"])
+        context["projects"] = _village_projects(user, place)
         return render(request, "web/village.html", context)
     return render(request, "web/region.html", context)
 

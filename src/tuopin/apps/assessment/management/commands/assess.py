@@ -17,6 +17,8 @@ from tuopin.apps.revenue import figures as asset_income
 from tuopin.engine import duckdb_runner, spark_runner
 from tuopin.engine.spark_runner import SparkMissing, SparkUnavailable
 
+from tuopin.apps.projects.ledger import funds_figures
+
 from ... import services
 
 LEVELS = ("province", "city", "county", "township", "village")
@@ -55,6 +57,7 @@ class Command(AccountCommand):
                     summary, _ = services.assess(year=o["year"], region=region, child_level=o["level"],
                                                  engine=o["engine"])
                 summary = {**summary, "pv": asset_income.pv(region, o["year"])}
+                summary["funds"] = funds_figures(region, o["year"])  # the ledger's (decision 1506)
         except ValidationError as exc:
             raise InputRefused("; ".join(exc.messages)) from None
         except SparkMissing:
@@ -114,6 +117,10 @@ class Command(AccountCommand):
             self.stdout.write(f"PV stations {pv['stations']}: {pv['kwh']:,} kWh, revenue {pv['revenue_fen'] / 100:,.2f} yuan, "
                               f"paid to welfare posts {pv['paid_to_posts_fen'] / 100:,.2f}, as dividends "
                               f"{pv['paid_as_dividends_fen'] / 100:,.2f}, balance {pv['balance_fen'] / 100:,.2f}")
+        if "funds" in s:
+            f = s["funds"]
+            self.stdout.write(f"funds (yuan): allocated {f['allocated'] / 100:,.2f}, spent {f['spent'] / 100:,.2f}, "
+                              f"balance {f['balance'] / 100:,.2f}")
         if "mpi" in s:
             m = s["mpi"]
             self.stdout.write(f"multidimensional (Alkire–Foster, k = {m['k']:.4g}): H {m['H']:.4%}, A {m['A']:.4%}, "

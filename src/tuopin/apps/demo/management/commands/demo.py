@@ -132,7 +132,8 @@ class Command(BaseCommand):
             w(f"    {year}: {sum(k.values()):,} taken in ({k['unstable']:,} / {k['marginal']:,} / {k['sudden']:,}), "
               f"{m['risk_removed']:,} risk removed, {m['returned']:,} returned, {m['re_exited']:,} exited again")
         after = result["after_exit"]
-        w(f"  after the exit (2019): {after['funds']} fund lines 2016–2025, {after['work_teams_withdrawn']} work teams "
+        w(f"  after the exit (2019): {after['funds']} fund lines 2016–2025, not cut (see /funds/), "
+          f"{after['work_teams_withdrawn']} work teams "
           f"withdrawn, {after['unit_pairings_ended']} paired unit ended, policies lapsed for "
           f"{after['households_with_policies_lapsed']} exited households in 2020 (see /after-exit/)")
         w(f"  accounts ({len(result['accounts'])}, one per role): {path}")
