@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tuopin.apps.assistance",
     "tuopin.apps.policy",
     "tuopin.apps.projects",
+    "tuopin.apps.housing",
     "tuopin.apps.monitoring",
     "tuopin.apps.evaluation",
     "tuopin.apps.durability",

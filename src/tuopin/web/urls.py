@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from . import views
 from .converters import IdConverter, OrganisationKindConverter, YearConverter
-from .views import administration, after_exit, evaluation, monitoring, rectification, registration, risk, village_figures
+from .views import administration, after_exit, evaluation, housing, monitoring, rectification, registration, risk, village_figures
 from .views import login as login_views
 from .views import password as password_views
 from .views import organisation as org
@@ -127,6 +127,10 @@ urlpatterns = [
     # Monitoring after exit (防返贫动态监测, decisions 1400–1403): cases in scope, one case and its stages, a clue from
     # the household page, a department's alert, the village notice; the public application form needs no login.
     path("monitoring/", monitoring.case_list, name="monitoring"),
+    path("housing/", housing.renovation_list, name="housing"),
+    path("housing/<id:pk>/", housing.renovation_detail, name="housing_renovation"),
+    path("housing/<id:pk>/<str:stage>/", housing.renovation_stage, name="housing_stage"),
+    path("households/<id:pk>/housing/new/", housing.renovation_new, name="housing_new"),
     path("monitoring/risk/", risk.risk_list, name="risk"),
     path("monitoring/<id:pk>/", monitoring.case_detail, name="monitoring_case"),
     path("monitoring/<id:pk>/stage/", monitoring.case_stage, name="monitoring_stage"),

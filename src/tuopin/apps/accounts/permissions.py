@@ -87,6 +87,9 @@ class Action:
     TRAIN_RISK_MODEL = "train_risk_model"        # train and validate the county's model on its registry
     # after exit (四个不摘), decision 1412
     SEE_AFTER_EXIT = "see_after_exit"            # the four-not-removes page of one's county or war zone
+    # housing renovation (危房改造) as a workflow, decision 1522
+    SEE_HOUSING = "see_housing"                  # the renovation list, figures and pages in scope (obj: household)
+    RECORD_HOUSING_STAGE = "record_housing_stage"  # obj: (stage, household): HOUSING_STAGE_OWNERS
 
 
 A = Action
@@ -163,6 +166,22 @@ ROLES: dict[str, frozenset] = {
     # (the scoping layer); its flags are what they answer for. A village (first secretary) or a cadre answers
     # for the items the flags become, on its task list, not for the county's check: refused (403).
     A.SEE_AFTER_EXIT: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
+    # ---- Housing renovation (危房改造), decision 1522: who records which stage is HOUSING_STAGE_OWNERS ------------
+    A.SEE_HOUSING: VILLAGE_UP,
+    A.RECORD_HOUSING_STAGE: VILLAGE_UP,
+}
+
+# A renovation's stages (decision 1522): the village work team records the inspector's report, the option chosen
+# with the household and the start of the works; the township holds the acceptance (竣工验收) and records the
+# re-inspection that makes the house safe, so the team that runs the works does not pass them; the county office
+# approves the option and its subsidy (the subsidy is county money) and may record any stage from the paper record.
+HOUSING_STAGE_OWNERS = {
+    "inspected": frozenset({R.FIRST_SECRETARY, R.COMMANDER, R.COUNTY_ADMIN}),
+    "option_chosen": frozenset({R.FIRST_SECRETARY, R.COMMANDER, R.COUNTY_ADMIN}),
+    "approved": frozenset({R.COUNTY_ADMIN}),
+    "works": frozenset({R.FIRST_SECRETARY, R.COMMANDER, R.COUNTY_ADMIN}),
+    "accepted": frozenset({R.COMMANDER, R.COUNTY_ADMIN}),
+    "safe": frozenset({R.COMMANDER, R.COUNTY_ADMIN}),
 }
 
 # The stage each role records (民主评议 and 公示 in the village, 审核 in the township, 审定 and 公告 in the county).
@@ -361,6 +380,13 @@ def _reach_case(account, case) -> str:
         _("the case is outside your area")
 
 
+def _housing_stage(account, stage_and_household) -> str:
+    stage, household = stage_and_household
+    if account.role not in HOUSING_STAGE_OWNERS.get(str(stage), frozenset()):
+        return _("your role does not record this stage")
+    return _reach_household(account, household)
+
+
 # Object-level rules: (account, obj) → the reason for refusing, or "".
 OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.EDIT_REGISTRY: _reach_household,
@@ -388,6 +414,8 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.RECORD_MONITORING_MEASURE: _reach_case,
     A.REMOVE_MONITORING_RISK: _reach_case,
     A.SEE_MONITORING: _reach_case,
+    A.SEE_HOUSING: _reach_household,
+    A.RECORD_HOUSING_STAGE: _housing_stage,
 }
 
 
