@@ -33,7 +33,7 @@ def summary(region: Region, year: int | None, *, today: dt.date) -> dict:
     aggregates = dict(counts, renovations=Count("pk"), overdue=Count("pk", filter=overdue_q(today, code=code)),
                       # the cost of works accepted; the subsidy of renovations approved or later
                       estimated_cost_fen=Sum("estimated_cost_fen"),
-                      cost_fen=Sum("cost_fen", filter=Q(accepted=True)),
+                      cost_fen=Sum("cost_fen", filter=Q(stage__in=(Stage.ACCEPTED, Stage.SAFE))),
                       subsidy_fen=Sum("subsidy_fen", filter=~Q(stage__in=(Stage.INSPECTED, Stage.OPTION_CHOSEN))))
     total = {k: v or 0 for k, v in qs.aggregate(**aggregates).items()}
     out = {"year": year, "total": total, "children": []}

@@ -81,6 +81,8 @@ def renovation_list(request):
 
 
 def _renovation(request, pk: int) -> HouseRenovation:
+    if not may(request.user, Action.SEE_HOUSING):
+        raise forbidden(request, entity=ENTITY, entity_id=pk)
     try:
         return (selectors.renovations_for(request.user).select_related("household__village__parent",
                                                                         "household__township").get(pk=pk))
