@@ -45,7 +45,7 @@ def test_a_renovation_from_the_household_page_to_a_safe_house(county, client, lo
     assert stage("works", {"on": "2018-05-01", "contractor": ""}).status_code == 302
     # A date before the stage before it comes back on the form.
     answer = stage("accepted", {"on": "2018-04-01", "accepted_by_name": "李镇长", "cost_yuan": "13000"})
-    assert answer.status_code == 200 and "before the stage before it" in answer.content.decode()
+    assert answer.status_code == 200 and "日期早于上一阶段" in answer.content.decode()  # on the form, in Chinese
     assert stage("accepted", {"on": "2018-09-01", "accepted_by_name": "李镇长", "cost_yuan": "13000"}).status_code == 302
     assert stage("safe", {"on": "2018-10-08", "grade": "B", "inspector": "张工"}).status_code == 302
     r.refresh_from_db()
