@@ -40,11 +40,17 @@ def renovation_rows(households, *, seed: int, stamp) -> tuple[list[tuple], dict]
     """(rows in COLUMNS order, counts {"renovations", "open", by option, "cost_fen", "subsidy_fen"})."""
     rng = random.Random(f"{seed}:housing")
     housing = standards.load(COUNTY).section("housing")
-    reference = {name: int(o["cost_yuan"]) * 100 for name, o in housing["options"].items()}
+    options = housing["options"]
+
+    def reference(option: str, members: int) -> int:  # as apps/housing/options.py reads the same entries
+        entry = options[option]
+        return int(entry["cost_yuan"]) * 100 if "cost_yuan" in entry else \
+            int(entry["cost_yuan_per_person"]) * 100 * members
+
     subsidy = {grade: int(s["yuan"]) * 100 for grade, s in housing["subsidy"].items()}
     rows: list[tuple] = []
     counts: dict = {"renovations": 0, "open": 0, "cost_fen": 0, "subsidy_fen": 0,
-                    "options": {name: 0 for name in reference}}
+                    "options": {name: 0 for name in options}}
     last = d.YEARS[-1]
     for h in households:
         if h.grade not in ("C", "D") or (h.closed and not h.renovation_year):
@@ -61,8 +67,9 @@ def renovation_rows(households, *, seed: int, stamp) -> tuple[list[tuple], dict]
             again = _later(rng, accepted, 3, 20, cap)
             cost = h.renovation_cost_fen
             paid = min(subsidy[h.grade], cost)
+            n = _members(h, year)
             rows.append((len(rows) + 1, h.id, "safe", h.grade, inspected, "鉴定员", AGENCY, area,
-                         _members(h, year), h.renovation, option_on, reference[h.renovation], paid, approved,
+                         n, h.renovation, option_on, reference(h.renovation, n), paid, approved,
                          APPROVER, works, "", accepted, "乡镇验收组", True, cost, again, "鉴定员",
                          h.renovation_grade, "", 1, stamp))
             counts["renovations"] += 1
@@ -81,9 +88,10 @@ def renovation_rows(households, *, seed: int, stamp) -> tuple[list[tuple], dict]
         for k, reached in enumerate((chosen, stage in ("approved", "works"), stage == "works")):
             if reached:
                 day = dates[k] = _later(rng, day, 5, 25, cap)
-        rows.append((len(rows) + 1, h.id, stage, h.grade, inspected, "鉴定员", AGENCY, area, _members(h, last),
-                     option if chosen else "", dates[0], reference[option] if chosen else 0,
-                     min(subsidy[h.grade], reference[option]) if chosen else 0, dates[1],
+        n = _members(h, last)
+        rows.append((len(rows) + 1, h.id, stage, h.grade, inspected, "鉴定员", AGENCY, area, n,
+                     option if chosen else "", dates[0], reference(option, n) if chosen else 0,
+                     min(subsidy[h.grade], reference(option, n)) if chosen else 0, dates[1],
                      APPROVER if dates[1] else "", dates[2], "", None, "", None, 0, None, "", "", "", 1, stamp))
         counts["open"] += 1
     return rows, counts

@@ -33,6 +33,13 @@ def _housing(code: str) -> dict:
         raise StandardMissing(f"no [housing] section in the standards of {code}") from None
 
 
+def cost_fen(entry: dict, members: int) -> int:
+    """An option's reference cost for a household: a figure per household, or per person (relocation)."""
+    if "cost_yuan" in entry:
+        return int(entry["cost_yuan"]) * 100
+    return int(entry["cost_yuan_per_person"]) * 100 * max(members, 1)
+
+
 def standard_area(members: int, *, code: str) -> Decimal:
     """The floor area of a rebuilt house for a household of this size."""
     area = _housing(code)["area"]
@@ -55,7 +62,7 @@ def compare(*, grade: str, floor_area_m2: Decimal, members: int, code: str) -> l
             area = Decimal(housing["area"]["relocate_m2_per_person"]) * max(members, 1)
         else:
             area = standard_area(members, code=code)
-        out.append(Option(code=name, open=grade in entry["grades"], cost_fen=int(entry["cost_yuan"]) * 100,
+        out.append(Option(code=name, open=grade in entry["grades"], cost_fen=cost_fen(entry, members),
                           area_m2=area, keeps_area=keeps, status=entry.get("status", ""),
                           source=entry.get("source", "")))
     return out
