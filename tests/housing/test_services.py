@@ -76,9 +76,9 @@ def test_stage_order_is_enforced(county):
     h1, a = county["households"][0], county["accounts"]
     r = services.renovation_inspect(household=h1, grade="C", on=D(2018, 3, 1), inspector="张工",
                                     floor_area_m2=50, by=a["first_secretary"])
-    with pytest.raises(ValidationError, match="cannot be recorded now"):
+    with pytest.raises(ValidationError, match="现在不能登记此阶段"):
         services.renovation_start(renovation=r, version=r.version, on=D(2018, 4, 1), by=a["county_admin"])
-    with pytest.raises(ValidationError, match="cannot be recorded now"):
+    with pytest.raises(ValidationError, match="现在不能登记此阶段"):
         services.renovation_reinspect(renovation=r, version=r.version, on=D(2018, 4, 1), grade="A",
                                       inspector="x", by=a["county_admin"])
     # A C house may not be reinforced or rebuilt (the standards' grades of each option).
