@@ -16,8 +16,7 @@ def _date(**kw):
     return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kw)
 
 
-class _Stage(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+class _Dated(forms.Form):
     on = _date(label=_("Date"))
 
     def __init__(self, *args, **kwargs):
@@ -25,7 +24,13 @@ class _Stage(forms.Form):
         self.fields["on"].initial = timezone.localdate()
 
 
-class InspectionForm(_Stage):  # 鉴定
+class _Stage(_Dated):
+    """A stage of a renovation read at `version` (a stale one is refused by the service)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class InspectionForm(_Dated):  # 鉴定: opens the renovation, no version yet
     grade = forms.ChoiceField(label=_("Grade found"), choices=[c for c in HousingGrade.choices if c[0] in "CD"])
     inspector = forms.CharField(label=_("Inspector"), max_length=64)
     agency = forms.CharField(label=_("Inspecting body"), max_length=100, required=False)
