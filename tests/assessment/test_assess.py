@@ -69,6 +69,10 @@ def test_each_indicator_names_its_reason(county):
     assert gaps == {"food_clothing": "吃穿未得到保障",  # a renovation counts once finished (decision 1252)
                     "housing": "住房为D级危房，改造未填竣工年度（住房安全未保障）"}
     HouseholdYear.objects.filter(pk=record.pk).update(renovation_year=2018)
+    gaps = {g["indicator"]: g["reason"] for g in services.explain_household(household_id=h1.pk, year=2018,
+                                                                            region_code="220821000000")}
+    assert gaps["housing"] == "住房为D级危房，改造后未重新鉴定（住房安全未保障）"  # decision 1520
+    HouseholdYear.objects.filter(pk=record.pk).update(renovation_grade="B")
     gaps = {g["indicator"] for g in services.explain_household(household_id=h1.pk, year=2018,
                                                                region_code="220821000000")}
     assert gaps == {"food_clothing"}

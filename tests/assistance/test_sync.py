@@ -166,8 +166,9 @@ def test_department_sees_households_with_open_gap_tasks_of_its_domain(org, admin
     HouseholdYear.objects.filter(household=h2, year=YEAR).update(renovation="reinforce")
     sync(admin)
     assert list(households_visible_to(housing)) == [h2]
-    # … finished in the year, it does: the household drops out of the department's view.
-    HouseholdYear.objects.filter(household=h2, year=YEAR).update(renovation_year=YEAR)
+    # … finished in the year and graded safe again (decision 1520), it does: the household drops out of the
+    # department's view.
+    HouseholdYear.objects.filter(household=h2, year=YEAR).update(renovation_year=YEAR, renovation_grade="B")
     sync(admin)
     assert not households_visible_to(housing).exists()
 

@@ -44,7 +44,7 @@ def write_history(folder, *, households: int = 3000, seed: int = 3) -> dict:
                        village_code=int(village[k]), status=1, members=int(members[k]),
                        wage_income_fen=int(net[k]), production_cost_fen=0, net_income_fen=int(net[k]),
                        per_capita_net_income_fen=int(net[k] // members[k]), housing_grade="A", renovation="",
-                       renovation_year=None, renovation_cost_fen=0, water_litres_per_day=60,
+                       renovation_year=None, renovation_cost_fen=0, renovation_grade="", water_litres_per_day=60,
                        water_quality_ok=True, water_minutes=5, water_cut_days=0, water_short_area=False,
                        food_clothing_secure=True, income_expected_stable=True,
                        medical_expense_fen=int(medical[k]), education_expense_fen=0, disaster_loss_fen=0,

@@ -65,7 +65,8 @@ def assess(tables: dict) -> dict:
             problems.append(f"household {hid} {year}: income lines do not add up")
         income = net > POVERTY_LINE_YUAN[year] * 100 * n
         grade, renovation, ryear = r[HY["housing_grade"]], r[HY["renovation"]], r[HY["renovation_year"]]
-        housing = grade in ("A", "B") or (renovation != "" and ryear is not None and ryear <= year)
+        housing = grade in ("A", "B") or (renovation != "" and ryear is not None and ryear <= year
+                                          and r[HY["renovation_grade"]] in ("A", "B"))
         water = year < 2019 or (r[HY["water_litres_per_day"]] >= (20 if r[HY["water_short_area"]] else 35)
                                 and r[HY["water_quality_ok"]] and r[HY["water_minutes"]] <= 20
                                 and r[HY["water_cut_days"]] <= 36)

@@ -15,10 +15,11 @@ YEARS = range(2015, 2021)
 D_GRADE = "D级(整幢危房)"
 
 
-def _house(household, year, grade, renovation="", renovation_year=None):
+def _house(household, year, grade, renovation="", renovation_year=None, renovation_grade=""):
     record = HouseholdYear.objects.filter(household=household, year=year).first() or HouseholdYear(
         household=household, year=year, members=2, wage_income_fen=1_000_000)
     record.housing_grade, record.renovation, record.renovation_year = grade, renovation, renovation_year
+    record.renovation_grade = renovation_grade
     record.renovation_cost_fen = 2_500_000 if renovation else 0
     record.compute_income()
     record.save()
@@ -26,13 +27,13 @@ def _house(household, year, grade, renovation="", renovation_year=None):
 
 @pytest.fixture
 def houses(county):
-    """西岗村's first household lives in a D house rebuilt in 2017 (the records before say it is planned for
-    2017); 建平村's in a C house repaired in a year nobody wrote down."""
+    """西岗村's first household lives in a D house rebuilt in 2017 and graded A when inspected again (the records
+    before say it is planned for 2017); 建平村's in a C house repaired in a year nobody wrote down."""
     county_over_years(county)
     rebuilt, unknown = county["households"][0], county["households"][3]
     for year in YEARS:
-        _house(rebuilt, year, "D", "rebuild", 2017)
-        _house(unknown, year, "C", "repair", None)
+        _house(rebuilt, year, "D", "rebuild", 2017, "A")
+        _house(unknown, year, "C", "repair", None, "B")
     return rebuilt, unknown
 
 
@@ -80,3 +81,19 @@ def test_the_page_shows_the_house_renovated_and_agrees_with_the_engine(county, h
     assert "已改造" not in row[:row.index("</tr>")]  # without its year a renovation is not shown as done
     document = download(client, url("household_file_pdf", rebuilt.pk))
     assert document.status_code == 200
+
+
+def test_a_finished_renovation_counts_only_once_the_house_is_graded_safe_again(county, houses):
+    """Decision 1520: finished but not inspected again, or inspected again and still C or D, the house is unsafe;
+    inspected again and graded B, it is safe — the engine and the page alike."""
+    rebuilt, _ = houses
+    records = HouseholdYear.objects.filter(household=rebuilt, year=2018)
+    records.update(renovation_grade="")
+    assert _engine_housing_gaps(rebuilt, 2018) == ["住房为D级危房，改造后未重新鉴定（住房安全未保障）"]
+    assert not records.get().renovation_finished
+    records.update(renovation_grade="D")
+    assert _engine_housing_gaps(rebuilt, 2018) == ["住房为D级危房，改造后鉴定仍为D级（住房安全未保障）"]
+    assert not records.get().renovation_finished
+    records.update(renovation_grade="B")
+    assert _engine_housing_gaps(rebuilt, 2018) == []
+    assert records.get().renovation_finished

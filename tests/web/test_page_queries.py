@@ -22,9 +22,9 @@ pytestmark = pytest.mark.django_db
 
 # Session, account, its region, the household (with its village's ancestors), members, yearly records, events,
 # their steps, pairings, breadcrumbs, the write marker, open tasks, visits, monitoring cases, the members' aid
-# payments (decision 1530), the year's asset-income payments (decision 1512); the INSERT of the request's `read`
-# audit event (decision 1152: one per request, whatever the page read).
-HOUSEHOLD_QUERIES = 17
+# payments (decision 1530), the year's asset-income payments (decision 1512), renovations (危房改造, decision 1521);
+# the INSERT of the request's `read` audit event (decision 1152: one per request, whatever the page read).
+HOUSEHOLD_QUERIES = 18
 # … and the villages and five input tables the rules read when no run of the township is cached, with the year
 # before's household rows the monitoring rules read (decision 1434): one read for the gaps and the warnings.
 HOUSEHOLD_QUERIES_UNCACHED = HOUSEHOLD_QUERIES + 7

@@ -22,6 +22,7 @@ from tests.factories import region as make_region
 from tuopin.apps.accounts.models import Role
 from tuopin.apps.assistance.models import Assessment, Task, Visit
 from tuopin.apps.geo.models import Level, VillageYear
+from tuopin.apps.housing.models import HouseRenovation
 from tuopin.apps.organisation.models import Cadre, CadreHouseholdPairing, Unit, UnitKind, UnitVillagePairing
 from tuopin.apps.procedures.models import AreaExit
 
@@ -78,6 +79,12 @@ URLS = [
     Target("village exit stage", "POST", web("area_exit_advance", "area_exit"),
            {"stage": "township_review", "on": "2018-11-25", "decision": "pass"}, regional=True),
     Target("village exit notice pdf", "GET", web("area_exit_notice_pdf", "area_exit"), regional=True),
+    Target("renovation page", "GET", web("housing_renovation", "renovation")),
+    Target("renovation stage", "POST", web("housing_stage", "renovation", "option_chosen"),
+           {"version": 1, "on": "2018-04-01", "option": "reinforce"}),
+    Target("inspection form", "GET", web("housing_new", "household")),
+    Target("inspection post", "POST", web("housing_new", "household"),
+           {"grade": "D", "on": "2018-03-01", "inspector": "probe", "floor_area_m2": "50"}),
     Target("register a family", "POST", lambda s: reverse("web:household_register"),
            {"village": "{village}", "year": "2018", "on": "2018-06-01", "housing_grade": "A", "member-TOTAL_FORMS": "1",
             "member-INITIAL_FORMS": "1", "member-0-name": "probe", "member-0-relation": "01",
@@ -121,20 +128,24 @@ def scenes(org):
     def area_exit(village):
         return AreaExit.objects.create(region=village, kind="village", year=2018)
 
+    def renovation(household):
+        return HouseRenovation.objects.create(household=household, grade="D", inspected_on=dt.date(2018, 3, 1),
+                                              inspector="probe", floor_area_m2=50, members=2)
+
     return {
         "other_county": {"household": hh2, "village": village2, "township": town2,
                          "task": task(hh2, owner_unit=unit2), "assessment": assessment(unit2),
                          "visit": Visit.objects.create(household=hh2, cadre=cadre2, on=dt.date(2018, 5, 1)),
-                         "area_exit": area_exit(village2)},
+                         "area_exit": area_exit(village2), "renovation": renovation(hh2)},
         "other_zone": {"household": h4, "village": v3, "township": t2, "task": task(h4, owner_unit=org["other_unit"]),
                        "assessment": assessment(org["other_unit"]),
                        "visit": Visit.objects.create(household=h4, cadre=li, on=dt.date(2018, 5, 1)),
-                       "area_exit": area_exit(v3)},
+                       "area_exit": area_exit(v3), "renovation": renovation(h4)},
         # The cadre's colleague 赵干部: same village, not its household; the zone's own unit for the veto rows.
         "colleague": {"household": h2, "village": v1, "township": t1, "task": task(h2, owner_cadre=org["zhao"]),
                       "assessment": assessment(org["paired_unit"]),
                       "visit": Visit.objects.create(household=h2, cadre=org["zhao"], on=dt.date(2018, 5, 1)),
-                      "area_exit": None},
+                      "area_exit": None, "renovation": renovation(h2)},
     }
 
 

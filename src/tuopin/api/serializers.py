@@ -138,7 +138,7 @@ HOUSEHOLD_YEAR_FIELDS = (
     "id", "household", "household_number", "year", "members",
     *(name for name, _ in MONEY_FIELDS),
     "production_cost_fen", "net_income_fen", "per_capita_net_income_fen", "housing_grade", "renovation",
-    "renovation_year", "renovation_cost_fen", "water_litres_per_day", "water_quality_ok", "water_minutes",
+    "renovation_year", "renovation_cost_fen", "renovation_grade", "water_litres_per_day", "water_quality_ok", "water_minutes",
     "water_cut_days", "water_short_area", "food_clothing_secure", "income_expected_stable", *SHOCK_FIELDS,
     "version", "updated_at", "updated_by",
 )

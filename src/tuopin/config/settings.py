@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tuopin.apps.projects",
     "tuopin.apps.aid",
     "tuopin.apps.revenue",
+    "tuopin.apps.housing",
     "tuopin.apps.monitoring",
     "tuopin.apps.campaigns",
     "tuopin.apps.evaluation",
@@ -221,6 +222,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # The grade found and the grade after a renovation (改造后鉴定等级) share one set of choices: one name.
+    "ENUM_NAME_OVERRIDES": {"HousingGradeEnum": "tuopin.apps.registry.choices.HousingGrade"},
 }
 
 LOGGING = {

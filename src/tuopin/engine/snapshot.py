@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 ROWS_PER_FILE = 2_000_000
 ROW_GROUP = 262_144
 
@@ -79,6 +79,9 @@ HOUSEHOLDS_YEARLY = pa.schema([
     # layout 1 lacks them; connection.register_parquet reads them there as none (ADDED_COLUMNS).
     ("medical_expense_fen", _money), ("education_expense_fen", _money), ("disaster_loss_fen", _money),
     ("business_failed", pa.bool_()), ("labourer_lost", pa.bool_()),
+    # Layout 3: the grade of the house inspected again after its renovation (改造后鉴定, decision 1520). A folder
+    # of an older layout lacks it and reads it as not inspected again (ADDED_COLUMNS).
+    ("renovation_grade", pa.string()),  # '' A B C D
 ])
 
 PERSONS = pa.schema([
@@ -114,11 +117,12 @@ SCHEMAS: dict[str, pa.Schema] = {
     "households_yearly": HOUSEHOLDS_YEARLY, "persons": PERSONS, "persons_yearly": PERSONS_YEARLY,
     "status_events": STATUS_EVENTS,
 }
-# Columns added after layout 1, with the value an older folder's rows read as (none of the shock happened).
+# Columns added after layout 1, with the value an older folder's rows read as (none of the shock happened; the
+# renovated house not inspected again, layout 3).
 ADDED_COLUMNS: dict[str, dict[str, str]] = {
     "households_yearly": {"medical_expense_fen": "CAST(0 AS BIGINT)", "education_expense_fen": "CAST(0 AS BIGINT)",
                           "disaster_loss_fen": "CAST(0 AS BIGINT)", "business_failed": "FALSE",
-                          "labourer_lost": "FALSE"},
+                          "labourer_lost": "FALSE", "renovation_grade": "CAST('' AS VARCHAR)"},
 }
 YEARLY = frozenset({"villages_yearly", "households_yearly", "persons_yearly"})
 YEAR = pa.field("year", pa.int16())  # the partition column of yearly tables

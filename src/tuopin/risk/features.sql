@@ -76,7 +76,8 @@ SELECT c.household_id, c.township_code, c.village_code, ${year} AS year,
        CAST(c.labourer_lost AS INTEGER) + CAST(COALESCE(p.labourer_lost, FALSE) AS INTEGER) AS labourers_lost_2y,
        CASE WHEN c.housing_grade IN ('C', 'D')
                  AND NOT (COALESCE(c.renovation, '') <> '' AND c.renovation_year IS NOT NULL
-                          AND c.renovation_year <= ${year}) THEN 1 ELSE 0 END AS unsafe_housing,
+                          AND c.renovation_year <= ${year}
+                          AND COALESCE(c.renovation_grade, '') IN ('A', 'B')) THEN 1 ELSE 0 END AS unsafe_housing,
        COALESCE(v.village_disaster_share, 0) AS village_disaster_share,
        COALESCE(v.village_below_line_share, 0) AS village_below_line_share,
        CASE WHEN s.kind_at_end IS NULL THEN 1 ELSE 0 END AS never_registered,

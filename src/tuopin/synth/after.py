@@ -483,7 +483,8 @@ class _Year:
         unstable = st.case is not None or net // n < self.mline
         self.hy.append((
             len(self.hy) + 1, h.id, year, n, *lines, cost, net, net // n, h.grade, h.renovation if renovated else "",
-            h.renovation_year, h.renovation_cost_fen if renovated else 0, *water, False, True, not unstable,
+            h.renovation_year, h.renovation_cost_fen if renovated else 0, h.renovation_grade if renovated else "",
+            *water, False, True, not unstable,
             s.medical_fen, s.education_fen, s.disaster_fen, s.business_failed, s.labourer is not None, 1, self.stamp,
         ))
         for key in s.dates:

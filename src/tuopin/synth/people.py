@@ -83,6 +83,7 @@ class Household:
     renovation: str = ""
     renovation_year: int | None = None
     renovation_cost_fen: int = 0
+    renovation_grade: str = ""           # 改造后鉴定: the grade of the house inspected again (decision 1520)
     # year → None (meets every indicator) or the indicator it is made to fail ("income", "housing", …)
     outcome: dict = field(default_factory=dict)
     dibao: bool = False                  # a 低保 household outside the register

@@ -34,7 +34,7 @@ NO_SHOCK = (0, 0, 0, False, False)
 HOUSEHOLD_YEAR_COLUMNS = (
     "id", "household_id", "year", "members", *MONEY, "production_cost_fen", "net_income_fen",
     "per_capita_net_income_fen", "housing_grade", "renovation", "renovation_year", "renovation_cost_fen",
-    "water_litres_per_day", "water_quality_ok", "water_minutes", "water_cut_days", "water_short_area",
+    "renovation_grade", "water_litres_per_day", "water_quality_ok", "water_minutes", "water_cut_days", "water_short_area",
     "food_clothing_secure", "income_expected_stable", *SHOCKS, "version", "updated_at",
 )
 PERSON_YEAR_COLUMNS = (
@@ -143,7 +143,7 @@ def yearly_rows(rng: random.Random, households, stamp, posts: dict | None = None
             hy.append((
                 len(hy) + 1, h.id, year, n, *lines, cost, net, net // n,
                 h.grade, h.renovation if renovated else "", h.renovation_year if renovated else None,
-                h.renovation_cost_fen if renovated else 0, *water, False,
+                h.renovation_cost_fen if renovated else 0, h.renovation_grade if renovated else "", *water, False,
                 not (fails and rnd() < 0.03), not (outcome == "income" and rnd() < 0.6), *NO_SHOCK, 1, stamp,
             ))
             counts = village.get((h.village, year))

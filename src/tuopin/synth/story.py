@@ -280,6 +280,9 @@ def _renovate(rng: random.Random, h: Household, year: int) -> None:
     lo, hi = d.RENOVATION_COST_YUAN[h.renovation]
     h.renovation_year = year
     h.renovation_cost_fen = rng.randrange(lo, hi + 1, 100) * 100
+    # Inspected again once accepted: a new house (rebuilt, or moved into) is graded A, a repaired or reinforced
+    # one B (decision 1520). Drawn from no generator, so the county's other draws are unchanged.
+    h.renovation_grade = "A" if h.renovation in ("rebuild", "relocate") else "B"
 
 
 def ask_engine(households: list[Household], years=d.FIRST_YEARS) -> None:

@@ -210,6 +210,8 @@ class HouseholdYearForm(VersionedForm):  # 户年度信息: income lines, housin
     housing_grade = forms.ChoiceField(label=_("Housing safety grade"), choices=choices("HousingGrade"))
     renovation = forms.ChoiceField(label=_("Dangerous-house renovation"), required=False, choices=choices("Renovation"))
     renovation_year = forms.IntegerField(label=_("Renovation year"), required=False)
+    renovation_grade = forms.ChoiceField(label=_("Grade when inspected after the renovation"), required=False,
+                                         choices=choices("HousingGrade", blank=_("not inspected again")))
     water_litres_per_day = forms.IntegerField(label=_("Water supply (litres per person per day)"))
     water_quality_ok = forms.BooleanField(label=_("Water quality meets the standard"), required=False)
     water_minutes = forms.IntegerField(label=_("Round trip to fetch water (minutes)"))
@@ -226,7 +228,8 @@ class HouseholdYearForm(VersionedForm):  # 户年度信息: income lines, housin
                     "dibao_fen", "tekun_fen", "pension_fen", "family_planning_fen", "eco_compensation_fen",
                     "other_transfer_fen", "unitemised_income_fen", "production_cost_fen", "renovation_cost_fen",
                     "medical_expense_fen", "education_expense_fen", "disaster_loss_fen")
-    model_fields = ("members", "housing_grade", "renovation", "renovation_year", "water_litres_per_day",
+    model_fields = ("members", "housing_grade", "renovation", "renovation_year", "renovation_grade",
+                    "water_litres_per_day",
                     "water_quality_ok", "water_minutes", "water_cut_days", "water_short_area", "food_clothing_secure",
                     "income_expected_stable", "business_failed", "labourer_lost")
     shock_money = SHOCK_MONEY
@@ -237,13 +240,15 @@ class HouseholdYearForm(VersionedForm):  # 户年度信息: income lines, housin
             self.fields[yuan_name(name)] = _yuan_field(name)
         income = [n for n in self.money_fields if n != "renovation_cost_fen" and n not in self.shock_money]
         self.order_fields(["members"] + [yuan_name(n) for n in income]
-                          + ["housing_grade", "renovation", "renovation_year", yuan_name("renovation_cost_fen")])
+                          + ["housing_grade", "renovation", "renovation_year", yuan_name("renovation_cost_fen"),
+                             "renovation_grade"])
 
     # Groups of fields, in the order the page shows them (fieldsets).
     groups = (
         (_("Income"), ("members",) + tuple(yuan_name(n) for n in money_fields
                                            if n != "renovation_cost_fen" and n not in SHOCK_MONEY)),
-        (_("Housing"), ("housing_grade", "renovation", "renovation_year", yuan_name("renovation_cost_fen"))),
+        (_("Housing"), ("housing_grade", "renovation", "renovation_year", yuan_name("renovation_cost_fen"),
+                        "renovation_grade")),
         (_("Drinking water"), ("water_litres_per_day", "water_quality_ok", "water_minutes", "water_cut_days",
                                "water_short_area")),
         (_("Food, clothing and income"), ("food_clothing_secure", "income_expected_stable")),

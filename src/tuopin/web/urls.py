@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from . import views
 from .converters import IdConverter, OrganisationKindConverter, YearConverter
-from .views import administration, after_exit, aid, asset_income, campaigns, evaluation, monitoring, projects, rectification, registration, risk, village_figures
+from .views import administration, after_exit, aid, asset_income, campaigns, evaluation, housing, monitoring, projects, rectification, registration, risk, village_figures
 from .views import login as login_views
 from .views import password as password_views
 from .views import organisation as org
@@ -141,6 +141,10 @@ urlpatterns = [
          name="asset_income_reverse"),
     path("asset-income/<id:pk>/posting/", asset_income.posting, name="asset_income_posting"),
     path("monitoring/", monitoring.case_list, name="monitoring"),
+    path("housing/", housing.renovation_list, name="housing"),
+    path("housing/<id:pk>/", housing.renovation_detail, name="housing_renovation"),
+    path("housing/<id:pk>/<str:stage>/", housing.renovation_stage, name="housing_stage"),
+    path("households/<id:pk>/housing/new/", housing.renovation_new, name="housing_new"),
     path("monitoring/risk/", risk.risk_list, name="risk"),
     path("monitoring/<id:pk>/", monitoring.case_detail, name="monitoring_case"),
     path("monitoring/<id:pk>/stage/", monitoring.case_stage, name="monitoring_stage"),

@@ -103,6 +103,9 @@ class Action:
     SEE_FUNDS = "see_funds"                      # the funds and the ledger (a commander: its zone's projects)
     RECORD_FUNDS = "record_funds"                # funds, allocations, spendings, reversals; their import
     RECORD_PROJECTS = "record_projects"          # projects, budget, progress, checks, handovers (obj: the project)
+    # housing renovation (危房改造) as a workflow, decision 1522
+    SEE_HOUSING = "see_housing"                  # the renovation list, figures and pages in scope (obj: household)
+    RECORD_HOUSING_STAGE = "record_housing_stage"  # obj: (stage, household): HOUSING_STAGE_OWNERS
 
 
 A = Action
@@ -204,6 +207,22 @@ ROLES: dict[str, frozenset] = {
     A.SEE_FUNDS: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
     A.RECORD_FUNDS: frozenset({R.COUNTY_ADMIN}),
     A.RECORD_PROJECTS: frozenset({R.COUNTY_ADMIN}),
+    # ---- Housing renovation (危房改造), decision 1522: who records which stage is HOUSING_STAGE_OWNERS ------------
+    A.SEE_HOUSING: VILLAGE_UP,
+    A.RECORD_HOUSING_STAGE: VILLAGE_UP,
+}
+
+# A renovation's stages (decision 1522): the village work team records the inspector's report, the option chosen
+# with the household and the start of the works; the township holds the acceptance (竣工验收) and records the
+# re-inspection that makes the house safe, so the team that runs the works does not pass them; the county office
+# approves the option and its subsidy (the subsidy is county money) and may record any stage from the paper record.
+HOUSING_STAGE_OWNERS = {
+    "inspected": frozenset({R.FIRST_SECRETARY, R.COMMANDER, R.COUNTY_ADMIN}),
+    "option_chosen": frozenset({R.FIRST_SECRETARY, R.COMMANDER, R.COUNTY_ADMIN}),
+    "approved": frozenset({R.COUNTY_ADMIN}),
+    "works": frozenset({R.FIRST_SECRETARY, R.COMMANDER, R.COUNTY_ADMIN}),
+    "accepted": frozenset({R.COMMANDER, R.COUNTY_ADMIN}),
+    "safe": frozenset({R.COMMANDER, R.COUNTY_ADMIN}),
 }
 
 # The stage each role records (民主评议 and 公示 in the village, 审核 in the township, 审定 and 公告 in the county).
@@ -421,6 +440,13 @@ def _own_fund(account, fund) -> str:
     return "" if fund.county_id in (None, account.region_id) else _("the fund is another county's")
 
 
+def _housing_stage(account, stage_and_household) -> str:
+    stage, household = stage_and_household
+    if account.role not in HOUSING_STAGE_OWNERS.get(str(stage), frozenset()):
+        return _("your role does not record this stage")
+    return _reach_household(account, household)
+
+
 # Object-level rules: (account, obj) → the reason for refusing, or "".
 OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.EDIT_REGISTRY: _reach_household,
@@ -455,6 +481,8 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.SEE_PROJECTS: _reach_project,
     A.RECORD_PROJECTS: _reach_project,
     A.RECORD_FUNDS: _own_fund,
+    A.SEE_HOUSING: _reach_household,
+    A.RECORD_HOUSING_STAGE: _housing_stage,
 }
 
 

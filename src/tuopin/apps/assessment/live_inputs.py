@@ -40,6 +40,7 @@ COLUMNS = {
         "household_id": "y.household_id", "year": "y.year", "village_id": "h.village_id", "members": "y.members",
         "net_income_fen": "y.net_income_fen", "per_capita_net_income_fen": "y.per_capita_net_income_fen",
         "housing_grade": "y.housing_grade", "renovation": "y.renovation", "renovation_year": "y.renovation_year",
+        "renovation_grade": "y.renovation_grade",
         "water_litres_per_day": "y.water_litres_per_day", "water_quality_ok": "y.water_quality_ok",
         "water_minutes": "y.water_minutes", "water_cut_days": "y.water_cut_days",
         "water_short_area": "y.water_short_area", "food_clothing_secure": "y.food_clothing_secure",

@@ -14,6 +14,7 @@ from tuopin.apps.audit.services import audit_batch
 from tuopin.apps.geo.data import ZHENLAI
 from tuopin.apps.geo.models import Region, VillageYear
 from tuopin.apps.geo.services import regions_load
+from tuopin.apps.housing.models import HouseRenovation
 from tuopin.apps.monitoring.models import CaseStep, Measure, MonitoringCase
 from tuopin.apps.organisation import models as om
 from tuopin.apps.registry.bulk import insert_rows, reset_sequences
@@ -28,6 +29,7 @@ from .after_exit import after_exit_story
 from .aid import load_aid, load_campaign
 from .asset_income import load_asset_income
 from .cases import CASE_COLUMNS, MEASURE_COLUMNS, STEP_COLUMNS, case_rows
+from .housing import load_renovations
 from .work import WORK_STEPS, build_work
 
 REGISTRY_MODELS = {
@@ -124,6 +126,10 @@ def demo_build(*, seed: int, scale: float = 1.0, progress: Progress | None = Non
         counts["monitoringcase"] = _load(MonitoringCase, CASE_COLUMNS, cases, seed=seed, scale=scale)
         counts["casestep"] = _load(CaseStep, STEP_COLUMNS, steps, seed=seed, scale=scale)
         counts["measure"] = _load(Measure, MEASURE_COLUMNS, measures, seed=seed, scale=scale)
+        # The renovations as the workflow's rows, agreeing with the registry's renovation fields (decision 1523).
+        counts["houserenovation"], housing = load_renovations(
+            reg, seed=seed, stamp=stamp, load=lambda model, columns, rows: _load(model, columns, rows, seed=seed,
+                                                                                 scale=scale))
         step()
         t1 = time.perf_counter()
 
@@ -132,7 +138,7 @@ def demo_build(*, seed: int, scale: float = 1.0, progress: Progress | None = Non
         for model, columns, attr in ORG_TABLES:
             counts[model._meta.model_name] = _load(model, columns, getattr(org, attr), seed=seed, scale=scale)
             step()
-        reset_sequences(*REGISTRY_MODELS.values(), MonitoringCase, CaseStep, Measure, om.Unit, om.Cadre, om.SpecialGroup,
+        reset_sequences(*REGISTRY_MODELS.values(), MonitoringCase, CaseStep, Measure, HouseRenovation, om.Unit, om.Cadre, om.SpecialGroup,
                         om.SpecialGroup.member_units.through, om.WarZone, om.WorkTeam, om.WorkTeamMember,
                         om.UnitVillagePairing, om.CadreHouseholdPairing, om.MutualGroup,
                         om.MutualGroup.members.through)
@@ -164,6 +170,7 @@ def demo_build(*, seed: int, scale: float = 1.0, progress: Progress | None = Non
                     "total": t4 - t0},
         "headline": headline(reg),
         "monitoring": monitoring_counts(reg),
+        "housing": housing,
     }
 
 

@@ -125,6 +125,9 @@ class HouseholdYear(ReadAudited, Versioned):  # 户年度信息: income lines, h
     renovation = models.CharField("危房改造", max_length=10, choices=c.Renovation.choices, blank=True)
     renovation_year = models.PositiveSmallIntegerField(null=True, blank=True)
     renovation_cost_fen = models.BigIntegerField(default=0)
+    # 改造后鉴定: the grade of the house inspected again once the renovation was accepted ('' = not inspected
+    # again). Only a safe grade here makes the renovated house safe (decision 1520).
+    renovation_grade = models.CharField("改造后鉴定等级", max_length=1, choices=c.HousingGrade.choices, blank=True)
     water_litres_per_day = models.PositiveSmallIntegerField("人均日供水(升)", default=60)
     water_quality_ok = models.BooleanField("水质达标", default=True)
     water_minutes = models.PositiveSmallIntegerField("取水往返(分钟)", default=0)
@@ -146,10 +149,15 @@ class HouseholdYear(ReadAudited, Versioned):  # 户年度信息: income lines, h
 
     @property
     def renovation_finished(self) -> bool:
-        """The house's renovation (危房改造) was finished by the end of this record's year. The housing rule in
-        rules/sql/household_gaps.sql counts a C or D house as safe on the same fact; pages show the grade of such
-        a house as renovated (decision 1252; tests/web/test_housing_renovation.py pins the agreement)."""
-        return bool(self.renovation) and self.renovation_year is not None and self.renovation_year <= self.year
+        """The house's renovation (危房改造) was finished by the end of this record's year and the house inspected
+        again was graded safe (改造后鉴定). The housing rule in rules/sql/household_gaps.sql counts a C or D house
+        as safe on the same fact; pages show the grade of such a house as renovated (decisions 1252, 1520;
+        tests/web/test_housing_renovation.py pins the agreement)."""
+        from tuopin import standards
+
+        safe = standards.load().section("household")["safe_housing_grades"]
+        return (bool(self.renovation) and self.renovation_year is not None and self.renovation_year <= self.year
+                and self.renovation_grade in safe)
 
     def compute_income(self) -> None:
         gross = sum(getattr(self, f) for f, _ in MONEY_FIELDS)

@@ -30,6 +30,7 @@ PERSON_EDITABLE = ("name", "sex", "birth_date", "relation", "ethnicity", "educat
                    "work_status", "work_months", "phone", "id_number")
 HOUSEHOLD_YEAR_EDITABLE = tuple(f for f, _ in MONEY_FIELDS) + (
     "members", "production_cost_fen", "housing_grade", "renovation", "renovation_year", "renovation_cost_fen",
+    "renovation_grade",
     "water_litres_per_day", "water_quality_ok", "water_minutes", "water_cut_days", "water_short_area",
     "food_clothing_secure", "income_expected_stable", *SHOCK_FIELDS,
 )

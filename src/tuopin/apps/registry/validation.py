@@ -423,6 +423,7 @@ HOUSEHOLD_YEAR: dict[str, Rule] = {
     "housing_grade": choice(c.HousingGrade, "housing_grade"),
     "renovation": choice(c.Renovation, "renovation", blank=True),
     "renovation_year": between(FIRST_RENOVATION_YEAR, lambda: dt.date.today().year, blank=True),
+    "renovation_grade": choice(c.HousingGrade, "housing_grade", blank=True),
     "water_litres_per_day": between(0, WATER_LITRES_MAX),
     "water_minutes": between(0, WATER_MINUTES_MAX),
     "water_cut_days": between(0, WATER_CUT_DAYS_MAX),

@@ -34,19 +34,24 @@ FROM household_person_facts
 WHERE members_uninsured > 0
 
 UNION ALL
--- 住房安全: grades C and D are unsafe until their renovation (维修加固, 加固, 拆除重建, 搬迁) is finished: it counts
--- from the year it was finished (renovation_year ≤ the year), not while planned or under way, nor without that
--- year (decision 1252; the household page shows such a house as renovated on the same fact).
+-- 住房安全: grades C and D are unsafe until their renovation (维修加固, 加固, 拆除重建, 搬迁) is finished AND the house
+-- is inspected again and graded safe (改造后鉴定, renovation_grade in ${safe_housing_grades}): it counts from the
+-- year it was finished (renovation_year ≤ the year), not while planned or under way, nor without that year, nor
+-- before the re-inspection says the house is safe (decisions 1252, 1520; the household page shows such a house as
+-- renovated on the same fact). An empty re-inspection grade is "not inspected again", never "safe".
 SELECT household_id, 'housing',
        '住房为' || housing_grade || '级危房，' || CASE
            WHEN COALESCE(renovation, '') = '' THEN '尚未改造'
            WHEN renovation_year IS NULL THEN '改造未填竣工年度'
-           ELSE '改造计划' || CAST(renovation_year AS VARCHAR) || '年竣工，尚未完成'
+           WHEN renovation_year > ${year} THEN '改造计划' || CAST(renovation_year AS VARCHAR) || '年竣工，尚未完成'
+           WHEN COALESCE(renovation_grade, '') = '' THEN '改造后未重新鉴定'
+           ELSE '改造后鉴定仍为' || renovation_grade || '级'
        END || '（住房安全未保障）',
        CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
 FROM households_yearly
 WHERE year = ${year} AND housing_grade NOT IN ${safe_housing_grades}
-  AND NOT (COALESCE(renovation, '') <> '' AND renovation_year IS NOT NULL AND renovation_year <= ${year})
+  AND NOT (COALESCE(renovation, '') <> '' AND renovation_year IS NOT NULL AND renovation_year <= ${year}
+           AND COALESCE(renovation_grade, '') IN ${safe_housing_grades})
 
 UNION ALL
 -- 饮水安全 (part of the standard from ${water_from_year}): quantity, quality, convenience, reliability.

@@ -286,7 +286,9 @@ def _housing(gap: np.ndarray, year: int, rng) -> dict:
             "renovation": pick(["", "repair", "reinforce", "rebuild", "relocate"], kind),
             "renovation_year": pa.array(np.where(unsafe_done, year - rng.integers(0, 3, size=n), 0).astype(np.int16),
                                         mask=~unsafe_done),
-            "renovation_cost_fen": pa.array(cost.astype(np.int64), mask=~unsafe_done)}
+            "renovation_cost_fen": pa.array(cost.astype(np.int64), mask=~unsafe_done),
+            # 改造后鉴定 (decision 1520): a new house graded A, a repaired or reinforced one B; drawn from no generator.
+            "renovation_grade": pick(["", "B", "B", "A", "A"], kind)}
 
 
 def _water(gap: np.ndarray, rng) -> dict:

@@ -145,6 +145,12 @@ def sees_asset_income(user) -> bool:
 
 
 @register.filter
+def works_housing(user) -> bool:
+    """Roles that follow housing renovations (危房改造): the county office, commanders, first secretaries."""
+    return may(user, Action.SEE_HOUSING)
+
+
+@register.filter
 def records_alerts(user) -> bool:
     """A department's account sends its alerts about residents at risk (decision 1400)."""
     return user.is_authenticated and user.role == "department" and may(user, Action.RECORD_MONITORING_CLUE,

@@ -184,12 +184,14 @@ def _work(user, household) -> dict:
     from tuopin.apps.assistance.selectors import visits_for
     from tuopin.apps.monitoring.selectors import cases_for
 
+    from .housing import household_renovations
+
     return {"open_tasks": accountability.filtered_tasks(user, status="open", household=household)[:20],
             "visits": visits_for(user, household=household)[:5],
             "may_visit": may(user, Action.RECORD_VISIT, household), "today": timezone.localdate(),
             "monitoring_cases": cases_for(user).filter(household=household).order_by("-clue_on", "-pk")[:10],
             "may_record_clue": may(user, Action.RECORD_MONITORING_CLUE, ("cadre_visit", household)),
-            **_aid(user, household)}
+            **_aid(user, household), **household_renovations(user, household)}
 
 
 def _aid(user, household) -> dict:

@@ -297,6 +297,8 @@ HOUSEHOLD_YEAR_EXTENSION = tuple(
     (col("危房改造年度", HOUSEHOLD_YEAR, p_int(V.HOUSEHOLD_YEAR["renovation_year"]), numeric=True), "renovation_year"),
     (col("危房改造费用(元)", HOUSEHOLD_YEAR, p_money(V.HOUSEHOLD_YEAR["renovation_cost_fen"]), f_money, numeric=True),
      "renovation_cost_fen"),
+    (col("改造后鉴定等级", HOUSEHOLD_YEAR, p_choice(v.HOUSING, N_("housing safety grade")), f_label(v.HOUSING_LABEL)),
+     "renovation_grade"),
     (col("人均日供水(升)", HOUSEHOLD_YEAR, p_int(V.HOUSEHOLD_YEAR["water_litres_per_day"]), numeric=True),
      "water_litres_per_day"),
     (col("水质达标", HOUSEHOLD_YEAR, p_bool, f_bool), "water_quality_ok"),

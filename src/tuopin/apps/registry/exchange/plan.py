@@ -40,12 +40,13 @@ PERSON_FIELDS = ("household", "id_number", "name", "sex", "birth_date", "relatio
 YEAR_MONEY = tuple(f for f, _ in MONEY_FIELDS) + ("production_cost_fen",)
 HOUSEHOLD_YEAR_FIELDS = ("members",) + YEAR_MONEY + (
     "net_income_fen", "per_capita_net_income_fen", "housing_grade", "renovation", "renovation_year",
-    "renovation_cost_fen", "water_litres_per_day", "water_quality_ok", "water_minutes", "water_cut_days",
+    "renovation_cost_fen", "renovation_grade", "water_litres_per_day", "water_quality_ok", "water_minutes", "water_cut_days",
     "water_short_area", "food_clothing_secure", "income_expected_stable", *SHOCK_FIELDS)
 PERSON_YEAR_FIELDS = ("school_status", "basic_medical", "serious_illness_insurance", "medical_assistance",
                       "family_doctor", "pension_insurance", "dibao", "tekun", "work_months")
 HOUSEHOLD_YEAR_DEFAULTS = {f: 0 for f in YEAR_MONEY} | {
     "housing_grade": "A", "renovation": "", "renovation_year": None, "renovation_cost_fen": 0,
+    "renovation_grade": "",
     "water_quality_ok": True, "food_clothing_secure": True, "income_expected_stable": True,
     "medical_expense_fen": 0, "education_expense_fen": 0, "disaster_loss_fen": 0, "business_failed": False,
     "labourer_lost": False,
@@ -53,7 +54,7 @@ HOUSEHOLD_YEAR_DEFAULTS = {f: 0 for f in YEAR_MONEY} | {
 PERSON_YEAR_DEFAULTS = {f: False for f in PERSON_YEAR_FIELDS} | {"school_status": "", "work_months": 0}
 _BLANK = {"phone": "", "address": "", "identified_year": None, "exit_year": None, "other_causes": "",
           "cultivated_land_mu": Decimal("0"), "housing_area_m2": Decimal("0"), "disability_grade": None,
-          "renovation": "", "renovation_year": None}
+          "renovation": "", "renovation_year": None, "renovation_grade": ""}
 PER_CAPITA_TOLERANCE_FEN = 100  # files round 人均纯收入 to the yuan; within that, it agrees with the lines
 CHUNK = 900  # below SQLite's bound on query parameters in every version the project meets
 

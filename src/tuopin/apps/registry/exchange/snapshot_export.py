@@ -87,6 +87,7 @@ def snapshot_tables(*, user, year: int | None = None, unmasked: bool = False, re
     for r in HouseholdYear.objects.filter(household__in=in_scope, **years).values(
             "household_id", "year", "members", *snap.INCOME_LINES, "production_cost_fen", "net_income_fen",
             "per_capita_net_income_fen", "housing_grade", "renovation", "renovation_year", "renovation_cost_fen",
+            "renovation_grade",
             "water_litres_per_day", "water_quality_ok", "water_minutes", "water_cut_days", "water_short_area",
             "food_clothing_secure", "income_expected_stable", *SHOCK_FIELDS):
         yearly.append({**r, **place[r["household_id"]]})

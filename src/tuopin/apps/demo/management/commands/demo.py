@@ -131,6 +131,11 @@ class Command(BaseCommand):
             k = m["included"]
             w(f"    {year}: {sum(k.values()):,} taken in ({k['unstable']:,} / {k['marginal']:,} / {k['sudden']:,}), "
               f"{m['risk_removed']:,} risk removed, {m['returned']:,} returned, {m['re_exited']:,} exited again")
+        housing = result["housing"]
+        options = ", ".join(f"{name} {n:,}" for name, n in housing["options"].items())
+        w(f"  housing renovation (危房改造, see /housing/): {housing['renovations']:,} finished ({options}), "
+          f"cost {housing['cost_fen'] // 100:,} yuan, subsidy {housing['subsidy_fen'] // 100:,} yuan; "
+          f"{housing['open']:,} under way")
         after = result["after_exit"]
         w(f"  after the exit (2019): {after['funds']} fund lines 2016–2025, not cut (see /funds/), "
           f"{after['work_teams_withdrawn']} work teams "
