@@ -18,12 +18,12 @@ def test_assess_json_has_the_funds(books, capsys):
     assert main(["assess", "--year", "2018", "--json", "--as", "county_admin"]) == 0
     funds = json.loads(capsys.readouterr().out)["funds"]
     assert (funds["allocated"], funds["spent"], funds["balance"], funds["amount"]) == \
-        (700_000_00, 250_000_00, 450_000_00, 1_500_000_00)
-    assert funds["by_kind"]["water"] == {"allocated": 600_000_00, "spent": 250_000_00, "balance": 350_000_00}
-    assert funds["by_source"]["pooled"]["allocated"] == 700_000_00
+        (700_000, 250_000, 450_000, 1_500_000)  # yuan
+    assert funds["by_kind"]["water"] == {"allocated": 600_000, "spent": 250_000, "balance": 350_000}
+    assert funds["by_source"]["pooled"]["allocated"] == 700_000
     assert main(["assess", "--year", "2018", "--json", "--as", "commander", "--county", "220821100000"]) == 0
     zone = json.loads(capsys.readouterr().out)["funds"]
-    assert (zone["allocated"], zone["spent"], set(zone["by_kind"])) == (600_000_00, 250_000_00, {"water"})
+    assert (zone["allocated"], zone["spent"], set(zone["by_kind"])) == (600_000, 250_000, {"water"})
     assert "amount" not in zone
     assert main(["assess", "--year", "2018", "--as", "county_admin"]) == 0
     assert "funds (yuan): allocated 700,000.00, spent 250,000.00, balance 450,000.00" in capsys.readouterr().out

@@ -21,8 +21,8 @@ def test_assess_json_gains_pv(county, capsys):
                      monthly_wage_fen=300_00, paid_on=dt.date(2018, 12, 1), by=by)
     assert main(["assess", "--year", "2018", "--json", "--as", "county_admin"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["pv"] == {"stations": 1, "kwh": 20_000, "revenue_fen": 17_600_00, "paid_to_posts_fen": 3000_00,
-                         "paid_as_dividends_fen": 800_00, "balance_fen": 17_600_00 - 3800_00}
+    assert out["pv"] == {"stations": 1, "kwh": 20_000, "revenue": 17_600.0, "paid_to_posts": 3000.0,
+                         "paid_as_dividends": 800.0, "balance": 17_600.0 - 3800}  # yuan
     assert main(["assess", "--year", "2018", "--json", "--as", "commander", "--county", "220821100000"]) == 0
     assert json.loads(capsys.readouterr().out)["pv"]["stations"] == 1
     assert main(["assess", "--year", "2018", "--json", "--as", "county_admin", "--county", "220821200000"]) == 0

@@ -56,8 +56,9 @@ class Command(AccountCommand):
                 else:
                     summary, _ = services.assess(year=o["year"], region=region, child_level=o["level"],
                                                  engine=o["engine"])
-                summary = {**summary, "pv": asset_income.pv(region, o["year"])}
-                summary["funds"] = funds_figures(region, o["year"])  # the ledger's (decision 1506)
+                # The ledgers' figures beside the assessment, in yuan as the JSON's contract has them (decision 1507).
+                summary = {**summary, "pv": pv_in_yuan(asset_income.pv(region, o["year"])),
+                           "funds": funds_in_yuan(funds_figures(region, o["year"]))}
         except ValidationError as exc:
             raise InputRefused("; ".join(exc.messages)) from None
         except SparkMissing:
@@ -114,15 +115,30 @@ class Command(AccountCommand):
                               + f"); monitored at risk {w['monitored_at_risk']:,}")
         if s.get("pv", {}).get("stations"):
             pv = s["pv"]
-            self.stdout.write(f"PV stations {pv['stations']}: {pv['kwh']:,} kWh, revenue {pv['revenue_fen'] / 100:,.2f} yuan, "
-                              f"paid to welfare posts {pv['paid_to_posts_fen'] / 100:,.2f}, as dividends "
-                              f"{pv['paid_as_dividends_fen'] / 100:,.2f}, balance {pv['balance_fen'] / 100:,.2f}")
+            self.stdout.write(f"PV stations {pv['stations']}: {pv['kwh']:,} kWh, revenue {pv['revenue']:,.2f} yuan, "
+                              f"paid to welfare posts {pv['paid_to_posts']:,.2f}, as dividends "
+                              f"{pv['paid_as_dividends']:,.2f}, balance {pv['balance']:,.2f}")
         if "funds" in s:
             f = s["funds"]
-            self.stdout.write(f"funds (yuan): allocated {f['allocated'] / 100:,.2f}, spent {f['spent'] / 100:,.2f}, "
-                              f"balance {f['balance'] / 100:,.2f}")
+            self.stdout.write(f"funds (yuan): allocated {f['allocated']:,.2f}, spent {f['spent']:,.2f}, "
+                              f"balance {f['balance']:,.2f}")
         if "mpi" in s:
             m = s["mpi"]
             self.stdout.write(f"multidimensional (Alkire–Foster, k = {m['k']:.4g}): H {m['H']:.4%}, A {m['A']:.4%}, "
                               f"M0 {m['M0']:.4f}; contributions " + ", ".join(
                                   f"{k} {v:.1%}" for k, v in m["contribution"].items()))
+
+
+def _yuan(fen: int) -> float:
+    return round(fen / 100, 2)
+
+
+def pv_in_yuan(pv: dict) -> dict:
+    """`pv` of the JSON: the ledgers' `*_fen` figures as `revenue`, `paid_to_posts`, … in yuan."""
+    return {key.removesuffix("_fen"): _yuan(value) if key.endswith("_fen") else value for key, value in pv.items()}
+
+
+def funds_in_yuan(funds: dict) -> dict:
+    """`funds` of the JSON: every amount of the ledger's figures (fen) in yuan, at every depth; the year stays."""
+    return {key: funds_in_yuan(value) if isinstance(value, dict) else value if key == "year" else _yuan(value)
+            for key, value in funds.items()}
