@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tuopin.apps.organisation.imports.kinds import BY_KEY as ORGANISATION_KINDS
 from tuopin.common.params import parse_id
+from tuopin.apps.housing.choices import Stage as RenovationStage
 
 
 class IdConverter:
@@ -53,3 +54,9 @@ class OrganisationKindConverter(VocabularyConverter):
     """`<orgkind:kind>`: a kind of the organisation workbook, or `all` (its templates)."""
 
     words = (*ORGANISATION_KINDS, "all")
+
+
+class HousingStageConverter(VocabularyConverter):
+    """`<housingstage:stage>`: a stage of a renovation (危房改造) the page records (decision 1521)."""
+
+    words = tuple(RenovationStage.values)

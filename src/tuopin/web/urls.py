@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
 from . import views
-from .converters import IdConverter, OrganisationKindConverter, YearConverter
+from .converters import HousingStageConverter, IdConverter, OrganisationKindConverter, YearConverter
 from .views import administration, after_exit, aid, asset_income, campaigns, evaluation, housing, monitoring, projects, rectification, registration, risk, village_figures
 from .views import login as login_views
 from .views import password as password_views
@@ -13,6 +13,7 @@ from .views import second_factor as second_factor_views
 app_name = "web"
 register_converter(IdConverter, "id")  # record ids: 1 to 2^63 − 1, else 404 (decision 1140)
 register_converter(OrganisationKindConverter, "orgkind")  # the organisation workbook's kinds
+register_converter(HousingStageConverter, "housingstage")  # the stages a renovation's page records
 register_converter(YearConverter, "year")  # four digits; the views check the years the registry holds
 # Households, persons and yearly records are addressed by primary key only: never by ID number or name.
 urlpatterns = [
@@ -143,7 +144,7 @@ urlpatterns = [
     path("monitoring/", monitoring.case_list, name="monitoring"),
     path("housing/", housing.renovation_list, name="housing"),
     path("housing/<id:pk>/", housing.renovation_detail, name="housing_renovation"),
-    path("housing/<id:pk>/<str:stage>/", housing.renovation_stage, name="housing_stage"),
+    path("housing/<id:pk>/<housingstage:stage>/", housing.renovation_stage, name="housing_stage"),
     path("households/<id:pk>/housing/new/", housing.renovation_new, name="housing_new"),
     path("monitoring/risk/", risk.risk_list, name="risk"),
     path("monitoring/<id:pk>/", monitoring.case_detail, name="monitoring_case"),
