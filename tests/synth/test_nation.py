@@ -159,7 +159,7 @@ def test_bad_arguments_are_refused(db, tmp_path, capsys):
     assert main(["synth", "--households", "10", "--out", str(taken)]) == 3
     assert main(["synth", "--households", "ten", "--out", str(tmp_path / "x")]) == 2
     err = capsys.readouterr().err
-    assert "--households 0" in err and "2012 is outside 2014–2020" in err and "not an empty folder" in err
+    assert "--households 0" in err and "2012 is outside 2014–2025" in err and "not an empty folder" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]  # nothing half-written
     assert [p.name for p in taken.iterdir()] == ["keep.txt"]
 
