@@ -168,8 +168,9 @@ def test_years_are_a_year_a_range_or_a_list(db, tmp_path, capsys):
     assert parse_years("2018") == (2018,)
     assert parse_years("2016-2018") == (2016, 2017, 2018)
     assert parse_years("2018,2016") == (2016, 2018)
+    assert parse_years("2019-2025") == tuple(range(2019, 2026))   # the consolidation years too (decision 1460)
     with pytest.raises(SynthRefused):
-        parse_years("2019-2021")
+        parse_years("2024-2026")
     assert main(["synth", "--households", "300", "--out", str(tmp_path / "s"), "--years", "2016,2018"]) == 0
     assert "300 households" in capsys.readouterr().out
     assert sorted(p.name for p in (tmp_path / "s" / "households_yearly").iterdir()) == ["year=2016", "year=2018"]

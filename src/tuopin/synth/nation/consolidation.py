@@ -81,6 +81,7 @@ def story(geo: Geography, chunk: Chunk, status_2020: np.ndarray, lines: dict, ev
     """The years 2021–2025 of the chunk; sets `chunk.later` and `chunk.present` for those years and returns
     (status events, each household's last exit year or NEVER). `lines`: year -> (poverty line, monitoring line)
     in fen per person."""
+    assert chunk.income_level is not None  # drawn by households.story()
     n = len(chunk.household_id)
     members = chunk.members.astype(np.int64)
     alive = chunk.present[households.LAST_YEAR].copy()

@@ -34,7 +34,7 @@ so that the rules find realistic 短板 (docs/decisions/1000-national-synthetic-
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 import pyarrow as pa
@@ -106,7 +106,7 @@ class Chunk:
     gaps: dict                     # year -> {indicator: bool mask}
     death_on: np.ndarray           # day number of the sole member's death, or -1
     income_level: np.ndarray | None = None  # each household's own income level (standard normal), drawn once
-    later: object = None           # the consolidation years' story (consolidation.Later), when drawn
+    later: Any = None              # the consolidation years' story (consolidation.Later), when drawn
 
 
 def region_level(geo: Geography, village: np.ndarray) -> np.ndarray:
