@@ -7,14 +7,16 @@ from __future__ import annotations
 import json
 
 import duckdb
+import numpy as np
 import pyarrow.compute as pc
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tuopin import rules, standards
 from tuopin.cli import main
 from tuopin.engine import duckdb_runner
 from tuopin.engine.snapshot import read_table
-from tuopin.synth.nation import generate
+from tuopin.synth.nation import consolidation, generate, geography, households
 
 YEARS = (2020, 2021, 2022, 2023)
 HALF_YEAR_DAYS = 181   # six months at the least (1 January to 1 July)
@@ -128,3 +130,26 @@ def test_a_later_year_is_the_same_whichever_years_are_written(tmp_path):
     a, b, c = (read_table(tmp_path / x, "households_yearly") for x in "abc")
     assert a.filter(pc.equal(a["year"], 2023)).equals(b), "2023"
     assert a.filter(pc.equal(a["year"], 2018)).equals(c), "2018"
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**31))
+def test_for_any_seed_the_story_and_the_status_rule_agree(seed):
+    """The story's own status at each year's end is what the engine's status rule reads from its events, and
+    every risk removal follows its monitoring_in by six months or more."""
+    national = standards.load("000000")
+    lines = {y: (national.poverty_line_fen(y), national.monitoring_line_fen(y)) for y in range(2020, 2026)}
+    geo = geography.build(3_000, np.random.default_rng([seed, 0]))
+    later = lambda chunk, status_2020: consolidation.story(  # noqa: E731
+        geo, chunk, status_2020, lines, 8 * 3_001, np.random.default_rng([seed, 4, 0]))
+    chunk, _, events = households.story(geo, 0, geo.villages, 1, np.random.default_rng([seed, 1, 0]),
+                                        consolidation.YEARS, later=later, current_year=2025)
+    for year in consolidation.YEARS:
+        story = chunk.later.state[year]
+        assert np.array_equal(np.where(story < 0, chunk.status[year], story), chunk.status[year]), year
+    con = duckdb.connect()
+    con.register("status_events", events)
+    assert con.execute("""SELECT COUNT(*) FROM (
+                              SELECT kind, effective_on - LAG(effective_on) OVER w AS days, LAG(kind) OVER w AS before
+                              FROM status_events WINDOW w AS (PARTITION BY household_id ORDER BY effective_on, event_id))
+                          WHERE kind = 'risk_removed' AND (before <> 'monitoring_in' OR days < 181)""").fetchall() == [(0,)]
