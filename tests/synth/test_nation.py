@@ -159,7 +159,7 @@ def test_bad_arguments_are_refused(db, tmp_path, capsys):
     assert main(["synth", "--households", "10", "--out", str(taken)]) == 3
     assert main(["synth", "--households", "ten", "--out", str(tmp_path / "x")]) == 2
     err = capsys.readouterr().err
-    assert "--households 0" in err and "2012 is outside 2014–2020" in err and "not an empty folder" in err
+    assert "--households 0" in err and "2012 is outside 2014–2025" in err and "not an empty folder" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]  # nothing half-written
     assert [p.name for p in taken.iterdir()] == ["keep.txt"]
 
@@ -168,8 +168,9 @@ def test_years_are_a_year_a_range_or_a_list(db, tmp_path, capsys):
     assert parse_years("2018") == (2018,)
     assert parse_years("2016-2018") == (2016, 2017, 2018)
     assert parse_years("2018,2016") == (2016, 2018)
+    assert parse_years("2019-2025") == tuple(range(2019, 2026))   # the consolidation years too (decision 1460)
     with pytest.raises(SynthRefused):
-        parse_years("2019-2021")
+        parse_years("2024-2026")
     assert main(["synth", "--households", "300", "--out", str(tmp_path / "s"), "--years", "2016,2018"]) == 0
     assert "300 households" in capsys.readouterr().out
     assert sorted(p.name for p in (tmp_path / "s" / "households_yearly").iterdir()) == ["year=2016", "year=2018"]
