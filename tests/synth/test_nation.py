@@ -199,6 +199,17 @@ def test_household_rules_by_range_give_the_tables_of_one_pass(nation, monkeypatc
     assert by_range.gaps_of_poor == one.gaps_of_poor
     for level in ("nation", "province"):
         assert by_range.areas[level].drop_columns(["p1", "p2"]).equals(one.areas[level].drop_columns(["p1", "p2"]))
+    # monitoring_candidates runs by range too, from each range's status table (decision 1450)
+    assert by_range.monitoring_candidates.num_rows > 0
+    assert by_range.monitoring_candidates.equals(one.monitoring_candidates)
+    assert by_range.monitoring_result.equals(one.monitoring_result)
+    assert sorted(by_range.monitoring) == sorted(one.monitoring)
+    for level in by_range.monitoring:
+        assert by_range.monitoring[level].equals(one.monitoring[level])
+    for level in ("nation", "province"):
+        order = [("code", "ascending"), ("indicator", "ascending")]
+        assert by_range.mpi[level].sort_by(order).drop_columns(["h", "a", "m0", "censored_headcount", "contribution"]) \
+            .equals(one.mpi[level].sort_by(order).drop_columns(["h", "a", "m0", "censored_headcount", "contribution"]))
 
 
 def test_the_command_counts_its_chunks_then_its_derived_tables(db, tmp_path, monkeypatch, capsys):
