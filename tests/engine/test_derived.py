@@ -264,3 +264,28 @@ def test_an_input_table_changed_by_hand_makes_every_derived_table_stale(folders,
     edited, plain = assess(copy), assess(without)
     income = lambda r: pc.sum(pc.equal(r.household_gaps["indicator"], "income")).as_py()  # noqa: E731
     assert income(edited) > income(plain)
+
+
+def test_the_village_sums_count_the_gaps_of_the_poor_households_and_nobody_else(folders):
+    """village_households sums only the gap rows of households poor at the end of the year (decision 1450):
+    the summary's gaps and each village's poor counts equal a count over the per-household rows."""
+    _, without = folders
+    result = assess(without)
+    households = result.household_result.to_pylist()
+    poor = {r["household_id"] for r in households if r["poor_at_end"]}
+    expected: dict[str, int] = {}
+    for row in result.household_gaps.to_pylist():
+        if row["household_id"] in poor:
+            expected[row["indicator"]] = expected.get(row["indicator"], 0) + 1
+    assert len(poor) > 50 and len(expected) >= 3
+    assert any(r["household_id"] not in poor for r in result.household_gaps.to_pylist())  # some not counted
+    assert result.gaps_of_poor == expected
+    by_village: dict[int, list[int]] = {}
+    for r in households:
+        counts = by_village.setdefault(r["village_code"], [0, 0, 0])
+        counts[0] += r["members"] if r["poor_at_end"] else 0
+        counts[1] += 1 if r["poor_at_end"] else 0
+        counts[2] += 1 if r["eligible"] else 0
+    for v in result.village_result.to_pylist():
+        persons, count, eligible = by_village.get(v["village_code"], [0, 0, 0])
+        assert (v["poor_persons"], v["poor_households"], v["households_eligible"]) == (persons, count, eligible)

@@ -159,7 +159,7 @@ def test_bad_arguments_are_refused(db, tmp_path, capsys):
     assert main(["synth", "--households", "10", "--out", str(taken)]) == 3
     assert main(["synth", "--households", "ten", "--out", str(tmp_path / "x")]) == 2
     err = capsys.readouterr().err
-    assert "--households 0" in err and "2012 is outside 2014–2020" in err and "not an empty folder" in err
+    assert "--households 0" in err and "2012 is outside 2014–2025" in err and "not an empty folder" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]  # nothing half-written
     assert [p.name for p in taken.iterdir()] == ["keep.txt"]
 
@@ -168,8 +168,9 @@ def test_years_are_a_year_a_range_or_a_list(db, tmp_path, capsys):
     assert parse_years("2018") == (2018,)
     assert parse_years("2016-2018") == (2016, 2017, 2018)
     assert parse_years("2018,2016") == (2016, 2018)
+    assert parse_years("2019-2025") == tuple(range(2019, 2026))   # the consolidation years too (decision 1460)
     with pytest.raises(SynthRefused):
-        parse_years("2019-2021")
+        parse_years("2024-2026")
     assert main(["synth", "--households", "300", "--out", str(tmp_path / "s"), "--years", "2016,2018"]) == 0
     assert "300 households" in capsys.readouterr().out
     assert sorted(p.name for p in (tmp_path / "s" / "households_yearly").iterdir()) == ["year=2016", "year=2018"]
@@ -198,6 +199,17 @@ def test_household_rules_by_range_give_the_tables_of_one_pass(nation, monkeypatc
     assert by_range.gaps_of_poor == one.gaps_of_poor
     for level in ("nation", "province"):
         assert by_range.areas[level].drop_columns(["p1", "p2"]).equals(one.areas[level].drop_columns(["p1", "p2"]))
+    # monitoring_candidates runs by range too, from each range's status table (decision 1450)
+    assert by_range.monitoring_candidates.num_rows > 0
+    assert by_range.monitoring_candidates.equals(one.monitoring_candidates)
+    assert by_range.monitoring_result.equals(one.monitoring_result)
+    assert sorted(by_range.monitoring) == sorted(one.monitoring)
+    for level in by_range.monitoring:
+        assert by_range.monitoring[level].equals(one.monitoring[level])
+    for level in ("nation", "province"):
+        order = [("code", "ascending"), ("indicator", "ascending")]
+        assert by_range.mpi[level].sort_by(order).drop_columns(["h", "a", "m0", "censored_headcount", "contribution"]) \
+            .equals(one.mpi[level].sort_by(order).drop_columns(["h", "a", "m0", "censored_headcount", "contribution"]))
 
 
 def test_the_command_counts_its_chunks_then_its_derived_tables(db, tmp_path, monkeypatch, capsys):

@@ -64,16 +64,17 @@ def run(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, year: int,
     stored = derived.sources(folder, params, year) if folder is not None else {}
     # With the per-household results stored, nothing is left for ranges to split.
     whole = {"household_gaps", "household_result"} <= stored.keys()
-    done = folder is not None and not whole and ranges.household_rules(con, params, folder=folder, year=year,
-                                                                         stored=stored)
+    done = ranges.household_rules(con, params, folder=folder, year=year, stored=stored) \
+        if folder is not None and not whole else ()
     for name in rules.HOUSEHOLD_RULES:
-        if name == ROLL_UP_RULE or (done and name in ranges.PER_HOUSEHOLD_RULES):
+        if name == ROLL_UP_RULE or name in done:
             continue
         create_rule(con, name, params, stored)
     _mpi_views(con, params)
     create_rule(con, rules.MPI_SCORE_RULE, params, stored)
     for name in rules.MONITORING_RULES:
-        create_rule(con, name, params, stored)
+        if name not in done:
+            create_rule(con, name, params, stored)
     return roll_up(con, params, year=year, levels=levels, households=households)
 
 

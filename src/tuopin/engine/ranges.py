@@ -1,12 +1,15 @@
 """The per-household rules over a large snapshot folder, one range of household ids at a time.
 
-household_status and household_result look at one household at a time, so running them over each range
-of household ids and appending the results gives exactly the table one pass over the whole folder gives
-(household_gaps runs in one pass first; each range reads its own part of it). What it changes is the cost
-at national scale: the status aggregation and the join of a range (a million households) keep their hash
-tables small and in cache (one pass over 30 million households spilled past 4 GB). The snapshot files are
-sorted by household (decision 0206, `tuopin synth`), so each range's filter skips the other row groups by
-their statistics.
+household_status, household_result and monitoring_candidates look at one household at a time, so running
+them over each range of household ids and appending the results gives exactly the tables one pass over the
+whole folder gives (household_person_facts and household_gaps run in one pass first; each range reads its own
+part of the gaps). What it changes is the cost at national scale: each range's status (the status rule over
+61 million events is the costliest rule of a run) is computed once, into a small table that household_result
+and monitoring_candidates both read, where a view would run it twice; and the aggregation and joins of a
+range (a million households) keep their hash tables small and in cache (one pass over 30 million households
+spilled past 4 GB). The snapshot files are sorted by household (decision 0206, `tuopin synth`), so each
+range's filter skips the other row groups by their statistics. A run that keeps per-village sums (any
+reader adds them up) might run those by range too; measured, it cost more than it saved (decision 1450).
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ from tuopin import rules
 from .connection import create_rule, household_conditions, one_row, register_parquet, within
 
 PER_HOUSEHOLD_RULES = ("household_status", "household_person_facts", "household_gaps", "household_result")
+# Per-household rules run later in a run (after the Alkire–Foster scores) that read the status too: run range by
+# range with the rules above, from the same status table (unless the folder carries them derived).
+RANGED_AFTER = ("monitoring_candidates",)
 RANGE_HOUSEHOLDS = 1_000_000
 
 
@@ -37,11 +43,14 @@ def id_ranges(con: duckdb.DuckDBPyConnection, year: int) -> list[tuple[int | Non
 
 
 def household_rules(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, folder: str | Path,
-                    year: int, stored: dict[str, str] | None = None) -> bool:
-    """Run PER_HOUSEHOLD_RULES into the tables they name; False (nothing done) when the folder holds one
-    range only, for which the ordinary single pass is as good. household_person_facts and household_gaps
-    run in one pass (persons are not keyed by household); status and result run range by range over it.
-    `stored`: derived tables to read instead of running their rules (tuopin.engine.derived.sources)."""
+                    year: int, stored: dict[str, str] | None = None) -> tuple[str, ...]:
+    """Run PER_HOUSEHOLD_RULES and RANGED_AFTER into the tables they name; returns the rules it ran, none
+    when the folder holds one range only, for which the ordinary single pass is as good.
+    household_person_facts and household_gaps run in one pass (persons are not keyed by household); the
+    others range by range over it, each range's status computed once into a small table that both
+    household_result and monitoring_candidates read.
+    `stored`: derived tables to read instead of running their rules (tuopin.engine.derived.sources); a rule of
+    RANGED_AFTER stored is left to the caller."""
     stored = stored or {}
 
     def status(households) -> str:
@@ -51,23 +60,26 @@ def household_rules(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, f
 
     ranges = id_ranges(con, year)
     if len(ranges) == 1:
-        return False
+        return ()
+    after = tuple(name for name in RANGED_AFTER if name not in stored)
     create_rule(con, "household_person_facts", params, stored)
     con.execute(f"CREATE OR REPLACE TEMP TABLE all_household_gaps AS {rules.render('household_gaps', params)}")
     for k, households in enumerate(ranges):
         register_parquet(con, folder, year=year, households=households)
         in_range = " AND ".join(household_conditions(households))
         con.execute(f"CREATE OR REPLACE TEMP VIEW household_gaps AS SELECT * FROM all_household_gaps WHERE {in_range}")
-        con.execute(f"CREATE OR REPLACE TEMP VIEW household_status AS {status(households)}")
-        result = rules.render("household_result", params)
-        if k == 0:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE all_household_result AS {result}")
-        else:
-            con.execute(f"INSERT INTO all_household_result {result}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE household_status AS {status(households)}")
+        for name in ("household_result", *after):
+            sql = rules.render(name, params)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE all_{name} AS {sql}" if k == 0
+                        else f"INSERT INTO all_{name} {sql}")
     con.execute("DROP VIEW household_gaps")
-    con.execute("DROP TABLE IF EXISTS household_result")
+    con.execute("DROP TABLE household_status")
     con.execute("ALTER TABLE all_household_gaps RENAME TO household_gaps")
-    con.execute("ALTER TABLE all_household_result RENAME TO household_result")
+    for name in ("household_result", *after):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+        con.execute(f"ALTER TABLE all_{name} RENAME TO {name}")
     register_parquet(con, folder, year=year)
+    # The status of every household as a view (nothing in a run reads it after the ranges).
     con.execute(f"CREATE OR REPLACE TEMP VIEW household_status AS {status(None)}")
-    return True
+    return (*PER_HOUSEHOLD_RULES, *after)

@@ -5,20 +5,11 @@
 -- Computed from per-household rows only, so a snapshot may carry it derived, by partition of households
 -- (engine/derived.py): a village whose households fall in two partitions has a row in each, and every
 -- reader adds its rows up.
-WITH gap_counts AS (
-    SELECT household_id,
-           SUM(CASE WHEN indicator = 'income' THEN 1 ELSE 0 END) AS income,
-           SUM(CASE WHEN indicator = 'food_clothing' THEN 1 ELSE 0 END) AS food_clothing,
-           SUM(CASE WHEN indicator = 'education' THEN 1 ELSE 0 END) AS education,
-           SUM(CASE WHEN indicator = 'medical' THEN 1 ELSE 0 END) AS medical,
-           SUM(CASE WHEN indicator = 'housing' THEN 1 ELSE 0 END) AS housing,
-           SUM(CASE WHEN indicator = 'water' THEN 1 ELSE 0 END) AS water
-    FROM household_gaps
-    GROUP BY household_id
-),
 -- One row per household (fgt.sql's income gap g: 0 above the line, else 1 − y/z with y ≥ 0, households
--- with members only) and one per exit (exits.sql), summed per village below.
-parts AS (
+-- with members only), one per gap row of a household poor at the end of the year (counted by indicator: only
+-- the poor households' gaps are summed, so only theirs are joined to their village) and one per exit
+-- (exits.sql), summed per village below.
+WITH parts AS (
     SELECT r.village_code, r.township_code, r.county_code, r.members, r.poor_at_end, r.eligible,
            CASE WHEN r.members > 0 THEN 1 ELSE 0 END AS income_household,
            CASE WHEN r.members > 0 AND r.net_income_fen <= ${line_fen} * r.members THEN r.members ELSE 0 END
@@ -27,15 +18,23 @@ parts AS (
                CASE WHEN r.net_income_fen > ${line_fen} * r.members THEN 0.0
                     ELSE 1.0 - CAST(GREATEST(r.net_income_fen, 0) AS DOUBLE) / (${line_fen} * r.members) END
            END AS g,
-           CASE WHEN r.poor_at_end THEN g.income END AS gaps_income,
-           CASE WHEN r.poor_at_end THEN g.food_clothing END AS gaps_food_clothing,
-           CASE WHEN r.poor_at_end THEN g.education END AS gaps_education,
-           CASE WHEN r.poor_at_end THEN g.medical END AS gaps_medical,
-           CASE WHEN r.poor_at_end THEN g.housing END AS gaps_housing,
-           CASE WHEN r.poor_at_end THEN g.water END AS gaps_water,
+           CAST(NULL AS INTEGER) AS gaps_income, CAST(NULL AS INTEGER) AS gaps_food_clothing,
+           CAST(NULL AS INTEGER) AS gaps_education, CAST(NULL AS INTEGER) AS gaps_medical,
+           CAST(NULL AS INTEGER) AS gaps_housing, CAST(NULL AS INTEGER) AS gaps_water,
            0 AS exit_household, CAST(NULL AS BIGINT) AS exit_persons
     FROM household_result r
-    LEFT JOIN gap_counts g ON g.household_id = r.household_id
+    UNION ALL
+    SELECT r.village_code, r.township_code, r.county_code, NULL, NULL, NULL, 0, 0, NULL,
+           CASE WHEN g.indicator = 'income' THEN 1 ELSE 0 END,
+           CASE WHEN g.indicator = 'food_clothing' THEN 1 ELSE 0 END,
+           CASE WHEN g.indicator = 'education' THEN 1 ELSE 0 END,
+           CASE WHEN g.indicator = 'medical' THEN 1 ELSE 0 END,
+           CASE WHEN g.indicator = 'housing' THEN 1 ELSE 0 END,
+           CASE WHEN g.indicator = 'water' THEN 1 ELSE 0 END,
+           0, NULL
+    FROM household_gaps g
+    JOIN household_result r ON r.household_id = g.household_id
+    WHERE r.poor_at_end
     UNION ALL
     SELECT village_code, township_code, county_code, NULL, NULL, NULL, 0, 0, NULL,
            NULL, NULL, NULL, NULL, NULL, NULL, 1, persons

@@ -2,7 +2,10 @@
 
 A chunk is contiguous villages (`CHUNK_HOUSEHOLDS` ≈ 1.45 M persons by default), each written as its own
 `part-NNNNN.parquet` per table and dropped. Everything goes into a hidden sibling folder renamed at the end, so a
-failure leaves nothing half-written. numpy generators are seeded `[seed, part, chunk]`."""
+failure leaves nothing half-written. numpy generators are seeded `[seed, part, chunk]`: the first years' story
+and records `[seed, 1, chunk]`, the consolidation years' story `[seed, 4, chunk]` (always drawn to 2025: the
+status events run to 2025 whichever yearly tables are written) and each of their yearly tables
+`[seed, 5, chunk, year]` (decision 1460)."""
 
 from __future__ import annotations
 
@@ -20,10 +23,10 @@ from tuopin import standards
 from tuopin.common.steps import Progress, Steps
 from tuopin.engine import derived
 
-from . import geography, households, persons, villages
+from . import consolidation, geography, households, persons, villages
 from .writer import PartWriter
 
-YEARS_ALLOWED = range(households.FIRST_YEAR, households.LAST_YEAR + 1)   # 建档立卡 began in 2014
+YEARS_ALLOWED = range(households.FIRST_YEAR, consolidation.LAST_YEAR + 1)   # 建档立卡 began in 2014
 CHUNK_HOUSEHOLDS = 500_000        # ≈ 1.45 million persons: one part file per table and chunk
 
 
@@ -68,7 +71,11 @@ def generate(out: str | Path, *, households_total: int, years: tuple[int, ...] =
         raise SynthRefused("no year to write")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise SynthRefused(f"--out {out}: exists and is not an empty folder; name a new folder")
-    line_fen = {y: standards.load("000000").poverty_line_fen(y) for y in years}
+    national = standards.load("000000")
+    line_fen = {y: national.poverty_line_fen(y) for y in years}
+    # The consolidation years' story reads each year's poverty and monitoring lines from 2020 on.
+    lines = {y: (national.poverty_line_fen(y), national.monitoring_line_fen(y))
+             for y in range(households.LAST_YEAR, consolidation.LAST_YEAR + 1)}
     started = time.perf_counter()
     say = say or (lambda _msg: None)
     work = out.parent / f".{out.name}.partial-{os.getpid()}"
@@ -80,7 +87,7 @@ def generate(out: str | Path, *, households_total: int, years: tuple[int, ...] =
         total = len(chunks) + len(years) * len(derived.TABLES)
         step = Steps(total, progress)
         manifest = _write(work, geo, chunks, households_total, years, seed, chunk_households, rows_per_file,
-                          line_fen, say, step)
+                          line_fen, lines, say, step)
         manifest["generator"]["seconds"] = round(time.perf_counter() - started, 1)
         (work / "_snapshot.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
         # The per-household rules' rows, by the engine's own rule text (decision 1002): assessments read them.
@@ -99,8 +106,8 @@ def generate(out: str | Path, *, households_total: int, years: tuple[int, ...] =
     return manifest
 
 
-def _write(root: Path, geo, chunks, total: int, years, seed: int, chunk_size: int, rows_per_file, line_fen, say,
-           chunk_done) -> dict:
+def _write(root: Path, geo, chunks, total: int, years, seed: int, chunk_size: int, rows_per_file, line_fen, lines,
+           say, chunk_done) -> dict:
     writer = PartWriter(root, **({"rows_per_file": rows_per_file} if rows_per_file else {}))
     writer.write("regions", geo.regions)
     say(f"geography: {geo.villages:,} villages in {len(geography.PROVINCES)} provinces")
@@ -108,12 +115,21 @@ def _write(root: Path, geo, chunks, total: int, years, seed: int, chunk_size: in
     for k, (v0, v1) in enumerate(chunks):
         rng = np.random.default_rng([seed, 1, k])
         first_id = int(geo.households[:v0].sum()) + 1
-        chunk, hh_table, events = households.story(geo, v0, v1, first_id, rng, years)
+        later = lambda chunk, status_2020, k=k: consolidation.story(  # noqa: E731
+            geo, chunk, status_2020, lines, 8 * (total + 1), np.random.default_rng([seed, 4, k]))
+        chunk, hh_table, events = households.story(geo, v0, v1, first_id, rng, years, later=later,
+                                                   current_year=consolidation.LAST_YEAR)
         person_table, facts = persons.members(geo, chunk, rng)
         school = None
         for year in years:
-            writer.write("households_yearly", households.yearly(geo, chunk, year, line_fen[year], rng), year=year)
-            py, school = persons.yearly(chunk, facts, year, rng)
+            if year <= households.LAST_YEAR:
+                year_rng = rng
+                table = households.yearly(geo, chunk, year, line_fen[year], rng)
+            else:
+                year_rng = np.random.default_rng([seed, 5, k, year])
+                table = consolidation.yearly(geo, chunk, year, year_rng)
+            writer.write("households_yearly", table, year=year)
+            py, school = persons.yearly(chunk, facts, year, year_rng)
             writer.write("persons_yearly", py, year=year)
         assert school is not None  # generate() refuses an empty `years`
         person_table = person_table.set_column(person_table.schema.get_field_index("school_status"),

@@ -15,22 +15,26 @@ so that the rules find realistic 短板 (docs/decisions/1000-national-synthetic-
   0.99 × the line, 12 % just above (waiting for the next announcement); others — log-normal around `median_ratio`
   × the line (1.9 up to 2016, rising to 2.55 in 2020: the registered households' per-capita net income rose from
   3,416 yuan in 2015 to 10,740 in 2020, 2.7 × that year's line, by the State Council Information Office) ×
-  a regional level (west 0.85, east 1.2), 1.5 % fallen below. Eleven income lines split gross income (低保金 for
+  a regional level (west 0.9, east 1.1), 1.5 % fallen below until 2019 (none in 2020). Below the median
+  the household's own level spreads less (decision 1460). Eleven income lines split gross income (低保金 for
   低保户, 特困供养金 for 特困户), production cost 3–20 %, net and per capita exact in fen. Gap shares, poor / other:
   food 2 % / 0.1 %, housing (C/D unrenovated) 6 % / 0.2 %, water 5 % / 0.4 %, medical (one member uninsured)
   3 % / 0.2 %, education (one child of 6–15 out of school) 1.5 % / 0.1 %.
-  A household not poor keeps most of its income level from year to year (a level of its own, sd 0.33 in logs, and
-  a yearly draw, sd 0.12: together the spread above), so that a sharp fall of income is an event, not the noise.
-- The year's shocks (`COSTS`, `SHOCKS`, decision 1436), drawn from generators spawned off the chunk's (its other draws stay
-  as they were): out-of-pocket medical costs — 21 % of households a few hundred yuan, 4 % large (median
-  12,000 yuan); schooling costs for 35 % of households of three or more (median 1,500 yuan), 1 % large (median
-  12,000); disasters clustered by village — 3 % of villages a year hit, 40 % of their households losing 10–100 % of
-  a year's income, and 0.3 % of households elsewhere (a fire); a failed business 1 %; the main labourer lost 0.4 %.
+  A household not poor keeps most of its income level from year to year (a level of its own, sd 0.33 in logs above
+  the median and 0.2 below, and a yearly draw, sd 0.12), so that a sharp fall of income is an event, not the noise.
+- The year's shocks (`COSTS`, `SHOCKS`, decisions 1436 and 1460), drawn from generators spawned off the chunk's (its
+  other draws stay as they were): out-of-pocket medical costs — 21 % of households a few hundred yuan, 3 % large
+  (median 8,000 yuan); schooling costs for 35 % of households of three or more (median 1,500 yuan), 1 % large
+  (median 12,000); disasters clustered by village — 2 % of villages a year hit, 40 % of their households losing
+  10–100 % of a year's income, and 0.3 % of households elsewhere (a fire); a failed business 0.4 %; the main
+  labourer lost 0.4 %.
+- The consolidation years 2021–2025 and their monitoring: consolidation.py (decision 1460).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Callable
 
 import numpy as np
 import pyarrow as pa
@@ -43,7 +47,7 @@ from . import dates
 from .geography import EAST, PROVINCES, Geography
 from .text import digits, pick, strings
 
-FIRST_YEAR, LAST_YEAR = 2014, 2020
+FIRST_YEAR, LAST_YEAR = 2014, 2020   # the poverty years' story; the consolidation years follow (consolidation.py)
 NEVER = 9999
 SIZES, SIZE_P = np.arange(1, 9), np.array([0.17, 0.27, 0.22, 0.18, 0.10, 0.04, 0.015, 0.005])  # mean ≈ 2.9
 ATTRIBUTES, ATTRIBUTE_P = np.array([1, 4, 6]), np.array([0.68, 0.26, 0.06])   # 一般 低保 特困供养
@@ -54,18 +58,31 @@ OTHER_CAUSES = ["", "", "", "7", "9", "8", "7,9", "1,9", "5", "9,10"]
 RETURN_SHARE, RE_EXIT_SHARE, MONITOR_SHARE = 0.02, 0.6, 0.015
 DEATH_SHARE_SINGLE, MISIDENTIFIED_SHARE = 0.08, 0.012
 # The year's shocks (module docstring): shares of households, and medians in yuan with their log spread.
+# Calibrated by decision 1460: large out-of-pocket medical costs 3 % (median 8,000 yuan, the registered
+# households' costs capped by 先诊疗后付费 and the three insurances), disasters in 2 % of villages, failed businesses 0.4 %.
 COSTS: dict[str, tuple[float, float, float]] = {
-    "medical_small": (0.21, 600, 0.8), "medical_large": (0.04, 12_000, 0.7),
+    "medical_small": (0.21, 600, 0.8), "medical_large": (0.03, 8_000, 0.7),
     "education": (0.35, 1_500, 0.6), "education_large": (0.01, 12_000, 0.4)}
-SHOCKS: dict[str, float] = {"village_hit": 0.03, "household_in_hit_village": 0.4, "lone_disaster": 0.003,
-                            "business_failed": 0.01, "labourer_lost": 0.004}
-# A household's own income level and the year's draw, in logs (together sd ≈ 0.35, the spread of the others' income).
-LEVEL_SD, YEAR_SD = 0.33, 0.12
+SHOCKS: dict[str, float] = {"village_hit": 0.02, "household_in_hit_village": 0.4, "lone_disaster": 0.003,
+                            "business_failed": 0.004, "labourer_lost": 0.004}
+# A household's own income level and the year's draw, in logs (together sd ≈ 0.35 above the median, the spread
+# of the others' income): below the median the level spreads less (0.2, decision 1460) — transfers and the
+# exit standard hold up the bottom of the registered households' incomes.
+LEVEL_SD, LEVEL_SD_BELOW, YEAR_SD = 0.33, 0.2, 0.12
+# Income level of a region's registered households relative to the nation's (west, east): closer than all rural
+# incomes (0.85, 1.2 before decision 1460), the registered households' incomes being half transfers and wages.
+REGION_LEVEL = (0.9, 1.1)
 
 
 def median_ratio(year: int) -> float:
     """The median per-capita net income of households not poor, as a multiple of the year's line (docstring)."""
     return 1.9 + (2.55 - 1.9) * min(max((year - 2016) / 4, 0.0), 1.0)
+def fallen_share(year: int) -> float:
+    """Exited households fallen below the line at the year's end: 1.5 % until 2019; none in 2020, when the
+    national census of the poverty campaign (脱贫攻坚普查) checked every exited household's income (decision 1460)."""
+    return 0.015 if year < 2020 else 0.0
+
+
 # Share of households with a gap in each indicator: (poor at the end of the year, the others).
 GAP = {"food": (0.02, 0.001), "housing": (0.06, 0.002), "water": (0.05, 0.004), "medical": (0.03, 0.002),
        "education": (0.015, 0.001)}
@@ -89,12 +106,26 @@ class Chunk:
     gaps: dict                     # year -> {indicator: bool mask}
     death_on: np.ndarray           # day number of the sole member's death, or -1
     income_level: np.ndarray | None = None  # each household's own income level (standard normal), drawn once
+    later: Any = None              # the consolidation years' story (consolidation.Later), when drawn
 
 
-def story(geo: Geography, v0: int, v1: int, first_id: int, rng: np.random.Generator, years=(LAST_YEAR,)):
+def region_level(geo: Geography, village: np.ndarray) -> np.ndarray:
+    province = np.array([p[0] for p in PROVINCES])[geo.province[village]]
+    return np.where(geo.west[village], REGION_LEVEL[0], np.where(np.isin(province, list(EAST)), REGION_LEVEL[1], 1.0))
+
+
+def own_level(income_level: np.ndarray) -> np.ndarray:
+    """A household's own income level in logs (LEVEL_SD above the median, LEVEL_SD_BELOW below)."""
+    return np.where(income_level < 0, LEVEL_SD_BELOW, LEVEL_SD) * income_level
+
+
+def story(geo: Geography, v0: int, v1: int, first_id: int, rng: np.random.Generator, years=(LAST_YEAR,),
+          later: Callable | None = None, current_year: int = LAST_YEAR):
     """Households of villages v0..v1 with their status events; returns (Chunk, households, status_events).
 
-    The chunk holds the status at the end of `years` (those written) and of LAST_YEAR (the current status)."""
+    `later(chunk, status at the end of LAST_YEAR)` draws the years after (consolidation.story), returning their
+    events and each household's last exit year. The chunk holds the status at the end of `years` (those
+    written) and of `current_year` (the households table's current status)."""
     village = np.repeat(np.arange(v0, v1), geo.households[v0:v1])
     n = len(village)
     hid = first_id + np.arange(n, dtype=np.int64)
@@ -131,27 +162,34 @@ def story(geo: Geography, v0: int, v1: int, first_id: int, rng: np.random.Genera
         (mis, dates.in_year(np.minimum(mis, LAST_YEAR), 150, 270, rng)),
     ]
     events = _events(hid, members, slots)
-    status = _status(events, first_id, n, {*years, LAST_YEAR})
+    present = {y: (ident <= y) & (death > y) & (mis > y) for y in range(FIRST_YEAR, LAST_YEAR + 1)}
+    chunk = Chunk(household_id=hid, village=village, number=number, members=members, attribute=attribute,
+                  present=present, status={}, gaps={},
+                  death_on=np.where(death < NEVER, slots[5][1], -1),
+                  # a spawned generator (the first spawn, as when yearly() drew it): the chunk's own draws stay
+                  income_level=rng.spawn(1)[0].standard_normal(n))
+    last_exit = np.where(exit2 < NEVER, exit2, exit1)
+    if later is not None:
+        later_events, later_exit = later(chunk, _status(events, first_id, n, {LAST_YEAR})[LAST_YEAR])
+        events = pa.concat_tables([events, later_events])
+        last_exit = np.where(later_exit < NEVER, later_exit, last_exit)
+    status = _status(events, first_id, n, {*years, current_year})
+    chunk.status = status
 
     households = pa.table({
         "household_id": hid, "number": strings(number),
         "county_code": geo.county_code[village], "township_code": geo.township_code[village],
         "village_code": geo.village_code[village], "natural_village_code": pa.nulls(n, pa.int64()),
         "is_registered": mis == NEVER, "attribute": attribute.astype(np.int8),
-        "status": pa.array(status[LAST_YEAR], mask=status[LAST_YEAR] < 0),
+        "status": pa.array(status[current_year], mask=status[current_year] < 0),
         "identified_year": ident.astype(np.int16),
-        "exit_year": pa.array(np.where(exit2 < NEVER, exit2, exit1).astype(np.int16),
-                              mask=np.minimum(exit1, exit2) == NEVER),
+        "exit_year": pa.array(last_exit.astype(np.int16), mask=last_exit == NEVER),
         "primary_cause": rng.choice(np.arange(1, 12), size=n, p=CAUSE_P).astype(np.int8),
         "other_causes": pick(OTHER_CAUSES, rng.integers(0, len(OTHER_CAUSES), size=n)),
         "cultivated_land_mu": np.round(rng.gamma(2.0, 2.5, size=n), 1),
         "housing_area_m2": np.round(rng.uniform(35, 140, size=n), 1),
         "closed": death < NEVER,
     }, schema=HOUSEHOLDS)
-    present = {y: (ident <= y) & (death > y) & (mis > y) for y in range(FIRST_YEAR, LAST_YEAR + 1)}
-    chunk = Chunk(household_id=hid, village=village, number=number, members=members, attribute=attribute,
-                  present=present, status=status, gaps={},
-                  death_on=np.where(death < NEVER, slots[5][1], -1))
     return chunk, households, events
 
 
@@ -203,19 +241,29 @@ def yearly(geo: Geography, chunk: Chunk, year: int, line_fen: int, rng: np.rando
 
     # Per-capita net income relative to the line: most poor households below it, a few already above
     # (they wait for next year's announcement); the others above it, a few fallen below.
-    province = np.array([p[0] for p in PROVINCES])[geo.province[village]]
-    level = np.where(geo.west[village], 0.85, np.where(np.isin(province, list(EAST)), 1.2, 1.0))
+    level = region_level(geo, village)
     u = rng.random(n)
-    if chunk.income_level is None:  # a spawned generator: the chunk's own draws stay as they were
-        chunk.income_level = rng.spawn(1)[0].standard_normal(len(chunk.household_id))
+    assert chunk.income_level is not None  # drawn by story()
     below, above, fallen = rng.uniform(0.45, 0.99, n), rng.uniform(1.01, 1.3, n), rng.uniform(0.7, 0.99, n)
     yearly_draw = rng.standard_normal(n)
     ratio = np.where(poor, np.where(u < 0.88, below, above),
-                     np.where(u < 0.015, fallen, np.exp(np.log(median_ratio(year) * level)
-                                                        + LEVEL_SD * chunk.income_level[keep]
-                                                        + YEAR_SD * yearly_draw)))
-    ratio = np.where(~poor & (u >= 0.015), np.maximum(ratio, 1.01), ratio)
+                     np.where(u < fallen_share(year), fallen, np.exp(np.log(median_ratio(year) * level)
+                                                                    + own_level(chunk.income_level[keep])
+                                                                    + YEAR_SD * yearly_draw)))
+    ratio = np.where(~poor & (u >= fallen_share(year)), np.maximum(ratio, 1.01), ratio)
     net = np.floor(ratio * line_fen * members).astype(np.int64)
+    return record(geo, chunk, keep, year, status, gaps, net, rng,
+                  lambda net: _shocks(village, members, net, rng.spawn(1)[0]))
+
+
+def record(geo: Geography, chunk: Chunk, keep: np.ndarray, year: int, status: np.ndarray, gaps: dict,
+           net: np.ndarray, rng: np.random.Generator, shocks: Callable[[np.ndarray], dict]) -> pa.Table:
+    """The yearly records of households `keep` with their net income fixed: income lines, housing, water;
+    `shocks(net)` gives the year's shock columns (drawn last)."""
+    n = len(keep)
+    village = chunk.village[keep]
+    members = chunk.members[keep].astype(np.int64)
+    poor = (status == 0) | (status == 3)
     cost = np.floor(net * rng.uniform(0.03, 0.2, n)).astype(np.int64)
     lines = _income_lines(net + cost, chunk.attribute[keep], rng)
     housing = _housing(gaps["housing"], year, rng)
@@ -229,7 +277,7 @@ def yearly(geo: Geography, chunk: Chunk, year: int, line_fen: int, rng: np.rando
         **housing, **water,
         "food_clothing_secure": ~gaps["food"],
         "income_expected_stable": rng.random(n) < np.where(poor, 0.6, 0.95),
-        **_shocks(village, members, net, rng.spawn(1)[0]),
+        **shocks(net),
     }, schema=HOUSEHOLDS_YEARLY)
 
 

@@ -2,8 +2,9 @@
 in the snapshot layout (docs/data-formats.md § 3), for `tuopin assess --data DIR` and the Spark engine.
 
 Touches no database and no personal data (every name and number is made up), so it acts as no account.
-`--years` takes a year (2018), a range (2016-2018) or a list (2016,2018). Refused arguments exit 3;
-nothing is left in DIR unless the whole registry was written.
+`--years` takes a year (2018), a range (2016-2018) or a list (2016,2018), any of 2014–2025; the status events
+run to 2025 whichever years are written (decision 1460). Refused arguments exit 3; nothing is left in DIR
+unless the whole registry was written.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--households", type=int, required=True, help="registered households to generate")
         parser.add_argument("--out", required=True, metavar="DIR", help="a new (or empty) folder to write")
         parser.add_argument("--years", default="2018",
-                            help="yearly records for: 2018, 2016-2018 or 2016,2018 (default 2018)")
+                            help="yearly records for: 2018, 2016-2018 or 2016,2018, any of 2014–2025 (default 2018)")
         parser.add_argument("--seed", type=int, default=1, help="the same seed writes the same registry")
         parser.add_argument("--chunk", type=int, default=None, metavar="N",
                             help="households generated and written at a time (default 500,000)")
