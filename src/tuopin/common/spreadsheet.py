@@ -4,10 +4,13 @@ OWASP's CSV/formula injection (ASVS 1.2.10): a cell whose text starts with = + -
 return, which some programs skip before looking) is prefixed with an apostrophe, so Excel, WPS and
 LibreOffice show it as text. Numbers, dates and booleans pass through unchanged: -5 stays a number.
 Every xlsx the web app writes goes through `safe_cell` (or `safe_row`).
+
+Cells read from spreadsheets: `cell_text` is how every import reads a cell as text.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Iterable
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -29,3 +32,15 @@ def safe_cell(value: Any) -> Any:
 
 def safe_row(values: Iterable[Any]) -> list[Any]:
     return [safe_cell(v) for v in values]
+
+
+def cell_text(cell: Any) -> str:
+    """A cell read from a workbook as the text a person typed: empty for no value, 12 (not 12.0) for a whole
+    number the reader gave as a float, the ISO date for a date, else the text stripped."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, (dt.datetime, dt.date)):
+        return cell.isoformat()[:10]
+    return str(cell).strip()

@@ -32,6 +32,7 @@ from tuopin.apps.files.report import Problem
 from tuopin.apps.registry.models import Person
 from tuopin.apps.registry.validation import Refused, parse_id_number
 from tuopin.common.money import yuan_to_fen
+from tuopin.common.spreadsheet import cell_text as _text
 
 from . import services
 from .choices import KIND_NAMES, AidKind
@@ -72,16 +73,6 @@ class _Row:
     reference: str
     department: Any
     note: str
-
-
-def _text(cell: Any) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if isinstance(cell, (dt.datetime, dt.date)):
-        return cell.isoformat()[:10]
-    return str(cell).strip()
 
 
 def _header(cell: Any) -> str:

@@ -33,6 +33,7 @@ from tuopin.apps.files.report import REPORT_COLUMNS, default_path
 from tuopin.apps.geo.models import Region
 from tuopin.common.money import yuan_to_fen
 from tuopin.common.spreadsheet import safe_cell as escape
+from tuopin.common.spreadsheet import cell_text as text
 
 from . import funds as fs
 from . import services as ps
@@ -73,16 +74,6 @@ class ProjectsImportResult:
 
 
 # ---- cells ---------------------------------------------------------------------------------------------------
-
-def text(cell: Any) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if isinstance(cell, (dt.datetime, dt.date)):
-        return cell.isoformat()[:10]
-    return str(cell).strip()
-
 
 def _required(row: dict, column: str) -> str:
     value = text(row.get(column))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.files.guard import UnreadableFile, check_file
+from tuopin.common.spreadsheet import cell_text as text
 
 from ..importer import parse_date
 from ..models import Cadre, MutualGroup, Unit
@@ -37,16 +38,6 @@ class SheetRows:
     name: str
     headers: list[str]
     rows: list[tuple[int, dict[str, Any]]]  # (the row number Excel shows, {header: cell})
-
-
-def text(cell: Any) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if isinstance(cell, (dt.datetime, dt.date)):
-        return cell.isoformat()[:10]
-    return str(cell).strip()
 
 
 def read_sheets(path: Path) -> dict[str, list[list[Any]]]:
