@@ -19,7 +19,7 @@ from tuopin.apps.demo.asset_income import load_asset_income
 from tuopin.synth import records
 from tuopin.synth.county import build_registry
 
-YEARS = (2017, 2018, 2019, 2020)
+from tuopin.synth.asset_income import YEARS  # 2017–2025
 
 
 def _build():

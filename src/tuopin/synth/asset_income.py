@@ -1,4 +1,4 @@
-"""The demo county's asset-income ledgers 2017–2020, derived from the registry's rows (decision 1516).
+"""The demo county's asset-income ledgers 2017–2025, derived from the registry's rows (decision 1516).
 
 The yearly records already hold each household's dividend line and, in its wage line, a welfare post's wage
 (records.py). The ledgers pay exactly those amounts, so the registry — and every figure the seed pins — is
@@ -18,7 +18,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-YEARS = (2017, 2018, 2019, 2020)
+YEARS = tuple(range(2017, 2026))  # the stations paid from their first full year on, after the exit too (四个不摘)
 CAPACITY_KW = 500
 POST_MONTHS = 10   # records.py gives a post holder 10 working months from 2017
 ABLE = ("1", "2")  # 普通劳动力, 技能劳动力
