@@ -232,6 +232,15 @@ def funds_rows(place, year: int) -> list[tuple[str, str, dict]]:
     return by_source + by_kind
 
 
+def pv_figures(place, year: int) -> dict | None:
+    """The area's village PV stations of the year (资产收益: kWh, revenue, paid to posts and as dividends, balance,
+    in fen; decision 1514), or None where the area has none."""
+    from tuopin.apps.revenue.figures import pv
+
+    found = pv(place, year)
+    return found if found["stations"] else None
+
+
 def area_report_pdf(document: Document, version: int) -> bytes:
     place, found, history = _area(document, version)
     summary = found["summary"]
@@ -241,13 +250,14 @@ def area_report_pdf(document: Document, version: int) -> bytes:
         "summary": summary, "year": document.year, "villages": found["villages"], "history": history,
         "generated_at": timezone.localtime(), "version": version,
         "gap_rows": [(k, summary["gaps"].get(k, 0)) for k in figures.INDICATORS],
-        "funds": funds_rows(place, document.year),
+        "funds": funds_rows(place, document.year), "pv": pv_figures(place, document.year),
     })
 
 
 def area_report_xlsx(document: Document, version: int) -> bytes:
     place, found, history = _area(document, version)
-    return report_xlsx.build(place, document.year, found, history, funds=funds_rows(place, document.year))
+    return report_xlsx.build(place, document.year, found, history, funds=funds_rows(place, document.year),
+                             pv=pv_figures(place, document.year))
 
 
 def household_file_pdf(document: Document, version: int) -> bytes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -56,7 +57,15 @@ def _sheet(book: Workbook, title: str, heading: list, rows: list[list], *, perce
     return sheet
 
 
-def build(region, year: int, found: dict, history: list[dict], funds: list | None = None) -> bytes:
+# The PV figures in yuan, as the report names them.
+PV_MONEY = ((gettext_lazy("Revenue (yuan)"), "revenue_fen"),
+            (gettext_lazy("Paid to welfare posts (yuan)"), "paid_to_posts_fen"),
+            (gettext_lazy("Paid as dividends (yuan)"), "paid_as_dividends_fen"),
+            (gettext_lazy("Balance of the year (yuan)"), "balance_fen"))
+
+
+def build(region, year: int, found: dict, history: list[dict], funds: list | None = None,
+          pv: dict | None = None) -> bytes:
     summary = found["summary"]
     book = Workbook()
     fgt = summary["fgt"]
@@ -119,6 +128,11 @@ def build(region, year: int, found: dict, history: list[dict], funds: list | Non
                [[source if group == "source" else kind, label, *(float(fen_to_yuan(f[k]) or 0)
                                                                 for k in ("allocated", "spent", "balance"))]
                 for group, label, f in funds])
+
+    if pv:  # the village PV stations' ledgers of the area (jobs.pv_figures), money in yuan
+        _sheet(book, _("PV stations"), [_("Figure"), _("Value")],
+               [[_("Stations"), pv["stations"]], [_("Generation (kWh)"), pv["kwh"]],
+                *[[str(label), float(fen_to_yuan(pv[key]) or 0)] for label, key in PV_MONEY]])
 
     out = io.BytesIO()
     book.save(out)
