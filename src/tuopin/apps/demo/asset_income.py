@@ -72,6 +72,12 @@ def load_asset_income(reg: Registry, *, seed: int, scale: float) -> dict:
         audit_batch(actor=None, action="demo_build", entity=model._meta.label_lower, source="demo",
                     batch={"seed": seed, "scale": scale, "rows": n},
                     summary=f"demo county (seed {seed}): {n} rows of the asset-income ledgers")
+    # A base serves the villages its member households live in: the projects' part may have named fewer.
+    village_of = {h.id: h.village for h in reg.households}
+    for i, pk in bases.items():
+        served = {region_id[village_of[h_id]] for (kind, index), h_id, *_ in ledgers.members
+                  if (kind, index) == ("livestock", i)}
+        Project.objects.get(pk=pk).villages.add(*served)
     counts["stations"], counts["bases"] = len(stations), len(bases)
     counts["posts_paid_from_other_funds_fen"] = ledgers.unpaid_posts_fen
     return counts
