@@ -54,3 +54,14 @@ def pytest_collection_modifyitems(items):
     """The tests that build the whole demo county go first: run in parallel (`make test` uses pytest-xdist), the
     longest test then overlaps the rest of the suite instead of trailing after it."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_figures_cache():
+    """The engine's figures are cached under the latest audit event's id; a rolled-back test can leave the same id
+    behind for the next test with other rows, so every test — of any folder — starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -18,5 +18,5 @@ def test_swagger_ui_renders_the_api_from_local_files(transactional_db, county, l
     page.goto(f"{live_server.url}/api/docs/")
     page.wait_for_selector("#operations-households-households_list")
     assert "tuopin API" in page.inner_text(".swagger-ui .info")
-    assert page.locator(".opblock-tag-section").count() == 7  # households, household-years, persons, …, tasks, visits
+    assert page.locator(".opblock-tag-section").count() == 8  # households, household-years, persons, …, tasks, visits, projects
     assert requested and all(url.startswith(live_server.url) for url in requested), requested

@@ -4,18 +4,6 @@ from django.urls import reverse
 from tests.accountability import org  # noqa: F401  (the fixture)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_figures_cache():
-    """The engine's figures are cached under the latest audit event's id; a rolled-back test can leave the same id
-    behind for the next test with other rows, so every test starts with an empty cache."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
-
 @pytest.fixture
 def run_jobs(monkeypatch):
     """The document worker in this process: django-tasks' own worker loop takes every waiting job off the queue
