@@ -81,15 +81,17 @@ def _pg(url: str | None, name: str) -> str | None:
 def make_site(tmp_path):
     """make_site("a") → a Site with an empty database (PostgreSQL when DATABASE_URL names a server)."""
     url = os.environ.get("DATABASE_URL")
+    # One set of databases per test worker: two workers' sites of the same name would drop each other's database.
+    prefix = f"test_dur_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_"
     made = []
 
     def make(name: str) -> Site:
-        made.append(name)
-        return Site(tmp_path / name, _pg(url, f"test_dur_{name}"))
+        made.append(prefix + name)
+        return Site(tmp_path / name, _pg(url, prefix + name))
 
     yield make
     if url and url.startswith("postgres"):
         base = url.rpartition("/")[0]
-        for name in made:
-            subprocess.run(["psql", base + "/postgres", "-qc", f'DROP DATABASE IF EXISTS "test_dur_{name}" WITH (FORCE)'],
+        for database in made:
+            subprocess.run(["psql", base + "/postgres", "-qc", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'],
                            capture_output=True)

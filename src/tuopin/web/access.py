@@ -11,8 +11,11 @@ from tuopin.apps.audit.services import audit_event
 
 
 def _record(request, *, status: int, entity: str, entity_id) -> None:
+    # What the request named, as the trail can keep it: a refused value may carry control characters (a NUL, which
+    # PostgreSQL refuses in text), and a refusal must never fail on its own record.
+    named = "".join(ch for ch in str(entity_id) if ch.isprintable())[:40]
     audit_event(actor=request.user if request.user.is_authenticated else None, action="access_refused",
-                entity=entity, entity_id=str(entity_id), summary=f"{status} {request.method} {request.path}")
+                entity=entity, entity_id=named, summary=f"{status} {request.method} {request.path}")
 
 
 def not_found(request, *, entity: str, entity_id) -> Http404:
