@@ -86,7 +86,7 @@ def test_demo_builds_the_county_with_one_account_per_role_and_audits_each_table(
 
 
 def test_every_registered_household_has_an_active_cadre(transactional_db, demo, accounts_file):
-    demo()
+    demo("--no-risk-model")
     today = dt.date.today()
     open_registered = Household.objects.filter(is_registered=True, closed=False)
     without = open_registered.exclude(cadre_pairings__start__lte=today, cadre_pairings__end__isnull=True)
@@ -95,18 +95,18 @@ def test_every_registered_household_has_an_active_cadre(transactional_db, demo, 
 
 
 def test_refuses_a_database_with_data_and_reset_rebuilds_the_same_county(transactional_db, demo, accounts_file):
-    demo("--seed", "5")
+    demo("--seed", "5", "--no-risk-model")
     first = export_content()
     before = json.loads(accounts_file.read_text(encoding="utf-8"))
 
     with pytest.raises(CommandError) as refused:
-        demo("--seed", "5")
+        demo("--seed", "5", "--no-risk-model")
     assert refused.value.returncode == 2 and "--reset" in str(refused.value)
     assert cli.main(["demo", "--no-serve", "--scale", "0.02"]) == 2
     assert export_content() == first  # nothing was touched
 
     User.objects.create(username="left-over", role=Role.EVALUATOR)
-    demo("--seed", "5", "--reset")
+    demo("--seed", "5", "--reset", "--no-risk-model")
     assert export_content() == first  # same seed, same county
     assert not User.objects.filter(username="left-over").exists()
     after = json.loads(accounts_file.read_text(encoding="utf-8"))

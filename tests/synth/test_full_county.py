@@ -86,14 +86,14 @@ def test_the_full_county_has_the_seed_figures(db, settings, tmp_path):
     _check_the_consolidation_years()
     _check_the_money_and_measures()
 
-    # DuckDB and Spark agree on every household and every area of the county: in 2015 (the most
-    # poor households and gaps), 2018 (the last exits, the county's exit) and 2020 (returns and monitoring).
-    # Each year costs a Spark run of ~20 s and CI runs this test twice; the fast suite covers other years.
+    # DuckDB and Spark agree on every household and every area of the county: in 2018 (the last exits, the
+    # county's exit) and 2020 (returns and monitoring). Each year costs a Spark run of about a minute; the gaps of
+    # the poorest years are compared on the small county by tests/engine/test_spark_agreement.py.
     from tests.engine.agreement import assert_export_agrees
 
-    results = assert_export_agrees(tmp_path / "snapshot", (2015, 2018, 2020))
+    results = assert_export_agrees(tmp_path / "snapshot", (2018, 2020))
     assert sum(results[2018].village_result["households_exited"].to_pylist()) == by_year[2018]["households_exited"]
-    assert results[2015].household_result.num_rows > 18_000 and results[2015].household_gaps.num_rows > 10_000
+    assert results[2020].household_result.num_rows > 70_000 and results[2018].household_gaps.num_rows > 0
 
 
 def _check_the_consolidation_years() -> None:

@@ -1,4 +1,5 @@
-"""`tuopin demo [--seed N] [--reset] [--no-serve]`: build the demo county, write the accounts, serve.
+"""`tuopin demo [--seed N] [--reset] [--no-serve] [--no-risk-model]`: build the demo county, write the accounts,
+train the risk score, serve.
 
 Refuses a database that holds data (exit code 2) unless --reset, which empties every table first.
 """
@@ -30,10 +31,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="the same seed builds the same county (default 1)")
         parser.add_argument("--reset", action="store_true", help="empty every table first")
         parser.add_argument("--no-serve", action="store_true", help="build and exit")
+        parser.add_argument("--no-risk-model", action="store_true",
+                            help="do not train the risk score (`tuopin risk train` trains it later)")
         parser.add_argument("--scale", type=float, default=1.0,
                             help="population scale (tests use 0.02); the geography and organisation stay whole")
 
-    def handle(self, *args, seed, reset, no_serve, scale, **options):
+    def handle(self, *args, seed, reset, no_serve, scale, no_risk_model=False, **options):
         from tuopin.apps.accounts.passwords import write_accounts_file
         from tuopin.apps.demo.load import demo_build
 
@@ -55,7 +58,8 @@ class Command(BaseCommand):
         path = write_accounts_file(result["accounts"], settings.DEMO_ACCOUNTS_FILE)
         self._summary(result, path)
         self._assess()
-        self._train_risk()
+        if not no_risk_model:
+            self._train_risk()
         if not no_serve:
             call_command("serve")
 
