@@ -68,6 +68,7 @@ SPEC = {
     # decision 1535: the county office sets up campaigns; the village and its township log their progress
     "create a campaign": {"county_admin"},
     "log campaign progress": {"county_admin", "commander", "first_secretary"},
+    "add a unit to a campaign": {"county_admin"},
     # decision 1501: the county office keeps the funds and the projects; the zone and the village read theirs
     "record a fund": {"county_admin"},
     "allocate a fund to a project": {"county_admin"},
@@ -178,12 +179,14 @@ def _door(name: str, org, user):
 
         payment_record(by=user, person=h1.members.first(), year=2018, kind="two_exemptions", amount_fen=100_000,
                        paid_on=dt.date(2018, 6, 30), reference="probe", department=org["departments"]["education"])
-    elif name in ("create a campaign", "log campaign progress"):
+    elif name in ("create a campaign", "log campaign progress", "add a unit to a campaign"):
         from tuopin.apps.campaigns import services as campaigns
 
         campaign = campaigns.campaign_create(by=user if name == "create a campaign" else None, name="probe",
                                              start=dt.date(2018, 4, 10), end=dt.date(2018, 7, 18))
-        if name == "log campaign progress":
+        if name == "add a unit to a campaign":
+            campaigns.participant_add(campaign=campaign, by=user, unit=org["unit"], role="包村")
+        elif name == "log campaign progress":
             campaigns.target_set(campaign=campaign, by=None, village=h1.village, kind="visits_made", count=5)
             campaigns.progress_record(campaign=campaign, by=user, village=h1.village, day=dt.date(2018, 5, 1),
                                       kind="visits_made", count=1)

@@ -88,3 +88,51 @@ def test_the_county_office_sets_and_changes_a_target_from_the_board(county, clie
     assert 'id="target-form"' not in client.get(_url("campaign", campaign.pk)).content.decode()
     refused = client.post(_url("campaign_target", campaign.pk), {"village": v1.pk, "kind": "visits_made", "count": 1})
     assert refused.status_code == 403
+
+
+def test_the_county_office_adds_and_removes_who_takes_part_from_the_board(county, client, campaign):
+    from tuopin.apps.audit.models import AuditEvent
+    from tuopin.apps.campaigns.models import Participant
+    from tuopin.apps.organisation.models import Cadre
+
+    unit, cadre = county["unit"], county["cadre"]
+    client.force_login(county["accounts"]["county_admin"])
+    assert 'id="participant-form"' in client.get(_url("campaign", campaign.pk)).content.decode()
+    client.post(_url("campaign_participant", campaign.pk), {"unit": unit.pk, "role": "包村单位"})
+    client.post(_url("campaign_participant", campaign.pk), {"unit": unit.pk, "cadre": cadre.name, "role": "督导"})
+    assert {(p.unit_id, p.cadre_id, p.role) for p in campaign.participants.all()} == {
+        (unit.pk, None, "包村单位"), (None, cadre.pk, "督导")}
+    html = client.get(_url("campaign", campaign.pk)).content.decode()
+    assert f"{unit.name} · 包村单位" in html and f"{unit.name} {cadre.name} · 督导" in html
+
+    # the same unit twice, a name the unit does not have, a name two of its cadres share: nothing added, said why
+    again = client.post(_url("campaign_participant", campaign.pk), {"unit": unit.pk}, follow=True)
+    assert "已在参战名单中" in again.content.decode()
+    unknown = client.post(_url("campaign_participant", campaign.pk), {"unit": unit.pk, "cadre": "无此人"}, follow=True)
+    assert f"{unit.name}没有名为无此人的干部" in unknown.content.decode()
+    Cadre.objects.create(name="重名", unit=unit)
+    Cadre.objects.create(name="重名", unit=unit)
+    twice = client.post(_url("campaign_participant", campaign.pk), {"unit": unit.pk, "cadre": "重名"}, follow=True)
+    assert "有不止一名名为重名的干部" in twice.content.decode()
+    assert campaign.participants.count() == 2
+
+    gone = campaign.participants.get(cadre=cadre)
+    assert client.post(_url("campaign_participant_remove", campaign.pk, gone.pk)).status_code == 302
+    assert not Participant.objects.filter(pk=gone.pk).exists()
+    record = AuditEvent.objects.get(action="campaign:participant_remove")
+    assert record.changes["cadre"] == [cadre.pk, None] and cadre.name in record.summary
+
+
+def test_only_the_county_office_changes_who_takes_part(county, client, campaign):
+    unit = county["unit"]
+    taking_part = services.participant_add(campaign=campaign, by=None, unit=unit)
+    client.force_login(county["accounts"]["commander"])
+    html = client.get(_url("campaign", campaign.pk)).content.decode()
+    assert unit.name in html and 'id="participant-form"' not in html and "移除" not in html
+    assert client.post(_url("campaign_participant", campaign.pk), {"unit": unit.pk, "cadre": "王干部"}).status_code == 403
+    assert client.post(_url("campaign_participant_remove", campaign.pk, taking_part.pk)).status_code == 403
+    assert campaign.participants.count() == 1
+    client.force_login(county["accounts"]["county_admin"])
+    assert client.get(_url("campaign_participant", campaign.pk)).status_code == 403    # a GET changes nothing
+    other = services.campaign_create(by=None, name="另一行动", start=D(2018, 9, 1), end=D(2018, 9, 30))
+    assert client.post(_url("campaign_participant_remove", other.pk, taking_part.pk)).status_code == 404

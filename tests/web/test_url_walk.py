@@ -122,6 +122,9 @@ def _real_values(org, extra) -> dict[str, list[dict]]:
         "web:evaluation_export": [{"pk": extra["round"].pk}],
         "web:evaluation_finding": [{"pk": extra["round"].pk, "sample_pk": extra["round"].households.first().pk}],
         "web:rectification_reopen": [{"pk": extra["task"].pk}],
+        **{name: [{"pk": extra["campaign"].pk}] for name in ("web:campaign", "web:campaign_log", "web:campaign_target",
+                                                             "web:campaign_participant")},
+        "web:campaign_participant_remove": [{"pk": extra["campaign"].pk, "participant": extra["participant"].pk}],
         "api:region-detail": [{"code": county.code}, {"code": v1.code}],
         "api:household-detail": households,
         "api:household-events": households,
@@ -276,8 +279,14 @@ def walk_county(org):
     from tuopin.apps.procedures.models import AreaExit
 
     area_exit = AreaExit.objects.create(region=org["villages"][0], kind="village", year=2018)
+    from tuopin.apps.campaigns import services as campaigns
+
+    campaign = campaigns.campaign_create(by=None, name="probe", start=dt.date(2018, 4, 10), end=dt.date(2018, 7, 18))
+    campaigns.target_set(campaign=campaign, by=None, village=org["villages"][0], kind="visits_made", count=5)
+    participant = campaigns.participant_add(campaign=campaign, by=None, unit=org["paired_unit"])
     return {**org, "extra": {"event": event, "objection": objection, "task": task, "visit": visit,
-                             "assessment": assessment, "round": round_, "area_exit": area_exit}}
+                             "assessment": assessment, "round": round_, "area_exit": area_exit,
+                             "campaign": campaign, "participant": participant}}
 
 
 def _params(template: str) -> list[str]:

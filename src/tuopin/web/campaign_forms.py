@@ -47,3 +47,17 @@ class TargetForm(forms.Form):
     def __init__(self, *args, villages=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].choices = [(v.pk, f"{v.parent.name} {v.name}") for v in villages]
+
+
+class ParticipantForm(forms.Form):
+    """A unit taking part (参战单位) or, named within its unit, a cadre (参战干部): thousands of cadres make a
+    list too long to pick from, and a name is unique enough within one unit."""
+
+    unit = forms.ChoiceField(label=_("Unit"))
+    cadre = forms.CharField(label=_("Cadre of the unit"), required=False, max_length=32,
+                            help_text=_("Leave empty for the whole unit."))
+    role = forms.CharField(label=_("Part played"), required=False, max_length=60)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, u.name) for u in units]

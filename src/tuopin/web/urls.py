@@ -164,4 +164,7 @@ urlpatterns = [
     path("campaigns/<id:pk>/", campaigns.campaign_board, name="campaign"),
     path("campaigns/<id:pk>/log/", campaigns.progress_new, name="campaign_log"),
     path("campaigns/<id:pk>/targets/", campaigns.target_set, name="campaign_target"),
+    path("campaigns/<id:pk>/participants/", campaigns.participant_add, name="campaign_participant"),
+    path("campaigns/<id:pk>/participants/<id:participant>/remove/", campaigns.participant_remove,
+         name="campaign_participant_remove"),
 ]

@@ -17,7 +17,7 @@ from tuopin.apps.accounts.scoping import regions_visible_to
 from tuopin.apps.geo.models import Level, Region
 
 from .choices import UNITS, TargetKind
-from .models import Campaign, ProgressLog, Target
+from .models import Campaign, Participant, ProgressLog, Target
 
 
 def villages_for(user):
@@ -27,6 +27,21 @@ def villages_for(user):
     if not may(user, Action.SEE_CAMPAIGNS):
         return Region.objects.none()
     return regions_visible_to(user).filter(level=Level.VILLAGE)
+
+
+def participants(campaign: Campaign) -> list[Participant]:
+    """Who takes part: the units first, then the cadres, each by name (a cadre with its unit)."""
+    rows = campaign.participants.select_related("unit", "cadre__unit")
+    return sorted(rows, key=lambda p: (p.cadre_id is not None,
+                                       p.cadre.unit.name if p.cadre_id else p.unit.name,
+                                       p.cadre.name if p.cadre_id else ""))
+
+
+def units():
+    """The units the county office may add to a campaign: every unit of the county, by name."""
+    from tuopin.apps.organisation.models import Unit
+
+    return list(Unit.objects.order_by("name"))
 
 
 def campaigns_for(user):

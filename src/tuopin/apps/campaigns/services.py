@@ -112,8 +112,27 @@ def participant_add(*, campaign: Campaign, by, unit: Unit | None = None, cadre: 
     participant = Participant.objects.create(campaign=campaign, unit=unit, cadre=cadre, role=role.strip()[:60])
     audit_change(actor=by, action="campaign:participant", instance=participant, source=source,
                  changes={"unit": [None, getattr(unit, "pk", None)], "cadre": [None, getattr(cadre, "pk", None)],
-                          "role": [None, participant.role]}, summary=campaign.name)
+                          "role": [None, participant.role]}, summary=f"{campaign.name}: {_named(participant)}")
     return participant
+
+
+@transaction.atomic
+def participant_remove(*, participant: Participant, by, source: str = "web") -> None:
+    """A unit or cadre added by mistake, or withdrawn: the row goes, the audit record keeps who it was."""
+    require(by, Action.MANAGE_CAMPAIGN)
+    participant = Participant.objects.select_for_update().select_related("campaign", "unit", "cadre").get(
+        pk=participant.pk)
+    audit_change(actor=by, action="campaign:participant_remove", instance=participant, source=source,
+                 changes={"unit": [participant.unit_id, None], "cadre": [participant.cadre_id, None],
+                          "role": [participant.role, None]},
+                 summary=f"{participant.campaign.name}: {_named(participant)}")
+    participant.delete()
+
+
+def _named(participant: Participant) -> str:
+    if participant.cadre_id:
+        return f"{participant.cadre.unit.name} {participant.cadre.name}"
+    return participant.unit.name
 
 
 @transaction.atomic

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.campaigns import selectors, services
-from tuopin.apps.campaigns.models import Campaign, Target
+from tuopin.apps.campaigns.models import Campaign, Participant, Target
 from tuopin.common.params import BadId, parse_id
 
 from ..access import forbidden, not_found
-from ..campaign_forms import CampaignForm, ProgressForm, TargetForm
+from ..campaign_forms import CampaignForm, ParticipantForm, ProgressForm, TargetForm
 from .actions import run
 
 ENTITY = "campaigns.campaign"
@@ -85,11 +85,13 @@ def campaign_board(request, pk: int):
         township = Region.objects.get(pk=tid)
     on = _on(request, campaign)
     board = selectors.board(user, campaign, on, township=township)
+    manages = may(user, Action.MANAGE_CAMPAIGN)
     return render(request, "web/campaigns/board.html", {
         "campaign": campaign, "board": board, "township": township,
-        "participants": campaign.participants.select_related("unit", "cadre__unit"),
+        "participants": selectors.participants(campaign), "may_manage": manages,
         "may_log": may(user, Action.RECORD_CAMPAIGN_PROGRESS),
-        "target_form": TargetForm(villages=_villages(user)) if may(user, Action.MANAGE_CAMPAIGN) else None,
+        "target_form": TargetForm(villages=_villages(user)) if manages else None,
+        "participant_form": ParticipantForm(units=selectors.units()) if manages else None,
     })
 
 
@@ -101,9 +103,7 @@ def _villages(user):
 def target_set(request, pk: int):
     """The county office sets a village's target (POST from the board); an existing one changes."""
     user = request.user
-    campaign = _campaign(request, pk)
-    if request.method != "POST" or not may(user, Action.MANAGE_CAMPAIGN):
-        raise forbidden(request, entity=ENTITY, entity_id=pk)
+    campaign = _manage(request, pk)
     villages = _villages(user)
     form = TargetForm(request.POST, villages=villages)
     if form.is_valid():
@@ -115,6 +115,55 @@ def target_set(request, pk: int):
             entity=ENTITY, entity_id=pk, done=_("Target set."))
     else:
         messages.error(request, _("The target was not set: check the village, the kind and the count."))
+    return redirect("web:campaign", campaign.pk)
+
+
+def _manage(request, pk: int) -> Campaign:
+    """The campaign a county-office POST from the board changes; anything else is refused."""
+    campaign = _campaign(request, pk)
+    if request.method != "POST" or not may(request.user, Action.MANAGE_CAMPAIGN):
+        raise forbidden(request, entity=ENTITY, entity_id=pk)
+    return campaign
+
+
+@login_required
+def participant_add(request, pk: int):
+    """The county office adds a unit, or a cadre named within its unit, to the campaign (POST from the board)."""
+    user = request.user
+    campaign = _manage(request, pk)
+    units = selectors.units()
+    form = ParticipantForm(request.POST, units=units)
+    if not form.is_valid():
+        messages.error(request, _("Nobody was added: choose a unit."))
+        return redirect("web:campaign", campaign.pk)
+    data = form.cleaned_data
+    unit = next(u for u in units if str(u.pk) == data["unit"])
+    name = data["cadre"].strip()
+    cadre = None
+    if name:
+        found = list(unit.cadres.filter(name=name)[:2])
+        if len(found) != 1:
+            messages.error(request, (_("%(unit)s has no cadre named %(name)s.") if not found else
+                                     _("%(unit)s has more than one cadre named %(name)s: ask the unit which one."))
+                           % {"unit": unit.name, "name": name})
+            return redirect("web:campaign", campaign.pk)
+        cadre = found[0]
+    run(request, lambda: services.participant_add(campaign=campaign, by=user, unit=None if cadre else unit,
+                                                  cadre=cadre, role=data["role"]),
+        entity=ENTITY, entity_id=pk, done=_("Added to the campaign."))
+    return redirect("web:campaign", campaign.pk)
+
+
+@login_required
+def participant_remove(request, pk: int, participant: int):
+    user = request.user
+    campaign = _manage(request, pk)
+    try:
+        taking_part = campaign.participants.get(pk=participant)
+    except Participant.DoesNotExist:
+        raise not_found(request, entity="campaigns.participant", entity_id=participant) from None
+    run(request, lambda: services.participant_remove(participant=taking_part, by=user),
+        entity=ENTITY, entity_id=pk, done=_("Removed from the campaign."))
     return redirect("web:campaign", campaign.pk)
 
 

@@ -1,0 +1,1 @@
+from tests.web.conftest import live_county  # noqa: F401  (the browser test's county)
