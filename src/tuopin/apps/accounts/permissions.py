@@ -436,6 +436,13 @@ def _reach_project(account, project) -> str:
         _("the project is outside your area")
 
 
+def _reach_ledger(account, project) -> str:
+    from .scoping import ledger_projects_visible_to
+
+    return "" if ledger_projects_visible_to(account).filter(pk=project.pk).exists() else \
+        _("a village the project serves is outside your area")
+
+
 def _own_fund(account, fund) -> str:
     return "" if fund.county_id in (None, account.region_id) else _("the fund is another county's")
 
@@ -476,8 +483,8 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.SEE_MONITORING: _reach_case,
     A.RECORD_AID: _aid_payer,
     A.RECORD_CAMPAIGN_PROGRESS: _reach_region,
-    A.SEE_ASSET_INCOME: _reach_project,
-    A.RECORD_ASSET_INCOME: _reach_project,
+    A.SEE_ASSET_INCOME: _reach_ledger,
+    A.RECORD_ASSET_INCOME: _reach_ledger,
     A.SEE_PROJECTS: _reach_project,
     A.RECORD_PROJECTS: _reach_project,
     A.RECORD_FUNDS: _own_fund,

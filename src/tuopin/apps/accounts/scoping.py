@@ -210,3 +210,15 @@ def projects_visible_to(user):
     if role == Role.FIRST_SECRETARY:
         return qs.filter(pk__in=Project.objects.filter(villages=user.region).values("pk"))
     return qs.none()
+
+
+def ledger_projects_visible_to(user):
+    """Projects whose every village lies in the account's area: the ledgers it may read (decision 1513) — a base
+    serving villages of two zones is the county office's, not either commander's or village's."""
+    from tuopin.apps.projects.models import Project
+
+    if not _works(user):
+        return Project.objects.none()
+    outside = Region.objects.exclude(pk__in=regions_visible_to(user).values("pk"))
+    return Project.objects.filter(villages__isnull=False).exclude(villages__in=outside).distinct()
+
