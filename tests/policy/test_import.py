@@ -3,6 +3,7 @@ column, a hostile file refused unread, invalid ID numbers kept and flagged, vers
 and a department confined to the kinds its domain owns."""
 
 import datetime as dt
+import zipfile
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -114,6 +115,11 @@ def test_hostile_files_are_refused_unread(county, tmp_path):
     fake.write_bytes(b"not a zip at all")
     result = roster_import(fake, kind="death", year=2018, by=county["accounts"]["county_admin"])
     assert not result.ok and result.problems[0].row is None
+    entities = tmp_path / "entities.xlsx"
+    with zipfile.ZipFile(entities, "w") as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><Types/>')
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    assert not roster_import(entities, kind="death", year=2018, by=county["accounts"]["county_admin"]).ok
     binary = tmp_path / "roster.csv"
     binary.write_bytes(b"\x00\x01PK\x03\x04")
     assert not roster_import(binary, kind="death", year=2018, by=county["accounts"]["county_admin"]).ok
@@ -155,3 +161,13 @@ def test_a_department_uploads_only_the_kinds_its_domain_owns(county, tmp_path):
                            department=county["unit"])  # the education bureau keeps no death list
     assert not result.ok and "县教育局" in result.problems[0].value
     assert not Roster.objects.exists()
+
+
+def test_a_roster_longer_than_a_query_is_matched_in_chunks(county, tmp_path):
+    p1 = county["households"][0].members.first()
+    others = [row("medical", 姓名="外人", 证件号码=idnumber.make("220821", dt.date(1960, 1, 1) + dt.timedelta(days=i), 3, "F"))
+              for i in range(1200)]
+    path = write_csv(tmp_path, "medical", [*others, person_row("medical", p1, 参保类别="城乡居民")])
+    result = roster_import(path, kind="medical", year=2018, by=county["accounts"]["county_admin"])
+    assert result.outcome()["rows"] == 1201 and result.outcome()["matched_by_id"] == 1
+    assert RosterEntry.objects.get(person=p1).row == 1202

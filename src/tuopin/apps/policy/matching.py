@@ -10,13 +10,17 @@ from tuopin.apps.registry.models import Person
 
 from .models import RosterEntry
 
+CHUNK = 900  # numbers a query: under SQLite's oldest limit on a statement's parameters
+
 
 def match_by_id(entries: list[RosterEntry]) -> None:
     """Set `person`, `how='id'` and `agreement` on the rows whose valid ID number the registry holds (in memory;
     the caller saves)."""
-    numbers = {e.id_number for e in entries if e.id_valid}
-    persons = {p.id_number: p for p in Person.objects.filter(id_number__in=numbers)
-               .only("id", "id_number", "name", "sex", "birth_date", "household_id")}
+    numbers = sorted({e.id_number for e in entries if e.id_valid})
+    persons = {}
+    for i in range(0, len(numbers), CHUNK):
+        persons.update((p.id_number, p) for p in Person.objects.filter(id_number__in=numbers[i:i + CHUNK])
+                       .only("id", "id_number", "name", "sex", "birth_date", "household_id"))
     for e in entries:
         person = persons.get(e.id_number) if e.id_valid else None
         if person is None:
