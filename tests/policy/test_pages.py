@@ -15,8 +15,8 @@ from .helpers import person_row, row, write_csv
 pytestmark = pytest.mark.django_db
 
 
-def _upload(client, kind, path, year=2018):
-    return client.post(reverse("web:rosters"), {"kind": kind, "year": year,
+def _upload(client, kind, path, year=2018, **more):
+    return client.post(reverse("web:rosters"), {"kind": kind, "year": year, **more,
                                                "file": SimpleUploadedFile(path.name, path.read_bytes())})
 
 
@@ -87,3 +87,16 @@ def test_the_template_has_the_kinds_columns(county, client, tmp_path):
     header = [c.value for c in load_workbook(tmp_path / "t.xlsx").active[1]]
     assert header[:2] == ["姓名*", "证件号码"] and header[-1] == "死亡日期*"
     assert client.get(reverse("web:roster_template", args=["nothing"])).status_code == 404
+
+
+def test_the_county_office_names_the_department_or_uploads_as_itself(county, client, tmp_path):
+    p1 = county["households"][0].members.first()
+    client.force_login(county["accounts"]["county_admin"])
+    path = write_csv(tmp_path, "enrolment", [person_row("enrolment", p1)])
+    assert _upload(client, "enrolment", path, department=county["unit"].pk).status_code == 302
+    assert _upload(client, "enrolment", path).status_code == 302
+    assert sorted((r.department_id or 0, r.current) for r in Roster.objects.all()) == [(0, True),
+                                                                                      (county["unit"].pk, True)]
+    refused = _upload(client, "death", write_csv(tmp_path, "death", [person_row("death", p1, 死亡日期="2018-01-01")]),
+                      department=county["unit"].pk)  # the education bureau keeps no death list
+    assert 'id="roster-problems"' in refused.content.decode() and Roster.objects.count() == 2

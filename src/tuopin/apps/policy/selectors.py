@@ -26,6 +26,12 @@ def upload_kinds(user) -> list[tuple[str, str]]:
     return [(k, lay.label) for k, lay in layouts().items() if may(user, Action.IMPORT_ROSTER, lay.departments)]
 
 
+def departments():
+    """The county's departments, for the county office to name the one whose roster it keys in."""
+    Unit = Roster._meta.get_field("department").related_model  # organisation sits above policy
+    return Unit.objects.filter(kind="department").order_by("name")
+
+
 def label(kind: str) -> str:
     lay = layouts().get(kind)
     return lay.label if lay else kind

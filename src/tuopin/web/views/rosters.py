@@ -35,13 +35,17 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind of roster"))
     file = forms.FileField(label=gettext_lazy("Roster (.xlsx or .csv)"))
 
-    def __init__(self, *args, kinds, **kwargs):
+    def __init__(self, *args, kinds, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = kinds
         this_year = timezone.localdate().year
         self.fields["year"] = forms.IntegerField(label=gettext_lazy("Year"), min_value=FIRST_YEAR,
                                                  max_value=this_year, initial=this_year - 1)
-        self.order_fields(["kind", "year", "file"])
+        if units is not None:  # the county office keys in a department's list under that department, or its own
+            self.fields["department"] = forms.ModelChoiceField(
+                units, required=False, label=gettext_lazy("Department whose roster it is"),
+                empty_label=gettext_lazy("(the county office)"))
+        self.order_fields(["kind", "year", "department", "file"])
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -60,7 +64,7 @@ def _upload(request, form: UploadForm):
             for chunk in upload.chunks():
                 out.write(chunk)
         return roster_import(path, kind=form.cleaned_data["kind"], year=form.cleaned_data["year"], by=request.user,
-                             source="web", name=name)
+                             department=form.cleaned_data.get("department"), source="web", name=name)
 
 
 @login_required
@@ -69,7 +73,8 @@ def roster_list(request):
     if not may(user, Action.SEE_ROSTERS):
         raise forbidden(request, entity=ENTITY)
     kinds = selectors.upload_kinds(user)
-    form = UploadForm(request.POST or None, request.FILES or None, kinds=kinds) if kinds else None
+    units = selectors.departments() if user.role == "county_admin" else None
+    form = UploadForm(request.POST or None, request.FILES or None, kinds=kinds, units=units) if kinds else None
     result = None
     if request.method == "POST":
         if form is None:
