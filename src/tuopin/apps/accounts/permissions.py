@@ -106,6 +106,9 @@ class Action:
     # housing renovation (危房改造) as a workflow, decision 1522
     SEE_HOUSING = "see_housing"                  # the renovation list, figures and pages in scope (obj: household)
     RECORD_HOUSING_STAGE = "record_housing_stage"  # obj: (stage, household): HOUSING_STAGE_OWNERS
+    # department rosters (部门数据, 倒查正推), decision 1542
+    SEE_ROSTERS = "see_rosters"                  # the rosters and their entries in reach (obj: the kind's domains)
+    IMPORT_ROSTER = "import_roster"              # upload a roster (obj: the kind's owning domains)
 
 
 A = Action
@@ -210,6 +213,12 @@ ROLES: dict[str, frozenset] = {
     # ---- Housing renovation (危房改造), decision 1522: who records which stage is HOUSING_STAGE_OWNERS ------------
     A.SEE_HOUSING: VILLAGE_UP,
     A.RECORD_HOUSING_STAGE: VILLAGE_UP,
+    # ---- Department rosters (倒查正推), decision 1542 ----------------------------------------------------------------
+    # A department uploads and reads the kinds its domain owns (rosters.toml); the county office uploads any kind from
+    # a department's paper list and reads all. A township (commander) and a village (first secretary) read, not
+    # upload: the entries matched to the households they reach. Cadres and the evaluator: none.
+    A.SEE_ROSTERS: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY, R.DEPARTMENT}),
+    A.IMPORT_ROSTER: frozenset({R.COUNTY_ADMIN, R.DEPARTMENT}),
 }
 
 # A renovation's stages (decision 1522): the village work team records the inspector's report, the option chosen
@@ -429,6 +438,14 @@ def _aid_payer(account, domains) -> str:
     return "" if domain and domain in domains else _("your department does not pay this kind of aid")
 
 
+def _roster_owner(account, domains) -> str:
+    """A department works on the roster kinds its domain owns (`domains`: the kind's owners, from rosters.toml)."""
+    if account.role != R.DEPARTMENT:
+        return ""
+    domain = account.department.domain if account.department_id else ""
+    return "" if domain and domain in domains else _("your department does not keep this kind of roster")
+
+
 def _reach_project(account, project) -> str:
     from .scoping import projects_visible_to
 
@@ -490,6 +507,8 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.RECORD_FUNDS: _own_fund,
     A.SEE_HOUSING: _reach_household,
     A.RECORD_HOUSING_STAGE: _housing_stage,
+    A.SEE_ROSTERS: _roster_owner,
+    A.IMPORT_ROSTER: _roster_owner,
 }
 
 
