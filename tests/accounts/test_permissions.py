@@ -80,6 +80,8 @@ SPEC = {
     "upload an enrolment roster": {"county_admin", "department"},
     "upload a death roster": {"county_admin"},
     "see a death roster's row of the household": {"county_admin", "commander", "first_secretary"},
+    # decision 1543: a match by likeness is confirmed by whoever reads the row (here an enrolment row of household 1)
+    "confirm an enrolment roster's match": {"county_admin", "commander", "first_secretary", "department"},
 }
 
 
@@ -200,6 +202,14 @@ def _door(name: str, org, user):
         _projects_door(name, org, user)
     elif name in ("upload an enrolment roster", "upload a death roster", "see a death roster's row of the household"):
         _roster_door(name, org, user)
+    elif name == "confirm an enrolment roster's match":
+        from tuopin.apps.policy.models import Roster, RosterEntry
+        from tuopin.apps.policy.review import match_review
+
+        person = org["households"][0].members.first()
+        roster = Roster.objects.create(kind="enrolment", year=2018, filename="probe.csv", sha256="0" * 64, rows=1)
+        entry = RosterEntry.objects.create(roster=roster, row=2, name=person.name, person=person, how="review")
+        match_review(entry=entry, by=user, decision="confirmed")
     elif name == "see ID numbers":
         if not may(user, Action.SEE_ID_NUMBERS):
             raise Refused(user, Action.SEE_ID_NUMBERS, "masked")

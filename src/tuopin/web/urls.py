@@ -170,5 +170,6 @@ urlpatterns = [
     # Department rosters (倒查正推), decisions 1540–1542.
     path("rosters/", rosters.roster_list, name="rosters"),
     path("rosters/<id:pk>/", rosters.roster_detail, name="roster"),
+    path("rosters/<id:pk>/entries/<id:entry>/review/", rosters.entry_review, name="roster_entry_review"),
     path("rosters/template/<slug:kind>.xlsx", rosters.roster_template, name="roster_template"),
 ]

@@ -109,6 +109,7 @@ class Action:
     # department rosters (部门数据, 倒查正推), decision 1542
     SEE_ROSTERS = "see_rosters"                  # the rosters and their entries in reach (obj: the kind's domains)
     IMPORT_ROSTER = "import_roster"              # upload a roster (obj: the kind's owning domains)
+    REVIEW_ROSTER_MATCH = "review_roster_match"  # confirm or reject a match by likeness (obj: the roster entry)
 
 
 A = Action
@@ -219,6 +220,9 @@ ROLES: dict[str, frozenset] = {
     # upload: the entries matched to the households they reach. Cadres and the evaluator: none.
     A.SEE_ROSTERS: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY, R.DEPARTMENT}),
     A.IMPORT_ROSTER: frozenset({R.COUNTY_ADMIN, R.DEPARTMENT}),
+    # A match by likeness is confirmed or rejected by whoever reads the row (decision 1543): the department that keeps
+    # the roster, the county office, or the township and village who know the person the linker proposed.
+    A.REVIEW_ROSTER_MATCH: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY, R.DEPARTMENT}),
 }
 
 # A renovation's stages (decision 1522): the village work team records the inspector's report, the option chosen
@@ -446,6 +450,13 @@ def _roster_owner(account, domains) -> str:
     return "" if domain and domain in domains else _("your department does not keep this kind of roster")
 
 
+def _reach_roster_entry(account, entry) -> str:
+    from .scoping import roster_entries_visible_to
+
+    return "" if roster_entries_visible_to(account).filter(pk=entry.pk).exists() else \
+        _("the roster's row is outside your reach")
+
+
 def _reach_project(account, project) -> str:
     from .scoping import projects_visible_to
 
@@ -509,6 +520,7 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.RECORD_HOUSING_STAGE: _housing_stage,
     A.SEE_ROSTERS: _roster_owner,
     A.IMPORT_ROSTER: _roster_owner,
+    A.REVIEW_ROSTER_MATCH: _reach_roster_entry,
 }
 
 

@@ -40,6 +40,15 @@ def match_by_likeness(entries: list[RosterEntry]) -> None:
 
 
 def counts(entries: list[RosterEntry]) -> dict[str, int]:
-    hows = [e.how for e in entries]
-    return {"matched_by_id": hows.count("id"), "matched_by_likeness": hows.count("likeness"),
-            "queued_for_review": hows.count("review"), "unmatched": hows.count("none")}
+    """The roster's counts, a reviewer's decisions included (the MATCHED rule, decision 1543): a confirmed row is
+    matched by likeness, a rejected one unmatched, a row awaiting its reviewer queued."""
+    def bucket(e: RosterEntry) -> str:
+        if e.review == "rejected":
+            return "unmatched"
+        if e.how == "review":
+            return "matched_by_likeness" if e.review == "confirmed" else "queued_for_review"
+        return {"id": "matched_by_id", "likeness": "matched_by_likeness"}.get(e.how, "unmatched")
+
+    found = [bucket(e) for e in entries]
+    return {key: found.count(key) for key in ("matched_by_id", "matched_by_likeness", "queued_for_review",
+                                               "unmatched")}

@@ -4,13 +4,18 @@ matched to the registry by ID number (decision 1540). The kinds and their column
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 HOW = (("id", _("by ID number")), ("likeness", _("by likeness")), ("review", _("for review")),
        ("none", _("unmatched")))
 REVIEW = (("confirmed", _("confirmed")), ("rejected", _("rejected")))
+
+
+# A row that proves its person is the one on the roster (decision 1543): matched by ID number or by likeness and not
+# rejected by a reviewer, or queued for review and confirmed. Coverage, signals and the counts all read this.
+MATCHED = (Q(how__in=("id", "likeness")) & ~Q(review="rejected")) | Q(how="review", review="confirmed")
 
 
 class Roster(models.Model):

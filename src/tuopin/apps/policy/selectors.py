@@ -3,6 +3,8 @@ upload, and a roster's entries with ID numbers masked unless the account may see
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.accounts.scoping import roster_entries_visible_to, rosters_visible_to
 from tuopin.common.masking import mask_id
@@ -11,6 +13,8 @@ from tuopin.standards.rosters import layouts
 from .models import HOW, Roster
 
 HOWS = tuple(code for code, _ in HOW)
+FIELD_LABELS = {"id_number": gettext_lazy("ID number"), "name": gettext_lazy("Name"), "sex": gettext_lazy("Sex"),
+                "birth_date": gettext_lazy("Date of birth"), "village": gettext_lazy("Village")}
 
 
 def rosters_for(user):
@@ -64,5 +68,8 @@ def entry_rows(user, roster: Roster, page) -> list[dict]:
         number = e.id_number or e.id_given
         rows.append({"entry": e, "id_number": number if unmasked else mask_id(number),
                      "extras": [_shown(e.extra.get(c.name), c.type) for c in own],
-                     "household": e.person.household if e.person_id else None})
+                     "household": e.person.household if e.person_id else None,
+                     "reviewable": e.how in ("likeness", "review") and e.person_id is not None,
+                     "agreed": [FIELD_LABELS.get(f, f) for f, same in e.agreement.items() if same],
+                     "differed": [FIELD_LABELS.get(f, f) for f, same in e.agreement.items() if same is False]})
     return rows

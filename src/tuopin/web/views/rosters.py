@@ -21,11 +21,13 @@ from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.audit.services import audit_event
 from tuopin.apps.policy import selectors
 from tuopin.apps.policy.models import HOW
+from tuopin.apps.policy.review import match_review
 from tuopin.apps.policy.roster_import import FIRST_YEAR, roster_import
 from tuopin.apps.policy.template import template_bytes
 from tuopin.standards.rosters import layouts
 
 from ..access import forbidden, not_found
+from .actions import run
 
 ENTITY = "policy.roster"
 MAX_BYTES = 20 * 1024 * 1024  # a county's yearly roster is tens of thousands of rows: well under this
@@ -111,7 +113,26 @@ def roster_detail(request, pk: int):
         "roster": roster, "label": selectors.label(roster.kind), "how": how, "hows": HOW, "page": page,
         "rows": selectors.entry_rows(user, roster, page), "own_columns": [c.name for c in lay.own] if lay else [],
         "query": f"how={how}" if how else "",
+        "may_review": may(user, Action.REVIEW_ROSTER_MATCH),
     })
+
+
+@login_required
+def entry_review(request, pk: int, entry: int):
+    """Confirm or reject the person the linker proposed for a row (POST from the roster's page, decision 1543)."""
+    user = request.user
+    if request.method != "POST" or not may(user, Action.REVIEW_ROSTER_MATCH):
+        raise forbidden(request, entity="policy.rosterentry", entity_id=entry)
+    roster = selectors.roster_for(user, pk)
+    row = selectors.entries(user, roster).filter(pk=entry).first() if roster is not None else None
+    if row is None:
+        raise not_found(request, entity="policy.rosterentry", entity_id=entry)
+    decision = request.POST.get("decision", "")
+    done = {"confirmed": _("Match confirmed."), "rejected": _("Match rejected.")}.get(decision, "")
+    run(request, lambda: match_review(entry=row, by=user, decision=decision), entity="policy.rosterentry",
+        entity_id=entry, done=done)
+    back = request.POST.get("how", "")
+    return redirect(f"{request.path.rsplit('/entries/', 1)[0]}/" + (f"?how={back}" if back in selectors.HOWS else ""))
 
 
 @login_required
