@@ -1,0 +1,95 @@
+"""Linking a roster to a registry snapshot (`tuopin match`, decisions 1545–1548): the ID join's throughput, the
+likeness pass's scored pairs per second, peak memory, and precision and recall against the generator's truth.
+
+    .venv/bin/python benchmarks/linkage.py [--households 350000] [--rows 1000000] [--rate 0.02] [--threads 2]
+
+Writes an unmasked synthetic registry (`tuopin synth --unmasked`) and a roster with faults planted at `rate`
+(`tuopin synth roster`) under a temporary folder, then runs `match`. Scored pairs are those the blocking rules
+make (counted again here, the same semi-joins); per core = pairs per second of the likeness pass over `threads`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from tuopin.linkage.match import match
+from tuopin.synth.nation.generate import generate
+from tuopin.synth.rosters import roster, truth_path
+
+
+def scored_pairs(out: Path, registry: Path, roster_path: Path) -> int:
+    """The pairs the blocking rules make between the rows left to likeness and the registry's persons."""
+    con = duckdb.connect()
+    m = str(out / "matches.parquet")
+    return con.sql(f"""
+        WITH rows AS (SELECT r.name, r.birth_date, concat_ws('/', r.county, r.township, r.village) AS place,
+                             row_number() OVER () AS row
+                      FROM '{roster_path}' r),
+        rest AS (SELECT rows.* FROM rows JOIN '{m}' m USING (row) WHERE m.how <> 'id'),
+        names AS (SELECT code, name FROM '{registry}/regions/*.parquet'),
+        persons AS (SELECT p.person_id, p.name, p.birth_date, concat_ws('/', c.name, t.name, v.name) AS place
+            FROM '{registry}/persons/*.parquet' p JOIN '{registry}/households/*.parquet' h USING (household_id)
+            JOIN names c ON c.code = h.county_code JOIN names t ON t.code = h.township_code
+            JOIN names v ON v.code = h.village_code)
+        SELECT count(*) FROM (
+            SELECT r.row, p.person_id FROM rest r JOIN persons p
+                ON p.place = r.place AND year(p.birth_date) = year(r.birth_date)
+            UNION SELECT r.row, p.person_id FROM rest r JOIN persons p
+                ON p.name = r.name AND p.birth_date = r.birth_date
+            UNION SELECT r.row, p.person_id FROM rest r JOIN persons p ON p.name = r.name AND p.place = r.place)
+    """).fetchall()[0][0]
+
+
+def quality(out: Path, roster_path: Path) -> dict:
+    rows = duckdb.sql(f"""SELECT count(*) FILTER (m.how IN ('id', 'likeness')) AS linked,
+            count(*) FILTER (m.how IN ('id', 'likeness') AND m.person_id = t.person_id) AS right,
+            count(*) FILTER (t.person_id IS NOT NULL) AS in_registry
+        FROM '{out / "matches.parquet"}' m JOIN '{truth_path(roster_path)}' t USING (row)""").fetchall()[0]
+    linked, right, in_registry = rows
+    return {"precision": round(right / linked, 5), "recall": round(right / in_registry, 5)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--households", type=int, default=350_000)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rate", type=float, default=0.02)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--memory", default="4GB")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        t = time.perf_counter()
+        manifest = generate(work / "registry", households_total=args.households, unmasked=True)
+        synth_s = time.perf_counter() - t
+        t = time.perf_counter()
+        planted = roster(work / "registry", kind="dibao", rate=args.rate, out=work / "roster.parquet", rows=args.rows)
+        roster_s = time.perf_counter() - t
+        cpu0 = time.process_time()
+        summary = match(work / "registry", work / "roster.parquet", "dibao", work / "out",
+                        memory_limit=args.memory, threads=args.threads)
+        cpu = time.process_time() - cpu0
+        pairs = scored_pairs(work / "out", work / "registry", work / "roster.parquet")
+        result = {
+            "persons": manifest["tables"]["persons"]["rows"], "planted": planted,
+            "synth_seconds": round(synth_s, 1), "roster_seconds": round(roster_s, 1), "match": summary,
+            "match_cpu_seconds": round(cpu, 1),
+            "id_rows_per_second": round(summary["rows"] / summary["id_seconds"]),
+            "likeness_scored_pairs": pairs,
+            "likeness_pairs_per_second_per_core": round(pairs / summary["likeness_seconds"] / args.threads),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "load_average": os.getloadavg(), **quality(work / "out", work / "roster.parquet"),
+        }
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
