@@ -101,3 +101,11 @@ def test_a_row_without_any_candidate_comes_back_as_none_and_the_model_is_recorde
     exact = next(level for level in name["comparison_levels"] if level["label_for_charts"] == "exact")
     assert (exact["m_probability"], exact["u_probability"]) == (0.93, 0.0002)
     assert model["tuopin"]["u"] == "priors"
+
+
+def test_a_roster_writing_sex_in_chinese_and_an_empty_registry():
+    result = by_row(link_by_likeness(REGISTRY, rows((1, "覃金凤", "女", dt.date(1955, 11, 23))),
+                                     persons_in_scope=COUNTY))
+    assert (result[1]["person_id"], result[1]["sex_level"]) == (5, "exact")
+    nobody = link_by_likeness(REGISTRY.slice(0, 0), rows((1, "覃金凤", "女", dt.date(1955, 11, 23))))
+    assert nobody.to_pylist()[0] | {"row": 1} == {**dict.fromkeys(nobody.column_names), "row": 1, "decision": "none"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import duckdb
 import pyarrow as pa
@@ -36,6 +37,13 @@ def link_by_likeness(persons: pa.Table, rows: pa.Table, *, settings: LinkageSett
     that share a block with some row (match.py) says how many there were before. `u_sample` is the persons u is
     sampled against (default `persons`). Rows with no candidate come back with decision 'none'."""
     settings = settings or linkage_settings.load()
+    scope = persons_in_scope or persons.num_rows
+    model = settings.splink(scope)
+    model["tuopin"] = {"persons_in_scope": scope, "rows": rows.num_rows, "u": "priors"}
+    if not rows.num_rows or not persons.num_rows:  # nothing to pair: Splink would refuse an empty input
+        none = {"row": rows["row"], "decision": ["none"] * rows.num_rows}
+        result = pa.table({f.name: none.get(f.name, pa.nulls(rows.num_rows, f.type)) for f in RESULT}).cast(RESULT)
+        return result.replace_schema_metadata({MODEL_KEY: json.dumps(model, ensure_ascii=False)})
     con = connection or duckdb.connect()
     con.register("_lk_persons_in", persons)
     con.register("_lk_rows_in", rows)
@@ -44,21 +52,23 @@ def link_by_likeness(persons: pa.Table, rows: pa.Table, *, settings: LinkageSett
                 "FROM _lk_persons_in")
     con.execute(f"CREATE OR REPLACE TEMP TABLE _lk_roster AS SELECT row AS unique_id, {_fields('village')} "
                 "FROM _lk_rows_in")
-    scope = persons_in_scope or persons.num_rows
-    model = settings.splink(scope)
     if u_sample is not None:
         con.register("_lk_sample_in", u_sample)
         con.execute(f"CREATE OR REPLACE TEMP TABLE _lk_sample AS SELECT person_id AS unique_id, {_fields(place)} "
                     "FROM _lk_sample_in")
     sample = "_lk_sample" if u_sample is not None else "_lk_registry"
     sample_rows = u_sample.num_rows if u_sample is not None else persons.num_rows
-    model["tuopin"] = {"persons_in_scope": scope, "rows": rows.num_rows, "u": "priors"}
+    started = time.perf_counter()
     if rows.num_rows * sample_rows >= settings.u_sampling_min_pairs:
         model = _sample_u(con, model, sample, settings)
+    u_seconds, started = time.perf_counter() - started, time.perf_counter()
     scored = _predict(con, model)
+    model["tuopin"]["seconds"] = {"u": round(u_seconds, 2), "predict": round(time.perf_counter() - started, 2)}
     result = con.sql(_decide(scored, settings)).to_arrow_table()
-    for table in ("_lk_registry", "_lk_roster", "_lk_sample"):
+    for table in ("_lk_registry", "_lk_roster", "_lk_sample", "_lk_scored"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
+    for view in ("_lk_persons_in", "_lk_rows_in", "_lk_sample_in"):
+        con.unregister(view)
     result = result.cast(RESULT)
     return result.replace_schema_metadata({MODEL_KEY: json.dumps(model, ensure_ascii=False)})
 
@@ -70,7 +80,9 @@ def model_of(result: pa.Table) -> dict:
 
 def _fields(place: str) -> str:
     # Birth dates as YYYYMMDD text: the levels compare digits (one typed wrong, day and month swapped).
-    return ("NULLIF(trim(name), '') AS name, NULLIF(upper(trim(sex)), '') AS sex, "
+    # Sex as the registry writes it (M, F) or as a roster may (男, 女).
+    return ("NULLIF(trim(name), '') AS name, "
+            "CASE upper(trim(sex)) WHEN '男' THEN 'M' WHEN '女' THEN 'F' ELSE NULLIF(upper(trim(sex)), '') END AS sex, "
             "strftime(CAST(birth_date AS DATE), '%Y%m%d') AS birth_date, "
             "CAST(year(CAST(birth_date AS DATE)) AS VARCHAR) AS birth_year, "
             f"NULLIF(trim({place}), '') AS place")

@@ -1,10 +1,11 @@
 """A roster matched to a registry snapshot at national scale, in DuckDB over Parquet:
 
-1. rows whose ID number is valid (check digit included) are joined to the registry's persons by it — a number
-   held by two registry persons is queued for review, never guessed;
-2. the rest are linked by likeness (likeness.py) against the persons that share a block with some row: the
-   blocks are found by DuckDB's hash joins over the whole registry, so Splink sees thousands of persons, not
-   100 million. A row whose valid number is not in the registry is at most a review: its likeness to someone
+1. rows are joined to the registry's persons by their normalised ID number — a number held by two registry
+   persons is queued for review, never guessed; a roster number equal to a registry one needs no check of its
+   own (the registry's was checked when registered), so the check digit is computed only for the rows left;
+2. the rest (no number, a number failing its check, or a valid one nobody holds) are linked by likeness
+   (likeness.py) against the persons that share a block with some row: the blocks are found by DuckDB's hash
+   joins over the whole registry, so Splink sees thousands of persons, not 100 million. A row whose valid number is not in the registry is at most a review: its likeness to someone
    under another number is a question, not an answer.
 
 Writes OUT/matches.parquet (one row per roster row: row, person_id, how = id|likeness|review|none,
@@ -45,21 +46,32 @@ def match(registry_dir: str | Path, roster_path: str | Path, kind: str, out_dir:
     lacking = sorted(set(ROSTER_COLUMNS) - {r[0] for r in con.sql("DESCRIBE roster_in").fetchall()})
     if lacking:
         raise MatchRefused(f"{roster_path}: the roster lacks the column(s) {', '.join(lacking)}")
-    con.execute(f"""CREATE TEMP TABLE roster AS
-        SELECT o.first_row + r.file_row_number + 1 AS row, r.name, r.sex, r.birth_date,
-               concat_ws('/', r.county, r.township, r.village) AS place,
-               CASE WHEN {ids.sql_valid('n.id')} THEN n.id END AS id
-        FROM roster_in r JOIN offsets o USING (filename),
-             LATERAL (SELECT {ids.sql_normalise('CAST(r.id_number AS VARCHAR)')} AS id) n""")
-    con.execute("""CREATE TEMP TABLE by_id AS
-        SELECT r.row, any_value(p.person_id) AS person_id, count(p.person_id) AS holders
-        FROM roster r JOIN person_ids p ON p.id_number = r.id
-        WHERE r.id IS NOT NULL GROUP BY r.row""")
+    # The registry's numbers, once each: a number two persons hold is kept with its count, to be reviewed.
+    con.execute("""CREATE TEMP TABLE held AS
+        SELECT id_number AS id, min(person_id) AS person_id, count(*) AS holders FROM person_ids
+        WHERE id_number IS NOT NULL GROUP BY id_number""")
+    # One pass over the roster: a row whose number a registry person holds keeps only that; the others keep
+    # what the likeness pass compares. An equal number needs no check digit of its own: the registry's was
+    # checked when it was registered, and both files agree on it.
+    clean = "regexp_full_match(r.id_number, '[0-9]{17}[0-9X]')"
+    con.execute(f"""CREATE TEMP TABLE scanned AS
+        WITH numbered AS (
+            SELECT o.first_row + r.file_row_number + 1 AS row, r.name, r.sex, r.birth_date,
+                   r.county, r.township, r.village,
+                   NULLIF(CASE WHEN {clean} THEN r.id_number
+                               ELSE {ids.sql_normalise('CAST(r.id_number AS VARCHAR)')} END, '') AS id
+            FROM roster_in r JOIN offsets o USING (filename))
+        SELECT n.row, h.person_id, h.holders,
+               CASE WHEN h.id IS NULL THEN n.name END AS name, CASE WHEN h.id IS NULL THEN n.sex END AS sex,
+               CASE WHEN h.id IS NULL THEN n.birth_date END AS birth_date,
+               CASE WHEN h.id IS NULL THEN concat_ws('/', n.county, n.township, n.village) END AS village,
+               CASE WHEN h.id IS NULL THEN n.id END AS id
+        FROM numbered n LEFT JOIN held h ON h.id = n.id""")
     id_seconds = time.perf_counter() - started
     # What the ID join left: no valid number, or a valid number no registry person holds.
-    con.execute("""CREATE TEMP TABLE rest AS
-        SELECT r.row, r.name, r.sex, r.birth_date, r.place AS village, r.id IS NOT NULL AS had_valid_id
-        FROM roster r ANTI JOIN by_id b USING (row)""")
+    con.execute(f"""CREATE TEMP TABLE rest AS
+        SELECT row, name, sex, birth_date, village, coalesce({ids.sql_valid('id')}, FALSE) AS had_valid_id
+        FROM scanned WHERE person_id IS NULL""")
     persons_total = con.sql("SELECT count(*) FROM person_ids").fetchall()[0][0]
     # One hash semi-join per blocking rule of linkage.toml (an OR of them would be a nested loop).
     con.execute("CREATE TEMP TABLE keys AS SELECT name, birth_date, village AS place, year(birth_date) AS birth_year "
@@ -81,15 +93,15 @@ def match(registry_dir: str | Path, roster_path: str | Path, kind: str, out_dir:
     model_path.write_text(json.dumps(model_of(linked), ensure_ascii=False, indent=2))
     con.register("linked", linked)
     con.execute(f"""COPY (
-        SELECT r.row,
-               CASE WHEN b.holders = 1 THEN b.person_id WHEN l.decision IN ('match', 'review') THEN l.person_id
+        SELECT s.row,
+               CASE WHEN s.holders = 1 THEN s.person_id WHEN l.decision IN ('match', 'review') THEN l.person_id
                END AS person_id,
-               CASE WHEN b.holders = 1 THEN 'id' WHEN b.holders > 1 THEN 'review'
+               CASE WHEN s.holders = 1 THEN 'id' WHEN s.holders > 1 THEN 'review'
                     WHEN l.decision = 'match' AND NOT t.had_valid_id THEN 'likeness'
                     WHEN l.decision IN ('match', 'review') THEN 'review' ELSE 'none' END AS how,
                l.match_weight, l.match_probability
-        FROM roster r LEFT JOIN by_id b USING (row) LEFT JOIN rest t USING (row) LEFT JOIN linked l USING (row)
-        ORDER BY r.row) TO '{out / "matches.parquet"}' (FORMAT parquet, COMPRESSION zstd)""")
+        FROM scanned s LEFT JOIN rest t USING (row) LEFT JOIN linked l USING (row)
+        ORDER BY s.row) TO '{out / "matches.parquet"}' (FORMAT parquet, COMPRESSION zstd)""")
     counts = dict(con.sql(f"SELECT how, count(*) FROM '{out / 'matches.parquet'}' GROUP BY how").fetchall())
     rows = sum(counts.values())
     return {"kind": kind, "rows": rows, "matched_by_id": counts.get("id", 0),
