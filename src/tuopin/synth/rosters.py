@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tuopin.common import idnumber
+from tuopin.engine.connection import connect
 
 from .nation.persons import GIVEN, SURNAMES
 
@@ -38,7 +38,7 @@ def roster(registry_dir: str | Path, *, kind: str, rate: float, out: str | Path,
         raise ValueError(f"rate {rate}: give a share from 0 to 0.2")
     reg = Path(registry_dir)
     rng = np.random.default_rng([seed, 11])
-    con = duckdb.connect()
+    con = connect()
     con.execute(f"""CREATE TABLE people AS
         WITH names AS (SELECT code, name FROM read_parquet('{reg}/regions/*.parquet'))
         SELECT p.person_id, p.id_number, p.name, p.sex, p.birth_date, p.active,
