@@ -109,3 +109,14 @@ def test_a_roster_writing_sex_in_chinese_and_an_empty_registry():
     assert (result[1]["person_id"], result[1]["sex_level"]) == (5, "exact")
     nobody = link_by_likeness(REGISTRY.slice(0, 0), rows((1, "覃金凤", "女", dt.date(1955, 11, 23))))
     assert nobody.to_pylist()[0] | {"row": 1} == {**dict.fromkeys(nobody.column_names), "row": 1, "decision": "none"}
+
+
+def test_the_thresholds_are_the_data_files():
+    import dataclasses
+
+    typo = rows((1, "覃金风", "F", dt.date(1955, 11, 23)))
+    default = by_row(link_by_likeness(REGISTRY, typo, persons_in_scope=COUNTY))[1]
+    stricter = dataclasses.replace(linkage_settings.load(), match=min(0.999999, default["match_probability"] + 1e-4))
+    strict = by_row(link_by_likeness(REGISTRY, typo, persons_in_scope=COUNTY, settings=stricter))[1]
+    assert (default["decision"], strict["decision"]) == ("match", "review")
+    assert strict["match_probability"] == default["match_probability"]
