@@ -171,3 +171,25 @@ def test_a_roster_longer_than_a_query_is_matched_in_chunks(county, tmp_path):
     result = roster_import(path, kind="medical", year=2018, by=county["accounts"]["county_admin"])
     assert result.outcome()["rows"] == 1201 and result.outcome()["matched_by_id"] == 1
     assert RosterEntry.objects.get(person=p1).row == 1202
+
+
+def test_rows_without_a_valid_number_are_linked_by_likeness_and_explained(county, tmp_path):
+    # decision 1544: name, sex, birth date and village through the linker; the village's township from the registry
+    from tests.factories import person
+
+    h2 = county["households"][1]
+    p1 = person(h2, name="覃金凤", sex="F", birth=dt.date(1956, 8, 19), relation="99")
+    p2 = person(h2, name="刘宝山", sex="M", birth=dt.date(1988, 2, 7), relation="99")
+    rows = [row("dibao", 姓名="覃金凤", 性别="女", 出生日期="1956-08-19", 行政村=h2.village.name),
+            row("dibao", 姓名="刘宝善", 性别="男", 出生日期="1988-02-07", 行政村=h2.village.name),
+            row("dibao", 姓名="查无此人", 出生日期="1960-01-01", 行政村=h2.village.name)]
+    result = roster_import(write_csv(tmp_path, "dibao", rows), kind="dibao", year=2018,
+                           by=county["accounts"]["county_admin"])
+    assert result.ok
+    same, typed, nobody = RosterEntry.objects.order_by("row")
+    assert (same.person, same.how) == (p1, "likeness") and same.weight > 0
+    assert same.agreement == {"name": True, "sex": True, "birth_date": True, "village": True}
+    assert typed.person == p2 and typed.how in ("likeness", "review") and typed.agreement["name"] == "close"
+    assert (nobody.person, nobody.how) == (None, "none")
+    roster = Roster.objects.get()
+    assert roster.matched_by_likeness + roster.queued_for_review == 2 and roster.unmatched == 1

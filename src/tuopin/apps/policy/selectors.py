@@ -70,6 +70,7 @@ def entry_rows(user, roster: Roster, page) -> list[dict]:
                      "extras": [_shown(e.extra.get(c.name), c.type) for c in own],
                      "household": e.person.household if e.person_id else None,
                      "reviewable": e.how in ("likeness", "review") and e.person_id is not None,
-                     "agreed": [FIELD_LABELS.get(f, f) for f, same in e.agreement.items() if same],
+                     "agreed": [FIELD_LABELS.get(f, f) for f, same in e.agreement.items() if same is True],
+                     "close": [FIELD_LABELS.get(f, f) for f, same in e.agreement.items() if same == "close"],
                      "differed": [FIELD_LABELS.get(f, f) for f, same in e.agreement.items() if same is False]})
     return rows
