@@ -39,7 +39,7 @@ def test_the_village_confirms_its_persons_match_and_the_counts_follow(county, cl
     proposed = roster.entries.get(row=3)
     client.force_login(county["accounts"]["first_secretary"])
     page = client.get(reverse("web:roster", args=(roster.pk,)) + "?how=review").content.decode()
-    assert f'data-entry="{proposed.pk}"' in page and "一致: 出生日期、性别、行政村; 不一致: 姓名" in page
+    assert f'data-entry="{proposed.pk}"' in page and "一致: 性别、出生日期、行政村; 不一致: 姓名" in page
     other_township = roster.entries.get(row=4)
     assert f'data-entry="{other_township.pk}"' not in page   # the village sees only its households' rows
     done = client.post(_review_url(proposed), {"decision": "confirmed", "how": "review"})

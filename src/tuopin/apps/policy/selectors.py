@@ -57,6 +57,17 @@ def _shown(value, type_: str) -> str:
     return str(value)
 
 
+def _agreement(agreement: dict) -> dict[str, list]:
+    """The fields that agreed, came close and differed, in the page's order (PostgreSQL's jsonb keeps no key order)."""
+    shown: dict[str, list] = {"agreed": [], "close": [], "differed": []}
+    for field, label in FIELD_LABELS.items():
+        value = agreement.get(field)
+        key = "agreed" if value is True else "differed" if value is False else "close" if value == "close" else ""
+        if key:
+            shown[key].append(label)
+    return shown
+
+
 def entry_rows(user, roster: Roster, page) -> list[dict]:
     """The page's entries for the table: the ID number (masked unless the account may see it; what the file held
     where it is not a valid one), the kind's own columns as text (money in yuan) and the matched household."""
@@ -70,7 +81,5 @@ def entry_rows(user, roster: Roster, page) -> list[dict]:
                      "extras": [_shown(e.extra.get(c.name), c.type) for c in own],
                      "household": e.person.household if e.person_id else None,
                      "reviewable": e.how in ("likeness", "review") and e.person_id is not None,
-                     "agreed": [FIELD_LABELS.get(f, f) for f, same in e.agreement.items() if same is True],
-                     "close": [FIELD_LABELS.get(f, f) for f, same in e.agreement.items() if same == "close"],
-                     "differed": [FIELD_LABELS.get(f, f) for f, same in e.agreement.items() if same is False]})
+                     **_agreement(e.agreement)})
     return rows
