@@ -4,8 +4,6 @@ template. A household's members' payments show on the household page."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 
 from django import forms
 from django.contrib import messages
@@ -23,6 +21,7 @@ from tuopin.apps.audit.services import audit_event
 from tuopin.apps.geo.models import Level
 from tuopin.common.params import BadId, parse_id
 
+from ..uploads import saved_upload
 from ..access import forbidden, not_found
 from ..params import asked_year
 
@@ -75,13 +74,7 @@ def aid_import_page(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        name = Path(upload.name).name[:100]
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / ("upload" + Path(name).suffix.lower())
-            with path.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
+        with saved_upload(form.cleaned_data["file"]) as (path, name):
             result = aid_import(path, by=user, source="web", name=name)
         if result.ok:
             messages.success(request, _("%(rows)s payments written, %(total)s yuan in all.")

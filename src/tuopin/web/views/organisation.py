@@ -4,8 +4,6 @@ that lie in it (decision 1220). Edit pages are in organisation_edit.py."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -27,6 +25,7 @@ from tuopin.apps.organisation.models import (Cadre, MutualGroup, SpecialGroup, U
 from tuopin.apps.organisation.selectors import in_force
 from tuopin.apps.files.import_lock import ImportBusy
 
+from ..uploads import saved_upload
 from ..access import forbidden
 from ..params import search_text
 from .organisation_edit import org_township
@@ -61,12 +60,7 @@ def _import_upload(request):
     upload = request.FILES.get("file")
     if upload is None:
         return {"error": _("Choose the workbook to import.")}
-    suffix = Path(upload.name).suffix.lower()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / (Path(upload.name).stem[:80] + suffix)
-        with path.open("wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
+    with saved_upload(upload) as (path, _name):
         try:
             result = organisation_import(path=path, by=request.user, source="web")
         except ImportBusy as exc:

@@ -5,8 +5,6 @@ its own projects; others 403."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +28,7 @@ from tuopin.apps.projects.imports import projects_import
 from tuopin.apps.projects.models import Allocation, Project, Spending
 from tuopin.apps.projects.sheets import template_bytes
 
+from ..uploads import saved_upload
 from ..access import forbidden, not_found
 from ..params import asked_year
 from ..project_forms import CheckForm, EntryForm, HandoverForm, ReverseForm, StartForm
@@ -68,11 +67,7 @@ def _import_upload(request) -> dict:
     upload = request.FILES.get("file")
     if upload is None:
         return {"error": _("Choose the workbook to import.")}
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / (Path(upload.name).stem[:80] + Path(upload.name).suffix.lower())
-        with path.open("wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
+    with saved_upload(upload) as (path, _name):
         try:
             result = projects_import(path=path, by=request.user, origin="web")
         except ImportBusy as exc:

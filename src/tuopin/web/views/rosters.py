@@ -4,8 +4,6 @@ entries with ID numbers masked unless the account may see them, filtered by how 
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 
 from django import forms
 from django.contrib import messages
@@ -26,6 +24,7 @@ from tuopin.apps.policy.roster_import import FIRST_YEAR, roster_import
 from tuopin.apps.policy.template import template_bytes
 from tuopin.standards.rosters import layouts
 
+from ..uploads import saved_upload
 from ..access import forbidden, not_found
 from .actions import run
 
@@ -58,13 +57,7 @@ class UploadForm(forms.Form):
 
 
 def _upload(request, form: UploadForm):
-    upload = form.cleaned_data["file"]
-    name = Path(upload.name).name[:100]
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / ("upload" + Path(name).suffix.lower())
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+    with saved_upload(form.cleaned_data["file"]) as (path, name):
         return roster_import(path, kind=form.cleaned_data["kind"], year=form.cleaned_data["year"], by=request.user,
                              department=form.cleaned_data.get("department"), source="web", name=name)
 
