@@ -165,7 +165,8 @@ def write_snapshot(directory: str | Path, tables: Mapping[str, pa.Table], *, mas
     manifest_path = root / "_snapshot.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"tables": {}}
     manifest.update({"layout_version": LAYOUT_VERSION, "masked": masked})
-    if tables:  # derived tables describe the tables as they were (engine/derived.py)
+    # derived tables describe the tables as they were (engine/derived.py); no rule they hold reads an optional one
+    if set(tables) - set(OPTIONAL):
         drop_derived(root, manifest)
     for name, data in tables.items():
         if name not in SCHEMAS and name not in OPTIONAL:
