@@ -278,6 +278,12 @@ def sees_aid(user) -> bool:
 
 
 @register.filter
+def sees_coverage(user) -> bool:
+    """The county office, commanders and departments: policy coverage (倒查正推, decision 1554)."""
+    return may(user, Action.SEE_COVERAGE)
+
+
+@register.filter
 def sees_campaigns(user) -> bool:
     """The county office, commanders and villages: the campaigns with targets in their area (decision 1535)."""
     return may(user, Action.SEE_CAMPAIGNS)
