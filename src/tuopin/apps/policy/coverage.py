@@ -23,7 +23,7 @@ PROOF_HOW = ("id", "likeness")
 
 
 def _rosters_landed() -> bool:
-    # The roster models of issue 11 part 2 (kind, year, current) replace the first sketch of the policy app;
+    # The roster models (kind, year, current; decision 1540) replace the first sketch of the policy app;
     # until they are migrated, no roster is read and coverage comes from the registry's columns.
     return {"kind", "current"} <= {f.name for f in Roster._meta.get_fields()}
 
@@ -101,7 +101,7 @@ def signal_counts(result: engine.Coverage) -> dict[str, int]:
 
 
 def summary(result: engine.Coverage, region: Region, only: tuple[str, ...] | None = None) -> dict:
-    """The `tuopin coverage --json` object (docs/data-formats.md §8); `only`: the policies shown (a department's)."""
+    """The `tuopin coverage --json` object (docs/data-formats.md §6, §7); `only`: the policies shown (a department's)."""
     catalogue = policies.catalogue()
     by_policy = figures(result, level=region.level, code=int(region.code))
     return {

@@ -1,6 +1,6 @@
 """`tuopin coverage --year Y [--region CODE] [--json] [--data DIR] --as USER`: every policy to every eligible person
 (倒查正推) for the account's scope — per policy of the catalogue, the persons eligible, covered, eligible and not
-covered, covered and not eligible; and the rosters' signals by kind (docs/data-formats.md §8). A department sees
+covered, covered and not eligible; and the rosters' signals by kind (docs/data-formats.md §6, §7). A department sees
 its domain's policies. Exit 2 for usage, 3 for a refusal."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class Command(AccountCommand):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--region", help="a county, township or village within your scope (default: your own)")
         parser.add_argument("--data", metavar="DIR", help="a snapshot folder (Parquet) instead of the live registry")
-        parser.add_argument("--json", action="store_true", help="print the JSON object of docs/data-formats.md §8")
+        parser.add_argument("--json", action="store_true", help="print the JSON object of docs/data-formats.md §6")
 
     def handle(self, *args, year, region, data, json, **options):
         user = self.acting_user(options)
