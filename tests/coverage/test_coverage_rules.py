@@ -22,7 +22,7 @@ def test_eligibility_and_registry_coverage_per_policy(covered_county):
         "yulu": (1, 0, 1, 0, "none"),  # vocational
         "basic_medical": (13, 13, 0, 0, "registry"),
         "serious_illness_insurance": (13, 13, 0, 0, "registry"),
-        "medical_assistance": (1, 1, 0, 0, "registry"),  # the disabled man's serious illness
+        "medical_assistance": (13, 1, 12, 0, "registry"),  # owed to all; the disabled man has it
         "family_doctor": (13, 0, 13, 0, "registry"),
         "dibao": (7, 3, 4, 0, "registry"),  # h2 made 低保; h3's 低保 is outside the scope
         "tekun": (0, 0, 0, 0, "registry"),
@@ -67,8 +67,8 @@ def test_townships_and_villages_add_up_to_the_county(covered_county):
     by_township = {t.code: coverage.figures(result, level="township", code=int(t.code)) for t in (t1, t2)}
     assert by_township[t1.code]["family_doctor"]["eligible_not_covered"] == 10
     assert by_township[t2.code]["family_doctor"]["eligible_not_covered"] == 3
-    assert by_township[t2.code]["medical_assistance"]["eligible"] == 1
-    assert by_township[t1.code]["medical_assistance"]["eligible"] == 0
+    assert by_township[t2.code]["disability_nursing"]["eligible"] == 1
+    assert by_township[t1.code]["disability_nursing"]["eligible"] == 0
     township = coverage.run(year=2018, region=t2, rows=[])
     assert coverage.summary(township, t2)["policies"][3] == {
         "code": "basic_medical", "name": "城乡居民基本医疗保险 (资助参保)", "eligible": 3, "covered": 3,

@@ -52,8 +52,7 @@ COLUMNS = {
     },
     "persons": {"person_id": "p.id", "birth_date": "p.birth_date",
                 # the policy rules' (policy_eligible.sql, policy_signals.sql)
-                "chronic_illness": "p.chronic_illness", "serious_illness": "p.serious_illness", "disabled": "p.disabled",
-                "disability_grade": "p.disability_grade",
+                "disabled": "p.disabled", "disability_grade": "p.disability_grade",
                 "labour_ability": "CAST(CASE WHEN p.labour_ability = '' THEN NULL ELSE p.labour_ability END AS INTEGER)",
                 "active": "p.active"},
     "persons_yearly": {

@@ -2,14 +2,12 @@
 -- UNION ALL branch per policy, named by its code. In scope are the persons with a record of the year in a
 -- household registered poor, returned, or exited and still entitled (脱贫不脱政策) at the year's end (decision
 -- 1550); their age is counted at the year's end. 在校生状况: 20 小学, 30 初中, 40 高中, 41 中职; 10 学前, 50 大专
--- 及以上, 80 送教上门, 81 因病免学 are in school too. 劳动技能: 1 普通, 2 技能. 贫困户属性: 4 低保, 6 特困.
+-- 及以上, 80 送教上门, 81 因病免学 are in school too. 劳动技能: 1 普通, 2 技能, 3 弱或半劳动力. 贫困户属性: 4 低保, 6 特困.
 WITH in_scope AS (
     SELECT py.person_id, py.household_id, h.village_code,
            ${year} - YEAR(p.birth_date) AS age,
            COALESCE(py.school_status, 0) AS school,
            COALESCE(h.attribute, 0) AS attribute,
-           COALESCE(p.serious_illness, FALSE) AS serious_illness,
-           COALESCE(p.chronic_illness, FALSE) AS chronic_illness,
            COALESCE(p.disabled, FALSE) AS disabled,
            COALESCE(p.disability_grade, 0) AS disability_grade,
            COALESCE(p.labour_ability, 0) AS labour_ability
@@ -34,7 +32,6 @@ UNION ALL
 SELECT person_id, household_id, village_code, 'serious_illness_insurance' AS policy FROM in_scope
 UNION ALL
 SELECT person_id, household_id, village_code, 'medical_assistance' AS policy FROM in_scope
-WHERE serious_illness OR chronic_illness
 UNION ALL
 SELECT person_id, household_id, village_code, 'family_doctor' AS policy FROM in_scope
 UNION ALL
@@ -58,5 +55,5 @@ SELECT person_id, household_id, village_code, 'disability_nursing' AS policy FRO
 WHERE disabled AND disability_grade IN (1, 2)
 UNION ALL
 SELECT person_id, household_id, village_code, 'employment' AS policy FROM in_scope
-WHERE age BETWEEN ${policy_labour_from} AND ${policy_labour_to} AND labour_ability IN (1, 2)
+WHERE age BETWEEN ${policy_labour_from} AND ${policy_labour_to} AND labour_ability IN (1, 2, 3)
   AND school NOT IN (10, 20, 30, 40, 41, 50, 80, 81)
