@@ -60,11 +60,14 @@ def run(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, year: int,
 
 
 def run_spark(spark, params: dict[str, str], *, year: int, levels: tuple[str, ...] = ("township", "county"),
-              persons: bool = True) -> Coverage:
-    """`run` on Spark (inputs registered by spark_runner); roster_matches empty when not registered."""
-    from .spark_runner import _arrow, to_spark
+              persons: bool = True, folder: str | None = None) -> Coverage:
+    """`run` on Spark (inputs registered by spark_runner); roster_matches from the folder when it has them, else
+    empty when not registered."""
+    from .spark_runner import _arrow, _exists, to_spark
 
-    if not spark.catalog.tableExists(ROSTERS):
+    if folder is not None and _exists(spark, f"{str(folder).rstrip('/')}/{ROSTERS}"):
+        spark.read.parquet(f"{str(folder).rstrip('/')}/{ROSTERS}").createOrReplaceTempView(ROSTERS)
+    elif not spark.catalog.tableExists(ROSTERS):
         spark.createDataFrame([], schema=_spark_schema()).createOrReplaceTempView(ROSTERS)
     frames = []
     if not spark.catalog.tableExists("household_status"):
