@@ -73,3 +73,17 @@ def test_a_snapshot_folder_with_rosters_gives_what_the_live_registry_gives(cover
     assert next(p for p in stored["policies"] if p["code"] == "dibao")["covered"] == 1
     with pytest.raises(CommandError):
         _coverage("--as", "commander", "--data", str(folder))
+
+
+def test_a_village_and_the_text_output(covered_county):
+    village = covered_county["villages"][0]  # 西岗村: h1 and h2
+    got = _coverage("--as", "commander", "--region", village.code)
+    assert got["scope"] == {"code": village.code, "name": "西岗村", "level": "village"}
+    assert next(p for p in got["policies"] if p["code"] == "dibao")["eligible"] == 7
+    out = io.StringIO()
+    call_command("coverage", "--year", "2018", "--as", "county_admin", stdout=out)
+    text = out.getvalue()
+    assert text.startswith("镇赉县 2018:") and "农村最低生活保障 (dibao): 7 / 3 / 4 / 0" in text
+    with pytest.raises(CommandError) as refused:
+        _coverage("--as", "county_admin", "--year", "1999")
+    assert refused.value.returncode == 3
