@@ -51,3 +51,9 @@ def test_the_county_dashboard_has_the_coverage_panel(covered_county, client):
     township = covered_county["townships"][0]
     html = _get(client, covered_county["accounts"]["commander"], f"/regions/{township.pk}/?year=2018").content.decode()
     assert 'id="coverage-panel"' not in html
+
+
+def test_a_year_without_records_says_so(covered_county, client):
+    response = _get(client, covered_county["accounts"]["county_admin"], "/coverage/?year=2016")
+    assert response.status_code == 200 and 'id="coverage-policies"' not in response.content.decode()
+    assert "本年度暂无数据" in response.content.decode()

@@ -47,7 +47,7 @@ def coverage_page(request):
     place = _place(request, user)
     year, years = assessment.chosen_year(place, asked_year(request))
     context = {"place": place, "year": year, "years": years, "found": None}
-    found = area_coverage(place, year) if year is not None else None
+    found = area_coverage(place, year) if year in years else None  # a year without records says so (decision 1251)
     if found:
         catalogue = policies.catalogue()
         chosen = request.GET.get("policy") or (shown[0] if shown else "")
