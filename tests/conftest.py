@@ -60,9 +60,11 @@ THROUGH_COMMANDS = ("tests/cli/", "tests/deploy/", "tests/durability/")
 def pytest_collection_modifyitems(items):
     """The tests that build the whole demo county go first: run in parallel (`make test` uses pytest-xdist), the
     longest test then overlaps the rest of the suite instead of trailing after it. A test that uses no database is
-    marked `nodb`."""
+    marked `nodb`; one that runs Spark, `spark` (decision 1538)."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
     for item in items:
+        if "spark" in item.fixturenames:
+            item.add_marker(pytest.mark.spark)
         if item.get_closest_marker("django_db") is None and not DATABASE_FIXTURES & set(item.fixturenames) \
                 and not item.nodeid.startswith(THROUGH_COMMANDS):
             item.add_marker(pytest.mark.nodb)

@@ -79,6 +79,13 @@ SPEC = {
     # (the education bureau here)
     "see the coverage of 两免一补": {"county_admin", "commander", "department"},
     "see the coverage of 低保": {"county_admin", "commander"},
+    # decision 1542: a department uploads the roster kinds its domain owns (the education bureau: enrolment), the
+    # county office any; the county office, the township and the village read the rows of the households they reach
+    "upload an enrolment roster": {"county_admin", "department"},
+    "upload a death roster": {"county_admin"},
+    "see a death roster's row of the household": {"county_admin", "commander", "first_secretary"},
+    # decision 1543: a match by likeness is confirmed by whoever reads the row (here an enrolment row of household 1)
+    "confirm an enrolment roster's match": {"county_admin", "commander", "first_secretary", "department"},
 }
 
 
@@ -201,9 +208,44 @@ def _door(name: str, org, user):
     elif name in ("record a fund", "allocate a fund to a project", "record a completion check",
                   "see the village's project", "see the funds ledger"):
         _projects_door(name, org, user)
+    elif name in ("upload an enrolment roster", "upload a death roster", "see a death roster's row of the household"):
+        _roster_door(name, org, user)
+    elif name == "confirm an enrolment roster's match":
+        from tuopin.apps.policy.models import Roster, RosterEntry
+        from tuopin.apps.policy.review import match_review
+
+        person = org["households"][0].members.first()
+        roster = Roster.objects.create(kind="enrolment", year=2018, filename="probe.csv", sha256="0" * 64, rows=1)
+        entry = RosterEntry.objects.create(roster=roster, row=2, name=person.name, person=person, how="review")
+        match_review(entry=entry, by=user, decision="confirmed")
     elif name == "see ID numbers":
         if not may(user, Action.SEE_ID_NUMBERS):
             raise Refused(user, Action.SEE_ID_NUMBERS, "masked")
+
+
+def _roster_door(name, org, user):
+    import tempfile
+    from pathlib import Path
+
+    from tuopin.apps.accounts.scoping import roster_entries_visible_to
+    from tuopin.apps.policy.roster_import import roster_import
+    from tuopin.standards.rosters import layout
+
+    person = org["households"][0].members.first()
+    kind = "enrolment" if name == "upload an enrolment roster" else "death"
+    columns = [c.name for c in layout(kind).columns]
+    cells = {"姓名": person.name, "证件号码": person.id_number, "死亡日期": "2018-01-01"}
+    reading = name.startswith("see")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "roster.csv"
+        path.write_text(",".join(columns) + "\n" + ",".join(cells.get(c, "") for c in columns) + "\n",
+                        encoding="utf-8")
+        result = roster_import(path, kind=kind, year=2018, by=None if reading else user)
+    assert result.ok, result.problems
+    if reading:
+        require(user, Action.SEE_ROSTERS, layout(kind).departments)
+        if not roster_entries_visible_to(user).filter(roster=result.roster, person=person).exists():
+            raise Refused(user, Action.SEE_ROSTERS, "out of reach")
 
 
 def _projects_door(name, org, user):

@@ -101,6 +101,17 @@ def test_who_may_record(led, county):
             s.income_record(project=led["station"], year=2018, month=3, kwh=1, by=acc[role])
 
 
+def test_a_base_serving_villages_beyond_the_account_is_the_county_offices(led, county):
+    # decision 1513: every village of the project in the account's area, not one of them
+    acc = county["accounts"]
+    across = base(county["villages"])  # the first secretary's village and two others
+    with pytest.raises(Refused, match="outside your area"):
+        s.income_record(project=across, year=2018, month=0, amount_fen=1_00, by=acc["first_secretary"])
+    s.income_record(project=across, year=2018, month=0, amount_fen=1_00, by=acc["county_admin"])
+    own = base(county["villages"][:1], name="西岗村养殖小区")
+    s.income_record(project=own, year=2018, month=0, amount_fen=1_00, by=acc["first_secretary"])
+
+
 def test_a_base_pays_its_members_guaranteed_dividend(led, county):
     b = base(county["villages"])
     s.income_record(project=b, year=2018, month=0, amount_fen=10_000_00, by=led["admin"])

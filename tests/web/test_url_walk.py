@@ -79,6 +79,7 @@ PAGE_QUERIES = {
     "web:aid": ("township", "year"),
     "web:coverage": ("year", "region", "policy", "page"),
     "web:campaign": ("on", "township"),
+    "web:roster": ("how", "page"),
 }
 API_PAGING = ("limit", "offset", "format")
 
@@ -126,6 +127,8 @@ def _real_values(org, extra) -> dict[str, list[dict]]:
         **{name: [{"pk": extra["campaign"].pk}] for name in ("web:campaign", "web:campaign_log", "web:campaign_target",
                                                              "web:campaign_participant")},
         "web:campaign_participant_remove": [{"pk": extra["campaign"].pk, "participant": extra["participant"].pk}],
+        "web:roster": [{"pk": extra["roster"].pk}],
+        "web:roster_template": [{"kind": "death"}, {"kind": "public_employee"}],
         "api:region-detail": [{"code": county.code}, {"code": v1.code}],
         "api:household-detail": households,
         "api:household-events": households,
@@ -287,7 +290,21 @@ def walk_county(org):
     participant = campaigns.participant_add(campaign=campaign, by=None, unit=org["paired_unit"])
     return {**org, "extra": {"event": event, "objection": objection, "task": task, "visit": visit,
                              "assessment": assessment, "round": round_, "area_exit": area_exit,
-                             "campaign": campaign, "participant": participant}}
+                             "campaign": campaign, "participant": participant, "roster": _roster(h2)}}
+
+
+def _roster(household):
+    import tempfile
+    from pathlib import Path
+
+    from tuopin.apps.policy.roster_import import roster_import
+
+    person = household.members.first()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "roster.csv"
+        path.write_text(f"姓名,证件号码,死亡日期\n{person.name},{person.id_number},2018-05-01\n无号,,2018-05-02\n",
+                        encoding="utf-8")
+        return roster_import(path, kind="death", year=2018, by=None).roster
 
 
 def _params(template: str) -> list[str]:

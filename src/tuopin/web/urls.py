@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from . import views
 from .converters import HousingStageConverter, IdConverter, OrganisationKindConverter, YearConverter
-from .views import administration, after_exit, aid, coverage, asset_income, campaigns, evaluation, housing, monitoring, projects, rectification, registration, risk, village_figures
+from .views import administration, after_exit, aid, asset_income, campaigns, coverage, evaluation, housing, monitoring, projects, rectification, registration, risk, rosters, village_figures
 from .views import login as login_views
 from .views import password as password_views
 from .views import organisation as org
@@ -169,4 +169,9 @@ urlpatterns = [
     path("campaigns/<id:pk>/participants/", campaigns.participant_add, name="campaign_participant"),
     path("campaigns/<id:pk>/participants/<id:participant>/remove/", campaigns.participant_remove,
          name="campaign_participant_remove"),
+    # Department rosters (倒查正推), decisions 1540–1542.
+    path("rosters/", rosters.roster_list, name="rosters"),
+    path("rosters/<id:pk>/", rosters.roster_detail, name="roster"),
+    path("rosters/<id:pk>/entries/<id:entry>/review/", rosters.entry_review, name="roster_entry_review"),
+    path("rosters/template/<slug:kind>.xlsx", rosters.roster_template, name="roster_template"),
 ]

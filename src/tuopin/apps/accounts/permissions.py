@@ -108,6 +108,10 @@ class Action:
     RECORD_HOUSING_STAGE = "record_housing_stage"  # obj: (stage, household): HOUSING_STAGE_OWNERS
     # every policy to every eligible person (倒查正推), decision 1554
     SEE_COVERAGE = "see_coverage"                # coverage per policy and area, gaps and signals (obj: a policy code)
+    # department rosters (部门数据, 倒查正推), decision 1542
+    SEE_ROSTERS = "see_rosters"                  # the rosters and their entries in reach (obj: the kind's domains)
+    IMPORT_ROSTER = "import_roster"              # upload a roster (obj: the kind's owning domains)
+    REVIEW_ROSTER_MATCH = "review_roster_match"  # confirm or reject a match by likeness (obj: the roster entry)
 
 
 A = Action
@@ -214,6 +218,15 @@ ROLES: dict[str, frozenset] = {
     # ---- Housing renovation (危房改造), decision 1522: who records which stage is HOUSING_STAGE_OWNERS ------------
     A.SEE_HOUSING: VILLAGE_UP,
     A.RECORD_HOUSING_STAGE: VILLAGE_UP,
+    # ---- Department rosters (倒查正推), decision 1542 ----------------------------------------------------------------
+    # A department uploads and reads the kinds its domain owns (rosters.toml); the county office uploads any kind from
+    # a department's paper list and reads all. A township (commander) and a village (first secretary) read, not
+    # upload: the entries matched to the households they reach. Cadres and the evaluator: none.
+    A.SEE_ROSTERS: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY, R.DEPARTMENT}),
+    A.IMPORT_ROSTER: frozenset({R.COUNTY_ADMIN, R.DEPARTMENT}),
+    # A match by likeness is confirmed or rejected by whoever reads the row (decision 1543): the department that keeps
+    # the roster, the county office, or the township and village who know the person the linker proposed.
+    A.REVIEW_ROSTER_MATCH: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY, R.DEPARTMENT}),
 }
 
 # A renovation's stages (decision 1522): the village work team records the inspector's report, the option chosen
@@ -444,11 +457,33 @@ def _policy_domain(account, policy: str) -> str:
     return "" if entry and domain and entry.domain == domain else _("your department does not deliver this policy")
 
 
+def _roster_owner(account, domains) -> str:
+    """A department works on the roster kinds its domain owns (`domains`: the kind's owners, from rosters.toml)."""
+    if account.role != R.DEPARTMENT:
+        return ""
+    domain = account.department.domain if account.department_id else ""
+    return "" if domain and domain in domains else _("your department does not keep this kind of roster")
+
+
+def _reach_roster_entry(account, entry) -> str:
+    from .scoping import roster_entries_visible_to
+
+    return "" if roster_entries_visible_to(account).filter(pk=entry.pk).exists() else \
+        _("the roster's row is outside your reach")
+
+
 def _reach_project(account, project) -> str:
     from .scoping import projects_visible_to
 
     return "" if projects_visible_to(account).filter(pk=project.pk).exists() else \
         _("the project is outside your area")
+
+
+def _reach_ledger(account, project) -> str:
+    from .scoping import ledger_projects_visible_to
+
+    return "" if ledger_projects_visible_to(account).filter(pk=project.pk).exists() else \
+        _("a village the project serves is outside your area")
 
 
 def _own_fund(account, fund) -> str:
@@ -492,13 +527,16 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.RECORD_AID: _aid_payer,
     A.SEE_COVERAGE: _policy_domain,
     A.RECORD_CAMPAIGN_PROGRESS: _reach_region,
-    A.SEE_ASSET_INCOME: _reach_project,
-    A.RECORD_ASSET_INCOME: _reach_project,
+    A.SEE_ASSET_INCOME: _reach_ledger,
+    A.RECORD_ASSET_INCOME: _reach_ledger,
     A.SEE_PROJECTS: _reach_project,
     A.RECORD_PROJECTS: _reach_project,
     A.RECORD_FUNDS: _own_fund,
     A.SEE_HOUSING: _reach_household,
     A.RECORD_HOUSING_STAGE: _housing_stage,
+    A.SEE_ROSTERS: _roster_owner,
+    A.IMPORT_ROSTER: _roster_owner,
+    A.REVIEW_ROSTER_MATCH: _reach_roster_entry,
 }
 
 

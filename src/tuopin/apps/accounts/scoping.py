@@ -127,6 +127,33 @@ def aid_payments_visible_to(user):
     return qs.none()
 
 
+def rosters_visible_to(user):
+    """Department rosters (decision 1542): the county office and the township and village teams read every roster's
+    counts (figures, no person); a department the kinds its domain owns (rosters.toml)."""
+    from tuopin.apps.policy.models import Roster
+    from tuopin.standards.rosters import kinds_of
+
+    qs = Roster.objects.all()
+    if not _works(user):
+        return qs.none()
+    if user.role in (Role.COUNTY_ADMIN, Role.COMMANDER, Role.FIRST_SECRETARY):
+        return qs
+    if user.role == Role.DEPARTMENT:
+        return qs.filter(kind__in=kinds_of(user.department.domain))
+    return qs.none()
+
+
+def roster_entries_visible_to(user):
+    """A roster's rows: all of those the account's rosters hold for the county office and a department; for a
+    township or a village, only the rows matched to a household it reaches."""
+    from tuopin.apps.policy.models import RosterEntry
+
+    qs = RosterEntry.objects.filter(roster__in=rosters_visible_to(user).values("pk"))
+    if user is not None and getattr(user, "role", None) in (Role.COMMANDER, Role.FIRST_SECRETARY):
+        return qs.filter(person__household__in=households_visible_to(user).values("pk"))
+    return qs
+
+
 def _by_village(qs, user):
     """Rows with a `village`, as the village-bound roles reach them (the county office its county, a commander
     its zone, a first secretary its village); none for an account that works on no households; None for the
@@ -210,3 +237,15 @@ def projects_visible_to(user):
     if role == Role.FIRST_SECRETARY:
         return qs.filter(pk__in=Project.objects.filter(villages=user.region).values("pk"))
     return qs.none()
+
+
+def ledger_projects_visible_to(user):
+    """Projects whose every village lies in the account's area: the ledgers it may read (decision 1513) — a base
+    serving villages of two zones is the county office's, not either commander's or village's."""
+    from tuopin.apps.projects.models import Project
+
+    if not _works(user):
+        return Project.objects.none()
+    outside = Region.objects.exclude(pk__in=regions_visible_to(user).values("pk"))
+    return Project.objects.filter(villages__isnull=False).exclude(villages__in=outside).distinct()
+

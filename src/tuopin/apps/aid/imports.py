@@ -11,8 +11,6 @@ type, zip bombs) before a parser sees it.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
 import io
 import re
@@ -26,7 +24,8 @@ from django.utils.translation import gettext as _
 from tuopin.apps.accounts.permissions import Action, may, require
 from tuopin.apps.audit.services import audit_batch
 from tuopin.apps.files import guard
-from tuopin.apps.files.guard import UnreadableFile, check_file
+from tuopin.apps.files.grid import read_grid
+from tuopin.apps.files.guard import UnreadableFile
 from tuopin.apps.files.import_lock import import_lock
 from tuopin.apps.files.report import Problem
 from tuopin.apps.registry.models import Person
@@ -81,42 +80,6 @@ def _header(cell: Any) -> str:
 
 
 # ---- reading ------------------------------------------------------------------------------------------
-
-def read_grid(path: Path) -> list[list[Any]]:
-    """The file's first sheet (or the csv) as rows of cells; UnreadableFile for a file that must not or cannot be
-    read."""
-    check_file(path)  # size, type by content, zip bomb, XML entities: before any parser sees the file
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):  # Excel on a Chinese Windows saves "CSV" as GBK
-            try:
-                text = codecs.decode(raw, encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise UnreadableFile(_("%(file)s: neither UTF-8 nor GB 18030 text") % {"file": path.name})
-        try:
-            return [list(r) for r in csv.reader(io.StringIO(text))]
-        except csv.Error as exc:
-            raise UnreadableFile(_("%(file)s: not readable as CSV (%(error)s)")
-                                 % {"file": path.name, "error": exc}) from None
-    if suffix not in (".xlsx", ".xlsm"):
-        raise UnreadableFile(_("%(file)s: not a workbook (.xlsx) or .csv file") % {"file": path.name})
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        if not book.sheet_names:
-            raise UnreadableFile(_("%(file)s: the workbook has no sheets") % {"file": path.name})
-        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except UnreadableFile:
-        raise
-    except Exception as exc:  # calamine raises its own error types for every kind of damage
-        raise UnreadableFile(_("%(file)s: cannot be read as a workbook (%(error)s)")
-                             % {"file": path.name, "error": exc}) from None
-
 
 def _rows(name: str, grid: list[list[Any]]) -> tuple[list[str], list[tuple[int, dict]]]:
     """The header (the first of the top rows naming 证件号码: title rows may sit above it) and the rows under it

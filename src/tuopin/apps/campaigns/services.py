@@ -120,8 +120,8 @@ def participant_add(*, campaign: Campaign, by, unit: Unit | None = None, cadre: 
 def participant_remove(*, participant: Participant, by, source: str = "web") -> None:
     """A unit or cadre added by mistake, or withdrawn: the row goes, the audit record keeps who it was."""
     require(by, Action.MANAGE_CAMPAIGN)
-    participant = Participant.objects.select_for_update().select_related("campaign", "unit", "cadre").get(
-        pk=participant.pk)
+    participant = Participant.objects.select_for_update(of=("self",)).select_related(
+        "campaign", "unit", "cadre__unit").get(pk=participant.pk)
     audit_change(actor=by, action="campaign:participant_remove", instance=participant, source=source,
                  changes={"unit": [participant.unit_id, None], "cadre": [participant.cadre_id, None],
                           "role": [participant.role, None]},

@@ -17,7 +17,7 @@ from tuopin.common.versioning import stamp
 
 from .choices import CLOSED, Stage
 from .models import MonitoringCase
-from .services import _step
+from .services import step_add
 
 RETURN_FIELDS = ("stage", "returned_on")
 # A registered household falls back (返贫); a never-registered one is identified (致贫): either way it leaves
@@ -37,7 +37,7 @@ def on_status_announced(sender, *, household_ids: list[int], kind: str, on: dt.d
         case.stage, case.returned_on = Stage.RETURNED, on
         stamp(case, by)
         case.save()
-        _step(case, stage=Stage.RETURNED, on=on, by=by, note=note)
+        step_add(case, stage=Stage.RETURNED, on=on, by=by, note=note)
         audit_change(actor=by, action="monitoring:returned", instance=case, source=source,
                      changes=diff(before, snapshot(case, before)),
                      summary=f"case {case.pk}: household {case.household.number} {kind} on {on}: monitoring ends")

@@ -80,8 +80,9 @@ def _check_day(on: dt.date, *, after: dt.date | None = None) -> None:
                                      % {"previous": after}})
 
 
-def _step(case: MonitoringCase, *, stage: str, on: dt.date, by, passed: bool = True, note: str = "",
-          ends_on: dt.date | None = None, by_name: str = "") -> CaseStep:
+def step_add(case: MonitoringCase, *, stage: str, on: dt.date, by, passed: bool = True, note: str = "",
+             ends_on: dt.date | None = None, by_name: str = "") -> CaseStep:
+    """A step of the case's procedure, as the caller's service has checked, permitted and will audit it."""
     return CaseStep.objects.create(case=case, stage=stage, on=on, ends_on=ends_on, by=by,
                                    by_role=getattr(by, "role", "") or "", by_name=_by_name(by, by_name),
                                    passed=passed, note=note.strip())
@@ -136,7 +137,7 @@ def clue_record(*, by, household: Household, channel: str, on: dt.date, kind: st
     case = MonitoringCase.objects.create(
         household=household, village_id=household.village_id, kind=kind, risks=risks_text(risks), channel=channel,
         clue_on=on, note=note.strip(), created_by=by, updated_by=by)
-    _step(case, stage=Stage.CLUE, on=on, by=by, note=note, by_name=by_name)
+    step_add(case, stage=Stage.CLUE, on=on, by=by, note=note, by_name=by_name)
     audit_change(actor=by, action="monitoring:clue", instance=case, source=source,
                  changes={k: [None, v] for k, v in snapshot(case, ("household", "village", "kind", "risks",
                                                                     "channel", "clue_on")).items()},
@@ -221,7 +222,7 @@ def _from_id_number(*, by, id_number: str, village: Region, channel: str, note: 
         case = MonitoringCase.objects.create(village=village, applicant_name=name.strip()[:64],
                                              applicant_id_number=id_number, applicant_phone=phone.strip()[:20],
                                              **fields)
-    _step(case, stage=Stage.CLUE, on=on, by=by, note=note[:500],
+    step_add(case, stage=Stage.CLUE, on=on, by=by, note=note[:500],
           by_name=_("the applicant") if by is None else "")
     # The trail says what came in and whether it matched; the personal values stay on the case.
     audit_change(actor=by, action="monitoring:clue", instance=case, source=source,
@@ -269,7 +270,7 @@ def case_review(*, case: MonitoringCase, version: int | None, by, on: dt.date, p
         raise ValidationError({"risks": _("name at least one risk")})
     case.stage = Stage.VILLAGE_REVIEW
     stamp(case, by)
-    _step(case, stage=Stage.VILLAGE_REVIEW, on=on, by=by, note=note, by_name=by_name)
+    step_add(case, stage=Stage.VILLAGE_REVIEW, on=on, by=by, note=note, by_name=by_name)
     return _save(case, before, by=by, action="village_review", source=source,
                  summary=f"case {case.pk}: village review passed on {on}")
 
@@ -289,7 +290,7 @@ def case_notice(*, case: MonitoringCase, version: int | None, by, on: dt.date, e
     before = snapshot(case, CASE_FIELDS)
     case.stage = Stage.VILLAGE_NOTICE
     stamp(case, by)
-    _step(case, stage=Stage.VILLAGE_NOTICE, on=on, ends_on=ends_on, by=by, note=note, by_name=by_name)
+    step_add(case, stage=Stage.VILLAGE_NOTICE, on=on, ends_on=ends_on, by=by, note=note, by_name=by_name)
     return _save(case, before, by=by, action="village_notice", source=source,
                  summary=f"case {case.pk}: village notice {on} to {ends_on}")
 
@@ -330,7 +331,7 @@ def case_approve(*, case: MonitoringCase, version: int | None, by, on: dt.date, 
                                 reason=f"{CaseKind(case.kind).label}（{_risk_words(case)}）"[:200])
     case.stage, case.decided_on, case.included_on, case.monitoring_event = Stage.ASSISTANCE, on, on, event
     stamp(case, by)
-    _step(case, stage=Stage.TOWNSHIP_APPROVAL, on=on, by=by, note=note, by_name=by_name)
+    step_add(case, stage=Stage.TOWNSHIP_APPROVAL, on=on, by=by, note=note, by_name=by_name)
     return _save(case, before, by=by, action="township_approval", source=source,
                  summary=f"case {case.pk}: household {case.household.number} taken under monitoring on {on}")
 
@@ -345,7 +346,7 @@ def _not_included(case, before, *, stage: str, on: dt.date, by, note: str, by_na
         raise ValidationError({"note": _("not including a household needs the reason")})
     case.stage, case.decided_on, case.not_included_reason = Stage.NOT_INCLUDED, on, note.strip()
     stamp(case, by)
-    _step(case, stage=stage, on=on, by=by, passed=False, note=note, by_name=by_name)
+    step_add(case, stage=stage, on=on, by=by, passed=False, note=note, by_name=by_name)
     return _save(case, before, by=by, action=f"{stage}:not_included", source=source,
                  summary=f"case {case.pk}: not included at {stage} on {on}")
 
@@ -453,7 +454,7 @@ def risk_remove(*, case: MonitoringCase, version: int | None, by, on: dt.date, n
                                 effective_on=on, by=by, source=source, reason=(note.strip() or "风险消除")[:200])
     case.stage, case.removed_on, case.removal_event = Stage.RISK_REMOVED, on, event
     stamp(case, by)
-    _step(case, stage=Stage.RISK_REMOVED, on=on, by=by, note=note, by_name=by_name)
+    step_add(case, stage=Stage.RISK_REMOVED, on=on, by=by, note=note, by_name=by_name)
     return _save(case, before, by=by, action="risk_removed", source=source,
                  summary=f"case {case.pk}: household {case.household.number} risk removed on {on}")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext
 
 from tuopin import rules, standards
@@ -16,32 +17,19 @@ from tuopin.engine import coverage as engine
 from tuopin.engine import duckdb_runner
 from tuopin.standards import policies
 
-from .models import Roster, RosterEntry
-
-# A roster row proves a person when matched by ID number or likeness, or confirmed by a reviewer (decision 1551).
-PROOF_HOW = ("id", "likeness")
-
-
-def _rosters_landed() -> bool:
-    # The roster models (kind, year, current; decision 1540) replace the first sketch of the policy app;
-    # until they are migrated, no roster is read and coverage comes from the registry's columns.
-    return {"kind", "current"} <= {f.name for f in Roster._meta.get_fields()}
+from .models import MATCHED, Roster, RosterEntry
 
 
 def roster_rows(year: int, region: Region | None = None) -> list[tuple]:
     """(year, kind, person_id or None, died_on, started_on) of the current rosters: the year's rosters of every kind
     and the death rosters of earlier years (a death is a death after its year too), one presence row per roster of
     the year and one row per entry proving a person, of the region's persons when given."""
-    if not _rosters_landed():
-        return []
-    from django.db.models import Q
-
     current = Roster.objects.filter(current=True)
     rows: list[tuple] = [(year, kind, None, None, None)
                          for kind in current.filter(year=year).values_list("kind", flat=True).distinct()]
     entries = (RosterEntry.objects.filter(roster__in=current, person__isnull=False)
                .filter(Q(roster__year=year) | Q(roster__kind="death", roster__year__lte=year))
-               .filter(Q(how__in=PROOF_HOW) | Q(review="confirmed")))
+               .filter(MATCHED))  # the one rule of a proving match (decision 1543)
     if region is not None:
         entries = entries.filter(person__household__village__code__startswith=live_inputs._prefix(region.code))
     for roster_year, kind, person_id, extra in entries.values_list("roster__year", "roster__kind", "person_id",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Sum
 
 from tuopin.apps.accounts.permissions import Action, may
-from tuopin.apps.accounts.scoping import regions_visible_to
+from tuopin.apps.accounts.scoping import ledger_projects_visible_to
 from tuopin.apps.geo.models import Region
 from tuopin.apps.projects.models import Project
 from tuopin.apps.registry.choices import Relation
@@ -21,9 +21,7 @@ def projects_visible_to(user):
     """The stations and bases whose ledgers the account may read: every village of theirs in its area."""
     if not may(user, Action.SEE_ASSET_INCOME):
         return Project.objects.none()
-    outside = Region.objects.exclude(pk__in=regions_visible_to(user).values("pk"))
-    return Project.objects.filter(kind__in=LEDGER_KINDS, villages__isnull=False) \
-        .exclude(villages__in=outside).distinct()
+    return ledger_projects_visible_to(user).filter(kind__in=LEDGER_KINDS)
 
 
 def _sum(qs, field="amount_fen") -> int:

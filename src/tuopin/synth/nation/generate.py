@@ -56,11 +56,12 @@ def parse_years(text: str) -> tuple[int, ...]:
 def generate(out: str | Path, *, households_total: int, years: tuple[int, ...] = (2018,), seed: int = 1,
              chunk_households: int = CHUNK_HOUSEHOLDS, rows_per_file: int | None = None,
              say: Callable[[str], None] | None = None,
-             progress: Progress | None = None) -> dict:
+             progress: Progress | None = None, unmasked: bool = False) -> dict:
     """Write the registry into `out` (which must not exist or be empty); returns the manifest.
 
     Written into a sibling folder first and renamed at the end, so a failure leaves nothing half-written.
     `say` gets a line per stage; `progress(done, total)` counts the chunks written, then the derived tables.
+    `unmasked` writes whole, valid ID numbers (made up like the rest) so that rosters can be linked by them.
     """
     out = Path(out)
     if households_total < 1:
@@ -87,7 +88,7 @@ def generate(out: str | Path, *, households_total: int, years: tuple[int, ...] =
         total = len(chunks) + len(years) * len(derived.TABLES)
         step = Steps(total, progress)
         manifest = _write(work, geo, chunks, households_total, years, seed, chunk_households, rows_per_file,
-                          line_fen, lines, say, step)
+                          line_fen, lines, say, step, unmasked)
         manifest["generator"]["seconds"] = round(time.perf_counter() - started, 1)
         (work / "_snapshot.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
         # The per-household rules' rows, by the engine's own rule text (decision 1002): assessments read them.
@@ -107,7 +108,7 @@ def generate(out: str | Path, *, households_total: int, years: tuple[int, ...] =
 
 
 def _write(root: Path, geo, chunks, total: int, years, seed: int, chunk_size: int, rows_per_file, line_fen, lines,
-           say, chunk_done) -> dict:
+           say, chunk_done, unmasked: bool = False) -> dict:
     writer = PartWriter(root, **({"rows_per_file": rows_per_file} if rows_per_file else {}))
     writer.write("regions", geo.regions)
     say(f"geography: {geo.villages:,} villages in {len(geography.PROVINCES)} provinces")
@@ -119,7 +120,7 @@ def _write(root: Path, geo, chunks, total: int, years, seed: int, chunk_size: in
             geo, chunk, status_2020, lines, 8 * (total + 1), np.random.default_rng([seed, 4, k]))
         chunk, hh_table, events = households.story(geo, v0, v1, first_id, rng, years, later=later,
                                                    current_year=consolidation.LAST_YEAR)
-        person_table, facts = persons.members(geo, chunk, rng)
+        person_table, facts = persons.members(geo, chunk, rng, unmasked=unmasked)
         school = None
         for year in years:
             if year <= households.LAST_YEAR:
@@ -145,7 +146,8 @@ def _write(root: Path, geo, chunks, total: int, years, seed: int, chunk_size: in
     for year in years:
         writer.write("villages_yearly", villages.yearly(geo, base, registered_persons, year,
                                                         np.random.default_rng([seed, 3, year])), year=year)
-    return writer.finish({"generator": {"synth": "tuopin.synth.nation", "seed": seed, "households": total,
+    return writer.finish({"masked": not unmasked,
+                          "generator": {"synth": "tuopin.synth.nation", "seed": seed, "households": total,
                                         "years": list(years), "chunk_households": chunk_size}})
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from tuopin.common import idnumber
 from tuopin.engine.snapshot import PERSONS, PERSONS_YEARLY
 
 from . import dates
@@ -33,8 +34,9 @@ def _name_pool() -> list[str]:
 NAMES = _name_pool()
 
 
-def members(geo: Geography, chunk: Chunk, rng: np.random.Generator):
-    """Returns (persons table, per-person arrays the yearly records need)."""
+def members(geo: Geography, chunk: Chunk, rng: np.random.Generator, *, unmasked: bool = False):
+    """Returns (persons table, per-person arrays the yearly records need). `unmasked` writes whole, valid ID
+    numbers (for linking rosters by ID, tuopin.linkage) from the same draws: the masked registry stays the same."""
     size = chunk.members
     hh = np.repeat(np.arange(len(size)), size)
     n = len(hh)
@@ -74,7 +76,8 @@ def members(geo: Geography, chunk: Chunk, rng: np.random.Generator):
 
     persons = pa.table({
         "person_id": chunk.household_id[hh] * 10 + pos, "household_id": chunk.household_id[hh],
-        "number": strings(number), "id_number": strings(county6, const("********", n), tail),
+        "number": strings(number), "id_number": (whole_ids(county6, birth, tail, male) if unmasked
+                                                     else strings(county6, const("********", n), tail)),
         "name": pick(NAMES, rng.integers(0, len(NAMES), n)), "sex": pick(["F", "M"], male.astype(np.int32)),
         "birth_date": pa.array(birth.astype(np.int32), type=pa.date32()),
         "relation": relation.astype(np.int8), "ethnicity": ethnicity.astype(np.int8),
@@ -88,6 +91,21 @@ def members(geo: Geography, chunk: Chunk, rng: np.random.Generator):
     facts = {"hh": hh, "pos": pos, "birth": birth, "age": age, "sick": chronic | serious,
              "working": working, "work_months": work_months}
     return persons, facts
+
+
+def whole_ids(county6: np.ndarray, birth: np.ndarray, tail: np.ndarray, male: np.ndarray) -> pa.Array:
+    """Valid 18-character numbers: the county, the birth date, the masked number's first two tail digits as the
+    sequence, a parity digit of the sex and the check character of GB 11643 (tuopin.common.idnumber's)."""
+    day = birth.astype("datetime64[D]")
+    year = day.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = day.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    dom = (day - day.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1
+    parity = (tail[:, 2] - 48) // 2 * 2 + male.astype(np.int64)
+    first17 = np.hstack([county6, digits(year * 10_000 + month * 100 + dom, 8), tail[:, :2],
+                         digits(parity, 1)])
+    total = ((first17.astype(np.int64) - 48) * np.array(idnumber.WEIGHTS)).sum(axis=1)
+    check = np.frombuffer(idnumber.CHECK_CHARS.encode("ascii"), dtype=np.uint8)[total % 11]
+    return strings(first17, check[:, None])
 
 
 def school_age(birth: np.ndarray, year: int) -> np.ndarray:

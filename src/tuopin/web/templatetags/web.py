@@ -284,6 +284,12 @@ def sees_coverage(user) -> bool:
 
 
 @register.filter
+def sees_rosters(user) -> bool:
+    """The county office, commanders, first secretaries and departments: department rosters (decision 1542)."""
+    return may(user, Action.SEE_ROSTERS)
+
+
+@register.filter
 def sees_campaigns(user) -> bool:
     """The county office, commanders and villages: the campaigns with targets in their area (decision 1535)."""
     return may(user, Action.SEE_CAMPAIGNS)

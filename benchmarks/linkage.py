@@ -1,0 +1,135 @@
+"""Linking a roster to a registry snapshot (`tuopin match`, decisions 1545–1548): the ID join's throughput, the
+likeness pass's scored pairs per second, peak memory, and precision and recall against the generator's truth.
+
+    .venv/bin/python benchmarks/linkage.py [--households 350000] [--rows 1000000] [--rate 0.02] [--threads 2]
+
+Writes an unmasked synthetic registry (`tuopin synth --unmasked`) and a roster with faults planted at `rate`
+(`tuopin synth roster`) under a temporary folder, then runs `match`. Scored pairs are those the blocking rules
+make (counted again here, the same joins). The machine is shared: the figures per core are per CPU second (all of
+DuckDB's threads), of the whole likeness pass (u sampled, then predicted and decided) and of Splink's predict alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+from tuopin.engine.connection import connect
+from tuopin.synth.nation.generate import generate
+from tuopin.synth.rosters import roster, truth_path
+
+
+CHILD = """
+import json, sys
+from pathlib import Path
+from tuopin.linkage.match import match
+work = Path(sys.argv[1])
+print(json.dumps(match(work / "registry", work / "roster.parquet", "dibao", work / "out", memory_limit=sys.argv[2],
+                       threads=int(sys.argv[3]))))
+"""
+
+
+def scored_pairs(out: Path, registry: Path, roster_path: Path) -> int:
+    """The pairs the blocking rules make between the rows left to likeness and the registry's persons."""
+    con = connect()
+    m = str(out / "matches.parquet")
+    return con.sql(f"""
+        WITH rows AS (SELECT r.name, r.birth_date, concat_ws('/', r.county, r.township, r.village) AS place,
+                             row_number() OVER () AS row
+                      FROM '{roster_path}' r),
+        rest AS (SELECT rows.* FROM rows JOIN '{m}' m USING (row) WHERE m.how <> 'id'),
+        names AS (SELECT code, name FROM '{registry}/regions/*.parquet'),
+        persons AS (SELECT p.person_id, p.name, p.birth_date, concat_ws('/', c.name, t.name, v.name) AS place
+            FROM '{registry}/persons/*.parquet' p JOIN '{registry}/households/*.parquet' h USING (household_id)
+            JOIN names c ON c.code = h.county_code JOIN names t ON t.code = h.township_code
+            JOIN names v ON v.code = h.village_code)
+        SELECT count(*) FROM (
+            SELECT r.row, p.person_id FROM rest r JOIN persons p
+                ON p.place = r.place AND year(p.birth_date) = year(r.birth_date)
+            UNION SELECT r.row, p.person_id FROM rest r JOIN persons p
+                ON p.name = r.name AND p.birth_date = r.birth_date
+            UNION SELECT r.row, p.person_id FROM rest r JOIN persons p ON p.name = r.name AND p.place = r.place)
+    """).fetchall()[0][0]
+
+
+def plain_roster(registry: Path, out: Path, rate: float) -> dict:
+    con = connect()
+    con.execute(f"""CREATE TABLE r AS
+        WITH names AS (SELECT code, name FROM '{registry}/regions/*.parquet')
+        SELECT p.person_id, p.name, CASE WHEN hash(p.person_id) % 10000 >= {int(rate * 10000)} THEN p.id_number
+               END AS id_number, p.sex, p.birth_date, c.name AS county, t.name AS township, v.name AS village
+        FROM '{registry}/persons/*.parquet' p JOIN '{registry}/households/*.parquet' h USING (household_id)
+        JOIN names c ON c.code = h.county_code JOIN names t ON t.code = h.township_code
+        JOIN names v ON v.code = h.village_code ORDER BY p.person_id""")
+    con.execute(f"COPY (SELECT * EXCLUDE (person_id) FROM r ORDER BY person_id) TO '{out}' (FORMAT parquet)")
+    con.execute(f"COPY (SELECT row_number() OVER (ORDER BY person_id) AS row, person_id FROM r) "
+                f"TO '{truth_path(out)}' (FORMAT parquet)")
+    return dict(zip(("rows", "id_missing"),
+                    con.sql("SELECT count(*), count(*) FILTER (id_number IS NULL) FROM r").fetchall()[0]))
+
+
+def quality(out: Path, roster_path: Path) -> dict:
+    rows = connect().sql(f"""SELECT count(*) FILTER (m.how IN ('id', 'likeness')) AS linked,
+            count(*) FILTER (m.how IN ('id', 'likeness') AND m.person_id = t.person_id) AS right,
+            count(*) FILTER (t.person_id IS NOT NULL) AS in_registry
+        FROM '{out / "matches.parquet"}' m JOIN '{truth_path(roster_path)}' t USING (row)""").fetchall()[0]
+    linked, right, in_registry = rows
+    return {"precision": round(right / linked, 5), "recall": round(right / in_registry, 5)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--households", type=int, default=350_000)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rate", type=float, default=0.02)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--memory", default="4GB")
+    parser.add_argument("--plain", action="store_true",
+                        help="every registry person once, `rate` of the numbers left out, written by DuckDB: "
+                             "for sizes the faults' generator (a Python loop) is too slow for")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        t = time.perf_counter()
+        manifest = generate(work / "registry", households_total=args.households, unmasked=True)
+        synth_s = time.perf_counter() - t
+        t = time.perf_counter()
+        if args.plain:
+            planted = plain_roster(work / "registry", work / "roster.parquet", args.rate)
+        else:
+            planted = roster(work / "registry", kind="dibao", rate=args.rate, out=work / "roster.parquet",
+                             rows=args.rows)
+        roster_s = time.perf_counter() - t
+        # In a process of its own: its peak memory is the match's, not the generators'.
+        child = subprocess.run([sys.executable, "-c", CHILD, str(work), args.memory, str(args.threads)],
+                               capture_output=True, text=True, check=True)
+        summary = json.loads(child.stdout)
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        pairs = scored_pairs(work / "out", work / "registry", work / "roster.parquet")
+        model = json.loads(Path(summary["model"]).read_text())["tuopin"]
+        result = {
+            "persons": manifest["tables"]["persons"]["rows"], "planted": planted,
+            "synth_seconds": round(synth_s, 1), "roster_seconds": round(roster_s, 1), "match": summary,
+            "match_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+            "id_rows_per_second": round(summary["rows"] / summary["id_seconds"]),
+            "id_rows_per_cpu_second": round(summary["rows"] / summary["id_cpu_seconds"]),
+            "likeness_scored_pairs": pairs,
+            "likeness_pairs_per_cpu_second": round(pairs / summary["likeness_cpu_seconds"]),
+            "predict_pairs_per_cpu_second": round(pairs / model["seconds"]["predict_cpu"]),
+            "u_sampling": model["u"], "u_seconds": model["seconds"],
+            "match_peak_rss_mb": round(usage.ru_maxrss / 1024),
+            "load_average": os.getloadavg(), **quality(work / "out", work / "roster.parquet"),
+        }
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""A small import's file as rows of cells: the first sheet of an .xlsx, or a .csv (UTF-8, or GB 18030 as Excel on a
+Chinese Windows saves it). The file is guarded (size, type by content, zip bombs, XML entities) before a parser
+sees it; the caller finds its header and checks the rows' count and width (`guard`). For department lists of a
+few thousand rows (aid payments, rosters); the registry's national file has its own streaming reader."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .guard import UnreadableFile, check_file
+
+
+def read_grid(path: Path) -> list[list[Any]]:
+    """The file's first sheet (or the csv) as rows of cells; UnreadableFile for a file that must not or cannot be
+    read."""
+    check_file(path)  # size, type by content, zip bomb, XML entities: before any parser sees the file
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        raw = path.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):  # Excel on a Chinese Windows saves "CSV" as GBK
+            try:
+                text = codecs.decode(raw, encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise UnreadableFile(_("%(file)s: neither UTF-8 nor GB 18030 text") % {"file": path.name})
+        try:
+            return [list(r) for r in csv.reader(io.StringIO(text))]
+        except csv.Error as exc:
+            raise UnreadableFile(_("%(file)s: not readable as CSV (%(error)s)")
+                                 % {"file": path.name, "error": exc}) from None
+    if suffix not in (".xlsx", ".xlsm"):
+        raise UnreadableFile(_("%(file)s: not a workbook (.xlsx) or .csv file") % {"file": path.name})
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        if not book.sheet_names:
+            raise UnreadableFile(_("%(file)s: the workbook has no sheets") % {"file": path.name})
+        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # calamine raises its own error types for every kind of damage
+        raise UnreadableFile(_("%(file)s: cannot be read as a workbook (%(error)s)")
+                             % {"file": path.name, "error": exc}) from None
