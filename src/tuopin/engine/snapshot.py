@@ -119,8 +119,8 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 # Optional tables: a folder without one reads as having none of its rows, so adding one bumps no layout version
 # (decision 1553). roster_matches: the departments' current rosters as matched to the registry's persons — one row
-# per roster row proving a person (matched by ID number or likeness and not rejected, or confirmed on review), and for each current
-# roster one row without a person, which says the roster exists (policy_coverage.sql reads coverage from it then).
+# per roster row proving a person (matched by ID number or likeness and not rejected, or confirmed on review), and
+# for each current roster one row without a person, which says the roster exists (policy_basis.sql reads it).
 ROSTER_MATCHES = pa.schema([
     ("year", pa.int16()), ("kind", pa.string()),  # the roster's year and kind (death dibao tekun medical …)
     ("person_id", pa.int64()),  # null: the roster's presence row

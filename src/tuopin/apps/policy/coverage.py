@@ -89,7 +89,8 @@ def signal_counts(result: engine.Coverage) -> dict[str, int]:
 
 
 def summary(result: engine.Coverage, region: Region, only: tuple[str, ...] | None = None) -> dict:
-    """The `tuopin coverage --json` object (docs/data-formats.md §6, §7); `only`: the policies shown (a department's)."""
+    """The `tuopin coverage --json` object (docs/data-formats.md §6, §7); `only`: the policies shown (a
+    department's)."""
     catalogue = policies.catalogue()
     by_policy = figures(result, level=region.level, code=int(region.code))
     return {
