@@ -75,6 +75,10 @@ SPEC = {
     "record a completion check": {"county_admin"},
     "see the village's project": {"county_admin", "commander", "first_secretary"},
     "see the funds ledger": {"county_admin", "commander"},
+    # decision 1554: policy coverage (倒查正推) — the county office, commanders, a department its domain's policies
+    # (the education bureau here)
+    "see the coverage of 两免一补": {"county_admin", "commander", "department"},
+    "see the coverage of 低保": {"county_admin", "commander"},
     # decision 1542: a department uploads the roster kinds its domain owns (the education bureau: enrolment), the
     # county office any; the county office, the township and the village read the rows of the households they reach
     "upload an enrolment roster": {"county_admin", "department"},
@@ -181,6 +185,10 @@ def _door(name: str, org, user):
         from tuopin.apps.organisation.services import unit_village_pairing_create
 
         unit_village_pairing_create(unit=org["other_unit"], village=h1.village, start=dt.date(2020, 1, 1), by=user)
+    elif name.startswith("see the coverage of"):
+        from tuopin.apps.policy.coverage import check_policy
+
+        check_policy(by=user, policy="two_exemptions" if name.endswith("两免一补") else "dibao")
     elif name == "record education aid":
         from tuopin.apps.aid.services import payment_record
 

@@ -83,3 +83,51 @@ def test_without_java_the_command_says_so(county, monkeypatch, capsys):
     monkeypatch.setattr(spark_runner, "session", no_jvm)
     assert main(["assess", "--year", "2018", "--engine", "spark", "--json"]) == 1
     assert "needs Java 17" in capsys.readouterr().err
+
+
+def test_policy_coverage_agrees(county, spark, tmp_path):
+    # 倒查正推's rules on the small county: from a snapshot folder with rosters of each use — a 低保 roster (the roster
+    # basis), a death roster of the year before and a vehicle roster (signals) — and from the live registry's Arrow
+    # tables without any (the registry's columns).
+    import datetime as dt
+
+    from tuopin import rules, standards
+    from tuopin.apps.registry.exchange.snapshot_export import write_parquet
+    from tuopin.engine import coverage, duckdb_runner, snapshot
+
+    h1, h2, _, h4 = county["households"]
+    head1, head2 = h1.members.get(relation="01"), h2.members.get(relation="01")
+    rows = [(2018, "dibao", None, None, None), (2018, "dibao", head2.pk, None, None),
+            (2018, "dibao", head1.pk, None, dt.date(2018, 1, 1)), (2017, "death", head1.pk, dt.date(2017, 5, 1), None),
+            (2018, "vehicle", h4.members.first().pk, None, None)]
+    folder = tmp_path / "snap"
+    write_parquet(user=county["accounts"]["county_admin"], out=folder, year=2018, unmasked=False)
+    snapshot.write_snapshot(folder, {"roster_matches": live_inputs.roster_matches(rows)})
+    params = rules.parameters(standards.load(county["county"].code), 2018)
+
+    con = duckdb_runner.connect()
+    duckdb_runner.register_parquet(con, folder, year=2018)
+    duck = coverage.run(con, params, year=2018, folder=folder)
+    on_spark_con = spark_runner.connect(spark)
+    spark_runner.register_parquet(on_spark_con, str(folder), year=2018)
+    on_spark = coverage.run_spark(on_spark_con, params, year=2018, folder=str(folder))
+    assert duck.persons.num_rows > 20 and duck.signals.num_rows == 3 and duck.bases["dibao"] == "roster"
+    _coverage_agrees(duck, on_spark)
+
+    inputs = live_inputs.read(year=2018, region_code=county["county"].code)
+    con = duckdb_runner.connect()
+    duckdb_runner.register_arrow(con, inputs)
+    duck = coverage.run(con, params, year=2018)
+    on_spark_con = spark_runner.connect(spark)
+    spark_runner.register_arrow(on_spark_con, inputs)
+    on_spark = coverage.run_spark(on_spark_con, params, year=2018)
+    assert duck.signals.num_rows == 0 and duck.bases["dibao"] == "registry"
+    _coverage_agrees(duck, on_spark)
+
+
+def _coverage_agrees(duck, on_spark):
+    for name in ("persons", "villages", "signals"):
+        assert getattr(duck, name).to_pylist() == getattr(on_spark, name).to_pylist(), name
+    for level in ("township", "county"):
+        assert duck.areas[level].to_pylist() == on_spark.areas[level].to_pylist(), level
+    assert duck.bases == on_spark.bases

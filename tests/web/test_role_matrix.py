@@ -65,6 +65,7 @@ URLS = [
     Target("area report xlsx", "GET", web("area_report_xlsx", "township", 2018), regional=True),
     Target("area report pdf", "GET", web("area_report_pdf", "township", 2018), regional=True),
     Target("zone board", "GET", web("zone_board", "township")),
+    Target("coverage page", "GET", lambda s: reverse("web:coverage") + f"?region={s['township'].pk}", regional=True),
     Target("veto", "POST", web("assessment_veto", "assessment"), {"reason": "probe"}),
     Target("proposal", "POST", web("assessment_propose", "assessment"), {"text": "probe"}),
     Target("api household", "GET", api("households", "household")),

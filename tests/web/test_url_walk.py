@@ -77,6 +77,7 @@ PAGE_QUERIES = {
     "web:org_team_new": ("village",),
     "web:village_figures_template": ("year",),
     "web:aid": ("township", "year"),
+    "web:coverage": ("year", "region", "policy", "page"),
     "web:campaign": ("on", "township"),
     "web:roster": ("how", "page"),
 }

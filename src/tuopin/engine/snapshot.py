@@ -117,6 +117,17 @@ SCHEMAS: dict[str, pa.Schema] = {
     "households_yearly": HOUSEHOLDS_YEARLY, "persons": PERSONS, "persons_yearly": PERSONS_YEARLY,
     "status_events": STATUS_EVENTS,
 }
+# Optional tables: a folder without one reads as having none of its rows, so adding one bumps no layout version
+# (decision 1553). roster_matches: the departments' current rosters as matched to the registry's persons — one row
+# per roster row proving a person (matched by ID number or likeness and not rejected, or confirmed on review), and
+# for each current roster one row without a person, which says the roster exists (policy_basis.sql reads it).
+ROSTER_MATCHES = pa.schema([
+    ("year", pa.int16()), ("kind", pa.string()),  # the roster's year and kind (death dibao tekun medical …)
+    ("person_id", pa.int64()),  # null: the roster's presence row
+    ("died_on", pa.date32()),  # a death roster's 死亡日期
+    ("started_on", pa.date32()),  # a 低保 or 特困 roster's 开始日期
+])
+OPTIONAL: dict[str, pa.Schema] = {"roster_matches": ROSTER_MATCHES}
 # Columns added after layout 1, with the value an older folder's rows read as (none of the shock happened; the
 # renovated house not inspected again, layout 3).
 ADDED_COLUMNS: dict[str, dict[str, str]] = {
@@ -130,7 +141,7 @@ YEAR = pa.field("year", pa.int16())  # the partition column of yearly tables
 
 def schema_of(table: str) -> pa.Schema:
     """The table's columns as a reader sees them (yearly tables end with `year`)."""
-    schema = SCHEMAS[table]
+    schema = SCHEMAS[table] if table in SCHEMAS else OPTIONAL[table]
     return schema.append(YEAR) if table in YEARLY else schema
 
 
@@ -154,11 +165,12 @@ def write_snapshot(directory: str | Path, tables: Mapping[str, pa.Table], *, mas
     manifest_path = root / "_snapshot.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"tables": {}}
     manifest.update({"layout_version": LAYOUT_VERSION, "masked": masked})
-    if tables:  # derived tables describe the tables as they were (engine/derived.py)
+    # derived tables describe the tables as they were (engine/derived.py); no rule they hold reads an optional one
+    if set(tables) - set(OPTIONAL):
         drop_derived(root, manifest)
     for name, data in tables.items():
-        if name not in SCHEMAS:
-            raise ValueError(f"unknown snapshot table {name}; known: {', '.join(SCHEMAS)}")
+        if name not in SCHEMAS and name not in OPTIONAL:
+            raise ValueError(f"unknown snapshot table {name}; known: {', '.join([*SCHEMAS, *OPTIONAL])}")
         data = conform(name, data)
         entry = manifest["tables"].setdefault(name, {})
         if name in YEARLY:
@@ -192,7 +204,7 @@ def read_table(directory: str | Path, table: str, *, years: list[int] | None = N
         dataset = ds.dataset(path, format="parquet", schema=schema_of(table),
                              partitioning=ds.partitioning(pa.schema([YEAR]), flavor="hive"))
         return dataset.to_table(filter=ds.field("year").isin(years) if years else None)
-    return ds.dataset(path, format="parquet", schema=SCHEMAS[table]).to_table()
+    return ds.dataset(path, format="parquet", schema=schema_of(table)).to_table()
 
 
 # The folder of derived tables (tuopin.engine.derived) within a snapshot folder.

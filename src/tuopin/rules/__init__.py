@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 from string import Template
 
-from tuopin.standards import Standards
+from tuopin.standards import Standards, policies
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -47,6 +47,12 @@ COUNTY_EXIT_RULE = "county_exit"
 MPI_INPUT_RULES = ("mpi_weights", "mpi_units", "mpi_deprivations")
 MPI_SCORE_RULE = "mpi_scores"
 MPI_AREA_RULE = "mpi"
+
+# 倒查正推 (every policy to every eligible person): run by tuopin.engine.coverage after household_status, in this
+# order, then rolled up per area level by COVERAGE_AREA_RULE. The policies are standards/data/policies.toml's.
+COVERAGE_RULES = ("policy_basis", "policy_eligible", "policy_coverage", "policy_signals", "policy_village")
+COVERAGE_AREA_RULE = "policy_area"
+SIGNAL_KINDS = ("deceased_registered", "deceased_paid", "vehicle", "property", "business", "public_employee")
 
 # Area keys: the code of the area a village belongs to, as an integer expression over village_result.
 AREA_KEYS = {
@@ -123,6 +129,7 @@ def parameters(standards: Standards, year: int) -> dict[str, str]:
         "recognition": county["recognition_at_least"],
         **mpi_parameters(standards),
         **monitoring_parameters(standards, year),
+        **policies.ages(),
     }
     return {k: literal(v) for k, v in values.items()}
 

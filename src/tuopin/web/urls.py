@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from . import views
 from .converters import HousingStageConverter, IdConverter, OrganisationKindConverter, YearConverter
-from .views import administration, after_exit, aid, asset_income, campaigns, evaluation, housing, monitoring, projects, rectification, registration, risk, rosters, village_figures
+from .views import administration, after_exit, aid, asset_income, campaigns, coverage, evaluation, housing, monitoring, projects, rectification, registration, risk, rosters, village_figures
 from .views import login as login_views
 from .views import password as password_views
 from .views import organisation as org
@@ -158,6 +158,8 @@ urlpatterns = [
     path("apply/sent/", monitoring.apply_sent, name="monitoring_apply_sent"),
     # Education and medical aid paid per person (decisions 1530, 1531) and campaigns (decision 1535).
     path("aid/", aid.aid_county, name="aid"),
+    # Every policy to every eligible person (倒查正推, decision 1554).
+    path("coverage/", coverage.coverage_page, name="coverage"),
     path("aid/import/", aid.aid_import_page, name="aid_import"),
     path("aid/template.xlsx", aid.aid_template, name="aid_template"),
     path("campaigns/", campaigns.campaign_list, name="campaigns"),

@@ -106,6 +106,8 @@ class Action:
     # housing renovation (危房改造) as a workflow, decision 1522
     SEE_HOUSING = "see_housing"                  # the renovation list, figures and pages in scope (obj: household)
     RECORD_HOUSING_STAGE = "record_housing_stage"  # obj: (stage, household): HOUSING_STAGE_OWNERS
+    # every policy to every eligible person (倒查正推), decision 1554
+    SEE_COVERAGE = "see_coverage"                # coverage per policy and area, gaps and signals (obj: a policy code)
     # department rosters (部门数据, 倒查正推), decision 1542
     SEE_ROSTERS = "see_rosters"                  # the rosters and their entries in reach (obj: the kind's domains)
     IMPORT_ROSTER = "import_roster"              # upload a roster (obj: the kind's owning domains)
@@ -192,6 +194,8 @@ ROLES: dict[str, frozenset] = {
     A.SEE_AID: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY, R.CADRE, R.DEPARTMENT}),
     A.RECORD_AID: frozenset({R.COUNTY_ADMIN, R.DEPARTMENT}),
     A.SEE_AID_FIGURES: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.DEPARTMENT}),
+    # The county office sees every policy, a commander its war zone's, a department its domain's (decision 1554).
+    A.SEE_COVERAGE: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.DEPARTMENT}),
     # ---- Campaigns (decision 1535) ----------------------------------------------------------------------------------
     # The county office sets a campaign and its targets; the township and the village report their area's progress.
     A.SEE_CAMPAIGNS: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY}),
@@ -442,6 +446,17 @@ def _aid_payer(account, domains) -> str:
     return "" if domain and domain in domains else _("your department does not pay this kind of aid")
 
 
+def _policy_domain(account, policy: str) -> str:
+    """A department sees the coverage of the policies its domain delivers (policies.toml)."""
+    if account.role != R.DEPARTMENT:
+        return ""
+    from tuopin.standards.policies import catalogue
+
+    domain = account.department.domain if account.department_id else ""
+    entry = catalogue().get(policy)
+    return "" if entry and domain and entry.domain == domain else _("your department does not deliver this policy")
+
+
 def _roster_owner(account, domains) -> str:
     """A department works on the roster kinds its domain owns (`domains`: the kind's owners, from rosters.toml)."""
     if account.role != R.DEPARTMENT:
@@ -510,6 +525,7 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.REMOVE_MONITORING_RISK: _reach_case,
     A.SEE_MONITORING: _reach_case,
     A.RECORD_AID: _aid_payer,
+    A.SEE_COVERAGE: _policy_domain,
     A.RECORD_CAMPAIGN_PROGRESS: _reach_region,
     A.SEE_ASSET_INCOME: _reach_ledger,
     A.RECORD_ASSET_INCOME: _reach_ledger,

@@ -12,6 +12,7 @@ locks (sqlite.org/howtocorrupt.html §2.2.1): see docs/decisions/0009.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -35,7 +36,8 @@ COLUMNS = {
         "road_hardened": "y.road_hardened", "safe_water": "y.safe_water",
         "collective_income_fen": "y.collective_income_fen",
     },
-    "households": {"household_id": "h.id", "village_id": "h.village_id"},
+    "households": {"household_id": "h.id", "village_id": "h.village_id",
+                   "attribute": "CAST(CASE WHEN h.attribute = '' THEN NULL ELSE h.attribute END AS INTEGER)"},
     "households_yearly": {
         "household_id": "y.household_id", "year": "y.year", "village_id": "h.village_id", "members": "y.members",
         "net_income_fen": "y.net_income_fen", "per_capita_net_income_fen": "y.per_capita_net_income_fen",
@@ -48,11 +50,18 @@ COLUMNS = {
         "disaster_loss_fen": "y.disaster_loss_fen", "business_failed": "y.business_failed",
         "labourer_lost": "y.labourer_lost",
     },
-    "persons": {"person_id": "p.id", "birth_date": "p.birth_date"},
+    "persons": {"person_id": "p.id", "birth_date": "p.birth_date",
+                # the policy rules' (policy_eligible.sql, policy_signals.sql)
+                "disabled": "p.disabled", "disability_grade": "p.disability_grade",
+                "labour_ability": "CAST(CASE WHEN p.labour_ability = '' THEN NULL ELSE p.labour_ability END AS INTEGER)",
+                "active": "p.active"},
     "persons_yearly": {
         "person_id": "y.person_id", "household_id": "p.household_id", "year": "y.year",
         "school_status": "CAST(CASE WHEN y.school_status = '' THEN '0' ELSE y.school_status END AS INTEGER)",
         "basic_medical": "y.basic_medical", "serious_illness_insurance": "y.serious_illness_insurance",
+        "medical_assistance": "y.medical_assistance", "family_doctor": "y.family_doctor",
+        "pension_insurance": "y.pension_insurance", "dibao": "y.dibao", "tekun": "y.tekun",
+        "work_months": "y.work_months",
     },
     "status_events": {
         "event_id": "e.id", "household_id": "e.household_id", "kind": "e.kind", "stage": "e.stage",
@@ -112,6 +121,15 @@ def read(*, year: int, region_code: str | None = None, household_ids: list[int] 
             fetched[name] = pa.concat_tables([fetched[name], _fetch(name, source, only=columns)])
     return {name: _as_layout(name, _place(table, villages, PLACED[name]) if name in PLACED else table)
             for name, table in fetched.items()}
+
+
+def roster_matches(rows: Iterable[tuple]) -> pa.Table:
+    """The engine's roster_matches table (snapshot.ROSTER_MATCHES) from rows of (year, kind, person_id or None,
+    died_on, started_on): the departments' current rosters as the roster app reads them (it lies above this
+    one, and hands its rows down)."""
+    target = schema_of("roster_matches")
+    columns = list(zip(*rows)) or [()] * len(target)
+    return pa.table({f.name: pa.array(list(values), f.type) for f, values in zip(target, columns)}, schema=target)
 
 
 def schema(name: str) -> pa.Schema:

@@ -278,6 +278,12 @@ def sees_aid(user) -> bool:
 
 
 @register.filter
+def sees_coverage(user) -> bool:
+    """The county office, commanders and departments: policy coverage (倒查正推, decision 1554)."""
+    return may(user, Action.SEE_COVERAGE)
+
+
+@register.filter
 def sees_rosters(user) -> bool:
     """The county office, commanders, first secretaries and departments: department rosters (decision 1542)."""
     return may(user, Action.SEE_ROSTERS)

@@ -11,11 +11,14 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.accounts.scoping import regions_visible_to
 from tuopin.apps.assessment import figures
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.monitoring.figures import monitoring_summary
+from tuopin.apps.policy import coverage
+from tuopin.apps.policy.figures import area_coverage
 
 from .. import labels
 
@@ -102,7 +105,23 @@ def context(user, place: Region, year: int | None, years: list[int]) -> dict:
         "mpi_rows": [(k, summary["mpi"]["censored_headcount"][k], summary["mpi"]["contribution"][k])
                      for k in figures.INDICATORS] if "mpi" in summary else [],
         "watch": _watch(place, year),
+        "coverage": _coverage(user, place, year),
     }
+
+
+def _coverage(user, place: Region, year: int) -> dict | None:
+    """倒查正推 on the county's dashboard: per policy the account sees, covered of eligible in each township and the
+    county (apps.policy.figures, cached per write like the figures above); None elsewhere."""
+    if place.level != Level.COUNTY or not may(user, Action.SEE_COVERAGE):
+        return None
+    found = area_coverage(place, year)
+    if not found:
+        return None
+    shown = coverage.policies_for(user)
+    townships = {r.code: r.name for r in geo.child_regions(user, place)}
+    return {"townships": [townships.get(code, code) for code in found["children"]],
+            "rows": [(p, [by[p["code"]] for by in found["children"].values()])
+                     for p in found["summary"]["policies"] if p["code"] in shown]}
 
 
 def _watch(place: Region, year: int) -> dict | None:
