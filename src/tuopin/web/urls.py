@@ -160,6 +160,7 @@ urlpatterns = [
     path("aid/", aid.aid_county, name="aid"),
     # Every policy to every eligible person (倒查正推, decision 1554).
     path("coverage/", coverage.coverage_page, name="coverage"),
+    path("coverage/tasks/", coverage.coverage_tasks, name="coverage_tasks"),
     path("aid/import/", aid.aid_import_page, name="aid_import"),
     path("aid/template.xlsx", aid.aid_template, name="aid_template"),
     path("campaigns/", campaigns.campaign_list, name="campaigns"),

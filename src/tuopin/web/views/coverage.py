@@ -5,14 +5,18 @@ which are about the registry itself). Figures come from the policy rules through
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tuopin.apps.accounts.models import Role
+from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.accounts.scoping import regions_visible_to
 from tuopin.apps.assessment import figures as assessment
 from tuopin.apps.geo.models import Level, Region
@@ -25,6 +29,7 @@ from tuopin.standards import policies
 
 from ..access import forbidden, not_found
 from ..params import asked_year
+from .actions import run
 
 ENTITY = "policy.coverage"
 BASES = {"roster": gettext_lazy("department roster"), "registry": gettext_lazy("registry record"),
@@ -63,8 +68,33 @@ def coverage_page(request):
             page=_persons_page(request, found["gaps"].get(chosen, [])),
             query=urlencode({"year": year, "policy": chosen, **({"region": place.pk} if place != user.region else {})}),
             signals=_signals(found["signals"]) if user.role != Role.DEPARTMENT else None,
+            may_make_tasks=may(user, Action.SYNC_TASKS) and place.level == Level.COUNTY,
         )
     return render(request, "web/coverage.html", context)
+
+
+@login_required
+def coverage_tasks(request):
+    """The county office turns the year's uncovered persons and signals into tasks (POST, decision 1555)."""
+    from tuopin.apps.assistance.coverage_tasks import coverage_tasks_sync
+
+    user = request.user
+    if request.method != "POST" or not may(user, Action.SYNC_TASKS):
+        raise forbidden(request, entity="assistance.task")
+    place = _place(request, user)
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        raise not_found(request, entity=ENTITY, entity_id="year") from None
+    if year not in assessment.chosen_year(place, year)[1]:
+        raise not_found(request, entity=ENTITY, entity_id=year)
+    done = run(request, lambda: coverage_tasks_sync(year=year, by=user, region=place, source="web"),
+               entity="assistance.task")
+    if done:
+        o = done.value
+        messages.success(request, _("Tasks made: %(created)s new, %(reopened)s reopened, %(closed)s closed.")
+                         % {"created": o.created, "reopened": o.reopened, "closed": o.closed})
+    return redirect(f"{reverse('web:coverage')}?year={year}")
 
 
 def _place(request, user) -> Region:

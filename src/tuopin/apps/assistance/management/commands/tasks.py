@@ -17,12 +17,13 @@ from tuopin.apps.accounts.permissions import Action, may
 
 
 class Command(AccountCommand):
-    help = gettext_noop("Gap tasks (sync), the 4+4 templates, and the period's assessments (score).")
+    help = gettext_noop("Gap tasks (sync), tasks from the policy coverage and the rosters' signals (coverage), the 4+4 "
+                        "templates, and the period's assessments (score).")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("action", choices=["sync", "templates", "score"])
-        parser.add_argument("--year", type=int, help="sync, templates: the assessment year")
+        parser.add_argument("action", choices=["sync", "coverage", "templates", "score"])
+        parser.add_argument("--year", type=int, help="sync, coverage, templates: the assessment year")
         parser.add_argument("--period", help="score: 2018, 2018H1 or 2018Q3")
         parser.add_argument("--county", help="the county's 12-digit code (default: the only county)")
         parser.add_argument("--json", action="store_true", help="print the outcome as JSON")
@@ -32,7 +33,7 @@ class Command(AccountCommand):
         if not may(user, Action.SYNC_TASKS):
             raise InputRefused(f"{user.username} is a {user.get_role_display()}: only the county administrator "
                                f"runs `tasks {action}`")
-        if action in ("sync", "templates") and not year:
+        if action in ("sync", "coverage", "templates") and not year:
             raise CommandError(f"tasks {action} needs --year", returncode=EXIT_USAGE)
         if action == "score" and not period:
             raise CommandError("tasks score needs --period", returncode=EXIT_USAGE)
@@ -67,6 +68,10 @@ class Command(AccountCommand):
             return {"year": r.year, "gaps": r.gaps, "created": r.created, "closed": r.closed, "reopened": r.reopened,
                     "handed_over": r.handed_over, "unchanged": r.unchanged, "retitled": r.retitled,
                     "unrouted": r.unrouted, "seconds": r.seconds["total"]}
+        if action == "coverage":
+            from tuopin.apps.assistance.coverage_tasks import coverage_tasks_sync
+
+            return coverage_tasks_sync(year=year, region=region, by=user).outcome()
         if action == "templates":
             return {"year": year, **services.tasks_generate_templates(year=year, region=region, by=user)}
         return services.assessments_compute(period=period, by=user)
