@@ -3,12 +3,22 @@ import datetime as dt
 import pytest
 
 from tests.factories import person
+from tests.web.conftest import live_county  # noqa: F401  (the browser test's county)
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.models import Household, PersonYear
 
 
 @pytest.fixture
 def covered_county(county):
+    return add_policy_persons(county)
+
+
+@pytest.fixture
+def live_covered_county(live_county):
+    return add_policy_persons(live_county)
+
+
+def add_policy_persons(county):
     """The small county with persons each policy reaches (2018):
     西岗村 h1 (2 adults 46/48): + a pupil (小学); h2 (4 adults) made 低保, two of them with 低保 on the yearly record:
     + a man of 68 with pension insurance, a senior-high pupil, a vocational student; 建平村 h4: + a man of 38, disabled
