@@ -30,6 +30,7 @@ from .aid import load_aid, load_campaign
 from .asset_income import load_asset_income
 from .cases import CASE_COLUMNS, MEASURE_COLUMNS, STEP_COLUMNS, case_rows
 from .housing import load_renovations
+from .rosters import load_rosters
 from .work import WORK_STEPS, build_work
 
 REGISTRY_MODELS = {
@@ -56,8 +57,8 @@ ORG_TABLES = (
 # The build's steps for a progress callback: the regions, the generated registry, each registry table, each
 # year's exits, the monitoring cases, the generated organisation, each organisation table, the evaluation
 # round, the years after the exit, the aid payments and the 653 campaign, the work's steps, the asset-income
-# ledgers, the accounts, the planner statistics.
-STEPS = 2 + len(REGISTRY_MODELS) + len(EXIT_YEARS) + 1 + 1 + len(ORG_TABLES) + 1 + 1 + 1 + WORK_STEPS + 1 + 2
+# ledgers, the department rosters, the accounts, the planner statistics.
+STEPS = 2 + len(REGISTRY_MODELS) + len(EXIT_YEARS) + 1 + 1 + len(ORG_TABLES) + 1 + 1 + 1 + WORK_STEPS + 1 + 1 + 2
 
 
 def _load(model, columns, rows, *, seed: int, scale: float) -> int:
@@ -158,6 +159,10 @@ def demo_build(*, seed: int, scale: float = 1.0, progress: Progress | None = Non
         counts["asset_income"] = load_asset_income(reg, seed=seed, scale=scale)
         step()
         t3 = time.perf_counter()
+        # The departments' rosters of 2018 and 2020 through the real import, with real files' faults (decision 1539).
+        rosters = load_rosters(reg.tables, seed=seed, scale=scale)
+        step()
+        t3r = time.perf_counter()
         accounts = create_demo_accounts(reg=reg, org=org, region_id=region_id, seed=seed)
         step()
     _analyze()
@@ -165,8 +170,8 @@ def demo_build(*, seed: int, scale: float = 1.0, progress: Progress | None = Non
     t4 = time.perf_counter()
     return {
         "seed": seed, "scale": scale, "counts": counts, "story": reg.story, "accounts": accounts, "work": work,
-        "after_exit": after_exit, "campaign": campaign,
-        "seconds": {"registry": t1 - t0, "organisation": t2 - t1, "work": t3 - t2, "accounts": t4 - t3,
+        "after_exit": after_exit, "campaign": campaign, "rosters": rosters,
+        "seconds": {"registry": t1 - t0, "organisation": t2 - t1, "work": t3 - t2, "rosters": t3r - t3, "accounts": t4 - t3r,
                     "total": t4 - t0},
         "headline": headline(reg),
         "monitoring": monitoring_counts(reg),

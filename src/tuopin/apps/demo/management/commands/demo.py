@@ -145,4 +145,7 @@ class Command(BaseCommand):
           f"{after['work_teams_withdrawn']} work teams "
           f"withdrawn, {after['unit_pairings_ended']} paired unit ended, policies lapsed for "
           f"{after['households_with_policies_lapsed']} exited households in 2020 (see /after-exit/)")
+        rosters = result["rosters"]
+        w(f"  department rosters 2018 and 2020 ({s['rosters']:.1f} s, see /rosters/): {rosters['rosters']} rosters, "
+          f"{rosters['entries']:,} rows, matched as uploads (some by likeness, some queued for review)")
         w(f"  accounts ({len(result['accounts'])}, one per role): {path}")
