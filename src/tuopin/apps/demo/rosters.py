@@ -280,6 +280,7 @@ def load_rosters(tables, *, seed: int, scale: float) -> dict:
     "planted": …}. A refused roster stops the build: the generator and the import disagree."""
     from tuopin.apps.geo.models import Region
     from tuopin.apps.organisation.models import Unit, UnitKind
+    from tuopin.apps.policy.matching import registry_persons
     from tuopin.apps.policy.roster_import import roster_import
 
     regions = {pk: (name, parent) for pk, name, parent in Region.objects.values_list("id", "name", "parent_id")}
@@ -293,12 +294,14 @@ def load_rosters(tables, *, seed: int, scale: float) -> dict:
     for unit in Unit.objects.filter(kind=UnitKind.DEPARTMENT).exclude(domain="").order_by("id"):
         units.setdefault(unit.domain, unit)
     entries = 0
+    registry = registry_persons()  # the rosters change no person: one read for all of them
     with tempfile.TemporaryDirectory(prefix="tuopin-demo-rosters-") as tmp:
         for (kind, year), rows_ in made.items():
             unit = units[DOMAIN[kind]]
             path = Path(tmp) / f"{unit.name}_{layout(kind).label}_{year}.csv"
             write_csv(path, kind, rows_)
-            result = roster_import(path, kind=kind, year=year, by=None, department=unit, source="demo")
+            result = roster_import(path, kind=kind, year=year, by=None, department=unit, source="demo",
+                                   registry=registry)
             if not result.ok:
                 raise RuntimeError(f"the demo roster {kind} {year} was refused: {result.problems[:3]}")
             entries += result.rows

@@ -8,6 +8,8 @@ typo: it is not matched by likeness to a namesake."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pyarrow as pa
 
 from tuopin.apps.registry.models import Person
@@ -37,36 +39,54 @@ def match_by_id(entries: list[RosterEntry]) -> None:
                        "birth_date": e.birth_date == person.birth_date if e.birth_date else None}
 
 
-def match_by_likeness(entries: list[RosterEntry]) -> None:
+@dataclass
+class Registry:
+    """The registry's persons as the linker reads them, loaded once for a run of imports (the demo's twenty rosters)
+    rather than once a roster: `persons` with each person's place county/township/village."""
+
+    persons: pa.Table
+    county: str
+    township_of: dict[str, set[str]]
+
+    def place(self, county: str, township: str, village: str) -> str:
+        # The registry's path county/township/village; a roster that leaves out the county or the township (a
+        # county's department often does) gets them from the registry where the village's name says which.
+        if village and not township and len(self.township_of.get(village, ())) == 1:
+            township = next(iter(self.township_of[village]))
+        return f"{county or self.county}/{township}/{village}"
+
+
+def registry_persons() -> Registry:
+    found = list(Person.objects.values_list(
+        "pk", "name", "sex", "birth_date", "household__village__name", "household__village__parent__name",
+        "household__village__parent__parent__name"))
+    county = found[0][6] if found and len({p[6] for p in found}) == 1 else ""
+    township_of: dict[str, set[str]] = {}
+    for p in found:
+        township_of.setdefault(p[4], set()).add(p[5])
+    registry = Registry(pa.table({}), county, township_of)
+    registry.persons = pa.table({
+        "person_id": pa.array([p[0] for p in found], pa.int64()), "name": pa.array([p[1] for p in found], pa.string()),
+        "sex": pa.array([p[2] for p in found], pa.string()),
+        "birth_date": pa.array([p[3] for p in found], pa.date32()),
+        "village": pa.array([registry.place(p[6], p[5], p[4]) for p in found], pa.string())})
+    return registry
+
+
+def match_by_likeness(entries: list[RosterEntry], registry: Registry | None = None) -> None:
     """Link the rows without a valid ID number to the registry's persons by likeness; set `person`, `how`,
-    `weight` (the match weight, log2 of the odds) and `agreement` ({field: True, False, None or 'close'}) in memory."""
+    `weight` (the match weight, log2 of the odds) and `agreement` ({field: True, False, None or 'close'}) in memory.
+    `registry`: the persons as `registry_persons()` read them, when the caller imports several rosters at once."""
     rows = [e for e in entries if not e.id_valid and e.how == "none"]
     if not rows:
         return
-    persons = list(Person.objects.values_list(
-        "pk", "name", "sex", "birth_date", "household__village__name", "household__village__parent__name",
-        "household__village__parent__parent__name"))
-    if not persons:
+    registry = registry or registry_persons()
+    if not registry.persons.num_rows:
         return
-    county = persons[0][6] if len({p[6] for p in persons}) == 1 else ""
-    township_of: dict[str, set[str]] = {}
-    for p in persons:
-        township_of.setdefault(p[4], set()).add(p[5])
-
-    def place(county_name: str, township: str, village: str) -> str:
-        # The registry's path county/township/village; a roster that leaves out the county or the township (a
-        # county's department often does) gets them from the registry where the village's name says which.
-        if village and not township and len(township_of.get(village, ())) == 1:
-            township = next(iter(township_of[village]))
-        return f"{county_name or county}/{township}/{village}"
-
-    found = link_by_likeness(
-        pa.table({"person_id": [p[0] for p in persons], "name": [p[1] for p in persons],
-                  "sex": [p[2] for p in persons], "birth_date": pa.array([p[3] for p in persons], pa.date32()),
-                  "village": [place(p[6], p[5], p[4]) for p in persons]}),
-        pa.table({"row": pa.array([e.row for e in rows], pa.int64()), "name": [e.name for e in rows],
-                  "sex": [e.sex for e in rows], "birth_date": pa.array([e.birth_date for e in rows], pa.date32()),
-                  "village": [place(e.county, e.township, e.village) for e in rows]}))
+    found = link_by_likeness(registry.persons, pa.table({
+        "row": pa.array([e.row for e in rows], pa.int64()), "name": [e.name for e in rows],
+        "sex": [e.sex for e in rows], "birth_date": pa.array([e.birth_date for e in rows], pa.date32()),
+        "village": [registry.place(e.county, e.township, e.village) for e in rows]}))
     by_row = {e.row: e for e in rows}
     by_pk = {}
     for r in found.to_pylist():

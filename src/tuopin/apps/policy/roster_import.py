@@ -30,7 +30,7 @@ from tuopin.common.spreadsheet import cell_text
 from tuopin.standards import rosters as layouts
 from tuopin.standards.rosters import COUNTY, ID, NAME, TOWNSHIP, VILLAGE, Layout
 
-from .matching import counts, match_by_id, match_by_likeness
+from .matching import Registry, counts, match_by_id, match_by_likeness
 from .models import Roster, RosterEntry
 from .rows import check_rows
 
@@ -117,8 +117,9 @@ def _department(by, lay: Layout, department, problems: list[Problem]):
 
 
 def roster_import(path: Path, *, kind: str, year: int, by, department=None, source: str = "web",
-                  name: str | None = None) -> RosterImportResult:
-    """Check every row, then write the roster and its entries in one transaction, or nothing."""
+                  name: str | None = None, registry: Registry | None = None) -> RosterImportResult:
+    """Check every row, then write the roster and its entries in one transaction, or nothing. `registry`: the
+    persons the likeness pass reads (matching.registry_persons()), for a caller importing many rosters at once."""
     lay = kind_layout(kind)
     require(by, Action.IMPORT_ROSTER, lay.departments)
     file = name or path.name
@@ -147,13 +148,14 @@ def roster_import(path: Path, *, kind: str, year: int, by, department=None, sour
         return result
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with import_lock(what=f"roster {kind} {year} from {file}"):
-        result.roster = _write(lay, year, unit, entries, by=by, source=source, file=file, digest=digest)
+        result.roster = _write(lay, year, unit, entries, by=by, source=source, file=file, digest=digest,
+                               registry=registry)
     return result
 
 
 @transaction.atomic
-def _write(lay: Layout, year: int, unit, entries: list[RosterEntry], *, by, source: str, file: str, digest: str
-           ) -> Roster:
+def _write(lay: Layout, year: int, unit, entries: list[RosterEntry], *, by, source: str, file: str, digest: str,
+           registry: Registry | None = None) -> Roster:
     earlier = Roster.objects.select_for_update().filter(kind=lay.kind, year=year, department=unit, current=True)
     replaced = list(earlier.values_list("pk", flat=True))
     earlier.update(current=False)
@@ -162,7 +164,7 @@ def _write(lay: Layout, year: int, unit, entries: list[RosterEntry], *, by, sour
     for e in entries:
         e.roster = roster
     match_by_id(entries)
-    match_by_likeness(entries)
+    match_by_likeness(entries, registry)
     for key, n in counts(entries).items():
         setattr(roster, key, n)
     roster.save()
