@@ -14,7 +14,7 @@ def covered_county(county):
 
 
 @pytest.fixture
-def live_covered_county(live_county):
+def live_covered_county(live_county):  # noqa: F811  (the fixture imported above)
     return add_policy_persons(live_county)
 
 
