@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.db.models import Sum
 
-from tuopin.apps.geo.models import Region, VillageYear
+from tuopin.apps.geo.models import Level, Region, VillageYear
 from tuopin.apps.organisation.models import (CadreHouseholdPairing, SpecialGroup, Unit, UnitVillagePairing,
                                              WorkTeamMember)
 from tuopin.apps.registry.models import HouseholdYear, StatusEvent
@@ -85,6 +85,7 @@ def test_the_full_county_has_the_seed_figures(db, settings, tmp_path):
     _check_the_demo_work()
     _check_the_consolidation_years()
     _check_the_money_and_measures()
+    _check_the_rosters_and_the_coverage()
 
     # DuckDB and Spark agree on every household and every area of the county: in 2018 (the last exits, the
     # county's exit) and 2020 (returns and monitoring). Each year costs a Spark run of about a minute; the gaps of
@@ -169,3 +170,27 @@ def _check_the_demo_work() -> None:
     # What is still open at the end is the gaps of households still poor at the end of 2020.
     still_open = set(Task.objects.filter(kind="gap", status="open").values_list("household_id", flat=True))
     assert still_open and still_open <= _poor_households_at_end(2020)
+
+
+def _check_the_rosters_and_the_coverage() -> None:
+    """倒查正推 on the whole county (decisions 1539, 1550–1555): twenty current rosters of 2018 and 2020, matched
+    as uploads — nearly all by ID number, the rest by likeness or queued —, and the coverage of 2020 with the planted
+    signals found and the eligible left out of the 低保 roster a small share of the eligible."""
+    from tuopin.apps.policy import coverage
+    from tuopin.apps.policy.models import Roster
+
+    rosters = Roster.objects.filter(current=True)
+    assert rosters.count() == 20 and set(rosters.values_list("year", flat=True)) == {2018, 2020}
+    registered = rosters.filter(kind__in=("dibao", "tekun", "medical", "pension", "enrolment"))
+    sums = registered.aggregate(rows=Sum("rows"), by_id=Sum("matched_by_id"), likeness=Sum("matched_by_likeness"),
+                                review=Sum("queued_for_review"))
+    assert sums["by_id"] >= 0.97 * sums["rows"] and sums["likeness"] > 0
+    assert sums["by_id"] + sums["likeness"] + sums["review"] >= 0.999 * sums["rows"]
+
+    county = Region.objects.get(level=Level.COUNTY)
+    summary = coverage.summary(coverage.run(year=2020, region=county, persons=False), county)
+    assert summary["signals"]["deceased_registered"] >= 10 and summary["signals"]["deceased_paid"] >= 1
+    assert all(summary["signals"][kind] >= 5 for kind in ("vehicle", "property", "business", "public_employee"))
+    dibao = next(p for p in summary["policies"] if p["code"] == "dibao")
+    assert 0 < dibao["eligible_not_covered"] <= 0.05 * dibao["eligible"]
+
