@@ -7,6 +7,7 @@ from __future__ import annotations
 from tuopin.apps.organisation.imports.kinds import BY_KEY as ORGANISATION_KINDS
 from tuopin.common.params import parse_id
 from tuopin.apps.housing.choices import Stage as RenovationStage
+from tuopin.standards.rosters import layouts as roster_layouts
 
 
 class IdConverter:
@@ -60,3 +61,10 @@ class HousingStageConverter(VocabularyConverter):
     """`<housingstage:stage>`: a stage of a renovation (危房改造) the page records (decision 1521)."""
 
     words = tuple(RenovationStage.values)
+
+
+class RosterKindConverter(VocabularyConverter):
+    """`<rosterkind:kind>`: a kind of department roster (rosters.toml), for its template (decision 1541)."""
+
+    words = tuple(roster_layouts())
+

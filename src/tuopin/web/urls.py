@@ -2,7 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
 from . import views
-from .converters import HousingStageConverter, IdConverter, OrganisationKindConverter, YearConverter
+from .converters import (HousingStageConverter, IdConverter, OrganisationKindConverter, RosterKindConverter,
+                         YearConverter)
 from .views import administration, after_exit, aid, asset_income, campaigns, coverage, evaluation, housing, monitoring, projects, rectification, registration, risk, rosters, village_figures
 from .views import login as login_views
 from .views import password as password_views
@@ -14,6 +15,7 @@ app_name = "web"
 register_converter(IdConverter, "id")  # record ids: 1 to 2^63 − 1, else 404 (decision 1140)
 register_converter(OrganisationKindConverter, "orgkind")  # the organisation workbook's kinds
 register_converter(HousingStageConverter, "housingstage")  # the stages a renovation's page records
+register_converter(RosterKindConverter, "rosterkind")  # the department rosters' kinds
 register_converter(YearConverter, "year")  # four digits; the views check the years the registry holds
 # Households, persons and yearly records are addressed by primary key only: never by ID number or name.
 urlpatterns = [
@@ -174,5 +176,5 @@ urlpatterns = [
     path("rosters/", rosters.roster_list, name="rosters"),
     path("rosters/<id:pk>/", rosters.roster_detail, name="roster"),
     path("rosters/<id:pk>/entries/<id:entry>/review/", rosters.entry_review, name="roster_entry_review"),
-    path("rosters/template/<slug:kind>.xlsx", rosters.roster_template, name="roster_template"),
+    path("rosters/template/<rosterkind:kind>.xlsx", rosters.roster_template, name="roster_template"),
 ]
