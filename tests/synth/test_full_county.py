@@ -87,14 +87,21 @@ def test_the_full_county_has_the_seed_figures(db, settings, tmp_path):
     _check_the_money_and_measures()
     _check_the_rosters_and_the_coverage()
 
-    # DuckDB and Spark agree on every household and every area of the county: in 2018 (the last exits, the
-    # county's exit) and 2020 (returns and monitoring). Each year costs a Spark run of about a minute; the gaps of
-    # the poorest years are compared on the small county by tests/engine/test_spark_agreement.py.
+    # DuckDB and Spark agree on every household and every area of the county in 2020: exits of every year behind it,
+    # returns and monitoring. A Spark run of the whole county costs a minute and a half of CI; a year of exits is
+    # compared on the small demo county (2017) and the live registry (2018) by tests/engine/test_spark_agreement.py,
+    # and here DuckDB over the exported 2018 gives the live figures.
     from tests.engine.agreement import assert_export_agrees
+    from tuopin import rules, standards
+    from tuopin.engine import duckdb_runner
 
-    results = assert_export_agrees(tmp_path / "snapshot", (2018, 2020))
-    assert sum(results[2018].village_result["households_exited"].to_pylist()) == by_year[2018]["households_exited"]
-    assert results[2020].household_result.num_rows > 70_000 and results[2018].household_gaps.num_rows > 0
+    results = assert_export_agrees(tmp_path / "snapshot", (2020,))
+    assert results[2020].household_result.num_rows > 70_000 and results[2020].household_gaps.num_rows > 0
+    con = duckdb_runner.connect()
+    duckdb_runner.register_parquet(con, tmp_path / "snapshot", year=2018)
+    exported_2018 = duckdb_runner.run(con, rules.parameters(standards.load("000000"), 2018), year=2018,
+                                      levels=("county",))
+    assert sum(exported_2018.village_result["households_exited"].to_pylist()) == by_year[2018]["households_exited"]
 
 
 def _check_the_consolidation_years() -> None:
