@@ -62,7 +62,7 @@ def link_by_likeness(persons: pa.Table, rows: pa.Table, *, settings: LinkageSett
     sample_rows = u_sample.num_rows if u_sample is not None else persons.num_rows
     # Wall and CPU seconds (all threads) of each step: on a shared machine the CPU's are the figure.
     started, cpu = time.perf_counter(), time.process_time()
-    if rows.num_rows * sample_rows >= settings.u_sampling_min_pairs:
+    if rows.num_rows * sample_rows >= settings.u_sampling_min_pairs and rows.num_rows >= settings.u_sampling_min_rows:
         model = _sample_u(con, model, sample, settings)
     u_seconds, u_cpu = time.perf_counter() - started, time.process_time() - cpu
     started, cpu = time.perf_counter(), time.process_time()

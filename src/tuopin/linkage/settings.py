@@ -18,6 +18,7 @@ class LinkageSettings:
     review: float
     share_in_registry: float
     u_sampling_min_pairs: int
+    u_sampling_min_rows: int
     u_sampling_max_pairs: int
     u_sampling_seed: int
     blocking: tuple[str, ...]
@@ -63,6 +64,7 @@ def load() -> LinkageSettings:
         raise ValueError("linkage.toml: the thresholds must be 0 < review < match ≤ 1")
     return LinkageSettings(
         match=decision["match"], review=decision["review"], share_in_registry=prior["share_in_registry"],
-        u_sampling_min_pairs=prior["u_sampling_min_pairs"], u_sampling_max_pairs=prior["u_sampling_max_pairs"],
+        u_sampling_min_pairs=prior["u_sampling_min_pairs"], u_sampling_min_rows=prior["u_sampling_min_rows"],
+        u_sampling_max_pairs=prior["u_sampling_max_pairs"],
         u_sampling_seed=prior["u_sampling_seed"], blocking=tuple(b["rule"] for b in data["blocking"]),
         comparisons=tuple(data["comparisons"]))
