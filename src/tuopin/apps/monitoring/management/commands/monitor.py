@@ -15,14 +15,12 @@ from __future__ import annotations
 import json
 
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import CommandError
 from django.utils.translation import gettext_noop
 
-from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
+from tuopin.apps.accounts.commands import AccountCommand, InputRefused
 from tuopin.apps.accounts.permissions import Action, require
-from tuopin.apps.accounts.scoping import regions_visible_to
 from tuopin.apps.assessment import services
-from tuopin.apps.geo.models import Level, Region
+from tuopin.apps.assessment.scope import command_scope
 
 from ...figures import monitoring_summary
 
@@ -41,7 +39,7 @@ class Command(AccountCommand):
         user = self.acting_user(options)
         try:
             require(user, Action.SEE_MONITORING)
-            scope = self._region(user, region)
+            scope = command_scope(user, region)
             years = services.recorded_years(scope)
             if year not in years:
                 raise InputRefused(services.no_records_message(scope, year, years))
@@ -49,18 +47,6 @@ class Command(AccountCommand):
         except PermissionDenied as exc:
             raise InputRefused(f"{user.username}: {exc}") from None
         self.stdout.write(_dumps(outcome) if json else _text(outcome))
-
-    def _region(self, user, code: str | None) -> Region:
-        if code:
-            region = Region.objects.filter(code=code).first()
-            if region is None:
-                raise CommandError(f"no region with code {code}", returncode=EXIT_USAGE)
-        else:
-            region = user.region if user.region and user.region.level in (
-                Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE) else services.default_scope()
-        if not regions_visible_to(user).filter(pk=region.pk).exists():
-            raise CommandError(f"{region} is outside the scope of {user.username}", returncode=EXIT_USAGE)
-        return region
 
 
 def _dumps(outcome: dict) -> str:

@@ -8,14 +8,12 @@ from __future__ import annotations
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import CommandError
 from django.utils.translation import gettext_noop
 
-from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
+from tuopin.apps.accounts.commands import AccountCommand, InputRefused
 from tuopin.apps.accounts.models import Role
-from tuopin.apps.accounts.scoping import regions_visible_to
 from tuopin.apps.assessment import services
-from tuopin.apps.geo.models import Level, Region
+from tuopin.apps.assessment.scope import command_scope
 
 from ... import coverage
 
@@ -40,7 +38,7 @@ class Command(AccountCommand):
                     raise InputRefused(f"{user.username}: a snapshot folder is read by the county office only")
                 outcome = coverage.from_folder(data, year=year)
             else:
-                scope = self._region(user, region)
+                scope = command_scope(user, region)
                 years = services.recorded_years(scope)
                 if year not in years:
                     raise InputRefused(services.no_records_message(scope, year, years))
@@ -50,18 +48,6 @@ class Command(AccountCommand):
         except ValidationError as exc:
             raise InputRefused("; ".join(exc.messages)) from None
         self.stdout.write(_dumps(outcome) if json else _text(outcome))
-
-    def _region(self, user, code: str | None) -> Region:
-        if code:
-            region = Region.objects.filter(code=code).first()
-            if region is None:
-                raise CommandError(f"no region with code {code}", returncode=EXIT_USAGE)
-        else:
-            region = user.region if user.region and user.region.level in (
-                Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE) else services.default_scope()
-        if not regions_visible_to(user).filter(pk=region.pk).exists():
-            raise CommandError(f"{region} is outside the scope of {user.username}", returncode=EXIT_USAGE)
-        return region
 
 
 def _dumps(outcome: dict) -> str:
