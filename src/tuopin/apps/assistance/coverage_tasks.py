@@ -106,17 +106,15 @@ def coverage_tasks_sync(*, year: int, by, region: Region | None = None, today: d
     wanted = _wanted(year, region, out)
     existing = {t.key: t for t in Task.objects.select_for_update().filter(
         kind__in=(COVERAGE, VERIFICATION), village__code__startswith=code_prefix(region))}
-    events = []
+    events, new = [], []
     for key, w in wanted.items():
         task = existing.get(key)
-        if task is None:
-            task = Task.objects.create(
+        if task is None:  # a county's first run makes thousands: written in one bulk insert below
+            new.append(Task(
                 kind=w["kind"], household=w["person"].household, village=w["person"].household.village,
                 indicator=w["indicator"], year=year, owner_unit_id=w["owner_unit_id"],
                 owner_cadre_id=w["owner_cadre_id"], title=w["title"][:200], detail=w["detail"], key=key,
-                due=today + dt.timedelta(days=DUE_IN_DAYS), opened_on=today)
-            events.append(TaskEvent(task=task, kind=TaskEventKind.OPENED, at=timezone.now(), by=by, by_name="sync"))
-            out.created += 1
+                due=today + dt.timedelta(days=DUE_IN_DAYS), opened_on=today))
         elif task.status == TaskStatus.CLOSED_BY_SYNC:
             task.status, task.closed_on, task.opened_on, task.year = TaskStatus.OPEN, None, today, year
             task.due = today + dt.timedelta(days=DUE_IN_DAYS)
@@ -134,7 +132,13 @@ def coverage_tasks_sync(*, year: int, by, region: Region | None = None, today: d
             events.append(TaskEvent(task=task, kind=TaskEventKind.CLOSED, at=timezone.now(), by=by, by_name="sync",
                                     note=f"{year}年倒查：已覆盖或已不再提示"))
             out.closed += 1
-    TaskEvent.objects.bulk_create(events)
+    Task.objects.bulk_create(new, batch_size=2000)
+    keys = [t.key for t in new]
+    for i in range(0, len(keys), 2000):  # ids read back by key: SQLite's bulk insert may not return them
+        events += [TaskEvent(task_id=pk, kind=TaskEventKind.OPENED, at=timezone.now(), by=by, by_name="sync")
+                   for pk in Task.objects.filter(key__in=keys[i:i + 2000]).values_list("pk", flat=True)]
+    out.created = len(new)
+    TaskEvent.objects.bulk_create(events, batch_size=2000)
     audit_batch(actor=by, action="coverage_tasks_sync", entity="assistance.task", source=source,
                 batch=out.outcome(), summary=f"{year} coverage tasks: {out.created} new, {out.closed} closed")
     return out
