@@ -306,8 +306,8 @@ def forms_import(paths: list[Path], *, form: str, by, source: str = "cli",
                if not any(name in r.values for r in records)]
     if missing:
         result.problems.append(FormProblem(result.file, records[0].sheet, None, None, "、".join(missing), "",
-                                           _("the file lacks these fields of the %(form)s form: is it an export of "
-                                             "this form?") % {"form": form}))
+                                           _("the file lacks these fields of the form: is it an export of this "
+                                             "form?")))
         return result
     households, one = _Household(by), (_visit if form == "visit" else _survey)
     with import_lock(what=f"{form} submissions from {result.file}"), transaction.atomic():

@@ -188,8 +188,9 @@ def workbook(form: str) -> bytes:
         choices.append(choice)
     settings = book.create_sheet("settings")
     zh, en = TITLES[form]
-    settings.append(["form_title", "form_id", "version", "default_language", "instance_name"])
-    settings.append([zh, FORM_IDS[form], _version(), ZH,
+    # name: the root element of the submissions, the same on every server that converts the form
+    settings.append(["form_title", "form_id", "name", "version", "default_language", "instance_name"])
+    settings.append([zh, FORM_IDS[form], FORM_IDS[form], _version(), ZH,
                      "concat(${household}, ' ', ${visit_date})" if form == "visit" else "concat(${household}, ' ', ${year})"])
     for sheet in (survey, choices, settings):
         for cell in sheet[1]:
@@ -205,4 +206,4 @@ def xform(form: str, *, validate: bool = False) -> str:
     `validate` runs ODK Validate too (Java; decision 1570)."""
     from pyxform.xls2xform import convert
 
-    return convert(xlsform=workbook(form), validate=validate, form_name=FORM_IDS[form], file_type=".xlsx").xform
+    return convert(xlsform=workbook(form), validate=validate, file_type=".xlsx").xform
