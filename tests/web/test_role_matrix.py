@@ -198,3 +198,17 @@ def test_roles_without_tasks_see_no_task_list(client, org, role):
     assert client.get(reverse("web:tasks")).status_code == 403
     assert client.get("/api/tasks/").json()["results"] == []
     assert client.get("/api/visits/").json()["results"] == []
+
+
+@pytest.mark.parametrize("role", [Role.DEPARTMENT, Role.EVALUATOR, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN,
+                                  Role.AUDIT_ADMIN, Role.UNASSIGNED])
+def test_roles_that_record_no_visits_get_no_field_forms(client, org, role):
+    """The XLSForms and the import of their submissions (decisions 1570, 1571) are for the roles that record visits;
+    the households an import names are checked one by one by the visit service (tests/fieldwork)."""
+    client.force_login(org["accounts"][role])
+    for form in ("visit", "household"):
+        assert client.get(reverse("web:field_form_xlsx", args=[form])).status_code == 403
+    assert client.get(reverse("web:field_forms_import")).status_code == 403
+    visits = Visit.objects.count()
+    assert client.post(reverse("web:field_forms_import"), {"form": "visit"}).status_code == 403
+    assert Visit.objects.count() == visits

@@ -129,6 +129,7 @@ def _real_values(org, extra) -> dict[str, list[dict]]:
         "web:campaign_participant_remove": [{"pk": extra["campaign"].pk, "participant": extra["participant"].pk}],
         "web:roster": [{"pk": extra["roster"].pk}],
         "web:roster_template": [{"kind": "death"}, {"kind": "public_employee"}],
+        "web:field_form_xlsx": [{"form": "visit"}, {"form": "household"}],
         "api:region-detail": [{"code": county.code}, {"code": v1.code}],
         "api:household-detail": households,
         "api:household-events": households,
