@@ -13,7 +13,7 @@ import zipfile
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from tuopin.apps.assistance.models import Task, Visit
@@ -96,12 +96,21 @@ def test_a_kobo_json_export_is_stored_through_the_visit_service(tmp_path, county
 
 def test_a_re_import_stores_nothing_twice(tmp_path, county):
     cadre = county["accounts"]["cadre"]
-    path = _json(tmp_path, [_visit(1, follow_up="帮办医保卡", follow_up_due="2018-06-01")])
+    due = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    path = _json(tmp_path, [_visit(1, follow_up="帮办医保卡", follow_up_due=due)])
     assert _import(path, cadre).stored == 1
     counts = (Visit.objects.count(), ProposedChange.objects.count(), Task.objects.count())
     again = _import(path, cadre)
     assert again.ok and (again.stored, again.duplicates, again.proposals) == (0, 1, 0)
     assert (Visit.objects.count(), ProposedChange.objects.count(), Task.objects.count()) == counts
+    assert Task.objects.filter(kind="visit_followup", title="帮办医保卡").count() == 1
+
+
+def test_a_follow_up_due_in_the_past_is_named(tmp_path, county):
+    result = _import(_json(tmp_path, [_visit(1, follow_up="帮办医保卡", follow_up_due="2018-06-01")]),
+                     county["accounts"]["cadre"])
+    assert [(p.row, p.field, p.value) for p in result.problems] == [(1, "follow_up_due", "2018-06-01")]
+    assert not Visit.objects.exists()
 
 
 def test_a_kobo_xlsx_with_its_members_sheet(tmp_path, county):

@@ -252,8 +252,9 @@ def _survey(record: Record, households: _Household, by, result: FormImportResult
     result.proposals += len(made)
 
 
+# A service's error key → the form's field it came from (the follow-up task's own checks speak of title and due).
 _FIELDS = {"on": "visit_date", "found": "found", "done": "done", "cadre": "cadre", "client_id": "instanceID",
-           "photos": "photo"}
+           "photos": "photo", "title": "follow_up", "due": "follow_up_due"}
 
 
 def _call(record: Record, origins: list, submit):
