@@ -191,7 +191,7 @@ def url_patterns(resolver=None, prefix="", namespace=""):
 
 
 # A parameter with no real value: a record id 1, the small county's data year, JSON, the county's code, every kind.
-DEFAULTS = {"year": 2018, "format": "json", "code": "220821000000", "kind": "all", "stage": "works"}
+DEFAULTS = {"year": 2018, "format": "json", "code": "220821000000", "kind": "all", "stage": "works", "form": "visit"}
 
 
 def _fill(template: str, values: dict) -> str:
