@@ -42,7 +42,7 @@ def test_a_conflict_is_shown_and_its_accept_refused(client, field):
     response = client.post(reverse("web:field_change", args=[change.pk]),
                            {"decision": "accept", "version": change.version}, follow=True)
     change.refresh_from_db()
-    assert change.status == ChangeStatus.PENDING and "changed since" in response.content.decode()
+    assert change.status == ChangeStatus.PENDING and "系统登记已被修改" in response.content.decode()
     client.post(reverse("web:field_change", args=[change.pk]),
                 {"decision": "reject", "version": change.version, "note": "已更新"})
     change.refresh_from_db()

@@ -110,7 +110,7 @@ def test_a_visit_sent_twice_is_stored_once(field):
     assert [p.pk for p in second.proposals] == [p.pk for p in first.proposals]
     assert (Visit.objects.count(), ProposedChange.objects.count(), MonitoringCase.objects.count(),
             Task.objects.filter(kind="visit_followup").count(), AuditEvent.objects.count()) == (1, 1, 1, 1, events)
-    with pytest.raises(ValidationError, match="another household"):
+    with pytest.raises(ValidationError, match="另一户"):
         _submit(field, by="first_secretary", household=field["households"][1], client_id=client_id)
 
 
