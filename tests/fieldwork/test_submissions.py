@@ -165,11 +165,12 @@ def test_a_bad_cell_is_named_and_nothing_is_written(tmp_path, county):
 
 
 def test_a_json_problem_names_the_submission_and_member(tmp_path, county):
-    bad = _visit(2, visit_date="2030-01-01")
+    bad = _visit(2)
     bad["members"][1]["members/insurance_card"] = "maybe"
-    result = _import(_json(tmp_path, [_visit(1), bad]), county["accounts"]["cadre"])
-    fields = {(p.row, p.member_row, p.field) for p in result.problems}
-    assert (2, 2, "insurance_card") in fields or (2, None, "visit_date") in fields
+    future = _visit(3, on="2999-01-01")
+    result = _import(_json(tmp_path, [_visit(1), bad, future]), county["accounts"]["cadre"])
+    assert [(p.file, p.row, p.member_row, p.field, p.value) for p in result.problems] == [
+        ("visits.json", 2, 2, "insurance_card", "maybe"), ("visits.json", 3, None, "visit_date", "2999-01-01")]
     assert not Visit.objects.exists()
 
 
