@@ -174,6 +174,22 @@ def test_a_json_problem_names_the_submission_and_member(tmp_path, county):
     assert not Visit.objects.exists()
 
 
+def test_a_first_secretary_enters_the_village_s_visits_naming_the_cadre(tmp_path, county):
+    """The village's first secretary imports the team's export: each visit is the named cadre's (paired with the
+    household on the day), answers written as their labels (是/否) read too; a cadre not paired is named."""
+    labelled = _visit(1, cadre="王干部", hardship="否")
+    labelled["members"][0]["members/insurance_card"] = "是"
+    wrong = _visit(2, cadre="李干部")
+    secretary = county["accounts"]["first_secretary"]
+    refused = _import(_json(tmp_path, [labelled, wrong]), secretary)
+    assert [(p.row, p.field, p.value) for p in refused.problems] == [(2, "cadre", "李干部")]
+    result = _import(_json(tmp_path, [labelled], name="one.json"), secretary)
+    assert result.ok and (result.stored, result.proposals) == (1, 0)
+    visit = Visit.objects.get()
+    assert visit.cadre == county["cadre"] and visit.created_by == secretary
+    assert {a["value"] for a in visit.answers if a["question"] in ("hardship", "insurance_card")} == {True, False}
+
+
 def test_a_cadre_cannot_import_a_colleague_s_household(tmp_path, county):
     """h4 is paired with another cadre: the cadre's file naming it is refused as a whole."""
     h4 = county["households"][3]
