@@ -8,8 +8,10 @@ and the members by name in a repeat group `members`. A question asked under a re
 know (a member of school age, a house due for renovation, an open 4+4 task) is relevant on a gate question the
 cadre taps (`if_…`); the import ignores the gates and asks the registry again.
 
-`workbook(form)` is the .xlsx; `xform(form)` converts it with pyxform (the tests, and `tuopin forms export
---validate`, which also runs ODK Validate when Java is there). `FIELDS` names what the import reads back.
+`workbook(form)` is the .xlsx; `xform(form)` converts it with pyxform (the tests, and `tuopin forms export`, whose
+`--validate` also runs ODK Validate, which needs Java). `question_fields()` maps the form's field names back to the
+checklist's questions for the import. The household survey asks only the questions whose contradiction is a
+proposed change: a survey does nothing else.
 """
 
 from __future__ import annotations
