@@ -225,3 +225,17 @@ def test_a_field_visit_outside_the_scope_is_refused(client, org, scenes, role, s
             {"question": "hardship", "value": True}]}]}, content_type="application/json")
     assert response.status_code == 403 or response.json()["results"][0]["status"] == "refused", (role, scene)
     assert Visit.objects.count() == visits and _state() == writes
+
+
+@pytest.mark.parametrize("role", [Role.DEPARTMENT, Role.EVALUATOR, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN,
+                                  Role.AUDIT_ADMIN, Role.UNASSIGNED])
+def test_roles_that_record_no_visits_get_no_field_forms(client, org, role):
+    """The XLSForms and the import of their submissions (decisions 1570, 1571) are for the roles that record visits;
+    the households an import names are checked one by one by the visit service (tests/fieldwork)."""
+    client.force_login(org["accounts"][role])
+    for form in ("visit", "household"):
+        assert client.get(reverse("web:field_form_xlsx", args=[form])).status_code == 403
+    assert client.get(reverse("web:field_forms_import")).status_code == 403
+    visits = Visit.objects.count()
+    assert client.post(reverse("web:field_forms_import"), {"form": "visit"}).status_code == 403
+    assert Visit.objects.count() == visits

@@ -133,6 +133,7 @@ def _real_values(org, extra) -> dict[str, list[dict]]:
         "web:roster": [{"pk": extra["roster"].pk}],
         "web:field_change": [{"pk": extra["change"].pk}],
         "web:roster_template": [{"kind": "death"}, {"kind": "public_employee"}],
+        "web:field_form_xlsx": [{"form": "visit"}, {"form": "household"}],
         "api:region-detail": [{"code": county.code}, {"code": v1.code}],
         "api:household-detail": households,
         "api:household-events": households,
@@ -194,7 +195,7 @@ def url_patterns(resolver=None, prefix="", namespace=""):
 
 
 # A parameter with no real value: a record id 1, the small county's data year, JSON, the county's code, every kind.
-DEFAULTS = {"year": 2018, "format": "json", "code": "220821000000", "kind": "all", "stage": "works"}
+DEFAULTS = {"year": 2018, "format": "json", "code": "220821000000", "kind": "all", "stage": "works", "form": "visit"}
 
 
 def _fill(template: str, values: dict) -> str:

@@ -68,3 +68,9 @@ class RosterKindConverter(VocabularyConverter):
 
     words = tuple(roster_layouts())
 
+
+
+class FieldFormConverter(VocabularyConverter):
+    """`<fieldform:form>`: a form exported as an XLSForm, `visit` or `household` (decision 1570)."""
+
+    words = ("visit", "household")

@@ -2,10 +2,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
 from . import views
-from .converters import (HousingStageConverter, IdConverter, OrganisationKindConverter, RosterKindConverter,
-                         YearConverter)
+from .converters import (FieldFormConverter, HousingStageConverter, IdConverter, OrganisationKindConverter,
+                         RosterKindConverter, YearConverter)
 from .views import field_api, field_review
 from .views import administration, after_exit, aid, asset_income, campaigns, coverage, evaluation, housing, monitoring, projects, rectification, registration, risk, rosters, village_figures
+from .views import field_forms
 from .views import login as login_views
 from .views import password as password_views
 from .views import organisation as org
@@ -17,6 +18,7 @@ register_converter(IdConverter, "id")  # record ids: 1 to 2^63 − 1, else 404 (
 register_converter(OrganisationKindConverter, "orgkind")  # the organisation workbook's kinds
 register_converter(HousingStageConverter, "housingstage")  # the stages a renovation's page records
 register_converter(RosterKindConverter, "rosterkind")  # the department rosters' kinds
+register_converter(FieldFormConverter, "fieldform")  # the forms exported as XLSForms
 register_converter(YearConverter, "year")  # four digits; the views check the years the registry holds
 # Households, persons and yearly records are addressed by primary key only: never by ID number or name.
 urlpatterns = [
@@ -171,6 +173,9 @@ urlpatterns = [
     path("coverage/tasks/", coverage.coverage_tasks, name="coverage_tasks"),
     path("aid/import/", aid.aid_import_page, name="aid_import"),
     path("aid/template.xlsx", aid.aid_template, name="aid_template"),
+    # The forms field teams use on ODK and KoboToolbox, and their submissions (decisions 1570, 1571).
+    path("field/forms/<fieldform:form>.xlsx", field_forms.form_xlsx, name="field_form_xlsx"),
+    path("field/forms/import/", field_forms.forms_import_page, name="field_forms_import"),
     path("campaigns/", campaigns.campaign_list, name="campaigns"),
     path("campaigns/<id:pk>/", campaigns.campaign_board, name="campaign"),
     path("campaigns/<id:pk>/log/", campaigns.progress_new, name="campaign_log"),

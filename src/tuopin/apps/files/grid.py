@@ -1,7 +1,9 @@
 """A small import's file as rows of cells: the first sheet of an .xlsx, or a .csv (UTF-8, or GB 18030 as Excel on a
 Chinese Windows saves it). The file is guarded (size, type by content, zip bombs, XML entities) before a parser
 sees it; the caller finds its header and checks the rows' count and width (`guard`). For department lists of a
-few thousand rows (aid payments, rosters); the registry's national file has its own streaming reader."""
+few thousand rows (aid payments, rosters); the registry's national file has its own streaming reader.
+`read_book` gives every sheet, for a workbook whose repeat groups sit on sheets of their own (KoboToolbox's
+export of field forms)."""
 
 from __future__ import annotations
 
@@ -38,13 +40,26 @@ def read_grid(path: Path) -> list[list[Any]]:
                                  % {"file": path.name, "error": exc}) from None
     if suffix not in (".xlsx", ".xlsm"):
         raise UnreadableFile(_("%(file)s: not a workbook (.xlsx) or .csv file") % {"file": path.name})
+    return next(iter(_sheets(path, first=True).values()))
+
+
+def read_book(path: Path) -> dict[str, list[list[Any]]]:
+    """{sheet name: rows of cells} of an .xlsx, every sheet in order; guarded as `read_grid`."""
+    check_file(path)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UnreadableFile(_("%(file)s: not a workbook (.xlsx) or .csv file") % {"file": path.name})
+    return _sheets(path, first=False)
+
+
+def _sheets(path: Path, *, first: bool) -> dict[str, list[list[Any]]]:
     from python_calamine import CalamineWorkbook
 
     try:
         book = CalamineWorkbook.from_path(str(path))
         if not book.sheet_names:
             raise UnreadableFile(_("%(file)s: the workbook has no sheets") % {"file": path.name})
-        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        names = book.sheet_names[:1] if first else book.sheet_names
+        return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in names}
     except UnreadableFile:
         raise
     except Exception as exc:  # calamine raises its own error types for every kind of damage
