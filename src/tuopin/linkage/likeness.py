@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from typing import Callable
 
 import duckdb
 import pyarrow as pa
@@ -21,6 +22,9 @@ from . import settings as linkage_settings
 from .settings import COLUMNS, LinkageSettings
 
 MODEL_KEY = b"tuopin.linkage.model"
+# u is sampled against at most about this many persons (and rows to link): the national match draws them by a
+# hash of their ids that DuckDB and Spark compute alike (match.py), so both engines fit on the same records.
+U_SAMPLE = 200_000
 RESULT = pa.schema([
     ("row", pa.int64()), ("person_id", pa.int64()), ("match_weight", pa.float64()),
     ("match_probability", pa.float64()), ("second_probability", pa.float64()),
@@ -70,19 +74,23 @@ def link_by_likeness(persons: pa.Table, rows: pa.Table, *, settings: LinkageSett
     return result.replace_schema_metadata({MODEL_KEY: json.dumps(model, ensure_ascii=False)})
 
 
-def fit(rows_to_link: int, persons_in_scope: int, u_rows: pa.Table, u_persons: pa.Table, *,
-        settings: LinkageSettings | None = None, connection: duckdb.DuckDBPyConnection | None = None) -> dict:
+def fit(rows_to_link: int, persons_in_scope: int, u_rows: pa.Table | Callable[[], pa.Table],
+        u_persons: pa.Table | Callable[[], pa.Table], *, settings: LinkageSettings | None = None,
+        connection: duckdb.DuckDBPyConnection | None = None) -> dict:
     """The model a run scores with: m from the priors, λ from the scope, u sampled from `u_rows` (row, name, sex,
-    birth_date, village) × `u_persons` (as `link_by_likeness`'s persons) when the rows to link and the persons
-    offer enough pairs (linkage.toml's prior), else the priors' u. Always on DuckDB: Splink's sample is a hash
-    of the records' ids, which each engine hashes its own way, so a model fitted here and scored on Spark has
-    the parameters the DuckDB run scores with (decision 1575)."""
+    birth_date, village) × `u_persons` (as `link_by_likeness`'s persons; at most U_SAMPLE of them count) when the
+    rows to link and the persons offer enough pairs (linkage.toml's prior), else the priors' u. The samples may
+    be functions, called only when u is sampled. Always on DuckDB: Splink's sample is a hash of the records'
+    ids, which each engine hashes its own way, so a model fitted here and scored on Spark has the parameters
+    the DuckDB run scores with (decision 1575)."""
     settings = settings or linkage_settings.load()
     model = settings.splink(persons_in_scope)
     model["tuopin"] = {"persons_in_scope": persons_in_scope, "rows": rows_to_link, "u": "priors"}
-    if not (rows_to_link * u_persons.num_rows >= settings.u_sampling_min_pairs
-            and rows_to_link >= settings.u_sampling_min_rows and u_rows.num_rows):
+    if not (rows_to_link * min(persons_in_scope, U_SAMPLE) >= settings.u_sampling_min_pairs
+            and rows_to_link >= settings.u_sampling_min_rows):
         return model
+    u_rows = u_rows() if callable(u_rows) else u_rows
+    u_persons = u_persons() if callable(u_persons) else u_persons
     con = connection or connect()
     started, cpu = time.perf_counter(), time.process_time()
     # Sorted: the same records in the same order, whichever engine drew them.

@@ -24,13 +24,10 @@ import pyarrow.parquet as pq
 from tuopin.engine.connection import connect
 
 from . import ids
-from .likeness import fit, link_by_likeness, model_of
+from .likeness import U_SAMPLE, fit, link_by_likeness, model_of
 from .settings import LinkageSettings
 
 ROSTER_COLUMNS = ("name", "id_number", "sex", "birth_date", "county", "township", "village")
-# u is sampled from at most this many persons and rows to link, drawn by a hash of their ids that DuckDB and
-# Spark compute alike (md5), so that both engines fit the model on the same records (decision 1575).
-U_SAMPLE = 200_000
 SUMMARY = ("matched_by_id", "matched_by_likeness", "queued_for_review", "unmatched")
 
 # The registry's numbers, once each: a number two persons hold is kept with its count, to be reviewed.
@@ -78,7 +75,7 @@ COUNTS = "SELECT how, count(*) AS n FROM matched GROUP BY how"
 
 def u_sample(table: str, key: str, columns: str, total: int) -> str:
     """At most about U_SAMPLE records of a table, the same ones on either engine (a prefix of the md5 of the
-    key, compared as hex text)."""
+    key, compared as hex text: DuckDB and Spark compute it alike), so that both fit on the same records."""
     fraction = U_SAMPLE / max(total, 1)
     where = "" if fraction >= 1 else (
         f" WHERE substr(md5(CAST({key} AS VARCHAR) || '_11'), 1, 8) < '{int(fraction * 16 ** 8):08x}'")
@@ -116,8 +113,8 @@ def match(registry_dir: str | Path, roster_path: str | Path, kind: str, out_dir:
     candidates = con.sql(CANDIDATES).to_arrow_table()
     rest = con.sql("SELECT row, name, sex, birth_date, village FROM rest").to_arrow_table()
     likeness_started, likeness_cpu = time.perf_counter(), time.process_time()
-    model = fit(rest.num_rows, persons_total, con.sql(u_rows(rest.num_rows)).to_arrow_table(),
-                con.sql(u_persons(persons_total)).to_arrow_table(), settings=settings, connection=con)
+    model = fit(rest.num_rows, persons_total, lambda: con.sql(u_rows(rest.num_rows)).to_arrow_table(),
+                lambda: con.sql(u_persons(persons_total)).to_arrow_table(), settings=settings, connection=con)
     linked = link_by_likeness(candidates, rest, persons_in_scope=persons_total, model=model, settings=settings,
                               connection=con)
     likeness_seconds, likeness_cpu = time.perf_counter() - likeness_started, time.process_time() - likeness_cpu
