@@ -10,6 +10,7 @@ counts. OUT/matches.parquet is one file, as DuckDB writes it."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import shutil
@@ -117,13 +118,14 @@ def _views(spark, registry: Path, files: list[Path], roster_path) -> int:
     count would be a Spark job)."""
     from pyspark.sql import functions as F
 
-    numbered = None
+    parts = []
     for path, first in duck.first_rows(files):
         frame = spark.read.parquet(str(path))
         duck.check_columns(roster_path, set(frame.columns))
-        frame = frame.select((F.col("_metadata.row_index") + F.lit(first + 1)).alias("row"), *duck.ROSTER_COLUMNS)
-        numbered = frame if numbered is None else numbered.unionByName(frame)
-    numbered.createOrReplaceTempView("roster_numbered")
+        # A row's number as DuckDB gives it: its place in its file, after the rows of the files before.
+        parts.append(frame.select((F.col("_metadata.row_index") + F.lit(first + 1)).alias("row"),
+                                  *duck.ROSTER_COLUMNS))
+    functools.reduce(lambda a, b: a.unionByName(b), parts).createOrReplaceTempView("roster_numbered")
     for name in ("persons", "households", "regions"):
         spark.read.parquet(str(registry / name)).createOrReplaceTempView(f"_registry_{name}")
     spark.sql("SELECT person_id, id_number FROM _registry_persons").createOrReplaceTempView("person_ids")
