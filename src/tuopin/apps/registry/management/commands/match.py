@@ -33,7 +33,8 @@ class Command(BaseCommand):
                                  "township, village, and the kind's own columns")
         parser.add_argument("--kind", required=True, help="the roster's kind (dibao, medical_aid, …)")
         parser.add_argument("--out", required=True, metavar="DIR", help="where matches.parquet and model.json go")
-        parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+        parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                            help="duckdb (default) or spark: the same SQL and model, the same matches")
         parser.add_argument("--memory", default="4GB", help="DuckDB's memory limit (default 4GB); it spills beyond")
         parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
 
