@@ -2,11 +2,14 @@
 likeness pass's scored pairs per second, peak memory, and precision and recall against the generator's truth.
 
     .venv/bin/python benchmarks/linkage.py [--households 350000] [--rows 1000000] [--rate 0.02] [--threads 2]
+                                           [--engine duckdb|spark]
 
 Writes an unmasked synthetic registry (`tuopin synth --unmasked`) and a roster with faults planted at `rate`
 (`tuopin synth roster`) under a temporary folder, then runs `match`. Scored pairs are those the blocking rules
 make (counted again here, the same joins). The machine is shared: the figures per core are per CPU second (all of
 DuckDB's threads), of the whole likeness pass (u sampled, then predicted and decided) and of Splink's predict alone.
+`--engine spark` runs `tuopin match --engine spark` instead (the local session, `local[*]`, its JVM's start
+counted apart): the CPU seconds are then the driver's alone, so compare the wall seconds, on a quiet machine.
 """
 
 from __future__ import annotations
@@ -28,12 +31,21 @@ from tuopin.synth.rosters import roster, truth_path
 
 
 CHILD = """
-import json, sys
+import json, sys, time
 from pathlib import Path
 from tuopin.linkage.match import match
 work = Path(sys.argv[1])
-print(json.dumps(match(work / "registry", work / "roster.parquet", "dibao", work / "out", memory_limit=sys.argv[2],
-                       threads=int(sys.argv[3]))))
+if sys.argv[4] == "spark":
+    from tuopin.engine import spark_runner
+    from tuopin.linkage import spark_match
+    started = time.perf_counter()
+    spark = spark_runner.session()
+    start = time.perf_counter() - started
+    summary = spark_match.match(work / "registry", work / "roster.parquet", "dibao", work / "out", spark=spark)
+    print(json.dumps(summary | {"session_seconds": round(start, 1)}))
+else:
+    print(json.dumps(match(work / "registry", work / "roster.parquet", "dibao", work / "out",
+                           memory_limit=sys.argv[2], threads=int(sys.argv[3]))))
 """
 
 
@@ -92,6 +104,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.02)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--memory", default="4GB")
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
     parser.add_argument("--plain", action="store_true",
                         help="every registry person once, `rate` of the numbers left out, written by DuckDB: "
                              "for sizes the faults' generator (a Python loop) is too slow for")
@@ -109,7 +122,7 @@ def main() -> None:
                              rows=args.rows)
         roster_s = time.perf_counter() - t
         # In a process of its own: its peak memory is the match's, not the generators'.
-        child = subprocess.run([sys.executable, "-c", CHILD, str(work), args.memory, str(args.threads)],
+        child = subprocess.run([sys.executable, "-c", CHILD, str(work), args.memory, str(args.threads), args.engine],
                                capture_output=True, text=True, check=True)
         summary = json.loads(child.stdout)
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -119,11 +132,11 @@ def main() -> None:
             "persons": manifest["tables"]["persons"]["rows"], "planted": planted,
             "synth_seconds": round(synth_s, 1), "roster_seconds": round(roster_s, 1), "match": summary,
             "match_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
-            "id_rows_per_second": round(summary["rows"] / summary["id_seconds"]),
-            "id_rows_per_cpu_second": round(summary["rows"] / summary["id_cpu_seconds"]),
+            "id_rows_per_second": round(summary["rows"] / max(summary["id_seconds"], 0.01)),
+            "id_rows_per_cpu_second": round(summary["rows"] / max(summary["id_cpu_seconds"], 0.01)),
             "likeness_scored_pairs": pairs,
-            "likeness_pairs_per_cpu_second": round(pairs / summary["likeness_cpu_seconds"]),
-            "predict_pairs_per_cpu_second": round(pairs / model["seconds"]["predict_cpu"]),
+            "likeness_pairs_per_cpu_second": round(pairs / max(summary["likeness_cpu_seconds"], 0.01)),
+            "predict_pairs_per_cpu_second": round(pairs / max(model["seconds"]["predict_cpu"], 0.01)),
             "u_sampling": model["u"], "u_seconds": model["seconds"],
             "match_peak_rss_mb": round(usage.ru_maxrss / 1024),
             "load_average": os.getloadavg(), **quality(work / "out", work / "roster.parquet"),

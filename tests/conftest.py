@@ -28,6 +28,15 @@ def browser():
         b.close()
 
 
+@pytest.fixture(scope="session")
+def spark():
+    """The process's one local Spark session (a JVM: seconds to start, so once per test run), for the engine's
+    tests and the linkage's."""
+    from tuopin.engine import spark_runner
+
+    return spark_runner.session()
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})

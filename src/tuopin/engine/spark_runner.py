@@ -87,6 +87,7 @@ def session():
         for key, value in {**LOCAL_CONF, **SQL_CONF}.items():
             builder = builder.config(key, value)
         builder = (builder.config("spark.driver.memory", os.environ.get("TUOPIN_SPARK_MEMORY", "2g"))
+                   .config("spark.jars", splink_jar())
                    .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log_conf}"))
         try:
             _session = builder.getOrCreate()
@@ -95,6 +96,14 @@ def session():
                                    "(java on the PATH or JAVA_HOME).") from None
         _session.sparkContext.setLogLevel("ERROR")
     return _session
+
+
+def splink_jar() -> str:
+    """Splink's Scala functions (damerau_levenshtein, which linkage.toml's levels compare with): a jar loaded when
+    the JVM starts, so on every session, whether or not it will link rosters (`tuopin match --engine spark`)."""
+    from splink.backends.spark import similarity_jar_location
+
+    return similarity_jar_location()
 
 
 def connect(spark=None):

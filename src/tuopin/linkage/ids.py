@@ -36,9 +36,12 @@ def sql_normalise(column: str) -> str:
 def sql_valid(expr: str) -> str:
     """SQL true when a normalised number has the shape and the check character of a valid one (the birth date's
     existence is left to the likeness pass's comparison: a number of the right check digit but an impossible date
-    is vanishingly rare in a roster, and the join would find no one under it)."""
-    # ord() - 48 rather than a cast: SQL does not promise to skip the arithmetic of a row whose shape failed.
-    terms = " + ".join(f"{w} * (ord(substr({expr}, {k + 1}, 1)) - 48)" for k, w in enumerate(idnumber.WEIGHTS))
-    return (f"(CASE WHEN regexp_full_match({expr}, '[0-9]{{17}}[0-9X]') "
+    is vanishingly rare in a roster, and the join would find no one under it). DuckDB's SQL that sqlglot turns
+    into Spark's as it is (the Spark match runs it too)."""
+    # A digit's value by its place in '0123456789' rather than a cast or a character code: SQL does not promise
+    # to skip the arithmetic of a row whose shape failed, and a digit's place is never an error.
+    terms = " + ".join(f"{w} * (instr('0123456789', substr({expr}, {k + 1}, 1)) - 1)"
+                       for k, w in enumerate(idnumber.WEIGHTS))
+    return (f"(CASE WHEN regexp_matches({expr}, '^[0-9]{{17}}[0-9X]$') "
             f"THEN substr('{idnumber.CHECK_CHARS}', (({terms}) % 11) + 1, 1) = substr({expr}, 18, 1) "
             "ELSE FALSE END)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from typing import Callable
 
 import duckdb
 import pyarrow as pa
@@ -21,6 +22,9 @@ from . import settings as linkage_settings
 from .settings import COLUMNS, LinkageSettings
 
 MODEL_KEY = b"tuopin.linkage.model"
+# u is sampled against at most about this many persons (and rows to link): the national match draws them by a
+# hash of their ids that DuckDB and Spark compute alike (match.py), so both engines fit on the same records.
+U_SAMPLE = 200_000
 RESULT = pa.schema([
     ("row", pa.int64()), ("person_id", pa.int64()), ("match_weight", pa.float64()),
     ("match_probability", pa.float64()), ("second_probability", pa.float64()),
@@ -31,51 +35,83 @@ RESULT = pa.schema([
 
 def link_by_likeness(persons: pa.Table, rows: pa.Table, *, settings: LinkageSettings | None = None,
                      persons_in_scope: int | None = None, u_sample: pa.Table | None = None,
-                     connection: duckdb.DuckDBPyConnection | None = None) -> pa.Table:
+                     model: dict | None = None, connection: duckdb.DuckDBPyConnection | None = None) -> pa.Table:
     """`persons`: person_id, name, sex ('M'/'F'), birth_date, and village_code or village (the place: a code or a
     'county/township/village' path, the same kind as the rows'); `rows`: row, name, sex, birth_date, village.
 
     `persons_in_scope` (λ's denominator) defaults to the persons given: a caller that passes only the persons
     that share a block with some row (match.py) says how many there were before. `u_sample` is the persons u is
-    sampled against (default `persons`). Rows with no candidate come back with decision 'none'."""
+    sampled against (default `persons`). `model`, from `fit`, scores with parameters fitted beforehand (the
+    national match fits once, whichever engine scores). Rows with no candidate come back with decision 'none'."""
     settings = settings or linkage_settings.load()
     scope = persons_in_scope or persons.num_rows
-    model = settings.splink(scope)
-    model["tuopin"] = {"persons_in_scope": scope, "rows": rows.num_rows, "u": "priors"}
+    con = connection or connect()
+    if model is None:
+        model = fit(rows.num_rows, scope, rows, u_sample if u_sample is not None else persons,
+                    settings=settings, connection=con)
+    model = json.loads(json.dumps(model))  # the caller's copy is not the one this run fills in
     if not rows.num_rows or not persons.num_rows:  # nothing to pair: Splink would refuse an empty input
         none = {"row": rows["row"], "decision": ["none"] * rows.num_rows}
         result = pa.table({f.name: none.get(f.name, pa.nulls(rows.num_rows, f.type)) for f in RESULT}).cast(RESULT)
         return result.replace_schema_metadata({MODEL_KEY: json.dumps(model, ensure_ascii=False)})
-    con = connection or connect()
     con.register("_lk_persons_in", persons)
     con.register("_lk_rows_in", rows)
-    place = "CAST(village_code AS VARCHAR)" if "village_code" in persons.column_names else "village"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _lk_registry AS SELECT person_id AS unique_id, {_fields(place)} "
-                "FROM _lk_persons_in")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _lk_roster AS SELECT row AS unique_id, {_fields('village')} "
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _lk_registry AS SELECT person_id AS unique_id, "
+                f"{fields(_place(persons))} FROM _lk_persons_in")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _lk_roster AS SELECT row AS unique_id, {fields('village')} "
                 "FROM _lk_rows_in")
-    if u_sample is not None:
-        con.register("_lk_sample_in", u_sample)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _lk_sample AS SELECT person_id AS unique_id, {_fields(place)} "
-                    "FROM _lk_sample_in")
-    sample = "_lk_sample" if u_sample is not None else "_lk_registry"
-    sample_rows = u_sample.num_rows if u_sample is not None else persons.num_rows
-    # Wall and CPU seconds (all threads) of each step: on a shared machine the CPU's are the figure.
-    started, cpu = time.perf_counter(), time.process_time()
-    if rows.num_rows * sample_rows >= settings.u_sampling_min_pairs and rows.num_rows >= settings.u_sampling_min_rows:
-        model = _sample_u(con, model, sample, settings)
-    u_seconds, u_cpu = time.perf_counter() - started, time.process_time() - cpu
+    # Wall and CPU seconds (all threads): on a shared machine the CPU's are the figure.
     started, cpu = time.perf_counter(), time.process_time()
     scored = _predict(con, model)
-    model["tuopin"]["seconds"] = {"u": round(u_seconds, 2), "predict": round(time.perf_counter() - started, 2),
-                                  "u_cpu": round(u_cpu, 2), "predict_cpu": round(time.process_time() - cpu, 2)}
-    result = con.sql(_decide(scored, settings)).to_arrow_table()
-    for table in ("_lk_registry", "_lk_roster", "_lk_sample", "_lk_scored"):
+    model["tuopin"].setdefault("seconds", {}).update(
+        {"predict": round(time.perf_counter() - started, 2), "predict_cpu": round(time.process_time() - cpu, 2)})
+    result = con.sql(decide_sql(scored, "_lk_roster", settings)).to_arrow_table()
+    for table in ("_lk_registry", "_lk_roster", "_lk_scored"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
-    for view in ("_lk_persons_in", "_lk_rows_in", "_lk_sample_in"):
+    for view in ("_lk_persons_in", "_lk_rows_in"):
         con.unregister(view)
     result = result.cast(RESULT)
     return result.replace_schema_metadata({MODEL_KEY: json.dumps(model, ensure_ascii=False)})
+
+
+def fit(rows_to_link: int, persons_in_scope: int, u_rows: pa.Table | Callable[[], pa.Table],
+        u_persons: pa.Table | Callable[[], pa.Table], *, settings: LinkageSettings | None = None,
+        connection: duckdb.DuckDBPyConnection | None = None) -> dict:
+    """The model a run scores with: m from the priors, λ from the scope, u sampled from `u_rows` (row, name, sex,
+    birth_date, village) × `u_persons` (as `link_by_likeness`'s persons; at most U_SAMPLE of them count) when the
+    rows to link and the persons offer enough pairs (linkage.toml's prior), else the priors' u. The samples may
+    be functions, called only when u is sampled. Always on DuckDB: Splink's sample is a hash of the records'
+    ids, which each engine hashes its own way, so a model fitted here and scored on Spark has the parameters
+    the DuckDB run scores with (decision 1575)."""
+    settings = settings or linkage_settings.load()
+    model = settings.splink(persons_in_scope)
+    model["tuopin"] = {"persons_in_scope": persons_in_scope, "rows": rows_to_link, "u": "priors"}
+    if not (rows_to_link * min(persons_in_scope, U_SAMPLE) >= settings.u_sampling_min_pairs
+            and rows_to_link >= settings.u_sampling_min_rows):
+        return model
+    u_rows = u_rows() if callable(u_rows) else u_rows
+    u_persons = u_persons() if callable(u_persons) else u_persons
+    con = connection or connect()
+    started, cpu = time.perf_counter(), time.process_time()
+    # Sorted: the same records in the same order, whichever engine drew them.
+    con.register("_lk_u_rows_in", u_rows.sort_by("row"))
+    con.register("_lk_u_persons_in", u_persons.sort_by("person_id"))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _lk_u_roster AS SELECT row AS unique_id, {fields('village')} "
+                "FROM _lk_u_rows_in")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _lk_u_sample AS SELECT person_id AS unique_id, "
+                f"{fields(_place(u_persons))} FROM _lk_u_persons_in")
+    linker = _linker(con, ["_lk_u_roster", "_lk_u_sample"], model)
+    linker.training.estimate_u_using_random_sampling(max_pairs=settings.u_sampling_max_pairs,
+                                                     seed=settings.u_sampling_seed)
+    trained = linker.misc.save_model_to_json()
+    trained["tuopin"] = {**model["tuopin"], "u": f"sampled ({settings.u_sampling_max_pairs:,} pairs at most)",
+                         "seconds": {"u": round(time.perf_counter() - started, 2),
+                                     "u_cpu": round(time.process_time() - cpu, 2)}}
+    for table in ("_lk_u_roster", "_lk_u_sample"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    for view in ("_lk_u_rows_in", "_lk_u_persons_in"):
+        con.unregister(view)
+    return trained
 
 
 def model_of(result: pa.Table) -> dict:
@@ -83,7 +119,12 @@ def model_of(result: pa.Table) -> dict:
     return json.loads((result.schema.metadata or {})[MODEL_KEY])
 
 
-def _fields(place: str) -> str:
+def _place(persons: pa.Table) -> str:
+    return "CAST(village_code AS VARCHAR)" if "village_code" in persons.column_names else "village"
+
+
+def fields(place: str) -> str:
+    """The compared fields of a record in DuckDB's SQL (transpiled for Spark). """
     # Birth dates as YYYYMMDD text: the levels compare digits (one typed wrong, day and month swapped).
     # Sex as the registry writes it (M, F) or as a roster may (男, 女).
     return ("NULLIF(trim(name), '') AS name, "
@@ -102,16 +143,6 @@ def _linker(con, tables: list[str], model: dict):
     return Linker(frames, {k: v for k, v in model.items() if k != "tuopin"}, log_level=logging.WARNING)
 
 
-def _sample_u(con, model: dict, sample: str, settings: LinkageSettings) -> dict:
-    """u by random sampling of roster × registry pairs (most random pairs are not the same person); m and λ kept."""
-    linker = _linker(con, ["_lk_roster", sample], model)
-    linker.training.estimate_u_using_random_sampling(max_pairs=settings.u_sampling_max_pairs,
-                                                     seed=settings.u_sampling_seed)
-    trained = linker.misc.save_model_to_json()
-    trained["tuopin"] = {**model["tuopin"], "u": f"sampled ({settings.u_sampling_max_pairs:,} pairs at most)"}
-    return trained
-
-
 def _predict(con, model: dict) -> str:
     linker = _linker(con, ["_lk_roster", "_lk_registry"], model)
     # Pairs far below the review band can change no decision; keeping them would only grow the table.
@@ -121,7 +152,8 @@ def _predict(con, model: dict) -> str:
     return "_lk_scored"
 
 
-def _decide(scored: str, settings: LinkageSettings) -> str:
+def decide_sql(scored: str, roster: str, settings: LinkageSettings) -> str:
+    """Each roster row's best candidate and its decision, in DuckDB's SQL (transpiled for Spark)."""
     # Splink orders a pair's records by data set; whichever side the roster landed on, `row` is the roster's.
     side = ("CASE WHEN source_dataset_l = 'roster' THEN {l} ELSE {r} END")
     roster_id = side.format(l="unique_id_l", r="unique_id_r")
@@ -145,5 +177,5 @@ def _decide(scored: str, settings: LinkageSettings) -> str:
                          AND coalesce(b.second_probability, 0) < {settings.review} THEN 'match'
                     WHEN b.match_probability >= {settings.review} THEN 'review'
                     ELSE 'none' END AS decision
-        FROM _lk_roster r LEFT JOIN best b ON b.row = r.unique_id
+        FROM {roster} r LEFT JOIN best b ON b.row = r.unique_id
         ORDER BY r.unique_id"""

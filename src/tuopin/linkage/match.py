@@ -8,7 +8,9 @@
    joins over the whole registry, so Splink sees thousands of persons, not 100 million. A row whose valid number is not in the registry is at most a review: its likeness to someone
    under another number is a question, not an answer.
 
-Writes OUT/matches.parquet (one row per roster row: row, person_id, how = id|likeness|review|none,
+The same SQL runs on Spark (spark_match.py, `tuopin match --engine spark`): written here in DuckDB's dialect
+over the views `roster_numbered`, `person_ids` and `persons` each engine makes of the files, turned into Spark's
+by sqlglot. Writes OUT/matches.parquet (one row per roster row: row, person_id, how = id|likeness|review|none,
 match_weight, match_probability) and OUT/model.json (the likeness model's parameters)."""
 
 from __future__ import annotations
@@ -22,9 +24,70 @@ import pyarrow.parquet as pq
 from tuopin.engine.connection import connect
 
 from . import ids
-from .likeness import link_by_likeness, model_of
+from .likeness import U_SAMPLE, fit, link_by_likeness, model_of
+from .settings import LinkageSettings
 
 ROSTER_COLUMNS = ("name", "id_number", "sex", "birth_date", "county", "township", "village")
+SUMMARY = ("matched_by_id", "matched_by_likeness", "queued_for_review", "unmatched")
+
+# The registry's numbers, once each: a number two persons hold is kept with its count, to be reviewed.
+HELD = """SELECT id_number AS id, min(person_id) AS person_id, count(*) AS holders FROM person_ids
+    WHERE id_number IS NOT NULL GROUP BY id_number"""
+# One pass over the roster: a row whose number a registry person holds keeps only that; the others keep
+# what the likeness pass compares. An equal number needs no check digit of its own: the registry's was
+# checked when it was registered, and both files agree on it.
+SCANNED = f"""
+    WITH numbered AS (
+        SELECT r.row, r.name, r.sex, r.birth_date, r.county, r.township, r.village,
+               NULLIF(CASE WHEN regexp_matches(r.id_number, '^[0-9]{{17}}[0-9X]$') THEN r.id_number
+                           ELSE {ids.sql_normalise('CAST(r.id_number AS VARCHAR)')} END, '') AS id
+        FROM roster_numbered r)
+    SELECT n.row, h.person_id, h.holders,
+           CASE WHEN h.id IS NULL THEN n.name END AS name, CASE WHEN h.id IS NULL THEN n.sex END AS sex,
+           CASE WHEN h.id IS NULL THEN n.birth_date END AS birth_date,
+           CASE WHEN h.id IS NULL THEN concat_ws('/', n.county, n.township, n.village) END AS village,
+           CASE WHEN h.id IS NULL THEN n.id END AS id
+    FROM numbered n LEFT JOIN held h ON h.id = n.id"""
+# What the ID join left: no valid number, or a valid number no registry person holds.
+REST = f"""SELECT row, name, sex, birth_date, village, coalesce({ids.sql_valid('id')}, FALSE) AS had_valid_id
+    FROM scanned WHERE person_id IS NULL"""
+KEYS = "SELECT name, birth_date, village AS place, year(birth_date) AS birth_year FROM rest"
+# One hash semi-join per blocking rule of linkage.toml (an OR of them would be a nested loop).
+CANDIDATES = """
+    SELECT p.person_id, p.name, p.sex, p.birth_date, p.place AS village FROM persons p
+        SEMI JOIN keys k ON k.place = p.place AND k.birth_year = year(p.birth_date)
+    UNION SELECT p.person_id, p.name, p.sex, p.birth_date, p.place FROM persons p
+        SEMI JOIN keys k ON k.name = p.name AND k.birth_date = p.birth_date
+    UNION SELECT p.person_id, p.name, p.sex, p.birth_date, p.place FROM persons p
+        SEMI JOIN keys k ON k.name = p.name AND k.place = p.place"""
+# `linked` is the likeness pass's result (likeness.RESULT).
+OUTPUT = """
+    SELECT s.row,
+           CASE WHEN s.holders = 1 THEN s.person_id WHEN l.decision IN ('match', 'review') THEN l.person_id
+           END AS person_id,
+           CASE WHEN s.holders = 1 THEN 'id' WHEN s.holders > 1 THEN 'review'
+                WHEN l.decision = 'match' AND NOT t.had_valid_id THEN 'likeness'
+                WHEN l.decision IN ('match', 'review') THEN 'review' ELSE 'none' END AS how,
+           l.match_weight, l.match_probability
+    FROM scanned s LEFT JOIN rest t ON t.row = s.row LEFT JOIN linked l ON l.row = s.row"""
+COUNTS = "SELECT how, count(*) AS n FROM matched GROUP BY how"
+
+
+def u_sample(table: str, key: str, columns: str, total: int) -> str:
+    """At most about U_SAMPLE records of a table, the same ones on either engine (a prefix of the md5 of the
+    key, compared as hex text: DuckDB and Spark compute it alike), so that both fit on the same records."""
+    fraction = U_SAMPLE / max(total, 1)
+    where = "" if fraction >= 1 else (
+        f" WHERE substr(md5(CAST({key} AS VARCHAR) || '_11'), 1, 8) < '{int(fraction * 16 ** 8):08x}'")
+    return f"SELECT {columns} FROM {table}{where}"
+
+
+def u_persons(total: int) -> str:
+    return u_sample("persons", "person_id", "person_id, name, sex, birth_date, place AS village", total)
+
+
+def u_rows(total: int) -> str:
+    return u_sample("rest", "row", "row, name, sex, birth_date, village", total)
 
 
 class MatchRefused(ValueError):
@@ -32,95 +95,69 @@ class MatchRefused(ValueError):
 
 
 def match(registry_dir: str | Path, roster_path: str | Path, kind: str, out_dir: str | Path, *,
-          memory_limit: str = "4GB", threads: int | None = None) -> dict:
+          memory_limit: str = "4GB", threads: int | None = None, settings: LinkageSettings | None = None) -> dict:
     started, cpu = time.perf_counter(), time.process_time()
     registry, out = Path(registry_dir), Path(out_dir)
-    files = _roster_files(Path(roster_path))
-    manifest = _manifest(registry)
+    files = roster_files(Path(roster_path))
+    manifest = read_manifest(registry)
     out.mkdir(parents=True, exist_ok=True)
     con = connect(threads=threads, memory_limit=memory_limit)  # without DuckDB's progress bar on stdout
     con.execute(f"SET temp_directory = '{out / '.spill'}'")
-    _views(con, registry, files)
-    lacking = sorted(set(ROSTER_COLUMNS) - {r[0] for r in con.sql("DESCRIBE roster_in").fetchall()})
-    if lacking:
-        raise MatchRefused(f"{roster_path}: the roster lacks the column(s) {', '.join(lacking)}")
-    # The registry's numbers, once each: a number two persons hold is kept with its count, to be reviewed.
-    con.execute("""CREATE TEMP TABLE held AS
-        SELECT id_number AS id, min(person_id) AS person_id, count(*) AS holders FROM person_ids
-        WHERE id_number IS NOT NULL GROUP BY id_number""")
-    # One pass over the roster: a row whose number a registry person holds keeps only that; the others keep
-    # what the likeness pass compares. An equal number needs no check digit of its own: the registry's was
-    # checked when it was registered, and both files agree on it.
-    clean = "regexp_full_match(r.id_number, '[0-9]{17}[0-9X]')"
-    con.execute(f"""CREATE TEMP TABLE scanned AS
-        WITH numbered AS (
-            SELECT o.first_row + r.file_row_number + 1 AS row, r.name, r.sex, r.birth_date,
-                   r.county, r.township, r.village,
-                   NULLIF(CASE WHEN {clean} THEN r.id_number
-                               ELSE {ids.sql_normalise('CAST(r.id_number AS VARCHAR)')} END, '') AS id
-            FROM roster_in r JOIN offsets o USING (filename))
-        SELECT n.row, h.person_id, h.holders,
-               CASE WHEN h.id IS NULL THEN n.name END AS name, CASE WHEN h.id IS NULL THEN n.sex END AS sex,
-               CASE WHEN h.id IS NULL THEN n.birth_date END AS birth_date,
-               CASE WHEN h.id IS NULL THEN concat_ws('/', n.county, n.township, n.village) END AS village,
-               CASE WHEN h.id IS NULL THEN n.id END AS id
-        FROM numbered n LEFT JOIN held h ON h.id = n.id""")
+    _views(con, registry, files, roster_path)
+    con.execute(f"CREATE TEMP TABLE held AS {HELD}")
+    con.execute(f"CREATE TEMP TABLE scanned AS {SCANNED}")
     id_seconds, id_cpu = time.perf_counter() - started, time.process_time() - cpu
-    # What the ID join left: no valid number, or a valid number no registry person holds.
-    con.execute(f"""CREATE TEMP TABLE rest AS
-        SELECT row, name, sex, birth_date, village, coalesce({ids.sql_valid('id')}, FALSE) AS had_valid_id
-        FROM scanned WHERE person_id IS NULL""")
+    con.execute(f"CREATE TEMP TABLE rest AS {REST}")
     persons_total = con.sql("SELECT count(*) FROM person_ids").fetchall()[0][0]
-    # One hash semi-join per blocking rule of linkage.toml (an OR of them would be a nested loop).
-    con.execute("CREATE TEMP TABLE keys AS SELECT name, birth_date, village AS place, year(birth_date) AS birth_year "
-                "FROM rest")
-    candidates = con.sql("""
-        SELECT p.person_id, p.name, p.sex, p.birth_date, p.place AS village FROM persons p
-            SEMI JOIN keys k ON k.place = p.place AND k.birth_year = year(p.birth_date)
-        UNION SELECT p.person_id, p.name, p.sex, p.birth_date, p.place FROM persons p
-            SEMI JOIN keys k ON k.name = p.name AND k.birth_date = p.birth_date
-        UNION SELECT p.person_id, p.name, p.sex, p.birth_date, p.place FROM persons p
-            SEMI JOIN keys k ON k.name = p.name AND k.place = p.place""").to_arrow_table()
+    con.execute(f"CREATE TEMP TABLE keys AS {KEYS}")
+    candidates = con.sql(CANDIDATES).to_arrow_table()
     rest = con.sql("SELECT row, name, sex, birth_date, village FROM rest").to_arrow_table()
-    sample = con.sql("SELECT person_id, name, sex, birth_date, place AS village FROM persons "
-                     "USING SAMPLE reservoir(200000 ROWS) REPEATABLE (11)").to_arrow_table()
     likeness_started, likeness_cpu = time.perf_counter(), time.process_time()
-    linked = link_by_likeness(candidates, rest, persons_in_scope=persons_total, u_sample=sample, connection=con)
+    model = fit(rest.num_rows, persons_total, lambda: con.sql(u_rows(rest.num_rows)).to_arrow_table(),
+                lambda: con.sql(u_persons(persons_total)).to_arrow_table(), settings=settings, connection=con)
+    linked = link_by_likeness(candidates, rest, persons_in_scope=persons_total, model=model, settings=settings,
+                              connection=con)
     likeness_seconds, likeness_cpu = time.perf_counter() - likeness_started, time.process_time() - likeness_cpu
-    model_path = out / "model.json"
-    model_path.write_text(json.dumps(model_of(linked), ensure_ascii=False, indent=2))
+    model_path = write_model(out, model_of(linked))
     con.register("linked", linked)
-    con.execute(f"""COPY (
-        SELECT s.row,
-               CASE WHEN s.holders = 1 THEN s.person_id WHEN l.decision IN ('match', 'review') THEN l.person_id
-               END AS person_id,
-               CASE WHEN s.holders = 1 THEN 'id' WHEN s.holders > 1 THEN 'review'
-                    WHEN l.decision = 'match' AND NOT t.had_valid_id THEN 'likeness'
-                    WHEN l.decision IN ('match', 'review') THEN 'review' ELSE 'none' END AS how,
-               l.match_weight, l.match_probability
-        FROM scanned s LEFT JOIN rest t USING (row) LEFT JOIN linked l USING (row)
-        ORDER BY s.row) TO '{out / "matches.parquet"}' (FORMAT parquet, COMPRESSION zstd)""")
-    counts = dict(con.sql(f"SELECT how, count(*) FROM '{out / 'matches.parquet'}' GROUP BY how").fetchall())
-    rows = sum(counts.values())
-    return {"kind": kind, "rows": rows, "matched_by_id": counts.get("id", 0),
+    con.execute(f"CREATE TEMP TABLE matched AS {OUTPUT}")
+    con.execute(f"COPY (SELECT * FROM matched ORDER BY row) TO '{out / 'matches.parquet'}' "
+                "(FORMAT parquet, COMPRESSION zstd)")
+    counts = dict(con.sql(COUNTS).fetchall())
+    return summary(kind, counts, persons_total=persons_total, likeness_rows=rest.num_rows,
+                   likeness_candidates=candidates.num_rows, id_seconds=id_seconds, id_cpu=id_cpu,
+                   likeness_seconds=likeness_seconds, likeness_cpu=likeness_cpu,
+                   seconds=time.perf_counter() - started, out=out, model_path=model_path, manifest=manifest)
+
+
+def summary(kind: str, counts: dict, *, persons_total: int, likeness_rows: int, likeness_candidates: int,
+            id_seconds: float, id_cpu: float, likeness_seconds: float, likeness_cpu: float, seconds: float,
+            out: Path, model_path: Path, manifest: dict, engine: str = "duckdb") -> dict:
+    return {"kind": kind, "engine": engine, "rows": sum(counts.values()), "matched_by_id": counts.get("id", 0),
             "matched_by_likeness": counts.get("likeness", 0), "queued_for_review": counts.get("review", 0),
             "unmatched": counts.get("none", 0), "registry_persons": persons_total,
-            "likeness_rows": rest.num_rows, "likeness_candidates": candidates.num_rows,
+            "likeness_rows": likeness_rows, "likeness_candidates": likeness_candidates,
             "id_seconds": round(id_seconds, 2),
             "likeness_seconds": round(likeness_seconds, 2), "id_cpu_seconds": round(id_cpu, 2),
-            "likeness_cpu_seconds": round(likeness_cpu, 2), "seconds": round(time.perf_counter() - started, 2),
+            "likeness_cpu_seconds": round(likeness_cpu, 2), "seconds": round(seconds, 2),
             "matches": str(out / "matches.parquet"), "model": str(model_path),
             "registry_masked": manifest.get("masked", True)}
 
 
-def _roster_files(path: Path) -> list[Path]:
+def write_model(out: Path, model: dict) -> Path:
+    path = out / "model.json"
+    path.write_text(json.dumps(model, ensure_ascii=False, indent=2))
+    return path
+
+
+def roster_files(path: Path) -> list[Path]:
     files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
     if not files or not all(f.is_file() for f in files):
         raise MatchRefused(f"{path}: no roster Parquet file there")
     return files
 
 
-def _manifest(registry: Path) -> dict:
+def read_manifest(registry: Path) -> dict:
     path = registry / "_snapshot.json"
     if not path.is_file():
         raise MatchRefused(f"{registry}: not a snapshot folder (no _snapshot.json)")
@@ -132,24 +169,43 @@ def _manifest(registry: Path) -> dict:
     return manifest
 
 
-def _views(con, registry: Path, files: list[Path]) -> None:
+def check_columns(roster_path, columns: set[str]) -> None:
+    lacking = sorted(set(ROSTER_COLUMNS) - columns)
+    if lacking:
+        raise MatchRefused(f"{roster_path}: the roster lacks the column(s) {', '.join(lacking)}")
+
+
+def first_rows(files: list[Path]) -> list[tuple[Path, int]]:
+    """Each file with the number of rows before it: a row's number runs on across the files of a folder."""
     starts, first = [], 0
     for f in files:
-        starts.append((str(f), first))
+        starts.append((f, first))
         first += pq.ParquetFile(f).metadata.num_rows
+    return starts
+
+
+def _views(con, registry: Path, files: list[Path], roster_path) -> None:
     con.execute("CREATE TEMP TABLE offsets (filename VARCHAR, first_row BIGINT)")
-    con.executemany("INSERT INTO offsets VALUES (?, ?)", starts)
+    con.executemany("INSERT INTO offsets VALUES (?, ?)", [(str(f), n) for f, n in first_rows(files)])
     listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
     con.execute(f"CREATE VIEW roster_in AS SELECT * FROM read_parquet([{listed}], filename = true, "
                 "file_row_number = true)")
+    check_columns(roster_path, {r[0] for r in con.sql("DESCRIBE roster_in").fetchall()})
+    con.execute(f"CREATE VIEW roster_numbered AS SELECT o.first_row + r.file_row_number + 1 AS row, "
+                f"r.{', r.'.join(ROSTER_COLUMNS)} FROM roster_in r JOIN offsets o USING (filename)")
     con.execute(f"CREATE VIEW person_ids AS SELECT person_id, id_number "
                 f"FROM read_parquet('{registry}/persons/*.parquet')")
-    # The place as the rosters write it: county/township/village by name.
-    con.execute(f"""CREATE VIEW persons AS
-        WITH names AS (SELECT code, name FROM read_parquet('{registry}/regions/*.parquet'))
+    tables = (f"read_parquet('{registry}/{t}/*.parquet')" for t in ("persons", "households", "regions"))
+    con.execute(f"CREATE VIEW persons AS {persons_sql(*tables)}")
+
+
+def persons_sql(persons: str, households: str, regions: str) -> str:
+    """The registry's persons with their place as the rosters write it: county/township/village by name."""
+    return f"""
+        WITH names AS (SELECT code, name FROM {regions})
         SELECT p.person_id, p.id_number, p.name, p.sex, p.birth_date,
                concat_ws('/', c.name, t.name, v.name) AS place
-        FROM read_parquet('{registry}/persons/*.parquet') p
-        JOIN read_parquet('{registry}/households/*.parquet') h USING (household_id)
+        FROM {persons} p
+        JOIN {households} h ON h.household_id = p.household_id
         LEFT JOIN names c ON c.code = h.county_code LEFT JOIN names t ON t.code = h.township_code
-        LEFT JOIN names v ON v.code = h.village_code""")
+        LEFT JOIN names v ON v.code = h.village_code"""

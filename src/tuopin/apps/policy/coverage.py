@@ -39,6 +39,35 @@ def roster_rows(year: int, region: Region | None = None) -> list[tuple]:
     return rows
 
 
+def roster_matches_for_export(user, year: int | None):
+    """For `tuopin export --format parquet`: the snapshot's optional roster_matches (decision 1553), as the
+    engine reads it live, but of the rosters and rows the account sees (decision 1542) and of the persons the
+    export writes. Passed to the registry's export, which calls it with its tables; no row, no table."""
+    from tuopin.apps.accounts.scoping import roster_entries_visible_to, rosters_visible_to
+    from tuopin.apps.audit.context import note_read
+
+    def tables(exported: dict) -> dict:
+        persons = set(exported["persons"]["person_id"].to_pylist())
+        current = rosters_visible_to(user).filter(current=True)
+        entries = roster_entries_visible_to(user).filter(roster__in=current.values("pk"), person__isnull=False) \
+            .filter(MATCHED)
+        if year:
+            current = current.filter(year=year)
+            entries = entries.filter(Q(roster__year=year) | Q(roster__kind="death", roster__year__lte=year))
+        rows: list[tuple] = [(y, kind, None, None, None)
+                             for y, kind in current.values_list("year", "kind").distinct().order_by("year", "kind")]
+        read = []
+        for pk, roster_year, kind, person_id, extra in entries.values_list(
+                "pk", "roster__year", "roster__kind", "person_id", "extra").order_by("pk").iterator():
+            if person_id in persons:
+                extra = extra or {}
+                rows.append((roster_year, kind, person_id, _date(extra.get("死亡日期")), _date(extra.get("开始日期"))))
+                read.append(pk)
+        note_read("policy.rosterentry", read)  # into the export's audit event
+        return {"roster_matches": live_inputs.roster_matches(rows)} if rows else {}
+    return tables
+
+
 def _date(value) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if value else None

@@ -8,6 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
+
+import pyarrow as pa
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -23,6 +26,7 @@ from .region import RegionRefused, export_region
 from .snapshot_export import write_parquet
 
 FORMATS = ("xlsx", "csv", "parquet")
+Optional = Callable[[dict[str, pa.Table]], dict[str, pa.Table]]
 
 
 class ExportRefused(Exception):
@@ -40,8 +44,11 @@ class ExportResult:
 
 
 def registry_export(*, user, fmt: str, out: Path, year: int | None = None, unmasked: bool = False,
-                    region: str | None = None, progress: Progress | None = None) -> ExportResult:
-    """`progress(done, total)` hears the persons written to an xlsx or csv file."""
+                    region: str | None = None, progress: Progress | None = None,
+                    optional: Optional | None = None) -> ExportResult:
+    """`progress(done, total)` hears the persons written to an xlsx or csv file. `optional` (parquet only): the
+    snapshot's optional tables from an app above this one, given the tables written (the policy app's
+    roster_matches, decision 1553), read within the export's audit event."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt}")
     reason = refusal(user, Action.EXPORT_REGISTRY)
@@ -58,7 +65,7 @@ def registry_export(*, user, fmt: str, out: Path, year: int | None = None, unmas
     # The households and persons written into the file go into the export's own event (decision 1152).
     with no_cyclic_gc(), reading() as read:
         rows, year = _write(user=user, fmt=fmt, out=out, year=year, unmasked=unmasked, region=area,
-                            progress=progress)
+                            progress=progress, optional=optional)
     where = f" region {area.code}" if area else ""
     with transaction.atomic():
         audit_event(actor=user, action="export", source="cli", entity="registry.person",
@@ -70,9 +77,9 @@ def registry_export(*, user, fmt: str, out: Path, year: int | None = None, unmas
 
 
 def _write(*, user, fmt: str, out: Path, year: int | None, unmasked: bool, region,
-           progress: Progress | None) -> tuple[int, int | None]:
+           progress: Progress | None, optional: Optional | None) -> tuple[int, int | None]:
     if fmt == "parquet":
-        manifest = write_parquet(user=user, out=out, year=year, unmasked=unmasked, region=region)
+        manifest = write_parquet(user=user, out=out, year=year, unmasked=unmasked, region=region, optional=optional)
         rows = manifest["tables"]["persons"]["rows"]
     else:
         year = year or national.default_year(user, region) or dt.date.today().year

@@ -137,8 +137,11 @@ def _status_at_year_end(events: pa.Table, years: set[int]):
     return status_of
 
 
-def write_parquet(*, user, out: Path, year: int | None, unmasked: bool, region=None) -> dict:
+def write_parquet(*, user, out: Path, year: int | None, unmasked: bool, region=None, optional=None) -> dict:
+    """`optional(tables)`: the optional tables (snap.OPTIONAL) an app above this one adds to those written."""
     tables = snapshot_tables(user=user, year=year, unmasked=unmasked, region=region)
+    if optional is not None:
+        tables |= optional(tables)
     manifest = snap.write_snapshot(out, tables, masked=not unmasked)
     # The per-household rules' rows for every year the folder holds, by the engine's own rule text
     # (decision 1002): `tuopin assess --data` reads them instead of running those rules.

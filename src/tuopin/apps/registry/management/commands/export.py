@@ -1,7 +1,8 @@
 """`tuopin export --format xlsx|csv|parquet --out PATH [--year Y] [--unmasked] [--region CODE]`.
 
 xlsx and csv: the national person-level layout (labels) plus tuopin's extension columns; parquet: the
-snapshot layout in the folder PATH. Scoped to what the account sees, narrowed by `--region` to one county,
+snapshot layout in the folder PATH, with the departments' current rosters as matched (roster_matches) of the
+rosters the account sees and the persons exported. Scoped to what the account sees, narrowed by `--region` to one county,
 township or village; ID and phone numbers masked unless `--unmasked` by a role that may see them (otherwise
 refused, exit 3, as is a region outside the account's area).
 """
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from tuopin.apps.accounts.commands import EXIT_USAGE, AccountCommand, InputRefused
+from tuopin.apps.policy.coverage import roster_matches_for_export
 from tuopin.apps.registry.exchange.exporter import FORMATS, ExportRefused, registry_export
 from tuopin.apps.registry.management.language import add_language_argument
 from tuopin.progress import progress_bar
@@ -53,7 +55,8 @@ class Command(AccountCommand):
         try:
             with progress_bar(_("writing %(out)s") % {"out": out_path.name}) as progress:
                 result = registry_export(user=user, fmt=fmt, out=out_path, year=year, unmasked=unmasked,
-                                         region=region, progress=progress)
+                                         region=region, progress=progress,
+                                         optional=roster_matches_for_export(user, year) if fmt == "parquet" else None)
         except ExportRefused as exc:
             raise InputRefused(str(exc)) from None
         done = (_("exported %(rows)s persons (%(fmt)s, year %(year)s%(where)s, ID and phone numbers masked) to "
