@@ -22,6 +22,7 @@ from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.accounts.scoping import household_years_visible_to
 
 from ..access import forbidden
+from ..labels import INDICATOR_LABELS
 from ..params import asked_year, this_year
 
 # What the worker keeps so that /field/ opens offline: the page's own files and those of base.html.
@@ -29,7 +30,7 @@ SHELL_FILES = ("web/site.css", "web/field.css", "web/site.js", "vendor/htmx/htmx
                "web/field.js", "web/favicon.svg")
 
 
-def _strings() -> dict[str, str]:
+def _strings() -> dict[str, object]:
     """The script's sentences in the reader's language; `%(n)s` and `%(name)s` are filled in by the script."""
     return {
         "unsent": _("%(n)s visits not yet sent"),
@@ -58,7 +59,7 @@ def _strings() -> dict[str, str]:
         "no": _("No"),
         "last_quarter": _("Last quarter: %(value)s yuan"),
         "yuan": _("yuan"),
-        "household": _("Household"),
+        "household": _("The household as a whole"),
         "found": _("Found"),
         "done": _("Done for the household"),
         "photo": _("Photo"),
@@ -72,11 +73,10 @@ def _strings() -> dict[str, str]:
         "save": _("Save the visit"),
         "back": _("Back to the list"),
         "saved": _("Saved on this phone; it is sent when the network allows."),
-        "unanswered": _("Not answered"),
         "delete": _("Delete"),
         "dismiss": _("Understood"),
         "members": _("Members"),
-        "head": _("Head"),
+        "indicators": {name: str(label) for name, label in INDICATOR_LABELS.items()},
     }
 
 

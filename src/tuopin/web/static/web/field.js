@@ -40,14 +40,7 @@
       return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[ch];
     });
   }
-  function label(item) {  // a gap, task, policy or visit as one line, whatever its shape
-    if (item == null) return "";
-    if (typeof item !== "object") return String(item);
-    var main = item.label || item.title || item.text || item.name || item.policy || item.indicator || item.status || "";
-    var extra = [item.person_name || item.person_label, item.due && (S.due + " " + item.due), item.on,
-                 item.cadre, item.found, item.stage_label || item.stage].filter(Boolean);
-    return [main].concat(extra).filter(Boolean).join(" · ");
-  }
+  function joined(parts) { return parts.filter(function (x) { return x != null && x !== ""; }).join(" · "); }
   function today() {
     var d = new Date();
     return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
@@ -75,18 +68,26 @@
 
   // ---- the sheet as the API gives it, read tolerantly -----------------------------------------------------------
 
-  function householdId(sheet) { return sheet.id != null ? sheet.id : sheet.household; }
-  function headName(sheet) {
-    if (sheet.head_name || sheet.head) return sheet.head_name || sheet.head;
-    var head = (sheet.members || []).filter(function (m) { return m.is_head || m.relation === "01"; })[0];
-    return head ? head.name : "";
-  }
-  function openCount(sheet) {
-    return (sheet.gaps || []).length + (sheet.tasks || sheet.open_tasks || []).length;
-  }
+  function householdId(sheet) { return sheet.id; }
+  function headName(sheet) { return sheet.head || ""; }
+  function openCount(sheet) { return (sheet.gaps || []).length + (sheet.tasks || []).length; }
   function checklistOf(sheet) {  // [{question, person, seen, last}]
-    return sheet.checklist || sheet.questions || [];
+    return (sheet.questions || []).map(function (i) {
+      return {question: i.key, person: i.person == null ? null : i.person, seen: i.seen, last: i.last};
+    });
   }
+  function memberName(sheet, id) {
+    var m = (sheet.members || []).filter(function (x) { return x.id === id; })[0];
+    return m ? m.name : "";
+  }
+  // One line per fact of the sheet, in the shapes the field API gives.
+  var LINES = {
+    gaps: function (g) { return joined([S.indicators[g.indicator] || g.indicator, g.reason]); },
+    tasks: function (t) { return joined([t.title, t.due && S.due + " " + t.due]); },
+    policies: function (p, sheet) { return joined([p.name, memberName(sheet, p.person)]); },
+    monitoring: function (m) { return m.label; },
+    visits: function (v) { return joined([v.on, v.found, v.done]); }
+  };
 
   // ---- storage --------------------------------------------------------------------------------------------------
 
@@ -204,10 +205,12 @@
 
   // ---- the sheet: one screen per household ----------------------------------------------------------------------
 
-  function section(title, items, cls) {
-    var body = items && items.length ? "<ul>" + items.map(function (i) { return "<li>" + esc(label(i)) + "</li>"; })
-      .join("") + "</ul>" : '<p class="muted">' + esc(S.none) + "</p>";
-    return '<section class="field-facts ' + cls + '"><h3>' + esc(title) + "</h3>" + body + "</section>";
+  function section(title, kind, sheet) {
+    var items = kind === "monitoring" ? (sheet.monitoring ? [sheet.monitoring] : []) : sheet[kind] || [];
+    var body = items.length ? "<ul>" + items.map(function (i) {
+      return "<li>" + esc(LINES[kind](i, sheet)) + "</li>";
+    }).join("") + "</ul>" : '<p class="muted">' + esc(S.none) + "</p>";
+    return '<section class="field-facts field-' + kind + '"><h3>' + esc(title) + "</h3>" + body + "</section>";
   }
 
   function questionHtml(item, q) {
@@ -217,7 +220,7 @@
       (q.kind === "yes_no" && seen != null ? ' <small class="field-seen">' + esc(S.registered) + " " +
         esc(yesNo(seen)) + "</small>" : "") + "</p>";
     if (q.kind === "yuan") {
-      var last = item.last != null ? item.last : item.last_quarter;
+      var last = item.last;
       return head + '<label class="field-yuan"><input type="number" inputmode="decimal" min="0" step="any" ' +
         'data-answer="' + esc(key) + '" aria-label="' + esc(q.text) + '"> ' + esc(S.yuan) + "</label>" +
         (last != null ? '<small class="field-last">' + esc(fill(S.last_quarter, {value: last})) + "</small>" : "") +
@@ -266,17 +269,14 @@
     });
     state.sheet = {row: row, items: items, answers: {}, photos: []};
     var unsent = unsentByHousehold()[row.id];
-    var monitoring = sheet.monitoring ? [sheet.monitoring] : [];
     el.sheetView.innerHTML =
       '<button type="button" class="btn btn-quiet field-tap" data-action="back">← ' + esc(S.back) + "</button>" +
       '<h2 class="field-title">' + esc(headName(sheet) || sheet.number) + " <small>" + esc(sheet.number) +
       "</small></h2>" +
       (unsent ? '<p class="field-unsent-note">' + esc(S.not_sent_mark) + " (" + unsent + ")</p>" : "") +
       '<div class="field-facts-grid">' +
-      section(S.gaps, sheet.gaps, "field-gaps") + section(S.tasks, sheet.tasks || sheet.open_tasks, "field-tasks") +
-      section(S.policies, sheet.policies || sheet.policies_due, "field-policies") +
-      section(S.monitoring, monitoring, "field-monitoring") +
-      section(S.visits, sheet.visits || sheet.last_visits, "field-visits") + "</div>" +
+      section(S.gaps, "gaps", sheet) + section(S.tasks, "tasks", sheet) + section(S.policies, "policies", sheet) +
+      section(S.monitoring, "monitoring", sheet) + section(S.visits, "visits", sheet) + "</div>" +
       '<form class="field-form" novalidate><h3>' + esc(S.checklist) + "</h3>" + checklistHtml(sheet) +
       '<label class="field-text">' + esc(S.found) + '<textarea name="found" rows="2"></textarea></label>' +
       '<label class="field-text">' + esc(S.done) + '<textarea name="done" rows="2"></textarea></label>' +
