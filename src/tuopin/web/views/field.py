@@ -54,6 +54,7 @@ def _strings() -> dict[str, object]:
         "none": _("None."),
         "checklist": _("Checklist"),
         "registered": _("Registry:"),
+        "answered": _("Answered:"),
         "as_registered": _("All as registered"),
         "yes": _("Yes"),
         "no": _("No"),

@@ -150,24 +150,40 @@
     el.banner.classList.toggle("field-banner-clear", n === 0);
   }
 
+  function questionLabel(key, person, householdId) {
+    var q = state.questions[key];
+    var row = state.households.filter(function (r) { return r.id === householdId; })[0];
+    return joined([q ? q.text : key, person != null && row ? memberName(row.sheet, person) : ""]);
+  }
+
+  function errorLines(visit) {
+    // "answers.3.value" names the fourth answer: shown as its question (and member), as on the sheet.
+    return Object.keys(visit.errors || {}).map(function (field) {
+      var hit = field.match(/^answers\.(\d+)\./), answer = hit && visit.answers[Number(hit[1])];
+      var name = answer ? questionLabel(answer.question, answer.person, visit.household) : field;
+      return "<li>" + esc(name) + ": " + esc([].concat(visit.errors[field]).join(" ")) + "</li>";
+    }).join("");
+  }
+
+  function conflictLines(notice) {
+    return (notice.conflicts || []).map(function (c) {
+      var q = Object.keys(state.questions).filter(function (k) { return state.questions[k].checks === c.field; })[0];
+      return "<li>" + esc(questionLabel(q || c.field, c.person, notice.household)) + ": " + esc(S.registered) +
+        " " + esc(yesNo(c.current)) + " · " + esc(S.answered) + " " + esc(yesNo(c.proposed)) + "</li>";
+    }).join("");
+  }
+
   function renderProblems() {
     var refused = state.outbox.filter(function (v) { return v.state === "refused"; });
     var html = "";
     refused.forEach(function (v) {
-      var errors = Object.keys(v.errors || {}).map(function (field) {
-        return "<li>" + esc(field) + ": " + esc([].concat(v.errors[field]).join(" ")) + "</li>";
-      }).join("");
       html += '<div class="field-problem field-refused" data-client="' + esc(v.client_id) + '"><p><strong>' +
-        esc(S.refused) + "</strong> " + esc(v.label) + " · " + esc(v.on) + "</p><ul>" + errors + "</ul>" +
+        esc(S.refused) + "</strong> " + esc(v.label) + " · " + esc(v.on) + "</p><ul>" + errorLines(v) + "</ul>" +
         '<button type="button" class="btn field-tap" data-action="delete">' + esc(S.delete) + "</button></div>";
     });
     state.notices.forEach(function (n) {
-      var lines = (n.conflicts || []).map(function (c) {
-        return "<li>" + esc(c.field) + ": " + esc(JSON.stringify(c.seen)) + " → " + esc(JSON.stringify(c.current)) +
-          "</li>";
-      }).join("");
       html += '<div class="field-problem field-conflict" data-client="' + esc(n.client_id) + '"><p>' +
-        esc(S.conflict) + " " + esc(n.label) + "</p><ul>" + lines + "</ul>" +
+        esc(S.conflict) + " " + esc(n.label) + "</p><ul>" + conflictLines(n) + "</ul>" +
         '<button type="button" class="btn field-tap" data-action="dismiss">' + esc(S.dismiss) + "</button></div>";
     });
     el.problems.innerHTML = html;
@@ -431,7 +447,8 @@
       if (r.status === "stored" || r.status === "duplicate") {
         tx.objectStore("outbox").delete(r.client_id);
         if (r.conflicts && r.conflicts.length) {
-          tx.objectStore("notices").put({client_id: r.client_id, label: visit.label, conflicts: r.conflicts});
+          tx.objectStore("notices").put({client_id: r.client_id, household: visit.household, label: visit.label,
+                                         conflicts: r.conflicts});
         }
       } else if (r.status === "refused") {
         visit.state = "refused";
