@@ -80,6 +80,7 @@ PAGE_QUERIES = {
     "web:coverage": ("year", "region", "policy", "page"),
     "web:campaign": ("on", "township"),
     "web:roster": ("how", "page"),
+    "web:field": ("year",),
 }
 API_PAGING = ("limit", "offset", "format")
 
