@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tuopin.apps.housing",
     "tuopin.apps.monitoring",
     "tuopin.apps.campaigns",
+    "tuopin.apps.fieldwork",
     "tuopin.apps.evaluation",
     "tuopin.apps.durability",
     "tuopin.apps.demo",

@@ -113,6 +113,8 @@ class Action:
     SEE_ROSTERS = "see_rosters"                  # the rosters and their entries in reach (obj: the kind's domains)
     IMPORT_ROSTER = "import_roster"              # upload a roster (obj: the kind's owning domains)
     REVIEW_ROSTER_MATCH = "review_roster_match"  # confirm or reject a match by likeness (obj: the roster entry)
+    # the structured visit (走访), decision 1560: answers that contradict the registry become proposed changes
+    REVIEW_PROPOSED_CHANGE = "review_proposed_change"  # accept or reject one (obj: the change)
 
 
 A = Action
@@ -230,6 +232,11 @@ ROLES: dict[str, frozenset] = {
     # A match by likeness is confirmed or rejected by whoever reads the row (decision 1543): the department that keeps
     # the roster, the county office, or the township and village who know the person the linker proposed.
     A.REVIEW_ROSTER_MATCH: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY, R.DEPARTMENT}),
+    # ---- The structured visit (decision 1560) -------------------------------------------------------------------
+    # A visit's answers never write the registry: what contradicts it is reviewed by the village's first secretary
+    # (who keeps its yearly records), or by the county office from the paper record. A structured visit is
+    # recorded under RECORD_VISIT, like the blank form.
+    A.REVIEW_PROPOSED_CHANGE: frozenset({R.FIRST_SECRETARY, R.COUNTY_ADMIN}),
 }
 
 # A renovation's stages (decision 1522): the village work team records the inspector's report, the option chosen
@@ -475,6 +482,10 @@ def _reach_roster_entry(account, entry) -> str:
         _("the roster's row is outside your reach")
 
 
+def _reach_proposed_change(account, change) -> str:
+    return _reach_household(account, change.household)
+
+
 def _reach_project(account, project) -> str:
     from .scoping import projects_visible_to
 
@@ -540,6 +551,7 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.SEE_ROSTERS: _roster_owner,
     A.IMPORT_ROSTER: _roster_owner,
     A.REVIEW_ROSTER_MATCH: _reach_roster_entry,
+    A.REVIEW_PROPOSED_CHANGE: _reach_proposed_change,
 }
 
 

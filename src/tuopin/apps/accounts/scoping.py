@@ -97,6 +97,26 @@ def visits_visible_to(user):
     return qs.none()
 
 
+def proposed_changes_visible_to(user):
+    """Proposed registry changes (decision 1560) of the households the account reaches: the village-bound roles by
+    the household's village, a cadre those of its households and those it proposed."""
+    from tuopin.apps.fieldwork.models import ProposedChange
+
+    qs = ProposedChange.objects.all()
+    if not _works(user):
+        return qs.none()
+    role = user.role
+    if role == Role.COUNTY_ADMIN:
+        return qs.filter(_region_filter(user.region, "household__village"))
+    if role == Role.COMMANDER:
+        return qs.filter(household__township=user.region)
+    if role == Role.FIRST_SECRETARY:
+        return qs.filter(household__village=user.region)
+    if role == Role.CADRE:
+        return qs.filter(Q(household__in=_cadres_households(user)) | Q(created_by=user))
+    return qs.none()
+
+
 def monitoring_cases_visible_to(user):
     """Monitoring cases (防返贫) by their village, as households are seen; a cadre the cases of its households.
     A case from an application that matched no household has its village, so the village finds it."""

@@ -211,6 +211,23 @@ def explain_household(*, household_id: int, year: int, region_code: str) -> list
         con.close()
 
 
+def explain_households(*, household_ids: list[int], year: int, region_code: str) -> list[dict]:
+    """The gap rows of many households at once (a village's offline sheets, decision 1560): one read of their rows,
+    one run of the rule text; [] when there is none to read or no poverty line stored for the year."""
+    if not household_ids:
+        return []
+    try:
+        params = rules.parameters(standards.load(region_code), year)
+    except standards.StandardMissing:
+        return []
+    con = duckdb_runner.session()
+    try:
+        duckdb_runner.register_arrow(con, live_inputs.read(year=year, household_ids=list(household_ids)))
+        return duckdb_runner.explain(con, params).to_pylist()
+    finally:
+        con.close()
+
+
 def explain_monitoring(*, household_id: int, year: int, region_code: str) -> list[dict]:
     """Is this household at risk of (returning to) poverty? Its monitoring reasons with the kind proposed, from
     the same rule text on its own rows of the year and the year before; empty when none."""

@@ -79,6 +79,11 @@ class Visit(models.Model):  # "1+1" 走访
                                      related_name="visits")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    # A structured visit (decision 1560): the phone's or the XLSForm's idempotency key, the checklist's answers
+    # ([{question, person, value, seen}]) and where it came from (web / field / xlsform).
+    client_id = models.UUIDField(null=True, blank=True, unique=True)
+    answers = models.JSONField(default=list, blank=True)
+    source = models.CharField(max_length=10, default="web", db_default="web")
 
 
 class Assessment(models.Model):  # 考核

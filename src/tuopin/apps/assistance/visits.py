@@ -43,10 +43,13 @@ def _check_visitor(*, by, cadre: Cadre, household: Household, on: dt.date) -> No
 @transaction.atomic
 def visit_record(*, household: Household, cadre: Cadre, on: dt.date, by, found: str = "", done: str = "",
                  follow_ups: list[FollowUp] = (), source: str = "web", trip: str = "",
-                 mutual_group: MutualGroup | None = None) -> Visit:
+                 mutual_group: MutualGroup | None = None, client_id: uuid.UUID | None = None,
+                 answers: list[dict] | None = None) -> Visit:
+    """A visit; a structured one (fieldwork, decision 1560) brings its idempotency key and checklist answers."""
     _check_visitor(by=by, cadre=cadre, household=household, on=on)
     visit = Visit.objects.create(household=household, cadre=cadre, on=on, found=found.strip(), done=done.strip(),
-                                 trip=trip, mutual_group=mutual_group, created_by=by)
+                                 trip=trip, mutual_group=mutual_group, created_by=by, client_id=client_id,
+                                 answers=answers or [], source=source[:10])
     tasks = [task_create(kind="visit_followup", title=f.title, due=f.due, household=household, owner_cadre=cadre,
                          by=by, source=source, detail=f"走访 {on}：{found.strip()}"[:1000])
              for f in follow_ups]

@@ -19,7 +19,7 @@ from tuopin.common.versioning import StaleEdit, locked, stamp  # noqa: F401  Sta
 
 from . import choices as c
 from . import id_refusals, validation
-from .models import MONEY_FIELDS, SHOCK_FIELDS, Household, HouseholdYear, Person, StatusEvent
+from .models import MONEY_FIELDS, SHOCK_FIELDS, Household, HouseholdYear, Person, PersonYear, StatusEvent
 from .signals import status_announced
 
 
@@ -34,6 +34,8 @@ HOUSEHOLD_YEAR_EDITABLE = tuple(f for f, _ in MONEY_FIELDS) + (
     "water_litres_per_day", "water_quality_ok", "water_minutes", "water_cut_days", "water_short_area",
     "food_clothing_secure", "income_expected_stable", *SHOCK_FIELDS,
 )
+PERSON_YEAR_EDITABLE = ("school_status", "basic_medical", "serious_illness_insurance", "medical_assistance",
+                        "family_doctor", "pension_insurance", "dibao", "tekun", "work_months")
 
 
 def check_id_number(*, raw: object, sex: str | None = None, birth_date: dt.date | None = None,
@@ -156,6 +158,17 @@ def household_year_update(*, record: HouseholdYear, version: int, by, source: st
     tracked = {**fields, **dict.fromkeys(derived)}
     return _save(instance, before, tracked, by=by, source=source,
                  summary=f"household {instance.household.number} year {instance.year}")
+
+
+@transaction.atomic
+def person_year_update(*, record: PersonYear, version: int, by, source: str = "web", **fields) -> PersonYear:
+    """A person's yearly record (schooling, insurance, social protection): the assessment's inputs, so kept by
+    those who may edit yearly records (decision 1101)."""
+    instance = locked(PersonYear, record.pk, version)
+    require(by, Action.EDIT_YEARLY_RECORD, instance.person.household)
+    before = _apply(instance, fields, PERSON_YEAR_EDITABLE, validation.PERSON_YEAR)
+    return _save(instance, before, fields, by=by, source=source,
+                 summary=f"person {instance.person.number} year {instance.year}")
 
 
 def person_create(*, household: Household, by, source: str = "web", **fields) -> Person:

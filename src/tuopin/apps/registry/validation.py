@@ -429,6 +429,11 @@ HOUSEHOLD_YEAR: dict[str, Rule] = {
     "water_cut_days": between(0, WATER_CUT_DAYS_MAX),
 }
 
+PERSON_YEAR: dict[str, Rule] = {
+    "school_status": choice(c.SchoolStatus, "school_status", blank=True),
+    "work_months": between(*WORK_MONTHS),
+}
+
 
 def clean(rules: Mapping[str, Rule], values: Mapping[str, Any]) -> dict[str, Any]:
     """`values` through their rules (a name without a rule passes unchanged); every refusal is collected
