@@ -35,7 +35,7 @@ def big_village(village, cadre, *, n: int = 500, members: int = 3, large: int = 
             persons.append(Person(household=hh, number=f"{hh.number}{k + 1:03d}",
                                   id_number=idnumber.make("220821", birth, k, sex),
                                   name=f"{hh.number[-4:]}户{'主' if k == 0 else f'成员{k}'}", sex=sex,
-                                  birth_date=birth, relation=c.Relation.HEAD if k == 0 else c.Relation.CHILD,
+                                  birth_date=birth, relation=c.Relation.HEAD if k == 0 else c.Relation.SON,
                                   labour_ability=c.LabourAbility.ORDINARY))
         record = HouseholdYear(household=hh, year=YEAR, members=size, wage_income_fen=400_000 * size)
         record.compute_income()

@@ -11,7 +11,7 @@
   var URLS = {households: root.dataset.households, visits: root.dataset.visits,
               worker: root.dataset.worker, scope: root.dataset.scope};
   // A batch stays under Django's request-body limit (2.5 MB by default) unless one visit alone is larger.
-  var BATCH = 50, BATCH_BYTES = 2000000, RETRY_MS = 30000, PHOTO_SIDE = 1280, PHOTO_QUALITY = 0.7;
+  var BATCH = 50, BATCH_BYTES = 2000000, RETRY_MS = 10000, PHOTO_SIDE = 1280, PHOTO_QUALITY = 0.7;
 
   var dbReady = idb.openDB("tuopin-field-" + root.dataset.user, 1, {
     upgrade: function (db) {
@@ -28,7 +28,10 @@
     list: document.getElementById("field-list"), search: document.getElementById("field-search"),
     sheetView: document.getElementById("field-sheet-view")
   };
-  var state = {households: [], questions: {}, outbox: [], notices: [], sheet: null, syncing: false};
+  // `unreachable`: the last request failed for want of a network, whatever navigator.onLine says (it says only that
+  // the phone has a connection, and a page the worker served can read true before the browser has looked).
+  var state = {households: [], questions: {}, outbox: [], notices: [], sheet: null, syncing: false,
+               unreachable: false};
 
   // ---- small helpers ------------------------------------------------------------------------------------------
 
@@ -98,8 +101,10 @@
       response = await fetch(URLS.households + "?year=" + YEAR, {credentials: "same-origin",
                                                                   headers: {Accept: "application/json"}});
     } catch (e) {
-      return false;  // no network after all: the phone's copy is shown
+      state.unreachable = true;  // no network after all: the phone's copy is shown
+      return false;
     }
+    state.unreachable = false;
     if (response.redirected || response.status === 401 || response.status === 403) { say(S.login); return false; }
     if (!response.ok) return false;
     var data = await response.json();
@@ -143,7 +148,7 @@
   function renderBanner() {
     var n = state.outbox.length;
     var text = n === 0 ? S.all_sent : n === 1 ? S.unsent_one : fill(S.unsent, {n: n});
-    if (!navigator.onLine) text += " " + S.offline;
+    if (!navigator.onLine || state.unreachable) text += " " + S.offline;
     else if (state.syncing && n) text += " " + S.sending;
     el.banner.textContent = text;
     el.banner.dataset.unsent = n;
@@ -427,6 +432,7 @@
       headers: {"Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken()},
       body: JSON.stringify({visits: batch})
     });
+    state.unreachable = false;
     var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
     if (response.redirected || response.status === 401 || response.status === 403 || !json) {
       say(S.login);
@@ -474,7 +480,7 @@
         await store(data.results, groups[i]);
       }
     } catch (e) {
-      // The network went away mid-way: what was not answered stays in the outbox.
+      state.unreachable = true;  // the network went away mid-way: what was not answered stays in the outbox
     } finally {
       state.syncing = false;
       await loadOutbox();
@@ -520,7 +526,10 @@
     await loadOutbox();
     renderAll();
   });
-  window.addEventListener("online", function () { loadFromNetwork().then(loadFromPhone).then(renderAll).then(sync); });
+  window.addEventListener("online", function () {
+    state.unreachable = false;
+    loadFromNetwork().then(loadFromPhone).then(renderAll).then(sync);
+  });
   window.addEventListener("offline", renderBanner);
   setInterval(function () { if (state.outbox.length) sync(); }, RETRY_MS);
 
