@@ -21,6 +21,7 @@ from tests.factories import household as make_household
 from tests.factories import region as make_region
 from tuopin.apps.accounts.models import Role
 from tuopin.apps.assistance.models import Assessment, Task, Visit
+from tuopin.apps.fieldwork.models import ProposedChange
 from tuopin.apps.geo.models import Level, VillageYear
 from tuopin.apps.housing.models import HouseRenovation
 from tuopin.apps.organisation.models import Cadre, CadreHouseholdPairing, Unit, UnitKind, UnitVillagePairing
@@ -92,6 +93,10 @@ URLS = [
             "member-0-id_number": "220821196803144109", "member-0-ethnicity": "01", "member-0-labour_ability": "1",
             "member-0-work_months": "0", "water_litres_per_day": "60", "water_minutes": "0", "water_cut_days": "0",
             "cultivated_land_mu": "0", "housing_area_m2": "0"}),
+    # Field work (decision 1560): the sheets of another village, a change proposed for another household.
+    Target("field sheets of a village", "GET",
+           lambda s: reverse("web:field_api_households") + f"?year=2018&village={s['village'].pk}", regional=True),
+    Target("proposed change review", "POST", web("field_change", "change"), {"decision": "accept", "version": 1}),
 ]
 
 # (role, scene) pairs: every role meets the other zone; the county admin another county; a cadre also its
@@ -133,20 +138,24 @@ def scenes(org):
         return HouseRenovation.objects.create(household=household, grade="D", inspected_on=dt.date(2018, 3, 1),
                                               inspector="probe", floor_area_m2=50, members=2)
 
+    def change(household):
+        return ProposedChange.objects.create(household=household, person=household.members.first(), year=2018,
+                                             field="person_year.basic_medical", current=True, proposed=False)
+
     return {
         "other_county": {"household": hh2, "village": village2, "township": town2,
                          "task": task(hh2, owner_unit=unit2), "assessment": assessment(unit2),
                          "visit": Visit.objects.create(household=hh2, cadre=cadre2, on=dt.date(2018, 5, 1)),
-                         "area_exit": area_exit(village2), "renovation": renovation(hh2)},
+                         "area_exit": area_exit(village2), "renovation": renovation(hh2), "change": change(hh2)},
         "other_zone": {"household": h4, "village": v3, "township": t2, "task": task(h4, owner_unit=org["other_unit"]),
                        "assessment": assessment(org["other_unit"]),
                        "visit": Visit.objects.create(household=h4, cadre=li, on=dt.date(2018, 5, 1)),
-                       "area_exit": area_exit(v3), "renovation": renovation(h4)},
+                       "area_exit": area_exit(v3), "renovation": renovation(h4), "change": change(h4)},
         # The cadre's colleague 赵干部: same village, not its household; the zone's own unit for the veto rows.
         "colleague": {"household": h2, "village": v1, "township": t1, "task": task(h2, owner_cadre=org["zhao"]),
                       "assessment": assessment(org["paired_unit"]),
                       "visit": Visit.objects.create(household=h2, cadre=org["zhao"], on=dt.date(2018, 5, 1)),
-                      "area_exit": None, "renovation": renovation(h2)},
+                      "area_exit": None, "renovation": renovation(h2), "change": change(h2)},
     }
 
 
@@ -183,7 +192,8 @@ def _state():
     return (list(Task.objects.order_by("pk").values_list("status", flat=True)),
             list(Assessment.objects.order_by("pk").values_list("vetoed", "commander_suggestion")),
             list(Household.objects.order_by("pk").values_list("version", flat=True)),
-            list(AreaExit.objects.order_by("pk").values_list("stage", flat=True)), Household.objects.count())
+            list(AreaExit.objects.order_by("pk").values_list("stage", flat=True)), Household.objects.count(),
+            list(ProposedChange.objects.order_by("pk").values_list("status", flat=True)))
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.COUNTY_ADMIN])
@@ -198,3 +208,20 @@ def test_roles_without_tasks_see_no_task_list(client, org, role):
     assert client.get(reverse("web:tasks")).status_code == 403
     assert client.get("/api/tasks/").json()["results"] == []
     assert client.get("/api/visits/").json()["results"] == []
+
+
+@pytest.mark.parametrize("role,scene", SCENES, ids=[f"{r}-{s}" for r, s in SCENES])
+def test_a_field_visit_outside_the_scope_is_refused(client, org, scenes, role, scene):
+    """POST /field/api/visits/ answers a batch with each visit's status (decision 1560): a visit for a household
+    outside the role's scope comes back refused (or the whole request 403 for a role that records no visits), and
+    nothing is written."""
+    import uuid
+
+    s = scenes[scene]
+    client.force_login(org["accounts"][role])
+    visits, writes = Visit.objects.count(), _state()
+    response = client.post(reverse("web:field_api_visits"), {"visits": [{
+        "client_id": str(uuid.uuid4()), "household": s["household"].pk, "on": "2018-05-01", "answers": [
+            {"question": "hardship", "value": True}]}]}, content_type="application/json")
+    assert response.status_code == 403 or response.json()["results"][0]["status"] == "refused", (role, scene)
+    assert Visit.objects.count() == visits and _state() == writes

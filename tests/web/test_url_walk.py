@@ -36,6 +36,7 @@ from django.utils import timezone
 from tuopin.apps.accounts.models import Role
 from tuopin.apps.assistance.models import Assessment, Task, Visit
 from tuopin.apps.evaluation.services import evaluation_round_create
+from tuopin.apps.fieldwork.models import ProposedChange
 from tuopin.apps.registry import choices as c
 from tuopin.apps.registry.models import NoticeObjection, ProcedureStep, StatusEvent
 
@@ -81,6 +82,8 @@ PAGE_QUERIES = {
     "web:campaign": ("on", "township"),
     "web:roster": ("how", "page"),
     "web:field": ("year",),
+    "web:field_api_households": ("year", "village"),
+    "web:field_changes": ("status", "household", "page"),
 }
 API_PAGING = ("limit", "offset", "format")
 
@@ -129,6 +132,7 @@ def _real_values(org, extra) -> dict[str, list[dict]]:
                                                              "web:campaign_participant")},
         "web:campaign_participant_remove": [{"pk": extra["campaign"].pk, "participant": extra["participant"].pk}],
         "web:roster": [{"pk": extra["roster"].pk}],
+        "web:field_change": [{"pk": extra["change"].pk}],
         "web:roster_template": [{"kind": "death"}, {"kind": "public_employee"}],
         "api:region-detail": [{"code": county.code}, {"code": v1.code}],
         "api:household-detail": households,
@@ -291,7 +295,10 @@ def walk_county(org):
     participant = campaigns.participant_add(campaign=campaign, by=None, unit=org["paired_unit"])
     return {**org, "extra": {"event": event, "objection": objection, "task": task, "visit": visit,
                              "assessment": assessment, "round": round_, "area_exit": area_exit,
-                             "campaign": campaign, "participant": participant, "roster": _roster(h2)}}
+                             "campaign": campaign, "participant": participant, "roster": _roster(h2),
+                             "change": ProposedChange.objects.create(
+                                 household=h2, person=h2.members.first(), year=2018, field="person_year.basic_medical",
+                                 current=True, proposed=False)}}
 
 
 def _roster(household):

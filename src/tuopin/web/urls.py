@@ -4,6 +4,7 @@ from django.urls import path, register_converter
 from . import views
 from .converters import (HousingStageConverter, IdConverter, OrganisationKindConverter, RosterKindConverter,
                          YearConverter)
+from .views import field_api, field_review
 from .views import administration, after_exit, aid, asset_income, campaigns, coverage, evaluation, field, housing, monitoring, projects, rectification, registration, risk, rosters, village_figures
 from .views import login as login_views
 from .views import password as password_views
@@ -74,6 +75,11 @@ urlpatterns = [
     path("area-exits/case/<id:pk>/notice.pdf", views.area_exit_notice_pdf, name="area_exit_notice_pdf"),
     # Accountability: tasks, visits, the zone and county boards (decision 0800).
     path("tasks/", views.task_list, name="tasks"),
+    # Field work (decision 1560): the sheets the phone caches offline, the visits it sends back.
+    path("field/api/households/", field_api.households, name="field_api_households"),
+    path("field/api/visits/", field_api.visits, name="field_api_visits"),
+    path("field/changes/", field_review.changes, name="field_changes"),
+    path("field/changes/<id:pk>/", field_review.change_review, name="field_change"),
     path("tasks/<id:pk>/", views.task_detail, name="task"),
     path("tasks/<id:pk>/complete/", views.task_complete, name="task_complete"),
     path("households/<id:pk>/visit/", views.visit_record, name="visit_record"),

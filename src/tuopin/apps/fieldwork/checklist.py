@@ -63,7 +63,8 @@ def load(path: str = "") -> dict:
         questions[q.key] = q
     photos = data.get("photos", {})
     return {"questions": questions, "photo_max_bytes": int(photos.get("max_bytes", 2_097_152)),
-            "photo_max_per_visit": int(photos.get("max_per_visit", 6))}
+            "photo_max_per_visit": int(photos.get("max_per_visit", 6)),
+            "sync_max_request_bytes": int(data.get("sync", {}).get("max_request_bytes", 33_554_432))}
 
 
 def questions() -> dict[str, Question]:

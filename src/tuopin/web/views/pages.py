@@ -93,6 +93,7 @@ def region(request, pk: int):
                 context["clue_from_candidates"] = monitoring.households_with_open_cases(
                     row.household.pk for row in readiness.candidates)
         context["may_print_notice"] = may_print_notice_list(user)
+        context["may_review_changes"] = may(user, Action.REVIEW_PROPOSED_CHANGE)
         if context["year"] is not None and may(user, Action.SEE_ASSET_INCOME):
             projects = asset_income.village_projects(user, place)  # one query when the village has none
             if ids := [p.pk for p in projects]:
@@ -191,7 +192,18 @@ def _work(user, household) -> dict:
             "may_visit": may(user, Action.RECORD_VISIT, household), "today": timezone.localdate(),
             "monitoring_cases": cases_for(user).filter(household=household).order_by("-clue_on", "-pk")[:10],
             "may_record_clue": may(user, Action.RECORD_MONITORING_CLUE, ("cadre_visit", household)),
+            **_proposed_changes(user, household),
             **_aid(user, household), **household_renovations(user, household)}
+
+
+def _proposed_changes(user, household) -> dict:
+    """The pending changes visits proposed for the household, for whoever reviews them (decision 1561)."""
+    if not may(user, Action.REVIEW_PROPOSED_CHANGE):
+        return {}
+    from tuopin.apps.fieldwork.models import ChangeStatus
+    from tuopin.apps.fieldwork.selectors import changes_for
+
+    return {"pending_changes": changes_for(user).filter(household=household, status=ChangeStatus.PENDING).count()}
 
 
 def _aid(user, household) -> dict:
