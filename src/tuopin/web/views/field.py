@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 
 from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.accounts.scoping import household_years_visible_to
+from tuopin.apps.fieldwork import checklist
 
 from ..access import forbidden
 from ..labels import INDICATOR_LABELS
@@ -41,6 +42,7 @@ def _strings() -> dict[str, object]:
         "refused": _("Refused by the server — correct or delete it:"),
         "conflict": _("The registry changed since this phone loaded it: the first secretary reviews the change."),
         "login": _("Your session has ended: log in again to send the visits kept on this phone."),
+        "too_large": _("This visit is too large to send: take fewer photos."),
         "loaded": _("Households loaded at %(time)s"),
         "not_loaded": _("No households on this phone yet: open this page once with a network."),
         "not_sent_mark": _("not yet sent"),
@@ -97,15 +99,13 @@ def field_app(request):
         raise forbidden(request, entity="fieldwork.app")
     return render(request, "web/field.html", {
         "year": _field_year(request), "strings": _strings(),
-        "api": _api_urls(),
+        "api": _api_urls(), "max_request_bytes": checklist.load()["sync_max_request_bytes"],
     })
 
 
 def _api_urls() -> dict[str, str]:
-    # The paths the field contract fixes under the page's own path (the worker's scope covers them).
-    page = reverse("web:field")
-    return {"households": page + "api/households/", "visits": page + "api/visits/", "scope": page,
-            "worker": reverse("web:field_worker")}
+    return {"households": reverse("web:field_api_households"), "visits": reverse("web:field_api_visits"),
+            "scope": reverse("web:field"), "worker": reverse("web:field_worker")}
 
 
 def _shell_version(urls: list[str]) -> str:
@@ -126,7 +126,7 @@ def field_worker(request):
     and the browser fetches it again outside a session)."""
     shell = [static(name) for name in SHELL_FILES]
     config = {"page": reverse("web:field"), "shell": shell, "version": _shell_version(shell),
-              "api": reverse("web:field") + "api/"}
+              "api": reverse("web:field_api_households").rsplit("/", 2)[0] + "/"}
     with open(finders.find("web/field-sw.js"), encoding="utf-8") as f:
         body = f"const CONFIG = {json.dumps(config)};\n{f.read()}"
     return HttpResponse(body, content_type="application/javascript; charset=utf-8")

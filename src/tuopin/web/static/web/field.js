@@ -10,8 +10,10 @@
   var YEAR = Number(root.dataset.year);
   var URLS = {households: root.dataset.households, visits: root.dataset.visits,
               worker: root.dataset.worker, scope: root.dataset.scope};
-  // A batch stays under Django's request-body limit (2.5 MB by default) unless one visit alone is larger.
-  var BATCH = 50, BATCH_BYTES = 2000000, RETRY_MS = 10000, PHOTO_SIDE = 1280, PHOTO_QUALITY = 0.7;
+  // A batch of about 2 MB at most: on a weak network a smaller request is lost less often. MAX_BYTES is the server's
+  // limit for one request (the checklist's sync.max_request_bytes); a visit larger than it is never sent.
+  var BATCH = 50, MAX_BYTES = Number(root.dataset.maxBytes), BATCH_BYTES = Math.min(2000000, MAX_BYTES),
+      RETRY_MS = 10000, PHOTO_SIDE = 1280, PHOTO_QUALITY = 0.7;
 
   var dbReady = idb.openDB("tuopin-field-" + root.dataset.user, 1, {
     upgrade: function (db) {
@@ -426,11 +428,18 @@
     return out;
   }
 
+  function refuseAll(batch, errors) {
+    // The server took none of the batch (too large, not readable): each visit says why, none is sent again.
+    return {results: batch.map(function (v) { return {client_id: v.client_id, status: "refused", errors: errors}; })};
+  }
+
   async function sendBatch(batch) {
+    var body = JSON.stringify({visits: batch});
+    if (new Blob([body]).size > MAX_BYTES) return refuseAll(batch, {photos: [S.too_large]});
     var response = await fetch(URLS.visits, {
       method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken()},
-      body: JSON.stringify({visits: batch})
+      body: body
     });
     state.unreachable = false;
     var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
@@ -438,7 +447,8 @@
       say(S.login);
       return null;
     }
-    if (!response.ok) return null;
+    if (response.status === 400 || response.status === 413) return refuseAll(batch, (await response.json()).errors);
+    if (!response.ok) return null;  // the server failed: kept, the timer tries again
     return response.json();
   }
 
