@@ -12,6 +12,11 @@ from tuopin.apps.registry.models import PersonYear
 ON = dt.date(2018, 6, 1)  # a visit in the county's data year: the facts are its 2018 records
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the visits' photos land in the test's own folder
+
+
 @pytest.fixture
 def field(org):  # noqa: F811  (the fixture imported above)
     """The org county with a school-age child in h1 (in primary school in 2018) and h1's open 4+4 hygiene task."""

@@ -73,7 +73,10 @@ def test_a_batch_stores_each_visit_on_its_own(client, field):
     wrong["on"] = "2018-06-01"
     again = client.post(URL_VISITS, {"visits": [wrong]}, content_type="application/json",
                         headers={"accept-language": "zh-hans"}).json()["results"][0]
-    assert again["status"] == "refused" and set(again["errors"]) == {"answers.0.value"}
+    assert again["status"] == "refused" and again["errors"] == {"answers.0.value": ["请回答“是”或“否”"]}
+    english = client.post(URL_VISITS, {"visits": [wrong]}, content_type="application/json",
+                          headers={"accept-language": "en"}).json()["results"][0]
+    assert english["errors"] == {"answers.0.value": ["answer yes or no"]}
 
 
 def test_the_endpoints_ask_for_a_session_and_the_csrf_token(field):

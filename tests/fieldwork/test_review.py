@@ -34,7 +34,7 @@ def test_accepting_applies_the_change_through_the_registry_and_audits_it(field):
     assert AuditEvent.objects.filter(entity="registry.personyear", entity_id=str(record.pk), action="update",
                                      changes__school_status=["20", "90"]).exists()
     assert AuditEvent.objects.filter(action="change:accepted", entity_id=str(change.pk)).exists()
-    with pytest.raises(ValidationError, match="not pending"):
+    with pytest.raises(ValidationError, match="不是待审核"):
         change_accept(change=accepted, version=accepted.version, by=field["accounts"]["first_secretary"])
 
 
@@ -51,7 +51,7 @@ def test_a_change_whose_registry_value_moved_on_is_refused_as_a_conflict(field):
     head = field["head"]
     change = _proposal(field, Answer("insurance_card", False, person=head.pk, seen=True))
     PersonYear.objects.filter(person=head, year=2018).update(basic_medical=False)  # someone recorded it meanwhile
-    with pytest.raises(ValidationError, match="changed since"):
+    with pytest.raises(ValidationError, match="已被修改"):
         change_accept(change=change, version=change.version, by=field["accounts"]["first_secretary"])
     change.refresh_from_db()
     assert change.status == ChangeStatus.PENDING

@@ -42,7 +42,7 @@ def test_a_conflict_is_shown_and_its_accept_refused(client, field):
     response = client.post(reverse("web:field_change", args=[change.pk]),
                            {"decision": "accept", "version": change.version}, follow=True)
     change.refresh_from_db()
-    assert change.status == ChangeStatus.PENDING and "changed since" in response.content.decode()
+    assert change.status == ChangeStatus.PENDING and "系统登记已被修改" in response.content.decode()
     client.post(reverse("web:field_change", args=[change.pk]),
                 {"decision": "reject", "version": change.version, "note": "已更新"})
     change.refresh_from_db()
@@ -68,3 +68,23 @@ def test_who_opens_the_review(client, field):
                            {"decision": "accept", "version": change.version}).status_code in (403, 404), role
     change.refresh_from_db()
     assert change.status == ChangeStatus.PENDING
+
+
+def test_the_list_reads_the_registry_in_a_fixed_number_of_queries(client, field):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(field["accounts"]["first_secretary"])
+    _change(field)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("web:field_changes")).status_code == 200
+        return len(queries)
+
+    one = count()
+    h2 = field["households"][1]
+    for member in h2.members.all():
+        visit_submit(by=field["accounts"]["zhao"], household=h2, on=ON, client_id=uuid.uuid4(),
+                     answers=[Answer("insurance_card", False, person=member.pk, seen=True)])
+    assert count() == one

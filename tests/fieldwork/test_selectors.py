@@ -79,3 +79,38 @@ def test_changes_are_seen_by_the_village_they_belong_to(field):
     assert list(changes_for(field["accounts"]["cadre"])) == [change]
     assert not changes_for(field["accounts"]["zhao"]).exists()
     assert not changes_for(field["accounts"]["department"]).exists()
+
+
+def _village_of(village, n: int) -> None:
+    """n households of three in bulk (a real village's size), each with its 2018 records."""
+    import datetime as dt
+
+    from tuopin.apps.registry import choices as c
+    from tuopin.apps.registry.models import Household, HouseholdYear, Person, PersonYear
+    from tuopin.common import idnumber
+
+    homes = Household.objects.bulk_create(
+        Household(number=f"22082110020180{i:04d}", village=village, township=village.parent, is_registered=True,
+                  status=c.PovertyStatus.POOR, attribute=c.HouseholdAttribute.GENERAL) for i in range(n))
+    HouseholdYear.objects.bulk_create(HouseholdYear(household=h, year=2018, members=3, wage_income_fen=900_000,
+                                                    net_income_fen=900_000, per_capita_net_income_fen=300_000)
+                                      for h in homes)
+    people = []
+    for i, h in enumerate(homes):
+        for j, (relation, born) in enumerate(((c.Relation.HEAD, 1970), (c.Relation.SPOUSE, 1972), (c.Relation.SON, 2008))):
+            birth = dt.date(born, 1, 1) + dt.timedelta(days=i)
+            people.append(Person(household=h, number=f"{h.number}{j:03d}", name=f"村民{i}-{j}", sex="M",
+                                 birth_date=birth, relation=relation, labour_ability=c.LabourAbility.ORDINARY,
+                                 id_number=idnumber.make("220821", birth, j, "M")))
+    PersonYear.objects.bulk_create(PersonYear(person=p, year=2018, basic_medical=True,
+                                              school_status="20" if p.relation == c.Relation.SON else "")
+                                   for p in Person.objects.bulk_create(people))
+
+
+def test_a_village_of_500_households_is_the_same_handful_of_queries(field, django_assert_max_num_queries):
+    _village_of(field["villages"][0], 500)
+    with django_assert_max_num_queries(25):
+        sheets = field_households(field["accounts"]["first_secretary"], 2018)
+    assert len(sheets) == 502
+    last = sheets[-1]
+    assert len(last["members"]) == 3 and {q["key"] for q in last["questions"]} >= {"in_school", "insurance_card"}

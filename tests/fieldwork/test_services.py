@@ -82,7 +82,7 @@ def test_a_sudden_difficulty_opens_a_clue_unless_a_case_is_open(field):
 
 
 def test_a_quarters_income_under_the_monitoring_line_opens_a_clue(field):
-    # h1 has 3 members (the child added): 300 yuan a quarter is 400 a year a head, far under the line.
+    # h1's yearly record counts 2 members: 300 yuan a quarter is 600 a year a head, far under the line.
     low = _submit(field, answers=[Answer("income_quarter", 300)])
     assert low.clue is not None and "低于监测线" in low.clue.note
     high = _submit(field, household=field["households"][0], answers=[Answer("income_quarter", 90_000)])
@@ -110,7 +110,7 @@ def test_a_visit_sent_twice_is_stored_once(field):
     assert [p.pk for p in second.proposals] == [p.pk for p in first.proposals]
     assert (Visit.objects.count(), ProposedChange.objects.count(), MonitoringCase.objects.count(),
             Task.objects.filter(kind="visit_followup").count(), AuditEvent.objects.count()) == (1, 1, 1, 1, events)
-    with pytest.raises(ValidationError, match="another household"):
+    with pytest.raises(ValidationError, match="另一户"):
         _submit(field, by="first_secretary", household=field["households"][1], client_id=client_id)
 
 

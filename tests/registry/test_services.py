@@ -154,3 +154,24 @@ def test_monitoring_neither_registers_a_household_nor_exits_one_never_poor(count
                                  effective_on=dt.date(2022, 1, 10), by=admin)
     hh.refresh_from_db()
     assert hh.status == after and hh.is_registered is registered and not hh.closed
+
+
+def test_a_persons_yearly_record_is_edited_by_those_who_keep_yearly_records(county, admin):
+    from django.core.exceptions import PermissionDenied
+
+    from tuopin.apps.registry.models import PersonYear
+
+    record = PersonYear.objects.filter(person__household=county["households"][0], year=2018).first()
+    with pytest.raises(PermissionDenied):  # a pairing cadre does not record the facts it is scored on (1101)
+        services.person_year_update(record=record, version=1, by=county["accounts"]["cadre"], basic_medical=False)
+    with pytest.raises(ValidationError) as refused:
+        services.person_year_update(record=record, version=1, by=admin, school_status="77")
+    assert set(refused.value.message_dict) == {"school_status"}
+    with pytest.raises(ValidationError):  # a column the yearly record does not let a page edit
+        services.person_year_update(record=record, version=1, by=admin, person_id=1)
+    updated = services.person_year_update(record=record, version=1, by=admin, basic_medical=False, school_status="30")
+    assert (updated.version, updated.basic_medical, updated.school_status) == (2, False, "30")
+    event = AuditEvent.objects.get(action="update", entity="registry.personyear")
+    assert event.changes == {"basic_medical": [True, False], "school_status": ["", "30"]}
+    with pytest.raises(services.StaleEdit):
+        services.person_year_update(record=record, version=1, by=admin, dibao=True)

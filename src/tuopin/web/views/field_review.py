@@ -76,7 +76,8 @@ def changes(request):
               "seen": shown("", c.seen),
               "now": shown(c.field, now.get(c.pk)),
               "moved_on": c.status == ChangeStatus.PENDING and now.get(c.pk) != c.current,
-              "may_review": c.status == ChangeStatus.PENDING and may(user, Action.REVIEW_PROPOSED_CHANGE, c)}
+              # The rows are those the account reaches (changes_for) and the role reviews (checked above).
+              "may_review": c.status == ChangeStatus.PENDING}
              for c in page.object_list]
     return render(request, "web/field_changes.html", {
         "page": page, "items": items, "status": status, "household": household,
