@@ -248,3 +248,35 @@ def test_a_first_secretarys_village_on_a_phone(phone, live_server, live_county):
                       "first_online_load_seconds": round(first_load, 2), "offline_list_ms": round(list_ms),
                       "sheet_30_members_ms": round(sheet_ms), "sync_1000_visits_ms": round(sync_ms),
                       "sync_posts": len(posts), "sync_server_ms": round(sum(posts))})
+
+
+def test_refused_visits_stay_and_conflicts_are_shown(phone, live_server, live_county):
+    from tuopin.apps.registry.models import PersonYear
+
+    h1 = live_county["households"][0]
+    log_in(phone, live_server, "cadre")
+    open_app(phone, live_server)
+    page = phone.page
+    # The registry changes after the phone loaded the sheet: the head no longer has basic medical insurance.
+    head = h1.members.get(relation="01")
+    PersonYear.objects.filter(person=head, year=2018).update(basic_medical=False)
+    page.tap(f".field-household[data-household='{h1.pk}']")
+    page.tap(f".field-section[data-section='{head.pk}'] .field-as-registered")  # what the phone shows: insured
+    page.tap(".field-save")
+    page.wait_for_selector(".field-conflict")
+    assert "系统登记： 否 · 走访回答： 是" in page.inner_text(".field-conflict")
+    assert unsent(phone) == 0 and Visit.objects.get(household=h1).proposed_changes.get().conflict
+
+    # A visit the server refuses (dated the day after tomorrow) stays on the phone with the reason, until deleted.
+    later = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+    page.evaluate("""([household, on]) => tuopinField.db.then(db => db.put('outbox', {client_id: crypto.randomUUID(),
+        household, on, answers: [], found: '', done: '', follow_ups: [], photos: [], state: 'waiting',
+        label: 'h1', saved_at: 1})).then(() => tuopinField.sync())""", [h1.pk, later])
+    page.wait_for_selector(".field-refused")
+    assert "将来日期" in page.inner_text(".field-refused") and unsent(phone) == 1
+    page.evaluate("() => tuopinField.sync()")  # sent again? No: a refused visit waits for the cadre
+    assert unsent(phone) == 1 and Visit.objects.count() == 1
+    page.tap(".field-refused [data-action=delete]")
+    page.wait_for_selector("#field-banner[data-unsent='0']")
+    page.tap(".field-conflict [data-action=dismiss]")
+    page.wait_for_selector(".field-conflict", state="detached")

@@ -40,6 +40,7 @@ def _strings() -> dict[str, object]:
         "offline": _("Offline: visits are kept on this phone and sent when the network is back."),
         "sending": _("Sending…"),
         "refused": _("Refused by the server — correct or delete it:"),
+        "noted": _("Sent; the server notes:"),
         "conflict": _("The registry changed since this phone loaded it: the first secretary reviews the change."),
         "login": _("Your session has ended: log in again to send the visits kept on this phone."),
         "too_large": _("This visit is too large to send: take fewer photos."),
@@ -79,6 +80,10 @@ def _strings() -> dict[str, object]:
         "delete": _("Delete"),
         "dismiss": _("Understood"),
         "members": _("Members"),
+        # The fields a refused visit's errors name (answers are named by their question).
+        "fields": {"on": _("Visit date"), "household": _("Household number"), "photos": _("Photo"),
+                   "follow_ups": _("Follow-up task"), "cadre": _("Cadre"), "visit": _("Visit"),
+                   "client_id": _("Visit")},
         "indicators": {name: str(label) for name, label in INDICATOR_LABELS.items()},
     }
 

@@ -167,7 +167,8 @@
     // "answers.3.value" names the fourth answer: shown as its question (and member), as on the sheet.
     return Object.keys(visit.errors || {}).map(function (field) {
       var hit = field.match(/^answers\.(\d+)\./), answer = hit && visit.answers[Number(hit[1])];
-      var name = answer ? questionLabel(answer.question, answer.person, visit.household) : field;
+      var name = answer ? questionLabel(answer.question, answer.person, visit.household)
+        : S.fields[field.split(".")[0]] || field;
       return "<li>" + esc(name) + ": " + esc([].concat(visit.errors[field]).join(" ")) + "</li>";
     }).join("");
   }
@@ -189,8 +190,10 @@
         '<button type="button" class="btn field-tap" data-action="delete">' + esc(S.delete) + "</button></div>";
     });
     state.notices.forEach(function (n) {
+      var notes = (n.notes || []).map(function (text) { return "<li>" + esc(text) + "</li>"; }).join("");
       html += '<div class="field-problem field-conflict" data-client="' + esc(n.client_id) + '"><p>' +
-        esc(S.conflict) + " " + esc(n.label) + "</p><ul>" + conflictLines(n) + "</ul>" +
+        esc(n.conflicts.length ? S.conflict : S.noted) + " " + esc(n.label) + "</p><ul>" + conflictLines(n) + notes +
+        "</ul>" +
         '<button type="button" class="btn field-tap" data-action="dismiss">' + esc(S.dismiss) + "</button></div>";
     });
     el.problems.innerHTML = html;
@@ -462,9 +465,10 @@
       if (!visit) return;
       if (r.status === "stored" || r.status === "duplicate") {
         tx.objectStore("outbox").delete(r.client_id);
-        if (r.conflicts && r.conflicts.length) {
+        // Conflicts and the server's notes (a task that stays open, a case already open) wait for the cadre.
+        if ((r.conflicts && r.conflicts.length) || (r.notes && r.notes.length)) {
           tx.objectStore("notices").put({client_id: r.client_id, household: visit.household, label: visit.label,
-                                         conflicts: r.conflicts});
+                                         conflicts: r.conflicts || [], notes: r.notes || []});
         }
       } else if (r.status === "refused") {
         visit.state = "refused";
