@@ -68,6 +68,7 @@ def _strings() -> dict[str, object]:
         "done": _("Done for the household"),
         "photo": _("Photo"),
         "photo_ready": _("Photo ready (%(kb)s KB)"),
+        "photo_failed": _("This photo cannot be read here: take it again with the camera."),
         "follow_up": _("Follow-up task"),
         "follow_up_title": _("What is to be done"),
         "due": _("Due"),

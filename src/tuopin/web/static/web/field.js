@@ -46,14 +46,11 @@
     });
   }
   function joined(parts) { return parts.filter(function (x) { return x != null && x !== ""; }).join(" · "); }
-  function today() {
-    var d = new Date();
-    return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  function local(d) {  // "YYYY-MM-DDTHH:MM…" in the phone's time zone (the visit's date is the phone's day)
+    return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString();
   }
-  function plusDays(days) {
-    var d = new Date(Date.now() + days * 86400000);
-    return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
-  }
+  function today() { return local(new Date()).slice(0, 10); }
+  function plusDays(days) { return local(new Date(Date.now() + days * 86400000)).slice(0, 10); }
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     // Plain http on a county intranet is not a secure context: randomUUID is missing there, getRandomValues is not.
@@ -71,7 +68,7 @@
     return value === true ? S.yes : value === false ? S.no : "—";
   }
 
-  // ---- the sheet as the API gives it, read tolerantly -----------------------------------------------------------
+  // ---- the sheet's parts, as the field API gives them ------------------------------------------------------------
 
   function householdId(sheet) { return sheet.id; }
   function headName(sheet) { return sheet.head || ""; }
@@ -133,7 +130,8 @@
     state.households = await db.getAll("households");
     state.households.sort(function (a, b) { return String(a.sheet.number).localeCompare(String(b.sheet.number)); });
     state.questions = meta ? meta.questions : {};
-    el.status.textContent = meta ? fill(S.loaded, {time: meta.at.slice(0, 16).replace("T", " ")}) : S.not_loaded;
+    el.status.textContent = meta ? fill(S.loaded, {time: local(new Date(meta.at)).slice(0, 16).replace("T", " ")})
+      : S.not_loaded;
     await loadOutbox();
   }
 
@@ -346,7 +344,9 @@
   function asRegistered(sectionNode) {
     sectionNode.querySelectorAll(".field-question").forEach(function (node) {
       var item = state.sheet.items[node.dataset.key];
-      if (item && item.seen != null && state.questions[item.question].kind !== "yuan") setAnswer(node.dataset.key, item.seen);
+      if (item && item.seen != null && state.questions[item.question].kind !== "yuan") {
+        setAnswer(node.dataset.key, item.seen);
+      }
     });
   }
 
@@ -367,7 +367,14 @@
     var file = input.files && input.files[0];
     if (!file) return;
     var note = el.sheetView.querySelector(".field-photo-note");
-    var photo = await compress(file);
+    var photo;
+    try {
+      photo = await compress(file);
+    } catch (e) {
+      note.textContent = S.photo_failed;  // a format this browser cannot draw (HEIC on some phones)
+      input.value = "";
+      return;
+    }
     state.sheet.photos.push({name: photo.name, data: photo.data});
     var img = document.createElement("img");
     img.src = photo.preview;
@@ -525,11 +532,12 @@
     }
   });
   el.sheetView.addEventListener("change", function (event) {
-    if (event.target.classList.contains("field-photo")) addPhoto(event.target);
+    // Save waits for the photo being compressed: a quick tap on Save must not leave it behind.
+    if (event.target.classList.contains("field-photo")) state.sheet.photoDone = addPhoto(event.target);
   });
   el.sheetView.addEventListener("submit", function (event) {
     event.preventDefault();
-    save(event.target);
+    Promise.resolve(state.sheet.photoDone).then(function () { save(event.target); });
   });
   el.problems.addEventListener("click", async function (event) {
     var node = event.target.closest("button[data-action]");
