@@ -59,6 +59,7 @@ def _strings() -> dict[str, object]:
         "registered": _("Registry:"),
         "answered": _("Answered:"),
         "as_registered": _("All as registered"),
+        "all_registered": _("Everything as registered (every member)"),
         "yes": _("Yes"),
         "no": _("No"),
         "last_quarter": _("Last quarter: %(value)s yuan"),

@@ -301,7 +301,9 @@
       '<div class="field-facts-grid">' +
       section(S.gaps, "gaps", sheet) + section(S.tasks, "tasks", sheet) + section(S.policies, "policies", sheet) +
       section(S.monitoring, "monitoring", sheet) + section(S.visits, "visits", sheet) + "</div>" +
-      '<form class="field-form" novalidate><h3>' + esc(S.checklist) + "</h3>" + checklistHtml(sheet) +
+      '<form class="field-form" novalidate><h3>' + esc(S.checklist) + "</h3>" +
+      '<button type="button" class="btn field-tap field-as-registered field-all-registered" ' +
+      'data-action="all-registered">' + esc(S.all_registered) + "</button>" + checklistHtml(sheet) +
       '<label class="field-text">' + esc(S.found) + '<textarea name="found" rows="2"></textarea></label>' +
       '<label class="field-text">' + esc(S.done) + '<textarea name="done" rows="2"></textarea></label>' +
       '<fieldset class="field-section"><legend>' + esc(S.photo) + "</legend>" +
@@ -525,6 +527,8 @@
       setAnswer(node.dataset.answer, v === "yes" ? true : v === "no" ? false : v);
     } else if (node.dataset.action === "as-registered") {
       asRegistered(node.closest(".field-section"));
+    } else if (node.dataset.action === "all-registered") {
+      asRegistered(node.closest("form"));  // every section at once: one tap for a household of any size
     } else if (node.dataset.action === "due") {
       el.sheetView.querySelector('input[name="due"]').value = plusDays(Number(node.dataset.days));
     } else if (node.dataset.action === "back") {
