@@ -8,7 +8,11 @@ var CACHE = "tuopin-field-" + CONFIG.version;
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) {
-    return cache.addAll([CONFIG.page].concat(CONFIG.shell));
+    // The page only as the logged-in account gets it: a redirect to the login page is not kept as the app.
+    var page = fetch(CONFIG.page, {credentials: "same-origin"}).then(function (response) {
+      if (response.ok && !response.redirected) return cache.put(CONFIG.page, response);
+    });
+    return Promise.all([cache.addAll(CONFIG.shell), page]);
   }).then(function () { return self.skipWaiting(); }));
 });
 
