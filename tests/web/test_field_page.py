@@ -44,3 +44,10 @@ def test_the_worker_is_javascript_with_its_shell(client):
     assert config["page"] == "/field/" and config["api"] == "/field/api/"
     assert "/static/web/field.js" in config["shell"] and "/static/vendor/idb/umd.js" in config["shell"]
     assert len(config["version"]) == 16
+
+
+def test_the_app_is_linked_from_the_cadres_home_and_the_first_secretarys_village(county, login):
+    cadre_home = login(county["accounts"]["cadre"]).get(url("home")).content.decode()
+    assert f'class="btn btn-primary btn-wide field-entry" href="{url("field")}"' in cadre_home
+    village = login(county["accounts"]["first_secretary"]).get(url("region", county["villages"][0].pk))
+    assert f'class="btn btn-primary field-entry" href="{url("field")}"' in village.content.decode()
