@@ -81,6 +81,7 @@ PAGE_QUERIES = {
     "web:coverage": ("year", "region", "policy", "page"),
     "web:campaign": ("on", "township"),
     "web:roster": ("how", "page"),
+    "web:field": ("year",),
     "web:field_api_households": ("year", "village"),
     "web:field_changes": ("status", "household", "page"),
 }

@@ -5,7 +5,7 @@ from . import views
 from .converters import (FieldFormConverter, HousingStageConverter, IdConverter, OrganisationKindConverter,
                          RosterKindConverter, YearConverter)
 from .views import field_api, field_review
-from .views import administration, after_exit, aid, asset_income, campaigns, coverage, evaluation, housing, monitoring, projects, rectification, registration, risk, rosters, village_figures
+from .views import administration, after_exit, aid, asset_income, campaigns, coverage, evaluation, field, housing, monitoring, projects, rectification, registration, risk, rosters, village_figures
 from .views import field_forms
 from .views import login as login_views
 from .views import password as password_views
@@ -85,6 +85,9 @@ urlpatterns = [
     path("tasks/<id:pk>/", views.task_detail, name="task"),
     path("tasks/<id:pk>/complete/", views.task_complete, name="task_complete"),
     path("households/<id:pk>/visit/", views.visit_record, name="visit_record"),
+    # The phone app for field visits, offline first (decision 1565): the page and its service worker.
+    path("field/", field.field_app, name="field"),
+    path("field/sw.js", field.field_worker, name="field_worker"),
     path("zone/", views.zone_home, name="zone_home"),
     path("zones/<id:pk>/", views.zone_board, name="zone_board"),
     path("accountability/", views.county_board, name="county_board"),

@@ -55,6 +55,7 @@ class Action:
     CREATE_TASK = "create_task"
     SYNC_TASKS = "sync_tasks"
     RECORD_VISIT = "record_visit"                # obj: the household
+    USE_FIELD_APP = "use_field_app"              # the offline phone app for visits (decision 1565)
     COUNTY_BOARD = "county_board"
     JUDGE_ASSESSMENT = "judge_assessment"        # a commander's proposal and veto; the county office too
     IMPORT_ORGANISATION = "import_organisation"  # the 帮扶责任人 list (cadre ↔ household pairings) in scope
@@ -147,6 +148,8 @@ ROLES: dict[str, frozenset] = {
     A.CREATE_TASK: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.FIRST_SECRETARY, R.CADRE}),
     A.SYNC_TASKS: frozenset({R.COUNTY_ADMIN}),
     A.RECORD_VISIT: EDITORS,
+    # Those who walk to the households: a county's or a township's list would not fit a phone's cache.
+    A.USE_FIELD_APP: frozenset({R.FIRST_SECRETARY, R.CADRE}),
     A.COUNTY_BOARD: frozenset({R.COUNTY_ADMIN}),
     # The county office, and a war zone's commanders — the commander account of the township, or the county leader
     # in charge and the Party secretary named in the war zone, who log in with their cadre accounts.

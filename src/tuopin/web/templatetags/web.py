@@ -290,6 +290,12 @@ def sees_rosters(user) -> bool:
 
 
 @register.filter
+def works_in_field(user) -> bool:
+    """Cadres and first secretaries: the offline phone app for visits (decision 1565)."""
+    return may(user, Action.USE_FIELD_APP)
+
+
+@register.filter
 def sees_campaigns(user) -> bool:
     """The county office, commanders and villages: the campaigns with targets in their area (decision 1535)."""
     return may(user, Action.SEE_CAMPAIGNS)
