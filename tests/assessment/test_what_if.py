@@ -48,7 +48,7 @@ def test_unknown_keys_wrong_kinds_and_meta_are_refused_naming_file_and_key():
 def test_a_file_that_is_not_toml_is_refused_naming_it(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text("[poverty_line\n", encoding="utf-8")
-    with pytest.raises(what_if.WhatIfError, match="bad.toml: not a TOML file"):
+    with pytest.raises(what_if.WhatIfError, match=r"bad\.toml: not a TOML file"):
         what_if.read(path)
 
 
