@@ -70,6 +70,7 @@ def test_live_what_if_lists_the_households_a_raised_line_moves_and_stores_nothin
     assert event.action == "command" and f"--what-if {path}" in event.summary and event.actor_name == "county_admin"
     # today's figures as `assess` gives them; the what-if's beside them
     assert out["poor_persons"] == 8 and out["households_eligible"] == 2 and out["gaps"]["income"] == 1
+    assert "pv" in out and "funds" in out
     assert out["what_if"]["households_eligible"] == 0 and out["what_if"]["gaps"]["income"] == 3
     d = out["delta"]
     assert d["changed"] == ["poverty_line.2018.yuan"]
@@ -107,3 +108,21 @@ def test_a_refused_what_if_names_the_file_and_key(county, tmp_path, capsys):
     code = main(["assess", "--year", "2018", "--what-if", str(path), "--as", county["accounts"]["county_admin"].username])
     assert code != 0
     assert f"{path}: water.trip_minute: unknown key" in capsys.readouterr().err
+
+
+def test_the_plain_output_gives_both_and_the_movement(county, tmp_path, capsys):
+    path = tmp_path / "raise.toml"
+    path.write_text(RAISED, encoding="utf-8")
+    assert main(["assess", "--year", "2018", "--what-if", str(path),
+                 "--as", county["accounts"]["county_admin"].username]) == 0
+    out = capsys.readouterr().out
+    assert "poverty_line.2018.yuan" in out and out.count("rural population 14") == 2  # today and the what-if
+    assert "eligible +0 / -2" in out and "income_poor +3 / -0" in out
+
+
+def test_a_what_if_saves_nothing_and_runs_on_duckdb_only(county, tmp_path, capsys):
+    path = tmp_path / "raise.toml"
+    path.write_text(RAISED, encoding="utf-8")
+    assert main(["assess", "--year", "2018", "--what-if", str(path), "--save",
+                 "--as", county["accounts"]["county_admin"].username]) == 2
+    assert AssessmentRun.objects.count() == 0

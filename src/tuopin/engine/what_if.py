@@ -10,6 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from . import duckdb_runner
+from .connection import one_row
 from .duckdb_runner import Result
 
 # Each household's standing under a run's standards: income at or below the line (fgt.sql's income poor),
@@ -56,11 +57,11 @@ def run_pair(connect: Callable[[], duckdb.DuckDBPyConnection], today: dict[str, 
     try:
         con.register("before_t", tables[0])
         con.register("after_t", tables[1])
-        joined = ("FROM before_t b JOIN after_t a ON a.household_id = b.household_id")
+        joined = "FROM before_t b JOIN after_t a ON a.household_id = b.household_id"
         for flag in FLAGS:
-            becomes, stops = con.execute(
-                f"SELECT COUNT(*) FILTER (WHERE a.{flag} AND NOT b.{flag}), "
-                f"COUNT(*) FILTER (WHERE b.{flag} AND NOT a.{flag}) {joined}").fetchone()
+            becomes, stops = one_row(
+                con, f"SELECT COUNT(*) FILTER (WHERE a.{flag} AND NOT b.{flag}), "
+                     f"COUNT(*) FILTER (WHERE b.{flag} AND NOT a.{flag}) {joined}")
             pair.households[flag] = {"becomes": int(becomes), "stops": int(stops)}
             if moved_cap:
                 rows = con.execute(

@@ -95,6 +95,9 @@ class Command(AccountCommand):
                     raise InputRefused(services.no_records_message(region, o["year"], years))
                 summary = what_if.assess_live(year=o["year"], region=region, over=over, where=o["what_if"],
                                               child_level=o["level"])
+                # no standard changes the ledgers: today's, as `assess` gives them
+                summary = {**summary, "pv": pv_in_yuan(asset_income.pv(region, o["year"])),
+                           "funds": funds_in_yuan(funds_figures(region, o["year"]))}
         except standards_what_if.WhatIfError as exc:
             raise InputRefused("; ".join(exc.errors)) from None
         except ValidationError as exc:
