@@ -126,3 +126,25 @@ def test_a_what_if_saves_nothing_and_runs_on_duckdb_only(county, tmp_path, capsy
     assert main(["assess", "--year", "2018", "--what-if", str(path), "--save",
                  "--as", county["accounts"]["county_admin"].username]) == 2
     assert AssessmentRun.objects.count() == 0
+
+
+def test_a_what_if_kept_by_name_holds_its_file_and_figures_and_is_audited(county, tmp_path, capsys):
+    from tuopin.apps.assessment.models import WhatIfRun
+
+    path = tmp_path / "raise.toml"
+    path.write_text(RAISED, encoding="utf-8")
+    before = _registry_state()
+    admin = county["accounts"]["county_admin"].username
+    assert main(["assess", "--year", "2018", "--what-if", str(path), "--save-as", "line 100k", "--json",
+                 "--as", admin]) == 0
+    out = json.loads(capsys.readouterr().out)
+    run = WhatIfRun.objects.get()
+    assert out["saved"] == {"id": run.pk, "name": "line 100k"}
+    assert (run.what_if, run.year, run.scope_code, run.created_by.username) == (RAISED, 2018, "220821000000", admin)
+    assert run.summary["delta"]["households"]["eligible"] == {"becomes": 0, "stops": 2}
+    assert _registry_state() == before  # the registry and the assessment runs as they were
+    event = AuditEvent.objects.get(action="what_if_save")
+    assert event.entity_id == str(run.pk) and "line 100k (poverty_line.2018.yuan)" in event.summary
+    # the same name for the same area and year is refused; the kept run stays as it was
+    assert main(["assess", "--year", "2018", "--what-if", str(path), "--save-as", "line 100k", "--as", admin]) == 3
+    assert "line 100k" in capsys.readouterr().err and WhatIfRun.objects.count() == 1

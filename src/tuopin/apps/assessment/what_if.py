@@ -1,9 +1,15 @@
 """`tuopin assess --what-if FILE`: the year under today's standards and under the what-if's, side by side,
-and what would move (decision 1580). Reads only: no registry row, run or file is written."""
+and what would move (decision 1580). Reads only: no registry row or file is written; `save` keeps a run by name
+(decision 1581), its text and figures, never the standards it tried."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext
+
+from tuopin.apps.accounts.permissions import Action, require
+from tuopin.apps.audit.services import audit_event
 
 from tuopin import rules, standards
 from tuopin.apps.geo.models import Level, Region
@@ -12,6 +18,7 @@ from tuopin.engine import what_if as engine_what_if
 from tuopin.standards import what_if as standards_what_if
 
 from . import live_inputs, services
+from .models import WhatIfRun
 
 # Households listed by number in a live what-if's delta (the counts are always whole).
 MOVED_CAP = 200
@@ -110,3 +117,20 @@ def assess_live(*, year: int, region: Region, over: dict, where: str, child_leve
                                   if services._within(village, scope)]
     out["households"]["moved_cap"] = MOVED_CAP
     return {**summaries[0], "what_if": summaries[1], "delta": out}
+
+
+@transaction.atomic
+def save(*, name: str, text: str, summary: dict, by) -> WhatIfRun:
+    """Keep a what-if's file and figures under a name, to compare with others later (decision 1581)."""
+    require(by, Action.RUN_ASSESSMENT)
+    name = name.strip()
+    if not name:
+        raise ValidationError(gettext("name the what-if to keep it"))
+    if WhatIfRun.objects.filter(name=name, scope_code=summary["scope"]["code"], year=summary["year"]).exists():
+        raise ValidationError(gettext("a what-if named %(name)s is already kept for this area and year")
+                              % {"name": name})
+    run = WhatIfRun.objects.create(name=name, year=summary["year"], scope_code=summary["scope"]["code"],
+                                   scope_name=summary["scope"]["name"], what_if=text, summary=summary, created_by=by)
+    audit_event(actor=by, action="what_if_save", entity="assessment.whatifrun", entity_id=str(run.pk),
+                source="cli", summary=f"{run.scope_name} {run.year}: {name} ({', '.join(summary['delta']['changed'])})")
+    return run

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
@@ -40,6 +41,8 @@ class Command(AccountCommand):
         parser.add_argument("--save", action="store_true", help="keep the inputs and results as an immutable snapshot")
         parser.add_argument("--what-if", metavar="FILE", dest="what_if",
                             help="a TOML file of standards to compare with today's (docs/what-if.md); stores nothing")
+        parser.add_argument("--save-as", metavar="NAME", dest="save_as",
+                            help="with --what-if: keep the run (the file and its figures) under NAME")
 
     def handle(self, *args, **o):
         user = self.acting_user(o)
@@ -48,6 +51,8 @@ class Command(AccountCommand):
             raise CommandError(f"{user.username}: {reason}", returncode=EXIT_USAGE)
         if o["what_if"]:
             return self._what_if(o, user)
+        if o["save_as"] is not None:
+            raise CommandError(gettext("--save-as keeps a what-if: give --what-if FILE"), returncode=EXIT_USAGE)
         try:
             if o["data"]:
                 summary = self._from_folder(o)
@@ -98,6 +103,10 @@ class Command(AccountCommand):
                 # no standard changes the ledgers: today's, as `assess` gives them
                 summary = {**summary, "pv": pv_in_yuan(asset_income.pv(region, o["year"])),
                            "funds": funds_in_yuan(funds_figures(region, o["year"]))}
+            if o["save_as"] is not None:
+                text = Path(o["what_if"]).read_text(encoding="utf-8")
+                run = what_if.save(name=o["save_as"], text=text, summary=summary, by=user)
+                summary = {**summary, "saved": {"id": run.pk, "name": run.name}}
         except standards_what_if.WhatIfError as exc:
             raise InputRefused("; ".join(exc.errors)) from None
         except ValidationError as exc:
