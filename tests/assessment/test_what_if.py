@@ -24,6 +24,9 @@ def test_a_what_if_overrides_the_standards_it_names_and_leaves_them_unchanged():
     assert changed.section("mpi")["k"] == "1/2" and changed.section("household")["compulsory_school_age"] == [6, 17]
     # the county's own override stays where the what-if says nothing
     assert changed.section("village_exit")["collective_income_yuan_at_least"] == 50000
+    # the 2018 monitoring line is derived from the poverty line (1.5 ×): it follows the what-if's line
+    assert today.monitoring_line_yuan(2018) == 5303 and changed.monitoring_line_yuan(2018) == 7500
+    assert changed.monitoring_line_yuan(2021) == today.monitoring_line_yuan(2021)
     assert what_if.changed_keys({"poverty_line": {"2018": {"yuan": 1}}, "mpi": {"k": "1/2"}}) == [
         "poverty_line.2018.yuan", "mpi.k"]
 
@@ -83,6 +86,9 @@ def test_live_what_if_lists_the_households_a_raised_line_moves_and_stores_nothin
     stops = {m["number"] for m in d["households"]["moved"] if m["standing"] == "eligible"}
     assert stops == {h1.number, h4.number}
     assert d["households"]["eligible"] == {"becomes": 0, "stops": 2}
+    # the new candidates move as the summary's count of them
+    monitored = d["households"]["monitored"]
+    assert monitored["becomes"] - monitored["stops"] == d["scope"]["monitoring"]["candidates"]
     assert [t["households_eligible"] for t in d["townships"]] == [
         a["households_eligible"] - b["households_eligible"] for a, b in zip(out["what_if"]["townships"],
                                                                             out["townships"])]

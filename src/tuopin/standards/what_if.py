@@ -11,7 +11,7 @@ import copy
 import tomllib
 from pathlib import Path
 
-from .loader import YEARLY_TABLES, Standards, _merge
+from .loader import YEARLY_TABLES, Standards, _derive_monitoring, _merge
 
 
 class WhatIfError(ValueError):
@@ -96,4 +96,10 @@ def apply(base: Standards, over: dict, *, where: str = "what-if") -> Standards:
         errors.append(f"{where}: changes no standard (the file is empty)")
     if errors:
         raise WhatIfError(errors)
-    return Standards(jurisdiction=base.jurisdiction, data=_merge(copy.deepcopy(base.data), over))
+    data = _merge(copy.deepcopy(base.data), over)
+    # A monitoring line derived from a year's poverty line (loader, decision 1430) follows the what-if's line,
+    # unless the what-if sets that year's monitoring line itself.
+    lines, own = data.get("monitoring_line", {}), over.get("monitoring_line", {})
+    for year in [y for y, entry in lines.items() if entry.get("status") == "derived" and y not in own]:
+        del lines[year]
+    return Standards(jurisdiction=base.jurisdiction, data=_derive_monitoring(data))
