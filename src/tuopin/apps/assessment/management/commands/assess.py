@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
@@ -19,7 +20,9 @@ from tuopin.engine.spark_runner import SparkMissing, SparkUnavailable
 
 from tuopin.apps.projects.ledger import funds_figures
 
-from ... import services
+from tuopin.standards import what_if as standards_what_if
+
+from ... import services, what_if
 
 LEVELS = ("province", "city", "county", "township", "village")
 
@@ -36,12 +39,20 @@ class Command(AccountCommand):
         parser.add_argument("--level", choices=LEVELS, help="the level of the areas listed under the top")
         parser.add_argument("--json", action="store_true", help="print the JSON object of docs/data-formats.md")
         parser.add_argument("--save", action="store_true", help="keep the inputs and results as an immutable snapshot")
+        parser.add_argument("--what-if", metavar="FILE", dest="what_if",
+                            help="a TOML file of standards to compare with today's (docs/what-if.md); stores nothing")
+        parser.add_argument("--save-as", metavar="NAME", dest="save_as",
+                            help="with --what-if: keep the run (the file and its figures) under NAME")
 
     def handle(self, *args, **o):
         user = self.acting_user(o)
         reason = refusal(user, Action.RUN_ASSESSMENT)
         if reason:
             raise CommandError(f"{user.username}: {reason}", returncode=EXIT_USAGE)
+        if o["what_if"]:
+            return self._what_if(o, user)
+        if o["save_as"] is not None:
+            raise CommandError(gettext("--save-as keeps a what-if: give --what-if FILE"), returncode=EXIT_USAGE)
         try:
             if o["data"]:
                 summary = self._from_folder(o)
@@ -71,6 +82,51 @@ class Command(AccountCommand):
             self.stdout.write(json.dumps(summary, ensure_ascii=False))
         else:
             self._print(summary)
+
+    def _what_if(self, o, user) -> None:
+        """Both standards side by side and the delta (decision 1580): nothing saved, whatever else was asked."""
+        if o["save"] or o["engine"] != "duckdb":
+            raise CommandError(gettext("--what-if runs on the DuckDB engine and saves nothing: leave out --save "
+                                       "and --engine spark"), returncode=EXIT_USAGE)
+        try:
+            over = standards_what_if.read(o["what_if"])
+            if o["data"]:
+                summary = what_if.assess_folder(folder=o["data"], year=o["year"], level=o["level"] or "province",
+                                                over=over, where=o["what_if"])
+            else:
+                region = self._region(o, user)
+                years = services.recorded_years(region)
+                if o["year"] not in years:
+                    raise InputRefused(services.no_records_message(region, o["year"], years))
+                summary = what_if.assess_live(year=o["year"], region=region, over=over, where=o["what_if"],
+                                              child_level=o["level"])
+                # no standard changes the ledgers: today's, as `assess` gives them
+                summary = {**summary, "pv": pv_in_yuan(asset_income.pv(region, o["year"])),
+                           "funds": funds_in_yuan(funds_figures(region, o["year"]))}
+            if o["save_as"] is not None:
+                text = Path(o["what_if"]).read_text(encoding="utf-8")
+                run = what_if.save(name=o["save_as"], text=text, summary=summary, by=user)
+                summary = {**summary, "saved": {"id": run.pk, "name": run.name}}
+        except standards_what_if.WhatIfError as exc:
+            raise InputRefused("; ".join(exc.errors)) from None
+        except ValidationError as exc:
+            raise InputRefused("; ".join(exc.messages)) from None
+        if o["json"]:
+            self.stdout.write(json.dumps(summary, ensure_ascii=False))
+            return
+        self._print(summary)
+        d = summary["delta"]
+        self.stdout.write(gettext("what-if (%(keys)s):") % {"keys": ", ".join(d["changed"])})
+        self._print(summary["what_if"])
+        self.stdout.write(gettext("difference: ") + ", ".join(
+            f"{k} {v:+,}" if isinstance(v, int) else f"{k} {v:+.4%}"
+            for k, v in d["scope"].items() if isinstance(v, (int, float))))
+        self.stdout.write(gettext("households: ") + "; ".join(
+            f"{flag} +{d['households'][flag]['becomes']:,} / -{d['households'][flag]['stops']:,}"
+            for flag in ("income_poor", "eligible", "monitored")))
+        v = d["villages"]
+        self.stdout.write(gettext("poor villages starting to meet the exit standard %(starts)d, stopping %(stops)d")
+                          % {"starts": len(v["starts_meeting_exit"]), "stops": len(v["stops_meeting_exit"])})
 
     def _region(self, o, user) -> Region:
         if not o["county"]:

@@ -1,0 +1,136 @@
+"""`tuopin assess --what-if FILE`: the year under today's standards and under the what-if's, side by side,
+and what would move (decision 1580). Reads only: no registry row or file is written; `save` keeps a run by name
+(decision 1581), its text and figures, never the standards it tried."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext
+
+from tuopin.apps.accounts.permissions import Action, require
+from tuopin.apps.audit.services import audit_event
+
+from tuopin import rules, standards
+from tuopin.apps.geo.models import Level, Region
+from tuopin.engine import duckdb_runner
+from tuopin.engine import what_if as engine_what_if
+from tuopin.standards import what_if as standards_what_if
+
+from . import live_inputs, services
+from .models import WhatIfRun
+
+# Households listed by number in a live what-if's delta (the counts are always whole).
+MOVED_CAP = 200
+# The figures of a summary (or of one of its areas) whose difference the delta gives.
+DELTA_KEYS = ("rural_population", "poor_persons", "poor_households", "households_exited", "persons_exited",
+              "households_eligible", "villages_total", "poor_villages", "poor_villages_meeting_exit", "incidence")
+
+
+def _difference(today: dict, what_if: dict) -> dict:
+    out = {k: what_if[k] - today[k] for k in DELTA_KEYS if k in today and k in what_if}
+    if "fgt" in today and "fgt" in what_if:
+        out["fgt"] = {k: what_if["fgt"][k] - today["fgt"][k] for k in today["fgt"]}
+    if "gaps" in today and "gaps" in what_if:
+        out["gaps"] = {k: what_if["gaps"].get(k, 0) - today["gaps"].get(k, 0) for k in today["gaps"]}
+    if "mpi" in today and "mpi" in what_if:
+        out["mpi"] = {k: what_if["mpi"][k] - today["mpi"][k] for k in ("H", "A", "M0")}
+    if "monitoring" in today and "monitoring" in what_if:
+        out["monitoring"] = {k: what_if["monitoring"][k] - today["monitoring"][k]
+                             for k in ("candidates", "candidate_persons")}
+    return out
+
+
+def delta(today: dict, what_if: dict, pair: engine_what_if.Pair, changed: list[str],
+          within=lambda code: True) -> dict:
+    """The `delta` object of docs/commands.md: the scope's and each listed area's differences (what-if − today),
+    the households whose standing moves, by direction, and the villages whose exit eligibility moves."""
+    out = {"changed": changed, "scope": _difference(today, what_if)}
+    for key, areas in today.items():
+        if isinstance(areas, list) and key in ("provinces", "cities", "counties", "townships", "villages"):
+            after = {a["code"]: a for a in what_if.get(key, [])}
+            out[key] = [{"code": a["code"], "name": a["name"], **_difference(a, after[a["code"]])}
+                        for a in areas if a["code"] in after]
+    out["households"] = {flag: pair.households[flag] for flag in engine_what_if.FLAGS}
+    out["villages"] = {way: [f"{code:012d}" for code in codes]
+                       for way, codes in engine_what_if.village_exit_changes(pair, within).items()}
+    return out
+
+
+def _params(base: standards.Standards, over: dict, where: str, year: int) -> tuple[dict, dict, list[str]]:
+    changed = standards_what_if.apply(base, over, where=where)
+    try:
+        after = rules.parameters(changed, year)
+    except (ValueError, KeyError) as exc:  # mpi weights that do not sum to 1, a year without a line…
+        raise standards_what_if.WhatIfError([f"{where}: {exc}"]) from None
+    return rules.parameters(base, year), after, standards_what_if.changed_keys(over)
+
+
+def assess_folder(*, folder: str, year: int, level: str, over: dict, where: str) -> dict:
+    """A snapshot folder under both standards: the usual summary, `what_if` (the same under the what-if's
+    standards) and `delta`; counts of households only (a national snapshot's households are not listed)."""
+    today, after, changed = _params(standards.load("000000"), over, where, year)
+    levels = ("nation", level) if level != "village" else ("nation",)
+
+    def connect():
+        con = duckdb_runner.connect_for_folder()
+        duckdb_runner.register_parquet(con, folder, year=year)
+        return con
+
+    pair = engine_what_if.run_pair(connect, today, after, year=year, levels=levels, households=False, folder=folder)
+    con = connect()
+    try:
+        names = duckdb_runner.region_names(con, ("province", "city", "county", "township", "village").index(level))
+    finally:
+        con.close()
+    summaries = [services.summarise(r, scope_level="nation", scope_code=None, child_level=level, names=names)
+                 for r in (pair.today, pair.what_if)]
+    return {**summaries[0], "what_if": summaries[1], "delta": delta(*summaries, pair, changed)}
+
+
+def assess_live(*, year: int, region: Region, over: dict, where: str, child_level: str | None = None) -> dict:
+    """The live county (or township) under both standards, as `assess_folder`, with the households that move
+    listed by number (at most MOVED_CAP), only those of `region` — the scope the caller was allowed."""
+    from tuopin.apps.registry.models import Household
+
+    if region.level not in (Level.COUNTY, Level.TOWNSHIP):
+        raise standards_what_if.WhatIfError([gettext("%(region)s is a %(level)s: assess a county or a township")
+                                             % {"region": region, "level": region.get_level_display()}])
+    child_level = child_level or services.CHILD_LEVEL[region.level]
+    today, after, changed = _params(standards.load(region.code), over, where, year)
+    inputs = live_inputs.read(year=year, region_code=region.code)
+
+    def connect():
+        con = duckdb_runner.connect()
+        duckdb_runner.register_arrow(con, inputs)
+        return con
+
+    levels = tuple(dict.fromkeys(lvl for lvl in (region.level, child_level) if lvl != "village"))
+    pair = engine_what_if.run_pair(connect, today, after, year=year, levels=levels, moved_cap=MOVED_CAP)
+    summaries = [services.summarise(r, scope_level=region.level, scope_code=int(region.code),
+                                    child_level=child_level) for r in (pair.today, pair.what_if)]
+    scope = int(region.code)
+    out = delta(*summaries, pair, changed, within=lambda code: services._within(code, scope))
+    numbers = dict(Household.objects.filter(pk__in={hid for hid, *_ in pair.moved}).values_list("pk", "number"))
+    out["households"]["moved"] = [{"number": numbers.get(hid, ""), "village": f"{village:012d}", "standing": flag,
+                                   "change": way} for hid, village, flag, way in pair.moved
+                                  if services._within(village, scope)]
+    out["households"]["moved_cap"] = MOVED_CAP
+    return {**summaries[0], "what_if": summaries[1], "delta": out}
+
+
+@transaction.atomic
+def save(*, name: str, text: str, summary: dict, by) -> WhatIfRun:
+    """Keep a what-if's file and figures under a name, to compare with others later (decision 1581)."""
+    require(by, Action.RUN_ASSESSMENT)
+    name = name.strip()
+    if not name:
+        raise ValidationError(gettext("name the what-if to keep it"))
+    if WhatIfRun.objects.filter(name=name, scope_code=summary["scope"]["code"], year=summary["year"]).exists():
+        raise ValidationError(gettext("a what-if named %(name)s is already kept for this area and year")
+                              % {"name": name})
+    run = WhatIfRun.objects.create(name=name, year=summary["year"], scope_code=summary["scope"]["code"],
+                                   scope_name=summary["scope"]["name"], what_if=text, summary=summary, created_by=by)
+    audit_event(actor=by, action="what_if_save", entity="assessment.whatifrun", entity_id=str(run.pk),
+                source="cli", summary=f"{run.scope_name} {run.year}: {name} ({', '.join(summary['delta']['changed'])})")
+    return run

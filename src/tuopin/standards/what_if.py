@@ -1,0 +1,105 @@
+"""A what-if file: the standards' own keys, overriding any of them for one run and never stored (decision 1580).
+
+Checked against the standards it overrides — the loaded files are the schema: every key must be one they
+have (a yearly table may take a new year), with a value of the same kind (a number for a number, a list of the
+same kind of items, a table for a table). `[meta]` is refused: a what-if cannot change whose standards they are.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from pathlib import Path
+
+from .loader import YEARLY_TABLES, Standards, _derive_monitoring, _merge
+
+
+class WhatIfError(ValueError):
+    """Every refusal of a what-if file, each naming the file, the key and the reason."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def read(path: str | Path) -> dict:
+    """A what-if file's tables, or WhatIfError naming the file when it is not TOML."""
+    path = Path(path)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise WhatIfError([f"{path}: cannot be read: {exc.strerror}"]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise WhatIfError([f"{path}: not a TOML file: {exc}"]) from None
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def _check(base: dict, over: dict, path: tuple[str, ...], where: str, errors: list[str]) -> None:
+    for key, value in over.items():
+        here = (*path, key)
+        name = ".".join(here)
+        if not path and key == "meta":
+            errors.append(f"{where}: {name}: [meta] names the jurisdiction and cannot be changed by a what-if")
+            continue
+        if key not in base:
+            if len(path) == 1 and path[0] in YEARLY_TABLES and key.isdigit() and len(key) == 4 \
+                    and isinstance(value, dict) and base:
+                # a new year of a yearly table: the same keys as the table's other years
+                _check(next(iter(base.values())), value, here, where, errors)
+                continue
+            errors.append(f"{where}: {name}: unknown key (the standards have no such key)")
+            continue
+        old = base[key]
+        if _kind(old) != _kind(value):
+            errors.append(f"{where}: {name}: must be {_kind(old)} like the standard's, not {_kind(value)}")
+        elif isinstance(old, dict):
+            _check(old, value, here, where, errors)
+        elif isinstance(old, list) and old and value:
+            want = {_kind(v) for v in old}
+            wrong = [v for v in value if _kind(v) not in want]
+            if wrong:
+                errors.append(f"{where}: {name}: items must be {' or '.join(sorted(want))}, not {wrong[0]!r}")
+            elif len(old) == 2 and all(_kind(v) == "a number" for v in old) and len(value) != 2:
+                errors.append(f"{where}: {name}: must be a pair like the standard's {old!r}")
+
+
+def changed_keys(over: dict, path: tuple[str, ...] = ()) -> list[str]:
+    """The dotted keys a what-if sets, in its order."""
+    out: list[str] = []
+    for key, value in over.items():
+        if isinstance(value, dict) and value:
+            out.extend(changed_keys(value, (*path, key)))
+        else:
+            out.append(".".join((*path, key)))
+    return out
+
+
+def apply(base: Standards, over: dict, *, where: str = "what-if") -> Standards:
+    """The standards with the what-if's values in place of theirs; WhatIfError naming `where` (the file), the
+    key and the reason for every key refused. Nothing of `base` changes."""
+    errors: list[str] = []
+    _check(base.data, over, (), where, errors)
+    if not over:
+        errors.append(f"{where}: changes no standard (the file is empty)")
+    if errors:
+        raise WhatIfError(errors)
+    data = _merge(copy.deepcopy(base.data), over)
+    # A monitoring line derived from a year's poverty line (loader, decision 1430) follows the what-if's line,
+    # unless the what-if sets that year's monitoring line itself.
+    lines, own = data.get("monitoring_line", {}), over.get("monitoring_line", {})
+    for year in [y for y, entry in lines.items() if entry.get("status") == "derived" and y not in own]:
+        del lines[year]
+    return Standards(jurisdiction=base.jurisdiction, data=_derive_monitoring(data))

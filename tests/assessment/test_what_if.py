@@ -1,0 +1,156 @@
+"""`tuopin assess --what-if FILE` (decision 1580): a what-if's standards beside today's, nothing stored."""
+
+import json
+
+import pytest
+
+from tuopin import standards
+from tuopin.apps.assessment.models import AssessmentRun
+from tuopin.apps.audit.models import AuditEvent
+from tuopin.apps.registry.exchange.snapshot_export import write_parquet
+from tuopin.apps.registry.models import Household, HouseholdYear, StatusEvent
+from tuopin.cli import main
+from tuopin.standards import what_if
+
+RAISED = "[poverty_line.2018]\nyuan = 100000\n"
+
+
+def test_a_what_if_overrides_the_standards_it_names_and_leaves_them_unchanged():
+    today = standards.load("220821")
+    changed = what_if.apply(today, {"poverty_line": {"2018": {"yuan": 5000}}, "water": {"trip_minutes": 30},
+                                    "mpi": {"k": "1/2"}, "household": {"compulsory_school_age": [6, 17]}})
+    assert changed.poverty_line_yuan(2018) == 5000 and today.poverty_line_yuan(2018) == 3535
+    assert changed.section("water")["trip_minutes"] == 30 and changed.section("water")["litres_per_person_day"] == 35
+    assert changed.section("mpi")["k"] == "1/2" and changed.section("household")["compulsory_school_age"] == [6, 17]
+    # the county's own override stays where the what-if says nothing
+    assert changed.section("village_exit")["collective_income_yuan_at_least"] == 50000
+    # the 2018 monitoring line is derived from the poverty line (1.5 ×): it follows the what-if's line
+    assert today.monitoring_line_yuan(2018) == 5303 and changed.monitoring_line_yuan(2018) == 7500
+    assert changed.monitoring_line_yuan(2021) == today.monitoring_line_yuan(2021)
+    assert what_if.changed_keys({"poverty_line": {"2018": {"yuan": 1}}, "mpi": {"k": "1/2"}}) == [
+        "poverty_line.2018.yuan", "mpi.k"]
+
+
+def test_unknown_keys_wrong_kinds_and_meta_are_refused_naming_file_and_key():
+    with pytest.raises(what_if.WhatIfError) as refused:
+        what_if.apply(standards.load("220821"), {
+            "meta": {"name": "x"}, "water": {"trip_minute": 3, "trip_minutes": "thirty"},
+            "household": {"compulsory_school_age": [6]}, "village_exit": {"facts": [1]}, "budget": {"x": 1}},
+            where="raise.toml")
+    assert refused.value.errors == [
+        "raise.toml: meta: [meta] names the jurisdiction and cannot be changed by a what-if",
+        "raise.toml: water.trip_minute: unknown key (the standards have no such key)",
+        "raise.toml: water.trip_minutes: must be a number like the standard's, not a string",
+        "raise.toml: household.compulsory_school_age: must be a pair like the standard's [6, 15]",
+        "raise.toml: village_exit.facts: items must be a string, not 1",
+        "raise.toml: budget: unknown key (the standards have no such key)"]
+    with pytest.raises(what_if.WhatIfError, match="empty"):
+        what_if.apply(standards.load("220821"), {}, where="empty.toml")
+
+
+def test_a_file_that_is_not_toml_is_refused_naming_it(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("[poverty_line\n", encoding="utf-8")
+    with pytest.raises(what_if.WhatIfError, match=r"bad\.toml: not a TOML file"):
+        what_if.read(path)
+
+
+def _registry_state():
+    return (list(Household.objects.order_by("pk").values()), list(HouseholdYear.objects.order_by("pk").values()),
+            list(StatusEvent.objects.order_by("pk").values()), AssessmentRun.objects.count())
+
+
+def test_live_what_if_lists_the_households_a_raised_line_moves_and_stores_nothing(county, tmp_path, capsys):
+    path = tmp_path / "raise.toml"
+    path.write_text(RAISED, encoding="utf-8")
+    before, audited = _registry_state(), list(AuditEvent.objects.values_list("pk", flat=True))
+    assert main(["assess", "--year", "2018", "--what-if", str(path), "--json",
+                 "--as", county["accounts"]["county_admin"].username]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert _registry_state() == before
+    # the one event is the command's own record (every command is audited): it names the what-if file
+    [event] = AuditEvent.objects.exclude(pk__in=audited)
+    assert event.action == "command" and f"--what-if {path}" in event.summary and event.actor_name == "county_admin"
+    # today's figures as `assess` gives them; the what-if's beside them
+    assert out["poor_persons"] == 8 and out["households_eligible"] == 2 and out["gaps"]["income"] == 1
+    assert "pv" in out and "funds" in out
+    assert out["what_if"]["households_eligible"] == 0 and out["what_if"]["gaps"]["income"] == 3
+    d = out["delta"]
+    assert d["changed"] == ["poverty_line.2018.yuan"]
+    assert d["scope"]["households_eligible"] == -2 and d["scope"]["poor_persons"] == 0
+    # h2's four persons are income-poor today; h1, h3 and h4 (two persons each) would be too
+    assert d["scope"]["fgt"]["p0"] == pytest.approx(6 / 14)
+    assert d["households"]["income_poor"] == {"becomes": 3, "stops": 0}
+    # h1 and h4 (eligible today) would no longer meet the standard; every household is income-poor at 100,000
+    h1, h4 = county["households"][0], county["households"][3]
+    stops = {m["number"] for m in d["households"]["moved"] if m["standing"] == "eligible"}
+    assert stops == {h1.number, h4.number}
+    assert d["households"]["eligible"] == {"becomes": 0, "stops": 2}
+    # the new candidates move as the summary's count of them
+    monitored = d["households"]["monitored"]
+    assert monitored["becomes"] - monitored["stops"] == d["scope"]["monitoring"]["candidates"]
+    assert [t["households_eligible"] for t in d["townships"]] == [
+        a["households_eligible"] - b["households_eligible"] for a, b in zip(out["what_if"]["townships"],
+                                                                            out["townships"])]
+
+
+def test_snapshot_what_if_gives_the_live_delta_counts(county, tmp_path, capsys):
+    write_parquet(user=county["accounts"]["county_admin"], out=tmp_path / "snap", year=None, unmasked=False)
+    path = tmp_path / "raise.toml"
+    path.write_text(RAISED, encoding="utf-8")
+    assert main(["assess", "--year", "2018", "--data", str(tmp_path / "snap"), "--what-if", str(path), "--json",
+                 "--level", "county"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    d = out["delta"]
+    assert out["scope"]["level"] == "nation" and d["scope"]["households_eligible"] == -2
+    assert d["households"]["eligible"] == {"becomes": 0, "stops": 2}
+    assert "moved" not in d["households"]  # a snapshot's households are counted, not listed
+    assert [c["code"] for c in d["counties"]] == ["220821000000"]
+
+
+def test_a_refused_what_if_names_the_file_and_key(county, tmp_path, capsys):
+    path = tmp_path / "typo.toml"
+    path.write_text("[water]\ntrip_minute = 30\n", encoding="utf-8")
+    code = main(["assess", "--year", "2018", "--what-if", str(path), "--as", county["accounts"]["county_admin"].username])
+    assert code != 0
+    assert f"{path}: water.trip_minute: unknown key" in capsys.readouterr().err
+
+
+def test_the_plain_output_gives_both_and_the_movement(county, tmp_path, capsys):
+    path = tmp_path / "raise.toml"
+    path.write_text(RAISED, encoding="utf-8")
+    assert main(["assess", "--year", "2018", "--what-if", str(path),
+                 "--as", county["accounts"]["county_admin"].username]) == 0
+    out = capsys.readouterr().out
+    assert "poverty_line.2018.yuan" in out and out.count("rural population 14") == 2  # today and the what-if
+    assert "eligible +0 / -2" in out and "income_poor +3 / -0" in out
+
+
+def test_a_what_if_saves_nothing_and_runs_on_duckdb_only(county, tmp_path, capsys):
+    path = tmp_path / "raise.toml"
+    path.write_text(RAISED, encoding="utf-8")
+    assert main(["assess", "--year", "2018", "--what-if", str(path), "--save",
+                 "--as", county["accounts"]["county_admin"].username]) == 2
+    assert AssessmentRun.objects.count() == 0
+
+
+def test_a_what_if_kept_by_name_holds_its_file_and_figures_and_is_audited(county, tmp_path, capsys):
+    from tuopin.apps.assessment.models import WhatIfRun
+
+    path = tmp_path / "raise.toml"
+    path.write_text(RAISED, encoding="utf-8")
+    before = _registry_state()
+    admin = county["accounts"]["county_admin"].username
+    assert main(["assess", "--year", "2018", "--what-if", str(path), "--save-as", "line 100k", "--json",
+                 "--as", admin]) == 0
+    out = json.loads(capsys.readouterr().out)
+    run = WhatIfRun.objects.get()
+    assert out["saved"] == {"id": run.pk, "name": "line 100k"}
+    assert (run.what_if, run.year, run.scope_code, run.created_by.username) == (RAISED, 2018, "220821000000", admin)
+    assert run.summary["delta"]["households"]["eligible"] == {"becomes": 0, "stops": 2}
+    assert _registry_state() == before  # the registry and the assessment runs as they were
+    event = AuditEvent.objects.get(action="what_if_save")
+    assert event.entity_id == str(run.pk) and "line 100k (poverty_line.2018.yuan)" in event.summary
+    # the same name for the same area and year is refused; the kept run stays as it was
+    assert main(["assess", "--year", "2018", "--what-if", str(path), "--save-as", "line 100k", "--as", admin]) == 3
+    assert "line 100k" in capsys.readouterr().err and WhatIfRun.objects.count() == 1
