@@ -115,7 +115,7 @@ def _pv(user, place: Region, year: int) -> dict | None:
         return None
     found = pv(place, year)
     return {"figures": found, "chart": {
-        "kind": "bars", "categories": [_("Revenue"), _("Paid to posts"), _("Paid as dividends"), _("Balance")],
+        "kind": "hbars", "categories": [_("Revenue"), _("Paid to posts"), _("Paid as dividends"), _("Balance")],
         "series": [{"name": _("Yuan"), "data": [round(found[k] / 100) for k in (
             "revenue_fen", "paid_to_posts_fen", "paid_as_dividends_fen", "balance_fen")]}]}}
 

@@ -22,7 +22,8 @@
     return {
       color: COLOURS, animation: false, backgroundColor: "transparent",
       legend: many ? {top: 0, left: 0, textStyle: text, itemWidth: px(0.02), itemHeight: px(0.012)} : {show: false},
-      grid: {left: 8, right: px(0.04), top: many ? px(0.04) : px(0.01), bottom: 4, containLabel: true},
+      grid: {left: 8, right: horizontal ? px(0.075) : px(0.02), top: many ? px(0.04) : px(0.01), bottom: 4,
+             containLabel: true},
       xAxis: horizontal ? value : category, yAxis: horizontal ? category : value,
       series: data.series.map(function (s) {
         var series = {name: s.name, data: s.data, type: kind === "line" ? "line" : "bar"};
