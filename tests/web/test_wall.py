@@ -119,3 +119,29 @@ def test_the_wall_draws_and_updates_itself_at_1080p_and_4k(browser, live_server,
         assert page.url.endswith("/wall/")  # updated in place, not reloaded
     finally:
         context.close()
+
+
+def test_overdue_tasks_name_units_and_count_cadres_as_one_row(login, org):
+    """The zone board's overdue counts by owner, with the cadres (persons) summed into one unnamed row."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tuopin.apps.assistance.models import Task
+    from tuopin.apps.assistance.services import task_create
+    from tuopin.web.views.boards import _overdue_in
+
+    h1, h2 = org["households"][:2]
+    owners = [{"owner_cadre": org["cadre"]}, {"owner_cadre": org["zhao"]}, {"owner_unit": org["paired_unit"]}]
+    for household, owner in zip([h1, h2, h1], owners, strict=True):
+        task = task_create(kind="rectification", title="修院墙", household=household, due=timezone.localdate(),
+                           by=org["accounts"]["county_admin"], **owner)
+        Task.objects.filter(pk=task.pk).update(due=timezone.localdate() - dt.timedelta(days=2))
+    commander = org["accounts"]["commander"]
+    response = login(commander).get(url("wall_data"))
+    chart = response.json()["charts"]["overdue"]
+    rows = _overdue_in(commander, org["townships"][0])
+    assert sorted(zip(chart["categories"], chart["series"][0]["data"], strict=True)) == sorted(
+        [(org["paired_unit"].name, 1), ("帮扶干部", 2)]) and sum(r["overdue"] for r in rows) == 3
+    text = response.content.decode()
+    assert org["cadre"].name not in text and org["zhao"].name not in text
