@@ -1,12 +1,14 @@
 """The README's screenshots, taken from the demo county as a running server shows it (decision 1264).
 
     make demo                                   # builds the demo county and serves it on :8000 (other shell)
-    .venv/bin/python scripts/screenshots.py     # docs/img/county.png, dashboard.png, household.png, accountability.png
+    .venv/bin/python scripts/screenshots.py     # docs/img/county.png, dashboard.png, household.png, accountability.png,
+                                                # wall-1080.png, wall-2160.png
 
 Logs in as the demo's county office (password and second factor from var/demo-accounts.json) with Debian's
 chromium through Playwright — the browser the tests drive — and walks the pages a person would: the county in
 the year its poverty incidence fell to 0.06 %, the county in 2016 with its charts, a household that left poverty
-(from its village's list), and the county board of accountability.
+(from its village's list), the county board of accountability, and the wall screen (大屏) at 1920×1080 and
+3840×2160 (decision 1583).
 
 Options: --url (default http://127.0.0.1:8000), --accounts (default var/demo-accounts.json), --out (default
 docs/img), --chromium (default /usr/bin/chromium).
@@ -98,6 +100,25 @@ def take(page, url: str, out: Path) -> None:
     shot(page, out, "accountability.png", height=1900)
 
 
+WALL_SIZES = {"wall-1080.png": (1920, 1080), "wall-2160.png": (3840, 2160)}
+
+
+def take_wall(page, url: str, out: Path) -> None:
+    """The wall screen fills the viewport: one picture per wall size, once its charts drew."""
+    for name, (width, height) in WALL_SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{url}/wall/", timeout=300_000)
+        page.wait_for_selector("#wall:not([data-refreshes='0'])", timeout=120_000)
+        page.wait_for_selector("[data-wall-chart][data-drawn='true'] canvas", timeout=120_000)
+        page.wait_for_timeout(500)  # the canvas settles
+        path = out / name
+        page.screenshot(path=str(path))
+        data = path.read_bytes()
+        if data[:8] != PNG or len(data) < 20_000:
+            raise SystemExit(f"{path}: not a picture of the wall ({len(data)} bytes)")
+        print(f"{path} ({len(data) // 1024} KB)")
+
+
 def run(browser, url: str, accounts: Path, out: Path) -> None:
     """Log in and take the pictures with a launched Playwright browser (the tests pass their own)."""
     account = _account(accounts, "county_admin")
@@ -108,6 +129,7 @@ def run(browser, url: str, accounts: Path, out: Path) -> None:
     try:
         log_in(page, url.rstrip("/"), account)
         take(page, url.rstrip("/"), out)
+        take_wall(page, url.rstrip("/"), out)
     finally:
         context.close()
 

@@ -1,5 +1,5 @@
 """scripts/screenshots.py against a live server (decision 1264): it logs in as the county office from an accounts
-file shaped like `tuopin demo`'s and writes the README's four pictures. The test county stands in for the demo's."""
+file shaped like `tuopin demo`'s and writes the README's pictures. The test county stands in for the demo's."""
 
 import importlib.util
 import json
@@ -30,7 +30,8 @@ def test_the_script_takes_the_readme_pictures(browser, live_server, live_county,
     out = tmp_path / "img"
     _script().run(browser, live_server.url, accounts, out)  # what main() does after starting its own browser
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["accountability.png", "county.png", "dashboard.png", "household.png"]
+    assert names == ["accountability.png", "county.png", "dashboard.png", "household.png", "wall-1080.png",
+                     "wall-2160.png"]
     for path in out.iterdir():
         data = path.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000

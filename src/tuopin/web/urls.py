@@ -12,6 +12,7 @@ from .views import password as password_views
 from .views import organisation as org
 from .views import organisation_edit as org_edit
 from .views import second_factor as second_factor_views
+from .views import wall as wall_views
 
 app_name = "web"
 register_converter(IdConverter, "id")  # record ids: 1 to 2^63 − 1, else 404 (decision 1140)
@@ -39,6 +40,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("regions/<id:pk>/", views.region, name="region"),
     path("regions/<id:pk>/trend/", views.region_trend, name="region_trend"),
+    path("wall/", wall_views.wall, name="wall"),
+    path("wall/data.json", wall_views.wall_data, name="wall_data"),
     path("households/<id:pk>/", views.household, name="household"),
     path("households/<id:pk>/edit/", views.household_edit, name="household_edit"),
     path("persons/<id:pk>/edit/", views.person_edit, name="person_edit"),
