@@ -82,7 +82,7 @@ class Visit(models.Model):  # "1+1" 走访
     # A structured visit (decision 1560): the phone's or the XLSForm's idempotency key, the checklist's answers
     # ([{question, person, value, seen}]) and where it came from (web / field / xlsform).
     client_id = models.UUIDField(null=True, blank=True, unique=True)
-    answers = models.JSONField(default=list, blank=True)
+    answers = models.JSONField(default=list, blank=True, db_default=[])
     source = models.CharField(max_length=10, default="web", db_default="web")
 
 
