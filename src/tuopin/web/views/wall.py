@@ -104,7 +104,9 @@ def _coverage(user, place: Region, year: int) -> dict | None:
     if not found:
         return None
     shown = coverage.policies_for(user)
-    rows = [p for p in found["summary"]["policies"] if p["code"] in shown and p["eligible"]]
+    # A policy the year's data cannot check (no roster, no registry column: basis "none") is left off, not drawn as 0 %.
+    rows = [p for p in found["summary"]["policies"]
+            if p["code"] in shown and p["eligible"] and found["bases"].get(p["code"]) != "none"]
     return {"kind": "hbars", "percent": True, "categories": [p["name"] for p in rows],
             "series": [{"name": _("Eligible persons covered"),
                         "data": [round(p["covered"] / p["eligible"] * 100, 2) for p in rows]}]}

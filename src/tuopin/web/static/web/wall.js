@@ -13,15 +13,21 @@
   function options(data) {
     var kind = data.kind || "hbars", horizontal = kind === "hbars", many = data.series.length > 1;
     var text = {color: "#e8eef5", fontSize: px(0.017)};
-    var category = {type: "category", data: data.categories, axisLabel: Object.assign({interval: 0}, text),
+    // Across the room, labels must not overlap: a long list of places slants, a long run of years thins out.
+    var longest = Math.max.apply(null, data.categories.map(function (c) { return String(c).length; }).concat([0]));
+    var slant = !horizontal && data.categories.length > 5 && longest > 3;
+    var category = {type: "category", data: data.categories,
+                    axisLabel: Object.assign({interval: slant ? 0 : "auto", rotate: slant ? 35 : 0}, text),
                     inverse: horizontal,
                     axisLine: {lineStyle: {color: "#6f8399"}}, axisTick: {show: false}};
     var value = {type: "value", axisLabel: Object.assign({}, text, data.percent ? {formatter: "{value}%"} : {}),
                  splitLine: {lineStyle: {color: "#24354d"}}, minInterval: data.percent ? 0 : 1};
-    if (data.percent && horizontal) { value.max = 100; value.axisLabel.show = false; }  // shares: labels say it
+    if (data.percent && horizontal) value.max = 100;
+    if (horizontal) value.axisLabel.show = false;  // each bar carries its figure
     return {
       color: COLOURS, animation: false, backgroundColor: "transparent",
-      legend: many ? {top: 0, left: 0, textStyle: text, itemWidth: px(0.02), itemHeight: px(0.012)} : {show: false},
+      legend: many ? {type: "scroll", top: 0, left: 0, right: 0, textStyle: text, itemWidth: px(0.02),
+                      itemHeight: px(0.012), pageTextStyle: text, pageIconColor: "#e8eef5"} : {show: false},
       grid: {left: 8, right: horizontal ? px(0.075) : px(0.02), top: many ? px(0.04) : px(0.01), bottom: 4,
              containLabel: true},
       xAxis: horizontal ? value : category, yAxis: horizontal ? category : value,
@@ -34,6 +40,7 @@
         else if (kind === "stacked") { series.stack = "total"; label.show = false; }
         else { label.position = horizontal ? "right" : "top"; series.barMaxWidth = px(0.035); }
         series.label = label;
+        series.labelLayout = {hideOverlap: true};
         return series;
       })
     };
