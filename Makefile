@@ -2,10 +2,7 @@
 # `make test-fast` (no county build, no browser) and `make lint` (the checks CI runs before the tests).
 PY ?= python3
 # Tests run in parallel, one worker per core (pytest-xdist); `make test TEST_WORKERS=0` runs them in one process.
-# Work stealing: the whole-county test goes first (tests/conftest.py) and an idle worker takes the tests queued
-# behind it, rather than waiting for them at the end (decision 1557).
 TEST_WORKERS ?= auto
-DIST := $(if $(filter 0,$(TEST_WORKERS)),,--dist worksteal)
 # More pytest arguments: `make test PYTEST_ARGS='tests/web -x'`.
 PYTEST_ARGS ?=
 VENV := .venv
@@ -30,11 +27,11 @@ demo: $(STAMP)
 	$(BIN)/tuopin demo --reset
 
 test: $(STAMP) system-deps
-	$(BIN)/pytest -n $(TEST_WORKERS) $(DIST) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # For local iteration: the suite less the whole demo county's build (`slow`) and the browser tests, in parallel.
 test-fast: $(STAMP)
-	$(BIN)/pytest -n $(TEST_WORKERS) $(DIST) -m "not slow and not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not slow and not browser" $(PYTEST_ARGS)
 
 # What CI checks before the tests, each stopping make at its first finding: the layers (decision 1300), ruff's
 # rules (1330), mypy over the core (1331), and no model change without its migration.
@@ -46,7 +43,7 @@ lint: $(STAMP)
 
 # The same suite against PostgreSQL (what .ci/run does after `make test`).
 test-pg: $(STAMP) system-deps
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -n $(TEST_WORKERS) $(DIST) $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

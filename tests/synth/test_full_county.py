@@ -87,16 +87,22 @@ def test_the_full_county_has_the_seed_figures(db, settings, tmp_path):
     _check_the_money_and_measures()
     _check_the_rosters_and_the_coverage()
 
-    # DuckDB and Spark agree on every household and every area of the county in 2020: exits of every year behind it,
-    # returns and monitoring. A Spark run of the whole county costs a minute and a half of CI; a year of exits is
-    # compared on the small demo county (2017) and the live registry (2018) by tests/engine/test_spark_agreement.py,
-    # and here DuckDB over the exported 2018 gives the live figures.
-    from tests.engine.agreement import assert_export_agrees
+    # The export of the whole county reads back on the engine: 2020 over the snapshot gives every household and its
+    # gaps, and 2018 gives the live exits. Spark's agreement with DuckDB is checked on the small demo county (2017)
+    # and the live registry (2018) by tests/engine/test_spark_agreement.py; Spark over the whole county is a
+    # benchmark (docs/benchmarks.md, "Spark on the live demo county"), not a test: a minute and a half of CI
+    # (decision 1559).
     from tuopin import rules, standards
+    from tuopin.apps.accounts.models import Role, User
+    from tuopin.apps.registry.exchange.snapshot_export import write_parquet
     from tuopin.engine import duckdb_runner
 
-    results = assert_export_agrees(tmp_path / "snapshot", (2020,))
-    assert results[2020].household_result.num_rows > 70_000 and results[2020].household_gaps.num_rows > 0
+    write_parquet(user=User.objects.filter(role=Role.COUNTY_ADMIN).first(), out=tmp_path / "snapshot", year=None,
+                  unmasked=False)
+    con = duckdb_runner.connect()
+    duckdb_runner.register_parquet(con, tmp_path / "snapshot", year=2020)
+    exported_2020 = duckdb_runner.run(con, rules.parameters(standards.load("000000"), 2020), year=2020)
+    assert exported_2020.household_result.num_rows > 70_000 and exported_2020.household_gaps.num_rows > 0
     con = duckdb_runner.connect()
     duckdb_runner.register_parquet(con, tmp_path / "snapshot", year=2018)
     exported_2018 = duckdb_runner.run(con, rules.parameters(standards.load("000000"), 2018), year=2018,
