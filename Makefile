@@ -1,8 +1,10 @@
 # The two commands: `make demo` (set up, build the demo county, serve it) and `make test`. While working:
 # `make test-fast` (no county build, no browser) and `make lint` (the checks CI runs before the tests).
 PY ?= python3
-# Tests run in parallel, one worker per core (pytest-xdist); `make test TEST_WORKERS=0` runs them in one process.
-TEST_WORKERS ?= auto
+# Tests run in parallel (pytest-xdist), three workers for two cores: a third of the suite's time is spent waiting on
+# a browser, a JVM or a child process, which a third worker fills (decision 1584). `make test TEST_WORKERS=0` runs
+# them in one process.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n * 3 / 2 > 1 ? n * 3 / 2 : 1 )))
 # More pytest arguments: `make test PYTEST_ARGS='tests/web -x'`.
 PYTEST_ARGS ?=
 VENV := .venv
