@@ -536,6 +536,8 @@ def _see_housing(account, household_or_region) -> str:
         return refused
     if hasattr(household_or_region, "village_id"):  # a household
         return _reach_housing_household(account, household_or_region)
+    if household_or_region.pk == account.region_id:  # the account's own area (the menu asks on every page)
+        return ""
     return _reach_region(account, household_or_region)
 
 
