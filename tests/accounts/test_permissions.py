@@ -69,6 +69,7 @@ SPEC = {
     "create a campaign": {"county_admin"},
     "log campaign progress": {"county_admin", "commander", "first_secretary"},
     "add a unit to a campaign": {"county_admin"},
+    "remove a unit from a campaign": {"county_admin"},  # decision 1537
     # decision 1610: a mistaken log is corrected by whoever may log the village's progress
     "correct a campaign log": {"county_admin", "commander", "first_secretary"},
     # decisions 1522, 1611: the village, the township and the county inspect a house; the township and the county
@@ -214,13 +215,17 @@ def _door(name: str, org, user):
             r = housing.renovation_start(renovation=r, version=r.version, on=dt.date(2018, 3, 4), by=None)
             housing.renovation_accept(renovation=r, version=r.version, on=dt.date(2018, 6, 1), accepted_by_name="probe",
                                       passed=True, cost_fen=100, by=user)
-    elif name in ("create a campaign", "log campaign progress", "add a unit to a campaign", "correct a campaign log"):
+    elif name in ("create a campaign", "log campaign progress", "add a unit to a campaign", "correct a campaign log",
+                  "remove a unit from a campaign"):
         from tuopin.apps.campaigns import services as campaigns
 
         campaign = campaigns.campaign_create(by=user if name == "create a campaign" else None, name="probe",
                                              start=dt.date(2018, 4, 10), end=dt.date(2018, 7, 18))
         if name == "add a unit to a campaign":
             campaigns.participant_add(campaign=campaign, by=user, unit=org["unit"], role="包村")
+        elif name == "remove a unit from a campaign":
+            taking_part = campaigns.participant_add(campaign=campaign, by=None, unit=org["unit"], role="包村")
+            campaigns.participant_remove(participant=taking_part, by=user)
         elif name in ("log campaign progress", "correct a campaign log"):
             correcting = name == "correct a campaign log"
             campaigns.target_set(campaign=campaign, by=None, village=h1.village, kind="visits_made", count=5)
