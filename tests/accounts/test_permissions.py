@@ -69,6 +69,13 @@ SPEC = {
     "create a campaign": {"county_admin"},
     "log campaign progress": {"county_admin", "commander", "first_secretary"},
     "add a unit to a campaign": {"county_admin"},
+    "remove a unit from a campaign": {"county_admin"},  # decision 1537
+    # decision 1610: a mistaken log is corrected by whoever may log the village's progress
+    "correct a campaign log": {"county_admin", "commander", "first_secretary"},
+    # decisions 1522, 1611: the village, the township and the county inspect a house; the township and the county
+    # accept the works; a department only when it is the housing department (the one here is the education bureau)
+    "record a house's inspection": {"county_admin", "commander", "first_secretary"},
+    "accept a renovation's works": {"county_admin", "commander"},
     # decision 1501: the county office keeps the funds and the projects; the zone and the village read theirs
     "record a fund": {"county_admin"},
     "allocate a fund to a project": {"county_admin"},
@@ -194,17 +201,39 @@ def _door(name: str, org, user):
 
         payment_record(by=user, person=h1.members.first(), year=2018, kind="two_exemptions", amount_fen=100_000,
                        paid_on=dt.date(2018, 6, 30), reference="probe", department=org["departments"]["education"])
-    elif name in ("create a campaign", "log campaign progress", "add a unit to a campaign"):
+    elif name in ("record a house's inspection", "accept a renovation's works"):
+        from tuopin.apps.housing import services as housing
+
+        by = user if name == "record a house's inspection" else None
+        r = housing.renovation_inspect(household=h1, grade="D", on=dt.date(2018, 3, 1), inspector="probe",
+                                       floor_area_m2=50, by=by)
+        if name == "accept a renovation's works":
+            r = housing.renovation_choose(renovation=r, version=r.version, option="reinforce", on=dt.date(2018, 3, 2),
+                                          by=None)
+            r = housing.renovation_approve(renovation=r, version=r.version, on=dt.date(2018, 3, 3), by=None,
+                                           approved_by_name="probe")
+            r = housing.renovation_start(renovation=r, version=r.version, on=dt.date(2018, 3, 4), by=None)
+            housing.renovation_accept(renovation=r, version=r.version, on=dt.date(2018, 6, 1), accepted_by_name="probe",
+                                      passed=True, cost_fen=100, by=user)
+    elif name in ("create a campaign", "log campaign progress", "add a unit to a campaign", "correct a campaign log",
+                  "remove a unit from a campaign"):
         from tuopin.apps.campaigns import services as campaigns
 
         campaign = campaigns.campaign_create(by=user if name == "create a campaign" else None, name="probe",
                                              start=dt.date(2018, 4, 10), end=dt.date(2018, 7, 18))
         if name == "add a unit to a campaign":
             campaigns.participant_add(campaign=campaign, by=user, unit=org["unit"], role="包村")
-        elif name == "log campaign progress":
+        elif name == "remove a unit from a campaign":
+            taking_part = campaigns.participant_add(campaign=campaign, by=None, unit=org["unit"], role="包村")
+            campaigns.participant_remove(participant=taking_part, by=user)
+        elif name in ("log campaign progress", "correct a campaign log"):
+            correcting = name == "correct a campaign log"
             campaigns.target_set(campaign=campaign, by=None, village=h1.village, kind="visits_made", count=5)
-            campaigns.progress_record(campaign=campaign, by=user, village=h1.village, day=dt.date(2018, 5, 1),
-                                      kind="visits_made", count=1)
+            log = campaigns.progress_record(campaign=campaign, by=None if correcting else user, village=h1.village,
+                                            day=dt.date(2018, 5, 1), kind="visits_made", count=1)
+            if correcting:
+                campaigns.progress_correct(log=log, by=user, day=dt.date(2018, 5, 1), kind="visits_made", count=2,
+                                           note="probe")
     elif name in ("record a fund", "allocate a fund to a project", "record a completion check",
                   "see the village's project", "see the funds ledger"):
         _projects_door(name, org, user)

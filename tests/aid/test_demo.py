@@ -39,6 +39,11 @@ def test_the_demo_aid_and_the_653_campaign(db, settings, tmp_path, client):
         kind="two_exemptions").count() > 0
     medical = AidPayment.objects.filter(kind="medical_assistance")
     assert medical.filter(year__gte=2021).exists() and medical.filter(year__lte=2020).exists()
+    # decision 1613: the insurers' reimbursements of the years with recorded expenses, by the medical insurance bureau
+    reimbursed = AidPayment.objects.filter(kind__in=("basic_insurance", "serious_illness_insurance"))
+    assert reimbursed.filter(kind="basic_insurance").exists() and not reimbursed.filter(year__lt=2021).exists()
+    assert set(reimbursed.values_list("department__domain", flat=True)) == {"medical_insurance"}
+    assert not AidPayment.objects.filter(kind="pay_after_treatment").exists()
     assert result["counts"]["aidpayment"] == AidPayment.objects.count()
     assert AuditEvent.objects.filter(action="demo_build", entity="aid.aidpayment").count() == 1
 

@@ -136,3 +136,37 @@ def test_only_the_county_office_changes_who_takes_part(county, client, campaign)
     assert client.get(_url("campaign_participant", campaign.pk)).status_code == 403    # a GET changes nothing
     other = services.campaign_create(by=None, name="另一行动", start=D(2018, 9, 1), end=D(2018, 9, 30))
     assert client.post(_url("campaign_participant_remove", other.pk, taking_part.pk)).status_code == 404
+
+
+def test_a_log_is_corrected_on_its_page_and_the_old_one_stays_listed(county, client, campaign):
+    from tuopin.apps.audit.models import AuditEvent
+
+    client.force_login(county["accounts"]["first_secretary"])
+    wrong = ProgressLog.objects.get(campaign=campaign)
+    html = client.get(_url("campaign_log", campaign.pk)).content.decode()
+    assert _url("campaign_log_correct", campaign.pk, wrong.pk) in html
+    page = client.get(_url("campaign_log_correct", campaign.pk, wrong.pk)).content.decode()
+    assert 'id="correction-form"' in page and 'value="4"' in page
+    refused = client.post(_url("campaign_log_correct", campaign.pk, wrong.pk),
+                          {"day": "2018-04-11", "kind": "houses_finished", "count": "2", "note": ""})
+    assert refused.status_code == 200 and ProgressLog.objects.count() == 1
+    done = client.post(_url("campaign_log_correct", campaign.pk, wrong.pk),
+                       {"day": "2018-04-11", "kind": "houses_finished", "count": "2", "note": "两户未验收"})
+    assert done.status_code == 302
+    html = client.get(_url("campaign_log", campaign.pk)).content.decode()
+    assert f'data-log="{wrong.pk}" class="superseded"' in html and "两户未验收" in html
+    board = client.get(_url("campaign", campaign.pk) + "?on=2018-04-11").content.decode()
+    assert "2 / 4" in board
+    assert AuditEvent.objects.filter(action="campaign:progress_correct", actor=county["accounts"]["first_secretary"]).exists()
+
+
+def test_a_log_outside_the_accounts_villages_is_not_found_and_others_may_not_correct(county, client, campaign):
+    wrong = ProgressLog.objects.get(campaign=campaign)          # 西岗村's
+    other = services.progress_record(campaign=campaign, by=None, village=county["villages"][1], day=D(2018, 4, 12),
+                                     kind="houses_finished", count=1)
+    client.force_login(county["accounts"]["first_secretary"])
+    assert client.get(_url("campaign_log_correct", campaign.pk, other.pk)).status_code == 404
+    client.force_login(county["accounts"]["cadre"])
+    assert client.post(_url("campaign_log_correct", campaign.pk, wrong.pk),
+                       {"day": "2018-04-11", "kind": "houses_finished", "count": "0", "note": "x"}).status_code == 403
+    assert ProgressLog.objects.count() == 2

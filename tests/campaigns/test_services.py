@@ -146,3 +146,59 @@ def test_a_campaign_changes_with_the_version_read_and_keeps_its_logs_inside(coun
         services.campaign_update(campaign=campaign, version=1, by=a["county_admin"], name="y", start=D(2018, 4, 1),
                                  end=D(2018, 7, 18))
     assert AuditEvent.objects.filter(action="campaign:update").count() == 1
+
+
+def test_a_mistaken_log_is_corrected_by_a_new_one_and_both_stay(county, campaign):
+    """Decision 1610: the board counts the correction, not the log it corrects; the old log stays on file, the
+    correction is audited with both figures, a second correction of the same log is refused naming who made the
+    first, and a correction of the correction is how it is changed again."""
+    a = county["accounts"]
+    v1, v2, _v3 = county["villages"]
+    wrong = services.progress_record(campaign=campaign, by=a["first_secretary"], village=v1, day=D(2018, 4, 20),
+                                     kind="houses_finished", count=8, note="typo: 3 meant")
+    assert selectors.totals_by_kind(campaign)["houses_finished"] == (20, 8)
+    with pytest.raises(ValidationError) as no_reason:
+        services.progress_correct(log=wrong, by=a["first_secretary"], day=D(2018, 4, 20), kind="houses_finished",
+                                  count=3, note=" ")
+    assert "note" in no_reason.value.message_dict
+    fixed = services.progress_correct(log=wrong, by=a["first_secretary"], day=D(2018, 4, 20),
+                                      kind="houses_finished", count=3, note="8 was a typo")
+    assert selectors.totals_by_kind(campaign)["houses_finished"] == (20, 3)
+    board = selectors.board(a["county_admin"], campaign, D(2018, 4, 20))
+    assert board.villages[0].cells["houses_finished"].done == 3
+    assert ProgressLog.objects.filter(campaign=campaign).count() == 2          # nothing entered is lost
+    assert ProgressLog.objects.get(pk=wrong.pk).count == 8
+    record = AuditEvent.objects.get(action="campaign:progress_correct")
+    assert record.changes["count"] == [8, 3] and record.changes["corrects"] == [None, wrong.pk]
+
+    with pytest.raises(ValidationError) as twice:
+        services.progress_correct(log=wrong, by=a["commander"], day=D(2018, 4, 20), kind="houses_finished", count=5,
+                                  note="again")
+    assert "corrected already" in twice.value.messages[0] and "newest" in twice.value.messages[0]
+    # the village had done nothing that day: the correction of the correction counts 0
+    services.progress_correct(log=fixed, by=a["commander"], day=D(2018, 4, 20), kind="houses_finished", count=0,
+                              note="no house was accepted that day")
+    assert selectors.totals_by_kind(campaign)["houses_finished"] == (20, 0)
+    logs = list(selectors.logs_for(a["county_admin"], campaign))
+    assert [(log.count, log.superseded) for log in logs] == [(0, False), (3, True), (8, True)]
+
+
+def test_a_correction_is_refused_outside_the_village_or_the_campaign(county, campaign):
+    a = county["accounts"]
+    v1, v2, _v3 = county["villages"]
+    log = services.progress_record(campaign=campaign, by=a["commander"], village=v2, day=D(2018, 4, 20),
+                                   kind="houses_finished", count=2)
+    for role in ("first_secretary", "cadre", "department"):  # the first secretary's village is 西岗村, not v2
+        with pytest.raises(PermissionDenied):
+            services.progress_correct(log=log, by=a[role], day=D(2018, 4, 20), kind="houses_finished", count=1,
+                                      note="x")
+    for change, field in (({"day": D(2018, 7, 19)}, "day"), ({"kind": "visits_made"}, "kind"),
+                          ({"count": -1}, "count")):
+        args = dict(day=D(2018, 4, 20), kind="houses_finished", count=1) | change
+        with pytest.raises(ValidationError) as refused:
+            services.progress_correct(log=log, by=a["commander"], note="x", **args)
+        assert field in refused.value.message_dict
+    with pytest.raises(ValidationError):    # the same figures: nothing to correct
+        services.progress_correct(log=log, by=a["commander"], day=D(2018, 4, 20), kind="houses_finished", count=2,
+                                  note="x")
+    assert not AuditEvent.objects.filter(action="campaign:progress_correct").exists()

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from tuopin.apps.accounts.permissions import Refused
 from tuopin.apps.assessment import services as assessment
@@ -159,3 +160,63 @@ def test_who_records_which_stage(county):
         services.renovation_reinspect(renovation=r, version=r.version, on=D(2018, 6, 2), grade="B", inspector="x",
                                       by=a["first_secretary"])
     assert _fresh(r).stage == Stage.ACCEPTED
+
+
+def _housing_department(county, *, domain="housing"):
+    from tests.factories import account
+    from tuopin.apps.organisation.models import Unit, UnitKind
+
+    unit = Unit.objects.create(name=f"县住建局-{domain}", kind=UnitKind.DEPARTMENT, domain=domain)
+    return account(f"dept-{domain}", "department", department=unit, region=county["county"])
+
+
+def test_the_housing_department_records_its_technical_stages_county_wide(county):
+    """Decision 1611: the housing department (住建) inspects and accepts the works anywhere in its county — the
+    household of 建平村 too, which no gap task opened to it; the option, the approval, the works and the
+    re-inspection that writes the registry are not its; the education bureau's account records none of them."""
+    h4, a = county["households"][3], county["accounts"]
+    housing = _housing_department(county)
+    r = services.renovation_inspect(household=h4, grade="D", on=D(2018, 3, 1), inspector="张工", agency="县住建局",
+                                    floor_area_m2=50, by=housing)
+    assert AuditEvent.objects.filter(actor=housing, action="create", entity_id=str(r.pk)).exists()
+    with pytest.raises(Refused):
+        services.renovation_choose(renovation=r, version=r.version, option="reinforce", on=D(2018, 3, 2),
+                                   by=housing)
+    r = services.renovation_choose(renovation=r, version=r.version, option="reinforce", on=D(2018, 3, 2),
+                                   by=a["county_admin"])
+    with pytest.raises(Refused):
+        services.renovation_approve(renovation=r, version=r.version, on=D(2018, 3, 3), by=housing)
+    r = services.renovation_approve(renovation=r, version=r.version, on=D(2018, 3, 3), by=a["county_admin"])
+    with pytest.raises(Refused):
+        services.renovation_start(renovation=r, version=r.version, on=D(2018, 3, 4), by=housing)
+    r = services.renovation_start(renovation=r, version=r.version, on=D(2018, 3, 4), by=a["county_admin"])
+    with translation.override("en"), pytest.raises(Refused) as refused:  # the education bureau: not the housing one
+        services.renovation_accept(renovation=r, version=r.version, on=D(2018, 6, 1), accepted_by_name="x",
+                                   passed=True, cost_fen=100, by=a["department"])
+    assert refused.value.reason == "your department does not work on housing renovations"
+    r = services.renovation_accept(renovation=r, version=r.version, on=D(2018, 6, 1), accepted_by_name="县住建局",
+                                   passed=True, cost_fen=1_000_000, by=housing)
+    assert AuditEvent.objects.filter(actor=housing, action="housing:accept").exists()
+    with pytest.raises(Refused):
+        services.renovation_reinspect(renovation=r, version=r.version, on=D(2018, 6, 2), grade="B", inspector="张工",
+                                      by=housing)
+    r = services.renovation_reinspect(renovation=r, version=r.version, on=D(2018, 6, 2), grade="B", inspector="张工",
+                                      by=a["county_admin"])
+    assert _fresh(r).stage == Stage.SAFE
+
+
+def test_another_department_records_no_stage_and_sees_no_renovation(county):
+    from tuopin.apps.accounts.permissions import Action, may
+    from tuopin.apps.housing.selectors import renovations_for
+
+    h1, a = county["households"][0], county["accounts"]
+    r = services.renovation_inspect(household=h1, grade="D", on=D(2018, 3, 1), inspector="x", floor_area_m2=50,
+                                    by=a["first_secretary"])
+    water = _housing_department(county, domain="water")
+    for other in (a["department"], water):
+        with pytest.raises(Refused):
+            services.renovation_inspect(household=county["households"][3], grade="C", on=D(2018, 3, 1),
+                                        inspector="x", floor_area_m2=50, by=other)
+        assert not may(other, Action.SEE_HOUSING, county["county"])
+        assert not renovations_for(other).exists()
+    assert list(renovations_for(_housing_department(county))) == [r]

@@ -55,7 +55,7 @@ def test_at_full_size_the_education_aid_is_exactly_2_82_million_yuan_at_standard
 
 def test_the_generated_education_aid_is_the_scaled_total_paid_to_pupils_of_registered_households(reg):
     rows = aid.aid_rows(reg.tables, seed=3, scale=SCALE)
-    education = [r for r in rows if r[4] != "medical_assistance"]
+    education = [r for r in rows if r[4] in {kind for kind, _key in aid.SCHOOL_KINDS.values()}]
     assert sum(r[5] for r in education) == aid.education_total_fen(SCALE)
     assert {r[3] for r in education} == set(aid.EDUCATION_YEARS)
     hi, households = _cols(reg, "household")
@@ -84,6 +84,39 @@ def test_medical_assistance_follows_the_recorded_expenses_from_2021(reg):
         assert r[5] <= min(standard["cap_yuan"] * 100, expense[(r[1], r[3])] * standard["share"])
     assert {r[7] for r in rows if r[3] <= 2018} == {"civil_affairs"}
     assert {r[7] for r in rows if r[3] >= 2019} == {"medical_insurance"}
+
+
+def test_the_insurers_reimbursements_follow_the_recorded_expenses_and_change_nothing_before_them(reg):
+    """Decision 1613: from 2021, a registered household's recorded self-paid expense is the generator's share of
+    its costs; the basic insurance paid back its share of the cost, the serious-illness insurance its share above
+    the deductible, the two never more than the cost less the expense. The rows before them, and the registry's
+    tables (so the incidence), are what they were without them."""
+    import pickle
+
+    from tuopin.synth.risk import REGISTERED_MEDICAL_SHARE
+
+    before = pickle.dumps((reg.tables["householdyear"], reg.tables["person"]))
+    rows = aid.aid_rows(reg.tables, seed=3, scale=SCALE)
+    assert pickle.dumps((reg.tables["householdyear"], reg.tables["person"])) == before
+    rng = random.Random("3:aid")
+    earlier = aid.education_payments(aid.education_candidates(reg.tables), aid.education_total_fen(SCALE), rng)
+    earlier += aid.medical_payments(reg.tables, rng, 2025)
+    assert rows[:len(earlier)] == earlier
+    paid = rows[len(earlier):]
+    assert {r[4] for r in paid} == {"basic_insurance", "serious_illness_insurance"}
+    yi, years = _cols(reg, "householdyear")
+    expense = {(r[yi["household_id"]], r[yi["year"]]): r[yi["medical_expense_fen"]] for r in years}
+    by_year: dict = defaultdict(int)
+    for r in paid:
+        by_year[(r[1], r[3])] += r[5]
+        assert r[3] >= aid.EXPENSES_FROM and r[7] == "medical_insurance" and r[6].year == r[3]
+    basic_share = aid_kinds()["basic_insurance"]["cost_share"]
+    for (household, year), total in by_year.items():
+        cost = expense[(household, year)] / REGISTERED_MEDICAL_SHARE
+        assert total <= cost - expense[(household, year)]
+        basic = sum(r[5] for r in paid if r[1] == household and r[3] == year and r[4] == "basic_insurance")
+        assert basic <= cost * basic_share
+    assert len({(r[7], r[8]) for r in rows}) == len(rows)  # references unique per department
 
 
 def test_the_653_campaign_targets_come_from_the_2018_record_and_its_logs_sum_to_what_was_achieved(reg):

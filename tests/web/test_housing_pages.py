@@ -89,3 +89,29 @@ def test_the_list_counts_by_stage_and_shows_the_overdue(county, client, login):
     login(a["first_secretary"])
     h4_renovation = HouseRenovation.objects.get(household=h4)
     assert client.get(url("housing_renovation", h4_renovation.pk)).status_code == 404
+
+
+def test_the_housing_department_finds_a_house_by_its_number_and_inspects_it(county, client, login):
+    """Decision 1611: the housing department opens no household page; it finds the house on the list by the
+    household's number, inspects it, and sees the renovation; the education bureau is refused the list."""
+    from tests.factories import account
+    from tuopin.apps.organisation.models import Unit
+
+    h4 = county["households"][3]
+    unit = Unit.objects.create(name="县住建局", kind="department", domain="housing")
+    housing = account("zhujian", "department", department=unit, region=county["county"])
+    login(county["accounts"]["department"])
+    assert client.get(url("housing")).status_code == 403
+    login(housing)
+    page = client.get(url("housing")).content.decode()
+    assert 'id="inspect-find"' in page
+    assert client.get(url("housing_find") + "?number=nope").url == url("housing")
+    found = client.get(url("housing_find") + f"?number={h4.number}")
+    assert found.url == url("housing_new", h4.pk)
+    answer = client.post(found.url, {"grade": "C", "on": "2018-03-01", "inspector": "张工", "agency": "县住建局",
+                                     "floor_area_m2": "48"})
+    r = HouseRenovation.objects.get(household=h4)
+    assert answer.status_code == 302 and r.updated_by == housing
+    detail = client.get(url("housing_renovation", r.pk)).content.decode()
+    # the next stage, the option, is the village's: no form for the department
+    assert url("housing_stage", r.pk, "option_chosen") not in detail

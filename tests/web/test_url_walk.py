@@ -82,6 +82,7 @@ PAGE_QUERIES = {
     "web:wall": ("region",),
     "web:wall_data": ("year", "region"),
     "web:campaign": ("on", "township"),
+    "web:housing_find": ("number",),
     "web:roster": ("how", "page"),
     "web:field": ("year",),
     "web:field_api_households": ("year", "village"),
@@ -133,6 +134,7 @@ def _real_values(org, extra) -> dict[str, list[dict]]:
         **{name: [{"pk": extra["campaign"].pk}] for name in ("web:campaign", "web:campaign_log", "web:campaign_target",
                                                              "web:campaign_participant")},
         "web:campaign_participant_remove": [{"pk": extra["campaign"].pk, "participant": extra["participant"].pk}],
+        "web:campaign_log_correct": [{"pk": extra["campaign"].pk, "log": extra["log"].pk}],
         "web:roster": [{"pk": extra["roster"].pk}],
         "web:field_change": [{"pk": extra["change"].pk}],
         "web:roster_template": [{"kind": "death"}, {"kind": "public_employee"}],
@@ -296,9 +298,11 @@ def walk_county(org):
     campaign = campaigns.campaign_create(by=None, name="probe", start=dt.date(2018, 4, 10), end=dt.date(2018, 7, 18))
     campaigns.target_set(campaign=campaign, by=None, village=org["villages"][0], kind="visits_made", count=5)
     participant = campaigns.participant_add(campaign=campaign, by=None, unit=org["paired_unit"])
+    log = campaigns.progress_record(campaign=campaign, by=None, village=org["villages"][0], day=dt.date(2018, 4, 11),
+                                    kind="visits_made", count=1)
     return {**org, "extra": {"event": event, "objection": objection, "task": task, "visit": visit,
                              "assessment": assessment, "round": round_, "area_exit": area_exit,
-                             "campaign": campaign, "participant": participant, "roster": _roster(h2),
+                             "campaign": campaign, "participant": participant, "log": log, "roster": _roster(h2),
                              "change": ProposedChange.objects.create(
                                  household=h2, person=h2.members.first(), year=2018, field="person_year.basic_medical",
                                  current=True, proposed=False)}}

@@ -14,6 +14,9 @@ its ill member (else its head). Before 2021 no expenses are recorded: a register
 (主要致贫原因 因病) with a seriously ill member is assisted every year once, for that member, on an expense drawn
 between one and three times the threshold — an estimate, marked so in aid.toml, that gives about as many
 households a year as the recorded expenses do from 2021. 民政局 pays until 2018, 医疗保障局 from 2019 (the county's 医保局 was set up then).
+
+The insurers' reimbursements (基本医疗保险, 大病保险) from 2021, the years with recorded expenses: see
+`reimbursement_payments` (decision 1613). 先诊疗后付费 is how a stay is settled, not a sum of its own: not generated.
 """
 
 from __future__ import annotations
@@ -173,8 +176,65 @@ def medical_payments(tables, rng: random.Random, last_year: int) -> list[tuple]:
     return rows
 
 
+REIMBURSEMENT_PREFIX = {"basic_insurance": "YBJB", "serious_illness_insurance": "YBDB"}
+
+
+def reimbursement_payments(tables, rng: random.Random, last_year: int) -> list[tuple]:
+    """The insurers' reimbursements (基本医疗保险, 大病保险) of the years whose self-paid expenses the registry records
+    (decision 1613). The generator made a registered household pay `risk.REGISTERED_MEDICAL_SHARE` of its costs, so
+    the year's cost is the recorded expense over that share; the basic insurance paid back its `cost_share` of it,
+    the serious-illness insurance its `share` of what was left above its deductible, the two never more than the
+    cost less the expense. Paid by the medical insurance bureau to the ill member (else the head). Reads the tables,
+    writes nothing: the registry, and so the incidence, are as before."""
+    from .risk import REGISTERED_MEDICAL_SHARE
+
+    kinds = aid_kinds()
+    basic_share = kinds["basic_insurance"]["cost_share"]
+    serious = kinds["serious_illness_insurance"]
+    deductible, serious_share = serious["deductible_yuan"] * 100, serious["share"]
+    registered = _registered(tables)
+    pcols, prows = tables["person"]
+    pi = _index(pcols)
+    first: dict[int, int] = {}
+    ill: dict[int, int] = {}
+    for r in prows:
+        household = r[pi["household_id"]]
+        if household not in registered or not r[pi["active"]]:
+            continue
+        first.setdefault(household, r[pi["id"]])
+        if r[pi["serious_illness"]] or r[pi["chronic_illness"]]:
+            ill.setdefault(household, r[pi["id"]])
+    hcols, hrows = tables["householdyear"]
+    hi = _index(hcols)
+    serial: dict[str, int] = {}
+    rows = []
+    for r in sorted(hrows, key=lambda r: (r[hi["year"]], r[hi["household_id"]])):
+        year, household, expense = r[hi["year"]], r[hi["household_id"]], r[hi["medical_expense_fen"]]
+        if year < EXPENSES_FROM or year > last_year or household not in registered or expense <= 0:
+            continue
+        person = ill.get(household, first.get(household))
+        if person is None:
+            continue
+        cost = int(expense / REGISTERED_MEDICAL_SHARE)
+        covered = cost - expense
+        basic = min(covered, int(cost * basic_share)) // 100 * 100
+        after = cost - basic
+        extra = min(covered - basic, int(max(0, after - deductible) * serious_share)) // 100 * 100
+        for kind, amount in (("basic_insurance", basic), ("serious_illness_insurance", extra)):
+            if amount <= 0:
+                continue
+            serial[kind] = serial.get(kind, 0) + 1
+            paid_on = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
+            rows.append((person, household, registered[household][0], year, kind, amount, paid_on,
+                         "medical_insurance", f"{REIMBURSEMENT_PREFIX[kind]}{year}-{serial[kind]:06d}", ""))
+    return rows
+
+
 def aid_rows(tables, *, seed: int, scale: float, last_year: int = 2025) -> list[tuple]:
-    """Every generated payment, rows of COLUMNS: education 2016–2019, then medical assistance."""
+    """Every generated payment, rows of COLUMNS: education 2016–2019, medical assistance, then the insurers'
+    reimbursements (their own random stream: the rows before them are as they were)."""
     rng = random.Random(f"{seed}:aid")
     education = education_payments(education_candidates(tables), education_total_fen(scale), rng)
-    return education + medical_payments(tables, rng, last_year)
+    medical = medical_payments(tables, rng, last_year)
+    return education + medical + reimbursement_payments(tables, random.Random(f"{seed}:aid:reimbursement"),
+                                                        last_year)

@@ -37,6 +37,21 @@ class ProgressForm(forms.Form):
         self.fields["day"].initial = timezone.localdate()
 
 
+class CorrectionForm(forms.Form):
+    """A log corrected (decision 1610): its day, target and count as they should have been, and why."""
+
+    day = _date(label=_("Day"))
+    kind = forms.ChoiceField(label=_("Target"), choices=TargetKind.choices)
+    count = forms.IntegerField(label=_("Count"), min_value=0, max_value=100_000,
+                               help_text=_("0 if nothing was done: the log was wrong altogether."))
+    note = forms.CharField(label=_("Why it is corrected"), max_length=200)
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].choices = [c for c in TargetKind.choices if c[0] in kinds]
+
+
 class TargetForm(forms.Form):
     """A village's target of a kind (a new one, or a change of the one there)."""
 

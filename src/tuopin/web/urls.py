@@ -150,6 +150,8 @@ urlpatterns = [
     # Monitoring after exit (防返贫动态监测, decisions 1400–1403): cases in scope, one case and its stages, a clue from
     # the household page, a department's alert, the village notice; the public application form needs no login.
     path("asset-income/", asset_income.station_list, name="asset_income"),
+    path("asset-income/import/", asset_income.generation_import_page, name="asset_income_import"),
+    path("asset-income/import/template/", asset_income.generation_template, name="asset_income_template"),
     path("asset-income/<id:pk>/", asset_income.station, name="asset_income_station"),
     path("asset-income/<id:pk>/income/", asset_income.income, name="asset_income_income"),
     path("asset-income/<id:pk>/plan/", asset_income.plan, name="asset_income_plan"),
@@ -159,6 +161,7 @@ urlpatterns = [
     path("asset-income/<id:pk>/posting/", asset_income.posting, name="asset_income_posting"),
     path("monitoring/", monitoring.case_list, name="monitoring"),
     path("housing/", housing.renovation_list, name="housing"),
+    path("housing/find/", housing.renovation_find, name="housing_find"),
     path("housing/<id:pk>/", housing.renovation_detail, name="housing_renovation"),
     path("housing/<id:pk>/<housingstage:stage>/", housing.renovation_stage, name="housing_stage"),
     path("households/<id:pk>/housing/new/", housing.renovation_new, name="housing_new"),
@@ -185,6 +188,7 @@ urlpatterns = [
     path("campaigns/", campaigns.campaign_list, name="campaigns"),
     path("campaigns/<id:pk>/", campaigns.campaign_board, name="campaign"),
     path("campaigns/<id:pk>/log/", campaigns.progress_new, name="campaign_log"),
+    path("campaigns/<id:pk>/log/<id:log>/correct/", campaigns.progress_correct, name="campaign_log_correct"),
     path("campaigns/<id:pk>/targets/", campaigns.target_set, name="campaign_target"),
     path("campaigns/<id:pk>/participants/", campaigns.participant_add, name="campaign_participant"),
     path("campaigns/<id:pk>/participants/<id:participant>/remove/", campaigns.participant_remove,

@@ -221,8 +221,9 @@ ROLES: dict[str, frozenset] = {
     A.RECORD_FUNDS: frozenset({R.COUNTY_ADMIN}),
     A.RECORD_PROJECTS: frozenset({R.COUNTY_ADMIN}),
     # ---- Housing renovation (危房改造), decision 1522: who records which stage is HOUSING_STAGE_OWNERS ------------
-    A.SEE_HOUSING: VILLAGE_UP,
-    A.RECORD_HOUSING_STAGE: VILLAGE_UP,
+    # A department: only the housing department (住建, HOUSING_DOMAIN), on the county's renovations (decision 1611).
+    A.SEE_HOUSING: frozenset({*VILLAGE_UP, R.DEPARTMENT}),
+    A.RECORD_HOUSING_STAGE: frozenset({*VILLAGE_UP, R.DEPARTMENT}),
     # ---- Department rosters (倒查正推), decision 1542 ----------------------------------------------------------------
     # A department uploads and reads the kinds its domain owns (rosters.toml); the county office uploads any kind from
     # a department's paper list and reads all. A township (commander) and a village (first secretary) read, not
@@ -243,12 +244,19 @@ ROLES: dict[str, frozenset] = {
 # with the household and the start of the works; the township holds the acceptance (竣工验收) and records the
 # re-inspection that makes the house safe, so the team that runs the works does not pass them; the county office
 # approves the option and its subsidy (the subsidy is county money) and may record any stage from the paper record.
+# The housing department (住建) records its technical stages — the safety inspection (鉴定) and the acceptance of the
+# works (竣工验收) — anywhere in its county; not the option (the household's, with the village), the approval (the
+# county's money), the works, nor the inspection after them: graded safe, that one writes the household's yearly
+# records, which only those who keep the registry edit (decision 1101); the township or the county office enters
+# it from the department's report (decision 1611). "department" below means the housing department only: another
+# department's account records no stage (`_housing_department`).
+HOUSING_DOMAIN = "housing"  # Unit.domain of 住房和城乡建设局 (the organisation import's 住建)
 HOUSING_STAGE_OWNERS = {
-    "inspected": frozenset({R.FIRST_SECRETARY, R.COMMANDER, R.COUNTY_ADMIN}),
+    "inspected": frozenset({R.FIRST_SECRETARY, R.COMMANDER, R.COUNTY_ADMIN, R.DEPARTMENT}),
     "option_chosen": frozenset({R.FIRST_SECRETARY, R.COMMANDER, R.COUNTY_ADMIN}),
     "approved": frozenset({R.COUNTY_ADMIN}),
     "works": frozenset({R.FIRST_SECRETARY, R.COMMANDER, R.COUNTY_ADMIN}),
-    "accepted": frozenset({R.COMMANDER, R.COUNTY_ADMIN}),
+    "accepted": frozenset({R.COMMANDER, R.COUNTY_ADMIN, R.DEPARTMENT}),
     "safe": frozenset({R.COMMANDER, R.COUNTY_ADMIN}),
 }
 
@@ -504,11 +512,43 @@ def _own_fund(account, fund) -> str:
     return "" if fund.county_id in (None, account.region_id) else _("the fund is another county's")
 
 
+def _housing_department(account) -> str:
+    """Of the departments, only the housing department works on renovations (decision 1611)."""
+    if account.role != R.DEPARTMENT:
+        return ""
+    domain = account.department.domain if account.department_id else ""
+    return "" if domain == HOUSING_DOMAIN else _("your department does not work on housing renovations")
+
+
+def _reach_housing_household(account, household) -> str:
+    from .scoping import housing_households_visible_to
+
+    if account.role != R.DEPARTMENT:
+        return _reach_household(account, household)
+    return "" if housing_households_visible_to(account).filter(pk=household.pk).exists() else \
+        _("the household is outside your area")
+
+
+def _see_housing(account, household_or_region) -> str:
+    """The renovations of a household, or of an area (a region: the list), the account reaches."""
+    refused = _housing_department(account)
+    if refused:
+        return refused
+    if hasattr(household_or_region, "village_id"):  # a household
+        return _reach_housing_household(account, household_or_region)
+    if household_or_region.pk == account.region_id:  # the account's own area (the menu asks on every page)
+        return ""
+    return _reach_region(account, household_or_region)
+
+
 def _housing_stage(account, stage_and_household) -> str:
     stage, household = stage_and_household
     if account.role not in HOUSING_STAGE_OWNERS.get(str(stage), frozenset()):
         return _("your role does not record this stage")
-    return _reach_household(account, household)
+    refused = _housing_department(account)
+    if refused:
+        return refused
+    return _reach_housing_household(account, household)
 
 
 # Object-level rules: (account, obj) → the reason for refusing, or "".
@@ -546,7 +586,7 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.SEE_PROJECTS: _reach_project,
     A.RECORD_PROJECTS: _reach_project,
     A.RECORD_FUNDS: _own_fund,
-    A.SEE_HOUSING: _reach_household,
+    A.SEE_HOUSING: _see_housing,
     A.RECORD_HOUSING_STAGE: _housing_stage,
     A.SEE_ROSTERS: _roster_owner,
     A.IMPORT_ROSTER: _roster_owner,

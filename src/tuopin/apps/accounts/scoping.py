@@ -15,7 +15,7 @@ from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.registry.models import Household, HouseholdYear, Person, PersonYear
 
 from .models import Role
-from .permissions import scope_missing
+from .permissions import HOUSING_DOMAIN, scope_missing
 
 
 def _works(user) -> bool:
@@ -51,6 +51,16 @@ def households_visible_to(user) -> QuerySet[Household]:
         return qs.filter(pk__in=_open_gap_tasks(user.department_id).values("household_id"))
     # Administrators of the system never see households.
     return qs.none()
+
+
+def housing_households_visible_to(user) -> QuerySet[Household]:
+    """The households whose renovations (危房改造) the account follows: those it reaches, and for the housing
+    department (住建), every household of its county — it inspects houses and accepts works county-wide, with
+    no gap task to open them (decision 1611). Another department: the households it reaches."""
+
+    if _works(user) and user.role == Role.DEPARTMENT and user.department.domain == HOUSING_DOMAIN:
+        return Household.objects.filter(_region_filter(user.region, "village"))
+    return households_visible_to(user)
 
 
 def _open_gap_tasks(unit_id: int):

@@ -60,7 +60,11 @@ class Participant(models.Model):
 
 
 class ProgressLog(models.Model):
-    """A village's progress on one day: how many of a target kind it finished, who reported it."""
+    """A village's progress on one day: how many of a target kind it finished, who reported it.
+
+    A log is never edited nor deleted: a mistaken one is corrected by a new log that names it (`corrects`), and
+    the board counts only the logs no later log corrects (decision 1610). A correction may count 0: the day's
+    log was wrong altogether."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="logs")
     village = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+")
@@ -72,6 +76,8 @@ class ProgressLog(models.Model):
                            related_name="+", db_index=False)
     by_name = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, null=True)
+    corrects = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="correction", help_text="the log this one corrects (decision 1610)")
 
     class Meta:
         ordering = ["day", "id"]

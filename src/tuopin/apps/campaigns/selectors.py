@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 
 from tuopin.apps.accounts.scoping import regions_visible_to
 from tuopin.apps.geo.models import Level, Region
@@ -116,7 +116,7 @@ def board(user, campaign: Campaign, on: dt.date, *, township: Region | None = No
         villages = villages.filter(parent=township)
     targets = Target.objects.filter(campaign=campaign, village__in=villages).select_related("village__parent")
     done = {(r["village_id"], r["kind"]): r["n"] for r in
-            ProgressLog.objects.filter(campaign=campaign, village__in=villages, day__lte=on)
+            current(campaign).filter(village__in=villages, day__lte=on)
             .values("village_id", "kind").annotate(n=Sum("count")).order_by()}
     gone, left = elapsed(campaign, on)
     expected = gone / campaign.days
@@ -143,9 +143,17 @@ def board(user, campaign: Campaign, on: dt.date, *, township: Region | None = No
                  total=total if lines else None)
 
 
+def current(campaign: Campaign):
+    """The logs that count: those no later log corrects (decision 1610)."""
+    return ProgressLog.objects.filter(campaign=campaign, correction__isnull=True)
+
+
 def logs_for(user, campaign: Campaign):
+    """Every log of the account's villages, newest first, corrected ones too (`superseded`), with the log each
+    correction corrects."""
     return (ProgressLog.objects.filter(campaign=campaign, village__in=villages_for(user))
-            .select_related("village__parent").order_by("-day", "-id"))
+            .annotate(superseded=Exists(ProgressLog.objects.filter(corrects=OuterRef("pk"))))
+            .select_related("village__parent", "corrects").order_by("-day", "-id"))
 
 
 def totals_by_kind(campaign: Campaign) -> dict:
@@ -153,6 +161,6 @@ def totals_by_kind(campaign: Campaign) -> dict:
     targets = defaultdict(int)
     for r in Target.objects.filter(campaign=campaign).values("kind").annotate(n=Sum("count")).order_by():
         targets[r["kind"]] = r["n"]
-    logged = {r["kind"]: r["n"] for r in ProgressLog.objects.filter(campaign=campaign).values("kind")
+    logged = {r["kind"]: r["n"] for r in current(campaign).values("kind")
               .annotate(n=Sum("count")).order_by()}
     return {k: (targets[k], logged.get(k, 0)) for k in targets}

@@ -135,11 +135,7 @@ def _named(participant: Participant) -> str:
     return participant.unit.name
 
 
-@transaction.atomic
-def progress_record(*, campaign: Campaign, by, village: Region, day: dt.date, kind: str, count: int,
-                    note: str = "", source: str = "web") -> ProgressLog:
-    """A day's progress of a village on one of its targets (the village, its township or the county office)."""
-    require(by, Action.RECORD_CAMPAIGN_PROGRESS, village)
+def _check_log(campaign: Campaign, village: Region, day: dt.date, kind: str, count: int, *, least: int) -> None:
     if not Target.objects.filter(campaign=campaign, village=village, kind=kind).exists():
         raise ValidationError({"kind": _("the village has no target of this kind in the campaign")})
     if not campaign.start <= day <= campaign.end:
@@ -147,11 +143,50 @@ def progress_record(*, campaign: Campaign, by, village: Region, day: dt.date, ki
                                       % {"start": campaign.start, "end": campaign.end}})
     if day > timezone.localdate():
         raise ValidationError({"day": _("progress is logged once made; %(day)s is in the future") % {"day": day}})
-    if count <= 0:
-        raise ValidationError({"count": _("log at least one")})
+    if count < least:
+        raise ValidationError({"count": _("log at least one") if least else _("a count cannot be negative")})
+
+
+@transaction.atomic
+def progress_record(*, campaign: Campaign, by, village: Region, day: dt.date, kind: str, count: int,
+                    note: str = "", source: str = "web") -> ProgressLog:
+    """A day's progress of a village on one of its targets (the village, its township or the county office)."""
+    require(by, Action.RECORD_CAMPAIGN_PROGRESS, village)
+    _check_log(campaign, village, day, kind, count, least=1)
     log = ProgressLog.objects.create(campaign=campaign, village=village, day=day, kind=kind, count=count,
                                      note=note.strip()[:200], by=by, by_name=_by_name(by))
     audit_change(actor=by, action="campaign:progress", instance=log, source=source,
                  changes={"village": [None, village.pk], "day": [None, day.isoformat()], "kind": [None, kind],
                           "count": [None, count]}, summary=f"{campaign.name}: {village.name} +{count} {kind}")
     return log
+
+
+@transaction.atomic
+def progress_correct(*, log: ProgressLog, by, day: dt.date, kind: str, count: int, note: str,
+                     source: str = "web") -> ProgressLog:
+    """A mistaken log corrected (decision 1610): a new log of the same village names the one it corrects and
+    takes its place on the board; the old one stays, marked corrected. The day, the kind and the count may change
+    (0: nothing was done); the reason is required. Only the newest log of a chain is corrected: a log corrected
+    meanwhile by someone else is refused, naming who, so that nobody's correction is overwritten unseen."""
+    old = (ProgressLog.objects.select_for_update(of=("self",)).select_related("campaign", "village")
+           .get(pk=log.pk))
+    require(by, Action.RECORD_CAMPAIGN_PROGRESS, old.village)
+    newer = ProgressLog.objects.filter(corrects=old).first()
+    if newer is not None:
+        raise ValidationError(_("this log was corrected already by %(who)s at %(when)s: reload the page and "
+                                "correct the newest entry") % {
+            "who": newer.by_name, "when": timezone.localtime(newer.created_at).strftime("%Y-%m-%d %H:%M")
+            if newer.created_at else "?"})
+    reason = note.strip()[:200]
+    if not reason:
+        raise ValidationError({"note": _("say why the log is corrected")})
+    _check_log(old.campaign, old.village, day, kind, count, least=0)
+    if (day, kind, count) == (old.day, old.kind, old.count):
+        raise ValidationError(_("the correction changes neither the day, the target nor the count"))
+    fixed = ProgressLog.objects.create(campaign=old.campaign, village=old.village, day=day, kind=kind, count=count,
+                                       note=reason, by=by, by_name=_by_name(by), corrects=old)
+    audit_change(actor=by, action="campaign:progress_correct", instance=fixed, source=source,
+                 changes={"corrects": [None, old.pk], "day": [old.day.isoformat(), day.isoformat()],
+                          "kind": [old.kind, kind], "count": [old.count, count], "note": [old.note, reason]},
+                 summary=f"{old.campaign.name}: {old.village.name} {old.count} {old.kind} → {count} {kind}")
+    return fixed

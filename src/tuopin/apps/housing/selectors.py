@@ -1,4 +1,5 @@
-"""Reads of renovations, scoped: the account reaches the renovations of the households it reaches."""
+"""Reads of renovations, scoped: the account reaches the renovations of the households it reaches (the housing
+department: of its county, decision 1611)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from operator import or_
 
 from django.db.models import Q, QuerySet
 
-from tuopin.apps.accounts.scoping import households_visible_to
+from tuopin.apps.accounts.scoping import housing_households_visible_to
 
 from . import options as opt
 from .choices import Stage
@@ -25,7 +26,7 @@ WAITS = {
 
 
 def renovations_for(user) -> QuerySet[HouseRenovation]:
-    return HouseRenovation.objects.filter(household__in=households_visible_to(user))
+    return HouseRenovation.objects.filter(household__in=housing_households_visible_to(user))
 
 
 def overdue_q(today: dt.date, *, code: str) -> Q:

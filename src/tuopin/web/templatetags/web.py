@@ -146,8 +146,10 @@ def sees_asset_income(user) -> bool:
 
 @register.filter
 def works_housing(user) -> bool:
-    """Roles that follow housing renovations (危房改造): the county office, commanders, first secretaries."""
-    return may(user, Action.SEE_HOUSING)
+    """Roles that follow housing renovations (危房改造): the county office, commanders, first secretaries and the
+    housing department (decision 1611)."""
+    region = getattr(user, "region", None)
+    return region is not None and may(user, Action.SEE_HOUSING, region)
 
 
 @register.filter

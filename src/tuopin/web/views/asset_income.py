@@ -4,16 +4,20 @@ app's selectors and services (decisions 1510–1515)."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tuopin.apps.accounts.permissions import Action, may
+from tuopin.apps.audit.services import audit_event
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.registry.models import Household, Person
 from tuopin.apps.revenue import selectors, services
@@ -24,9 +28,11 @@ from tuopin.common.money import yuan_to_fen
 from ..access import forbidden, not_found
 from ..asset_income_forms import MonthForm, PaymentForm, PlanForm, ReverseForm
 from ..params import asked_year
+from ..uploads import saved_upload
 from .actions import run
 
 ENTITY = "projects.project"
+IMPORT_MAX_BYTES = 5 * 1024 * 1024  # a county's stations for a year are a few thousand rows: well under this
 
 
 def _year(request) -> int:
@@ -53,7 +59,60 @@ def station_list(request):
                                                     "public_works_fen", "balance_fen")}
     years = list(range(2016, timezone.localdate().year + 1))
     return render(request, "web/asset_income/list.html", {"rows": rows, "total": total, "year": year,
-                                                         "years": years})
+                                                         "years": years,
+                                                         "may_import": may(request.user, Action.RECORD_ASSET_INCOME)})
+
+
+class GenerationImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Generation workbook (.xlsx or .csv)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than %(limit)s MB: is it the generation workbook?")
+                                        % {"limit": IMPORT_MAX_BYTES // (1024 * 1024)})
+        return upload
+
+
+@login_required
+def generation_import_page(request):
+    """The stations' months from a workbook, all or nothing (decision 1612): every problem listed with its file,
+    sheet, row, column and reason, or every row written."""
+    from tuopin.apps.revenue.imports import COLUMNS, REQUIRED, generation_import
+
+    user = request.user
+    if not may(user, Action.RECORD_ASSET_INCOME):
+        raise forbidden(request, entity=ENTITY)
+    form = GenerationImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        with saved_upload(form.cleaned_data["file"]) as (path, name):
+            result = generation_import(path, by=user, source="web", name=name)
+        if result.ok:
+            messages.success(request, _("%(created)s station months written, %(corrected)s corrected, %(unchanged)s "
+                                        "unchanged.") % {"created": result.created,
+                                                         "corrected": len(result.corrected),
+                                                         "unchanged": result.unchanged})
+            for line in result.corrected[:20]:
+                messages.info(request, _("Corrected: %(line)s") % {"line": line})
+            return redirect("web:asset_income")
+    return render(request, "web/asset_income/import.html", {
+        "form": form, "result": result, "columns": [(c, c in REQUIRED) for c in COLUMNS],
+    })
+
+
+@login_required
+def generation_template(request):
+    from tuopin.apps.revenue.imports import template_bytes
+
+    if not may(request.user, Action.RECORD_ASSET_INCOME):
+        raise forbidden(request, entity=ENTITY)
+    audit_event(actor=request.user, action="export", entity="revenue.income", source="web",
+                summary="generation import template")
+    response = HttpResponse(template_bytes(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="pv-generation-template.xlsx"'
+    return response
 
 
 @login_required

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.campaigns import selectors, services
-from tuopin.apps.campaigns.models import Campaign, Participant, Target
+from tuopin.apps.campaigns.models import Campaign, Participant, ProgressLog, Target
 from tuopin.common.params import BadId, parse_id
 
 from ..access import forbidden, not_found
-from ..campaign_forms import CampaignForm, ParticipantForm, ProgressForm, TargetForm
+from ..campaign_forms import CampaignForm, CorrectionForm, ParticipantForm, ProgressForm, TargetForm
 from .actions import run
 
 ENTITY = "campaigns.campaign"
@@ -189,3 +189,29 @@ def progress_new(request, pk: int):
     return render(request, "web/campaigns/log.html", {
         "campaign": campaign, "form": form, "logs": selectors.logs_for(user, campaign)[:30],
     })
+
+
+@login_required
+def progress_correct(request, pk: int, log: int):
+    """A mistaken log corrected by a new one that takes its place (decision 1610); the old one stays."""
+    user = request.user
+    campaign = _campaign(request, pk)
+    if not may(user, Action.RECORD_CAMPAIGN_PROGRESS):
+        raise forbidden(request, entity=ENTITY, entity_id=pk)
+    try:
+        wrong = selectors.logs_for(user, campaign).get(pk=log)
+    except ProgressLog.DoesNotExist:
+        raise not_found(request, entity="campaigns.progresslog", entity_id=log) from None
+    if not may(user, Action.RECORD_CAMPAIGN_PROGRESS, wrong.village):
+        raise forbidden(request, entity="campaigns.progresslog", entity_id=log)
+    kinds = set(Target.objects.filter(campaign=campaign, village=wrong.village).values_list("kind", flat=True))
+    form = CorrectionForm(request.POST or None, kinds=kinds,
+                          initial={"day": wrong.day, "kind": wrong.kind, "count": wrong.count})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = run(request, lambda: services.progress_correct(
+            log=wrong, by=user, day=data["day"], kind=data["kind"], count=data["count"], note=data["note"]),
+            form=form, entity="campaigns.progresslog", entity_id=log, done=_("Log corrected."))
+        if done:
+            return redirect("web:campaign_log", campaign.pk)
+    return render(request, "web/campaigns/correct.html", {"campaign": campaign, "log": wrong, "form": form})

@@ -5,6 +5,7 @@ stage the account may record next, and the inspection that opens one from the ho
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -12,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuopin.apps.accounts.permissions import Action, may
-from tuopin.apps.accounts.scoping import households_visible_to, regions_visible_to
+from tuopin.apps.accounts.permissions import HOUSING_STAGE_OWNERS, Action, may
+from tuopin.apps.accounts.scoping import housing_households_visible_to, regions_visible_to
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.housing import figures, options, selectors, services
 from tuopin.apps.housing.choices import ORDER, Stage
@@ -51,7 +52,7 @@ def _area(request):
 @login_required
 def renovation_list(request):
     user = request.user
-    if not may(user, Action.SEE_HOUSING) or user.region is None:
+    if user.region is None or not may(user, Action.SEE_HOUSING, user.region):
         raise forbidden(request, entity=ENTITY)
     region, today = _area(request), timezone.localdate()
     years = sorted(set(HouseRenovation.objects.dates("inspected_on", "year").values_list("inspected_on__year",
@@ -77,11 +78,29 @@ def renovation_list(request):
         "region": region, "crumbs": geo.breadcrumbs(user, region), "year": year, "years": years, "form": form,
         "page": page, "overdue": overdue,
         "query": query.urlencode(), "figures": figures.summary(region, year, today=today), "stages": Stage,
+        "may_inspect": user.role in HOUSING_STAGE_OWNERS[Stage.INSPECTED],
     })
 
 
+@login_required
+def renovation_find(request):
+    """A house to inspect, found by its household's number (户编号): the way in for the housing department,
+    which opens no household page (decision 1611); the others may come here or from the household page."""
+    user = request.user
+    if user.region is None or not may(user, Action.SEE_HOUSING, user.region):
+        raise forbidden(request, entity=ENTITY)
+    number = request.GET.get("number", "").strip()[:24]
+    household = (housing_households_visible_to(user).filter(number=number).first()
+                 if number and number.isprintable() else None)
+    if household is None:
+        messages.error(request, _("No household numbered %(number)s in your area.") % {"number": number or "—"})
+        return redirect("web:housing")
+    return redirect("web:housing_new", pk=household.pk)
+
+
 def _renovation(request, pk: int) -> HouseRenovation:
-    if not may(request.user, Action.SEE_HOUSING):
+    user = request.user
+    if user.region is None or not may(user, Action.SEE_HOUSING, user.region):
         raise forbidden(request, entity=ENTITY, entity_id=pk)
     try:
         return (selectors.renovations_for(request.user).select_related("household__village__parent",
@@ -156,7 +175,7 @@ def renovation_stage(request, pk: int, stage: str):
 @login_required
 def renovation_new(request, pk: int):
     """鉴定 from the household page: the inspection that opens a renovation."""
-    household = households_visible_to(request.user).filter(pk=pk).first()
+    household = housing_households_visible_to(request.user).filter(pk=pk).first()
     if household is None:
         raise not_found(request, entity="registry.household", entity_id=pk)
     if not may(request.user, Action.RECORD_HOUSING_STAGE, (Stage.INSPECTED, household)):
@@ -176,7 +195,7 @@ def renovation_new(request, pk: int):
 
 def household_renovations(user, household: Household) -> dict:
     """The household page's section: its renovations and whether the account may open one."""
-    if not may(user, Action.SEE_HOUSING):
+    if not may(user, Action.SEE_HOUSING, household):
         return {"renovations": None}
     return {"renovations": list(selectors.renovations_for(user).filter(household=household)[:5]),
             "may_inspect": may(user, Action.RECORD_HOUSING_STAGE, (Stage.INSPECTED, household))}
