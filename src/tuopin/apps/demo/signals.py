@@ -2,7 +2,7 @@
 demo county after its build, chosen from the seed (the same seed plants the same cases). The planting never moves
 a household to the other side of the poverty line, so the county's incidence and exits stay the seed's:
 
-- income_bunching (2017): the township with the most exits of 2017 — 30 % of its exits (at least 6), those of the
+- income_bunching (2017): the township with the most exits of 2017 — 10 % of its exits (at least 6), those of the
   lowest incomes, lifted "just over" the line: their 2017 per-capita income set within 0.5–4.5 % above the line.
 - income_jump (2017): 3 households exited in 2017 elsewhere, income ≥ 1.65 × the line and ≥ 1.3 × 2016's, whose 2018
   income is set to 0.7 × 2017's (still ≥ 1.05 × the 2018 line).
@@ -32,6 +32,7 @@ from django.db.models import F
 from tuopin import standards
 from tuopin.apps.assistance.models import Task, TaskEvidence, TaskStatus, Visit
 from tuopin.apps.audit.models import AuditEvent
+from tuopin.apps.audit.services import audit_batch
 from tuopin.apps.evaluation.models import EvaluationRound
 from tuopin.apps.integrity.inputs import round_day
 from tuopin.apps.organisation.models import CadreHouseholdPairing
@@ -73,7 +74,7 @@ def plant(seed: int) -> dict:
     if by_township:
         township = max(sorted(by_township), key=lambda t: len(by_township[t]))
         ranked = sorted(by_township[township], key=lambda h: (records[h].per_capita_net_income_fen, h))
-        moved = ranked[:max(6, math.ceil(0.3 * len(ranked)))]
+        moved = ranked[:max(6, math.ceil(0.1 * len(ranked)))]
         for h in moved:
             _set_income(records[h], int(line * (1 + rng.uniform(0.005, 0.045))))
         used.update(by_township[township])
@@ -193,6 +194,9 @@ def plant(seed: int) -> dict:
                           f"{data_year}年度信息修改") for pk, _, _, wage in rows])
             planted["edits_before_evaluation"] = {"year": data_year, "households": sorted(h for _, h, _, _ in rows),
                                                   "round": round_.pk, "round_on": round_day(round_).isoformat()}
+    audit_batch(actor=None, action="demo_plant_signals", entity="integrity.finding", source="demo",
+                batch={"seed": seed, "planted": planted},
+                summary=f"demo county (seed {seed}): signals planted, {len(planted)} kinds (decision 1595)")
     return planted
 
 
