@@ -7,6 +7,7 @@ from __future__ import annotations
 from tuopin.apps.assistance.models import Task
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.demo.load import demo_build
+from tuopin.apps.demo.signals import score
 from tuopin.apps.integrity.models import Finding
 from tuopin.apps.integrity.services import signals_run
 from tuopin.apps.organisation.models import Unit, UnitKind
@@ -16,18 +17,6 @@ from tuopin.standards.signals import KINDS
 # False alarms (findings sharing no household or cadre with a planted case of their kind) per household of the
 # county, over every kind and year run: at most 1 %.
 FALSE_ALARM_BOUND = 0.01
-
-
-def score(planted: dict, findings) -> dict:
-    """{kind: (planted found?, false alarms)} — also used by benchmarks/signals.py."""
-    out = {}
-    for kind in KINDS:
-        case = planted.get(kind)
-        mine = [f for f in findings if f.kind == kind]
-        hits = [f for f in mine if case and f.year == case["year"] and (
-            set(f.households) & set(case["households"]) or set(f.cadres) & set(case.get("cadres", [])))]
-        out[kind] = (bool(case) and bool(hits), len(mine) - len(hits))
-    return out
 
 
 def test_every_planted_signal_is_found_with_few_false_alarms(db, settings, tmp_path):

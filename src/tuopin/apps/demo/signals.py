@@ -204,3 +204,19 @@ def _reset_sequence(model) -> None:
     from tuopin.apps.registry.bulk import reset_sequences
 
     reset_sequences(model)
+
+
+def score(planted: dict, findings) -> dict[str, tuple[bool, int]]:
+    """{kind: (the planted case found?, false alarms)}: a finding of a kind finds the planted case of that kind when
+    it is of the case's year and shares a household or a cadre with it; every other finding is a false alarm. Used
+    by tests/integrity and benchmarks/signals.py."""
+    from tuopin.standards.signals import KINDS
+
+    out = {}
+    for kind in KINDS:
+        case = planted.get(kind)
+        mine = [f for f in findings if f.kind == kind]
+        hits = [f for f in mine if case and f.year == case["year"] and (
+            set(f.households) & set(case["households"]) or set(f.cadres) & set(case.get("cadres", [])))]
+        out[kind] = (bool(case) and bool(hits), len(mine) - len(hits))
+    return out
