@@ -117,6 +117,7 @@ def signals_run(*, year: int, by, region: Region | None = None, today: dt.date |
                          .values_list("pk", "village_id"))
     wanted = set()
     events: list[TaskEvent] = []
+    owners: dict[int, tuple[int | None, int | None]] = {}
     for f in found:
         key = f"{year}|{f['kind']}|{f['finding']}"[:120]
         wanted.add(key)
@@ -142,7 +143,9 @@ def signals_run(*, year: int, by, region: Region | None = None, today: dt.date |
             if task_village is None:
                 out.unrouted += 1
                 continue
-            unit, cadre = route_owner(village=task_village, owners=("township",))
+            if task_village.parent_id not in owners:  # one look-up of the routing table per township
+                owners[task_village.parent_id] = route_owner(village=task_village, owners=("township",))
+            unit, cadre = owners[task_village.parent_id]
             if unit is None and cadre is None:
                 out.unrouted += 1
                 continue

@@ -4,7 +4,9 @@
 SELECT 'gap_closed_unevidenced' AS kind, 'task:' || CAST(t.task_id AS VARCHAR) AS finding,
        t.village_code, t.township_code, t.household_id, t.cadre_id,
        CAST(NULL AS DOUBLE) AS observed, CAST(NULL AS DOUBLE) AS expected, CAST(1 AS BIGINT) AS n,
-       CAST(t.closed_on AS VARCHAR) AS day, t.status AS extra, CAST(NULL AS DOUBLE) AS score
+       CAST(t.closed_on AS VARCHAR) AS day,
+       CASE WHEN t.status = 'done' THEN '报告完成但无佐证材料' ELSE '因档案数据变化关闭，期间既无佐证材料也无走访记录' END AS extra,
+       CAST(NULL AS DOUBLE) AS score
 FROM signal_gap_tasks t
 WHERE YEAR(t.closed_on) = ${year} AND t.evidence = 0
   AND (t.status = 'done' OR (t.status = 'resolved' AND NOT EXISTS (
