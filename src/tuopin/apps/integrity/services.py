@@ -110,7 +110,7 @@ def signals_run(*, year: int, by, region: Region | None = None, today: dt.date |
     regions = {int(code): r for code, r in ((r.code, r) for r in Region.objects.filter(
         code__in={str(c) for f in found for c in (f["township_code"], f["village_code"]) if c is not None}))}
     existing = {f.key: f for f in Finding.objects.select_for_update().filter(
-        year=year, township__code__startswith=code_prefix(region)).select_related("task")}
+        year=year, township__code__startswith=code_prefix(region))}  # no join: PostgreSQL locks no outer join
     from tuopin.apps.registry.models import Household
 
     first_village = dict(Household.objects.filter(pk__in={f["households"][0] for f in found if f["households"]})
