@@ -39,6 +39,9 @@ def test_every_planted_signal_is_found_with_few_false_alarms(db, settings, tmp_p
     assert tasks.count() == len(findings) == Finding.objects.exclude(task=None).count()
     townships = set(Unit.objects.filter(kind=UnitKind.TOWNSHIP).values_list("pk", flat=True))
     assert all(t.owner_unit_id in townships and t.title.startswith("核查") for t in tasks)
+    # A finding across villages (one cadre in five) is its township's; one of a single village names it.
+    assert Finding.objects.get(kind="visit_many_villages").village is None
+    assert Finding.objects.get(kind="identical_incomes").village is not None
     # A finding naming cadres is not put on a household, where the cadre's own task list would show it.
     assert not Task.objects.filter(pk__in=[f.task_id for f in findings if f.cadres], household__isnull=False).exists()
 

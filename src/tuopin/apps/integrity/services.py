@@ -66,7 +66,7 @@ def evaluate(*, year: int, region: Region) -> list[dict]:
     for r in rows:
         f = found.setdefault((r["kind"], r["finding"]), {
             "kind": r["kind"], "finding": r["finding"], "township_code": r["township_code"],
-            "village_code": r["village_code"] if not r["finding"].startswith("township:") else None,
+            "village_code": None,
             "villages": set(), "households": [], "cadres": [],
             "figures": {k: r[k] for k in ("observed", "expected", "n", "score", "day", "extra")}})
         if r["village_code"] is not None:
@@ -77,8 +77,8 @@ def evaluate(*, year: int, region: Region) -> list[dict]:
             f["cadres"].append(r["cadre_id"])
     out = []
     for f in found.values():
-        villages = f.pop("villages")
-        if f["village_code"] is None and len(villages) == 1 and not f["finding"].startswith("township:"):
+        villages = f.pop("villages")  # a finding of one village is the village's; of several, the township's
+        if len(villages) == 1 and not f["finding"].startswith("township:"):
             f["village_code"] = next(iter(villages))
         out.append(f)
     return out
@@ -135,7 +135,9 @@ def signals_run(*, year: int, by, region: Region | None = None, today: dt.date |
         else:
             finding.households, finding.cadres, finding.figures = f["households"], f["cadres"], f["figures"]
             finding.explanation, finding.seen_on, finding.current = explanation, today, True
-            finding.save(update_fields=["households", "cadres", "figures", "explanation", "seen_on", "current"])
+            finding.township, finding.village = township, village
+            finding.save(update_fields=["households", "cadres", "figures", "explanation", "seen_on", "current",
+                                        "township", "village"])
         task = finding.task
         if task is None:
             task_village = village or (Region.objects.get(pk=first_village[f["households"][0]])
