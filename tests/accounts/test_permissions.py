@@ -93,6 +93,9 @@ SPEC = {
     "see a death roster's row of the household": {"county_admin", "commander", "first_secretary"},
     # decision 1543: a match by likeness is confirmed by whoever reads the row (here an enrolment row of household 1)
     "confirm an enrolment roster's match": {"county_admin", "commander", "first_secretary", "department"},
+    # decision 1593: signals that figures may be gamed — the county office runs them, it and the zone's commander read
+    "run the signals": {"county_admin"},
+    "see a signal of the zone": {"county_admin", "commander"},
 }
 
 
@@ -247,6 +250,18 @@ def _door(name: str, org, user):
         roster = Roster.objects.create(kind="enrolment", year=2018, filename="probe.csv", sha256="0" * 64, rows=1)
         entry = RosterEntry.objects.create(roster=roster, row=2, name=person.name, person=person, how="review")
         match_review(entry=entry, by=user, decision="confirmed")
+    elif name == "run the signals":
+        from tuopin.apps.integrity.services import signals_run
+
+        signals_run(year=2018, by=user)
+    elif name == "see a signal of the zone":
+        from tuopin.apps.accounts.permissions import require as check
+        from tuopin.apps.integrity.models import Finding
+
+        finding = Finding.objects.create(year=2018, kind="income_jump", key="2018|income_jump|probe",
+                                         township=h1.village.parent, village=h1.village, households=[h1.pk],
+                                         explanation="probe", found_on=dt.date(2019, 1, 1), seen_on=dt.date(2019, 1, 1))
+        check(user, Action.SEE_SIGNALS, finding)
     elif name == "see ID numbers":
         if not may(user, Action.SEE_ID_NUMBERS):
             raise Refused(user, Action.SEE_ID_NUMBERS, "masked")

@@ -31,7 +31,7 @@ def _incidence(year: int) -> float:
 @pytest.mark.slow
 def test_the_full_county_has_the_seed_figures(db, settings, tmp_path):
     settings.DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.json"
-    demo_build(seed=1)
+    built = demo_build(seed=1)
 
     villages = Region.objects.filter(level="village")
     assert villages.count() == 141 and villages.filter(is_poor_village=True).count() == 82
@@ -86,6 +86,7 @@ def test_the_full_county_has_the_seed_figures(db, settings, tmp_path):
     _check_the_consolidation_years()
     _check_the_money_and_measures()
     _check_the_rosters_and_the_coverage()
+    _check_the_planted_signals(built["signals"])
 
     # The export of the whole county reads back on the engine: 2020 over the snapshot gives every household and its
     # gaps, and 2018 gives the live exits. Spark's agreement with DuckDB is checked on the small demo county (2017)
@@ -183,6 +184,19 @@ def _check_the_demo_work() -> None:
     # What is still open at the end is the gaps of households still poor at the end of 2020.
     still_open = set(Task.objects.filter(kind="gap", status="open").values_list("household_id", flat=True))
     assert still_open and still_open <= _poor_households_at_end(2020)
+
+
+def _check_the_planted_signals(planted: dict) -> None:
+    """数字脱贫 (decision 1595): a case of every kind planted, on the same side of the line (the figures above hold);
+    one query: the copied visit text is on the planted households. Finding them is tests/integrity's, on the small
+    county, and benchmarks/signals.py's on this one."""
+    from tuopin.apps.assistance.models import Visit
+    from tuopin.apps.demo.signals import COPIED_TEXT
+    from tuopin.standards.signals import KINDS
+
+    assert set(planted) == set(KINDS) and all(case["households"] for case in planted.values()), planted
+    copied = set(Visit.objects.filter(found=COPIED_TEXT).values_list("household_id", flat=True))
+    assert copied == set(planted["identical_visits"]["households"])
 
 
 def _check_the_rosters_and_the_coverage() -> None:

@@ -242,3 +242,18 @@ def test_roles_that_record_no_visits_get_no_field_forms(client, org, role):
     visits = Visit.objects.count()
     assert client.post(reverse("web:field_forms_import"), {"form": "visit"}).status_code == 403
     assert Visit.objects.count() == visits
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_signals_are_the_county_office_s_and_the_commanders(client, org, role):
+    """数字脱贫 (decision 1593): the county office and a war zone's commander read the signals page; only the county
+    office runs the rules; every other role is refused both, and a refused run writes nothing."""
+    from tuopin.apps.audit.models import AuditEvent
+
+    client.force_login(org["accounts"][role])
+    page = client.get(reverse("web:signals"))
+    assert page.status_code == (200 if role in (Role.COUNTY_ADMIN, Role.COMMANDER) else 403), role
+    if role != Role.COUNTY_ADMIN:
+        runs = AuditEvent.objects.filter(action="signals_run").count()
+        assert client.post(reverse("web:signals_run"), {"year": "2018"}).status_code == 403
+        assert AuditEvent.objects.filter(action="signals_run").count() == runs

@@ -79,6 +79,7 @@ PAGE_QUERIES = {
     "web:village_figures_template": ("year",),
     "web:aid": ("township", "year"),
     "web:coverage": ("year", "region", "policy", "page"),
+    "web:signals": ("year",),
     "web:wall": ("region",),
     "web:wall_data": ("year", "region"),
     "web:campaign": ("on", "township"),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tuopin.apps.campaigns",
     "tuopin.apps.fieldwork",
     "tuopin.apps.evaluation",
+    "tuopin.apps.integrity",
     "tuopin.apps.durability",
     "tuopin.apps.demo",
     "tuopin.web",

@@ -54,6 +54,14 @@ COVERAGE_RULES = ("policy_basis", "policy_eligible", "policy_coverage", "policy_
 COVERAGE_AREA_RULE = "policy_area"
 SIGNAL_KINDS = ("deceased_registered", "deceased_paid", "vehicle", "property", "business", "public_employee")
 
+# Signals that figures may be gamed (数字脱贫, decision 1590): one rule per kind (signal_<kind>.sql) over the tables
+# the integrity app reads from the live database (signal_incomes, signal_exits, signal_visits, signal_pairings,
+# signal_gap_tasks, signal_edits; tuopin.engine.signals declares them), each yielding one row per household or
+# visit behind a finding; thresholds from standards/data/signals.toml (`signal_parameters`). DuckDB only.
+SIGNAL_RULES = ("signal_income_bunching", "signal_income_jump", "signal_identical_incomes", "signal_identical_visits",
+                "signal_visit_many_villages", "signal_visit_before_pairing", "signal_gap_closed_unevidenced",
+                "signal_edits_before_evaluation")
+
 # Area keys: the code of the area a village belongs to, as an integer expression over village_result.
 AREA_KEYS = {
     "village": "village_code",
@@ -172,3 +180,11 @@ def render(name: str, params: dict[str, str], *, area: str | None = None) -> str
     if area is not None:
         values["area_key"] = AREA_KEYS[area]
     return Template(text(name)).substitute(values)
+
+
+def signal_parameters(standards: Standards, year: int) -> dict[str, str]:
+    """The signal rules' parameters: the year, its poverty line and every threshold of signals.toml."""
+    from tuopin.standards import signals
+
+    values = {**year_parameters(year), "line_fen": standards.poverty_line_fen(year), **signals.parameters()}
+    return {k: literal(v) for k, v in values.items()}

@@ -5,7 +5,7 @@ from . import views
 from .converters import (FieldFormConverter, HousingStageConverter, IdConverter, OrganisationKindConverter,
                          RosterKindConverter, YearConverter)
 from .views import field_api, field_review
-from .views import administration, after_exit, aid, asset_income, campaigns, coverage, evaluation, field, housing, monitoring, projects, rectification, registration, risk, rosters, village_figures
+from .views import administration, after_exit, aid, asset_income, campaigns, coverage, evaluation, integrity, field, housing, monitoring, projects, rectification, registration, risk, rosters, village_figures
 from .views import field_forms
 from .views import login as login_views
 from .views import password as password_views
@@ -180,6 +180,8 @@ urlpatterns = [
     # Every policy to every eligible person (倒查正推, decision 1554).
     path("coverage/", coverage.coverage_page, name="coverage"),
     path("coverage/tasks/", coverage.coverage_tasks, name="coverage_tasks"),
+    path("signals/", integrity.signals_page, name="signals"),
+    path("signals/run/", integrity.signals_run_page, name="signals_run"),
     path("aid/import/", aid.aid_import_page, name="aid_import"),
     path("aid/template.xlsx", aid.aid_template, name="aid_template"),
     # The forms field teams use on ODK and KoboToolbox, and their submissions (decisions 1570, 1571).

@@ -115,6 +115,9 @@ class Action:
     REVIEW_ROSTER_MATCH = "review_roster_match"  # confirm or reject a match by likeness (obj: the roster entry)
     # the structured visit (走访), decision 1560: answers that contradict the registry become proposed changes
     REVIEW_PROPOSED_CHANGE = "review_proposed_change"  # accept or reject one (obj: the change)
+    # signals that figures may be gamed (数字脱贫), decision 1593
+    SEE_SIGNALS = "see_signals"                  # the findings in scope (obj: the finding)
+    RUN_SIGNALS = "run_signals"                  # run the signal rules, keep the findings, route verification tasks
 
 
 A = Action
@@ -238,6 +241,12 @@ ROLES: dict[str, frozenset] = {
     # (who keeps its yearly records), or by the county office from the paper record. A structured visit is
     # recorded under RECORD_VISIT, like the blank form.
     A.REVIEW_PROPOSED_CHANGE: frozenset({R.FIRST_SECRETARY, R.COUNTY_ADMIN}),
+    # ---- Signals that figures may be gamed (数字脱贫), decision 1593 ------------------------------------------------
+    # The county office runs the rules and reads its county's findings; a war zone's commander reads its township's
+    # (its verification tasks reach it as any task). Villages, cadres, departments and the evaluator: none — the
+    # signals question the figures those who record them are scored on. No account sees a finding naming its own cadre.
+    A.SEE_SIGNALS: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
+    A.RUN_SIGNALS: frozenset({R.COUNTY_ADMIN}),
 }
 
 # A renovation's stages (decision 1522): the village work team records the inspector's report, the option chosen
@@ -551,6 +560,16 @@ def _housing_stage(account, stage_and_household) -> str:
     return _reach_housing_household(account, household)
 
 
+def _reach_finding(account, finding) -> str:
+    from tuopin.apps.organisation.selectors import code_prefix
+
+    if account.cadre_id and account.cadre_id in (finding.cadres or []):
+        return _("the signal is about yourself")
+    if account.region is None or not finding.township.code.startswith(code_prefix(account.region)):
+        return _("the signal is outside your area")
+    return ""
+
+
 # Object-level rules: (account, obj) → the reason for refusing, or "".
 OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.EDIT_REGISTRY: _reach_household,
@@ -592,6 +611,7 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.IMPORT_ROSTER: _roster_owner,
     A.REVIEW_ROSTER_MATCH: _reach_roster_entry,
     A.REVIEW_PROPOSED_CHANGE: _reach_proposed_change,
+    A.SEE_SIGNALS: _reach_finding,
 }
 
 

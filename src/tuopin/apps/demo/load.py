@@ -31,6 +31,7 @@ from .asset_income import load_asset_income
 from .cases import CASE_COLUMNS, MEASURE_COLUMNS, STEP_COLUMNS, case_rows
 from .housing import load_renovations
 from .rosters import load_rosters
+from .signals import plant as plant_signals
 from .work import WORK_STEPS, build_work
 
 REGISTRY_MODELS = {
@@ -162,6 +163,8 @@ def demo_build(*, seed: int, scale: float = 1.0, progress: Progress | None = Non
         # The departments' rosters of 2018 and 2020 through the real import, with real files' faults (decision 1539).
         rosters = load_rosters(reg.tables, seed=seed, scale=scale)
         step()
+        # A few cases of each signal that figures may be gamed, planted from the seed (decision 1595).
+        signals = plant_signals(seed)
         t3r = time.perf_counter()
         accounts = create_demo_accounts(reg=reg, org=org, region_id=region_id, seed=seed)
         step()
@@ -171,6 +174,7 @@ def demo_build(*, seed: int, scale: float = 1.0, progress: Progress | None = Non
     return {
         "seed": seed, "scale": scale, "counts": counts, "story": reg.story, "accounts": accounts, "work": work,
         "after_exit": after_exit, "campaign": campaign, "rosters": rosters,
+        "signals": signals,
         "seconds": {"registry": t1 - t0, "organisation": t2 - t1, "work": t3 - t2, "rosters": t3r - t3, "accounts": t4 - t3r,
                     "total": t4 - t0},
         "headline": headline(reg),

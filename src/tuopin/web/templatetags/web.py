@@ -286,6 +286,12 @@ def sees_coverage(user) -> bool:
 
 
 @register.filter
+def sees_signals(user) -> bool:
+    """The county office and commanders: signals that figures may be gamed (decision 1593)."""
+    return may(user, Action.SEE_SIGNALS)
+
+
+@register.filter
 def sees_rosters(user) -> bool:
     """The county office, commanders, first secretaries and departments: department rosters (decision 1542)."""
     return may(user, Action.SEE_ROSTERS)
