@@ -54,7 +54,16 @@ def delta(today: dict, what_if: dict, pair: engine_what_if.Pair, changed: list[s
     out["households"] = {flag: pair.households[flag] for flag in engine_what_if.FLAGS}
     out["villages"] = {way: [f"{code:012d}" for code in codes]
                        for way, codes in engine_what_if.village_exit_changes(pair, within).items()}
+    if pair.budget is not None:
+        out["budget"] = budget_in_yuan(pair.budget)
     return out
+
+
+def budget_in_yuan(cost: dict) -> dict:
+    """`delta.budget`: what the what-if's budget lines cost (engine.what_if.budget_cost), in yuan."""
+    return {"lines": {line: {"households": v["households"], "yuan": round(v["fen"] / 100, 2)}
+                      for line, v in cost["lines"].items()},
+            "households": cost["households"], "yuan": round(cost["fen"] / 100, 2)}
 
 
 def _params(base: standards.Standards, over: dict, where: str, year: int) -> tuple[dict, dict, list[str]]:
@@ -70,6 +79,7 @@ def assess_folder(*, folder: str, year: int, level: str, over: dict, where: str)
     """A snapshot folder under both standards: the usual summary, `what_if` (the same under the what-if's
     standards) and `delta`; counts of households only (a national snapshot's households are not listed)."""
     today, after, changed = _params(standards.load("000000"), over, where, year)
+    lines = standards_what_if.budget(over, where=where)
     levels = ("nation", level) if level != "village" else ("nation",)
 
     def connect():
@@ -77,7 +87,9 @@ def assess_folder(*, folder: str, year: int, level: str, over: dict, where: str)
         duckdb_runner.register_parquet(con, folder, year=year)
         return con
 
-    pair = engine_what_if.run_pair(connect, today, after, year=year, levels=levels, households=False, folder=folder)
+    pair = engine_what_if.run_pair(connect, today, after, year=year, levels=levels, households=False, folder=folder,
+                                   budget=lines, reregister=lambda con: duckdb_runner.register_parquet(
+                                       con, folder, year=year))
     con = connect()
     try:
         names = duckdb_runner.region_names(con, ("province", "city", "county", "township", "village").index(level))
@@ -98,6 +110,7 @@ def assess_live(*, year: int, region: Region, over: dict, where: str, child_leve
                                              % {"region": region, "level": region.get_level_display()}])
     child_level = child_level or services.CHILD_LEVEL[region.level]
     today, after, changed = _params(standards.load(region.code), over, where, year)
+    lines = standards_what_if.budget(over, where=where)
     inputs = live_inputs.read(year=year, region_code=region.code)
 
     def connect():
@@ -106,7 +119,9 @@ def assess_live(*, year: int, region: Region, over: dict, where: str, child_leve
         return con
 
     levels = tuple(dict.fromkeys(lvl for lvl in (region.level, child_level) if lvl != "village"))
-    pair = engine_what_if.run_pair(connect, today, after, year=year, levels=levels, moved_cap=MOVED_CAP)
+    pair = engine_what_if.run_pair(connect, today, after, year=year, levels=levels, moved_cap=MOVED_CAP,
+                                   budget=lines, reregister=lambda con: duckdb_runner.register_arrow(
+                                       con, {"households_yearly": inputs["households_yearly"]}))
     summaries = [services.summarise(r, scope_level=region.level, scope_code=int(region.code),
                                     child_level=child_level) for r in (pair.today, pair.what_if)]
     scope = int(region.code)
