@@ -43,8 +43,8 @@ def test_unknown_keys_wrong_kinds_and_meta_are_refused_naming_file_and_key():
         "raise.toml: water.trip_minutes: must be a number like the standard's, not a string",
         "raise.toml: household.compulsory_school_age: must be a pair like the standard's [6, 15]",
         "raise.toml: village_exit.facts: items must be a string, not 1",
-        "raise.toml: budget.x: unknown budget line (the lines are dibao_per_person, subsidy_per_person, "
-        "dividend_without_labour)"]
+        ("raise.toml: budget.x: unknown budget line (the lines are dibao_per_person, subsidy_per_person, "
+         "dividend_without_labour)")]
     with pytest.raises(what_if.WhatIfError, match="empty"):
         what_if.apply(standards.load("220821"), {}, where="empty.toml")
 
@@ -216,10 +216,37 @@ def test_a_budget_line_is_checked_like_a_standard():
                                                             "dividend_without_labour": -5}}, where="b.toml")
     assert refused.value.errors == [
         "b.toml: budget.subsidy_per_person: must be a number of yuan, not a string",
-        "b.toml: budget.dibao: unknown budget line (the lines are dibao_per_person, subsidy_per_person, "
-        "dividend_without_labour)",
+        ("b.toml: budget.dibao: unknown budget line (the lines are dibao_per_person, subsidy_per_person, "
+         "dividend_without_labour)"),
         "b.toml: budget.dividend_without_labour: must be yuan from 0 to 1,000,000 with at most two decimals, not -5"]
     # a file of budget lines only changes no standard
     today = standards.load("220821")
     assert what_if.apply(today, {"budget": {"subsidy_per_person": 1}}).data == today.data
     assert what_if.budget({"budget": {"subsidy_per_person": 12.34}}) == {"subsidy_per_person": 1234}
+
+
+def test_kept_what_ifs_are_compared_from_what_was_kept(county, tmp_path, capsys):
+    admin = county["accounts"]["county_admin"].username
+    for name, text in (("line 100k", RAISED), ("water 30", "[water]\ntrip_minutes = 30\n")):
+        path = tmp_path / f"{name}.toml"
+        path.write_text(text, encoding="utf-8")
+        assert main(["assess", "--year", "2018", "--what-if", str(path), "--save-as", name, "--as", admin]) == 0
+    capsys.readouterr()
+    assert main(["assess", "--year", "2018", "--what-if-compare", "line 100k", "water 30", "--json",
+                 "--as", admin]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["a"]["name"], out["b"]["name"], out["scope"]["code"]) == ("line 100k", "water 30", "220821000000")
+    # the raised line leaves no household eligible, the looser water limit the two of today: second less first
+    assert out["figures"]["a"]["households_eligible"] == 0 and out["figures"]["b"]["households_eligible"] == 2
+    assert out["difference"]["scope"]["households_eligible"] == 2
+    assert {t["name"]: t["households_eligible"] for t in out["difference"]["townships"]} == {"镇赉镇": 1, "建平乡": 1}
+    # one name: the run beside the today's figures kept with it
+    assert main(["assess", "--year", "2018", "--what-if-compare", "line 100k", "--json", "--as", admin]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["a"] == {"today": True, "of": "line 100k"} and out["difference"]["scope"]["households_eligible"] == -2
+    # a name not kept is named; three names, or an account that may not try what-ifs, are refused
+    assert main(["assess", "--year", "2018", "--what-if-compare", "line 100k", "line 5k", "--as", admin]) == 3
+    assert "line 5k" in capsys.readouterr().err
+    assert main(["assess", "--year", "2018", "--what-if-compare", "a", "b", "c", "--as", admin]) == 2
+    assert main(["assess", "--year", "2018", "--what-if-compare", "line 100k",
+                 "--as", county["accounts"]["evaluator"].username]) == 2

@@ -81,7 +81,7 @@ def register_arrow(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pa.Table
     budget = "households_yearly" in tables and has_relation(con, BUDGET_TABLE)
     for name, table in tables.items():
         if budget and name == "households_yearly":
-            with_budget(con, lambda: con.register("households_yearly_recorded", table), "households_yearly_recorded")
+            with_budget(con, lambda t=table: con.register("households_yearly_recorded", t), "households_yearly_recorded")
         else:
             con.register(name, table)
 

@@ -36,6 +36,51 @@ def read(path: str | Path) -> dict:
         raise WhatIfError([f"{path}: not a TOML file: {exc}"]) from None
 
 
+def loads(text: str, *, where: str = "what-if") -> dict:
+    """A what-if's tables from its TOML text (a page's text field), or WhatIfError naming `where`."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise WhatIfError([f"{where}: not TOML: {exc}"]) from None
+
+
+def merged(*overs: dict) -> dict:
+    """The what-ifs one over the other (the later's keys win, tables merged at every depth)."""
+    out: dict = {}
+    for over in overs:
+        out = _merge(out, copy.deepcopy(over))
+    return out
+
+
+def dumps(over: dict) -> str:
+    """A what-if as TOML text that `loads` reads back equal: tables of numbers, strings, booleans and lists of
+    them (what a what-if holds)."""
+    def value(v) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, (int, float)):
+            return repr(v)
+        if isinstance(v, str):
+            return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if isinstance(v, list):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        raise TypeError(f"a what-if holds no {type(v).__name__}")
+
+    lines: list[str] = []
+
+    def table(path: tuple[str, ...], t: dict) -> None:
+        scalars = {k: v for k, v in t.items() if not isinstance(v, dict)}
+        if path and (scalars or not t):
+            lines.append(f"[{'.'.join(path)}]")
+        lines.extend(f"{k} = {value(v)}" for k, v in scalars.items())
+        for k, v in t.items():
+            if isinstance(v, dict):
+                table((*path, k), v)
+
+    table((), over)
+    return "\n".join(lines) + "\n"
+
+
 def _kind(value) -> str:
     if isinstance(value, bool):
         return "a boolean"

@@ -135,17 +135,75 @@ def assess_live(*, year: int, region: Region, over: dict, where: str, child_leve
 
 
 @transaction.atomic
-def save(*, name: str, text: str, summary: dict, by) -> WhatIfRun:
-    """Keep a what-if's file and figures under a name, to compare with others later (decision 1581)."""
-    require(by, Action.RUN_ASSESSMENT)
+def save(*, name: str, text: str, summary: dict, by, source: str = "cli") -> WhatIfRun:
+    """Keep a what-if's file and figures under a name, to compare with others later (decision 1581): by those
+    who may try a what-if on its area (decision 1601)."""
+    region = Region.objects.filter(code=summary["scope"]["code"]).first()
+    require(by, Action.RUN_WHAT_IF, region)
     name = name.strip()
     if not name:
         raise ValidationError(gettext("name the what-if to keep it"))
+    if len(name) > WhatIfRun._meta.get_field("name").max_length:
+        raise ValidationError(gettext("a what-if's name is at most %(n)d characters")
+                              % {"n": WhatIfRun._meta.get_field("name").max_length})
     if WhatIfRun.objects.filter(name=name, scope_code=summary["scope"]["code"], year=summary["year"]).exists():
         raise ValidationError(gettext("a what-if named %(name)s is already kept for this area and year")
                               % {"name": name})
     run = WhatIfRun.objects.create(name=name, year=summary["year"], scope_code=summary["scope"]["code"],
                                    scope_name=summary["scope"]["name"], what_if=text, summary=summary, created_by=by)
     audit_event(actor=by, action="what_if_save", entity="assessment.whatifrun", entity_id=str(run.pk),
-                source="cli", summary=f"{run.scope_name} {run.year}: {name} ({', '.join(summary['delta']['changed'])})")
+                source=source, summary=f"{run.scope_name} {run.year}: {name} ({', '.join(summary['delta']['changed'])})")
     return run
+
+
+def runs_visible_to(user):
+    """The kept what-ifs of the areas the account may try what-ifs on (decision 1601): the county office's county
+    and its townships, a commander's township."""
+    from tuopin.apps.accounts.permissions import may
+    from tuopin.apps.accounts.scoping import regions_visible_to
+
+    if not may(user, Action.RUN_WHAT_IF):
+        return WhatIfRun.objects.none()
+    codes = regions_visible_to(user).filter(level__in=(Level.COUNTY, Level.TOWNSHIP)).values("code")
+    return WhatIfRun.objects.filter(scope_code__in=codes)
+
+
+def run_named(user, *, name: str, year: int, region: Region) -> WhatIfRun:
+    """The kept what-if of that name for the area and year, among those the account reaches."""
+    run = runs_visible_to(user).filter(name=name, year=year, scope_code=region.code).first()
+    if run is None:
+        raise ValidationError(gettext("no what-if named %(name)s is kept for %(region)s in %(year)d")
+                              % {"name": name, "region": region.name, "year": year})
+    return run
+
+
+def _side(run: WhatIfRun) -> dict:
+    return {"id": run.pk, "name": run.name, "today": False, "created_at": run.created_at.isoformat(),
+            "created_by": run.created_by.username if run.created_by else None,
+            "changed": run.summary["delta"]["changed"]}
+
+
+def compare(a: WhatIfRun, b: WhatIfRun | None = None) -> dict:
+    """Two kept what-ifs side by side, or one beside today's figures kept with it (b None): each side's figures
+    (the summaries as `assess --json` gives them) and the difference b − a of the scope and of each area listed
+    in both, as a what-if's delta gives it. Two runs must be of the same area and year."""
+    if b is not None and (a.scope_code, a.year) != (b.scope_code, b.year):
+        raise ValidationError(gettext("compare what-ifs of the same area and year"))
+    if b is None:
+        left, right = a.summary, a.summary["what_if"]
+        sides = ({"today": True, "of": a.name}, _side(a))
+    else:
+        left, right = a.summary["what_if"], b.summary["what_if"]
+        sides = (_side(a), _side(b))
+    today = {k: v for k, v in left.items() if k not in ("what_if", "delta", "saved", "pv", "funds")}
+    difference = {"scope": _difference(left, right)}
+    for key, areas in left.items():
+        if isinstance(areas, list) and key in ("provinces", "cities", "counties", "townships", "villages"):
+            after = {x["code"]: x for x in right.get(key, [])}
+            difference[key] = [{"code": x["code"], "name": x["name"], **_difference(x, after[x["code"]])}
+                               for x in areas if x["code"] in after]
+    budget = {"a": a.summary["delta"].get("budget") if b is not None else None,
+              "b": (b or a).summary["delta"].get("budget")}
+    return {"year": a.year, "scope": {"code": a.scope_code, "name": a.scope_name}, "a": sides[0], "b": sides[1],
+            "figures": {"a": today, "b": {k: v for k, v in right.items() if k not in ("what_if", "delta", "saved")}},
+            "difference": difference, "budget": budget}
