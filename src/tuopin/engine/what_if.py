@@ -106,32 +106,52 @@ class Pair:
     budget: dict | None = None  # budget_cost's figures when the what-if has budget lines
 
 
+@dataclass(frozen=True)
+class Run:
+    """One run of the rules for a what-if's side: its Result and each household's FLAGS (`flags`)."""
+    result: Result
+    flags: pa.Table
+
+
+def run_one(connect: Callable[[], duckdb.DuckDBPyConnection], params: dict[str, str], *, year: int,
+            levels: tuple[str, ...], households: bool = True, folder=None, budget: dict[str, int] | None = None,
+            reregister: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+            quiet: bool = False) -> tuple[Run, dict | None]:
+    """The rules under `params` on a connection of their own from `connect` (inputs registered), and what the
+    budget lines cost (None without any). `budget` (fen by BUDGET_LINES) is added to the incomes first,
+    `reregister` registering the connection's households_yearly again so that it is read with the budget."""
+    con = connect()
+    cost = None
+    try:
+        if budget:
+            budget_table(con, budget, params, year)
+            cost = budget_cost(con)
+            if reregister is None:
+                raise ValueError("a budget needs the inputs registered again")
+            reregister(con)
+        # a folder's derived tables were computed under today's standards: that the what-if's run computes
+        # its own is expected, not worth the derived module's warning (today's run still gives it when due)
+        with _quiet(derived.log) if quiet else contextlib.nullcontext():
+            result = duckdb_runner.run(con, params, year=year, levels=levels, households=households,
+                                       folder=folder, derived_tables=not budget)
+        return Run(result, flags(con, params)), cost
+    finally:
+        con.close()
+
+
 def run_pair(connect: Callable[[], duckdb.DuckDBPyConnection], today: dict[str, str], what_if: dict[str, str], *,
              year: int, levels: tuple[str, ...], households: bool = True, folder=None,
              moved_cap: int = 0, budget: dict[str, int] | None = None,
-             reregister: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> Pair:
-    """Run the rules under each set of parameters, each on its own connection from `connect` (inputs
-    registered), and compare the households' FLAGS. `moved_cap` households moved are listed (0: counts only).
-    `budget` (fen by BUDGET_LINES): the what-if's run adds it to the incomes first, `reregister` registering the
-    connection's households_yearly again so that it is read with the budget."""
-    results, tables, cost = [], [], None
-    for params in (today, what_if):
-        con = connect()
-        try:
-            if budget and params is what_if:
-                budget_table(con, budget, params, year)
-                cost = budget_cost(con)
-                if reregister is None:
-                    raise ValueError("a budget needs the inputs registered again")
-                reregister(con)
-            # a folder's derived tables were computed under today's standards: that the what-if's run computes
-            # its own is expected, not worth the derived module's warning (today's run still gives it when due)
-            with _quiet(derived.log) if params is what_if else contextlib.nullcontext():
-                results.append(duckdb_runner.run(con, params, year=year, levels=levels, households=households,
-                                                 folder=folder, derived_tables=not (budget and params is what_if)))
-            tables.append(flags(con, params))
-        finally:
-            con.close()
+             reregister: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+             today_run: Run | None = None) -> Pair:
+    """Run the rules under each set of parameters (`run_one`) and compare the households' FLAGS. `moved_cap`
+    households moved are listed (0: counts only). `budget`: the what-if's lines (`run_one`). `today_run`: today's
+    run of the same inputs, parameters and levels, done before (a live area's, kept by its caller): not run again."""
+    if today_run is None:
+        today_run, _ = run_one(connect, today, year=year, levels=levels, households=households, folder=folder)
+    after, cost = run_one(connect, what_if, year=year, levels=levels, households=households, folder=folder,
+                          budget=budget, reregister=reregister, quiet=True)
+    results, tables = [today_run.result, after.result], [today_run.flags, after.flags]
     pair = Pair(today=results[0], what_if=results[1], budget=cost)
     con = duckdb.connect()
     try:

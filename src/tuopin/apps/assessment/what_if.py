@@ -4,11 +4,18 @@ and what would move (decision 1580). Reads only: no registry row or file is writ
 
 from __future__ import annotations
 
+import threading
+import uuid
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
 from tuopin.apps.accounts.permissions import Action, require
+from tuopin.apps.audit.marker import latest_write_id
 from tuopin.apps.audit.services import audit_event
 
 from tuopin import rules, standards
@@ -22,6 +29,9 @@ from .models import WhatIfRun
 
 # Households listed by number in a live what-if's delta (the counts are always whole).
 MOVED_CAP = 200
+# How long a live area's inputs are kept for the next what-if at most (a bound on memory; the write marker is
+# what keeps them true).
+WARM_SECONDS = 15 * 60
 # The figures of a summary (or of one of its areas) whose difference the delta gives.
 DELTA_KEYS = ("rural_population", "poor_persons", "poor_households", "households_exited", "persons_exited",
               "households_eligible", "villages_total", "poor_villages", "poor_villages_meeting_exit", "incidence")
@@ -100,6 +110,39 @@ def assess_folder(*, folder: str, year: int, level: str, over: dict, where: str)
     return {**summaries[0], "what_if": summaries[1], "delta": delta(*summaries, pair, changed)}
 
 
+@dataclass
+class _Warm:
+    """A live area's inputs of a year as read for a what-if, and today's runs of them by levels and parameters."""
+    inputs: dict[str, pa.Table]
+    today: dict = field(default_factory=dict)
+
+
+_WARM: dict[str, _Warm] = {}
+_WARM_LOCK = threading.Lock()
+
+
+def _warm(code: str, year: int) -> _Warm:
+    """The area's live inputs of the year and today's runs over them, kept in this process for the next what-if
+    on them while nothing was written (decision 1604): keyed like the engine's cached figures by the latest write
+    in the audit trail (read before the inputs, so what is kept is at least as new as its key), and looked up
+    through a token in Django's cache, so that clearing that cache (tests do, around each) forgets them too. One
+    area and year is kept per process: trying what-ifs one after the other on it is what the page is for."""
+    marker = latest_write_id()
+    key = f"tuopin:what-if-inputs:{code}:{year}:{marker}"
+    token = cache.get(key)
+    with _WARM_LOCK:
+        found = _WARM.get(token) if token else None
+    if found is not None:
+        return found
+    found = _Warm(inputs=live_inputs.read(year=year, region_code=code))
+    token = uuid.uuid4().hex
+    with _WARM_LOCK:
+        _WARM.clear()
+        _WARM[token] = found
+    cache.set(key, token, WARM_SECONDS)
+    return found
+
+
 def assess_live(*, year: int, region: Region, over: dict, where: str, child_level: str | None = None) -> dict:
     """The live county (or township) under both standards, as `assess_folder`, with the households that move
     listed by number (at most MOVED_CAP), only those of `region` — the scope the caller was allowed."""
@@ -111,17 +154,22 @@ def assess_live(*, year: int, region: Region, over: dict, where: str, child_leve
     child_level = child_level or services.CHILD_LEVEL[region.level]
     today, after, changed = _params(standards.load(region.code), over, where, year)
     lines = standards_what_if.budget(over, where=where)
-    inputs = live_inputs.read(year=year, region_code=region.code)
+    levels = tuple(dict.fromkeys(lvl for lvl in (region.level, child_level) if lvl != "village"))
+    warm = _warm(region.code, year)
+    inputs = warm.inputs
 
     def connect():
         con = duckdb_runner.connect()
         duckdb_runner.register_arrow(con, inputs)
         return con
 
-    levels = tuple(dict.fromkeys(lvl for lvl in (region.level, child_level) if lvl != "village"))
+    key = (levels, tuple(sorted(today.items())))
+    if key not in warm.today:
+        warm.today[key] = engine_what_if.run_one(connect, today, year=year, levels=levels)[0]
     pair = engine_what_if.run_pair(connect, today, after, year=year, levels=levels, moved_cap=MOVED_CAP,
                                    budget=lines, reregister=lambda con: duckdb_runner.register_arrow(
-                                       con, {"households_yearly": inputs["households_yearly"]}))
+                                       con, {"households_yearly": inputs["households_yearly"]}),
+                                   today_run=warm.today[key])
     summaries = [services.summarise(r, scope_level=region.level, scope_code=int(region.code),
                                     child_level=child_level) for r in (pair.today, pair.what_if)]
     scope = int(region.code)
