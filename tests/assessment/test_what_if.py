@@ -250,3 +250,29 @@ def test_kept_what_ifs_are_compared_from_what_was_kept(county, tmp_path, capsys)
     assert main(["assess", "--year", "2018", "--what-if-compare", "a", "b", "c", "--as", admin]) == 2
     assert main(["assess", "--year", "2018", "--what-if-compare", "line 100k",
                  "--as", county["accounts"]["evaluator"].username]) == 2
+
+
+def test_a_live_what_if_keeps_the_inputs_until_the_next_write(county, monkeypatch):
+    from tuopin.apps.assessment import live_inputs
+    from tuopin.apps.assessment import what_if as live_what_if
+    from tuopin.apps.audit.services import audit_event
+
+    reads = []
+    real = live_inputs.read
+    monkeypatch.setattr(live_inputs, "read", lambda **kw: reads.append(kw) or real(**kw))
+    region = county["county"]
+    first = live_what_if.assess_live(year=2018, region=region, over={"poverty_line": {"2018": {"yuan": 100000}}},
+                                     where="a")
+    second = live_what_if.assess_live(year=2018, region=region, over={"water": {"trip_minutes": 30}}, where="b")
+    assert len(reads) == 1  # the second try read nothing and ran today's rules no more
+    assert first["households_eligible"] == second["households_eligible"] == 2
+    assert first["what_if"]["households_eligible"] == 0 and second["what_if"]["households_eligible"] == 2
+    # a write (h2's income raised to 5,000 yuan a person, audited as every write is): the next what-if reads again
+    record = HouseholdYear.objects.get(household=county["households"][1], year=2018)
+    record.wage_income_fen = 5000 * 100 * 4
+    record.compute_income()
+    record.save()
+    audit_event(actor=None, action="update", entity="registry.householdyear", entity_id=str(record.pk),
+                source="test", summary="income")
+    third = live_what_if.assess_live(year=2018, region=region, over={"water": {"trip_minutes": 30}}, where="c")
+    assert len(reads) == 2 and third["households_eligible"] == 3 and third["what_if"]["households_eligible"] == 3

@@ -133,6 +133,10 @@ class Command(AccountCommand):
         v = d["villages"]
         self.stdout.write(gettext("poor villages starting to meet the exit standard %(starts)d, stopping %(stops)d")
                           % {"starts": len(v["starts_meeting_exit"]), "stops": len(v["stops_meeting_exit"])})
+        if "budget" in d:
+            self.stdout.write(gettext("budget lines: %(yuan)s yuan a year to %(households)s households (%(lines)s)")
+                              % {"yuan": f"{d['budget']['yuan']:,.2f}", "households": f"{d['budget']['households']:,}",
+                                 "lines": ", ".join(f"{k} {v['yuan']:,.2f}" for k, v in d["budget"]["lines"].items())})
 
     def _compare(self, o, user) -> None:
         """Kept what-ifs side by side with their difference (decision 1602): reads what was kept, runs nothing."""
