@@ -43,7 +43,8 @@ def test_unknown_keys_wrong_kinds_and_meta_are_refused_naming_file_and_key():
         "raise.toml: water.trip_minutes: must be a number like the standard's, not a string",
         "raise.toml: household.compulsory_school_age: must be a pair like the standard's [6, 15]",
         "raise.toml: village_exit.facts: items must be a string, not 1",
-        "raise.toml: budget: unknown key (the standards have no such key)"]
+        ("raise.toml: budget.x: unknown budget line (the lines are dibao_per_person, subsidy_per_person, "
+         "dividend_without_labour)")]
     with pytest.raises(what_if.WhatIfError, match="empty"):
         what_if.apply(standards.load("220821"), {}, where="empty.toml")
 
@@ -154,3 +155,124 @@ def test_a_what_if_kept_by_name_holds_its_file_and_figures_and_is_audited(county
     # the same name for the same area and year is refused; the kept run stays as it was
     assert main(["assess", "--year", "2018", "--what-if", str(path), "--save-as", "line 100k", "--as", admin]) == 3
     assert "line 100k" in capsys.readouterr().err and WhatIfRun.objects.count() == 1
+
+
+BUDGET = "[budget]\nsubsidy_per_person = 2000\ndividend_without_labour = 500.5\ndibao_per_person = 100\n"
+
+
+def _budget_county(county):
+    from tuopin.apps.registry import choices as c
+    from tuopin.apps.registry.models import Person, PersonYear
+
+    h1, h2, h3, h4 = county["households"]
+    # one of h2's four on 低保; no one of h4 able to work
+    PersonYear.objects.filter(person=Person.objects.filter(household=h2).order_by("pk").first(), year=2018).update(dibao=True)
+    Person.objects.filter(household=h4).update(labour_ability=c.LabourAbility.NONE)
+    return h2
+
+
+def test_budget_lines_move_incomes_before_the_rules_and_say_what_they_cost(county, tmp_path, capsys):
+    h2 = _budget_county(county)
+    path = tmp_path / "subsidy.toml"
+    path.write_text(BUDGET, encoding="utf-8")
+    before = _registry_state()
+    assert main(["assess", "--year", "2018", "--what-if", str(path), "--json",
+                 "--as", county["accounts"]["county_admin"].username]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert _registry_state() == before
+    d = out["delta"]
+    assert d["changed"] == ["budget.subsidy_per_person", "budget.dividend_without_labour", "budget.dibao_per_person"]
+    # the subsidy goes to every member of the three poor households (h1, h2, h4: 8 persons), the dividend to h4
+    # alone (no one able to work), 低保's rise to h2's one person on it; h3 (not registered) gets nothing
+    assert d["budget"] == {"lines": {"dibao_per_person": {"households": 1, "yuan": 100.0},
+                                     "subsidy_per_person": {"households": 3, "yuan": 16000.0},
+                                     "dividend_without_labour": {"households": 1, "yuan": 500.5}},
+                           "households": 3, "yuan": 16600.5}
+    # h2 (2,000 yuan a person, under the 3,535 line) rises above it: no longer income-poor, and eligible to exit
+    assert d["households"]["income_poor"] == {"becomes": 0, "stops": 1}
+    assert d["households"]["eligible"] == {"becomes": 1, "stops": 0}
+    assert {(m["number"], m["standing"], m["change"]) for m in d["households"]["moved"]} == {
+        (h2.number, "income_poor", "stops"), (h2.number, "eligible", "becomes")}
+    assert d["scope"]["gaps"]["income"] == -1 and out["what_if"]["households_eligible"] == 3
+    assert d["scope"]["poor_persons"] == 0  # status comes from the announced events, not from income
+
+
+def test_the_snapshot_what_if_takes_the_budget_as_the_live_one(county, tmp_path, capsys):
+    _budget_county(county)
+    write_parquet(user=county["accounts"]["county_admin"], out=tmp_path / "snap", year=None, unmasked=False)
+    path = tmp_path / "subsidy.toml"
+    path.write_text(BUDGET, encoding="utf-8")
+    assert main(["assess", "--year", "2018", "--data", str(tmp_path / "snap"), "--what-if", str(path), "--json",
+                 "--level", "county"]) == 0
+    d = json.loads(capsys.readouterr().out)["delta"]
+    assert d["budget"]["yuan"] == 16600.5 and d["budget"]["households"] == 3
+    assert d["households"]["eligible"] == {"becomes": 1, "stops": 0}
+    assert d["households"]["income_poor"] == {"becomes": 0, "stops": 1}
+
+
+def test_a_budget_line_is_checked_like_a_standard():
+    with pytest.raises(what_if.WhatIfError) as refused:
+        what_if.apply(standards.load("220821"), {"budget": {"subsidy_per_person": "300", "dibao": 1,
+                                                            "dividend_without_labour": -5}}, where="b.toml")
+    assert refused.value.errors == [
+        "b.toml: budget.subsidy_per_person: must be a number of yuan, not a string",
+        ("b.toml: budget.dibao: unknown budget line (the lines are dibao_per_person, subsidy_per_person, "
+         "dividend_without_labour)"),
+        "b.toml: budget.dividend_without_labour: must be yuan from 0 to 1,000,000 with at most two decimals, not -5"]
+    # a file of budget lines only changes no standard
+    today = standards.load("220821")
+    assert what_if.apply(today, {"budget": {"subsidy_per_person": 1}}).data == today.data
+    assert what_if.budget({"budget": {"subsidy_per_person": 12.34}}) == {"subsidy_per_person": 1234}
+
+
+def test_kept_what_ifs_are_compared_from_what_was_kept(county, tmp_path, capsys):
+    admin = county["accounts"]["county_admin"].username
+    for name, text in (("line 100k", RAISED), ("water 30", "[water]\ntrip_minutes = 30\n")):
+        path = tmp_path / f"{name}.toml"
+        path.write_text(text, encoding="utf-8")
+        assert main(["assess", "--year", "2018", "--what-if", str(path), "--save-as", name, "--as", admin]) == 0
+    capsys.readouterr()
+    assert main(["assess", "--year", "2018", "--what-if-compare", "line 100k", "water 30", "--json",
+                 "--as", admin]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["a"]["name"], out["b"]["name"], out["scope"]["code"]) == ("line 100k", "water 30", "220821000000")
+    # the raised line leaves no household eligible, the looser water limit the two of today: second less first
+    assert out["figures"]["a"]["households_eligible"] == 0 and out["figures"]["b"]["households_eligible"] == 2
+    assert out["difference"]["scope"]["households_eligible"] == 2
+    assert {t["name"]: t["households_eligible"] for t in out["difference"]["townships"]} == {"镇赉镇": 1, "建平乡": 1}
+    # one name: the run beside the today's figures kept with it
+    assert main(["assess", "--year", "2018", "--what-if-compare", "line 100k", "--json", "--as", admin]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["a"] == {"today": True, "of": "line 100k"} and out["difference"]["scope"]["households_eligible"] == -2
+    # a name not kept is named; three names, or an account that may not try what-ifs, are refused
+    assert main(["assess", "--year", "2018", "--what-if-compare", "line 100k", "line 5k", "--as", admin]) == 3
+    assert "line 5k" in capsys.readouterr().err
+    assert main(["assess", "--year", "2018", "--what-if-compare", "a", "b", "c", "--as", admin]) == 2
+    assert main(["assess", "--year", "2018", "--what-if-compare", "line 100k",
+                 "--as", county["accounts"]["evaluator"].username]) == 2
+
+
+def test_a_live_what_if_keeps_the_inputs_until_the_next_write(county, monkeypatch):
+    from tuopin.apps.assessment import live_inputs
+    from tuopin.apps.assessment import what_if as live_what_if
+    from tuopin.apps.audit.services import audit_event
+
+    reads = []
+    real = live_inputs.read
+    monkeypatch.setattr(live_inputs, "read", lambda **kw: reads.append(kw) or real(**kw))
+    region = county["county"]
+    first = live_what_if.assess_live(year=2018, region=region, over={"poverty_line": {"2018": {"yuan": 100000}}},
+                                     where="a")
+    second = live_what_if.assess_live(year=2018, region=region, over={"water": {"trip_minutes": 30}}, where="b")
+    assert len(reads) == 1  # the second try read nothing and ran today's rules no more
+    assert first["households_eligible"] == second["households_eligible"] == 2
+    assert first["what_if"]["households_eligible"] == 0 and second["what_if"]["households_eligible"] == 2
+    # a write (h2's income raised to 5,000 yuan a person, audited as every write is): the next what-if reads again
+    record = HouseholdYear.objects.get(household=county["households"][1], year=2018)
+    record.wage_income_fen = 5000 * 100 * 4
+    record.compute_income()
+    record.save()
+    audit_event(actor=None, action="update", entity="registry.householdyear", entity_id=str(record.pk),
+                source="test", summary="income")
+    third = live_what_if.assess_live(year=2018, region=region, over={"water": {"trip_minutes": 30}}, where="c")
+    assert len(reads) == 2 and third["households_eligible"] == 3 and third["what_if"]["households_eligible"] == 3

@@ -20,6 +20,7 @@ from django.urls import reverse
 from tests.factories import household as make_household
 from tests.factories import region as make_region
 from tuopin.apps.accounts.models import Role
+from tuopin.apps.assessment.models import WhatIfRun
 from tuopin.apps.assistance.models import Assessment, Task, Visit
 from tuopin.apps.fieldwork.models import ProposedChange
 from tuopin.apps.geo.models import Level, VillageYear
@@ -100,6 +101,13 @@ URLS = [
     Target("field sheets of a village", "GET",
            lambda s: reverse("web:field_api_households") + f"?year=2018&village={s['village'].pk}", regional=True),
     Target("proposed change review", "POST", web("field_change", "change"), {"decision": "accept", "version": 1}),
+    # The what-if (decision 1601): another area's standards tried or kept, another area's kept run read.
+    Target("what-if page", "GET", lambda s: reverse("web:what_if") + f"?region={s['township'].pk}", regional=True),
+    Target("what-if kept", "POST", lambda s: reverse("web:what_if"),
+           {"region": "{township}", "year": "2018", "poverty_line": "5000", "name": "probe", "keep": ""},
+           regional=True),
+    Target("kept what-if", "GET", web("what_if_run", "what_if")),
+    Target("kept what-ifs compared", "GET", lambda s: reverse("web:what_if_compare") + f"?a={s['what_if'].pk}&b=today"),
 ]
 
 # (role, scene) pairs: every role meets the other zone; the county admin another county; a cadre also its
@@ -141,6 +149,10 @@ def scenes(org):
         return HouseRenovation.objects.create(household=household, grade="D", inspected_on=dt.date(2018, 3, 1),
                                               inspector="probe", floor_area_m2=50, members=2)
 
+    def kept(township):
+        return WhatIfRun.objects.create(name="probe", year=2018, scope_code=township.code, scope_name=township.name,
+                                        what_if="", summary={})
+
     def change(household):
         return ProposedChange.objects.create(household=household, person=household.members.first(), year=2018,
                                              field="person_year.basic_medical", current=True, proposed=False)
@@ -149,16 +161,19 @@ def scenes(org):
         "other_county": {"household": hh2, "village": village2, "township": town2,
                          "task": task(hh2, owner_unit=unit2), "assessment": assessment(unit2),
                          "visit": Visit.objects.create(household=hh2, cadre=cadre2, on=dt.date(2018, 5, 1)),
-                         "area_exit": area_exit(village2), "renovation": renovation(hh2), "change": change(hh2)},
+                         "area_exit": area_exit(village2), "renovation": renovation(hh2), "change": change(hh2),
+                         "what_if": kept(town2)},
         "other_zone": {"household": h4, "village": v3, "township": t2, "task": task(h4, owner_unit=org["other_unit"]),
                        "assessment": assessment(org["other_unit"]),
                        "visit": Visit.objects.create(household=h4, cadre=li, on=dt.date(2018, 5, 1)),
-                       "area_exit": area_exit(v3), "renovation": renovation(h4), "change": change(h4)},
+                       "area_exit": area_exit(v3), "renovation": renovation(h4), "change": change(h4),
+                       "what_if": kept(t2)},
         # The cadre's colleague 赵干部: same village, not its household; the zone's own unit for the veto rows.
         "colleague": {"household": h2, "village": v1, "township": t1, "task": task(h2, owner_cadre=org["zhao"]),
                       "assessment": assessment(org["paired_unit"]),
                       "visit": Visit.objects.create(household=h2, cadre=org["zhao"], on=dt.date(2018, 5, 1)),
-                      "area_exit": None, "renovation": renovation(h2), "change": change(h2)},
+                      "area_exit": None, "renovation": renovation(h2), "change": change(h2),
+                      "what_if": kept(t1)},
     }
 
 
@@ -178,8 +193,8 @@ def test_outside_the_scope_is_refused(client, org, scenes, role, scene, target):
     if target.method == "GET":
         response = client.get(url)
     elif target.method == "POST":
-        response = client.post(url, {k: (s["village"].pk if v == "{village}" else v)
-                                     for k, v in (target.data or {}).items()})
+        places = {"{village}": s["village"].pk, "{township}": s["township"].pk}
+        response = client.post(url, {k: places.get(v, v) for k, v in (target.data or {}).items()})
     else:
         data = {k: (s["household"].pk if v == "{household}" else v) for k, v in (target.data or {}).items()}
         method = client.patch if target.method == "PATCH" else client.post
@@ -196,7 +211,7 @@ def _state():
             list(Assessment.objects.order_by("pk").values_list("vetoed", "commander_suggestion")),
             list(Household.objects.order_by("pk").values_list("version", flat=True)),
             list(AreaExit.objects.order_by("pk").values_list("stage", flat=True)), Household.objects.count(),
-            list(ProposedChange.objects.order_by("pk").values_list("status", flat=True)))
+            list(ProposedChange.objects.order_by("pk").values_list("status", flat=True)), WhatIfRun.objects.count())
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.COUNTY_ADMIN])

@@ -88,6 +88,8 @@ PAGE_QUERIES = {
     "web:field": ("year",),
     "web:field_api_households": ("year", "village"),
     "web:field_changes": ("status", "household", "page"),
+    "web:what_if": ("region",),
+    "web:what_if_compare": ("a", "b"),
 }
 API_PAGING = ("limit", "offset", "format")
 
@@ -138,6 +140,7 @@ def _real_values(org, extra) -> dict[str, list[dict]]:
         "web:campaign_log_correct": [{"pk": extra["campaign"].pk, "log": extra["log"].pk}],
         "web:roster": [{"pk": extra["roster"].pk}],
         "web:field_change": [{"pk": extra["change"].pk}],
+        "web:what_if_run": [{"pk": extra["what_if"].pk}],
         "web:roster_template": [{"kind": "death"}, {"kind": "public_employee"}],
         "web:field_form_xlsx": [{"form": "visit"}, {"form": "household"}],
         "api:region-detail": [{"code": county.code}, {"code": v1.code}],
@@ -226,7 +229,8 @@ def _form_field_names() -> set[str]:
     import tuopin.web.forms
     import tuopin.web.registration_forms
     import tuopin.web.task_forms
-    import tuopin.web.views.administration  # noqa: F401
+    import tuopin.web.views.administration
+    import tuopin.web.views.what_if  # noqa: F401
 
     names: set[str] = set()
 
@@ -306,7 +310,17 @@ def walk_county(org):
                              "campaign": campaign, "participant": participant, "log": log, "roster": _roster(h2),
                              "change": ProposedChange.objects.create(
                                  household=h2, person=h2.members.first(), year=2018, field="person_year.basic_medical",
-                                 current=True, proposed=False)}}
+                                 current=True, proposed=False),
+                             "what_if": _what_if(org)}}
+
+
+def _what_if(org):
+    """A kept what-if of the county (the line raised), as the page keeps one."""
+    from tuopin.apps.assessment import what_if
+
+    summary = what_if.assess_live(year=2018, region=org["county"], over={"poverty_line": {"2018": {"yuan": 9000}}},
+                                  where="walk")
+    return what_if.save(name="walk", text="[poverty_line.2018]\nyuan = 9000\n", summary=summary, by=None)
 
 
 def _roster(household):

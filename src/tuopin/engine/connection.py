@@ -4,6 +4,7 @@ table created on a connection. The runner, the ranges and the derived tables all
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -59,9 +60,39 @@ def spill_folder() -> str:
     return Path(tempfile.gettempdir(), "tuopin-duckdb").as_posix()
 
 
+# A what-if's budget lines (decision 1600): the income each household of the year receives besides its recorded
+# income, computed once per connection (tuopin.engine.what_if.budget_table). While the table exists, the
+# households_yearly registered on the connection — Arrow or a folder's view, range by range — is the recorded
+# one with the added income in its net income and per-capita net income, the two income columns the rules read.
+BUDGET_TABLE = "budget_added"
+
+
+def budgeted(src: str) -> str:
+    """A SELECT of households_yearly's rows from `src` (a relation or a subquery) with BUDGET_TABLE's income
+    added to the year's rows that receive any; the year before's rows and the others unchanged."""
+    return (f"SELECT y.* REPLACE (CAST(y.net_income_fen + COALESCE(b.added_fen, 0) AS BIGINT) AS net_income_fen, "
+            "CAST(CASE WHEN b.added_fen IS NULL OR y.members IS NULL OR y.members <= 0 "
+            "THEN y.per_capita_net_income_fen "
+            "ELSE FLOOR((y.net_income_fen + b.added_fen) / y.members) END AS BIGINT) AS per_capita_net_income_fen) "
+            f"FROM {src} y LEFT JOIN {BUDGET_TABLE} b ON b.household_id = y.household_id AND b.year = y.year")
+
+
 def register_arrow(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pa.Table]) -> None:
+    budget = "households_yearly" in tables and has_relation(con, BUDGET_TABLE)
     for name, table in tables.items():
-        con.register(name, table)
+        if budget and name == "households_yearly":
+            with_budget(con, lambda t=table: con.register("households_yearly_recorded", t), "households_yearly_recorded")
+        else:
+            con.register(name, table)
+
+
+def with_budget(con: duckdb.DuckDBPyConnection, register, recorded: str) -> None:
+    """Register households_yearly's recorded rows as `recorded` (by calling `register`) and households_yearly as
+    those rows with the budget's income added (`budgeted`)."""
+    with contextlib.suppress(duckdb.Error):
+        con.unregister("households_yearly")
+    register()
+    con.execute(f"CREATE OR REPLACE TEMP VIEW households_yearly AS {budgeted(recorded)}")
 
 
 def register_parquet(con: duckdb.DuckDBPyConnection, directory: str | Path, *, year: int | None = None,
@@ -86,7 +117,10 @@ def register_parquet(con: duckdb.DuckDBPyConnection, directory: str | Path, *, y
         if name in HOUSEHOLD_KEYED:
             where += household_conditions(households)
         condition = f" WHERE {' AND '.join(where)}" if where else ""
-        con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT *{_added(con, name, src)} FROM {src}{condition}")
+        select = f"SELECT *{_added(con, name, src)} FROM {src}{condition}"
+        if name == "households_yearly" and has_relation(con, BUDGET_TABLE):
+            select = budgeted(f"({select})")
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS {select}")
 
 
 def _added(con: duckdb.DuckDBPyConnection, name: str, src: str) -> str:

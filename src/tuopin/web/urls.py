@@ -5,7 +5,7 @@ from . import views
 from .converters import (FieldFormConverter, HousingStageConverter, IdConverter, OrganisationKindConverter,
                          RosterKindConverter, YearConverter)
 from .views import field_api, field_review
-from .views import administration, after_exit, aid, asset_income, campaigns, coverage, evaluation, integrity, field, housing, monitoring, projects, rectification, registration, risk, rosters, village_figures
+from .views import administration, after_exit, aid, asset_income, campaigns, coverage, evaluation, field, housing, integrity, monitoring, projects, rectification, registration, risk, rosters, village_figures, what_if
 from .views import field_forms
 from .views import login as login_views
 from .views import password as password_views
@@ -179,6 +179,10 @@ urlpatterns = [
     path("aid/", aid.aid_county, name="aid"),
     # Every policy to every eligible person (倒查正推, decision 1554).
     path("coverage/", coverage.coverage_page, name="coverage"),
+    path("what-if/", what_if.what_if_page, name="what_if"),
+    path("what-if/runs/", what_if.what_if_runs, name="what_if_runs"),
+    path("what-if/runs/<id:pk>/", what_if.what_if_run, name="what_if_run"),
+    path("what-if/compare/", what_if.what_if_compare, name="what_if_compare"),
     path("coverage/tasks/", coverage.coverage_tasks, name="coverage_tasks"),
     path("signals/", integrity.signals_page, name="signals"),
     path("signals/run/", integrity.signals_run_page, name="signals_run"),

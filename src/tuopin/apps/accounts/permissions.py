@@ -62,6 +62,7 @@ class Action:
     SEE_ORGANISATION = "see_organisation"        # the organisation's pages (a commander: its own zone)
     EDIT_ORGANISATION = "edit_organisation"      # obj: the record (a commander: its zone's teams, pairings, 1×5 …)
     RUN_ASSESSMENT = "run_assessment"
+    RUN_WHAT_IF = "run_what_if"                  # a changed standard beside today's, kept by name (obj: the area)
     # the evaluation round (第三方评估) and rectification (问题整改), decision 1240
     SEE_EVALUATION = "see_evaluation"            # rounds, samples, 三率一度, the masked export (obj: the round)
     DRAW_EVALUATION = "draw_evaluation"          # draw a round's sample (obj: the county)
@@ -164,6 +165,9 @@ ROLES: dict[str, frozenset] = {
     # records (units, cadres, groups, the war zones themselves) — decision 1220.
     A.EDIT_ORGANISATION: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
     A.RUN_ASSESSMENT: frozenset({R.COUNTY_ADMIN, R.COMMANDER, R.EVALUATOR, R.DEPARTMENT}),
+    # Those who propose a change of standard: the county office for the county or a township, a war zone's commander
+    # for its township; not the third party who evaluates the county nor a department (decision 1601).
+    A.RUN_WHAT_IF: frozenset({R.COUNTY_ADMIN, R.COMMANDER}),
     # The county office prepares a round and reads it; only the third party records what it found (decision 1240).
     A.SEE_EVALUATION: frozenset({R.COUNTY_ADMIN, R.EVALUATOR}),
     A.DRAW_EVALUATION: frozenset({R.COUNTY_ADMIN, R.EVALUATOR}),
@@ -585,6 +589,7 @@ OBJECT_RULES: dict[str, Callable[..., str]] = {
     A.DRAW_EVALUATION: _own_county,
     A.RECORD_EVALUATION: _own_county,
     A.MANAGE_RECTIFICATION: _reach_region,
+    A.RUN_WHAT_IF: _reach_region,
     A.RECORD_OBJECTION: _reach_region,
     A.EDIT_ORGANISATION: _organisation_record,
     A.JUDGE_ASSESSMENT: _judge,

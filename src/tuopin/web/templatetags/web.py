@@ -280,6 +280,12 @@ def sees_aid(user) -> bool:
 
 
 @register.filter
+def tries_what_ifs(user) -> bool:
+    """The county office and commanders: a changed standard beside today's (decision 1601)."""
+    return may(user, Action.RUN_WHAT_IF)
+
+
+@register.filter
 def sees_coverage(user) -> bool:
     """The county office, commanders and departments: policy coverage (倒查正推, decision 1554)."""
     return may(user, Action.SEE_COVERAGE)

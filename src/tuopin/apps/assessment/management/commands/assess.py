@@ -43,12 +43,18 @@ class Command(AccountCommand):
                             help="a TOML file of standards to compare with today's (docs/what-if.md); stores nothing")
         parser.add_argument("--save-as", metavar="NAME", dest="save_as",
                             help="with --what-if: keep the run (the file and its figures) under NAME")
+        parser.add_argument("--what-if-compare", metavar="NAME", dest="compare", nargs="+",
+                            help="two kept what-ifs of the year side by side (one: it beside today's figures)")
 
     def handle(self, *args, **o):
         user = self.acting_user(o)
-        reason = refusal(user, Action.RUN_ASSESSMENT)
+        # a what-if (run, kept or compared) is for those who propose a change of standard (decision 1601)
+        action = Action.RUN_WHAT_IF if o["what_if"] or o["compare"] else Action.RUN_ASSESSMENT
+        reason = refusal(user, action)
         if reason:
             raise CommandError(f"{user.username}: {reason}", returncode=EXIT_USAGE)
+        if o["compare"]:
+            return self._compare(o, user)
         if o["what_if"]:
             return self._what_if(o, user)
         if o["save_as"] is not None:
@@ -127,6 +133,36 @@ class Command(AccountCommand):
         v = d["villages"]
         self.stdout.write(gettext("poor villages starting to meet the exit standard %(starts)d, stopping %(stops)d")
                           % {"starts": len(v["starts_meeting_exit"]), "stops": len(v["stops_meeting_exit"])})
+        if "budget" in d:
+            self.stdout.write(gettext("budget lines: %(yuan)s yuan a year to %(households)s households (%(lines)s)")
+                              % {"yuan": f"{d['budget']['yuan']:,.2f}", "households": f"{d['budget']['households']:,}",
+                                 "lines": ", ".join(f"{k} {v['yuan']:,.2f}" for k, v in d["budget"]["lines"].items())})
+
+    def _compare(self, o, user) -> None:
+        """Kept what-ifs side by side with their difference (decision 1602): reads what was kept, runs nothing."""
+        if len(o["compare"]) > 2 or o["what_if"] or o["save"] or o["save_as"] is not None or o["data"]:
+            raise CommandError(gettext("--what-if-compare takes one or two names of kept what-ifs and no --what-if, "
+                                       "--save, --save-as or --data"), returncode=EXIT_USAGE)
+        region = self._region(o, user)
+        reason = refusal(user, Action.RUN_WHAT_IF, region)
+        if reason:
+            raise CommandError(f"{user.username}: {reason}", returncode=EXIT_USAGE)
+        try:
+            runs = [what_if.run_named(user, name=name, year=o["year"], region=region) for name in o["compare"]]
+            out = what_if.compare(*runs)
+        except ValidationError as exc:
+            raise InputRefused("; ".join(exc.messages)) from None
+        if o["json"]:
+            self.stdout.write(json.dumps(out, ensure_ascii=False))
+            return
+        a, b = out["a"], out["b"]
+        self.stdout.write(f"{out['scope']['name']} {out['year']}: "
+                          + (gettext("today") if a["today"] else a["name"]) + " → " + b["name"])
+        self._print(out["figures"]["a"])
+        self._print(out["figures"]["b"])
+        self.stdout.write(gettext("difference: ") + ", ".join(
+            f"{k} {v:+,}" if isinstance(v, int) else f"{k} {v:+.4%}"
+            for k, v in out["difference"]["scope"].items() if isinstance(v, (int, float))))
 
     def _region(self, o, user) -> Region:
         if not o["county"]:
