@@ -2,7 +2,7 @@
 likeness pass's scored pairs per second, peak memory, and precision and recall against the generator's truth.
 
     .venv/bin/python benchmarks/linkage.py [--households 350000] [--rows 1000000] [--rate 0.02] [--threads 2]
-                                           [--engine duckdb|spark]
+                                           [--engine duckdb|spark] [--registry DIR]
 
 Writes an unmasked synthetic registry (`tuopin synth --unmasked`) and a roster with faults planted at `rate`
 (`tuopin synth roster`) under a temporary folder, then runs `match`. Scored pairs are those the blocking rules
@@ -10,6 +10,8 @@ make (counted again here, the same joins). The machine is shared: the figures pe
 DuckDB's threads), of the whole likeness pass (u sampled, then predicted and decided) and of Splink's predict alone.
 `--engine spark` runs `tuopin match --engine spark` instead (the local session, `local[*]`, its JVM's start
 counted apart): the CPU seconds are then the driver's alone, so compare the wall seconds, on a quiet machine.
+`--registry DIR` links against a registry written before by `tuopin synth --unmasked` (at 100 M persons its
+generation takes longer than the match; the same folder then serves the national what-if too).
 """
 
 from __future__ import annotations
@@ -108,11 +110,17 @@ def main() -> None:
     parser.add_argument("--plain", action="store_true",
                         help="every registry person once, `rate` of the numbers left out, written by DuckDB: "
                              "for sizes the faults' generator (a Python loop) is too slow for")
+    parser.add_argument("--registry", type=Path,
+                        help="an unmasked registry written before (`tuopin synth --unmasked`): not generated again")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=args.registry.parent if args.registry else None) as tmp:
         work = Path(tmp)
         t = time.perf_counter()
-        manifest = generate(work / "registry", households_total=args.households, unmasked=True)
+        if args.registry:
+            (work / "registry").symlink_to(args.registry.resolve())
+            manifest = json.loads((args.registry / "_snapshot.json").read_text())
+        else:
+            manifest = generate(work / "registry", households_total=args.households, unmasked=True)
         synth_s = time.perf_counter() - t
         t = time.perf_counter()
         if args.plain:

@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 
 from tuopin.apps.accounts.permissions import Action, may, require
 from tuopin.apps.audit.services import audit_batch
-from tuopin.apps.files import guard
-from tuopin.apps.files.grid import read_grid
+from tuopin.apps.files.grid import read_grid, table
 from tuopin.apps.files.guard import UnreadableFile
 from tuopin.apps.files.import_lock import import_lock
 from tuopin.apps.files.report import Problem
@@ -45,7 +44,6 @@ REQUIRED = (ID, NAME, YEAR, KIND, AMOUNT, PAID_ON, REFERENCE)
 ALIASES = {"身份证号": ID, "身份证号码": ID, "金额": AMOUNT, "金额(元)": AMOUNT, "类别": KIND, "资助项目": KIND,
            "发放时间": PAID_ON, "日期": PAID_ON, "单据号": REFERENCE, "凭证编号": REFERENCE, "部门": DEPARTMENT}
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-HEADER_SEARCH_ROWS = 10
 
 
 @dataclass
@@ -80,27 +78,6 @@ def _header(cell: Any) -> str:
 
 
 # ---- reading ------------------------------------------------------------------------------------------
-
-def _rows(name: str, grid: list[list[Any]]) -> tuple[list[str], list[tuple[int, dict]]]:
-    """The header (the first of the top rows naming 证件号码: title rows may sit above it) and the rows under it
-    as (Excel row number, {header: cell}); empty rows skipped."""
-    header_at, headers = 0, [_header(c) for c in (grid[0] if grid else [])]
-    for i, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        cells = [_header(c) for c in row]
-        if ID in cells:
-            header_at, headers = i, cells
-            break
-    guard.check_width(name, len(headers))
-    if len(grid) - header_at - 1 > guard.max_rows():
-        guard.refuse_rows(name, guard.max_rows())
-    rows = []
-    for i in range(header_at + 1, len(grid)):
-        cells = list(grid[i]) + [None] * (len(headers) - len(grid[i]))
-        if all(_text(c) == "" for c in cells):
-            continue
-        rows.append((i + 1, {h: cells[j] for j, h in enumerate(headers) if h}))
-    return headers, rows
-
 
 def _date(cell: Any) -> dt.date:
     if isinstance(cell, dt.datetime):
@@ -216,7 +193,7 @@ def aid_import(path: Path, *, by, source: str = "web", name: str | None = None) 
     result = AidImportResult(file=file)
     try:
         grid = read_grid(path)
-        headers, rows = _rows(file, grid)
+        headers, rows = table(file, grid, header=_header, key=ID)
     except UnreadableFile as exc:
         result.problems.append(Problem(None, "", "", str(exc)))
         return result

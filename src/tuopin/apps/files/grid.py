@@ -10,12 +10,41 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from tuopin.common.spreadsheet import cell_text
+
+from . import guard
 from .guard import UnreadableFile, check_file
+
+HEADER_SEARCH_ROWS = 10  # a title, a unit or a date may sit above a department's header row
+
+
+def table(file: str, grid: list[list[Any]], *, header: Callable[[Any], str], key: str
+          ) -> tuple[list[str], list[tuple[int, dict]]]:
+    """The header — the first of the top rows with a cell `key` once each cell is read by `header` (the caller's
+    spelling and aliases), else the first row — and the rows under it as (the row number a spreadsheet shows,
+    {header: cell}); empty rows skipped; the guard's limits of width and rows."""
+    header_at, headers = 0, [header(c) for c in (grid[0] if grid else [])]
+    for i, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        cells = [header(c) for c in row]
+        if key in cells:
+            header_at, headers = i, cells
+            break
+    guard.check_width(file, len(headers))
+    if len(grid) - header_at - 1 > guard.max_rows():
+        guard.refuse_rows(file, guard.max_rows())
+    rows = []
+    for i in range(header_at + 1, len(grid)):
+        cells = list(grid[i]) + [None] * (len(headers) - len(grid[i]))
+        if all(cell_text(c) == "" for c in cells):
+            continue
+        rows.append((i + 1, {h: cells[j] for j, h in enumerate(headers) if h}))
+    return headers, rows
 
 
 def read_grid(path: Path) -> list[list[Any]]:

@@ -24,8 +24,7 @@ from django.utils.translation import gettext as _
 
 from tuopin.apps.accounts.permissions import Action, require
 from tuopin.apps.audit.services import audit_batch
-from tuopin.apps.files import guard
-from tuopin.apps.files.grid import read_book, read_grid
+from tuopin.apps.files.grid import read_book, read_grid, table
 from tuopin.apps.files.guard import UnreadableFile
 from tuopin.apps.files.import_lock import import_lock
 from tuopin.apps.files.report import Problem
@@ -42,7 +41,6 @@ COLUMNS = (CODE, NAME, YEAR, MONTH, KWH, NOTE)
 REQUIRED = (YEAR, MONTH, KWH)  # and 项目编号 or 电站名称
 ALIASES = {"发电量": KWH, "发电量(千瓦时)": KWH, "发电量（kWh）": KWH, "发电量(kWh)": KWH, "kWh": KWH,
            "电站": NAME, "项目名称": NAME, "年份": YEAR, "月": MONTH}
-HEADER_SEARCH_ROWS = 10
 FIRST_YEAR = 2014  # the first stations of the programme (光伏扶贫, 2014); an earlier year is a typing error
 MAX_KWH = 10**9    # a village station of a few hundred kW makes well under a million kWh a month
 
@@ -90,27 +88,6 @@ def _grid(path: Path) -> tuple[str, list[list[Any]]]:
     return name, book[name]
 
 
-def _rows(file: str, grid: list[list[Any]]) -> tuple[list[str], list[tuple[int, dict]]]:
-    """The header (the first of the top rows naming 月份: a title may sit above it) and the rows under it as
-    (Excel row number, {header: cell}); empty rows skipped."""
-    header_at, headers = 0, [_header(c) for c in (grid[0] if grid else [])]
-    for i, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        cells = [_header(c) for c in row]
-        if MONTH in cells:
-            header_at, headers = i, cells
-            break
-    guard.check_width(file, len(headers))
-    if len(grid) - header_at - 1 > guard.max_rows():
-        guard.refuse_rows(file, guard.max_rows())
-    rows = []
-    for i in range(header_at + 1, len(grid)):
-        cells = list(grid[i]) + [None] * (len(headers) - len(grid[i]))
-        if all(_text(c) == "" for c in cells):
-            continue
-        rows.append((i + 1, {h: cells[j] for j, h in enumerate(headers) if h}))
-    return headers, rows
-
-
 def _whole(row: dict, column: str, low: int, high: int, reason: str) -> int:
     value = _text(row.get(column))
     if not value:
@@ -154,7 +131,7 @@ def generation_import(path: Path, *, by, source: str = "web", name: str | None =
     result = GenerationImportResult(file=file)
     try:
         result.sheet, grid = _grid(path)
-        headers, rows = _rows(file, grid)
+        headers, rows = table(file, grid, header=_header, key=MONTH)
     except UnreadableFile as exc:
         result.problems.append(Problem(None, "", "", str(exc)))
         return result
