@@ -36,7 +36,7 @@ def test_the_wall_shows_the_dashboards_figures_for_the_county(login, county):
     assert data["year"] == year == 2018
     assert data["charts"]["incidence"] == _json(trend["incidence"])
     assert data["charts"]["exits"] == _json(trend["exits"])  # townships are named on a county's wall
-    assert data["charts"]["gaps"] == _json(dashboard._gap_chart(summary)["gaps"])
+    assert data["charts"]["gaps"] == _json(dashboard.gap_chart(summary)["gaps"])
     assert data["headline"]["incidence"] == round(summary["incidence"] * 100, 2) == 57.14
     assert data["headline"]["poor_households"] == summary["poor_households"]
     assert data["headline"]["open_gaps"] == sum(summary["gaps"].values()) == 1
@@ -129,7 +129,7 @@ def test_overdue_tasks_name_units_and_count_cadres_as_one_row(login, org):
 
     from tuopin.apps.assistance.models import Task
     from tuopin.apps.assistance.services import task_create
-    from tuopin.web.views.boards import _overdue_in
+    from tuopin.apps.assistance.selectors import overdue_by_owner
 
     h1, h2 = org["households"][:2]
     owners = [{"owner_cadre": org["cadre"]}, {"owner_cadre": org["zhao"]}, {"owner_unit": org["paired_unit"]}]
@@ -140,7 +140,7 @@ def test_overdue_tasks_name_units_and_count_cadres_as_one_row(login, org):
     commander = org["accounts"]["commander"]
     response = login(commander).get(url("wall_data"))
     chart = response.json()["charts"]["overdue"]
-    rows = _overdue_in(commander, org["townships"][0])
+    rows = overdue_by_owner(commander, org["townships"][0])
     assert sorted(zip(chart["categories"], chart["series"][0]["data"], strict=True)) == sorted(
         [(org["paired_unit"].name, 1), ("帮扶干部", 2)]) and sum(r["overdue"] for r in rows) == 3
     text = response.content.decode()

@@ -4,6 +4,8 @@
 - `checked_year(year)`: a year from the path of a document.
 - `standard_for(code, year)`: refuses a year the standards in force hold no poverty line for.
 - `posted_ids(request, name, entity=…)`: the ids a form posts (households, procedures).
+- `asked_area(request, user)`: the county or zone a figures page shows — `?region=` within the account's reach,
+  else the account's own county or zone.
 
 A malformed year is a 400, a year outside 2014..this year or without a standard a 404; `YearRefused` is turned
 into a page in the reader's language by `web.errors.ErrorPagesMiddleware`. A posted value that is not an id is
@@ -102,3 +104,27 @@ def search_text(request, name: str = "q", *, limit: int = 40) -> str:
     a name or a number), spaces trimmed, at most `limit` characters."""
     raw = request.GET.get(name) or ""
     return "".join(ch for ch in raw if ch.isprintable()).strip()[:limit]
+
+
+def asked_area(request, user):
+    """The county or township (zone) a figures page shows: `?region=` if the account reaches it (404 otherwise, and
+    for a malformed id), else the account's own county or zone, else the first the account reaches."""
+    from tuopin.apps.accounts.scoping import regions_visible_to
+    from tuopin.apps.geo.models import Level
+
+    visible = regions_visible_to(user).filter(level__in=(Level.COUNTY, Level.TOWNSHIP))
+    raw = request.GET.get("region")
+    if raw:
+        try:
+            pk = parse_id(raw)
+        except BadId:
+            raise not_found(request, entity="geo.region", entity_id=raw[:20]) from None
+        place = visible.filter(pk=pk).first()
+        if place is None:
+            raise not_found(request, entity="geo.region", entity_id=pk)
+        return place
+    place = user.region if user.region and user.region.level in (Level.COUNTY, Level.TOWNSHIP) else None
+    place = place or visible.order_by("level", "code").first()
+    if place is None:
+        raise not_found(request, entity="geo.region", entity_id="")
+    return place

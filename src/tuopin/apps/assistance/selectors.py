@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from tuopin.apps.accounts.scoping import tasks_visible_to, visits_visible_to
@@ -46,17 +46,6 @@ def tasks_for(user, *, status: str | None = None, kind: str | None = None, overd
     if overdue:
         qs = overdue_tasks(qs)
     return by_urgency(qs.select_related("household", "village", "owner_unit", "owner_cadre"))
-
-
-def overdue_by_owner(user) -> list[dict]:
-    """Overdue tasks counted per owner (unit or cadre), most first: the commander's board."""
-    from django.db.models import Count
-
-    rows = (overdue_tasks(tasks_visible_to(user)).values("owner_unit__name", "owner_cadre__name", "owner_unit_id",
-                                                          "owner_cadre_id")
-            .annotate(n=Count("pk")).order_by("-n"))
-    return [{"owner": r["owner_unit__name"] or r["owner_cadre__name"], "unit_id": r["owner_unit_id"],
-             "cadre_id": r["owner_cadre_id"], "overdue": r["n"]} for r in rows]
 
 
 def task_history(task: Task) -> QuerySet[TaskEvent]:
@@ -110,3 +99,14 @@ def overdue_responsibility_items(on: dt.date | None = None) -> QuerySet[Responsi
 
 def assessment_history(assessment: Assessment) -> QuerySet[AssessmentEvent]:
     return assessment.events.select_related("by").order_by("at", "pk")
+
+
+def overdue_by_owner(user, township) -> list[dict]:
+    """Overdue tasks by owner, counted over the zone's tasks the account sees (a county admin's: the whole zone),
+    most first: {owner, key (u<unit id> or c<cadre id>), overdue}. The zone board and the wall screen show them."""
+    rows = (overdue_tasks(tasks_visible_to(user).filter(village__parent=township))
+            .values("owner_unit__name", "owner_cadre__name", "owner_unit_id", "owner_cadre_id")
+            .annotate(n=Count("pk")).order_by("-n"))
+    return [{"owner": r["owner_unit__name"] or r["owner_cadre__name"],
+             "key": f"u{r['owner_unit_id']}" if r["owner_unit_id"] else f"c{r['owner_cadre_id']}",
+             "overdue": r["n"]} for r in rows]

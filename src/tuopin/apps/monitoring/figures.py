@@ -62,3 +62,19 @@ def monitoring_summary(region: Region, year: int, on: dt.date | None = None) -> 
 def _none() -> dict:
     return {"monitored_households": dict.fromkeys(CaseKind.values, 0), "cases_open": 0, "cases_overdue": 0,
             "risk_removed": 0}
+
+
+FIRST_MONITORING_YEAR = 2020  # the 2020 guidance on monitoring; the national monitoring line from 2021
+
+
+def area_watch(place: Region, year: int) -> dict | None:
+    """Monitoring after exit next to the exit figures (the dashboard, the wall screen): the cases and returns of
+    the area and of each child area (`tuopin monitor`'s figures) with each row's monitored households summed, from
+    the first year monitoring counts cases; None before it and below a township."""
+    if year < FIRST_MONITORING_YEAR or place.level not in (Level.COUNTY, Level.TOWNSHIP):
+        return None
+    found = monitoring_summary(place, year)
+    found["children"] = found.get("townships", found.get("villages", []))
+    for row in [found, *found["children"]]:
+        row["monitored"] = sum(row["monitored_households"].values())
+    return found

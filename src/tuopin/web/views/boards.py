@@ -29,6 +29,7 @@ from tuopin.apps.assessment import figures
 from tuopin.apps.assistance import accountability as acc
 from tuopin.apps.assistance import config, services
 from tuopin.apps.assistance.models import Assessment
+from tuopin.apps.assistance.selectors import overdue_by_owner
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.geo.models import Level, Region
 
@@ -66,7 +67,7 @@ def zone_board(request, pk: int):
     return render(request, "web/zone_board.html", {
         "township": township, "crumbs": geo.breadcrumbs(user, township) if _opens(user, township) else [],
         "year": year, "years": years, "villages": villages,
-        "overdue": _overdue_in(user, township)[:BOARD_ROWS],
+        "overdue": overdue_by_owner(user, township)[:BOARD_ROWS],
         "open_tasks": zone_tasks.filter(status="open").count(),
         "period": period, "rows": acc.zone_assessments(township, period),
         "proposal_form": ProposalForm(), "veto_form": VetoForm(),
@@ -77,20 +78,6 @@ def _opens(user, region) -> bool:
     from tuopin.apps.accounts.scoping import regions_visible_to
 
     return regions_visible_to(user).filter(pk=region.pk).exists()
-
-
-def _overdue_in(user, township) -> list[dict]:
-    """Overdue tasks by owner, counted over the zone's tasks only (a county admin sees the whole county)."""
-    from django.db.models import Count
-
-    from tuopin.apps.assistance.selectors import overdue_tasks
-
-    rows = (overdue_tasks(tasks_visible_to(user).filter(village__parent=township))
-            .values("owner_unit__name", "owner_cadre__name", "owner_unit_id", "owner_cadre_id")
-            .annotate(n=Count("pk")).order_by("-n"))
-    return [{"owner": r["owner_unit__name"] or r["owner_cadre__name"],
-             "key": f"u{r['owner_unit_id']}" if r["owner_unit_id"] else f"c{r['owner_cadre_id']}",
-             "overdue": r["n"]} for r in rows]
 
 
 @login_required

@@ -17,18 +17,16 @@ from django.utils.translation import gettext_lazy
 
 from tuopin.apps.accounts.models import Role
 from tuopin.apps.accounts.permissions import Action, may
-from tuopin.apps.accounts.scoping import regions_visible_to
 from tuopin.apps.assessment import figures as assessment
 from tuopin.apps.geo.models import Level, Region
 from tuopin.apps.policy import coverage
 from tuopin.apps.policy.figures import area_coverage
 from tuopin.apps.registry.models import Person
 from tuopin.common.masking import mask_id
-from tuopin.common.params import BadId, parse_id
 from tuopin.standards import policies
 
 from ..access import forbidden, not_found
-from ..params import asked_year
+from ..params import asked_area, asked_year
 from .actions import run
 
 ENTITY = "policy.coverage"
@@ -49,7 +47,7 @@ def coverage_page(request):
         shown = coverage.policies_for(user)
     except PermissionDenied:
         raise forbidden(request, entity=ENTITY) from None
-    place = _place(request, user)
+    place = asked_area(request, user)
     year, years = assessment.chosen_year(place, asked_year(request))
     context = {"place": place, "year": year, "years": years, "found": None}
     found = area_coverage(place, year) if year in years else None  # a year without records says so (decision 1251)
@@ -81,7 +79,7 @@ def coverage_tasks(request):
     user = request.user
     if request.method != "POST" or not may(user, Action.SYNC_TASKS):
         raise forbidden(request, entity="assistance.task")
-    place = _place(request, user)
+    place = asked_area(request, user)
     try:
         year = int(request.POST.get("year", ""))
     except ValueError:
@@ -95,25 +93,6 @@ def coverage_tasks(request):
         messages.success(request, _("Tasks made: %(created)s new, %(reopened)s reopened, %(closed)s closed.")
                          % {"created": o.created, "reopened": o.reopened, "closed": o.closed})
     return redirect(f"{reverse('web:coverage')}?year={year}")
-
-
-def _place(request, user) -> Region:
-    visible = regions_visible_to(user).filter(level__in=(Level.COUNTY, Level.TOWNSHIP))
-    raw = request.GET.get("region")
-    if raw:
-        try:
-            pk = parse_id(raw)
-        except BadId:
-            raise not_found(request, entity="geo.region", entity_id=raw[:20]) from None
-        place = visible.filter(pk=pk).first()
-        if place is None:
-            raise not_found(request, entity="geo.region", entity_id=pk)
-        return place
-    place = user.region if user.region and user.region.level in (Level.COUNTY, Level.TOWNSHIP) else None
-    place = place or visible.order_by("level", "code").first()
-    if place is None:
-        raise not_found(request, entity="geo.region", entity_id="")
-    return place
 
 
 def _persons_page(request, rows: list):

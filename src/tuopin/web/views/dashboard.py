@@ -16,13 +16,12 @@ from tuopin.apps.accounts.scoping import regions_visible_to
 from tuopin.apps.assessment import figures
 from tuopin.apps.geo import selectors as geo
 from tuopin.apps.geo.models import Level, Region
-from tuopin.apps.monitoring.figures import monitoring_summary
+from tuopin.apps.monitoring.figures import area_watch
 from tuopin.apps.policy import coverage
 from tuopin.apps.policy.figures import area_coverage
 
 from .. import labels
 
-FIRST_MONITORING_YEAR = 2020  # the 2020 guidance on monitoring; the national monitoring line from 2021
 
 
 @dataclass
@@ -60,7 +59,7 @@ def trend_charts(place: Region, summary: dict, history: list[dict]) -> dict:
     }
 
 
-def _gap_chart(summary: dict) -> dict:
+def gap_chart(summary: dict) -> dict:
     charts = {
         "gaps": {
             "kind": "hbars", "categories": [str(labels.INDICATOR_LABELS[k]) for k in figures.INDICATORS],
@@ -89,7 +88,7 @@ def context(user, place: Region, year: int | None, years: list[int]) -> dict:
     # The trend costs one assessment per year not yet cached: after a write the page shows the chosen year at
     # once and fetches the trend apart (decision 0600); once cached, it is drawn in the page itself.
     history = figures.cached_trend(place, years)
-    charts = _gap_chart(summary)
+    charts = gap_chart(summary)
     if history is not None:
         charts.update(trend_charts(place, summary, history))
     # Poor villages not yet meeting the exit standard, each with the checks it fails.
@@ -104,7 +103,7 @@ def context(user, place: Region, year: int | None, years: list[int]) -> dict:
         "gap_rows": [(k, summary["gaps"].get(k, 0)) for k in figures.INDICATORS],
         "mpi_rows": [(k, summary["mpi"]["censored_headcount"][k], summary["mpi"]["contribution"][k])
                      for k in figures.INDICATORS] if "mpi" in summary else [],
-        "watch": _watch(place, year),
+        "watch": area_watch(place, year),
         "coverage": _coverage(user, place, year),
     }
 
@@ -122,18 +121,6 @@ def _coverage(user, place: Region, year: int) -> dict | None:
     return {"townships": [townships.get(code, code) for code in found["children"]],
             "rows": [(p, [by[p["code"]] for by in found["children"].values()])
                      for p in found["summary"]["policies"] if p["code"] in shown]}
-
-
-def _watch(place: Region, year: int) -> dict | None:
-    """Monitoring after exit next to the exit figures: the cases and returns of the area and of each child area
-    (`tuopin monitor`'s figures), from the first year monitoring counts cases (2020)."""
-    if year < FIRST_MONITORING_YEAR or place.level not in (Level.COUNTY, Level.TOWNSHIP):
-        return None
-    found = monitoring_summary(place, year)
-    found["children"] = found.get("townships", found.get("villages", []))
-    for row in [found, *found["children"]]:
-        row["monitored"] = sum(row["monitored_households"].values())
-    return found
 
 
 def trend_context(place: Region, year: int, years: list[int]) -> dict | None:

@@ -1,11 +1,12 @@
 """The wall screen (大屏) of the command centre: one full-screen page that redraws itself from /wall/data.json.
 
 Every number is one the dashboards show, taken from the same functions (decision 1583): the county dashboard's
-charts (`dashboard.trend_charts`, `_gap_chart`, `_watch`), the coverage figures (`policy.figures.area_coverage`),
-the PV figures of `tuopin assess --json` (`revenue.figures.pv`), overdue tasks by owner from the county board
-(`accountability.county_board`) or, for a zone, the zone board (`boards._overdue_in`). Counts only: a village with
-fewer persons than `small_cell_persons` (web/data/wall.toml) is not named — its counts join "Others" — and the
-cadres owning overdue tasks are one row, not names.
+charts (`dashboard.trend_charts`, `gap_chart`; `monitoring.figures.area_watch`), the coverage figures
+(`policy.figures.area_coverage`), the PV figures of `tuopin assess --json` (`revenue.figures.pv`), overdue tasks by
+owner from the county board (`accountability.county_board`) or, for a zone, the zone board
+(`assistance.selectors.overdue_by_owner`). Counts only: a village with fewer persons than `small_cell_persons`
+(web/data/wall.toml) is not named — its counts join "Others" — and the cadres owning overdue tasks are one row, not
+names.
 """
 
 from __future__ import annotations
@@ -23,16 +24,16 @@ from django.utils.translation import gettext as _
 from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.assessment import figures
 from tuopin.apps.assistance import accountability as acc
+from tuopin.apps.assistance.selectors import overdue_by_owner
 from tuopin.apps.geo.models import Level, Region
+from tuopin.apps.monitoring.figures import area_watch
 from tuopin.apps.policy import coverage
 from tuopin.apps.policy.figures import area_coverage
 from tuopin.apps.revenue.figures import pv
 
 from ..access import forbidden, sees_area_figures
-from ..params import asked_year
+from ..params import asked_area, asked_year
 from . import dashboard
-from .boards import _overdue_in
-from .coverage import _place
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "wall.toml"
 
@@ -46,7 +47,7 @@ def settings() -> dict:
 def _area(request) -> Region:
     if not sees_area_figures(request.user):
         raise forbidden(request, entity="geo.region")
-    return _place(request, request.user)  # the account's county or zone, or ?region= within it (404 outside)
+    return asked_area(request, request.user)  # the account's county or zone, or ?region= within it (404 outside)
 
 
 @login_required
@@ -82,7 +83,7 @@ def _merge_small(chart: dict, small: set[str]) -> dict:
 
 
 def _monitoring(place: Region, year: int, small: set[str]) -> tuple[dict | None, dict | None]:
-    watch = dashboard._watch(place, year)
+    watch = area_watch(place, year)
     if watch is None:
         return None, None
     rows: dict[str, list[int]] = {}
@@ -127,7 +128,7 @@ def _overdue(user, place: Region) -> dict | None:
     if place.level == Level.COUNTY and may(user, Action.COUNTY_BOARD):
         rows = acc.county_board(acc.chosen_period(None)).overdue_by_owner()
     elif place.level == Level.TOWNSHIP and acc.may_open_zone(user, place):
-        rows = _overdue_in(user, place)
+        rows = overdue_by_owner(user, place)
     else:
         return None
     units = [r for r in rows if r["key"].startswith("u")]
@@ -151,7 +152,7 @@ def wall_figures(user, place: Region, year: int | None, years: list[int]) -> dic
     trend = dashboard.trend_charts(place, summary, figures.trend(place, years))
     charts["incidence"] = trend["incidence"]
     charts["exits"] = _merge_small(trend["exits"], small)
-    charts["gaps"] = dashboard._gap_chart(summary)["gaps"]
+    charts["gaps"] = dashboard.gap_chart(summary)["gaps"]
     out["headline"] = {"incidence": round(summary["incidence"] * 100, 2), "poor_households": summary["poor_households"],
                        "poor_persons": summary["poor_persons"], "open_gaps": sum(summary["gaps"].values())}
     watched, charts["monitoring"] = _monitoring(place, year, small)
