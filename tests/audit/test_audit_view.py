@@ -2,6 +2,7 @@
 never a personal value, on the page `/admin/audit/` and in `tuopin audit --json` alike. The values stay stored."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -78,9 +79,17 @@ def test_tuopin_audit_json_gives_the_same_view(county, capsys):
     _admin, household, person, _record, secrets = _edits(county)
     assert cli.main(["audit", "--as", county["accounts"]["audit_admin"].username, "--json"]) == 0
     out = capsys.readouterr().out
-    for secret in secrets:
-        assert secret not in out, secret
     rows = [json.loads(line) for line in out.splitlines()]
+    # The times and the record ids are left out of the search: a time's microseconds or an id (PostgreSQL's
+    # sequences run on across tests) may hold a run of the secrets' digits. The ID number's last four digits, a
+    # number any id or path may hold, are looked for as a masked number shows them.
+    searched = json.dumps([{k: v for k, v in r.items() if k not in ("at", "id", "entity_id", "records")}
+                           for r in rows], ensure_ascii=False)
+    for secret in secrets:
+        if secret.isdigit() and len(secret) == 4:
+            assert not re.search(rf"\*{secret}", out), secret
+        else:
+            assert secret not in searched, secret
     edit = next(r for r in rows if r["action"] == "update" and r["entity"] == "registry.person")
     assert edit["ip_address"] == ADDRESS and edit["user"] == "county_admin" and edit["entity_id"] == str(person.pk)
     assert set(edit["fields"]) >= {"name", "id_number", "phone"} and "changes" not in edit and edit["summary"] == ""

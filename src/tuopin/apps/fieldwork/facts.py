@@ -33,6 +33,13 @@ def load_facts(households, year: int) -> dict[int, Facts]:
     return facts
 
 
+def household_facts(household_id: int, year: int) -> Facts:
+    """One household's Facts (`load_facts`), empty when it has neither a record nor members: what an arriving
+    visit or survey is checked against."""
+    return load_facts([household_id], year).get(household_id) or Facts(year=None, members=[], record=None,
+                                                                        open_templates=set())
+
+
 def open_cadre_tasks(households):
     """The open "4+4" cadre tasks (干部四项) of the households."""
     return Task.objects.filter(household_id__in=households, kind="cadre4", status=TaskStatus.OPEN)

@@ -29,7 +29,7 @@ from tuopin.apps.registry.models import Household
 
 from . import checklist, photos as photo_checks
 from .checklist import Facts, Question
-from .facts import load_facts, open_cadre_tasks
+from .facts import household_facts, open_cadre_tasks
 from .models import ChangeStatus, ProposedChange, VisitPhoto
 from .review import change_accept, change_reject  # the public services are all here
 
@@ -243,7 +243,7 @@ def _stored(*, by, household: Household, client_id: uuid.UUID) -> Submitted | No
 
 @transaction.atomic
 def _submit(*, by, household, on, client_id, answers, found, done, follow_ups, photos, cadre, source) -> Submitted:
-    facts = load_facts([household.pk], on.year).get(household.pk) or Facts(None, [], None, set())
+    facts = household_facts(household.pk, on.year)
     answers = checked_answers(answers, facts)
     _photos_checked(photos)
     cadre = _cadre_of(by=by, household=household, on=on, cadre=cadre)
@@ -319,7 +319,7 @@ def survey_submit(*, by, household: Household, client_id: uuid.UUID, year: int, 
             raise ValidationError({"client_id": [_("this survey was already sent for another household")]})
         return list(earlier.order_by("pk"))
     with transaction.atomic():
-        facts = load_facts([household.pk], year).get(household.pk) or Facts(None, [], None, set())
+        facts = household_facts(household.pk, year)
         answers = checked_answers(answers, facts)
         questions = checklist.questions()
         made = []
