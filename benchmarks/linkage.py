@@ -33,7 +33,7 @@ from tuopin.synth.rosters import roster, truth_path
 
 
 CHILD = """
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from tuopin.linkage.match import match
 work = Path(sys.argv[1])
@@ -46,8 +46,10 @@ if sys.argv[4] == "spark":
     summary = spark_match.match(work / "registry", work / "roster.parquet", "dibao", work / "out", spark=spark)
     print(json.dumps(summary | {"session_seconds": round(start, 1)}))
 else:
-    print(json.dumps(match(work / "registry", work / "roster.parquet", "dibao", work / "out",
-                           memory_limit=sys.argv[2], threads=int(sys.argv[3]))))
+    summary = match(work / "registry", work / "roster.parquet", "dibao", work / "out",
+                    memory_limit=sys.argv[2], threads=int(sys.argv[3]))
+    # Its own peak: the parent's RUSAGE_CHILDREN would report the parent's high-water mark at the child's exec.
+    print(json.dumps(summary | {"peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
 """
 
 
@@ -146,7 +148,7 @@ def main() -> None:
             "likeness_pairs_per_cpu_second": round(pairs / max(summary["likeness_cpu_seconds"], 0.01)),
             "predict_pairs_per_cpu_second": round(pairs / max(model["seconds"]["predict_cpu"], 0.01)),
             "u_sampling": model["u"], "u_seconds": model["seconds"],
-            "match_peak_rss_mb": round(usage.ru_maxrss / 1024),
+            "match_peak_rss_mb": summary.get("peak_rss_mb"),
             "load_average": os.getloadavg(), **quality(work / "out", work / "roster.parquet"),
         }
     print(json.dumps(result, indent=2, ensure_ascii=False))
