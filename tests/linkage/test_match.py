@@ -80,3 +80,41 @@ def test_a_masked_snapshot_and_a_roster_without_the_layout_are_refused(registry,
         match(masked, tmp_path / "r.parquet", "dibao", tmp_path / "o1")
     with pytest.raises(MatchRefused, match="id_number"):
         match(registry, tmp_path / "r.parquet", "dibao", tmp_path / "o2")
+
+
+def test_numbers_as_departments_type_them_and_a_number_two_persons_hold(registry, tmp_path):
+    """The first lookup takes the text as written; full-width digits, spaces and a lower-case x are found by the
+    second, on the normalised text. A number two registry persons hold is a review, never one of them."""
+    shared = tmp_path / "registry"
+    shared.mkdir()
+    for entry in registry.iterdir():
+        (shared / entry.name).symlink_to(entry)
+    (shared / "persons").unlink()
+    (shared / "persons").mkdir()
+    parts = sorted((registry / "persons").glob("*.parquet"))
+    for part in parts:
+        (shared / "persons" / part.name).symlink_to(part)
+    people = duckdb.sql(f"""SELECT person_id, id_number, name, sex, birth_date FROM '{registry}/persons/*.parquet'
+        QUALIFY count(*) OVER (PARTITION BY id_number) = 1 ORDER BY person_id""").fetchall()
+    with_x = next(p for p in people if p[1].endswith("X"))
+    plain, twice = people[0], people[1]
+    # A second person under `twice`'s number, in a part file of its own.
+    extra = pq.read_table(parts[0]).slice(0, 1)
+    extra = extra.set_column(extra.schema.get_field_index("person_id"), "person_id",
+                             pa.array([10 ** 12], extra.schema.field("person_id").type))
+    extra = extra.set_column(extra.schema.get_field_index("id_number"), "id_number", pa.array([twice[1]]))
+    pq.write_table(extra, shared / "persons" / "part-extra.parquet")
+
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in plain[1])
+    numbers = [plain[1], full_width, f" {plain[1]}　", with_x[1][:17] + "x", twice[1]]
+    rows = pa.table({"name": [plain[2]] * 3 + [with_x[2], twice[2]],
+                     "id_number": numbers,
+                     "sex": [plain[3]] * 3 + [with_x[3], twice[3]],
+                     "birth_date": [plain[4]] * 3 + [with_x[4], twice[4]],
+                     "county": ["?"] * 5, "township": ["?"] * 5, "village": ["?"] * 5})
+    pq.write_table(rows, tmp_path / "typed.parquet")
+    summary = match(shared, tmp_path / "typed.parquet", "dibao", tmp_path / "out")
+    out = pq.read_table(tmp_path / "out" / "matches.parquet").to_pylist()
+    assert [(r["how"], r["person_id"]) for r in out] == [
+        ("id", plain[0]), ("id", plain[0]), ("id", plain[0]), ("id", with_x[0]), ("review", None)]
+    assert summary["matched_by_id"] == 4 and summary["queued_for_review"] == 1

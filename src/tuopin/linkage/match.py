@@ -1,12 +1,14 @@
 """A roster matched to a registry snapshot at national scale, in DuckDB over Parquet:
 
-1. rows are joined to the registry's persons by their normalised ID number — a number held by two registry
-   persons is queued for review, never guessed; a roster number equal to a registry one needs no check of its
-   own (the registry's was checked when registered), so the check digit is computed only for the rows left;
+1. rows are joined to the registry's persons by their ID number as written, then the rows left by the number
+   normalised — a number held by two registry persons is queued for review, never guessed; a roster number
+   equal to a registry one needs no check of its own (the registry's was checked when registered), so the
+   check digit is computed only for the rows left, and only their other columns are read;
 2. the rest (no number, a number failing its check, or a valid one nobody holds) are linked by likeness
    (likeness.py) against the persons that share a block with some row: the blocks are found by DuckDB's hash
-   joins over the whole registry, so Splink sees thousands of persons, not 100 million. A row whose valid number is not in the registry is at most a review: its likeness to someone
-   under another number is a question, not an answer.
+   joins over the whole registry, so Splink sees thousands of persons, not 100 million. A row whose valid
+   number is not in the registry is at most a review: its likeness to someone under another number is a
+   question, not an answer.
 
 The same SQL runs on Spark (spark_match.py, `tuopin match --engine spark`): written here in DuckDB's dialect
 over the views `roster_numbered`, `person_ids` and `persons` each engine makes of the files, turned into Spark's
@@ -30,27 +32,51 @@ from .settings import LinkageSettings
 ROSTER_COLUMNS = ("name", "id_number", "sex", "birth_date", "county", "township", "village")
 SUMMARY = ("matched_by_id", "matched_by_likeness", "queued_for_review", "unmatched")
 
-# The registry's numbers, once each: a number two persons hold is kept with its count, to be reviewed.
-HELD = """SELECT id_number AS id, min(person_id) AS person_id, count(*) AS holders FROM person_ids
-    WHERE id_number IS NOT NULL GROUP BY id_number"""
-# One pass over the roster: a row whose number a registry person holds keeps only that; the others keep
-# what the likeness pass compares. An equal number needs no check digit of its own: the registry's was
-# checked when it was registered, and both files agree on it.
-SCANNED = f"""
-    WITH numbered AS (
-        SELECT r.row, r.name, r.sex, r.birth_date, r.county, r.township, r.village,
-               NULLIF(CASE WHEN regexp_matches(r.id_number, '^[0-9]{{17}}[0-9X]$') THEN r.id_number
-                           ELSE {ids.sql_normalise('CAST(r.id_number AS VARCHAR)')} END, '') AS id
-        FROM roster_numbered r)
-    SELECT n.row, h.person_id, h.holders,
-           CASE WHEN h.id IS NULL THEN n.name END AS name, CASE WHEN h.id IS NULL THEN n.sex END AS sex,
-           CASE WHEN h.id IS NULL THEN n.birth_date END AS birth_date,
-           CASE WHEN h.id IS NULL THEN concat_ws('/', n.county, n.township, n.village) END AS village,
-           CASE WHEN h.id IS NULL THEN n.id END AS id
-    FROM numbered n LEFT JOIN held h ON h.id = n.id"""
-# What the ID join left: no valid number, or a valid number no registry person holds.
-REST = f"""SELECT row, name, sex, birth_date, village, coalesce({ids.sql_valid('id')}, FALSE) AS had_valid_id
-    FROM scanned WHERE person_id IS NULL"""
+# The registry's numbers whose 64-bit hash another registry number shares: the numbers two or more persons
+# hold (queued for review, never guessed), and the rare pairs whose hashes collide. Grouping 100 M hashes costs
+# half what grouping 100 M numbers as text does; the few roster rows that meet one are counted exactly.
+SHARED_HASHES = """SELECT h FROM (SELECT hash(id_number) AS h FROM person_ids WHERE id_number IS NOT NULL
+    GROUP BY h HAVING count(*) > 1)"""
+# One pass over the roster's numbers as written, without the other columns: a number equal to a registry one
+# needs no check or normalising of its own (the registry's was checked when it was registered). A row whose
+# number two persons hold comes out once per holder, marked shared.
+JOINED = """
+    SELECT r.row, p.person_id, s.h IS NOT NULL AS shared,
+           CASE WHEN p.person_id IS NULL THEN CAST(r.id_number AS VARCHAR) END AS raw
+    FROM roster_numbered r LEFT JOIN person_ids p ON p.id_number = CAST(r.id_number AS VARCHAR)
+    LEFT JOIN shared_hashes s ON s.h = hash(CAST(r.id_number AS VARCHAR))"""
+# Every roster row once, with the registry persons holding its number as written: `holders` 1 names the
+# person, 2 or more make a review (person_id then the first holder), NULL leaves the row to what follows.
+BY_NUMBER = """
+    SELECT row, person_id, CASE WHEN person_id IS NOT NULL THEN 1 END AS holders, raw FROM joined WHERE NOT shared
+    UNION ALL
+    SELECT row, min(person_id), NULLIF(count(person_id), 0), CASE WHEN count(person_id) = 0 THEN min(raw) END
+    FROM joined WHERE shared GROUP BY row"""
+# The rows left whose number, normalised (full-width digits, spaces, a lower-case x), is another text: looked up
+# again. A clean roster has none, and the join then reads nothing of the registry's.
+BY_NORMALISED = f"""
+    WITH renumbered AS (
+        SELECT row, id FROM (SELECT row, raw, NULLIF({ids.sql_normalise('raw')}, '') AS id FROM by_number
+                             WHERE holders IS NULL AND raw IS NOT NULL) n WHERE id <> raw)
+    SELECT r.row, min(p.person_id) AS person_id, count(*) AS holders
+    FROM renumbered r JOIN person_ids p ON p.id_number = r.id GROUP BY r.row"""
+# Every roster row with the registry person its number names (NULL where none does), from both lookups.
+SCANNED = """SELECT b.row, coalesce(b.person_id, n.person_id) AS person_id, coalesce(b.holders, n.holders) AS holders
+    FROM by_number b LEFT JOIN by_normalised n ON n.row = b.row"""
+# The ID pass's steps, each a table or a view (read once or cheaply by what follows).
+ID_PASS = (("shared_hashes", SHARED_HASHES, "table"), ("joined", JOINED, "table"), ("by_number", BY_NUMBER, "view"),
+           ("by_normalised", BY_NORMALISED, "table"), ("scanned", SCANNED, "view"))
+# What the ID passes left, read again from the roster: no valid number, or a valid number no registry person
+# holds. The rows without a number are found by a filter the Parquet reader applies as it reads, so only
+# theirs of the other columns are decoded; the others by their row numbers (a clean roster has none).
+_REST_COLUMNS = f"""r.row, r.name, r.sex, r.birth_date, concat_ws('/', r.county, r.township, r.village) AS village,
+           coalesce({ids.sql_valid(ids.sql_normalise('CAST(r.id_number AS VARCHAR)'))}, FALSE) AS had_valid_id"""
+REST = f"""
+    SELECT {_REST_COLUMNS} FROM roster_numbered r WHERE r.id_number IS NULL
+    UNION ALL
+    SELECT {_REST_COLUMNS} FROM roster_numbered r
+    SEMI JOIN (SELECT row FROM by_number WHERE holders IS NULL AND raw IS NOT NULL) b ON b.row = r.row
+    ANTI JOIN by_normalised n ON n.row = r.row"""
 KEYS = "SELECT name, birth_date, village AS place, year(birth_date) AS birth_year FROM rest"
 # One hash semi-join per blocking rule of linkage.toml (an OR of them would be a nested loop).
 CANDIDATES = """
@@ -104,10 +130,11 @@ def match(registry_dir: str | Path, roster_path: str | Path, kind: str, out_dir:
     con = connect(threads=threads, memory_limit=memory_limit)  # without DuckDB's progress bar on stdout
     con.execute(f"SET temp_directory = '{out / '.spill'}'")
     _views(con, registry, files, roster_path)
-    con.execute(f"CREATE TEMP TABLE held AS {HELD}")
-    con.execute(f"CREATE TEMP TABLE scanned AS {SCANNED}")
-    id_seconds, id_cpu = time.perf_counter() - started, time.process_time() - cpu
+    for name, sql, made_as in ID_PASS:
+        con.execute(f"CREATE TEMP {made_as.upper()} {name} AS {sql}")
     con.execute(f"CREATE TEMP TABLE rest AS {REST}")
+    # The ID pass ends with the rows it leaves read back for the likeness pass: reading them is its cost.
+    id_seconds, id_cpu = time.perf_counter() - started, time.process_time() - cpu
     persons_total = con.sql("SELECT count(*) FROM person_ids").fetchall()[0][0]
     con.execute(f"CREATE TEMP TABLE keys AS {KEYS}")
     candidates = con.sql(CANDIDATES).to_arrow_table()

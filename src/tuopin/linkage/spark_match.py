@@ -51,10 +51,10 @@ def match(registry_dir: str | Path, roster_path: str | Path, kind: str, out_dir:
 
     try:
         persons_total = _views(spark, registry, files, roster_path)
-        table("held", duck.HELD)
-        table("scanned", duck.SCANNED, cache=True)
-        id_seconds, id_cpu = time.perf_counter() - started, time.process_time() - cpu
+        for name, sql, made_as in duck.ID_PASS:
+            table(name, sql, cache=made_as == "table" and name != "shared_hashes")
         table("rest", duck.REST, cache=True)
+        id_seconds, id_cpu = time.perf_counter() - started, time.process_time() - cpu
         table("keys", duck.KEYS)
         table("candidates", duck.CANDIDATES, cache=True)
         rest_count, candidates = spark.sql("SELECT (SELECT count(*) FROM rest), (SELECT count(*) FROM candidates)") \
