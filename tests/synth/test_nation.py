@@ -177,7 +177,7 @@ def test_years_are_a_year_a_range_or_a_list(db, tmp_path, capsys):
 
 
 def test_household_rules_by_range_give_the_tables_of_one_pass(nation, monkeypatch):
-    from tuopin.engine import derived, ranges
+    from tuopin.engine import derived, ranges, what_if
 
     out, _ = nation
     params = rules.parameters(standards.load("000000"), 2018)
@@ -185,12 +185,16 @@ def test_household_rules_by_range_give_the_tables_of_one_pass(nation, monkeypatc
     # The rules themselves, by range or in one pass: synth's derived tables (decision 1002) would skip both.
     monkeypatch.setattr(derived, "sources", lambda *args, **kwargs: {})
 
+    flags = {}
+
     def run(range_size, households=True):
         monkeypatch.setattr(ranges, "RANGE_HOUSEHOLDS", range_size)
         con = duckdb_runner.connect_for_folder()
         duckdb_runner.register_parquet(con, out, year=2018)
-        return duckdb_runner.run(con, params, year=2018, levels=("nation", "province"), folder=out,
-                                 households=households)
+        result = duckdb_runner.run(con, params, year=2018, levels=("nation", "province"), folder=out,
+                                   households=households)
+        flags[range_size, households] = what_if.flags(con, params).sort_by("household_id")
+        return result
 
     one, by_range = run(10**9), run(700)
     assert by_range.household_result.num_rows > 3000
@@ -204,6 +208,9 @@ def test_household_rules_by_range_give_the_tables_of_one_pass(nation, monkeypatc
     # with the same roll-ups.
     for other in (by_range, run(700, households=False)):
         assert_same_roll_ups(other, one)
+    # and what a what-if compares household by household (engine.what_if.flags) is there too
+    assert flags[700, False].num_rows == by_range.household_result.num_rows
+    assert flags[700, False].equals(flags[10**9, True])
 
 
 def assert_same_roll_ups(by_range, one):
