@@ -40,3 +40,15 @@ def test_a_household_without_events_by_the_years_end_has_no_row_and_no_year_give
     table = events([(1, 10, "identified", "announced", dt.date(2017, 9, 1))])
     assert answer(table, [2016, 2017]) == {(10, 2017): ("identified", True)}
     assert status.at_year_end(table, []).num_rows == 0
+
+
+def test_a_national_runs_status_kinds_are_the_rules_kinds():
+    """engine.ranges casts the status kind to an ENUM of STATUS_KINDS (decision 1620): a kind the rule names and the
+    ENUM lacks would fail the national run; one the ENUM has and the rule never names would be dead."""
+    import re
+
+    from tuopin import rules
+    from tuopin.engine import ranges
+
+    named = set(re.findall(r"THEN '(\w+)'", rules.text("household_status")))
+    assert named == set(ranges.STATUS_KINDS)

@@ -177,7 +177,7 @@ def test_years_are_a_year_a_range_or_a_list(db, tmp_path, capsys):
 
 
 def test_household_rules_by_range_give_the_tables_of_one_pass(nation, monkeypatch):
-    from tuopin.engine import derived, ranges
+    from tuopin.engine import derived, ranges, what_if
 
     out, _ = nation
     params = rules.parameters(standards.load("000000"), 2018)
@@ -185,26 +185,42 @@ def test_household_rules_by_range_give_the_tables_of_one_pass(nation, monkeypatc
     # The rules themselves, by range or in one pass: synth's derived tables (decision 1002) would skip both.
     monkeypatch.setattr(derived, "sources", lambda *args, **kwargs: {})
 
-    def run(range_size):
+    flags = {}
+
+    def run(range_size, households=True):
         monkeypatch.setattr(ranges, "RANGE_HOUSEHOLDS", range_size)
         con = duckdb_runner.connect_for_folder()
         duckdb_runner.register_parquet(con, out, year=2018)
-        return duckdb_runner.run(con, params, year=2018, levels=("nation", "province"), folder=out)
+        result = duckdb_runner.run(con, params, year=2018, levels=("nation", "province"), folder=out,
+                                   households=households)
+        flags[range_size, households] = what_if.flags(con, params).sort_by("household_id")
+        return result
 
     one, by_range = run(10**9), run(700)
     assert by_range.household_result.num_rows > 3000
     assert by_range.household_result.equals(one.household_result)
     assert by_range.household_gaps.equals(one.household_gaps)
-    assert by_range.village_result.equals(one.village_result)
-    assert by_range.gaps_of_poor == one.gaps_of_poor
-    for level in ("nation", "province"):
-        assert by_range.areas[level].drop_columns(["p1", "p2"]).equals(one.areas[level].drop_columns(["p1", "p2"]))
     # monitoring_candidates runs by range too, from each range's status table (decision 1450)
     assert by_range.monitoring_candidates.num_rows > 0
     assert by_range.monitoring_candidates.equals(one.monitoring_candidates)
     assert by_range.monitoring_result.equals(one.monitoring_result)
+    # A national run keeps no per-household rows: its ranges keep only what the roll-ups read (decision 1620),
+    # with the same roll-ups.
+    for other in (by_range, run(700, households=False)):
+        assert_same_roll_ups(other, one)
+    # and what a what-if compares household by household (engine.what_if.flags) is there too
+    assert flags[700, False].num_rows == by_range.household_result.num_rows
+    assert flags[700, False].equals(flags[10**9, True])
+
+
+def assert_same_roll_ups(by_range, one):
+    assert by_range.village_result.equals(one.village_result)
+    assert by_range.gaps_of_poor == one.gaps_of_poor
+    for level in ("nation", "province"):
+        assert by_range.areas[level].drop_columns(["p1", "p2"]).equals(one.areas[level].drop_columns(["p1", "p2"]))
     assert sorted(by_range.monitoring) == sorted(one.monitoring)
     for level in by_range.monitoring:
+        assert by_range.monitoring[level].num_rows > 0
         assert by_range.monitoring[level].equals(one.monitoring[level])
     for level in ("nation", "province"):
         order = [("code", "ascending"), ("indicator", "ascending")]

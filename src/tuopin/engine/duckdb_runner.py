@@ -65,7 +65,7 @@ def run(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, year: int,
     stored = derived.sources(folder, params, year) if folder is not None and derived_tables else {}
     # With the per-household results stored, nothing is left for ranges to split.
     whole = {"household_gaps", "household_result"} <= stored.keys()
-    done = ranges.household_rules(con, params, folder=folder, year=year, stored=stored) \
+    done = ranges.household_rules(con, params, folder=folder, year=year, stored=stored, detail=households) \
         if folder is not None and not whole else ()
     for name in rules.HOUSEHOLD_RULES:
         if name == ROLL_UP_RULE or name in done:

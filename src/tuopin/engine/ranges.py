@@ -1,9 +1,9 @@
 """The per-household rules over a large snapshot folder, one range of household ids at a time.
 
-household_status, household_result and monitoring_candidates look at one household at a time, so running
-them over each range of household ids and appending the results gives exactly the tables one pass over the
-whole folder gives (household_person_facts and household_gaps run in one pass first; each range reads its own
-part of the gaps). What it changes is the cost at national scale: each range's status (the status rule over
+household_status, household_gaps, household_result and monitoring_candidates look at one household at a
+time, so running them over each range of household ids and appending the results gives exactly the tables one
+pass over the whole folder gives (household_person_facts runs in one pass first; each range reads its own part
+of it). What it changes is the cost at national scale: each range's status (the status rule over
 61 million events is the costliest rule of a run) is computed once, into a small table that household_result
 and monitoring_candidates both read, where a view would run it twice; and the aggregation and joins of a
 range (a million households) keep their hash tables small and in cache (one pass over 30 million households
@@ -27,6 +27,21 @@ PER_HOUSEHOLD_RULES = ("household_status", "household_person_facts", "household_
 # range with the rules above, from the same status table (unless the folder carries them derived).
 RANGED_AFTER = ("monitoring_candidates",)
 RANGE_HOUSEHOLDS = 1_000_000
+# A run that keeps no per-household rows (duckdb_runner.run(households=False), the nation) reads the ranges' tables
+# only through the roll-ups (village_households, the Alkire–Foster units and deprivations, monitoring_result): it
+# keeps the columns they read, and no reasons (text built for each of millions of rows that no roll-up reads).
+# Smaller tables: at 30 million households the full ones filled DuckDB's memory limit and spilled.
+ROLL_UP_ONLY = {
+    "household_gaps": "household_id, indicator, CAST(NULL AS VARCHAR) AS reason, value, threshold",
+    "household_result": "household_id, county_code, township_code, village_code, members, net_income_fen, "
+                        "poor_at_end, kind_at_end, eligible",
+    "monitoring_candidates": "household_id, criterion, CAST(NULL AS VARCHAR) AS reason, value, threshold",
+}
+# The kinds household_status.sql names a status by, as an ENUM in such a run: its readers compare the kind with
+# text as before, but a join carries one byte instead of a string (the status is joined to every household twice).
+STATUS_KINDS = ("identified", "exited", "returned", "natural_decrease", "misidentified", "monitoring_in",
+                "risk_removed")
+KIND_TYPE = "status_kind"
 
 
 def id_ranges(con: duckdb.DuckDBPyConnection, year: int) -> list[tuple[int | None, int | None]]:
@@ -43,14 +58,16 @@ def id_ranges(con: duckdb.DuckDBPyConnection, year: int) -> list[tuple[int | Non
 
 
 def household_rules(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, folder: str | Path,
-                    year: int, stored: dict[str, str] | None = None) -> tuple[str, ...]:
+                    year: int, stored: dict[str, str] | None = None, detail: bool = True) -> tuple[str, ...]:
     """Run PER_HOUSEHOLD_RULES and RANGED_AFTER into the tables they name; returns the rules it ran, none
     when the folder holds one range only, for which the ordinary single pass is as good.
-    household_person_facts and household_gaps run in one pass (persons are not keyed by household); the
-    others range by range over it, each range's status computed once into a small table that both
-    household_result and monitoring_candidates read.
+    household_person_facts runs in one pass (persons are not keyed by household; its rows are few); the
+    others range by range, each range's status computed once into a small table that both household_result and
+    monitoring_candidates read.
     `stored`: derived tables to read instead of running their rules (tuopin.engine.derived.sources); a rule of
-    RANGED_AFTER stored is left to the caller."""
+    RANGED_AFTER stored is left to the caller.
+    `detail=False` (a run that keeps no per-household rows) keeps of those rows only what the roll-ups read
+    (ROLL_UP_ONLY)."""
     stored = stored or {}
 
     def status(households) -> str:
@@ -62,24 +79,45 @@ def household_rules(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, f
     if len(ranges) == 1:
         return ()
     after = tuple(name for name in RANGED_AFTER if name not in stored)
+    kept = ("household_gaps", "household_result", *after)
     create_rule(con, "household_person_facts", params, stored)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE all_household_gaps AS {rules.render('household_gaps', params)}")
+    _rename(con, "household_person_facts", "all_household_person_facts")
+    if not detail:
+        con.execute(f"CREATE TYPE IF NOT EXISTS {KIND_TYPE} AS ENUM {rules.literal(STATUS_KINDS)}")
     for k, households in enumerate(ranges):
         register_parquet(con, folder, year=year, households=households)
         in_range = " AND ".join(household_conditions(households))
-        con.execute(f"CREATE OR REPLACE TEMP VIEW household_gaps AS SELECT * FROM all_household_gaps WHERE {in_range}")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE household_status AS {status(households)}")
-        for name in ("household_result", *after):
-            sql = rules.render(name, params)
+        con.execute("CREATE OR REPLACE TEMP VIEW household_person_facts AS "
+                    f"SELECT * FROM all_household_person_facts WHERE {in_range}")
+        # The status columns its two readers use (kind_at_start is read by none), once per range.
+        kind = "kind_at_end" if detail else f"CAST(kind_at_end AS {KIND_TYPE}) AS kind_at_end"
+        con.execute("CREATE OR REPLACE TEMP TABLE household_status AS SELECT household_id, poor_at_start, poor_at_end, "
+                    f"{kind} FROM ({status(households)})")
+        for name in kept:
+            if name == "household_gaps" and name in stored:
+                sql = within(stored[name], households)
+            else:
+                sql = rules.render(name, params)
+            if not detail and name in ROLL_UP_ONLY:
+                sql = f"SELECT {ROLL_UP_ONLY[name]} FROM ({sql})"
+            if name == "household_gaps":  # read by the range's other rules, kept for the roll-ups
+                con.execute(f"CREATE OR REPLACE TEMP TABLE household_gaps AS {sql}")
+                sql = "SELECT * FROM household_gaps"
             con.execute(f"CREATE OR REPLACE TEMP TABLE all_{name} AS {sql}" if k == 0
                         else f"INSERT INTO all_{name} {sql}")
-    con.execute("DROP VIEW household_gaps")
     con.execute("DROP TABLE household_status")
-    con.execute("ALTER TABLE all_household_gaps RENAME TO household_gaps")
-    for name in ("household_result", *after):
+    con.execute("DROP VIEW household_person_facts")
+    _rename(con, "all_household_person_facts", "household_person_facts")
+    for name in kept:
         con.execute(f"DROP TABLE IF EXISTS {name}")
         con.execute(f"ALTER TABLE all_{name} RENAME TO {name}")
     register_parquet(con, folder, year=year)
     # The status of every household as a view (nothing in a run reads it after the ranges).
     con.execute(f"CREATE OR REPLACE TEMP VIEW household_status AS {status(None)}")
     return (*PER_HOUSEHOLD_RULES, *after)
+
+
+def _rename(con: duckdb.DuckDBPyConnection, name: str, to: str) -> None:
+    """Rename a rule's relation, a table when run and a view when read from a derived table."""
+    kind = one_row(con, "SELECT COUNT(*) FROM duckdb_tables() WHERE table_name = $1", [name])[0]
+    con.execute(f"ALTER {'TABLE' if kind else 'VIEW'} {name} RENAME TO {to}")
