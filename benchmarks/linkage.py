@@ -11,20 +11,25 @@ DuckDB's threads), of the whole likeness pass (u sampled, then predicted and dec
 `--engine spark` runs `tuopin match --engine spark` instead (the local session, `local[*]`, its JVM's start
 counted apart): the CPU seconds are then the driver's alone, so compare the wall seconds, on a quiet machine.
 `--registry DIR` links against a registry written before by `tuopin synth --unmasked` (at 100 M persons its
-generation takes longer than the match; the same folder then serves the national what-if too).
+generation takes longer than the match; the same folder then serves the national what-if too), and `--roster
+PATH` a roster written from it before (`--plain` writes one in about two minutes at that size).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+import pyarrow.parquet as pq
 
 
 from tuopin.engine.connection import connect
@@ -48,8 +53,12 @@ if sys.argv[4] == "spark":
 else:
     summary = match(work / "registry", work / "roster.parquet", "dibao", work / "out",
                     memory_limit=sys.argv[2], threads=int(sys.argv[3]))
-    # Its own peak: the parent's RUSAGE_CHILDREN would report the parent's high-water mark at the child's exec.
-    print(json.dumps(summary | {"peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
+    # Its own peak, from the kernel's high-water mark of this process's memory (VmHWM, reset at exec):
+    # getrusage's ru_maxrss survives exec, so it would report the parent's memory at the fork if larger.
+    status = Path("/proc/self/status")
+    hwm = [int(line.split()[1]) for line in status.read_text().splitlines() if line.startswith("VmHWM:")] \
+        if status.exists() else [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss]
+    print(json.dumps(summary | {"peak_rss_mb": round(hwm[0] / 1024)}))
 """
 
 
@@ -114,7 +123,12 @@ def main() -> None:
                              "for sizes the faults' generator (a Python loop) is too slow for")
     parser.add_argument("--registry", type=Path,
                         help="an unmasked registry written before (`tuopin synth --unmasked`): not generated again")
+    parser.add_argument("--roster", type=Path,
+                        help="with --registry: a roster written before from it (its truth file beside it)")
     args = parser.parse_args()
+    # The generators run in a process of their own: DuckDB keeps the memory it used for them, and a parent
+    # holding gigabytes leaves the match less of the machine (and of the page cache) than it would have alone.
+    generators = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     with tempfile.TemporaryDirectory(dir=args.registry.parent if args.registry else None) as tmp:
         work = Path(tmp)
         t = time.perf_counter()
@@ -122,14 +136,20 @@ def main() -> None:
             (work / "registry").symlink_to(args.registry.resolve())
             manifest = json.loads((args.registry / "_snapshot.json").read_text())
         else:
-            manifest = generate(work / "registry", households_total=args.households, unmasked=True)
+            manifest = generators.submit(generate, work / "registry", households_total=args.households,
+                                         unmasked=True).result()
         synth_s = time.perf_counter() - t
         t = time.perf_counter()
-        if args.plain:
-            planted = plain_roster(work / "registry", work / "roster.parquet", args.rate)
+        if args.roster:
+            (work / "roster.parquet").symlink_to(args.roster.resolve())
+            truth_path(work / "roster.parquet").symlink_to(truth_path(args.roster).resolve())
+            planted = {"rows": pq.ParquetFile(args.roster).metadata.num_rows}
+        elif args.plain:
+            planted = generators.submit(plain_roster, work / "registry", work / "roster.parquet", args.rate).result()
         else:
-            planted = roster(work / "registry", kind="dibao", rate=args.rate, out=work / "roster.parquet",
-                             rows=args.rows)
+            planted = generators.submit(roster, work / "registry", kind="dibao", rate=args.rate,
+                                        out=work / "roster.parquet", rows=args.rows).result()
+        generators.shutdown()
         roster_s = time.perf_counter() - t
         # In a process of its own: its peak memory is the match's, not the generators'.
         child = subprocess.run([sys.executable, "-c", CHILD, str(work), args.memory, str(args.threads), args.engine],
