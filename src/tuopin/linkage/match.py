@@ -41,10 +41,9 @@ SHARED_HASHES = """SELECT h FROM (SELECT hash(id_number) AS h FROM person_ids WH
 # needs no check or normalising of its own (the registry's was checked when it was registered). A row whose
 # number two persons hold comes out once per holder, marked shared.
 JOINED = """
-    SELECT r.row, p.person_id, s.h IS NOT NULL AS shared,
-           CASE WHEN p.person_id IS NULL THEN CAST(r.id_number AS VARCHAR) END AS raw
-    FROM roster_numbered r LEFT JOIN person_ids p ON p.id_number = CAST(r.id_number AS VARCHAR)
-    LEFT JOIN shared_hashes s ON s.h = hash(CAST(r.id_number AS VARCHAR))"""
+    SELECT r.row, p.person_id, s.h IS NOT NULL AS shared, CASE WHEN p.person_id IS NULL THEN r.number END AS raw
+    FROM (SELECT row, CAST(id_number AS VARCHAR) AS number FROM roster_numbered) r
+    LEFT JOIN person_ids p ON p.id_number = r.number LEFT JOIN shared_hashes s ON s.h = hash(r.number)"""
 # Every roster row once, with the registry persons holding its number as written: `holders` 1 names the
 # person, 2 or more make a review (person_id then the first holder), NULL leaves the row to what follows.
 BY_NUMBER = """
