@@ -289,3 +289,78 @@ def test_refused_visits_stay_and_conflicts_are_shown(phone, live_server, live_co
     page.wait_for_selector("#field-banner[data-unsent='0']")
     page.tap(".field-conflict [data-action=dismiss]")
     page.wait_for_selector(".field-conflict", state="detached")
+
+
+STORE_COUNTS = """name => new Promise((resolve, reject) => {
+    const request = indexedDB.open(name);
+    request.onerror = () => reject(request.error);
+    request.onsuccess = () => {
+        const db = request.result, stores = ['households', 'meta', 'notices', 'outbox'], out = {};
+        const tx = db.transaction(stores);
+        stores.forEach(s => { tx.objectStore(s).count().onsuccess = e => { out[s] = e.target.result; }; });
+        tx.oncomplete = () => { db.close(); resolve(out); };
+    };
+})"""
+KEPT_PAGES = """() => caches.keys().then(names => Promise.all(names.map(n => caches.open(n)
+    .then(c => c.match('/field/')).then(hit => hit ? n : null)))).then(found => found.filter(Boolean))"""
+
+
+def log_out(phone: Phone) -> None:
+    button = ".user-box form button[type=submit]"
+    if not phone.page.is_visible(button):  # on a phone the menu is folded until its button opens it
+        phone.tap(".nav-toggle")
+    phone.tap(button)
+
+
+def test_logging_out_clears_what_the_field_app_kept_but_unsent_visits(phone, live_server, live_county):
+    """Decision 1627: a shared phone keeps none of the last account's households after it logs out; its visits not
+    yet sent stay, once the person has said so, and go out when the same account logs in again."""
+    h1 = live_county["households"][0]
+    log_in(phone, live_server, "cadre")
+    open_app(phone, live_server)
+    page = phone.page
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    name = "tuopin-field-" + page.get_attribute("#field-app", "data-user")
+    assert page.evaluate(STORE_COUNTS, name)["households"] > 0
+    page.wait_for_function(f"() => ({KEPT_PAGES})().then(found => found.length > 0)")
+
+    # A visit the server refuses (dated the day after tomorrow) waits in the outbox for the cadre.
+    later = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+    page.evaluate("""([household, on]) => tuopinField.db.then(db => db.put('outbox', {client_id: crypto.randomUUID(),
+        household, on, answers: [], found: '', done: '', follow_ups: [], photos: [], state: 'waiting',
+        label: 'h1', saved_at: 1})).then(() => tuopinField.sync())""", [h1.pk, later])
+    page.wait_for_selector(".field-refused")
+
+    # Logging out asks first, naming the visits; declining leaves everything as it was, logged in.
+    with page.expect_event("dialog") as asked:
+        log_out(phone)
+    assert "1 次走访尚未发送" in asked.value.message
+    asked.value.dismiss()
+    counts = page.evaluate(STORE_COUNTS, name)
+    assert counts["households"] > 0 and counts["outbox"] == 1
+    assert page.url.endswith("/field/") and page.is_visible(".user-box")
+
+    # Agreeing: logged out, the households, checklist and notices gone, the page the worker kept gone; the visit kept.
+    with page.expect_event("dialog") as asked:
+        log_out(phone)
+    asked.value.accept()
+    page.wait_for_url("**/login/**")
+    assert page.evaluate(STORE_COUNTS, name) == {"households": 0, "meta": 0, "notices": 0, "outbox": 1}
+    assert page.evaluate(KEPT_PAGES) == []
+
+    # The same account again: its sheets come back from the server, its visit is still there for it to deal with.
+    log_in(phone, live_server, "cadre")
+    open_app(phone, live_server)
+    assert page.evaluate(STORE_COUNTS, name)["households"] > 0
+    assert unsent(phone) == 1 and "将来日期" in page.inner_text(".field-refused")
+    page.tap(".field-refused [data-action=delete]")
+    page.wait_for_selector("#field-banner[data-unsent='0']")
+
+    # Nothing unsent: no question, and the account's database is deleted whole.
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    log_out(phone)
+    page.wait_for_url("**/login/**")
+    assert dialogs == []
+    assert name not in page.evaluate("() => indexedDB.databases().then(found => found.map(d => d.name))")
+    assert Visit.objects.count() == 0

@@ -21,13 +21,19 @@ def test_cadres_and_first_secretaries_get_the_app(county, login, role):
     assert strings["save"] == "保存走访"
     assert url("field") in body.split('class="nav-links"', 1)[1].split("</ul>", 1)[0]
     assert "no-store" in response["Cache-Control"]  # personal data: the worker keeps its own copy
+    # Its logout clears what the app keeps on the phone (decision 1627): the account's own database, the page's copy.
+    user = county["accounts"][role]
+    assert f'data-field-db="tuopin-field-{user.pk}"' in body and 'data-field-page="/field/"' in body
+    assert "次走访尚未发送" in body.split('data-unsent-question="', 1)[1].split('"', 1)[0]
 
 
 @pytest.mark.parametrize("role", ["county_admin", "commander", "department", "evaluator"])
 def test_other_roles_are_refused_and_see_no_link(county, login, role):
     client = login(county["accounts"][role])
     assert client.get(url("field")).status_code == 403
-    assert url("field") not in client.get(url("tasks") if role != "evaluator" else "/search/").content.decode()
+    body = client.get(url("tasks") if role != "evaluator" else "/search/").content.decode()
+    assert url("field") not in body
+    assert "data-field-db" not in body and 'action="/logout/"' in body  # a logout with nothing to clear
 
 
 def test_the_year_asked_is_kept(county, login):

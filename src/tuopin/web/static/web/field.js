@@ -21,7 +21,9 @@
       db.createObjectStore("meta");
       db.createObjectStore("outbox", {keyPath: "client_id"});
       db.createObjectStore("notices", {keyPath: "client_id"});
-    }
+    },
+    // Logging out from this page deletes the database (site.js, decision 1627): this connection gives way.
+    blocking: function (oldVersion, newVersion, event) { event.target.close(); }
   });
 
   var el = {
