@@ -6,6 +6,7 @@
 - `posted_ids(request, name, entity=…)`: the ids a form posts (households, procedures).
 - `asked_area(request, user)`: the county or zone a figures page shows — `?region=` within the account's reach,
   else the account's own county or zone.
+- `one_named(request, raw, among, entity=…)`: the row an id names among those a page offers (a region, a kept run).
 
 A malformed year is a 400, a year outside 2014..this year or without a standard a 404; `YearRefused` is turned
 into a page in the reader's language by `web.errors.ErrorPagesMiddleware`. A posted value that is not an id is
@@ -115,16 +116,22 @@ def asked_area(request, user):
     visible = regions_visible_to(user).filter(level__in=(Level.COUNTY, Level.TOWNSHIP))
     raw = request.GET.get("region")
     if raw:
-        try:
-            pk = parse_id(raw)
-        except BadId:
-            raise not_found(request, entity="geo.region", entity_id=raw[:20]) from None
-        place = visible.filter(pk=pk).first()
-        if place is None:
-            raise not_found(request, entity="geo.region", entity_id=pk)
-        return place
+        return one_named(request, raw, visible, entity="geo.region")
     place = user.region if user.region and user.region.level in (Level.COUNTY, Level.TOWNSHIP) else None
     place = place or visible.order_by("level", "code").first()
     if place is None:
         raise not_found(request, entity="geo.region", entity_id="")
     return place
+
+
+def one_named(request, raw, among, *, entity: str):
+    """The row whose id `raw` is, among `among` (a queryset, or a list of rows a page offers): 404 for a malformed id
+    and for one not among them, audited alike."""
+    try:
+        pk = parse_id(str(raw))
+    except BadId:
+        raise not_found(request, entity=entity, entity_id=str(raw)[:20]) from None
+    found = among.filter(pk=pk).first() if hasattr(among, "filter") else next((r for r in among if r.pk == pk), None)
+    if found is None:
+        raise not_found(request, entity=entity, entity_id=pk)
+    return found

@@ -19,11 +19,10 @@ from tuopin.apps.aid import selectors
 from tuopin.apps.aid.imports import COLUMNS, REQUIRED, aid_import, template_bytes
 from tuopin.apps.audit.services import audit_event
 from tuopin.apps.geo.models import Level
-from tuopin.common.params import BadId, parse_id
 
 from ..uploads import saved_upload
-from ..access import forbidden, not_found
-from ..params import asked_year
+from ..access import forbidden
+from ..params import asked_year, one_named
 
 ENTITY = "aid.aidpayment"
 MAX_BYTES = 20 * 1024 * 1024  # a county's yearly list is a few thousand rows: well under this
@@ -49,13 +48,7 @@ def aid_county(request):
     township = None
     raw = request.GET.get("township")
     if raw:
-        try:
-            pk = parse_id(raw)
-        except BadId:
-            raise not_found(request, entity="geo.region", entity_id=raw[:20]) from None
-        township = next((t for t in townships if t.pk == pk), None)
-        if township is None:
-            raise not_found(request, entity="geo.region", entity_id=pk)
+        township = one_named(request, raw, townships, entity="geo.region")
     year = asked_year(request)
     totals = selectors.totals(user, township=township, year=year)
     rows = [(label, [totals.by_kind_year.get((kind, y), 0) for y in totals.years], totals.by_kind[kind])

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from tuopin.apps.accounts.permissions import Action, may
 from tuopin.apps.campaigns import selectors, services
 from tuopin.apps.campaigns.models import Campaign, Participant, ProgressLog, Target
-from tuopin.common.params import BadId, parse_id
 
 from ..access import forbidden, not_found
+from ..params import one_named
 from ..campaign_forms import CampaignForm, CorrectionForm, ParticipantForm, ProgressForm, TargetForm
 from .actions import run
 
@@ -74,15 +74,9 @@ def campaign_board(request, pk: int):
     townships = selectors.villages_for(user).filter(
         pk__in=Target.objects.filter(campaign=campaign).values("village_id")).values_list("parent_id", flat=True)
     if raw:
-        try:
-            tid = parse_id(raw)
-        except BadId:
-            raise not_found(request, entity="geo.region", entity_id=raw[:20]) from None
-        if tid not in set(townships):
-            raise not_found(request, entity="geo.region", entity_id=tid)
         from tuopin.apps.geo.models import Region
 
-        township = Region.objects.get(pk=tid)
+        township = one_named(request, raw, Region.objects.filter(pk__in=townships), entity="geo.region")
     on = _on(request, campaign)
     board = selectors.board(user, campaign, on, township=township)
     manages = may(user, Action.MANAGE_CAMPAIGN)

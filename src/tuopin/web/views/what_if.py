@@ -20,10 +20,10 @@ from tuopin.apps.assessment import services, what_if
 from tuopin.apps.assessment.models import WhatIfRun
 from tuopin.apps.geo.models import Level, Region
 from tuopin.common.masking import mask_id
-from tuopin.common.params import BadId, parse_id
 from tuopin.standards import what_if as standards_what_if
 
 from ..access import forbidden, not_found
+from ..params import one_named
 from .actions import run
 
 ENTITY = "assessment.whatifrun"
@@ -148,18 +148,11 @@ def _places(user) -> list[Region]:
 
 
 def _place(request, places: list[Region], raw) -> Region:
-    if raw in (None, ""):
-        if not places:
-            raise not_found(request, entity="geo.region", entity_id="")
-        return places[0]
-    try:
-        pk = parse_id(str(raw))
-    except BadId:
-        raise not_found(request, entity="geo.region", entity_id=str(raw)[:20]) from None
-    place = next((p for p in places if p.pk == pk), None)
-    if place is None:
-        raise not_found(request, entity="geo.region", entity_id=pk)
-    return place
+    if raw not in (None, ""):
+        return one_named(request, raw, places, entity="geo.region")
+    if not places:
+        raise not_found(request, entity="geo.region", entity_id="")
+    return places[0]
 
 
 def _today(place: Region, year: int | None) -> dict:
@@ -311,14 +304,7 @@ def what_if_runs(request):
 
 
 def _kept(request, raw) -> WhatIfRun:
-    try:
-        pk = parse_id(str(raw))
-    except BadId:
-        raise not_found(request, entity=ENTITY, entity_id=str(raw)[:20]) from None
-    kept = what_if.runs_visible_to(request.user).select_related("created_by").filter(pk=pk).first()
-    if kept is None:
-        raise not_found(request, entity=ENTITY, entity_id=pk)
-    return kept
+    return one_named(request, raw, what_if.runs_visible_to(request.user).select_related("created_by"), entity=ENTITY)
 
 
 @login_required
