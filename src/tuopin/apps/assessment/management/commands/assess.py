@@ -29,7 +29,7 @@ LEVELS = ("province", "city", "county", "township", "village")
 
 class Command(AccountCommand):
     help = gettext_noop("Assess a year against the standard: incidence, exits, eligible households, village exit, FGT.")
-    requires_system_checks: list[str] = []  # it reads a folder: no web app checks, 2 s (decision 1626)
+    requires_system_checks: list[str] = []  # no web app here: its checks (2 s) skipped (decision 1626)
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

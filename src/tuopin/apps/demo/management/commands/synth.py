@@ -23,7 +23,7 @@ from tuopin.progress import progress_bar
 class Command(BaseCommand):
     help = gettext_noop("Generate a synthetic national registry (provinces to households) as a Parquet snapshot "
                         "folder.")
-    requires_system_checks: list[str] = []  # it reads a folder: no web app checks, 2 s (decision 1626)
+    requires_system_checks: list[str] = []  # no web app here: its checks (2 s) skipped (decision 1626)
 
     def add_arguments(self, parser):
         parser.add_argument("what", nargs="?", choices=["registry", "roster"], default="registry",

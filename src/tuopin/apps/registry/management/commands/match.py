@@ -25,7 +25,7 @@ SUMMARY = ("rows", "matched_by_id", "matched_by_likeness", "queued_for_review", 
 class Command(BaseCommand):
     help = gettext_noop("Cross-check a department's roster (Parquet) against a registry snapshot: by ID number, "
                         "then by likeness.")
-    requires_system_checks: list[str] = []  # it reads a folder: no web app checks, 2 s (decision 1626)
+    requires_system_checks: list[str] = []  # no web app here: its checks (2 s) skipped (decision 1626)
 
     def add_arguments(self, parser):
         parser.add_argument("--registry", required=True, metavar="DIR", help="an unmasked snapshot folder")

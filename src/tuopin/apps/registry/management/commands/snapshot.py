@@ -21,7 +21,7 @@ from tuopin.progress import progress_bar
 
 class Command(BaseCommand):
     help = gettext_noop("Snapshot folders: `derive` writes the per-household rules' rows into the folder.")
-    requires_system_checks: list[str] = []  # it reads a folder: no web app checks, 2 s (decision 1626)
+    requires_system_checks: list[str] = []  # no web app here: its checks (2 s) skipped (decision 1626)
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["derive"])
