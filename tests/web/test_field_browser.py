@@ -337,7 +337,7 @@ def test_logging_out_clears_what_the_field_app_kept_but_unsent_visits(phone, liv
     assert "1 次走访尚未发送" in asked.value.message
     asked.value.dismiss()
     counts = page.evaluate(STORE_COUNTS, name)
-    assert counts["households"] > 0 and counts["outbox"] == 1
+    assert counts["households"] > 0 and counts["outbox"] == 1 and page.evaluate(KEPT_PAGES)
     assert page.url.endswith("/field/") and page.is_visible(".user-box")
 
     # Agreeing: logged out, the households, checklist and notices gone, the page the worker kept gone; the visit kept.

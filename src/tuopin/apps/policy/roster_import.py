@@ -181,7 +181,6 @@ def _write(lay: Layout, year: int, unit, entries: list[RosterEntry], *, by, sour
     return roster
 
 
-
 def insert_entries(entries: list[RosterEntry]) -> None:
     """The entries as plain rows (registry.bulk): a county's roster is 100,000 rows and more, and Django's
     bulk_create spent more time building its statements than the rest of the import took. The dates, times and

@@ -22,7 +22,7 @@
   // Logging out of an account that uses the field app (decision 1627): what the app kept on this phone is cleared
   // first — the households, the checklist, the notices and the service worker's copy of the page — so that the next
   // person to pick up a shared phone reads none of it. Visits not yet sent are the one thing kept, and only once the
-  // person has said so: deleting them would lose their work. Nothing here ever stops the logout itself.
+  // person has said so: deleting them would lose their work. No storage error ever stops the logout.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("form[data-field-db]") || form.dataset.cleared) return;
@@ -36,7 +36,6 @@
 
   function forgetField(form) {
     var name = form.dataset.fieldDb;
-    var pageGone = forgetPage(form.dataset.fieldPage);
     return openExisting(name).then(function (db) {
       if (!db) return true;
       return count(db, "outbox").then(function (unsent) {
@@ -51,7 +50,7 @@
         return clear(db, ["households", "meta", "notices"]).then(function () { db.close(); return true; });
       });
     }).catch(function () { return true; }).then(function (leave) {
-      return pageGone.then(function () { return leave; });
+      return leave ? forgetPage(form.dataset.fieldPage).then(function () { return true; }) : false;
     });
   }
 
