@@ -26,6 +26,9 @@ PER_HOUSEHOLD_RULES = ("household_status", "household_person_facts", "household_
 # Per-household rules run later in a run (after the Alkire–Foster scores) that read the status too: run range by
 # range with the rules above, from the same status table (unless the folder carries them derived).
 RANGED_AFTER = ("monitoring_candidates",)
+# The rules whose rows of a range the range's later rules read (household_result and monitoring_candidates read the
+# gaps): each range's rows are a table of their own first, then added to the whole run's.
+READ_IN_RANGE = ("household_gaps",)
 RANGE_HOUSEHOLDS = 1_000_000
 # A run that keeps no per-household rows (duckdb_runner.run(households=False), the nation) reads the ranges' tables
 # only through the roll-ups (village_households, the Alkire–Foster units and deprivations, monitoring_result): it
@@ -94,15 +97,12 @@ def household_rules(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, f
         con.execute("CREATE OR REPLACE TEMP TABLE household_status AS SELECT household_id, poor_at_start, poor_at_end, "
                     f"{kind} FROM ({status(households)})")
         for name in kept:
-            if name == "household_gaps" and name in stored:
-                sql = within(stored[name], households)
-            else:
-                sql = rules.render(name, params)
+            sql = within(stored[name], households) if name in stored else rules.render(name, params)
             if not detail and name in ROLL_UP_ONLY:
                 sql = f"SELECT {ROLL_UP_ONLY[name]} FROM ({sql})"
-            if name == "household_gaps":  # read by the range's other rules, kept for the roll-ups
-                con.execute(f"CREATE OR REPLACE TEMP TABLE household_gaps AS {sql}")
-                sql = "SELECT * FROM household_gaps"
+            if name in READ_IN_RANGE:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+                sql = f"SELECT * FROM {name}"
             con.execute(f"CREATE OR REPLACE TEMP TABLE all_{name} AS {sql}" if k == 0
                         else f"INSERT INTO all_{name} {sql}")
     con.execute("DROP TABLE household_status")
