@@ -14,7 +14,7 @@ import pytest
 import sqlglot
 
 from tuopin import rules, standards
-from tuopin.engine import derived, duckdb_runner, ranges
+from tuopin.engine import derived, duckdb_runner, ranges, what_if
 from tuopin.engine import snapshot as snap
 from tuopin.synth.nation import generate
 
@@ -289,3 +289,32 @@ def test_the_village_sums_count_the_gaps_of_the_poor_households_and_nobody_else(
     for v in result.village_result.to_pylist():
         persons, count, eligible = by_village.get(v["village_code"], [0, 0, 0])
         assert (v["poor_persons"], v["poor_households"], v["households_eligible"]) == (persons, count, eligible)
+
+
+def _assess_reading(folder, only: tuple[str, ...]):
+    params = rules.parameters(standards.load(derived.STANDARDS), YEAR)
+    con = duckdb_runner.connect_for_folder()
+    duckdb_runner.register_parquet(con, folder, year=YEAR)
+    result = duckdb_runner.run(con, params, year=YEAR, levels=("village", "county", "nation"), folder=folder,
+                               derived_tables=only)
+    con.close()
+    return result
+
+
+def test_a_run_told_which_derived_tables_to_read_runs_the_others(folders, tmp_path):
+    """A what-if with budget lines adds income to households_yearly: it reads the derived tables of the rules that
+    read none of it (engine.what_if.BUDGET_UNCHANGED) and runs every other rule itself."""
+    params = rules.parameters(standards.load(derived.STANDARDS), YEAR)
+    for name in what_if.BUDGET_UNCHANGED:
+        assert name in derived.TABLES and "households_yearly" not in rules.render(name, params)
+    with_derived, without = folders
+    copy = tmp_path / "copy"
+    shutil.copytree(with_derived, copy)
+    for rule in derived.TABLES:
+        if rule not in what_if.BUDGET_UNCHANGED:
+            _tamper(copy, rule)
+    assert_same(_assess_reading(copy, what_if.BUDGET_UNCHANGED), assess(without))  # the tampered ones not read
+    for rule in what_if.BUDGET_UNCHANGED:
+        _tamper(copy, rule)
+    read, plain = tables(_assess_reading(copy, what_if.BUDGET_UNCHANGED)), tables(assess(without))
+    assert any(not read[t].equals(plain[t]) for t in plain)  # the ones named are read

@@ -41,19 +41,25 @@ def flags(con: duckdb.DuckDBPyConnection, params: dict[str, str]) -> pa.Table:
 #                           (labour ability 1–3: 普通, 技能, 弱或半劳动力).
 # "Poor at the year's end" is household_status.sql's, the rules' own (未脱贫 or 返贫 by the announced events).
 BUDGET_LINES = ("dibao_per_person", "subsidy_per_person", "dividend_without_labour")
+# The derived rules that read no households_yearly: the income a budget adds changes none of their rows, so a
+# folder's derived tables of them still hold for the what-if's run (a test checks that their text reads none).
+BUDGET_UNCHANGED = ("household_status", "household_person_facts")
 
 
-def budget_table(con: duckdb.DuckDBPyConnection, budget: dict[str, int], params: dict[str, str], year: int) -> None:
+def budget_table(con: duckdb.DuckDBPyConnection, budget: dict[str, int], params: dict[str, str], year: int,
+                 status: str | None = None) -> None:
     """Create BUDGET_TABLE on `con` from its registered (recorded) inputs: per household of `year` receiving
     any line, the fen of each line, their sum and the persons on 低保 counted. Re-register households_yearly
-    afterwards (connection.register_arrow / register_parquet) for the rules to read the income with it."""
+    afterwards (connection.register_arrow / register_parquet) for the rules to read the income with it.
+    `status`: a SELECT of household_status's rows (a folder's derived table) instead of running the rule."""
     fen = {line: int(budget.get(line, 0)) for line in BUDGET_LINES}
+    status = status or rules.render("household_status", params)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {BUDGET_TABLE} AS
         WITH y AS (
             SELECT household_id, year, members FROM households_yearly WHERE year = {int(year)}
         ), status AS (
-            SELECT household_id, poor_at_end FROM ({rules.render("household_status", params)})
+            SELECT household_id, poor_at_end FROM ({status})
         ), dibao AS (
             SELECT household_id, COUNT(*) AS persons FROM persons_yearly
             WHERE year = {int(year)} AND dibao GROUP BY household_id
@@ -122,18 +128,23 @@ def run_one(connect: Callable[[], duckdb.DuckDBPyConnection], params: dict[str, 
     `reregister` registering the connection's households_yearly again so that it is read with the budget."""
     con = connect()
     cost = None
+    # a folder's derived tables were computed under today's standards: that the what-if's run computes
+    # its own is expected, not worth the derived module's warning (today's run still gives it when due)
+    def quieted():
+        return _quiet(derived.log) if quiet else contextlib.nullcontext()
+
     try:
         if budget:
-            budget_table(con, budget, params, year)
+            with quieted():
+                stored = derived.sources(folder, params, year) if folder is not None else {}
+            budget_table(con, budget, params, year, status=stored.get("household_status"))
             cost = budget_cost(con)
             if reregister is None:
                 raise ValueError("a budget needs the inputs registered again")
             reregister(con)
-        # a folder's derived tables were computed under today's standards: that the what-if's run computes
-        # its own is expected, not worth the derived module's warning (today's run still gives it when due)
-        with _quiet(derived.log) if quiet else contextlib.nullcontext():
+        with quieted():
             result = duckdb_runner.run(con, params, year=year, levels=levels, households=households,
-                                       folder=folder, derived_tables=not budget)
+                                       folder=folder, derived_tables=BUDGET_UNCHANGED if budget else True)
         return Run(result, flags(con, params)), cost
     finally:
         con.close()
