@@ -4,10 +4,12 @@
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+# grep reads the whole listing (no -q): quitting at the first match would end the lister with SIGPIPE, which
+# pipefail takes for "not found" — now and then, and then every package is installed again.
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)
 # WeasyPrint (PDF documents) lays text out with pango and subsets fonts with harfbuzz.
-ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
-ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset.so.0" || need+=(libharfbuzz-subset0)
+ldconfig -p 2>/dev/null | grep "libpangoft2-1.0.so.0" >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep "libharfbuzz-subset.so.0" >/dev/null || need+=(libharfbuzz-subset0)
 # The Spark engine (PySpark, local mode in the tests) runs on a JVM: Java 17 or later.
 command -v java >/dev/null || need+=(openjdk-17-jre-headless)
 [ ${#need[@]} -eq 0 ] && exit 0
