@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,7 @@ from tuopin.apps.files.grid import read_grid
 from tuopin.apps.files.guard import UnreadableFile
 from tuopin.apps.files.import_lock import import_lock
 from tuopin.apps.files.report import Problem
-from tuopin.apps.registry.bulk import insert_rows
+from tuopin.apps.registry.bulk import insert_objects
 from tuopin.common.spreadsheet import cell_text
 from tuopin.standards import rosters as layouts
 from tuopin.standards.rosters import COUNTY, ID, NAME, TOWNSHIP, VILLAGE, Layout
@@ -40,9 +40,6 @@ FIRST_YEAR = 2014  # the registry's first year (建档立卡 2014)
 HEADER_SEARCH_ROWS = 10
 ALIASES = {"身份证号": ID, "身份证号码": ID, "公民身份号码": ID, "乡镇": TOWNSHIP, "乡（镇）": TOWNSHIP, "村": VILLAGE,
            "县（市、区）": COUNTY, "县区": COUNTY}
-
-# The fields whose values the database takes only once prepared (insert_entries).
-PREPARED_FIELDS = (models.DateField, models.JSONField)
 
 
 @dataclass
@@ -182,17 +179,7 @@ def _write(lay: Layout, year: int, unit, entries: list[RosterEntry], *, by, sour
 
 
 def insert_entries(entries: list[RosterEntry]) -> None:
-    """The entries as plain rows (registry.bulk): a county's roster is 100,000 rows and more, and Django's
-    bulk_create spent more time building its statements than the rest of the import took. The dates, times and
-    JSON are prepared for the database by their fields, as bulk_create would; every other value (text, numbers,
-    booleans, the foreign keys' ids) the check of the rows made already of the type the column takes."""
-    fields = [f for f in RosterEntry._meta.concrete_fields if not f.primary_key]
-    prepared = [i for i, f in enumerate(fields) if isinstance(f, PREPARED_FIELDS)]
-
-    def row(entry: RosterEntry) -> list:
-        values = [getattr(entry, f.attname) for f in fields]
-        for i in prepared:
-            values[i] = fields[i].get_db_prep_save(values[i], connection)
-        return values
-
-    insert_rows(RosterEntry, [f.name for f in fields], (row(e) for e in entries))
+    """The entries as plain rows (decision 1628): a county's roster is 100,000 rows and more, and Django's
+    bulk_create spent more time building its statements than the rest of the import took; the row check made each
+    value of its column's type already."""
+    insert_objects(RosterEntry, entries)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from django.db import connection
+from django.db import connection, models
 
 
 def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence], *, chunk: int = 20_000) -> int:
@@ -38,6 +38,27 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence], *, chun
             cursor.executemany(sql, batch)
             total += len(batch)
     return total
+
+
+# The fields whose values the database takes only once prepared (insert_objects).
+PREPARED_FIELDS = (models.DateField, models.JSONField)
+
+
+def insert_objects(model, objects: Iterable) -> int:
+    """INSERT unsaved instances of `model` as plain rows (insert_rows), without bulk_create's statement building per
+    instance. Dates, times and JSON are prepared by their fields, as bulk_create would; every other value (text,
+    numbers, booleans, the foreign keys' ids) must already be of the type its column takes, as an import's checked
+    rows are. The instances get no primary keys."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    prepared = [i for i, f in enumerate(fields) if isinstance(f, PREPARED_FIELDS)]
+
+    def row(obj) -> list:
+        values = [getattr(obj, f.attname) for f in fields]
+        for i in prepared:
+            values[i] = fields[i].get_db_prep_save(values[i], connection)
+        return values
+
+    return insert_rows(model, [f.name for f in fields], (row(o) for o in objects))
 
 
 def reset_sequences(*models) -> None:
