@@ -113,6 +113,10 @@ def _database() -> dict:
             "timeout": float(os.environ.get("TUOPIN_SQLITE_TIMEOUT", "20")),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
+        # The test database is a file under var/ as the production one is (pytest-xdist gives each worker its own,
+        # test.sqlite3_gw0 …), not Django's default in-memory database with SQLite's shared cache, in which some
+        # statements ran tens of times slower than on a file (decision 1629).
+        db["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
     return db
 
