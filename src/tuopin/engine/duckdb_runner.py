@@ -3,6 +3,7 @@ snapshot folder of Parquet files (a province, the nation)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,7 +54,7 @@ ROLL_UP_RULE = "village_result"
 
 def run(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, year: int,
         levels: tuple[str, ...] = ("township", "county"), households: bool = True,
-        folder: str | Path | None = None, derived_tables: bool | tuple[str, ...] = True) -> Result:
+        folder: str | Path | None = None, derived_tables: bool | Mapping[str, str] = True) -> Result:
     """Run the household rules, then roll up to each level. Inputs must be registered on `con`.
 
     `households=False` leaves the per-household tables (household_result, household_gaps) out of the
@@ -61,11 +62,12 @@ def run(con: duckdb.DuckDBPyConnection, params: dict[str, str], *, year: int,
     `folder`: the snapshot folder registered on `con`; a large one has its household rules run range by
     range of household ids (tuopin.engine.ranges), with the same results; derived tables the folder
     carries under the hash of today's rule text are read instead of running their rules (engine.derived);
-    `derived_tables=False` runs every rule; a tuple reads only those rules' derived tables (a what-if's budget changes
-    the inputs the others were derived from)."""
-    stored = derived.sources(folder, params, year) if folder is not None and derived_tables else {}
-    if isinstance(derived_tables, tuple):
-        stored = {name: sql for name, sql in stored.items() if name in derived_tables}
+    `derived_tables=False` runs every rule; a mapping (rule → SELECT, as derived.sources gives them, found by the
+    caller) reads those and runs the others (a what-if's budget changes the inputs the others were derived from)."""
+    if isinstance(derived_tables, Mapping):
+        stored = dict(derived_tables)
+    else:
+        stored = derived.sources(folder, params, year) if folder is not None and derived_tables else {}
     # With the per-household results stored, nothing is left for ranges to split.
     whole = {"household_gaps", "household_result"} <= stored.keys()
     done = ranges.household_rules(con, params, folder=folder, year=year, stored=stored, detail=households) \

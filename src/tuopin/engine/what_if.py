@@ -134,17 +134,19 @@ def run_one(connect: Callable[[], duckdb.DuckDBPyConnection], params: dict[str, 
         return _quiet(derived.log) if quiet else contextlib.nullcontext()
 
     try:
+        derived_tables: bool | dict[str, str] = True
         if budget:
             with quieted():
-                stored = derived.sources(folder, params, year) if folder is not None else {}
-            budget_table(con, budget, params, year, status=stored.get("household_status"))
+                found = derived.sources(folder, params, year) if folder is not None else {}
+            derived_tables = {name: sql for name, sql in found.items() if name in BUDGET_UNCHANGED}
+            budget_table(con, budget, params, year, status=derived_tables.get("household_status"))
             cost = budget_cost(con)
             if reregister is None:
                 raise ValueError("a budget needs the inputs registered again")
             reregister(con)
         with quieted():
             result = duckdb_runner.run(con, params, year=year, levels=levels, households=households,
-                                       folder=folder, derived_tables=BUDGET_UNCHANGED if budget else True)
+                                       folder=folder, derived_tables=derived_tables)
         return Run(result, flags(con, params)), cost
     finally:
         con.close()
