@@ -77,21 +77,41 @@ def _pg(url: str | None, name: str) -> str | None:
     return f"{base}/{name}"
 
 
+class Sites:
+    """Makes sites under one folder, each with an empty database (PostgreSQL when DATABASE_URL names a server), and
+    drops their databases at the end."""
+
+    def __init__(self, folder: Path, scope: str):
+        self.folder = folder
+        self.url = os.environ.get("DATABASE_URL")
+        # One set of databases per test worker and fixture scope: two workers' sites of the same name, or a module's
+        # site and a test's, would drop each other's database.
+        self.prefix = f"test_dur_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{scope}_"
+        self.made: list[str] = []
+
+    def __call__(self, name: str) -> Site:
+        self.made.append(self.prefix + name)
+        return Site(self.folder / name, _pg(self.url, self.prefix + name))
+
+    def drop(self):
+        if self.url and self.url.startswith("postgres"):
+            base = self.url.rpartition("/")[0]
+            for database in self.made:
+                subprocess.run(["psql", base + "/postgres", "-qc", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'],
+                               capture_output=True)
+
+
 @pytest.fixture
 def make_site(tmp_path):
-    """make_site("a") → a Site with an empty database (PostgreSQL when DATABASE_URL names a server)."""
-    url = os.environ.get("DATABASE_URL")
-    # One set of databases per test worker: two workers' sites of the same name would drop each other's database.
-    prefix = f"test_dur_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_"
-    made = []
+    """make_site("a") → a Site with an empty database, dropped after the test."""
+    sites = Sites(tmp_path, "t")
+    yield sites
+    sites.drop()
 
-    def make(name: str) -> Site:
-        made.append(prefix + name)
-        return Site(tmp_path / name, _pg(url, prefix + name))
 
-    yield make
-    if url and url.startswith("postgres"):
-        base = url.rpartition("/")[0]
-        for database in made:
-            subprocess.run(["psql", base + "/postgres", "-qc", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'],
-                           capture_output=True)
+@pytest.fixture(scope="module")
+def make_module_site(tmp_path_factory):
+    """The same for sites a module's tests share (built once: a build and a backup take half a minute)."""
+    sites = Sites(tmp_path_factory.mktemp("sites"), "m")
+    yield sites
+    sites.drop()

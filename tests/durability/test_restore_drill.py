@@ -7,13 +7,17 @@ import tarfile
 
 import pytest
 
+# The tests share one origin, built and backed up once (half a minute), so they run on one worker (`--dist loadgroup`).
+# None changes the origin but for the audit events of the commands it refuses.
+pytestmark = pytest.mark.xdist_group("restore_drill")
 
-@pytest.fixture
-def backed_up(make_site, tmp_path):
-    site = make_site("origin")
+
+@pytest.fixture(scope="module")
+def backed_up(make_module_site, tmp_path_factory):
+    site = make_module_site("origin")
     site.build()
     site.before = site.summary()
-    out = tmp_path / "county.tpbak"
+    out = tmp_path_factory.mktemp("backup") / "county.tpbak"
     run = site.tuopin("backup", "--as", "system_admin", "--out", str(out))
     assert run.returncode == 0, run.stderr
     return site, out
