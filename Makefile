@@ -29,11 +29,11 @@ demo: $(STAMP)
 	$(BIN)/tuopin demo --reset
 
 test: $(STAMP) system-deps
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # For local iteration: the suite less the whole demo county's build (`slow`) and the browser tests, in parallel.
 test-fast: $(STAMP)
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup -m "not slow and not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not slow and not browser" $(PYTEST_ARGS)
 
 # What CI checks before the tests, each stopping make at its first finding: the layers (decision 1300), ruff's
 # rules (1330), mypy over the core (1331), and no model change without its migration.
@@ -45,7 +45,7 @@ lint: $(STAMP)
 
 # The same suite against PostgreSQL (what .ci/run does after `make test`).
 test-pg: $(STAMP) system-deps
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -67,15 +67,13 @@ THROUGH_COMMANDS = ("tests/cli/", "tests/deploy/", "tests/durability/")
 
 
 def pytest_collection_modifyitems(items):
-    """The tests that build the whole demo county go first, then the other long ones: run in parallel (`make test`
-    uses pytest-xdist, handing out one test at a time with `--dist loadgroup`), the longest tests then overlap the
-    rest of the suite instead of trailing after it (decision 1630). A test that uses no database is marked `nodb`; one
-    that runs Spark, `spark` (decision 1538), and all of those run on one worker, so one JVM starts, not three."""
-    items.sort(key=lambda item: (item.get_closest_marker("slow") is None, item.get_closest_marker("long") is None))
+    """The tests that build the whole demo county go first: run in parallel (`make test` uses pytest-xdist), the
+    longest test then overlaps the rest of the suite instead of trailing after it. A test that uses no database is
+    marked `nodb`; one that runs Spark, `spark` (decision 1538)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
     for item in items:
         if "spark" in item.fixturenames:
             item.add_marker(pytest.mark.spark)
-            item.add_marker(pytest.mark.xdist_group("spark"))
         if item.get_closest_marker("django_db") is None and not DATABASE_FIXTURES & set(item.fixturenames) \
                 and not item.nodeid.startswith(THROUGH_COMMANDS):
             item.add_marker(pytest.mark.nodb)

@@ -60,7 +60,6 @@ print(json.dumps(out))
 """
 
 
-@pytest.mark.long
 def test_production_serves_collected_static_files_with_security_headers(production_env):
     env = dict(production_env, DJANGO_SETTINGS_MODULE="tuopin.config.settings")
     run = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=300)

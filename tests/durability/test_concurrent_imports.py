@@ -9,8 +9,6 @@ import signal
 import subprocess
 import time
 
-import pytest
-
 from tests.exchange.helpers import household_rows, person_id, write_xlsx
 
 from .conftest import TUOPIN
@@ -86,7 +84,6 @@ def _import_order(site) -> list[str]:
     return [s.split()[1] for s in site.summary()["audit"] if s.startswith("import batch-")]
 
 
-@pytest.mark.long
 def test_two_imports_started_together_equal_the_two_run_one_after_the_other(make_site, tmp_path):
     a, b = _files(tmp_path, N)
     site = make_site("together")
@@ -107,7 +104,6 @@ def test_two_imports_started_together_equal_the_two_run_one_after_the_other(make
     assert _imported(together) == {f"T{h:06d}" for h in range(N * 3 // 2)}
 
 
-@pytest.mark.long
 def test_an_import_waits_or_is_refused_while_another_holds_the_lock(make_site, tmp_path):
     a, b = _files(tmp_path)
     site = make_site("busy")

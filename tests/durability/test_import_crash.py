@@ -6,8 +6,6 @@ import signal
 import subprocess
 import time
 
-import pytest
-
 from tests.exchange.helpers import household_rows, write_xlsx
 
 from .conftest import TUOPIN
@@ -20,7 +18,6 @@ def _registry(site):
     return {t: tables[t] for t in REGISTRY}, site.summary()["audit"]
 
 
-@pytest.mark.long
 def test_killing_an_import_mid_write_leaves_the_registry_unchanged(make_site, tmp_path):
     site = make_site("crash")
     site.build()

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 
-import pytest
-
 from tests.bars import assert_counts_to_the_end
 from tests.durability.conftest import ROOT
 
@@ -28,7 +26,6 @@ def counted(site, call: str) -> list[tuple[int, int]]:
     return [tuple(c) for c in json.loads(run.stdout.strip().splitlines()[-1])]
 
 
-@pytest.mark.long
 def test_backup_and_restore_count_the_database_and_each_evidence_file(make_site, tmp_path):
     origin, fresh = make_site("origin"), make_site("restored")
     for site in (origin, fresh):  # this checkout's code, wherever the virtual environment's tuopin points

@@ -7,9 +7,8 @@ import tarfile
 
 import pytest
 
-# The tests share one origin, built and backed up once (half a minute), so they run on one worker (`--dist loadgroup`).
-# None changes the origin but for the audit events of the commands it refuses.
-pytestmark = pytest.mark.xdist_group("restore_drill")
+# The tests share one origin, built and backed up once per test worker (half a minute each time). None changes the
+# origin but for the audit events of the commands it refuses.
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,6 @@ def export_content():
     )
 
 
-@pytest.mark.long
 def test_demo_builds_the_county_with_one_account_per_role_and_audits_each_table(transactional_db, demo,
                                                                                  accounts_file, monkeypatch,
                                                                                  settings):
@@ -86,7 +85,6 @@ def test_demo_builds_the_county_with_one_account_per_role_and_audits_each_table(
     assert all(e.actor is None for e in events)
 
 
-@pytest.mark.long
 def test_every_registered_household_has_an_active_cadre(transactional_db, demo, accounts_file):
     demo("--no-risk-model")
     today = dt.date.today()
@@ -96,7 +94,6 @@ def test_every_registered_household_has_an_active_cadre(transactional_db, demo, 
     assert Region.objects.filter(level="village").count() == 141
 
 
-@pytest.mark.long
 def test_refuses_a_database_with_data_and_reset_rebuilds_the_same_county(transactional_db, demo, accounts_file):
     demo("--seed", "5", "--no-risk-model")
     first = export_content()

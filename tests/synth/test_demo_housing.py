@@ -51,7 +51,6 @@ def test_the_generator_gives_each_renovated_house_its_finished_workflow():
     assert renovation_rows(reg.households, seed=SEED, stamp=None)[0] == rows
 
 
-@pytest.mark.long
 @pytest.mark.django_db
 def test_the_demo_build_loads_the_renovations_and_keeps_the_seeds_figures():
     built = demo_build(seed=SEED, scale=SCALE)

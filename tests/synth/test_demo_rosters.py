@@ -4,8 +4,6 @@ still active in the registry on the death roster and matched, and registered per
 
 from __future__ import annotations
 
-import pytest
-
 from tuopin.apps.audit.models import AuditEvent
 from tuopin.apps.demo import rosters as demo_rosters
 from tuopin.apps.demo.load import demo_build
@@ -15,7 +13,6 @@ from tuopin.apps.registry.models import Person
 SCALE = 0.02
 
 
-@pytest.mark.long
 def test_the_demo_rosters(db, settings, tmp_path):
     settings.DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.json"
     result = demo_build(seed=1, scale=SCALE)

@@ -9,8 +9,6 @@ import sys
 import tomllib
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 CORE = ["common", "standards", "rules", "engine", "synth"]
 
@@ -25,7 +23,6 @@ def test_ruff_finds_nothing():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@pytest.mark.long
 def test_mypy_finds_nothing_in_the_core():
     done = _run("mypy")
     assert done.returncode == 0, done.stdout + done.stderr

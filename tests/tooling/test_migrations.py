@@ -29,7 +29,6 @@ def _migrate(targets):
     return executor.loader.project_state(targets[:1]).apps if targets else None
 
 
-@pytest.mark.long
 @pytest.mark.django_db(transaction=True)
 def test_area_exits_move_from_the_registry_to_procedures_keeping_their_rows():
     """A database whose area exits the registry held, migrated: the same rows, read through the procedures app;

@@ -107,7 +107,6 @@ def site(tmp_path):
     return env, int(built.stdout.split()[-1]), tmp_path / "var"
 
 
-@pytest.mark.long
 def test_serve_runs_the_document_worker(site):
     env, township, var = site
     port = _free_port()

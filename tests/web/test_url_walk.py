@@ -442,7 +442,6 @@ def _is_document(response) -> bool:
 ROLES = [*Role.values, "anonymous"]
 
 
-@pytest.mark.long
 @pytest.mark.parametrize("role", ROLES)
 def test_no_url_answers_a_server_error(walk_county, walk_settings, role):
     client = WalkClient()
@@ -473,7 +472,6 @@ def test_no_url_answers_a_server_error(walk_county, walk_settings, role):
     walk.check(at_least=300)
 
 
-@pytest.mark.long
 def test_every_odd_value_as_the_county_office(walk_county, walk_settings):
     """Every odd value in every path parameter (GET and a POST), in every query parameter (an API list's filters
     one by one) and every kind of odd body, as the account whose queries all run."""
