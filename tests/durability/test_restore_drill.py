@@ -7,12 +7,11 @@ import tarfile
 
 import pytest
 
-# The tests share one origin, built and backed up once per test worker (half a minute each time). None changes the
-# origin but for the audit events of the commands it refuses.
-
 
 @pytest.fixture(scope="module")
 def backed_up(make_module_site, tmp_path_factory):
+    """The origin and its backup, built once per test worker that runs these tests (half a minute each time). No test
+    changes the origin but for the audit events of the commands it refuses."""
     site = make_module_site("origin")
     site.build()
     site.before = site.summary()
