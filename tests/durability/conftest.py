@@ -67,14 +67,17 @@ class Site:
         return json.loads(self.python(SUMMARY).stdout.strip().splitlines()[-1])
 
 
+def _psql(url: str, sql: str, check: bool = True) -> None:
+    """Run `sql` on the server of `url`, connected to its `postgres` database."""
+    subprocess.run(["psql", url.rpartition("/")[0] + "/postgres", "-qc", sql], check=check, capture_output=True)
+
+
 def _pg(url: str | None, name: str) -> str | None:
     if not url or not url.startswith("postgres"):
         return None
-    base, _, _ = url.rpartition("/")
-    admin = base + "/postgres"
     for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
-        subprocess.run(["psql", admin, "-qc", sql], check=True, capture_output=True)
-    return f"{base}/{name}"
+        _psql(url, sql)
+    return f"{url.rpartition('/')[0]}/{name}"
 
 
 class Sites:
@@ -95,10 +98,8 @@ class Sites:
 
     def drop(self):
         if self.url and self.url.startswith("postgres"):
-            base = self.url.rpartition("/")[0]
             for database in self.made:
-                subprocess.run(["psql", base + "/postgres", "-qc", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'],
-                               capture_output=True)
+                _psql(self.url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)', check=False)
 
 
 @pytest.fixture

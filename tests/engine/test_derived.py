@@ -295,7 +295,7 @@ def _assess_reading(folder, only: tuple[str, ...]):
     params = rules.parameters(standards.load(derived.STANDARDS), YEAR)
     con = duckdb_runner.connect_for_folder()
     duckdb_runner.register_parquet(con, folder, year=YEAR)
-    found = {name: sql for name, sql in derived.sources(folder, params, YEAR).items() if name in only}
+    found = derived.sources(folder, params, YEAR, only=only)
     result = duckdb_runner.run(con, params, year=YEAR, levels=("village", "county", "nation"), folder=folder,
                                derived_tables=found)
     con.close()

@@ -28,6 +28,7 @@ import json
 import logging
 import os
 import shutil
+from collections.abc import Collection
 from pathlib import Path
 
 from tuopin import rules, standards
@@ -89,9 +90,11 @@ def _files(root: Path, name: str, year: int) -> Path:
     return root / FOLDER / name / f"year={int(year)}"
 
 
-def sources(folder: str | Path, params: dict[str, str], year: int) -> dict[str, str]:
-    """{rule: SQL reading its derived table} for the derived rules whose recorded hash equals the hash of
-    the text rendered from `params` now; the others are left out (the runner runs them) and said so."""
+def sources(folder: str | Path, params: dict[str, str], year: int, *,
+            only: Collection[str] = TABLES) -> dict[str, str]:
+    """{rule: SQL reading its derived table} for the derived rules (those named in `only`) whose recorded hash
+    equals the hash of the text rendered from `params` now; the others are left out (the runner runs them) and
+    said so."""
     root = Path(folder)
     manifest = _manifest(root)
     recorded = manifest.get(FOLDER, {})
@@ -100,7 +103,7 @@ def sources(folder: str | Path, params: dict[str, str], year: int) -> dict[str, 
                     "(tuopin snapshot derive rewrites them)", root)
         return {}
     found = {}
-    for name in TABLES:
+    for name in (t for t in TABLES if t in only):
         entry = recorded.get(name, {}).get(str(int(year)))
         files = _files(root, name, year)
         if entry is None:

@@ -137,8 +137,8 @@ def run_one(connect: Callable[[], duckdb.DuckDBPyConnection], params: dict[str, 
         derived_tables: bool | dict[str, str] = True
         if budget:
             with quieted():
-                found = derived.sources(folder, params, year) if folder is not None else {}
-            derived_tables = {name: sql for name, sql in found.items() if name in BUDGET_UNCHANGED}
+                derived_tables = derived.sources(folder, params, year, only=BUDGET_UNCHANGED) \
+                    if folder is not None else {}
             budget_table(con, budget, params, year, status=derived_tables.get("household_status"))
             cost = budget_cost(con)
             if reregister is None:
