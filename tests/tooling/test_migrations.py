@@ -62,3 +62,21 @@ def test_area_exits_move_from_the_registry_to_procedures_keeping_their_rows():
     assert ContentType.objects.get(pk=old_type.pk).app_label == "registry"
     _migrate(None)
     assert AreaExit.objects.filter(pk=exit_.pk).exists()
+
+
+def test_the_squashed_migrations_build_the_models_the_originals_build():
+    """A new database is built by the squashed migrations (decision 1631); a database migrated before them keeps
+    the original chain. Both must end in the same models: each field, option and constraint."""
+    from django.db.migrations.loader import MigrationLoader
+
+    squashed = MigrationLoader(None, ignore_no_migrations=True)
+    original = MigrationLoader(None, ignore_no_migrations=True, replace_migrations=False)
+    used = {key for key in squashed.graph.nodes if squashed.disk_migrations[key].replaces}
+    assert len(used) >= 10, used  # the squashes are in use on a new database, not just on disk
+    # Unreplaced, the squashes stay in the graph as leaves of their own: the original chain ends at the others.
+    ends = [key for key in original.graph.leaf_nodes() if not original.disk_migrations[key].replaces]
+    assert not used & {node for end in ends for node in original.graph.forwards_plan(end)}
+    new, old = squashed.project_state().models, original.project_state(ends).models
+    assert new.keys() == old.keys()
+    differing = [key for key in new if new[key] != old[key]]
+    assert not differing, differing

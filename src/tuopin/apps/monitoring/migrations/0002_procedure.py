@@ -223,7 +223,7 @@ class Migration(migrations.Migration):
             name='task',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assistance.task'),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
         migrations.RemoveField(
             model_name='monitoringcase',
             name='risk',

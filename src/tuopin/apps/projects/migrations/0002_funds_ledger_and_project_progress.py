@@ -250,5 +250,5 @@ class Migration(migrations.Migration):
             model_name='handover',
             constraint=models.UniqueConstraint(fields=('project', 'village'), name='handover_once_per_village'),
         ),
-        migrations.RunPython(sources_as_codes, migrations.RunPython.noop),
+        migrations.RunPython(sources_as_codes, migrations.RunPython.noop, elidable=True),
     ]
