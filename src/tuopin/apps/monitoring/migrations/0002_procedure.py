@@ -223,6 +223,7 @@ class Migration(migrations.Migration):
             name='task',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assistance.task'),
         ),
+        # Elidable: it rewrites rows already there, and a new database (built by the squash) has none (decision 1631).
         migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
         migrations.RemoveField(
             model_name='monitoringcase',

@@ -250,5 +250,6 @@ class Migration(migrations.Migration):
             model_name='handover',
             constraint=models.UniqueConstraint(fields=('project', 'village'), name='handover_once_per_village'),
         ),
+        # Elidable: it rewrites rows already there, and a new database (built by the squash) has none (decision 1631).
         migrations.RunPython(sources_as_codes, migrations.RunPython.noop, elidable=True),
     ]
