@@ -67,17 +67,26 @@ class Site:
         return json.loads(self.python(SUMMARY).stdout.strip().splitlines()[-1])
 
 
+def _on_server(url: str, database: str) -> str:
+    """The URL of another database on the server of `url`."""
+    return f"{url.rpartition('/')[0]}/{database}"
+
+
 def _psql(url: str, sql: str, check: bool = True) -> None:
     """Run `sql` on the server of `url`, connected to its `postgres` database."""
-    subprocess.run(["psql", url.rpartition("/")[0] + "/postgres", "-qc", sql], check=check, capture_output=True)
+    subprocess.run(["psql", _on_server(url, "postgres"), "-qc", sql], check=check, capture_output=True)
+
+
+def _drop(url: str, database: str, check: bool = True) -> None:
+    _psql(url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)', check)
 
 
 def _pg(url: str | None, name: str) -> str | None:
     if not url or not url.startswith("postgres"):
         return None
-    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
-        _psql(url, sql)
-    return f"{url.rpartition('/')[0]}/{name}"
+    _drop(url, name)
+    _psql(url, f'CREATE DATABASE "{name}"')
+    return _on_server(url, name)
 
 
 class Sites:
@@ -99,7 +108,7 @@ class Sites:
     def drop(self):
         if self.url and self.url.startswith("postgres"):
             for database in self.made:
-                _psql(self.url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)', check=False)
+                _drop(self.url, database, check=False)
 
 
 @pytest.fixture
