@@ -57,6 +57,16 @@ def _province_with_own_file(folder):
     raise AssertionError("no province has a part file of its own; make the chunks smaller")
 
 
+def _same_derived(one, other):
+    """The two folders' derived tables hold the same rows in the same order (doubles to 1e-12 relative)."""
+    for name in derived.TABLES:
+        a, b = (pq.read_table(f / "derived" / name / f"year={YEAR}") for f in (one, other))
+        doubles = [c for c in a.column_names if pa.types.is_floating(a[c].type)]
+        assert a.drop_columns(doubles).equals(b.drop_columns(doubles)), name
+        for c in doubles:
+            assert a[c].to_pylist() == pytest.approx(b[c].to_pylist(), rel=1e-12), (name, c)
+
+
 def test_synth_writes_one_partition_per_province(folder):
     parts = _parts(folder)
     provinces = pq.read_table(folder / "households_yearly", columns=["county_code"])["county_code"]
@@ -107,12 +117,7 @@ def test_one_province_changed_derives_that_province_only(folder, tmp_path):
     said.clear()
     derived.write(fresh, [YEAR], say=said.append)
     assert f"derived {YEAR}: {len(_parts(copy))} of {len(_parts(copy))} partitions computed" in said[0]
-    for name in derived.TABLES:
-        a, b = (pq.read_table(f / "derived" / name / f"year={YEAR}") for f in (copy, fresh))
-        doubles = [c for c in a.column_names if pa.types.is_floating(a[c].type)]
-        assert a.drop_columns(doubles).equals(b.drop_columns(doubles)), name
-        for c in doubles:
-            assert a[c].to_pylist() == pytest.approx(b[c].to_pylist(), rel=1e-12), (name, c)
+    _same_derived(copy, fresh)
     params = rules.parameters(standards.load(derived.STANDARDS), YEAR)
     assert set(derived.sources(copy, params, YEAR)) == set(derived.TABLES)
     edited, plain = assess(copy), assess(folder)
@@ -149,9 +154,33 @@ def test_provinces_sharing_id_ranges_fall_back_to_ranges_of_households(monkeypat
     con.register("households_yearly", pa.table({"household_id": ids, "county_code": counties,
                                                 "year": [YEAR] * len(ids)}))
     monkeypatch.setattr(ranges, "RANGE_HOUSEHOLDS", 500)
-    found = partitions.bounds(con, YEAR)
-    assert [province for _, province in found] == [None] * 4
+    found = partitions.sized(con, YEAR)
+    assert [province for _, province, _ in found] == [None] * 4
     assert found[0][0][0] is None and found[-1][0][1] is None
+    assert [n for _, _, n in found] == [500] * 4
+
+
+def test_partitions_past_the_households_of_one_pass_are_derived_in_several_with_the_same_rows(folder, tmp_path,
+                                                                                                 monkeypatch):
+    copy = _copy(folder, tmp_path)
+    manifest = json.loads((copy / "_snapshot.json").read_text())
+    derived.drop(copy, manifest)
+    (copy / "_snapshot.json").write_text(json.dumps(manifest))
+    counts = [r["rows"] for r in _parts(folder)]  # household_result: a row per yearly household
+    monkeypatch.setattr(derived, "RUN_HOUSEHOLDS", 3 * max(counts))
+    passes = []
+    runs = derived._runs
+
+    def recorded(stale, households):
+        passes.extend(runs(stale, households))
+        return passes
+
+    monkeypatch.setattr(derived, "_runs", recorded)
+    derived.write(copy, [YEAR])
+    assert len(passes) > 2 and sorted(k for run in passes for k in run) == list(range(len(counts)))
+    assert all(sum(counts[k] for k in run) <= 3 * max(counts) for run in passes)
+    assert all(run == list(range(run[0], run[-1] + 1)) for run in passes)  # adjacent partitions only
+    _same_derived(copy, folder)
 
 
 def test_a_missing_or_extra_partition_file_is_not_read(folder, tmp_path, caplog):

@@ -150,11 +150,19 @@ def _reusable(manifest: dict, root: Path, year: int, params: dict[str, str], spa
     return found
 
 
-def _runs(stale: list[int]) -> list[list[int]]:
-    """Adjacent stale partitions, run together (one pass over their households)."""
+# The most households one pass computes together: beyond this, adjacent stale partitions are run in passes of
+# their own. One pass over 30 million households ran out of DuckDB's memory limit (the monitoring rule keeps the
+# households it judges, most of them, for its seven reasons), where passes of about 4 million stayed at 1.5 GB
+# and took less time (docs/benchmarks.md, "National scale").
+RUN_HOUSEHOLDS = 4_000_000
+
+
+def _runs(stale: list[int], households: list[int]) -> list[list[int]]:
+    """Adjacent stale partitions, run together (one pass over their households) up to RUN_HOUSEHOLDS a pass;
+    a partition larger than that is a pass of its own. `households`: each partition's count."""
     runs: list[list[int]] = []
     for k in stale:
-        if runs and runs[-1][-1] == k - 1:
+        if runs and runs[-1][-1] == k - 1 and sum(households[j] for j in runs[-1]) + households[k] <= RUN_HOUSEHOLDS:
             runs[-1].append(k)
         else:
             runs.append([k])
@@ -206,15 +214,15 @@ def _write_year(root: Path, work: Path, manifest: dict, year: int, say, step) ->
     con = connect(threads=os.cpu_count(), memory_limit=FOLDER_MEMORY_LIMIT)
     con.execute(f"SET temp_directory = '{spill_folder()}'")
     register_parquet(con, root, year=year)
-    parts = partitions.bounds(con, year)
-    spans = [span for span, _ in parts]
+    parts = partitions.sized(con, year)
+    spans = [span for span, _, _ in parts]
     prints = partitions.fingerprints(root, year, spans)
     kept = _reusable(manifest, root, year, params, spans, prints)
     stale = [k for k, found in enumerate(kept) if found is None]
     say(f"derived {year}: {len(stale)} of {len(spans)} partitions computed, {len(spans) - len(stale)} kept "
         "(their inputs and rule texts unchanged)")
     rows: dict[str, dict[int, int]] = {name: {} for name in TABLES}
-    for r, run in enumerate(_runs(stale)):
+    for r, run in enumerate(_runs(stale, [n for _, _, n in parts])):
         households = (spans[run[0]][0], spans[run[-1]][1])
         register_parquet(con, root, year=year, households=households)
         people = partitions.person_span(root, year, households) if households != (None, None) else None
@@ -254,7 +262,7 @@ def _write_year(root: Path, work: Path, manifest: dict, year: int, say, step) ->
         target = work / name / f"year={year}"
         target.mkdir(parents=True, exist_ok=True)
         records = []
-        for k, (span, province) in enumerate(parts):
+        for k, (span, province, _) in enumerate(parts):
             file = f"part-{k:05d}.parquet"
             stored = kept[k]
             if stored is not None:  # linked, not moved: the folder stays whole until the swap

@@ -21,6 +21,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from . import ranges
+from .connection import household_conditions
 from .snapshot import YEARLY
 
 # The tables the derived rules read (rules/sql: status and exits read the events and households, the person
@@ -31,16 +32,21 @@ PROVINCE = 10_000_000_000  # a 12-digit division code divided by this is its pro
 Range = tuple[int | None, int | None]
 
 
-def bounds(con: duckdb.DuckDBPyConnection, year: int) -> list[tuple[Range, int | None]]:
-    """[((low, high), province code or None)] in ascending order of ids, over the year's yearly households."""
+def sized(con: duckdb.DuckDBPyConnection, year: int) -> list[tuple[Range, int | None, int]]:
+    """[((low, high), province code or None, households)] in ascending order of ids, over the year's yearly
+    households: a partition per province where their ids do not interleave, else id ranges."""
     rows = con.execute(f"SELECT CAST(county_code // {PROVINCE} AS BIGINT) * {PROVINCE}, MIN(household_id), "
-                       f"MAX(household_id) FROM households_yearly WHERE year = {int(year)} GROUP BY 1 "
+                       f"MAX(household_id), COUNT(*) FROM households_yearly WHERE year = {int(year)} GROUP BY 1 "
                        f"ORDER BY 2").fetchall()
     if len(rows) > 1 and all(a[2] < b[1] for a, b in pairwise(rows)):
         starts = [r[1] for r in rows[1:]]
         spans = list(zip([None, *starts], [s - 1 for s in starts] + [None]))
-        return list(zip(spans, [r[0] for r in rows]))
-    return [(span, None) for span in ranges.id_ranges(con, year)]
+        return [(span, r[0], r[3]) for span, r in zip(spans, rows)]
+    spans = ranges.id_ranges(con, year)
+    counts = con.execute("SELECT " + ", ".join(
+        "COUNT(*) FILTER (WHERE " + (" AND ".join(household_conditions(span)) or "TRUE") + ")"
+        for span in spans) + f" FROM households_yearly WHERE year = {int(year)}").fetchall()[0]
+    return [(span, None, n) for span, n in zip(spans, counts)]
 
 
 @lru_cache(maxsize=4096)
