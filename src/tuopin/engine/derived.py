@@ -152,7 +152,7 @@ def _reusable(manifest: dict, root: Path, year: int, params: dict[str, str], spa
 
 # The most households one pass computes together: beyond this, adjacent stale partitions are run in passes of
 # their own. One pass over 30 million households ran out of DuckDB's memory limit (the monitoring rule keeps the
-# households it judges, most of them, for its seven reasons), where passes of about 4 million stayed at 1.5 GB
+# households it judges, most of them, for its seven reasons), where passes of about 4 million peaked at 1.2 GB
 # and took less time (docs/benchmarks.md, "National scale").
 RUN_HOUSEHOLDS = 4_000_000
 
