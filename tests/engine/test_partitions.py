@@ -172,8 +172,9 @@ def test_partitions_past_the_households_of_one_pass_are_derived_in_several_with_
     runs = derived._runs
 
     def recorded(stale, households):
-        passes.extend(runs(stale, households))
-        return passes
+        found = runs(stale, households)
+        passes.extend(found)
+        return found
 
     monkeypatch.setattr(derived, "_runs", recorded)
     derived.write(copy, [YEAR])
